@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+// Datanet: a deterministic contract VM and runtime. No package dependencies: Foundation, libsqlite3
+// and libcrypto (OpenSSL 3) only, through the two system-library targets below.
+import PackageDescription
+
+let package = Package(
+    name: "Datanet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "datanet", targets: ["datanet"]),
+    ],
+    targets: [
+        // MARK: - C system libraries (nothing else touches C)
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // MARK: - Layers, leaves first
+        .target(name: "Crypto", dependencies: ["CCrypto"]),
+        .target(name: "Bytecode", dependencies: ["Crypto"]),
+        .target(name: "Verifier", dependencies: ["Bytecode"]),
+        .target(name: "VM", dependencies: ["Verifier"]),
+        .target(name: "Tooling", dependencies: ["VM"]),
+        .target(name: "CLI", dependencies: ["Tooling"]),
+        .executableTarget(name: "datanet", dependencies: ["CLI"]),
+
+        // MARK: - Tests, one target per library
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
+        .testTarget(name: "VMTests", dependencies: ["VM"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+    ]
+)

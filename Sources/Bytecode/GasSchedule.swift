@@ -1,0 +1,51 @@
+/// Dynamic gas: the part of an instruction's cost that grows with its input, charged on top of the
+/// opcode table's base gas, before the work is done. Docs/gas.md gives the reasoning for each price.
+public enum GasSchedule {
+    /// Per 16-byte word of arena memory allocated (lists, maps, structs, strings, bytes).
+    public static let perWordAllocated: Int64 = 1
+    /// Per 32 bytes compared, concatenated, copied or converted.
+    public static let perChunkTouched: Int64 = 1
+    /// Per 64-byte SHA-256 block hashed.
+    public static let perHashBlock: Int64 = 6
+    /// Per element copied when a list grows or a value is deep-copied.
+    public static let perElementCopied: Int64 = 1
+    /// Per step of a memory map's binary search, and per 8 entries shifted on insert or removal.
+    public static let perMapStep: Int64 = 1
+    /// Per byte of a key or value read from storage.
+    public static let perByteRead: Int64 = 1
+    /// Per byte of a key or value written to storage.
+    public static let perByteWritten: Int64 = 10
+    /// Per byte of event data.
+    public static let perByteLogged: Int64 = 2
+    /// Per byte of arguments and results passed in a cross-contract call.
+    public static let perByteCalled: Int64 = 2
+
+    /// The cost of `count` units at `price`, saturating instead of overflowing.
+    @inlinable
+    public static func cost(_ count: Int, _ price: Int64) -> Int64 {
+        let (r, o) = Int64(clamping: count).multipliedReportingOverflow(by: price)
+        return o ? Int64.max : r
+    }
+}
+
+/// Limits every run obeys; documented in Docs/gas.md.
+public enum Limits {
+    /// Frames on the call stack of one VM run (internal calls).
+    public static let maxCallDepth = 1024
+    /// Nested cross-contract calls in one transaction.
+    public static let maxContractCallDepth = 64
+    /// Operand-stack plus locals slots of one run.
+    public static let maxStackSlots = 1 << 20
+    /// Arena words (16 bytes each) one run may allocate: 64 MiB.
+    public static let maxArenaWords = 1 << 22
+    /// Largest module accepted by the decoder, in bytes.
+    public static let maxModuleBytes = 4 << 20
+    /// Most entries in any one module table (types, constants, functions, ...).
+    public static let maxTableEntries = 65_535
+    /// Largest function body, in bytes.
+    public static let maxCodeBytes = 1 << 20
+    /// Most locals of one function (parameters included).
+    public static let maxLocals = 4096
+    /// Largest declared max stack of one function.
+    public static let maxFunctionStack = 4096
+}

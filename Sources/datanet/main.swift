@@ -1,0 +1,4 @@
+import CLI
+import Foundation
+
+exit(CommandLine.runDatanet())
