@@ -138,7 +138,7 @@ extension Opcode {
         case .structNew: row("struct_new", [(.u16, .structure)], .special("fields... -> S"), gas: 5, [.dynamicGas], "a new struct from its fields in order")
         case .structGet: row("struct_get", [(.u16, .field)], .special("S -> F"), gas: 2, "read a field")
         case .structSet: row("struct_set", [(.u16, .field)], .special("S F ->"), gas: 2, "write a field")
-        case .copy: row("copy", .special("T -> T"), gas: 3, [.dynamicGas], "deep copy of a list, map or struct (value semantics); other values unchanged")
+        case .copy: row("copy", .special("S -> S (S: list, map or struct)"), gas: 3, [.dynamicGas], "deep copy of a list, map or struct (value semantics)")
 
         // MARK: storage
         case .sload: row("sload", [(.u16, .stateVar)], .special("-> T (the variable's type)"), gas: 100, [.host, .dynamicGas], "read a state variable")

@@ -1,0 +1,80 @@
+import Bytecode
+
+/// Checked Int and Dec arithmetic on 128-bit slots. Every function reports overflow instead of
+/// trapping the process; operands that fit in 64 bits take a fast path.
+enum Arithmetic {
+    @inline(__always) static func fits64(_ x: Int128) -> Bool {
+        Int128(Int64(truncatingIfNeeded: x)) == x
+    }
+
+    /// a * b, or nil on overflow.
+    @inline(__always) static func mul(_ a: Int128, _ b: Int128) -> Int128? {
+        if fits64(a) && fits64(b) {
+            // |a * b| < 2^126: always representable.
+            let (high, low) = Int64(truncatingIfNeeded: a).multipliedFullWidth(by: Int64(truncatingIfNeeded: b))
+            return Int128(high) << 64 | Int128(low)
+        }
+        let (r, o) = a.multipliedReportingOverflow(by: b)
+        return o ? nil : r
+    }
+
+    enum DivisionResult { case ok(Int128), divisionByZero, overflow }
+
+    /// a / b truncated toward zero.
+    @inline(__always) static func div(_ a: Int128, _ b: Int128) -> DivisionResult {
+        if b == 0 { return .divisionByZero }
+        if fits64(a) && fits64(b) {
+            let (q, o) = Int64(truncatingIfNeeded: a).dividedReportingOverflow(by: Int64(truncatingIfNeeded: b))
+            if !o { return .ok(Int128(q)) }
+        }
+        let (q, o) = a.dividedReportingOverflow(by: b)
+        return o ? .overflow : .ok(q)
+    }
+
+    /// a % b with the dividend's sign (Int128.min % -1 is 0).
+    @inline(__always) static func rem(_ a: Int128, _ b: Int128) -> Int128? {
+        if b == 0 { return nil }
+        if fits64(a) && fits64(b) {
+            let (r, o) = Int64(truncatingIfNeeded: a).remainderReportingOverflow(dividingBy: Int64(truncatingIfNeeded: b))
+            if !o { return Int128(r) }
+        }
+        let (r, o) = a.remainderReportingOverflow(dividingBy: b)
+        return o ? 0 : r
+    }
+
+    // MARK: - Dec (value × 10^18)
+
+    /// a * b / 10^18, rounded toward zero, with a 256-bit intermediate.
+    static func mulDec(_ a: Int128, _ b: Int128) -> Int128? {
+        if fits64(a) && fits64(b), let p = mul(a, b) { return p / decScale }
+        let negative = (a < 0) != (b < 0)
+        let product = a.magnitude.multipliedFullWidth(by: b.magnitude)
+        let divisor = decScale.magnitude
+        guard product.high < divisor else { return nil }
+        let (q, _) = divisor.dividingFullWidth(product)
+        return signed(q, negative: negative)
+    }
+
+    /// a * 10^18 / b, rounded toward zero, with a 256-bit intermediate.
+    static func divDec(_ a: Int128, _ b: Int128) -> DivisionResult {
+        if b == 0 { return .divisionByZero }
+        let negative = (a < 0) != (b < 0)
+        let scaled = a.magnitude.multipliedFullWidth(by: decScale.magnitude)
+        let divisor = b.magnitude
+        guard scaled.high < divisor else { return .overflow }
+        let (q, _) = divisor.dividingFullWidth(scaled)
+        guard let r = signed(q, negative: negative) else { return .overflow }
+        return .ok(r)
+    }
+
+    /// The Int128 with magnitude `m` and the given sign, or nil when out of range.
+    static func signed(_ m: UInt128, negative: Bool) -> Int128? {
+        if negative {
+            if m == UInt128(1) << 127 { return Int128.min }
+            guard m < UInt128(1) << 127 else { return nil }
+            return -Int128(m)
+        }
+        guard m < UInt128(1) << 127 else { return nil }
+        return Int128(m)
+    }
+}

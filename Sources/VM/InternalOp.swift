@@ -1,0 +1,103 @@
+import Bytecode
+
+/// The interpreter's operations: every bytecode opcode (same raw value), plus superinstructions the
+/// lowering pass fuses from common sequences. Superinstructions never appear in modules; their gas is
+/// the sum of the table gas of the instructions they replace.
+enum InternalOp: UInt8 {
+    // MARK: bytecode opcodes (raw values equal `Opcode`'s)
+    case nop = 0x00, pushInt, pushConst, pushTrue, pushFalse, pop, dup, swap, localGet, localSet, localTee
+    case addInt = 0x10, subInt, mulInt, divInt, modInt, negInt, eqInt, neInt, ltInt, leInt, gtInt, geInt
+    case addDec = 0x20, subDec, mulDec, divDec, negDec, eqDec, neDec, ltDec, leDec, gtDec, geDec, intToDec, decToInt
+    case not = 0x30, and, or, eqBool, neBool
+    case eqBlob = 0x38, neBlob, concat, blobLen, sha256, toBytes, intToString, byteAt
+    case jump = 0x40, jumpIf, jumpUnless, call, ret, revert, assertFail
+    case listNew = 0x50, listLit, listLen, listGet, listSet, listPush, listPop
+    case mapNew = 0x58, mapGet, mapSet, mapHas, mapRemove, mapLen, mapKeyAt, mapValueAt
+    case structNew = 0x60, structGet, structSet, copy
+    case sload = 0x70, sstore, smapGet, smapSet, smapHas, smapRemove, smapFirst, smapNext
+    case slistLen, slistGet, slistSet, slistPush, slistPop
+    case caller = 0x80, origin, selfAddress, callValue, blockHeight, blockTime, gasLeft, balance, transfer, emit
+    case callExt, tryCallExt
+
+    // MARK: superinstructions (L = local, I = 64-bit immediate, S = stack operands)
+    /// push L[a], L[b]
+    case getGet = 0xC0
+    /// push L[a] op L[b]
+    case addLL, subLL, mulLL
+    /// push L[a] op b
+    case addLI, subLI, mulLI, divLI, modLI
+    /// top = top op b
+    case addI, subI, mulI, divI, modI
+    /// L[a] += b
+    case incLocal
+    /// L[a] += L[b]
+    case addSetLL
+    /// if L[a] <cond> L[b & 0xffffffff] goto b >> 32
+    case branchLL
+    /// if L[a] <cond> Int32(b & 0xffffffff) goto b >> 32
+    case branchLI
+    /// pop y, x; if x <cond> y goto a
+    case branchS
+    /// push L[a][L[b]]
+    case listGetLL
+    /// return L[a] (functions with one result)
+    case retLocal
+}
+
+/// Comparison codes of the fused branches.
+enum Condition: UInt8 {
+    case eq, ne, lt, le, gt, ge
+
+    init?(_ op: Opcode) {
+        switch op {
+        case .eqInt: self = .eq
+        case .neInt: self = .ne
+        case .ltInt: self = .lt
+        case .leInt: self = .le
+        case .gtInt: self = .gt
+        case .geInt: self = .ge
+        default: return nil
+        }
+    }
+
+    var negated: Condition {
+        switch self {
+        case .eq: .ne
+        case .ne: .eq
+        case .lt: .ge
+        case .le: .gt
+        case .gt: .le
+        case .ge: .lt
+        }
+    }
+
+    @inline(__always) func holds(_ x: Int128, _ y: Int128) -> Bool {
+        switch self {
+        case .eq: x == y
+        case .ne: x != y
+        case .lt: x < y
+        case .le: x <= y
+        case .gt: x > y
+        case .ge: x >= y
+        }
+    }
+}
+
+/// One lowered instruction: 16 bytes, read once per step.
+struct Instr {
+    var op: InternalOp
+    /// A `Condition` for fused branches.
+    var cond: UInt8
+    /// Base gas (summed for superinstructions), charged before the instruction runs.
+    var gas: UInt16
+    var a: UInt32
+    var b: Int64
+
+    init(_ op: InternalOp, gas: UInt16, a: UInt32 = 0, b: Int64 = 0, cond: UInt8 = 0) {
+        self.op = op
+        self.cond = cond
+        self.gas = gas
+        self.a = a
+        self.b = b
+    }
+}

@@ -1,0 +1,338 @@
+import Bytecode
+
+extension Machine {
+    /// Runs function `entry` whose arguments are already in `stack[0 ..< params]`. On success the
+    /// results are in `stack[0 ..< results]`; on failure returns the located trap.
+    ///
+    /// Verified code needs no type, bounds or underflow checks on the stack; only guest-dependent
+    /// conditions (overflow, division by zero, indices, gas, depth) are tested.
+    mutating func run(entry: Int) -> Trap? {
+        guard let code = UnsafePointer(program.code.baseAddress) else { return Trap(.badCall("empty program")) }
+        let fns = program.functions
+        let entryInfo = fns[entry]
+        var fp = stack
+        var sp = fp + entryInfo.locals
+        guard sp + entryInfo.maxStack <= stackEnd else { return Trap(.stackOverflow) }
+        (fp + entryInfo.params).initialize(repeating: 0, count: entryInfo.locals - entryInfo.params)
+        var pc = code + entryInfo.entry
+        var gas = self.gas
+        var depth = 0
+
+        // Builds the located trap for the instruction at `pc`.
+        func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64) -> Trap {
+            self.gas = reason == .outOfGas ? 0 : gas
+            return locate(reason, at: pc - code)
+        }
+
+        while true {
+            let ins = pc.pointee
+            if T.isEnabled { traceStep(pc - code, depth: depth, gas: gas, sp: sp, fp: fp) }
+            gas &-= Int64(ins.gas)
+            if gas < 0 { return trap(.outOfGas, pc, gas) }
+
+            switch ins.op {
+            // MARK: constants, stack, locals
+            case .nop:
+                pc += 1
+            case .pushInt:
+                sp.pointee = Int128(ins.b); sp += 1; pc += 1
+            case .pushConst:
+                self.gas = gas
+                guard let v = constant(Int(ins.a)) else { return trap(pendingTrap ?? .outOfGas, pc, self.gas) }
+                gas = self.gas
+                sp.pointee = v; sp += 1; pc += 1
+            case .pushTrue:
+                sp.pointee = 1; sp += 1; pc += 1
+            case .pushFalse:
+                sp.pointee = 0; sp += 1; pc += 1
+            case .pop:
+                sp -= 1; pc += 1
+            case .dup:
+                sp.pointee = sp[-1]; sp += 1; pc += 1
+            case .swap:
+                let t = sp[-1]; sp[-1] = sp[-2]; sp[-2] = t; pc += 1
+            case .localGet:
+                sp.pointee = fp[Int(ins.a)]; sp += 1; pc += 1
+            case .localSet:
+                sp -= 1; fp[Int(ins.a)] = sp.pointee; pc += 1
+            case .localTee:
+                fp[Int(ins.a)] = sp[-1]; pc += 1
+
+            // MARK: Int
+            case .addInt:
+                let (r, o) = sp[-2].addingReportingOverflow(sp[-1])
+                if o { return trap(.overflow, pc, gas) }
+                sp[-2] = r; sp -= 1; pc += 1
+            case .subInt:
+                let (r, o) = sp[-2].subtractingReportingOverflow(sp[-1])
+                if o { return trap(.overflow, pc, gas) }
+                sp[-2] = r; sp -= 1; pc += 1
+            case .mulInt:
+                guard let r = Arithmetic.mul(sp[-2], sp[-1]) else { return trap(.overflow, pc, gas) }
+                sp[-2] = r; sp -= 1; pc += 1
+            case .divInt:
+                switch Arithmetic.div(sp[-2], sp[-1]) {
+                case .ok(let q): sp[-2] = q; sp -= 1; pc += 1
+                case .divisionByZero: return trap(.divisionByZero, pc, gas)
+                case .overflow: return trap(.overflow, pc, gas)
+                }
+            case .modInt:
+                guard let r = Arithmetic.rem(sp[-2], sp[-1]) else { return trap(.divisionByZero, pc, gas) }
+                sp[-2] = r; sp -= 1; pc += 1
+            case .negInt, .negDec:
+                let (r, o) = Int128(0).subtractingReportingOverflow(sp[-1])
+                if o { return trap(.overflow, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .eqInt, .eqDec, .eqBool:
+                sp[-2] = sp[-2] == sp[-1] ? 1 : 0; sp -= 1; pc += 1
+            case .neInt, .neDec, .neBool:
+                sp[-2] = sp[-2] != sp[-1] ? 1 : 0; sp -= 1; pc += 1
+            case .ltInt, .ltDec:
+                sp[-2] = sp[-2] < sp[-1] ? 1 : 0; sp -= 1; pc += 1
+            case .leInt, .leDec:
+                sp[-2] = sp[-2] <= sp[-1] ? 1 : 0; sp -= 1; pc += 1
+            case .gtInt, .gtDec:
+                sp[-2] = sp[-2] > sp[-1] ? 1 : 0; sp -= 1; pc += 1
+            case .geInt, .geDec:
+                sp[-2] = sp[-2] >= sp[-1] ? 1 : 0; sp -= 1; pc += 1
+
+            // MARK: Dec
+            case .addDec:
+                let (r, o) = sp[-2].addingReportingOverflow(sp[-1])
+                if o { return trap(.overflow, pc, gas) }
+                sp[-2] = r; sp -= 1; pc += 1
+            case .subDec:
+                let (r, o) = sp[-2].subtractingReportingOverflow(sp[-1])
+                if o { return trap(.overflow, pc, gas) }
+                sp[-2] = r; sp -= 1; pc += 1
+            case .mulDec:
+                guard let r = Arithmetic.mulDec(sp[-2], sp[-1]) else { return trap(.overflow, pc, gas) }
+                sp[-2] = r; sp -= 1; pc += 1
+            case .divDec:
+                switch Arithmetic.divDec(sp[-2], sp[-1]) {
+                case .ok(let q): sp[-2] = q; sp -= 1; pc += 1
+                case .divisionByZero: return trap(.divisionByZero, pc, gas)
+                case .overflow: return trap(.overflow, pc, gas)
+                }
+            case .intToDec:
+                guard let r = Arithmetic.mul(sp[-1], decScale) else { return trap(.overflow, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .decToInt:
+                sp[-1] = sp[-1] / decScale; pc += 1
+
+            // MARK: Bool
+            case .not:
+                sp[-1] = sp[-1] == 0 ? 1 : 0; pc += 1
+            case .and:
+                sp[-2] = (sp[-2] != 0 && sp[-1] != 0) ? 1 : 0; sp -= 1; pc += 1
+            case .or:
+                sp[-2] = (sp[-2] != 0 || sp[-1] != 0) ? 1 : 0; sp -= 1; pc += 1
+
+            // MARK: control
+            case .jump:
+                pc = code + Int(ins.a)
+            case .jumpIf:
+                sp -= 1
+                pc = sp.pointee != 0 ? code + Int(ins.a) : pc + 1
+            case .jumpUnless:
+                sp -= 1
+                pc = sp.pointee == 0 ? code + Int(ins.a) : pc + 1
+            case .call:
+                let f = fns[Int(ins.a)]
+                if depth + 1 >= Limits.maxCallDepth { return trap(.callDepthExceeded, pc, gas) }
+                let newFp = sp - f.params
+                let newSp = newFp + f.locals
+                if newSp + f.maxStack > stackEnd { return trap(.stackOverflow, pc, gas) }
+                sp.initialize(repeating: 0, count: f.locals - f.params)
+                frames[depth] = Frame(returnPC: pc + 1, fp: fp)
+                depth += 1
+                fp = newFp; sp = newSp; pc = code + Int(ins.b)
+            case .ret:
+                let n = Int(ins.a)
+                let results = sp - n
+                for k in 0..<n { fp[k] = results[k] }
+                sp = fp + n
+                if depth == 0 { self.gas = gas; return nil }
+                depth -= 1
+                pc = frames[depth].returnPC; fp = frames[depth].fp
+            case .retLocal:
+                fp[0] = fp[Int(ins.a)]
+                sp = fp + 1
+                if depth == 0 { self.gas = gas; return nil }
+                depth -= 1
+                pc = frames[depth].returnPC; fp = frames[depth].fp
+            case .revert:
+                let message = String(decoding: arena.blobBytes(Int(truncatingIfNeeded: sp[-1])), as: UTF8.self)
+                return trap(.revert(message), pc, gas)
+            case .assertFail:
+                return trap(.assertionFailed, pc, gas)
+
+            // MARK: lists (hot paths inline)
+            case .listLen:
+                sp[-1] = Int128(arena.listCount(Int(truncatingIfNeeded: sp[-1]))); pc += 1
+            case .listGet:
+                let h = Int(truncatingIfNeeded: sp[-2]), i = sp[-1]
+                guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                sp[-2] = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp -= 1; pc += 1
+            case .listGetLL:
+                let h = Int(truncatingIfNeeded: fp[Int(ins.a)]), i = fp[Int(ins.b)]
+                guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                sp.pointee = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp += 1; pc += 1
+            case .listSet:
+                let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
+                guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
+            case .listPush:
+                let h = Int(truncatingIfNeeded: sp[-2])
+                let count = arena.listCount(h)
+                if count == arena.listCapacity(h) {
+                    self.gas = gas
+                    guard growList(h) else { return trap(pendingTrap ?? .outOfGas, pc, self.gas) }
+                    gas = self.gas
+                }
+                arena.words[arena.listData(h) + count] = sp[-1]
+                arena.setListCount(h, count + 1)
+                sp -= 2; pc += 1
+            case .listPop:
+                let h = Int(truncatingIfNeeded: sp[-1])
+                let count = arena.listCount(h)
+                guard count > 0 else { return trap(.indexOutOfRange, pc, gas) }
+                sp[-1] = arena.words[arena.listData(h) + count - 1]
+                arena.setListCount(h, count - 1)
+                pc += 1
+
+            // MARK: superinstructions
+            case .getGet:
+                sp[0] = fp[Int(ins.a)]; sp[1] = fp[Int(ins.b)]; sp += 2; pc += 1
+            case .addLL:
+                let (r, o) = fp[Int(ins.a)].addingReportingOverflow(fp[Int(ins.b)])
+                if o { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
+            case .subLL:
+                let (r, o) = fp[Int(ins.a)].subtractingReportingOverflow(fp[Int(ins.b)])
+                if o { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
+            case .mulLL:
+                guard let r = Arithmetic.mul(fp[Int(ins.a)], fp[Int(ins.b)]) else { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
+            case .addLI:
+                let (r, o) = fp[Int(ins.a)].addingReportingOverflow(Int128(ins.b))
+                if o { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
+            case .subLI:
+                let (r, o) = fp[Int(ins.a)].subtractingReportingOverflow(Int128(ins.b))
+                if o { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
+            case .mulLI:
+                guard let r = Arithmetic.mul(fp[Int(ins.a)], Int128(ins.b)) else { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
+            case .divLI:
+                switch Arithmetic.div(fp[Int(ins.a)], Int128(ins.b)) {
+                case .ok(let q): sp.pointee = q; sp += 1; pc += 1
+                case .divisionByZero: return trap(.divisionByZero, pc, gas)
+                case .overflow: return trap(.overflow, pc, gas)
+                }
+            case .modLI:
+                guard let r = Arithmetic.rem(fp[Int(ins.a)], Int128(ins.b)) else { return trap(.divisionByZero, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
+            case .addI:
+                let (r, o) = sp[-1].addingReportingOverflow(Int128(ins.b))
+                if o { return trap(.overflow, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .subI:
+                let (r, o) = sp[-1].subtractingReportingOverflow(Int128(ins.b))
+                if o { return trap(.overflow, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .mulI:
+                guard let r = Arithmetic.mul(sp[-1], Int128(ins.b)) else { return trap(.overflow, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .divI:
+                switch Arithmetic.div(sp[-1], Int128(ins.b)) {
+                case .ok(let q): sp[-1] = q; pc += 1
+                case .divisionByZero: return trap(.divisionByZero, pc, gas)
+                case .overflow: return trap(.overflow, pc, gas)
+                }
+            case .modI:
+                guard let r = Arithmetic.rem(sp[-1], Int128(ins.b)) else { return trap(.divisionByZero, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .incLocal:
+                let (r, o) = fp[Int(ins.a)].addingReportingOverflow(Int128(ins.b))
+                if o { return trap(.overflow, pc, gas) }
+                fp[Int(ins.a)] = r; pc += 1
+            case .addSetLL:
+                let (r, o) = fp[Int(ins.a)].addingReportingOverflow(fp[Int(ins.b)])
+                if o { return trap(.overflow, pc, gas) }
+                fp[Int(ins.a)] = r; pc += 1
+            case .branchLL:
+                let x = fp[Int(ins.a)], y = fp[Int(ins.b & 0xFFFF_FFFF)]
+                let taken = Condition(rawValue: ins.cond).unsafelyUnwrapped.holds(x, y)
+                pc = taken ? code + Int(ins.b >> 32) : pc + 1
+            case .branchLI:
+                let x = fp[Int(ins.a)], y = Int128(Int32(truncatingIfNeeded: ins.b))
+                let taken = Condition(rawValue: ins.cond).unsafelyUnwrapped.holds(x, y)
+                pc = taken ? code + Int(ins.b >> 32) : pc + 1
+            case .branchS:
+                let taken = Condition(rawValue: ins.cond).unsafelyUnwrapped.holds(sp[-2], sp[-1])
+                sp -= 2
+                pc = taken ? code + Int(ins.a) : pc + 1
+
+            // MARK: everything else: out-of-line helpers
+            default:
+                self.gas = gas
+                guard let newSp = slowStep(ins, sp: sp, fp: fp) else {
+                    return trap(pendingTrap ?? .outOfGas, pc, self.gas)
+                }
+                gas = self.gas
+                sp = newSp; pc += 1
+            }
+        }
+    }
+
+    /// A trap located at instruction `index`, with the source position when the module has a map.
+    func locate(_ reason: TrapReason, at index: Int) -> Trap {
+        let (function, offset) = program.origin(of: index)
+        let name = function < module.functions.count ? module.functions[function].name : nil
+        return Trap(reason, function: name, offset: offset,
+                    position: module.sourceMap?.position(function: function, offset: offset))
+    }
+
+    private mutating func traceStep(
+        _ index: Int, depth: Int, gas: Int64, sp: UnsafeMutablePointer<Int128>, fp: UnsafeMutablePointer<Int128>
+    ) {
+        let (function, offset) = program.origin(of: index)
+        let code = module.functions[function].code
+        let opcode = offset < code.count ? Opcode(rawValue: code[offset]) ?? .nop : .nop
+        let base = fp + program.functions[function].locals
+        tracer.step(TraceStep(
+            depth: depth, function: function, offset: offset, opcode: opcode, gasLeft: gas,
+            stackTop: sp > base ? sp[-1] : nil))
+    }
+
+    /// Grows a full list: doubles its capacity (at least 4), charging the new block and the copy.
+    mutating func growList(_ h: Int) -> Bool {
+        let count = arena.listCount(h)
+        let newCapacity = max(4, count * 2)
+        let cost = GasSchedule.cost(newCapacity, GasSchedule.perWordAllocated)
+            &+ GasSchedule.cost(count, GasSchedule.perElementCopied)
+        guard charge(cost) else { return false }
+        guard arena.regrowList(h, to: newCapacity) else {
+            pendingTrap = .outOfMemory
+            return false
+        }
+        return true
+    }
+
+    /// The slot value of constant `index`: the number, or a handle to its bytes (made once per run).
+    mutating func constant(_ index: Int) -> Int128? {
+        switch module.constants[index] {
+        case .int(let v), .dec(let v):
+            return v
+        case .string(let b), .bytes(let b), .address(let b), .hash(let b):
+            if constantHandles[index] == 0 {
+                guard let h = makeBlob(b) else { return nil }
+                constantHandles[index] = h
+            }
+            return Int128(constantHandles[index])
+        }
+    }
+}
