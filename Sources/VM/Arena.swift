@@ -142,30 +142,6 @@ struct Arena {
     }
 
     @inline(__always) func mapIndex(_ h: Int) -> Int { lo(h) }
-
-    // MARK: - Map keys
-
-    /// The order-preserving key bytes of a map key held in `slot` (same layout as storage keys).
-    func keyBytes(_ slot: Int128, kind: TypeDesc) -> [UInt8] {
-        switch kind {
-        case .int:
-            let flipped = UInt128(bitPattern: slot) ^ (UInt128(1) << 127)
-            return (0..<16).map { UInt8(truncatingIfNeeded: flipped >> (8 * (15 - UInt128($0)))) }
-        case .bool:
-            return [slot == 0 ? 0 : 1]
-        case .string:
-            var out: [UInt8] = []
-            for b in blobBytes(Int(truncatingIfNeeded: slot)) {
-                out.append(b)
-                if b == 0 { out.append(0xFF) }
-            }
-            out.append(0)
-            out.append(0)
-            return out
-        default:
-            return blobArray(Int(truncatingIfNeeded: slot))
-        }
-    }
 }
 
 /// An ordered map in call memory: keys kept sorted by their order-preserving bytes.

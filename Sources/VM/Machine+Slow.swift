@@ -68,7 +68,7 @@ extension Machine {
             return sp + 1
         case .mapGet, .mapHas:
             let m = arena.mapIndex(handle(sp[-2]))
-            let key = arena.keyBytes(sp[-1], kind: arena.maps[m].keyKind)
+            let key = keyBytes(sp[-1], kind: arena.maps[m].keyKind)
             let (i, found, steps) = arena.maps[m].search(key)
             guard charge(GasSchedule.cost(steps + chunks(key.count), GasSchedule.perMapStep)) else { return nil }
             if ins.op == .mapHas {
@@ -82,7 +82,7 @@ extension Machine {
             return sp - 1
         case .mapSet:
             let m = arena.mapIndex(handle(sp[-3]))
-            let key = arena.keyBytes(sp[-2], kind: arena.maps[m].keyKind)
+            let key = keyBytes(sp[-2], kind: arena.maps[m].keyKind)
             let (i, found, steps) = arena.maps[m].search(key)
             let shifted = found ? 0 : arena.maps[m].keyBytes.count - i
             let cost = GasSchedule.cost(steps + chunks(key.count) + shifted / 8, GasSchedule.perMapStep)
@@ -98,7 +98,7 @@ extension Machine {
             return sp - 3
         case .mapRemove:
             let m = arena.mapIndex(handle(sp[-2]))
-            let key = arena.keyBytes(sp[-1], kind: arena.maps[m].keyKind)
+            let key = keyBytes(sp[-1], kind: arena.maps[m].keyKind)
             let (i, found, steps) = arena.maps[m].search(key)
             let shifted = found ? arena.maps[m].keyBytes.count - i : 0
             guard charge(GasSchedule.cost(steps + chunks(key.count) + shifted / 8, GasSchedule.perMapStep)) else {

@@ -1,0 +1,219 @@
+import Bytecode
+
+/// Storage, events and cross-contract calls: the instructions that go through the host.
+///
+/// Storage keys (relative to the contract; the host adds the contract's address):
+///
+///     scalar or struct state variable   [var index, 2 bytes big-endian]
+///     map entry                         [var index] ++ KeyEncoding(key)
+///     list length                       [var index]
+///     list element i                    [var index] ++ KeyEncoding(int i)
+///
+/// Values are `ValueCodec` bytes. A missing entry reads as the zero value of its type.
+extension Machine {
+    mutating func storageStep(_ ins: Instr, sp: UnsafeMutablePointer<Int128>) -> UnsafeMutablePointer<Int128>? {
+        let v = Int(ins.a)
+        switch ins.op {
+        case .sload:
+            guard let s = load(prefix(v), type: module.state[v].type, variable: v) else { return nil }
+            sp.pointee = s
+            return sp + 1
+        case .sstore:
+            guard store(prefix(v), sp[-1], type: module.state[v].type) else { return nil }
+            return sp - 1
+        case .smapGet, .smapHas:
+            guard case .map(let k, let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
+            let key = prefix(v) + keyBytes(sp[-1], kind: module.types[Int(k)])
+            if ins.op == .smapHas {
+                let stored = host.storageRead(key)
+                guard charge(GasSchedule.cost(key.count + (stored?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
+                sp[-1] = stored == nil ? 0 : 1
+            } else {
+                guard let s = load(key, type: t, variable: v) else { return nil }
+                sp[-1] = s
+            }
+            return sp
+        case .smapSet:
+            guard case .map(let k, let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
+            let key = prefix(v) + keyBytes(sp[-2], kind: module.types[Int(k)])
+            guard store(key, sp[-1], type: t) else { return nil }
+            return sp - 2
+        case .smapRemove:
+            guard case .map(let k, _) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
+            let key = prefix(v) + keyBytes(sp[-1], kind: module.types[Int(k)])
+            guard delete(key) else { return nil }
+            return sp - 1
+        case .smapFirst, .smapNext:
+            guard case .map(let k, _) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
+            let keyType = module.types[Int(k)]
+            let base = ins.op == .smapFirst ? sp : sp - 1
+            let after = ins.op == .smapFirst ? nil : prefix(v) + keyBytes(sp[-1], kind: keyType)
+            let next = host.storageNext(prefix: prefix(v), after: after)
+            guard charge(GasSchedule.cost((after?.count ?? 2) + (next?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
+            if let next {
+                guard let key = KeyEncoding.decode(Array(next.dropFirst(2)), as: keyType) else {
+                    return fail(.invalidValue("corrupt key of '\(module.state[v].name)'"))
+                }
+                guard let s = slot(of: key, typeIndex: Int(k)) else { return nil }
+                base[0] = s
+                base[1] = 1
+            } else {
+                guard let z = zero(type: Int(k)) else { return nil }
+                base[0] = z
+                base[1] = 0
+            }
+            return base + 2
+        case .slistLen:
+            guard let n = listLength(v) else { return nil }
+            sp.pointee = n
+            return sp + 1
+        case .slistGet:
+            guard case .list(let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a list")) }
+            guard let n = listLength(v) else { return nil }
+            guard sp[-1] >= 0 && sp[-1] < n else { return fail(.indexOutOfRange) }
+            guard let s = load(elementKey(v, sp[-1]), type: t, variable: v) else { return nil }
+            sp[-1] = s
+            return sp
+        case .slistSet:
+            guard case .list(let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a list")) }
+            guard let n = listLength(v) else { return nil }
+            guard sp[-2] >= 0 && sp[-2] < n else { return fail(.indexOutOfRange) }
+            guard store(elementKey(v, sp[-2]), sp[-1], type: t) else { return nil }
+            return sp - 2
+        case .slistPush:
+            guard case .list(let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a list")) }
+            guard let n = listLength(v) else { return nil }
+            guard store(elementKey(v, n), sp[-1], type: t), storeLength(v, n + 1) else { return nil }
+            return sp - 1
+        case .slistPop:
+            guard case .list(let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a list")) }
+            guard let n = listLength(v) else { return nil }
+            guard n > 0 else { return fail(.indexOutOfRange) }
+            guard let s = load(elementKey(v, n - 1), type: t, variable: v) else { return nil }
+            guard delete(elementKey(v, n - 1)), storeLength(v, n - 1) else { return nil }
+            sp.pointee = s
+            return sp + 1
+        case .emit:
+            return emit(event: Int(ins.a), sp: sp)
+        case .callExt, .tryCallExt:
+            return callExternal(Int(ins.a), sp: sp, trying: ins.op == .tryCallExt)
+        default:
+            return fail(.badCall("unknown instruction"))
+        }
+    }
+
+    // MARK: - Keys
+
+    func prefix(_ variable: Int) -> [UInt8] { [UInt8(truncatingIfNeeded: variable >> 8), UInt8(truncatingIfNeeded: variable)] }
+
+    func elementKey(_ variable: Int, _ index: Int128) -> [UInt8] {
+        prefix(variable) + (KeyEncoding.encode(.int(index)) ?? [])
+    }
+
+    // MARK: - Reads and writes, charged per byte
+
+    /// Reads `key` as a value of `module.types[type]` (zero when absent) into the arena.
+    mutating func load(_ key: [UInt8], type: UInt16, variable: Int) -> Int128? {
+        let stored = host.storageRead(key)
+        guard charge(GasSchedule.cost(key.count + (stored?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
+        guard let stored else { return zero(type: Int(type)) }
+        guard let value = try? ValueCodec.decode(stored, as: module.types[Int(type)], in: module) else {
+            return fail(.invalidValue("corrupt state entry of '\(module.state[variable].name)'"))
+        }
+        return slot(of: value, typeIndex: Int(type))
+    }
+
+    mutating func store(_ key: [UInt8], _ slot: Int128, type: UInt16) -> Bool {
+        guard !readOnly else { return failed(.writeInView) }
+        let value = value(of: slot, type: module.types[Int(type)])
+        guard let bytes = try? ValueCodec.encode(value, as: module.types[Int(type)], in: module) else {
+            return failed(.invalidValue("unencodable value"))
+        }
+        guard charge(GasSchedule.cost(key.count + bytes.count, GasSchedule.perByteWritten)) else { return false }
+        host.storageWrite(key, bytes)
+        return true
+    }
+
+    mutating func delete(_ key: [UInt8]) -> Bool {
+        guard !readOnly else { return failed(.writeInView) }
+        guard charge(GasSchedule.cost(key.count, GasSchedule.perByteWritten)) else { return false }
+        host.storageWrite(key, nil)
+        return true
+    }
+
+    /// The stored length of state list `variable` (0 when absent).
+    mutating func listLength(_ variable: Int) -> Int128? {
+        let key = prefix(variable)
+        let stored = host.storageRead(key)
+        guard charge(GasSchedule.cost(key.count + (stored?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
+        guard let stored else { return 0 }
+        guard case .int(let n)? = try? ValueCodec.decode(stored, as: .int, in: module), n >= 0 else {
+            return fail(.invalidValue("corrupt length of '\(module.state[variable].name)'"))
+        }
+        return n
+    }
+
+    mutating func storeLength(_ variable: Int, _ n: Int128) -> Bool {
+        guard !readOnly else { return failed(.writeInView) }
+        if n == 0 { return delete(prefix(variable)) }
+        guard let bytes = try? ValueCodec.encode(.int(n), as: .int, in: module) else { return failed(.overflow) }
+        guard charge(GasSchedule.cost(2 + bytes.count, GasSchedule.perByteWritten)) else { return false }
+        host.storageWrite(prefix(variable), bytes)
+        return true
+    }
+
+    mutating func failed(_ reason: TrapReason) -> Bool {
+        pendingTrap = reason
+        return false
+    }
+
+    // MARK: - Events and calls
+
+    mutating func emit(event index: Int, sp: UnsafeMutablePointer<Int128>) -> UnsafeMutablePointer<Int128>? {
+        guard !readOnly else { return fail(.writeInView) }
+        let decl = module.events[index]
+        let base = sp - decl.fields.count
+        let values = decl.fields.enumerated().map { value(of: base[$0.offset], type: module.types[Int($0.element.type)]) }
+        let types = decl.fields.map { module.types[Int($0.type)] }
+        let size = (try? ValueCodec.encodeSequence(values, as: types, in: module).count) ?? 0
+        guard charge(GasSchedule.cost(size, GasSchedule.perByteLogged)) else { return nil }
+        host.emit(event: decl, values: values)
+        return base
+    }
+
+    mutating func callExternal(_ index: Int, sp: UnsafeMutablePointer<Int128>, trying: Bool) -> UnsafeMutablePointer<Int128>? {
+        let ext = module.externs[index]
+        let base = sp - (2 + ext.params.count)
+        let target = arena.blobArray(Int(truncatingIfNeeded: base[0]))
+        let amount = base[1]
+        let types = ext.params.map { module.types[Int($0)] }
+        let args = types.enumerated().map { value(of: base[2 + $0.offset], type: $0.element) }
+        let size = (try? ValueCodec.encodeSequence(args, as: types, in: module).count) ?? 0
+        guard charge(GasSchedule.cost(size, GasSchedule.perByteCalled)) else { return nil }
+        if readOnly && (!ext.isView || amount != 0) { return fail(.writeInView) }
+        guard amount >= 0 else { return fail(.revert("negative call value")) }
+        let outcome = host.call(
+            contract: target, function: ext.name, args: args, value: amount, gasLimit: gas,
+            readOnly: readOnly || ext.isView)
+        switch outcome {
+        case .returned(let results, let used):
+            guard charge(max(0, used)) else { return nil }
+            guard results.count == ext.results.count else { return fail(.invalidValue("wrong number of results")) }
+            for (i, r) in results.enumerated() {
+                guard let s = slot(of: r, typeIndex: Int(ext.results[i])) else { return nil }
+                base[i] = s
+            }
+            if trying { base[results.count] = 1 }
+            return base + results.count + (trying ? 1 : 0)
+        case .reverted(let message, let used):
+            guard charge(max(0, used)) else { return nil }
+            guard trying else { return fail(.revert(message)) }
+            for (i, t) in ext.results.enumerated() {
+                guard let z = zero(type: Int(t)) else { return nil }
+                base[i] = z
+            }
+            base[ext.results.count] = 0
+            return base + ext.results.count + 1
+        }
+    }
+}
