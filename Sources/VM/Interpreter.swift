@@ -46,10 +46,11 @@ public enum Interpreter {
         }
         let limit = max(0, gasLimit)
         var machine = Machine(
-            program: program, host: host, tracer: tracer, gas: limit, readOnly: readOnly || function.kind == .view)
+            program: program, host: host, tracer: T.isEnabled ? tracer : nil, gas: limit,
+            readOnly: readOnly || function.kind == .view)
         defer {
-            host = machine.host
-            tracer = machine.tracer
+            if let h = machine.host as? H { host = h }
+            if let t = machine.tracer as? T { tracer = t }
             machine.release()
         }
         for (i, arg) in args.enumerated() {
@@ -60,7 +61,7 @@ public enum Interpreter {
             }
             machine.stack[i] = s
         }
-        if let trap = machine.run(entry: index) {
+        if let trap = T.isEnabled ? machine.run(entry: index, mode: Traced.self) : machine.run(entry: index, mode: Untraced.self) {
             let used = trap.reason == .outOfGas ? limit : limit - machine.gas
             return ExecutionResult(outcome: .failure(trap), gasUsed: used)
         }

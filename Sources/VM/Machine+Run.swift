@@ -6,7 +6,7 @@ extension Machine {
     ///
     /// Verified code needs no type, bounds or underflow checks on the stack; only guest-dependent
     /// conditions (overflow, division by zero, indices, gas, depth) are tested.
-    mutating func run(entry: Int) -> Trap? {
+    mutating func run<Mode: TraceMode>(entry: Int, mode: Mode.Type) -> Trap? {
         guard let code = UnsafePointer(program.code.baseAddress) else { return Trap(.badCall("empty program")) }
         let fns = program.functions
         let entryInfo = fns[entry]
@@ -25,20 +25,19 @@ extension Machine {
         }
 
         while true {
-            let ins = pc.pointee
-            if T.isEnabled { traceStep(pc - code, depth: depth, gas: gas, sp: sp, fp: fp) }
-            gas &-= Int64(ins.gas)
+            if Mode.on { traceStep(pc - code, depth: depth, gas: gas, sp: sp, fp: fp) }
+            gas &-= Int64(pc.pointee.gas)
             if gas < 0 { return trap(.outOfGas, pc, gas) }
 
-            switch ins.op {
+            switch pc.pointee.op {
             // MARK: constants, stack, locals
             case .nop:
                 pc += 1
             case .pushInt:
-                sp.pointee = Int128(ins.b); sp += 1; pc += 1
+                sp.pointee = Int128(pc.pointee.b); sp += 1; pc += 1
             case .pushConst:
                 self.gas = gas
-                guard let v = constant(Int(ins.a)) else { return trap(pendingTrap ?? .outOfGas, pc, self.gas) }
+                guard let v = constant(Int(pc.pointee.a)) else { return trap(pendingTrap ?? .outOfGas, pc, self.gas) }
                 gas = self.gas
                 sp.pointee = v; sp += 1; pc += 1
             case .pushTrue:
@@ -52,11 +51,11 @@ extension Machine {
             case .swap:
                 let t = sp[-1]; sp[-1] = sp[-2]; sp[-2] = t; pc += 1
             case .localGet:
-                sp.pointee = fp[Int(ins.a)]; sp += 1; pc += 1
+                sp.pointee = fp[Int(pc.pointee.a)]; sp += 1; pc += 1
             case .localSet:
-                sp -= 1; fp[Int(ins.a)] = sp.pointee; pc += 1
+                sp -= 1; fp[Int(pc.pointee.a)] = sp.pointee; pc += 1
             case .localTee:
-                fp[Int(ins.a)] = sp[-1]; pc += 1
+                fp[Int(pc.pointee.a)] = sp[-1]; pc += 1
 
             // MARK: Int
             case .addInt:
@@ -130,15 +129,15 @@ extension Machine {
 
             // MARK: control
             case .jump:
-                pc = code + Int(ins.a)
+                pc = code + Int(pc.pointee.a)
             case .jumpIf:
                 sp -= 1
-                pc = sp.pointee != 0 ? code + Int(ins.a) : pc + 1
+                pc = sp.pointee != 0 ? code + Int(pc.pointee.a) : pc + 1
             case .jumpUnless:
                 sp -= 1
-                pc = sp.pointee == 0 ? code + Int(ins.a) : pc + 1
+                pc = sp.pointee == 0 ? code + Int(pc.pointee.a) : pc + 1
             case .call:
-                let f = fns[Int(ins.a)]
+                let f = fns[Int(pc.pointee.a)]
                 if depth + 1 >= Limits.maxCallDepth { return trap(.callDepthExceeded, pc, gas) }
                 let newFp = sp - f.params
                 let newSp = newFp + f.locals
@@ -146,9 +145,9 @@ extension Machine {
                 sp.initialize(repeating: 0, count: f.locals - f.params)
                 frames[depth] = Frame(returnPC: pc + 1, fp: fp)
                 depth += 1
-                fp = newFp; sp = newSp; pc = code + Int(ins.b)
+                fp = newFp; sp = newSp; pc = code + Int(pc.pointee.b)
             case .ret:
-                let n = Int(ins.a)
+                let n = Int(pc.pointee.a)
                 let results = sp - n
                 for k in 0..<n { fp[k] = results[k] }
                 sp = fp + n
@@ -156,7 +155,7 @@ extension Machine {
                 depth -= 1
                 pc = frames[depth].returnPC; fp = frames[depth].fp
             case .retLocal:
-                fp[0] = fp[Int(ins.a)]
+                fp[0] = fp[Int(pc.pointee.a)]
                 sp = fp + 1
                 if depth == 0 { self.gas = gas; return nil }
                 depth -= 1
@@ -175,7 +174,7 @@ extension Machine {
                 guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 sp[-2] = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp -= 1; pc += 1
             case .listGetLL:
-                let h = Int(truncatingIfNeeded: fp[Int(ins.a)]), i = fp[Int(ins.b)]
+                let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(pc.pointee.b)]
                 guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 sp.pointee = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp += 1; pc += 1
             case .listSet:
@@ -203,83 +202,83 @@ extension Machine {
 
             // MARK: superinstructions
             case .getGet:
-                sp[0] = fp[Int(ins.a)]; sp[1] = fp[Int(ins.b)]; sp += 2; pc += 1
+                sp[0] = fp[Int(pc.pointee.a)]; sp[1] = fp[Int(pc.pointee.b)]; sp += 2; pc += 1
             case .addLL:
-                let (r, o) = fp[Int(ins.a)].addingReportingOverflow(fp[Int(ins.b)])
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(fp[Int(pc.pointee.b)])
                 if o { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .subLL:
-                let (r, o) = fp[Int(ins.a)].subtractingReportingOverflow(fp[Int(ins.b)])
+                let (r, o) = fp[Int(pc.pointee.a)].subtractingReportingOverflow(fp[Int(pc.pointee.b)])
                 if o { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .mulLL:
-                guard let r = Arithmetic.mul(fp[Int(ins.a)], fp[Int(ins.b)]) else { return trap(.overflow, pc, gas) }
+                guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], fp[Int(pc.pointee.b)]) else { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .addLI:
-                let (r, o) = fp[Int(ins.a)].addingReportingOverflow(Int128(ins.b))
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .subLI:
-                let (r, o) = fp[Int(ins.a)].subtractingReportingOverflow(Int128(ins.b))
+                let (r, o) = fp[Int(pc.pointee.a)].subtractingReportingOverflow(Int128(pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .mulLI:
-                guard let r = Arithmetic.mul(fp[Int(ins.a)], Int128(ins.b)) else { return trap(.overflow, pc, gas) }
+                guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], Int128(pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .divLI:
-                switch Arithmetic.div(fp[Int(ins.a)], Int128(ins.b)) {
+                switch Arithmetic.div(fp[Int(pc.pointee.a)], Int128(pc.pointee.b)) {
                 case .ok(let q): sp.pointee = q; sp += 1; pc += 1
                 case .divisionByZero: return trap(.divisionByZero, pc, gas)
                 case .overflow: return trap(.overflow, pc, gas)
                 }
             case .modLI:
-                guard let r = Arithmetic.rem(fp[Int(ins.a)], Int128(ins.b)) else { return trap(.divisionByZero, pc, gas) }
+                guard let r = Arithmetic.rem(fp[Int(pc.pointee.a)], Int128(pc.pointee.b)) else { return trap(.divisionByZero, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .addI:
-                let (r, o) = sp[-1].addingReportingOverflow(Int128(ins.b))
+                let (r, o) = sp[-1].addingReportingOverflow(Int128(pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
             case .subI:
-                let (r, o) = sp[-1].subtractingReportingOverflow(Int128(ins.b))
+                let (r, o) = sp[-1].subtractingReportingOverflow(Int128(pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
             case .mulI:
-                guard let r = Arithmetic.mul(sp[-1], Int128(ins.b)) else { return trap(.overflow, pc, gas) }
+                guard let r = Arithmetic.mul(sp[-1], Int128(pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
             case .divI:
-                switch Arithmetic.div(sp[-1], Int128(ins.b)) {
+                switch Arithmetic.div(sp[-1], Int128(pc.pointee.b)) {
                 case .ok(let q): sp[-1] = q; pc += 1
                 case .divisionByZero: return trap(.divisionByZero, pc, gas)
                 case .overflow: return trap(.overflow, pc, gas)
                 }
             case .modI:
-                guard let r = Arithmetic.rem(sp[-1], Int128(ins.b)) else { return trap(.divisionByZero, pc, gas) }
+                guard let r = Arithmetic.rem(sp[-1], Int128(pc.pointee.b)) else { return trap(.divisionByZero, pc, gas) }
                 sp[-1] = r; pc += 1
             case .incLocal:
-                let (r, o) = fp[Int(ins.a)].addingReportingOverflow(Int128(ins.b))
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
-                fp[Int(ins.a)] = r; pc += 1
+                fp[Int(pc.pointee.a)] = r; pc += 1
             case .addSetLL:
-                let (r, o) = fp[Int(ins.a)].addingReportingOverflow(fp[Int(ins.b)])
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(fp[Int(pc.pointee.b)])
                 if o { return trap(.overflow, pc, gas) }
-                fp[Int(ins.a)] = r; pc += 1
+                fp[Int(pc.pointee.a)] = r; pc += 1
             case .branchLL:
-                let x = fp[Int(ins.a)], y = fp[Int(ins.b & 0xFFFF_FFFF)]
-                let taken = Condition(rawValue: ins.cond).unsafelyUnwrapped.holds(x, y)
-                pc = taken ? code + Int(ins.b >> 32) : pc + 1
+                let x = fp[Int(pc.pointee.a)], y = fp[Int(pc.pointee.b & 0xFFFF_FFFF)]
+                let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
+                pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 1
             case .branchLI:
-                let x = fp[Int(ins.a)], y = Int128(Int32(truncatingIfNeeded: ins.b))
-                let taken = Condition(rawValue: ins.cond).unsafelyUnwrapped.holds(x, y)
-                pc = taken ? code + Int(ins.b >> 32) : pc + 1
+                let x = fp[Int(pc.pointee.a)], y = Int128(Int32(truncatingIfNeeded: pc.pointee.b))
+                let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
+                pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 1
             case .branchS:
-                let taken = Condition(rawValue: ins.cond).unsafelyUnwrapped.holds(sp[-2], sp[-1])
+                let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(sp[-2], sp[-1])
                 sp -= 2
-                pc = taken ? code + Int(ins.a) : pc + 1
+                pc = taken ? code + Int(pc.pointee.a) : pc + 1
 
             // MARK: everything else: out-of-line helpers
             default:
                 self.gas = gas
-                guard let newSp = slowStep(ins, sp: sp, fp: fp) else {
+                guard let newSp = slowStep(pc.pointee, sp: sp, fp: fp) else {
                     return trap(pendingTrap ?? .outOfGas, pc, self.gas)
                 }
                 gas = self.gas
@@ -296,6 +295,7 @@ extension Machine {
                     position: module.sourceMap?.position(function: function, offset: offset))
     }
 
+    @inline(never)
     private mutating func traceStep(
         _ index: Int, depth: Int, gas: Int64, sp: UnsafeMutablePointer<Int128>, fp: UnsafeMutablePointer<Int128>
     ) {
@@ -303,7 +303,7 @@ extension Machine {
         let code = module.functions[function].code
         let opcode = offset < code.count ? Opcode(rawValue: code[offset]) ?? .nop : .nop
         let base = fp + program.functions[function].locals
-        tracer.step(TraceStep(
+        tracer?.step(TraceStep(
             depth: depth, function: function, offset: offset, opcode: opcode, gasLeft: gas,
             stackTop: sp > base ? sp[-1] : nil))
     }

@@ -3,15 +3,20 @@ import Bytecode
 /// The state of one run: the program, the host, the arena, the value stack and the call frames.
 /// `Interpreter.call` creates one per top-level call; the hot loop (`Machine+Run.swift`) keeps `pc`,
 /// `sp`, `fp` and gas in locals and syncs `gas` here only around helpers that charge or read it.
-struct Machine<H: Host, T: Tracer> {
+///
+/// Not generic: the hot loop never calls the host or the tracer (host instructions run out of line and
+/// cost hundreds of gas), and a generic machine would run unspecialized when the host type lives in
+/// another module. Docs/architecture.md has the measurement behind this choice.
+struct Machine {
     struct Frame {
         var returnPC: UnsafePointer<Instr>
         var fp: UnsafeMutablePointer<Int128>
     }
 
     let program: Program
-    var host: H
-    var tracer: T
+    var host: any Host
+    /// Present only in trace mode.
+    var tracer: (any Tracer)?
     var arena = Arena()
     /// Gas left; authoritative only between hot-loop syncs.
     var gas: Int64
@@ -27,7 +32,7 @@ struct Machine<H: Host, T: Tracer> {
 
     static var stackSlots: Int { 1 << 18 }
 
-    init(program: Program, host: H, tracer: T, gas: Int64, readOnly: Bool) {
+    init(program: Program, host: any Host, tracer: (any Tracer)?, gas: Int64, readOnly: Bool) {
         self.program = program
         self.host = host
         self.tracer = tracer

@@ -14,8 +14,8 @@ public struct TraceStep: Hashable, Sendable {
     public var stackTop: Int128?
 }
 
-/// Receives every step of a traced run. The interpreter is generic over it: with `NoTracer` the
-/// calls compile away, so tracing costs nothing when off.
+/// Receives every step of a traced run. With `NoTracer` (whose `isEnabled` is false) the run is
+/// untraced and the loop tests one local flag per step.
 public protocol Tracer {
     static var isEnabled: Bool { get }
     mutating func step(_ step: TraceStep)
@@ -41,3 +41,8 @@ public struct RecordingTracer: Tracer {
         if steps.count < limit { steps.append(step) } else { truncated = true }
     }
 }
+
+/// Whether a run is traced, fixed at compile time so the untraced loop has no per-step test.
+protocol TraceMode { static var on: Bool { get } }
+enum Traced: TraceMode { static var on: Bool { true } }
+enum Untraced: TraceMode { static var on: Bool { false } }

@@ -1,0 +1,80 @@
+import Bytecode
+import Crypto
+import Foundation
+import Tooling
+import Verifier
+
+/// `datanet asm`, `datanet disasm`, `datanet verify`.
+enum AsmCommands {
+    static let asm = Command(
+        name: "asm", summary: "assemble a .dna file into verified bytecode (.dnb)",
+        usage: "datanet asm FILE.dna [-o OUT.dnb]",
+        examples: ["datanet asm Examples/bench/w4.dna -o w4.dnb"],
+        spec: .init(valued: ["-o", "--output"])
+    ) { args, console in
+        guard args.positional.count == 1 else { return usage(console, "asm needs one .dna file") }
+        let path = args.positional[0]
+        do throws(ModuleLoader.LoadError) {
+            let module = try ModuleLoader.load(path)
+            _ = try ModuleLoader.verify(module, path: path)
+            let bytes = ModuleCodec.encode(module)
+            let out = args.flags["-o"] ?? args.flags["--output"] ?? replacingExtension(path, with: "dnb")
+            guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
+                console.error("cannot write '\(out)'")
+                return ExitCode.failure
+            }
+            console.out("wrote \(out): \(bytes.count) bytes, module id 0x\(TypeNames.hex(ModuleCodec.id(of: bytes)))")
+            return ExitCode.ok
+        } catch {
+            console.report(error)
+            return ExitCode.failure
+        }
+    }
+
+    static let disasm = Command(
+        name: "disasm", summary: "print a module as assembly text",
+        usage: "datanet disasm FILE.dnb|FILE.dna",
+        examples: ["datanet disasm w4.dnb"],
+        spec: .init()
+    ) { args, console in
+        guard args.positional.count == 1 else { return usage(console, "disasm needs one file") }
+        do throws(ModuleLoader.LoadError) {
+            let module = try ModuleLoader.load(args.positional[0])
+            console.out(Disassembler.text(of: module))
+            return ExitCode.ok
+        } catch {
+            console.report(error)
+            return ExitCode.failure
+        }
+    }
+
+    static let verify = Command(
+        name: "verify", summary: "check a module with the bytecode verifier",
+        usage: "datanet verify FILE.dnb|FILE.dna",
+        examples: ["datanet verify w4.dnb"],
+        spec: .init()
+    ) { args, console in
+        guard args.positional.count == 1 else { return usage(console, "verify needs one file") }
+        let path = args.positional[0]
+        do throws(ModuleLoader.LoadError) {
+            let module = try ModuleLoader.load(path)
+            _ = try ModuleLoader.verify(module, path: path)
+            let id = ModuleCodec.id(of: ModuleCodec.encode(module))
+            console.out("ok: module '\(module.name)', \(module.functions.count) functions, id 0x\(TypeNames.hex(id))")
+            return ExitCode.ok
+        } catch {
+            console.report(error)
+            return ExitCode.failure
+        }
+    }
+
+    static func replacingExtension(_ path: String, with ext: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingPathExtension().appendingPathExtension(ext).relativePath
+    }
+}
+
+func usage(_ console: Console, _ message: String) -> Int32 {
+    console.error(message)
+    return ExitCode.usage
+}

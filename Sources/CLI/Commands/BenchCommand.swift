@@ -1,0 +1,88 @@
+import Bytecode
+import Foundation
+import Tooling
+
+/// `datanet bench`: the anchor workloads on the VM (release build), as a table or JSON.
+enum BenchCommand {
+    static let command = Command(
+        name: "bench", summary: "run the W1, W3 and W4 workloads and report time, ns per iteration and gas",
+        usage: "datanet bench [--json] [--runs N] [--only W1,W3,W4] [--dir DIR]",
+        examples: [
+            "swift build -c release && .build/release/datanet bench",
+            "python3 ../shared/anchors/compare_lua.py \"$(.build/release/datanet bench --json)\"",
+        ],
+        spec: .init(valued: ["--runs", "--only", "--dir"], switches: ["--json"])
+    ) { args, console in
+        let runs: Int64
+        do throws(Arguments.UsageError) { runs = try args.integer("--runs", default: 5) } catch { return usage(console, error.message) }
+        guard let dir = args.flags["--dir"] ?? findBenchDirectory() else {
+            console.error("cannot find Examples/bench; run from the repository or pass --dir")
+            return ExitCode.failure
+        }
+        var workloads = Workload.standard
+        if let only = args.flags["--only"] {
+            let names = only.uppercased().split(separator: ",").map(String.init)
+            workloads = workloads.filter { names.contains($0.name) }
+            guard !workloads.isEmpty else { return usage(console, "--only names none of W1, W3, W4") }
+        }
+        var results: [BenchmarkResult] = []
+        for w in workloads {
+            let path = (dir as NSString).appendingPathComponent(w.file)
+            do throws(ModuleLoader.LoadError) {
+                let module = try ModuleLoader.load(path)
+                results.append(Benchmark.run(w, module: module, runs: Int(max(1, runs))))
+            } catch {
+                console.report(error)
+                return ExitCode.failure
+            }
+        }
+        if args.switches.contains("--json") {
+            console.out(json(results))
+        } else {
+            console.out("workload   median time   ns/iter        gas   gas/s (M)   checksum")
+            for r in results {
+                let gps = r.seconds > 0 ? Double(r.gas) / r.seconds / 1e6 : 0
+                let check = r.error ?? (r.checksumOK ? "ok" : "WRONG \(r.checksum.map { String($0) } ?? "-")")
+                console.out(
+                    pad(r.name, 8) + pad(String(format: "%.3f ms", r.seconds * 1000), 14, right: true)
+                        + pad(String(format: "%.2f", r.nsPerIteration), 10, right: true)
+                        + pad(String(r.gas), 11, right: true) + pad(String(format: "%.0f", gps), 12, right: true)
+                        + "   " + check)
+            }
+        }
+        return results.allSatisfy({ $0.checksumOK && $0.error == nil }) ? ExitCode.ok : ExitCode.failure
+    }
+
+    static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - s.count))
+        return right ? fill + s : s + fill
+    }
+
+    /// `{"workloads": [...]}` with keys in sorted order.
+    static func json(_ results: [BenchmarkResult]) -> String {
+        let items = results.map { r -> String in
+            let checksum = r.checksum.map { String($0) } ?? "null"
+            return "{\"checksum\": \(checksum), \"checksum_ok\": \(r.checksumOK), \"gas\": \(r.gas), "
+                + "\"iterations\": \(r.iterations), \"name\": \"\(r.name)\", "
+                + "\"ns_per_iter\": \(String(format: "%.3f", r.nsPerIteration)), "
+                + "\"seconds\": \(String(format: "%.6f", r.seconds))}"
+        }
+        return "{\"workloads\": [" + items.joined(separator: ", ") + "]}"
+    }
+
+    /// `Examples/bench` in the working directory or above it, or above the executable.
+    static func findBenchDirectory() -> String? {
+        let starts = [FileManager.default.currentDirectoryPath, (CommandLine.arguments.first.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }) ?? ""]
+        for start in starts where !start.isEmpty {
+            var url = URL(fileURLWithPath: start)
+            for _ in 0..<6 {
+                let candidate = url.appendingPathComponent("Examples/bench")
+                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("w4.dna").path) {
+                    return candidate.path
+                }
+                url.deleteLastPathComponent()
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,103 @@
+import Bytecode
+import Tooling
+import Verifier
+import VM
+
+/// `datanet run FILE --call 'fn(args)'`: one call on a fresh in-memory host.
+enum RunCommand {
+    static let command = Command(
+        name: "run",
+        summary: "call a function of a module on a fresh in-memory host; print the result, events and gas",
+        usage: "datanet run FILE.dna|FILE.dnb --call 'fn(args)' [--gas-limit N] [--trace]",
+        examples: [
+            "datanet run Examples/bench/w4.dna --call 'w4(1000)'",
+            "datanet run Examples/bench/w3.dna --call 'fib(10)' --trace",
+        ],
+        spec: .init(valued: ["--call", "--gas-limit"], switches: ["--trace"])
+    ) { args, console in
+        guard args.positional.count == 1 else { return usage(console, "run needs one module file") }
+        guard let callText = args.flags["--call"] else { return usage(console, "run needs --call 'fn(args)'") }
+        let path = args.positional[0]
+        let gasLimit: Int64
+        do throws(Arguments.UsageError) { gasLimit = try args.integer("--gas-limit", default: 10_000_000) } catch {
+            return usage(console, error.message)
+        }
+        let verified: VerifiedModule
+        do throws(ModuleLoader.LoadError) {
+            verified = try ModuleLoader.verify(try ModuleLoader.load(path), path: path)
+        } catch {
+            console.report(error)
+            return ExitCode.failure
+        }
+        let module = verified.module
+        let call: CallSyntax
+        do throws(CallSyntax.ParseError) { call = try CallSyntax.parse(callText) } catch {
+            console.error("in --call, \(error)")
+            return ExitCode.usage
+        }
+        guard let index = module.functionIndex(named: call.function),
+            [.public, .view].contains(module.functions[index].kind)
+        else {
+            let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
+            console.error("no public function '\(call.function)' in module '\(module.name)'"
+                + suggestion(call.function, among: names))
+            return ExitCode.failure
+        }
+        let function = module.functions[index]
+        guard call.arguments.count == function.params.count else {
+            console.error("'\(function.name)' takes \(function.params.count) arguments but \(call.arguments.count) were given")
+            return ExitCode.failure
+        }
+        var values: [Value] = []
+        for (i, literal) in call.arguments.enumerated() {
+            do throws(ArgumentError) { values.append(try literal.value(as: module.types[Int(function.params[i])], in: module)) } catch {
+                console.error("argument \(i + 1) of '\(function.name)': \(error.message)")
+                return ExitCode.failure
+            }
+        }
+        return execute(
+            verified, function: index, values: values, gasLimit: gasLimit, trace: args.switches.contains("--trace"),
+            console: console)
+    }
+
+    static func execute(
+        _ verified: VerifiedModule, function index: Int, values: [Value], gasLimit: Int64, trace: Bool,
+        console: Console
+    ) -> Int32 {
+        let module = verified.module
+        var host = MemoryHost()
+        let result: ExecutionResult
+        if trace {
+            var tracer = RecordingTracer(limit: 100_000)
+            result = Interpreter.call(
+                Program(verified, fuse: false), function: index, args: values, host: &host, gasLimit: gasLimit,
+                readOnly: false, tracer: &tracer)
+            for s in tracer.steps {
+                let indent = String(repeating: "  ", count: s.depth)
+                let top = s.stackTop.map { " top=\($0)" } ?? ""
+                console.out("\(indent)\(module.functions[s.function].name)+\(s.offset) \(s.opcode.info.mnemonic) gas=\(s.gasLeft)\(top)")
+            }
+            if tracer.truncated { console.note("trace truncated at \(tracer.limit) steps") }
+        } else {
+            var tracer = NoTracer()
+            result = Interpreter.call(
+                Program(verified), function: index, args: values, host: &host, gasLimit: gasLimit, readOnly: false,
+                tracer: &tracer)
+        }
+        for e in host.events {
+            console.out("event \(e.name)(" + e.values.map(TypeNames.literal).joined(separator: ", ") + ")")
+        }
+        switch result.outcome {
+        case .success(let results):
+            let types = module.functions[index].results.map { TypeNames.name(module.types[Int($0)], in: module) }
+            for (v, t) in zip(results, types) { console.out("\(TypeNames.literal(v)) : \(t)") }
+            console.out("gas used: \(result.gasUsed)")
+            return ExitCode.ok
+        case .failure(let trap):
+            console.error("reverted: \(trap.message)", at: trap.position?.description)
+            if trap.position == nil, let f = trap.function, let o = trap.offset { console.note("in '\(f)' at offset \(o)") }
+            console.out("gas used: \(result.gasUsed)")
+            return ExitCode.failure
+        }
+    }
+}
