@@ -1,0 +1,101 @@
+import Bytecode
+import Testing
+
+@testable import Verifier
+
+@Suite struct RobustnessTests {
+    /// Random code: half raw bytes, half well-formed instructions with small random immediates (so that more
+    /// of it decodes and reaches the type pass).
+    private static func randomCode(_ rng: inout SplitMix64) -> [UInt8] {
+        let length = 1 + rng.below(48)
+        if rng.below(2) == 0 {
+            return (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        }
+        var out: [UInt8] = []
+        while out.count < length {
+            let op = Opcode.allCases[rng.below(Opcode.allCases.count)]
+            let immediates = op.info.immediates.map { _ in
+                op.info.flags.contains(.branch) ? Int64(rng.below(length + 8)) : Int64(rng.below(12))
+            }
+            Instruction(offset: out.count, opcode: op, immediates: immediates).encode(into: &out)
+        }
+        return out
+    }
+
+    @Test func randomFunctionBodiesNeverCrash() {
+        var rng = SplitMix64(state: 0xDA7A_11E7)
+        var accepted = 0
+        var messages = Set<String>()
+        for round in 0..<4000 {
+            let kinds = FunctionKind.allCases
+            let function = Function(
+                name: "r\(round)", kind: kinds[rng.below(3)], params: [T.int, T.listInt].prefix(rng.below(3)).map { $0 },
+                results: rng.below(2) == 0 ? [] : [T.int], locals: [T.string, T.int, T.point].prefix(rng.below(4)).map { $0 },
+                maxStack: UInt16(rng.below(10)), code: Self.randomCode(&rng))
+            let helper = fn("h", kind: .private, params: [T.int], results: [T.int], [.op(.localGet, 0), .op(.ret)])
+            let module = Fixture.module([function, helper])
+            if let error = verificationError(module) {
+                messages.insert(String(error.message.prefix(12)))
+                #expect(error.function == 0)
+            } else {
+                accepted += 1
+            }
+        }
+        #expect(accepted > 0)
+        #expect(messages.count > 10)
+    }
+
+    @Test func randomTypeTablesNeverCrash() {
+        var rng = SplitMix64(state: 42)
+        for _ in 0..<2000 {
+            let count = 1 + rng.below(8)
+            let types: [TypeDesc] = (0..<count).map { _ in
+                switch rng.below(10) {
+                case 0: .list(elem: UInt16(rng.below(count + 1)))
+                case 1: .map(key: UInt16(rng.below(count + 1)), value: UInt16(rng.below(count + 1)))
+                case 2: .structure(UInt16(rng.below(3)))
+                default: [TypeDesc.int, .dec, .bool, .address, .hash, .string, .bytes][rng.below(7)]
+                }
+            }
+            let structs = (0..<rng.below(3)).map { s in
+                StructDecl(name: "S\(s)", fields: (0..<rng.below(3)).map { Field(name: "f\($0)", type: UInt16(rng.below(count + 1))) })
+            }
+            let module = Module(
+                name: "m", types: types, structs: structs,
+                functions: [fn("f", locals: [UInt16(rng.below(count))], [.op(.localGet, 0), .op(.pop), .op(.ret)])])
+            _ = verificationError(module)
+        }
+    }
+
+    @Test func verificationIsDeterministic() {
+        var modules = [EveryOpcode.module]
+        modules += (StructureCorpus.cases + ShapeCorpus.cases + TypeCorpus.cases).map(\.module)
+        for module in modules {
+            let first = verificationError(module)
+            for _ in 0..<3 { #expect(verificationError(module) == first) }
+        }
+    }
+
+    @Test func firstErrorIsStableAcrossManyErrors() {
+        // Several faults in several functions: the same one is reported every time.
+        let module = Fixture.module([
+            fn("a", [.op(.pushTrue), .op(.pushInt, 1), .op(.addInt), .op(.ret)]),
+            fn("b", [.op(.pop), .op(.ret)]),
+            fn("c", [.op(.pushInt, 1)]),
+        ])
+        let error = verificationError(module)
+        #expect(error?.function == 2)
+        #expect(error?.message == "control falls off the end of the function")
+        for _ in 0..<5 { #expect(verificationError(module) == error) }
+    }
+
+    @Test func longStraightLineCodeVerifies() {
+        // 50 000 push/pop pairs and a join-heavy ladder of branches: verification stays quick.
+        var code: [Asm] = []
+        for i in 0..<50_000 {
+            code += [.op(.pushTrue), .branch(.jumpIf, "l\(i)"), .label("l\(i)")]
+        }
+        code.append(.op(.ret))
+        #expect(verificationError(Fixture.module(code)) == nil)
+    }
+}
