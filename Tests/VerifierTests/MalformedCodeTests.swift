@@ -21,12 +21,14 @@ private func code(
 enum ShapeCorpus {
     static let cases: [BadCase] = [
         bad("unknown opcode", raw([0x00, 0xFF]), "unknown opcode 0xff", function: 0, offset: 1),
-        bad("truncated immediate", raw([0x00, 0x01, 0x02]), "truncated immediate of 'push_int'", function: 0, offset: 1),
+        bad("truncated immediate", raw([0x00, 0x01, 0x02]), "truncated immediate of 'push_int'",
+            function: 0, offset: 1),
         code("jump target inside an instruction", [.op(.pushInt, 1), .op(.jump, 3)],
              "jump target 3 is inside an instruction", offset: 9),
         code("jump target past the end", [.op(.jump, 100)], "jump target 100 is past the end of the code (5 bytes)",
              offset: 0),
-        code("falls off the end", [.op(.pushInt, 1), .op(.pop)], "control falls off the end of the function", offset: 9),
+        code("falls off the end", [.op(.pushInt, 1), .op(.pop)], "control falls off the end of the function",
+             offset: 9),
         code("falls off the end after a branch", [.op(.pushTrue), .branch(.jumpIf, "end"), .op(.ret), .label("end"),
                                                   .op(.nop)], "control falls off the end of the function", offset: 7),
         code("constant index in range", [.op(.pushConst, 9), .op(.ret)],
@@ -51,7 +53,8 @@ enum ShapeCorpus {
             fn("setup", kind: .`init`, [.op(.ret)]), fn("f", [.op(.call, 0), .op(.ret)]),
         ]), "cannot call the init function 'setup'", function: 1, offset: 0),
         bad("cannot call migrate", Fixture.module([
-            fn("f", [.op(.pushInt, 1), .op(.call, 1), .op(.ret)]), fn("up", kind: .migrate, params: [T.int], [.op(.ret)]),
+            fn("f", [.op(.pushInt, 1), .op(.call, 1), .op(.ret)]),
+            fn("up", kind: .migrate, params: [T.int], [.op(.ret)]),
         ]), "cannot call the migrate function 'up'", function: 0, offset: 9),
         code("view cannot sstore", kind: .view, [.op(.pushInt, 1), .op(.sstore, 0), .op(.ret)],
              "'sstore' writes state, which a view function may not do", offset: 9),
@@ -138,8 +141,8 @@ enum TypeCorpus {
                                             .op(.ret)], "'concat' expects string, string but found string, bytes",
              offset: 6),
         code("concat needs strings or bytes", [.op(.pushConst, K.address), .op(.pushConst, K.address), .op(.concat),
-                                               .op(.ret)], "'concat' expects two strings or two bytes but found address",
-             offset: 6),
+                                               .op(.ret)],
+             "'concat' expects two strings or two bytes but found address", offset: 6),
         code("blob_len needs string or bytes", [.op(.pushInt, 1), .op(.blobLen), .op(.ret)],
              "'blob_len' expects string or bytes but found int", offset: 9),
         code("sha256 needs string or bytes", [.op(.pushConst, K.address), .op(.sha256), .op(.ret)],
@@ -226,6 +229,7 @@ enum TypeCorpus {
 
     @Test func errorDescriptionNamesTheFunction() {
         let module = Fixture.module([fn("w1", [.op(.pushInt, 1), .op(.pushTrue), .op(.addInt), .op(.ret)])])
-        #expect(verificationError(module)?.description == "function 'w1' offset 10: 'add_int' expects int, int but found int, bool")
+        let expected = "function 'w1' offset 10: 'add_int' expects int, int but found int, bool"
+        #expect(verificationError(module)?.description == expected)
     }
 }

@@ -29,8 +29,9 @@ import Testing
         for round in 0..<4000 {
             let kinds = FunctionKind.allCases
             let function = Function(
-                name: "r\(round)", kind: kinds[rng.below(3)], params: [T.int, T.listInt].prefix(rng.below(3)).map { $0 },
-                results: rng.below(2) == 0 ? [] : [T.int], locals: [T.string, T.int, T.point].prefix(rng.below(4)).map { $0 },
+                name: "r\(round)", kind: kinds[rng.below(3)], params: Array([T.int, T.listInt].prefix(rng.below(3))),
+                results: rng.below(2) == 0 ? [] : [T.int],
+                locals: Array([T.string, T.int, T.point].prefix(rng.below(4))),
                 maxStack: UInt16(rng.below(10)), code: Self.randomCode(&rng))
             let helper = fn("h", kind: .private, params: [T.int], results: [T.int], [.op(.localGet, 0), .op(.ret)])
             let module = Fixture.module([function, helper])
@@ -58,7 +59,9 @@ import Testing
                 }
             }
             let structs = (0..<rng.below(3)).map { s in
-                StructDecl(name: "S\(s)", fields: (0..<rng.below(3)).map { Field(name: "f\($0)", type: UInt16(rng.below(count + 1))) })
+                StructDecl(name: "S\(s)", fields: (0..<rng.below(3)).map {
+                    Field(name: "f\($0)", type: UInt16(rng.below(count + 1)))
+                })
             }
             let module = Module(
                 name: "m", types: types, structs: structs,
