@@ -2,13 +2,24 @@
 /// shared by every path that reaches it, so memory stays proportional to the code, not to code × height.
 final class StackNode {
     let type: TypeID
-    let below: StackNode?
+    private(set) var below: StackNode?
     let height: Int
 
     init(type: TypeID, below: StackNode?) {
         self.type = type
         self.below = below
         self.height = (below?.height ?? 0) + 1
+    }
+
+    /// Frees a chain iteratively: releasing a long stack must not recurse once per slot.
+    deinit {
+        guard var node = below else { return }
+        below = nil
+        while isKnownUniquelyReferenced(&node) {
+            guard let next = node.below else { break }
+            node.below = nil
+            node = next
+        }
     }
 }
 

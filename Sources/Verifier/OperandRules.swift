@@ -59,9 +59,9 @@ struct OperandRules {
             guard imm >= 0, imm < table.count else { throw RuleError(message: Message.internalError("index")) }
             return table[imm]
         }
-        func typeImmediate(_ expected: String) throws(RuleError) -> TypeID {
-            guard imm >= 0, imm < module.types.count else { throw RuleError(message: Message.internalError("type")) }
-            return try entry(UInt16(imm))
+        func typeImmediate() throws(RuleError) -> TypeID {
+            guard let index = UInt16(exactly: imm) else { throw internalError("type") }
+            return try entry(index)
         }
         func wrongImmediate(_ expected: String, _ type: TypeID) -> RuleError {
             let message = Message.typeImmediateKind(mnemonic, expected: expected, index: imm, found: types.name(type))
@@ -180,11 +180,11 @@ struct OperandRules {
 
         // MARK: lists
         case .listNew:
-            let t = try typeImmediate("a list")
+            let t = try typeImmediate()
             guard types.listElement(t) != nil else { throw wrongImmediate("a list", t) }
             return Effect(pops: [], pushes: [t])
         case .listLit:
-            let t = try typeImmediate("a list")
+            let t = try typeImmediate()
             guard let elem = types.listElement(t) else { throw wrongImmediate("a list", t) }
             let count = inst.immediates.count > 1 ? Int(inst.immediates[1]) : 0
             return Effect(pops: [TypeID](repeating: elem, count: max(0, count)), pushes: [t])
@@ -205,7 +205,7 @@ struct OperandRules {
 
         // MARK: maps
         case .mapNew:
-            let t = try typeImmediate("a map")
+            let t = try typeImmediate()
             guard types.mapTypes(t) != nil else { throw wrongImmediate("a map", t) }
             return Effect(pops: [], pushes: [t])
         case .mapGet:

@@ -92,6 +92,28 @@ import Testing
         for _ in 0..<5 { #expect(verificationError(module) == error) }
     }
 
+    @Test func fullDeclaredStackVerifies() {
+        let pushes = [Asm](repeating: .op(.pushTrue), count: Limits.maxFunctionStack)
+        let pops = [Asm](repeating: .op(.pop), count: Limits.maxFunctionStack)
+        let module = Fixture.module(maxStack: UInt16(Limits.maxFunctionStack), pushes + pops + [.op(.ret)])
+        #expect(verificationError(module) == nil)
+        let over = Fixture.module(maxStack: UInt16(Limits.maxFunctionStack), pushes + [.op(.pushTrue), .op(.ret)])
+        #expect(verificationError(over)?.message == "stack height 4097 exceeds the declared max stack 4096")
+    }
+
+    @Test func manyCompoundLocalsInALoopVerify() {
+        // Each pass round sets one more local on the loop path; the join intersects them all away.
+        let count = 200
+        var code: [Asm] = [.label("top")]
+        for local in 0..<count {
+            code += [.op(.pushConst, K.string), .op(.localSet, Int64(local)), .op(.pushTrue),
+                     .branch(.jumpIf, "top")]
+        }
+        code.append(.op(.ret))
+        let module = Fixture.module(locals: [UInt16](repeating: T.string, count: count), code)
+        #expect(verificationError(module) == nil)
+    }
+
     @Test func longStraightLineCodeVerifies() {
         // 50 000 push/pop pairs and a join-heavy ladder of branches: verification stays quick.
         var code: [Asm] = []
