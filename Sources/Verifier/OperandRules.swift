@@ -24,7 +24,7 @@ struct OperandRules {
     // swiftlint:disable:next cyclomatic_complexity function_body_length
     func effect(of inst: Instruction, on stack: TypeStack) throws(RuleError) -> Effect {
         let op = inst.opcode
-        let mnemonic = op.info.mnemonic
+        var mnemonic: String { op.info.mnemonic }
         let imm = Int(inst.immediates.first ?? -1)
 
         /// The type `depth` below the top; the pass has already checked the stack is high enough.

@@ -93,7 +93,7 @@ struct TypeSafetyPass {
     private func step(_ inst: Instruction, _ state: inout AbstractState, rules: OperandRules, localTypes: [TypeID])
         throws(VerificationError)
     {
-        let mnemonic = inst.opcode.info.mnemonic
+        var mnemonic: String { inst.opcode.info.mnemonic }
         guard let counts = inst.stackCounts(in: module, function: function) else {
             throw fail(Message.internalError("no stack counts for '\(mnemonic)'"), at: inst.offset)
         }
