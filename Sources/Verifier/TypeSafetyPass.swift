@@ -8,7 +8,8 @@ import Bytecode
 /// every path.
 ///
 /// Work is bounded: a block's entry stack is fixed by its first visit (later visits must match it), and
-/// its initialised-locals set can only shrink, so each block is re-queued at most once per local.
+/// its initialised-locals set can only shrink, so each block is re-queued at most once per local. Blocks
+/// run in code order (`BlockQueue`), so straight-line and forward-branching code is visited once.
 struct TypeSafetyPass {
     let module: Module
     let types: TypeTable
@@ -47,23 +48,17 @@ struct TypeSafetyPass {
         guard !code.blocks.isEmpty else { return }
         var entries = [AbstractState?](repeating: nil, count: code.blocks.count)
         entries[0] = AbstractState(stack: TypeStack(), locals: entryLocals)
-        var queued = [Bool](repeating: false, count: code.blocks.count)
-        queued[0] = true
-        var work = [0]
+        var work = BlockQueue(count: code.blocks.count)
+        work.insert(0)
 
-        while let b = work.popLast() {
-            queued[b] = false
+        while let b = work.popMin() {
             guard var state = entries[b] else { continue }
             for i in code.blocks[b] {
                 try step(code.instructions[i], &state, rules: rules, localTypes: localTypes)
             }
             for s in code.successors[b] {
                 let offset = code.instructions[code.blocks[s].lowerBound].offset
-                let changed = try merge(state, into: &entries[s], at: offset)
-                if changed, !queued[s] {
-                    queued[s] = true
-                    work.append(s)
-                }
+                if try merge(state, into: &entries[s], at: offset) { work.insert(s) }
             }
         }
     }

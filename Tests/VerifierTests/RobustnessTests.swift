@@ -141,3 +141,16 @@ import Testing
         #expect(verificationError(Fixture.module(code)) == nil)
     }
 }
+
+@Suite struct BlockQueueTests {
+    @Test func popsSmallestFirstWithoutDuplicates() {
+        var queue = BlockQueue(count: 10)
+        for block in [5, 3, 8, 3, 1, 9, 5, 0, 42, -1] { queue.insert(block) }
+        var order: [Int] = []
+        while let block = queue.popMin() { order.append(block) }
+        #expect(order == [0, 1, 3, 5, 8, 9])
+        queue.insert(3)
+        #expect(queue.popMin() == 3)
+        #expect(queue.popMin() == nil)
+    }
+}
