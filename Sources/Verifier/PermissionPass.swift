@@ -1,0 +1,82 @@
+import Bytecode
+
+/// Pass 4, whole module: no code calls an `init` or `migrate` function, and `view` functions cannot
+/// change anything: no instruction with the `.writes` flag (except `call_ext`/`try_call_ext` of an extern
+/// marked as a view) and no `call` of a function that may write, directly or through its own calls.
+struct PermissionPass {
+    let module: Module
+    let codes: [FunctionCode]
+
+    func run() throws(VerificationError) {
+        let functions = module.functions
+        var writesAt = [Int?](repeating: nil, count: functions.count)
+        var callers = [[Int]](repeating: [], count: functions.count)
+        for (f, code) in codes.enumerated() {
+            for inst in code.instructions {
+                if inst.opcode == .call, let callee = callee(of: inst) {
+                    switch functions[callee].kind {
+                    case .`init`, .migrate:
+                        throw VerificationError(
+                            Message.callsSpecial(functions[callee].kind.name, functions[callee].name),
+                            function: f, functionName: functions[f].name, offset: inst.offset)
+                    case .public, .view, .private:
+                        callers[callee].append(f)
+                    }
+                }
+                if writesAt[f] == nil, writes(inst) { writesAt[f] = inst.offset }
+            }
+        }
+
+        // A function may write when it writes itself or calls one that may: propagate to callers.
+        var mayWrite = writesAt.map { $0 != nil }
+        var work = mayWrite.indices.filter { mayWrite[$0] }
+        while let g = work.popLast() {
+            for f in callers[g] where !mayWrite[f] {
+                mayWrite[f] = true
+                work.append(f)
+            }
+        }
+
+        for (f, code) in codes.enumerated() where functions[f].kind == .view {
+            for inst in code.instructions {
+                func fail(_ message: String) -> VerificationError {
+                    VerificationError(message, function: f, functionName: functions[f].name, offset: inst.offset)
+                }
+                let mnemonic = inst.opcode.info.mnemonic
+                switch inst.opcode {
+                case .callExt, .tryCallExt:
+                    if let x = externIndex(of: inst), !module.externs[x].isView {
+                        throw fail(Message.viewCallsNonViewExtern(mnemonic, module.externs[x].name))
+                    }
+                case .call:
+                    if let callee = callee(of: inst), mayWrite[callee] {
+                        throw fail(Message.viewCallsWriter(functions[callee].name))
+                    }
+                default:
+                    if inst.opcode.info.flags.contains(.writes) { throw fail(Message.viewWrites(mnemonic)) }
+                }
+            }
+        }
+    }
+
+    /// Whether `inst` changes state by itself (calls of this module's functions are followed separately).
+    private func writes(_ inst: Instruction) -> Bool {
+        switch inst.opcode {
+        case .callExt, .tryCallExt:
+            guard let x = externIndex(of: inst) else { return true }
+            return !module.externs[x].isView
+        default:
+            return inst.opcode.info.flags.contains(.writes)
+        }
+    }
+
+    private func callee(of inst: Instruction) -> Int? {
+        guard let raw = inst.immediates.first, raw >= 0, raw < Int64(module.functions.count) else { return nil }
+        return Int(raw)
+    }
+
+    private func externIndex(of inst: Instruction) -> Int? {
+        guard let raw = inst.immediates.first, raw >= 0, raw < Int64(module.externs.count) else { return nil }
+        return Int(raw)
+    }
+}
