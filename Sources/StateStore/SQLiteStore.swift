@@ -14,7 +14,7 @@ public final class SQLiteStore: KeyValueStore {
     public private(set) var height: UInt64
     public private(set) var stateRoot: [UInt8]
 
-    private let db: OpaquePointer
+    fileprivate let db: OpaquePointer
     private let statements: Statements
     /// Test hook: when set, `apply` throws `injectedFailure` after this many row writes, mid-transaction.
     var failAfterWrites: Int?
@@ -182,7 +182,7 @@ public final class SQLiteStore: KeyValueStore {
         (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
     }
 
-    private static func execute(_ db: OpaquePointer, _ sql: String) throws {
+    fileprivate static func execute(_ db: OpaquePointer, _ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(db, sql, nil, nil, &message)
         guard code == SQLITE_OK else {
@@ -204,5 +204,12 @@ public final class SQLiteStore: KeyValueStore {
         let message = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             ?? String(cString: sqlite3_errstr(code))
         return .sqlite(operation: operation, code: code, message: message)
+    }
+}
+
+extension SQLiteStore {
+    /// Runs raw SQL on the store's connection; for tests that corrupt a database on purpose.
+    func executeForTesting(_ sql: String) throws {
+        try Self.execute(db, sql)
     }
 }
