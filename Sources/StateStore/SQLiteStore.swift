@@ -33,14 +33,16 @@ public final class SQLiteStore: KeyValueStore {
             rollback = try SQLiteStatement(db: db, sql: "ROLLBACK")
             getValue = try SQLiteStatement(db: db, sql: "SELECT value FROM kv WHERE key = ?1")
             getNode = try SQLiteStatement(db: db, sql: "SELECT node FROM nodes WHERE position = ?1")
-            scanFrom = try SQLiteStatement(db: db, sql: "SELECT key, value FROM kv WHERE key >= ?1 ORDER BY key LIMIT ?2")
-            scanAfter = try SQLiteStatement(db: db, sql: "SELECT key, value FROM kv WHERE key > ?1 ORDER BY key LIMIT ?2")
+            let scan = "SELECT key, value FROM kv WHERE key"
+            scanFrom = try SQLiteStatement(db: db, sql: "\(scan) >= ?1 ORDER BY key LIMIT ?2")
+            scanAfter = try SQLiteStatement(db: db, sql: "\(scan) > ?1 ORDER BY key LIMIT ?2")
             putValue = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO kv(key, value) VALUES (?1, ?2)")
             deleteValue = try SQLiteStatement(db: db, sql: "DELETE FROM kv WHERE key = ?1")
             putNode = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO nodes(position, node) VALUES (?1, ?2)")
             deleteNode = try SQLiteStatement(db: db, sql: "DELETE FROM nodes WHERE position = ?1")
-            putHeight = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO meta(name, value) VALUES ('height', ?1)")
-            putRoot = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO meta(name, value) VALUES ('root', ?1)")
+            let meta = "INSERT OR REPLACE INTO meta(name, value) VALUES"
+            putHeight = try SQLiteStatement(db: db, sql: "\(meta) ('height', ?1)")
+            putRoot = try SQLiteStatement(db: db, sql: "\(meta) ('root', ?1)")
         }
     }
 

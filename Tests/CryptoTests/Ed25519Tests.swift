@@ -18,13 +18,15 @@ private let vectors: [(seed: String, publicKey: String, message: String, signatu
         "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
         "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
         "",
-        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+            + "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
     ),
     (
         "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
         "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
         "72",
-        "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
+        "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+            + "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
     ),
 ]
 
@@ -58,8 +60,10 @@ func rfc8032VectorGivesThePublicKeyAndSignature(index: Int) throws {
     #expect(!Ed25519.verify(signature: signature + [0], message: [1, 2, 3], publicKey: key.publicKey))
     #expect(!Ed25519.verify(signature: signature, message: [1, 2, 3], publicKey: []))
     #expect(!Ed25519.verify(signature: signature, message: [1, 2, 3], publicKey: key.publicKey + [0]))
-    #expect(!Ed25519.verify(signature: signature, message: [1, 2, 3], publicKey: [UInt8](repeating: 0xff, count: 32)))
-    #expect(throws: Ed25519Error.invalidSeedLength(31)) { try Ed25519PrivateKey(seed: [UInt8](repeating: 1, count: 31)) }
+    let notAPoint = [UInt8](repeating: 0xff, count: 32)
+    #expect(!Ed25519.verify(signature: signature, message: [1, 2, 3], publicKey: notAPoint))
+    let shortSeed = [UInt8](repeating: 1, count: 31)
+    #expect(throws: Ed25519Error.invalidSeedLength(31)) { try Ed25519PrivateKey(seed: shortSeed) }
     #expect(throws: Ed25519Error.invalidSeedLength(0)) { try Ed25519PrivateKey(seed: []) }
 }
 

@@ -35,7 +35,8 @@ import Testing
     let root = store.root()
     let before = try store.scan(prefix: [])
     store.failAfterWrites = 7
-    let batch = (0..<20).map { Write(key: [UInt8($0)], value: $0 % 2 == 0 ? nil : [2]) } + [Write(key: [99], value: [3])]
+    let batch = (0..<20).map { Write(key: [UInt8($0)], value: $0 % 2 == 0 ? nil : [2]) }
+        + [Write(key: [99], value: [3])]
     #expect(throws: StateStoreError.injectedFailure) { try store.commit(batch, height: 2) }
     #expect(store.height == 1)
     #expect(store.root() == root)

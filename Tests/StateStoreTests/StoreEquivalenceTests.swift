@@ -39,7 +39,8 @@ func memoryAndSQLiteAgreeOnReadsOrderAndRootForRandomBatches(seed: UInt64) throw
     for store in [MemoryStore(), try SQLiteStore(path: temporaryPath("order.db"))] as [any KeyValueStore] {
         let keys: [[UInt8]] = [[0xff], [0x01, 0x00], [0x01], [0x80], [0x7f, 0xff], [0x01, 0xff], []]
         try store.commit(keys.map { Write(key: $0, value: [1]) }, height: 1)
-        #expect(try store.scan(prefix: []).map(\.key) == [[], [0x01], [0x01, 0x00], [0x01, 0xff], [0x7f, 0xff], [0x80], [0xff]])
+        let ordered: [[UInt8]] = [[], [0x01], [0x01, 0x00], [0x01, 0xff], [0x7f, 0xff], [0x80], [0xff]]
+        #expect(try store.scan(prefix: []).map(\.key) == ordered)
         #expect(try store.scan(prefix: [0x01]).map(\.key) == [[0x01], [0x01, 0x00], [0x01, 0xff]])
         #expect(try store.next(after: [0x01], within: [0x01])?.key == [0x01, 0x00])
         #expect(try store.next(after: [0x00], within: [0x01])?.key == [0x01])
@@ -52,7 +53,8 @@ func memoryAndSQLiteAgreeOnReadsOrderAndRootForRandomBatches(seed: UInt64) throw
 @Test func rootDependsOnlyOnTheFinalKeyValues() throws {
     var generator = SeededGenerator(seed: 42)
     let entries = (0..<200).map { index in
-        Write(key: Array("key-\(index)".utf8), value: [UInt8(index & 0xff), UInt8.random(in: 0...255, using: &generator)])
+        let value = [UInt8(index & 0xff), UInt8.random(in: 0...255, using: &generator)]
+        return Write(key: Array("key-\(index)".utf8), value: value)
     }
     let once = MemoryStore()
     let oneRoot = try once.commit(entries, height: 1)
@@ -67,7 +69,8 @@ func memoryAndSQLiteAgreeOnReadsOrderAndRootForRandomBatches(seed: UInt64) throw
     let churned = MemoryStore()
     try churned.commit((0..<50).map { Write(key: Array("extra-\($0)".utf8), value: [9]) }, height: 1)
     try churned.commit(entries.map { Write(key: $0.key, value: [0]) }, height: 2)
-    try churned.commit(entries.reversed() + (0..<50).map { Write(key: Array("extra-\($0)".utf8), value: nil) }, height: 3)
+    let removals = (0..<50).map { Write(key: Array("extra-\($0)".utf8), value: nil) }
+    try churned.commit(entries.reversed() + removals, height: 3)
 
     #expect(shuffled.root() == oneRoot)
     #expect(churned.root() == oneRoot)

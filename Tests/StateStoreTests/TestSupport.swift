@@ -39,7 +39,8 @@ func randomBatches(seed: UInt64, count: Int, size: Int) -> [[Write]] {
                 batch.append(Write(key: key, value: nil))
             } else {
                 let valueLength = Int.random(in: 0...5, using: &generator)
-                batch.append(Write(key: key, value: (0..<valueLength).map { _ in UInt8.random(in: 0...255, using: &generator) }))
+                let value = (0..<valueLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                batch.append(Write(key: key, value: value))
             }
         }
         batches.append(batch)
