@@ -13,13 +13,13 @@ public struct Write: Equatable, Sendable {
 
     /// Sorts `writes` by key; for a key written more than once the last write wins.
     static func normalized(_ writes: [Write]) -> [Write] {
-        let ordered = writes.enumerated().sorted { lhs, rhs in
-            let order = ByteOrder.compare(lhs.element.key, rhs.element.key)
-            return order != 0 ? order < 0 : lhs.offset < rhs.offset
-        }
+        if isStrictlyAscending(writes) { return writes }
+        // The standard library's sort is stable, so equal keys keep their given order and the last one wins.
+        var ordered = writes
+        ordered.sort { ByteOrder.less($0.key, $1.key) }
         var result: [Write] = []
         result.reserveCapacity(ordered.count)
-        for (_, write) in ordered {
+        for write in ordered {
             if let last = result.last, last.key == write.key {
                 result[result.count - 1] = write
             } else {
@@ -27,5 +27,15 @@ public struct Write: Equatable, Sendable {
             }
         }
         return result
+    }
+
+    /// Whether keys are already strictly ascending (the common case: `Overlay.changes`), so sorting can be skipped.
+    private static func isStrictlyAscending(_ writes: [Write]) -> Bool {
+        var index = 1
+        while index < writes.count {
+            if ByteOrder.compare(writes[index - 1].key, writes[index].key) >= 0 { return false }
+            index += 1
+        }
+        return true
     }
 }

@@ -101,3 +101,19 @@ func memoryAndSQLiteAgreeOnReadsOrderAndRootForRandomBatches(seed: UInt64) throw
         #expect(store.root() != SparseMerkleTree.emptyRoot)
     }
 }
+
+@Test func theLastWriteToAKeyInABatchWins() throws {
+    let writes: [Write] = (0..<300).map { index in
+        let value: [UInt8]? = index % 5 == 0 ? nil : [UInt8(index & 0xff)]
+        return Write(key: [UInt8(index % 7)], value: value)
+    }
+    var expected: [[UInt8]?] = Array(repeating: nil, count: 7)
+    for write in writes { expected[Int(write.key[0])] = write.value }
+    let batch = WriteBatch(values: writes, height: 1, stateRoot: SparseMerkleTree.emptyRoot)
+    let keys: [[UInt8]] = batch.values.map { $0.key }
+    #expect(keys == (0..<7).map { [UInt8($0)] })
+    for write in batch.values { #expect(expected[Int(write.key[0])] == write.value) }
+    let store = MemoryStore()
+    try store.commit(writes, height: 1)
+    for key in 0..<7 { #expect(try store.get([UInt8(key)]) == expected[key]) }
+}
