@@ -12,6 +12,7 @@ public enum Ed25519 {
     /// Whether `signature` is a valid signature of `message` by `publicKey`.
     ///
     /// Returns `false`, never traps, for a key or signature of the wrong length or a key that is not a curve point.
+    /// Holds no shared state: safe to call from several threads at once (to spread verification over cores).
     public static func verify(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
         guard signature.count == signatureLength, publicKey.count == publicKeyLength else { return false }
         let key = publicKey.withUnsafeBufferPointer { buffer in
