@@ -20,6 +20,11 @@ func memoryAndSQLiteAgreeOnReadsOrderAndRootForRandomBatches(seed: UInt64) throw
         }
     }
     #expect(memory.height == 40)
+    // Incremental updates leave exactly the nodes of a fresh build: nothing stale, nothing missing.
+    let fresh = MemoryStore()
+    try fresh.commit(try memory.scan(prefix: []).map { Write(key: $0.key, value: $0.value) }, height: 1)
+    #expect(fresh.nodeCount == memory.nodeCount)
+    #expect(fresh.root() == memory.root())
     #expect(sqlite.height == 40)
     // Point reads and stepwise iteration agree too.
     var cursor: [UInt8]? = nil
