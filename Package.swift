@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "Tooling", dependencies: ["VM"]),
         .target(name: "CLI", dependencies: ["Tooling"]),
         .executableTarget(name: "datanet", dependencies: ["CLI"]),
+        .target(name: "StateStore", dependencies: ["CSQLite", "Crypto"]),
 
         // MARK: - Tests, one target per library
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
@@ -29,5 +30,6 @@ let package = Package(
         .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
         .testTarget(name: "VMTests", dependencies: ["VM"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),
     ]
 )

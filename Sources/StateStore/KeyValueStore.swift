@@ -1,0 +1,39 @@
+/// A durable (or in-memory) ordered key-value store with a Merkle tree node table and metadata,
+/// changed only by whole `WriteBatch`es applied atomically.
+///
+/// Use `commit(_:height:)` to apply state changes: it computes the tree nodes and the new root and hands one
+/// batch to `apply(_:)`. Calling `apply(_:)` directly with nodes that do not match the values breaks proofs.
+public protocol KeyValueStore: KeyValueReader {
+    /// The height stored with the last applied batch; 0 for a new store.
+    var height: UInt64 { get }
+    /// The state root stored with the last applied batch; `SparseMerkleTree.emptyRoot` for a new store.
+    var stateRoot: [UInt8] { get }
+
+    /// The encoded tree node at `position`, or `nil` if there is none.
+    func node(at position: [UInt8]) throws -> [UInt8]?
+
+    /// Applies every write of `batch` and records its height and root, all or nothing.
+    func apply(_ batch: WriteBatch) throws
+}
+
+extension KeyValueStore {
+    /// Applies `changes` (any order; last write to a key wins) as the block at `height`: updates the Merkle tree
+    /// incrementally and writes values, tree nodes, height and the new root in one atomic batch.
+    /// Returns the new state root.
+    @discardableResult
+    public func commit(_ changes: [Write], height: UInt64) throws -> [UInt8] {
+        let values = Write.normalized(changes)
+        var tree = SparseMerkleTree(store: self)
+        let root = try tree.update(values)
+        try apply(WriteBatch(values: values, nodes: tree.nodeWrites, height: height, stateRoot: root))
+        return root
+    }
+
+    /// The 32-byte state root: a commitment to every key and value (see `Docs/state.md`).
+    public func root() -> [UInt8] { stateRoot }
+
+    /// A proof that `key` holds its current value, or that it is absent, against `root()`.
+    public func prove(key: [UInt8]) throws -> MerkleProof {
+        try SparseMerkleTree(store: self).prove(key: key)
+    }
+}

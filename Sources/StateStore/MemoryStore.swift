@@ -1,0 +1,46 @@
+/// An in-memory `KeyValueStore`, for tests, the REPL and `datanet test`. Values live in a sorted map, so scans
+/// are in key order; batches apply all at once (nothing can fail part-way).
+public final class MemoryStore: KeyValueStore {
+    private var values = SortedMap<[UInt8]>()
+    /// Tree nodes need only point reads: a hashed map that is never iterated.
+    private var nodes: [[UInt8]: [UInt8]] = [:]
+
+    public private(set) var height: UInt64 = 0
+    public private(set) var stateRoot: [UInt8] = SparseMerkleTree.emptyRoot
+
+    /// An empty store at height 0.
+    public init() {}
+
+    /// The number of keys held.
+    public var count: Int { values.count }
+
+    /// The number of stored tree nodes (tests check that removed subtrees leave nothing behind).
+    var nodeCount: Int { nodes.count }
+
+    public func get(_ key: [UInt8]) throws -> [UInt8]? {
+        values.value(for: key)
+    }
+
+    public func entries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
+        var result: [Entry] = []
+        var index = values.startIndex(prefix: prefix, after: after)
+        while result.count < limit, index < values.count, ByteOrder.hasPrefix(values.keys[index], prefix) {
+            result.append(Entry(key: values.keys[index], value: values.values[index]))
+            index += 1
+        }
+        return result
+    }
+
+    public func node(at position: [UInt8]) throws -> [UInt8]? {
+        nodes[position]
+    }
+
+    public func apply(_ batch: WriteBatch) throws {
+        values.apply(sortedWrites: batch.values.map { ($0.key, $0.value) })
+        for write in batch.nodes {
+            nodes[write.key] = write.value
+        }
+        height = batch.height
+        stateRoot = batch.stateRoot
+    }
+}

@@ -1,0 +1,133 @@
+/// A journaled write overlay over a reader, for executing transactions and calls.
+///
+/// Reads see the overlay's own writes first, then the base. `checkpoint()` opens a nested scope;
+/// `revert(to:)` discards exactly the writes made since that checkpoint (and closes it and any scope opened
+/// after it); `commit(_:)` closes the scope keeping its writes, which an enclosing revert still discards.
+/// `changes` lists the pending writes sorted by key, ready for `KeyValueStore.commit(_:height:)`.
+public final class Overlay: KeyValueReader {
+    /// An open nesting scope, returned by `checkpoint()`.
+    public struct Checkpoint: Equatable, Sendable {
+        fileprivate let id: Int
+        fileprivate let journalLength: Int
+    }
+
+    /// What a key held in `pending` before a journaled write: `nil` when it had no pending write.
+    private struct JournalEntry {
+        let key: [UInt8]
+        let previous: [UInt8]??
+    }
+
+    /// The reader this overlay writes over (a store, or another overlay).
+    public let base: any KeyValueReader
+    /// Pending writes by key; a `nil` value is a delete that hides the base's value.
+    private var pending = SortedMap<[UInt8]?>()
+    private var journal: [JournalEntry] = []
+    private var open: [Checkpoint] = []
+    private var nextID = 0
+
+    /// An overlay with no writes over `base`.
+    public init(base: any KeyValueReader) {
+        self.base = base
+    }
+
+    // MARK: - Writes
+
+    /// Sets `value` under `key`.
+    public func set(_ key: [UInt8], _ value: [UInt8]) {
+        record(key, value)
+    }
+
+    /// Deletes `key` (hides any base value).
+    public func delete(_ key: [UInt8]) {
+        record(key, nil)
+    }
+
+    private func record(_ key: [UInt8], _ value: [UInt8]?) {
+        let previous = pending.set(value, for: key)
+        if !open.isEmpty { journal.append(JournalEntry(key: key, previous: previous)) }
+    }
+
+    /// The pending writes, sorted by key, one per key (`nil` value = delete).
+    public var changes: [Write] {
+        zip(pending.keys, pending.values).map { Write(key: $0, value: $1) }
+    }
+
+    /// Whether there are no pending writes.
+    public var isEmpty: Bool { pending.count == 0 }
+
+    // MARK: - Nesting
+
+    /// Opens a nested scope whose writes `revert(to:)` can discard.
+    public func checkpoint() -> Checkpoint {
+        nextID += 1
+        let checkpoint = Checkpoint(id: nextID, journalLength: journal.count)
+        open.append(checkpoint)
+        return checkpoint
+    }
+
+    /// Discards every write made since `checkpoint`, and closes it and every scope opened after it.
+    public func revert(to checkpoint: Checkpoint) throws {
+        let index = try openIndex(of: checkpoint)
+        while journal.count > checkpoint.journalLength {
+            let entry = journal.removeLast()
+            if let previous = entry.previous {
+                pending.set(previous, for: entry.key)
+            } else {
+                pending.remove(entry.key)
+            }
+        }
+        close(from: index)
+    }
+
+    /// Closes `checkpoint` (and every scope opened after it), keeping its writes.
+    public func commit(_ checkpoint: Checkpoint) throws {
+        close(from: try openIndex(of: checkpoint))
+    }
+
+    private func openIndex(of checkpoint: Checkpoint) throws -> Int {
+        guard let index = open.lastIndex(of: checkpoint) else { throw StateStoreError.unknownCheckpoint }
+        return index
+    }
+
+    private func close(from index: Int) {
+        open.removeSubrange(index...)
+        if open.isEmpty { journal.removeAll(keepingCapacity: true) }
+    }
+
+    // MARK: - Reads
+
+    public func get(_ key: [UInt8]) throws -> [UInt8]? {
+        let (found, index) = pending.search(key)
+        if found { return pending.values[index] }
+        return try base.get(key)
+    }
+
+    /// Merges the base's entries with the pending writes in key order; pending values win, deletes hide.
+    public func entries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
+        var result: [Entry] = []
+        var baseNext = try base.next(after: after, within: prefix)
+        var index = pending.startIndex(prefix: prefix, after: after)
+        while result.count < limit {
+            let pendingKey: [UInt8]? = index < pending.count && ByteOrder.hasPrefix(pending.keys[index], prefix)
+                ? pending.keys[index] : nil
+            let order: Int
+            switch (baseNext, pendingKey) {
+            case (nil, nil): return result
+            case (.some, nil): order = -1
+            case (nil, .some): order = 1
+            case let (.some(entry), .some(key)): order = ByteOrder.compare(entry.key, key)
+            }
+            if order < 0, let entry = baseNext {
+                result.append(entry)
+                baseNext = try base.next(after: entry.key, within: prefix)
+                continue
+            }
+            if let key = pendingKey {
+                if let value = pending.values[index] { result.append(Entry(key: key, value: value)) }
+                index += 1
+                if order == 0 { baseNext = try base.next(after: key, within: prefix) }
+            }
+        }
+        return result
+    }
+}

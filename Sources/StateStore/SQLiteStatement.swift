@@ -1,0 +1,71 @@
+import CSQLite
+
+/// A prepared SQLite statement, reused across calls: bind, step, read columns, reset.
+final class SQLiteStatement {
+    private let db: OpaquePointer
+    private let handle: OpaquePointer
+    let sql: String
+
+    /// SQLite copies bound blobs (`SQLITE_TRANSIENT`).
+    private static var transient: sqlite3_destructor_type { unsafeBitCast(-1 as Int, to: sqlite3_destructor_type.self) }
+
+    init(db: OpaquePointer, sql: String) throws {
+        var handle: OpaquePointer?
+        let code = sqlite3_prepare_v2(db, sql, -1, &handle, nil)
+        guard code == SQLITE_OK, let handle else {
+            sqlite3_finalize(handle)
+            throw SQLiteStore.error(db, code, "prepare \(sql)")
+        }
+        self.db = db
+        self.handle = handle
+        self.sql = sql
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// Binds `bytes` as a BLOB (an empty array as a zero-length blob, never NULL) to parameter `index` (1-based).
+    func bind(_ bytes: [UInt8], at index: Int32) throws {
+        let code = bytes.withUnsafeBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return sqlite3_bind_zeroblob(handle, index, 0) }
+            return sqlite3_bind_blob(handle, index, base, Int32(clamping: buffer.count), Self.transient)
+        }
+        guard code == SQLITE_OK else { throw SQLiteStore.error(db, code, "bind \(sql)") }
+    }
+
+    /// Binds an integer to parameter `index` (1-based).
+    func bind(_ value: Int64, at index: Int32) throws {
+        let code = sqlite3_bind_int64(handle, index, value)
+        guard code == SQLITE_OK else { throw SQLiteStore.error(db, code, "bind \(sql)") }
+    }
+
+    /// Steps once: `true` when a row is ready, `false` when done. Throws on any error.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw SQLiteStore.error(db, code, sql)
+        }
+    }
+
+    /// Runs a statement that returns no rows to completion, then resets it.
+    func run() throws {
+        defer { reset() }
+        while try step() {}
+    }
+
+    /// Column `index` (0-based) of the current row as bytes (NULL and empty both read as empty).
+    func bytes(at index: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard count > 0, let base = sqlite3_column_blob(handle, index) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Clears bindings and rewinds, ready for reuse.
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+}

@@ -1,0 +1,217 @@
+import CSQLite
+
+/// A durable `KeyValueStore` in one SQLite file: WAL journal, `synchronous=FULL`, one SQLite transaction per
+/// batch. Values, tree nodes and metadata are separate `WITHOUT ROWID` tables written in the same transaction,
+/// so after a crash the file holds either the previous batch or the new one, never a mix.
+///
+/// Not thread-safe: use one instance from one thread (or actor) at a time.
+public final class SQLiteStore: KeyValueStore {
+    /// The schema version stored in `meta`; a file with another version is refused.
+    public static let formatVersion: UInt8 = 1
+
+    /// The file this store was opened on.
+    public let path: String
+    public private(set) var height: UInt64
+    public private(set) var stateRoot: [UInt8]
+
+    fileprivate let db: OpaquePointer
+    private let statements: Statements
+    /// Test hook: when set, `apply` throws `injectedFailure` after this many row writes, mid-transaction.
+    var failAfterWrites: Int?
+
+    /// Every statement the store runs, prepared once at open.
+    private struct Statements {
+        let begin, commit, rollback: SQLiteStatement
+        let getValue, getNode: SQLiteStatement
+        let scanFrom, scanAfter: SQLiteStatement
+        let putValue, deleteValue, putNode, deleteNode: SQLiteStatement
+        let putHeight, putRoot: SQLiteStatement
+
+        init(_ db: OpaquePointer) throws {
+            begin = try SQLiteStatement(db: db, sql: "BEGIN IMMEDIATE")
+            commit = try SQLiteStatement(db: db, sql: "COMMIT")
+            rollback = try SQLiteStatement(db: db, sql: "ROLLBACK")
+            getValue = try SQLiteStatement(db: db, sql: "SELECT value FROM kv WHERE key = ?1")
+            getNode = try SQLiteStatement(db: db, sql: "SELECT node FROM nodes WHERE position = ?1")
+            let scan = "SELECT key, value FROM kv WHERE key"
+            scanFrom = try SQLiteStatement(db: db, sql: "\(scan) >= ?1 ORDER BY key LIMIT ?2")
+            scanAfter = try SQLiteStatement(db: db, sql: "\(scan) > ?1 ORDER BY key LIMIT ?2")
+            putValue = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO kv(key, value) VALUES (?1, ?2)")
+            deleteValue = try SQLiteStatement(db: db, sql: "DELETE FROM kv WHERE key = ?1")
+            putNode = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO nodes(position, node) VALUES (?1, ?2)")
+            deleteNode = try SQLiteStatement(db: db, sql: "DELETE FROM nodes WHERE position = ?1")
+            let meta = "INSERT OR REPLACE INTO meta(name, value) VALUES"
+            putHeight = try SQLiteStatement(db: db, sql: "\(meta) ('height', ?1)")
+            putRoot = try SQLiteStatement(db: db, sql: "\(meta) ('root', ?1)")
+        }
+    }
+
+    private static let schema = """
+        CREATE TABLE IF NOT EXISTS kv(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS nodes(position BLOB PRIMARY KEY, node BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+        INSERT OR IGNORE INTO meta(name, value) VALUES
+            ('format', x'01'), ('height', x'0000000000000000'), ('root', zeroblob(32));
+        """
+
+    /// Opens (creating if needed) the store in the SQLite file at `path`, and reads its height and root.
+    /// Throws a `StateStoreError` for a file that is not a database, is corrupt, or has another format.
+    public init(path: String) throws {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let db = handle else {
+            let error = Self.error(handle, code, "open \(path)")
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        do {
+            sqlite3_busy_timeout(db, 5_000)
+            // FULL: in WAL mode each COMMIT fsyncs the WAL, so a committed block survives power loss.
+            try Self.execute(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+            try Self.execute(db, "BEGIN IMMEDIATE; \(Self.schema) COMMIT;")
+            let format = try Self.readMeta(db, "format")
+            guard format == [Self.formatVersion] else {
+                throw StateStoreError.corruptMetadata("unsupported format \(format) in \(path)")
+            }
+            let heightBytes = try Self.readMeta(db, "height")
+            let root = try Self.readMeta(db, "root")
+            guard heightBytes.count == 8, root.count == 32 else {
+                throw StateStoreError.corruptMetadata("height or root of the wrong size in \(path)")
+            }
+            self.statements = try Statements(db)
+            self.height = heightBytes.reduce(0) { $0 << 8 | UInt64($1) }
+            self.stateRoot = root
+        } catch {
+            sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
+            sqlite3_close_v2(db)
+            throw error
+        }
+        self.db = db
+        self.path = path
+    }
+
+    deinit {
+        sqlite3_close_v2(db)
+    }
+
+    // MARK: - Reads
+
+    public func get(_ key: [UInt8]) throws -> [UInt8]? {
+        try single(statements.getValue, key)
+    }
+
+    public func node(at position: [UInt8]) throws -> [UInt8]? {
+        try single(statements.getNode, position)
+    }
+
+    public func entries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
+        guard limit > 0 else { return [] }
+        let (bound, inclusive) = ByteOrder.scanStart(prefix: prefix, after: after)
+        let statement = inclusive ? statements.scanFrom : statements.scanAfter
+        defer { statement.reset() }
+        try statement.bind(bound, at: 1)
+        try statement.bind(Int64(clamping: limit), at: 2)
+        var result: [Entry] = []
+        while try statement.step() {
+            let key = statement.bytes(at: 0)
+            guard ByteOrder.hasPrefix(key, prefix) else { break }
+            result.append(Entry(key: key, value: statement.bytes(at: 1)))
+        }
+        return result
+    }
+
+    private func single(_ statement: SQLiteStatement, _ key: [UInt8]) throws -> [UInt8]? {
+        defer { statement.reset() }
+        try statement.bind(key, at: 1)
+        return try statement.step() ? statement.bytes(at: 0) : nil
+    }
+
+    // MARK: - Writes
+
+    /// Applies `batch` in one `BEGIN IMMEDIATE … COMMIT` transaction; on any error rolls back, leaving the file
+    /// and this store's height and root as they were, and rethrows.
+    public func apply(_ batch: WriteBatch) throws {
+        guard batch.stateRoot.count == 32 else {
+            throw StateStoreError.corruptMetadata("state root of \(batch.stateRoot.count) bytes")
+        }
+        try statements.begin.run()
+        do {
+            var written = 0
+            for write in batch.values {
+                try checkInjectedFailure(written)
+                try put(write, set: statements.putValue, delete: statements.deleteValue)
+                written += 1
+            }
+            for write in batch.nodes {
+                try checkInjectedFailure(written)
+                try put(write, set: statements.putNode, delete: statements.deleteNode)
+                written += 1
+            }
+            try statements.putHeight.bind(Self.bigEndian(batch.height), at: 1)
+            try statements.putHeight.run()
+            try statements.putRoot.bind(batch.stateRoot, at: 1)
+            try statements.putRoot.run()
+            try statements.commit.run()
+        } catch {
+            if sqlite3_get_autocommit(db) == 0 {
+                try? statements.rollback.run()
+            }
+            throw error
+        }
+        height = batch.height
+        stateRoot = batch.stateRoot
+    }
+
+    private func put(_ write: Write, set: SQLiteStatement, delete: SQLiteStatement) throws {
+        if let value = write.value {
+            try set.bind(write.key, at: 1)
+            try set.bind(value, at: 2)
+            try set.run()
+        } else {
+            try delete.bind(write.key, at: 1)
+            try delete.run()
+        }
+    }
+
+    private func checkInjectedFailure(_ written: Int) throws {
+        if let limit = failAfterWrites, written >= limit { throw StateStoreError.injectedFailure }
+    }
+
+    // MARK: - Helpers
+
+    private static func bigEndian(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
+
+    fileprivate static func execute(_ db: OpaquePointer, _ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(db, sql, nil, nil, &message)
+        guard code == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(message)
+            throw StateStoreError.sqlite(operation: sql, code: code, message: text)
+        }
+    }
+
+    private static func readMeta(_ db: OpaquePointer, _ name: String) throws -> [UInt8] {
+        let statement = try SQLiteStatement(db: db, sql: "SELECT value FROM meta WHERE name = '\(name)'")
+        defer { statement.reset() }
+        guard try statement.step() else { throw StateStoreError.corruptMetadata("missing '\(name)'") }
+        return statement.bytes(at: 0)
+    }
+
+    /// A `StateStoreError` carrying SQLite's message for `code`.
+    static func error(_ db: OpaquePointer?, _ code: Int32, _ operation: String) -> StateStoreError {
+        let message = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            ?? String(cString: sqlite3_errstr(code))
+        return .sqlite(operation: operation, code: code, message: message)
+    }
+}
+
+extension SQLiteStore {
+    /// Runs raw SQL on the store's connection; for tests that corrupt a database on purpose.
+    func executeForTesting(_ sql: String) throws {
+        try Self.execute(db, sql)
+    }
+}

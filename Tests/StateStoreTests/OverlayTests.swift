@@ -1,0 +1,131 @@
+import Testing
+@testable import StateStore
+
+private func base() throws -> MemoryStore {
+    let store = MemoryStore()
+    try store.commit([
+        Write(key: [1, 1], value: [10]), Write(key: [1, 3], value: [30]), Write(key: [1, 5], value: [50]),
+        Write(key: [2, 0], value: [99]),
+    ], height: 1)
+    return store
+}
+
+@Test func readsSeeOwnWritesFirstAndDeletesHideTheBase() throws {
+    let overlay = Overlay(base: try base())
+    #expect(try overlay.get([1, 1]) == [10])
+    overlay.set([1, 1], [11])
+    overlay.delete([1, 3])
+    overlay.set([1, 4], [40])
+    #expect(try overlay.get([1, 1]) == [11])
+    #expect(try overlay.get([1, 3]) == nil)
+    #expect(try overlay.get([1, 4]) == [40])
+    #expect(try overlay.get([1, 5]) == [50])
+}
+
+@Test func scanMergesBaseAndPendingWritesInKeyOrder() throws {
+    let overlay = Overlay(base: try base())
+    overlay.set([1, 0], [0])
+    overlay.delete([1, 3])
+    overlay.set([1, 4], [40])
+    overlay.set([1, 5], [55])
+    overlay.delete([1, 9])
+    overlay.set([3], [3])
+    #expect(try overlay.scan(prefix: [1]) == [
+        Entry(key: [1, 0], value: [0]), Entry(key: [1, 1], value: [10]),
+        Entry(key: [1, 4], value: [40]), Entry(key: [1, 5], value: [55]),
+    ])
+    #expect(try overlay.next(after: [1, 1], within: [1]) == Entry(key: [1, 4], value: [40]))
+    #expect(try overlay.entries(prefix: [], after: [1, 4], limit: 3).map(\.key) == [[1, 5], [2, 0], [3]])
+    overlay.delete([1, 0])
+    overlay.delete([1, 1])
+    overlay.delete([1, 4])
+    overlay.delete([1, 5])
+    #expect(try overlay.scan(prefix: [1]).isEmpty)
+}
+
+@Test func nestedRevertDiscardsExactlyTheFailingCallsWrites() throws {
+    let overlay = Overlay(base: try base())
+    overlay.set([1, 1], [11])                          // the transaction itself
+    let outer = overlay.checkpoint()
+    overlay.set([1, 1], [12])                          // outer call
+    overlay.set([5], [5])
+    let inner = overlay.checkpoint()
+    overlay.set([1, 1], [13])                          // inner call, fails
+    overlay.delete([1, 5])
+    overlay.set([6], [6])
+    try overlay.revert(to: inner)
+    #expect(try overlay.get([1, 1]) == [12])
+    #expect(try overlay.get([1, 5]) == [50])
+    #expect(try overlay.get([6]) == nil)
+    #expect(try overlay.get([5]) == [5])
+    try overlay.commit(outer)
+    #expect(overlay.changes == [Write(key: [1, 1], value: [12]), Write(key: [5], value: [5])])
+}
+
+@Test func revertingAnOuterScopeDiscardsCommittedInnerScopes() throws {
+    let overlay = Overlay(base: try base())
+    let outer = overlay.checkpoint()
+    overlay.set([7], [7])
+    let middle = overlay.checkpoint()
+    overlay.set([8], [8])
+    let inner = overlay.checkpoint()
+    overlay.delete([1, 1])
+    try overlay.commit(inner)
+    try overlay.commit(middle)
+    #expect(try overlay.get([1, 1]) == nil)
+    try overlay.revert(to: outer)
+    #expect(overlay.isEmpty)
+    #expect(try overlay.get([1, 1]) == [10])
+    #expect(overlay.changes.isEmpty)
+}
+
+@Test func revertAtEveryDepthRestoresThatDepthsView() throws {
+    let overlay = Overlay(base: MemoryStore())
+    var checkpoints: [Overlay.Checkpoint] = []
+    for depth in 0..<8 {
+        checkpoints.append(overlay.checkpoint())
+        overlay.set([0], [UInt8(depth)])
+        overlay.set([1, UInt8(depth)], [UInt8(depth)])
+    }
+    for depth in stride(from: 7, through: 0, by: -1) {
+        try overlay.revert(to: checkpoints[depth])
+        #expect(try overlay.get([0]) == (depth == 0 ? nil : [UInt8(depth - 1)]))
+        #expect(try overlay.scan(prefix: [1]).count == depth)
+    }
+    #expect(overlay.isEmpty)
+}
+
+@Test func closedOrForeignCheckpointsAreRejected() throws {
+    let overlay = Overlay(base: MemoryStore())
+    let outer = overlay.checkpoint()
+    let inner = overlay.checkpoint()
+    try overlay.revert(to: outer)
+    #expect(throws: StateStoreError.unknownCheckpoint) { try overlay.revert(to: inner) }
+    #expect(throws: StateStoreError.unknownCheckpoint) { try overlay.commit(outer) }
+    let other = Overlay(base: MemoryStore())
+    #expect(throws: StateStoreError.unknownCheckpoint) { try other.commit(overlay.checkpoint()) }
+}
+
+@Test func overlayChangesCommitToTheSameStateAsDirectWrites() throws {
+    let store = try base()
+    let overlay = Overlay(base: store)
+    overlay.set([9], [9])
+    overlay.delete([1, 1])
+    overlay.set([0], [0])
+    let changes = overlay.changes
+    #expect(changes.map(\.key) == [[0], [1, 1], [9]])
+    try store.commit(changes, height: 2)
+    #expect(try store.scan(prefix: []) == [
+        Entry(key: [0], value: [0]), Entry(key: [1, 3], value: [30]), Entry(key: [1, 5], value: [50]),
+        Entry(key: [2, 0], value: [99]), Entry(key: [9], value: [9]),
+    ])
+    #expect(store.root() == referenceRoot(try store.scan(prefix: [])))
+}
+
+@Test func overlaysStackOverOverlays() throws {
+    let transaction = Overlay(base: try base())
+    transaction.set([1, 2], [20])
+    let call = Overlay(base: transaction)
+    call.delete([1, 1])
+    #expect(try call.scan(prefix: [1]).map(\.key) == [[1, 2], [1, 3], [1, 5]])
+}
