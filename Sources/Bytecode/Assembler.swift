@@ -171,7 +171,11 @@ struct AssemblyParser {
                     function: function, offset: UInt32(truncatingIfNeeded: offset), file: file,
                     line: UInt32(truncatingIfNeeded: line), column: UInt32(truncatingIfNeeded: column))))
         case "local", "maxstack", "loc", "bytes":
-            guard let f = current else { throw c.error("'.\(d)' outside a function") }
+            guard let f = current else {
+                throw AssemblyError(
+                    fileName: fileName, line: c.line, column: c.tokens.first?.column ?? 1,
+                    message: "'.\(d)' outside a function")
+            }
             try parseBodyDirective(d, &c, f)
         default:
             let all = ["module", "type", "const", "struct", "event", "state", "extern", "fn", "file", "sourcemap",
