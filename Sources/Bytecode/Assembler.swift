@@ -37,7 +37,9 @@ struct AssemblyParser {
     }
 
     private func checkTable(_ count: Int, _ what: String, _ c: TokenCursor) throws(AssemblyError) {
-        guard count < Limits.maxTableEntries else { throw c.error("too many \(what) (at most \(Limits.maxTableEntries))") }
+        guard count < Limits.maxTableEntries else {
+            throw c.error("too many \(what) (at most \(Limits.maxTableEntries))")
+        }
     }
 
     private mutating func parseLine(_ c: inout TokenCursor) throws(AssemblyError) {

@@ -15,7 +15,9 @@ import Testing
             switch Int.random(in: 0...3, using: &rng) {
             case 0: Int128(Int.random(in: -3...3, using: &rng))
             case 1: [Int128.min, Int128.max, -1, 0][Int.random(in: 0...3, using: &rng)]
-            default: Int128(bitPattern: UInt128(rng.next()) << 64 | UInt128(rng.next())) >> Int.random(in: 0...127, using: &rng)
+            default:
+                Int128(bitPattern: UInt128(rng.next()) << 64 | UInt128(rng.next()))
+                    >> Int.random(in: 0...127, using: &rng)
             }
         }
         for _ in 0..<5000 {
@@ -32,7 +34,9 @@ import Testing
         var rng = SeededGenerator(seed: 6)
         let alphabet: [String] = ["", "\u{0}", "a", "b", "\u{0}\u{0}", "é", "\u{7F}", "z", "ÿ"]
         func random() -> String {
-            (0..<Int.random(in: 0...4, using: &rng)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }.joined()
+            (0..<Int.random(in: 0...4, using: &rng)).map { _ in
+                alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]
+            }.joined()
         }
         for _ in 0..<5000 {
             let a = random(), b = random()

@@ -119,7 +119,9 @@ func sampleModule() -> Module {
     }
 
     @Test func rejectsBadTagsAndFlags() throws {
-        #expect(throws: ModuleDecodingError.self) { try ModuleCodec.decode(withHeader([1, 10, 0, 0, 0, 0, 0, 0, 0, 0])) }
+        #expect(throws: ModuleDecodingError.self) {
+            try ModuleCodec.decode(withHeader([1, 10, 0, 0, 0, 0, 0, 0, 0, 0]))
+        }
         // a constant with tag 6
         #expect(throws: ModuleDecodingError.self) { try ModuleCodec.decode(withHeader([0, 1, 6, 0, 0, 0, 0, 0, 0, 0])) }
         // source map flag 2
@@ -162,11 +164,15 @@ func sampleModule() -> Module {
         let f = Function(
             name: "", kind: .public, params: [], results: [], locals: [], maxStack: 0,
             code: [UInt8](repeating: 0, count: Limits.maxCodeBytes + 1))
-        #expect(throws: ModuleDecodingError.self) { try ModuleCodec.decode(ModuleCodec.encode(Module(name: "", functions: [f]))) }
+        #expect(throws: ModuleDecodingError.self) {
+            try ModuleCodec.decode(ModuleCodec.encode(Module(name: "", functions: [f])))
+        }
         var g = f
         g.code = []
         g.locals = [UInt16](repeating: 0, count: Limits.maxLocals + 1)
-        #expect(throws: ModuleDecodingError.self) { try ModuleCodec.decode(ModuleCodec.encode(Module(name: "", functions: [g]))) }
+        #expect(throws: ModuleDecodingError.self) {
+            try ModuleCodec.decode(ModuleCodec.encode(Module(name: "", functions: [g])))
+        }
         // a count far beyond the bytes present must not allocate or trap
         let hugeCount = withHeader([0xFF, 0xFF, 0x03])
         #expect(throws: ModuleDecodingError.self) { try ModuleCodec.decode(hugeCount) }

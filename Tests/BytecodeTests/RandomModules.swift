@@ -41,7 +41,8 @@ struct RandomModules {
             switch int(0...12) {
             case 0...6: m.types.append([TypeDesc.int, .dec, .bool, .address, .hash, .string, .bytes][int(0...6)])
             case 7, 8: m.types.append(.list(elem: UInt16(chance(90) ? int(0...below) : int(0...20))))
-            case 9, 10: m.types.append(.map(key: UInt16(int(0...below)), value: UInt16(chance(90) ? int(0...below) : j)))
+            case 9, 10:
+                m.types.append(.map(key: UInt16(int(0...below)), value: UInt16(chance(90) ? int(0...below) : j)))
             default: m.types.append(.structure(UInt16(int(0...4))))
             }
         }
@@ -96,7 +97,8 @@ struct RandomModules {
                 switch (kind, role) {
                 case (_, .target): chance(85) ? Int64(starts[int(0...starts.count - 1)]) : Int64(int(0...1000))
                 case (.i64, _): Int64(bitPattern: rng.next()) >> int(0...63)
-                case (.u16, .constant): Int64(chance(90) && !m.constants.isEmpty ? int(0...m.constants.count - 1) : int(0...9))
+                case (.u16, .constant):
+                    Int64(chance(90) && !m.constants.isEmpty ? int(0...m.constants.count - 1) : int(0...9))
                 case (.u16, .local): Int64(int(0...f.localCount + 1))
                 case (.u16, .type): Int64(typeIndex(m))
                 case (.u16, _): Int64(chance(10) ? int(0...65535) : int(0...5))

@@ -34,7 +34,8 @@ import Testing
     @Test func randomNumbersRoundTrip() throws {
         var rng = SeededGenerator(seed: 3)
         for _ in 0..<2000 {
-            let v = Int128(bitPattern: UInt128(rng.next()) << 64 | UInt128(rng.next())) >> Int.random(in: 0...127, using: &rng)
+            let v = Int128(bitPattern: UInt128(rng.next()) << 64 | UInt128(rng.next()))
+                >> Int.random(in: 0...127, using: &rng)
             let b = try roundTrip(.int(v), .int)
             #expect(b.count == 1 + ValueCodec.minimalBytes(v).count)
         }
@@ -57,10 +58,15 @@ import Testing
         #expect(try roundTrip(point, .structure(0)) == [1, 5, 1, 0x70])
         _ = try roundTrip(.list([point, point]), .list(elem: 9))
         _ = try roundTrip(
-            .map([Value.MapEntry(key: .int(-5), value: .list([])), Value.MapEntry(key: .int(3), value: .list([.int(0)]))]),
+            .map([
+                Value.MapEntry(key: .int(-5), value: .list([])), Value.MapEntry(key: .int(3), value: .list([.int(0)])),
+            ]),
             .map(key: 0, value: 7))
         _ = try roundTrip(
-            .map([Value.MapEntry(key: .bool(false), value: .bool(true)), Value.MapEntry(key: .bool(true), value: .bool(false))]),
+            .map([
+                Value.MapEntry(key: .bool(false), value: .bool(true)),
+                Value.MapEntry(key: .bool(true), value: .bool(false)),
+            ]),
             .map(key: 2, value: 2))
     }
 
@@ -101,7 +107,9 @@ import Testing
         #expect(throws: ValueCodecError.self) { try ValueCodec.encode(.address([1]), as: .address, in: m) }
         #expect(throws: ValueCodecError.self) { try ValueCodec.encode(.list([.bool(true)]), as: .list(elem: 0), in: m) }
         #expect(throws: ValueCodecError.self) { try ValueCodec.encode(.structure([.int(1)]), as: .structure(0), in: m) }
-        let unsorted = Value.map([Value.MapEntry(key: .string("b"), value: .int(1)), Value.MapEntry(key: .string("a"), value: .int(1))])
+        let unsorted = Value.map([
+            Value.MapEntry(key: .string("b"), value: .int(1)), Value.MapEntry(key: .string("a"), value: .int(1)),
+        ])
         #expect(throws: ValueCodecError.self) { try ValueCodec.encode(unsorted, as: .map(key: 5, value: 0), in: m) }
     }
 
@@ -134,7 +142,8 @@ import Testing
         #expect(zeroValue(of: .structure(0), in: m) == .structure([.int(0), .string("")]))
         #expect(zeroValue(of: .map(key: 5, value: 0), in: m) == .map([]))
         #expect(zeroValue(of: .structure(9), in: m) == .structure([]))
-        let recursive = Module(name: "r", types: [.structure(0)], structs: [StructDecl(name: "S", fields: [Field(name: "s", type: 0)])])
+        let recursive = Module(
+            name: "r", types: [.structure(0)], structs: [StructDecl(name: "S", fields: [Field(name: "s", type: 0)])])
         _ = zeroValue(of: .structure(0), in: recursive)  // terminates
     }
 }
