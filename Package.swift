@@ -26,7 +26,7 @@ let package = Package(
 
         // MARK: - Tests, one target per library
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"]),
+        .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
         .testTarget(name: "VMTests", dependencies: ["VM"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),

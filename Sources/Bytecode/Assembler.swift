@@ -37,7 +37,9 @@ struct AssemblyParser {
     }
 
     private func checkTable(_ count: Int, _ what: String, _ c: TokenCursor) throws(AssemblyError) {
-        guard count < Limits.maxTableEntries else { throw c.error("too many \(what) (at most \(Limits.maxTableEntries))") }
+        guard count < Limits.maxTableEntries else {
+            throw c.error("too many \(what) (at most \(Limits.maxTableEntries))")
+        }
     }
 
     private mutating func parseLine(_ c: inout TokenCursor) throws(AssemblyError) {
@@ -171,7 +173,11 @@ struct AssemblyParser {
                     function: function, offset: UInt32(truncatingIfNeeded: offset), file: file,
                     line: UInt32(truncatingIfNeeded: line), column: UInt32(truncatingIfNeeded: column))))
         case "local", "maxstack", "loc", "bytes":
-            guard let f = current else { throw c.error("'.\(d)' outside a function") }
+            guard let f = current else {
+                throw AssemblyError(
+                    fileName: fileName, line: c.line, column: c.tokens.first?.column ?? 1,
+                    message: "'.\(d)' outside a function")
+            }
             try parseBodyDirective(d, &c, f)
         default:
             let all = ["module", "type", "const", "struct", "event", "state", "extern", "fn", "file", "sourcemap",

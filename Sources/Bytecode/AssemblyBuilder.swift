@@ -274,7 +274,9 @@ extension AssemblyBuilder {
             value = v
         case (.local, .identifier(let n)?):
             let names = (f.params + f.locals).compactMap(\.name)
-            guard let i = localIndex[n] else { throw c.error("unknown local '\(n)'" + suggestion(for: n, among: names)) }
+            guard let i = localIndex[n] else {
+                throw c.error("unknown local '\(n)'" + suggestion(for: n, among: names))
+            }
             value = Int64(i)
         case (.target, .identifier(let n)?):
             guard let i = labels[n] else {
@@ -288,7 +290,8 @@ extension AssemblyBuilder {
             }
             let fieldNames = parsed.structs[si].fields.compactMap(\.name)
             guard let fi = fieldNames.firstIndex(of: fieldName) else {
-                throw c.error("struct '\(s)' has no field '\(fieldName)'" + suggestion(for: fieldName, among: fieldNames))
+                throw c.error(
+                    "struct '\(s)' has no field '\(fieldName)'" + suggestion(for: fieldName, among: fieldNames))
             }
             _ = c.next()
             value = Int64(fi)

@@ -105,7 +105,8 @@ enum AssemblyLexer {
             }
             if isIdentStart(c) {
                 let j = readWord(i)
-                tokens.append(AssemblyToken(kind: .identifier(String(String.UnicodeScalarView(cs[i..<j]))), column: start + 1))
+                let word = String(String.UnicodeScalarView(cs[i..<j]))
+                tokens.append(AssemblyToken(kind: .identifier(word), column: start + 1))
                 i = j
                 continue
             }

@@ -243,7 +243,9 @@ let typeKeywords: Set<String> = ["int", "dec", "bool", "address", "hash", "strin
 func isPlainIdentifier(_ s: String) -> Bool {
     guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
     else { return false }
-    return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    return s.unicodeScalars.allSatisfy {
+        $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+    }
 }
 
 /// "; did you mean 'x'?" for the candidate closest to `name`, or "" when none is close.

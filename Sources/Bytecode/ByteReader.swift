@@ -57,7 +57,9 @@ public struct ByteReader: Sendable {
             }
             result |= payload << shift
             if b & 0x80 == 0 {
-                if b == 0 && offset - start > 1 { throw Failure("non-minimal LEB128 encoding of \(what)", offset: start) }
+                if b == 0 && offset - start > 1 {
+                    throw Failure("non-minimal LEB128 encoding of \(what)", offset: start)
+                }
                 break
             }
             shift += 7

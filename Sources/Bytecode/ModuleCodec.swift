@@ -258,7 +258,9 @@ public enum ModuleCodec {
     private static func decodeIndices(_ r: inout ByteReader, _ what: String, max: Int) throws(Failure) -> [UInt16] {
         let n = try r.readCount("\(what) count", max: max)
         var out: [UInt16] = []
-        for _ in 0..<n { out.append(UInt16(truncatingIfNeeded: try r.readULEB("\(what) type", max: UInt64(UInt16.max)))) }
+        for _ in 0..<n {
+            out.append(UInt16(truncatingIfNeeded: try r.readULEB("\(what) type", max: UInt64(UInt16.max))))
+        }
         return out
     }
 

@@ -65,7 +65,9 @@ public enum ValueCodec {
     }
 
     static func structFields(_ s: UInt16, in m: Module, offset: Int? = nil) throws(ValueCodecError) -> [Field] {
-        guard Int(s) < m.structs.count else { throw ValueCodecError("struct index \(s) is out of range", offset: offset) }
+        guard Int(s) < m.structs.count else {
+            throw ValueCodecError("struct index \(s) is out of range", offset: offset)
+        }
         return m.structs[Int(s)].fields
     }
 

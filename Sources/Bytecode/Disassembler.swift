@@ -1,0 +1,294 @@
+/// Prints a module as assembly text that `Assembler` turns back into the same module
+/// (`Assembler.assemble(Disassembler.text(of: m)) == m` for every module the codec accepts).
+///
+/// Every table is declared explicitly and in table order (`.type`, `.const`, ...) so duplicates and order
+/// survive; operands print by name (or as a literal) when that name resolves back to the same entry, and
+/// as a raw index `%N` otherwise. Jump targets get labels `L<offset>`, each instruction's offset follows as
+/// a comment, and source positions print as `.loc` lines. Code that does not decode prints as `.bytes`.
+public enum Disassembler {
+    /// The assembly text of `m`.
+    public static func text(of m: Module) -> String {
+        var p = DisassemblyPrinter(m)
+        return p.print()
+    }
+}
+
+/// The state of one disassembly.
+private struct DisassemblyPrinter {
+    let m: Module
+    var out = ""
+    private var firstType: [TypeDesc: Int] = [:]
+    private var firstConstant: [Constant: Int] = [:]
+    private let firstStruct: [String: Int]
+    private let firstFunction: [String: Int]
+    private let firstState: [String: Int]
+    private let firstEvent: [String: Int]
+    private let firstExtern: [String: Int]
+
+    init(_ m: Module) {
+        self.m = m
+        func first(_ names: [String]) -> [String: Int] {
+            var d: [String: Int] = [:]
+            for (i, n) in names.enumerated() where d[n] == nil { d[n] = i }
+            return d
+        }
+        for (i, t) in m.types.enumerated() where firstType[t] == nil { firstType[t] = i }
+        for (i, c) in m.constants.enumerated() where firstConstant[c] == nil { firstConstant[c] = i }
+        firstStruct = first(m.structs.map(\.name))
+        firstFunction = first(m.functions.map(\.name))
+        firstState = first(m.state.map(\.name))
+        firstEvent = first(m.events.map(\.name))
+        firstExtern = first(m.externs.map(\.name))
+    }
+
+    mutating func print() -> String {
+        line(".module \(name(m.name))")
+        if !m.types.isEmpty { out += "\n" }
+        for (j, t) in m.types.enumerated() { line(".type \(human(t, below: j))", comment: "%\(j)") }
+        if !m.constants.isEmpty { out += "\n" }
+        for (k, c) in m.constants.enumerated() { line(".const \(literal(c) ?? "\"\"")", comment: "%\(k)") }
+        if !m.structs.isEmpty { out += "\n" }
+        for s in m.structs { line(".struct \(name(s.name))(\(fields(s.fields)))") }
+        for f in m.state { line(".state \(name(f.name)): \(typeRef(f.type))") }
+        for e in m.events { line(".event \(name(e.name))(\(fields(e.fields)))") }
+        for x in m.externs {
+            line(".extern \(x.isView ? "view " : "")\(name(x.name))(\(x.params.map(typeRef).joined(separator: ", ")))"
+                + results(x.results))
+        }
+        let inline = sourceMapIsInline()
+        if let map = m.sourceMap {
+            out += "\n"
+            line(".sourcemap")
+            for f in map.files { line(".file \(quoted(f))") }
+            if !inline {
+                for e in map.entries {
+                    line(".entry %\(e.function) \(e.offset) %\(e.file) \(e.line) \(e.column)")
+                }
+            }
+        }
+        for (i, f) in m.functions.enumerated() { function(i, f, inlineLocs: inline) }
+        return out
+    }
+
+    // MARK: - Declarations
+
+    private mutating func line(_ s: String, comment: String? = nil) {
+        if let comment {
+            out += s.padded(to: 36) + " ; " + comment + "\n"
+        } else {
+            out += s + "\n"
+        }
+    }
+
+    private func name(_ s: String) -> String { isPlainIdentifier(s) ? s : quoted(s) }
+
+    private func fields(_ fs: [Field]) -> String {
+        fs.map { "\(name($0.name)): \(typeRef($0.type))" }.joined(separator: ", ")
+    }
+
+    private func results(_ rs: [UInt16]) -> String {
+        switch rs.count {
+        case 0: ""
+        case 1: " -> \(typeRef(rs[0]))"
+        default: " -> (\(rs.map(typeRef).joined(separator: ", ")))"
+        }
+    }
+
+    // MARK: - Types
+
+    /// How a use of type entry `j` prints: its spelled-out form when that resolves back to `j`, else `%j`.
+    private func typeRef(_ j: UInt16) -> String {
+        let i = Int(j)
+        guard i < m.types.count, firstType[m.types[i]] == i else { return "%\(j)" }
+        return human(m.types[i], below: i)
+    }
+
+    /// `t` spelled out; parts at indices `>= below` print as `%N` (they are not declared yet when entry
+    /// `below` is, and spelling them out could recurse forever in a malformed table).
+    private func human(_ t: TypeDesc, below: Int) -> String {
+        func part(_ c: UInt16) -> String { Int(c) < below ? typeRef(c) : "%\(c)" }
+        switch t {
+        case .int: return "int"
+        case .dec: return "dec"
+        case .bool: return "bool"
+        case .address: return "address"
+        case .hash: return "hash"
+        case .string: return "string"
+        case .bytes: return "bytes"
+        case .list(let e): return "list<\(part(e))>"
+        case .map(let k, let v): return "map<\(part(k)), \(part(v))>"
+        case .structure(let s):
+            let i = Int(s)
+            if i < m.structs.count, case let n = m.structs[i].name, isPlainIdentifier(n), !typeKeywords.contains(n),
+                firstStruct[n] == i
+            {
+                return n
+            }
+            return "struct(\(s))"
+        }
+    }
+
+    // MARK: - Literals
+
+    private func literal(_ c: Constant) -> String? {
+        switch c {
+        case .int(let v): return String(v)
+        case .dec(let v): return decText(v)
+        case .string(let raw):
+            guard let s = ByteReader.utf8String(raw) else { return nil }
+            return quoted(s)
+        case .bytes(let raw): return "x\"\(hex(raw))\""
+        case .address(let raw): return raw.count == 32 ? "@0x\(hex(raw))" : nil
+        case .hash(let raw): return raw.count == 32 ? "#0x\(hex(raw))" : nil
+        }
+    }
+
+    private func decText(_ v: Int128) -> String {
+        let mag = v.magnitude
+        let scale = UInt128(decScale)
+        var frac = String(mag % scale)
+        frac = String(repeating: "0", count: max(0, 18 - frac.count)) + frac
+        while frac.count > 1, frac.hasSuffix("0") { frac.removeLast() }
+        return (v < 0 ? "-" : "") + String(mag / scale) + "." + frac + "d"
+    }
+
+    private func hex(_ raw: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".unicodeScalars)
+        var s = String.UnicodeScalarView()
+        for b in raw {
+            s.append(digits[Int(b >> 4)])
+            s.append(digits[Int(b & 15)])
+        }
+        return String(s)
+    }
+
+    // MARK: - Functions
+
+    private func sourceMapIsInline() -> Bool {
+        guard let map = m.sourceMap else { return true }
+        var previous: (Int, Int) = (0, 0)
+        var boundaries: [Int: Set<Int>] = [:]
+        for e in map.entries {
+            let f = Int(e.function), o = Int(e.offset)
+            guard f < m.functions.count, Int(e.file) < map.files.count, (f, o) >= previous else { return false }
+            previous = (f, o)
+            if boundaries[f] == nil {
+                guard let insts = try? Instruction.decodeAll(m.functions[f].code) else { return false }
+                boundaries[f] = Set(insts.map(\.offset) + [m.functions[f].code.count])
+            }
+            guard boundaries[f]?.contains(o) == true else { return false }
+        }
+        return true
+    }
+
+    private mutating func function(_ index: Int, _ f: Function, inlineLocs: Bool) {
+        out += "\n"
+        let params = f.params.enumerated().map { "p\($0.offset): \(typeRef($0.element))" }.joined(separator: ", ")
+        line(".fn \(f.kind.name) \(name(f.name))(\(params))\(results(f.results))", comment: "function %\(index)")
+        for (k, t) in f.locals.enumerated() { line("    .local l\(f.params.count + k): \(typeRef(t))") }
+        line("    .maxstack \(f.maxStack)")
+
+        var locs: [Int: [SourceMapEntry]] = [:]
+        if inlineLocs, let map = m.sourceMap {
+            for e in map.entries where Int(e.function) == index { locs[Int(e.offset), default: []].append(e) }
+        }
+        guard let insts = try? Instruction.decodeAll(f.code) else {
+            var offset = 0
+            while offset < f.code.count {
+                let end = min(offset + 32, f.code.count)
+                line("    .bytes x\"\(hex(Array(f.code[offset..<end])))\"", comment: String(offset))
+                offset = end
+            }
+            return
+        }
+        var starts = Set(insts.map(\.offset))
+        starts.insert(f.code.count)
+        var labels: Set<Int> = []
+        for inst in insts where inst.opcode.info.flags.contains(.branch) {
+            if let t = inst.immediates.first, let target = Int(exactly: t), starts.contains(target) {
+                labels.insert(target)
+            }
+        }
+        func marks(_ offset: Int) {
+            if labels.contains(offset) { line("L\(offset):") }
+            for e in locs[offset] ?? [] { line("    .loc \(fileRef(e.file)) \(e.line) \(e.column)") }
+        }
+        for inst in insts {
+            marks(inst.offset)
+            line("    " + instruction(inst, f, labels), comment: String(inst.offset))
+        }
+        marks(f.code.count)
+    }
+
+    private func fileRef(_ i: UInt16) -> String {
+        guard let files = m.sourceMap?.files, Int(i) < files.count, files.firstIndex(of: files[Int(i)]) == Int(i)
+        else { return "%\(i)" }
+        return quoted(files[Int(i)])
+    }
+
+    private func instruction(_ inst: Instruction, _ f: Function, _ labels: Set<Int>) -> String {
+        let info = inst.opcode.info
+        var parts = [info.mnemonic]
+        for (role, imm) in zip(info.roles, inst.immediates) {
+            parts.append(operand(role, imm, f, labels))
+        }
+        return parts.joined(separator: " ")
+    }
+
+    private func operand(_ role: ImmediateRole, _ imm: Int64, _ f: Function, _ labels: Set<Int>) -> String {
+        let i = Int(truncatingIfNeeded: imm)
+        func ref(_ names: [String], _ first: [String: Int]) -> String {
+            guard i >= 0, i < names.count, isPlainIdentifier(names[i]), first[names[i]] == i else { return "%\(imm)" }
+            return names[i]
+        }
+        switch role {
+        case .value, .count, .field:
+            return String(imm)
+        case .constant:
+            guard i >= 0, i < m.constants.count, firstConstant[m.constants[i]] == i, let lit = literal(m.constants[i])
+            else { return "%\(imm)" }
+            return lit
+        case .local:
+            guard i >= 0, i < f.localCount else { return String(imm) }
+            return i < f.params.count ? "p\(i)" : "l\(i)"
+        case .target:
+            return labels.contains(i) ? "L\(i)" : "%\(imm)"
+        case .type:
+            return typeRef(UInt16(truncatingIfNeeded: imm))
+        case .function: return ref(m.functions.map(\.name), firstFunction)
+        case .structure: return ref(m.structs.map(\.name), firstStruct)
+        case .stateVar: return ref(m.state.map(\.name), firstState)
+        case .event: return ref(m.events.map(\.name), firstEvent)
+        case .extern: return ref(m.externs.map(\.name), firstExtern)
+        }
+    }
+}
+
+/// A string literal as the assembler reads it.
+func quoted(_ s: String) -> String {
+    var out = "\""
+    for c in s.unicodeScalars {
+        switch c {
+        case "\\": out += "\\\\"
+        case "\"": out += "\\\""
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        case "\0": out += "\\0"
+        default:
+            if c.value < 0x20 || c.value == 0x7F || c.properties.generalCategory == .lineSeparator {
+                out += "\\u{\(String(c.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+    }
+    return out + "\""
+}
+
+extension String {
+    fileprivate func padded(to width: Int) -> String {
+        let n = unicodeScalars.count
+        return n >= width ? self : self + String(repeating: " ", count: width - n)
+    }
+}
