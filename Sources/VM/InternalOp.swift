@@ -28,6 +28,10 @@ enum InternalOp: UInt8 {
     case addLI, subLI, mulLI, divLI, modLI
     /// top = top op b
     case addI, subI, mulI, divI, modI
+    /// top = top op L[a]
+    case addL, subL, mulL, divL, modL
+    /// L[a] += pop (an `x += expr` whose leading `local_get x` was dropped)
+    case addToLocal
     /// L[a] += b
     case incLocal
     /// L[a] += L[b]

@@ -9,6 +9,7 @@ extension Machine {
     mutating func run<Mode: TraceMode>(entry: Int, mode: Mode.Type) -> Trap? {
         guard let code = UnsafePointer(program.code.baseAddress) else { return Trap(.badCall("empty program")) }
         let fns = program.functions
+        let divisors = UnsafePointer(program.divisors.baseAddress.unsafelyUnwrapped)
         let entryInfo = fns[entry]
         var fp = stack
         var sp = fp + entryInfo.locals
@@ -17,6 +18,8 @@ extension Machine {
         var pc = code + entryInfo.entry
         var gas = self.gas
         var depth = 0
+        /// Gas of the `local_set` that ends some superinstructions, given back when they trap before it.
+        let setGas = Int64(Opcode.localSet.info.gas)
 
         // Builds the located trap for the instruction at `pc`.
         func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64) -> Trap {
@@ -225,15 +228,25 @@ extension Machine {
             case .mulLI:
                 guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], Int128(pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
-            case .divLI:
-                switch Arithmetic.div(fp[Int(pc.pointee.a)], Int128(pc.pointee.b)) {
-                case .ok(let q): sp.pointee = q; sp += 1; pc += 1
-                case .divisionByZero: return trap(.divisionByZero, pc, gas)
-                case .overflow: return trap(.overflow, pc, gas)
+            case .divLI, .modLI:
+                // cond != 0: b = divisor index << 32 | local, magic division for 0 <= x < 2^63.
+                let magic = pc.pointee.cond != 0
+                let local = magic ? Int(truncatingIfNeeded: pc.pointee.b & 0xFFFF_FFFF) : Int(pc.pointee.a)
+                let x = fp[local]
+                let isDiv = pc.pointee.op == .divLI
+                if magic {
+                    let d = divisors[Int(truncatingIfNeeded: pc.pointee.b >> 32)]
+                    if x >= 0 && x <= Int128(Int64.max) {
+                        let n = UInt64(truncatingIfNeeded: x)
+                        sp.pointee = Int128(isDiv ? d.quotient(n) : d.remainder(n)); sp += 1; pc += 1
+                        continue
+                    }
+                    guard let r = divide(x, Int128(d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
+                    sp.pointee = r; sp += 1; pc += 1
+                } else {
+                    guard let r = divide(x, Int128(pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
+                    sp.pointee = r; sp += 1; pc += 1
                 }
-            case .modLI:
-                guard let r = Arithmetic.rem(fp[Int(pc.pointee.a)], Int128(pc.pointee.b)) else { return trap(.divisionByZero, pc, gas) }
-                sp.pointee = r; sp += 1; pc += 1
             case .addI:
                 let (r, o) = sp[-1].addingReportingOverflow(Int128(pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
@@ -245,23 +258,55 @@ extension Machine {
             case .mulI:
                 guard let r = Arithmetic.mul(sp[-1], Int128(pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
-            case .divI:
-                switch Arithmetic.div(sp[-1], Int128(pc.pointee.b)) {
+            case .divI, .modI:
+                // cond != 0: a = divisor index, magic division for 0 <= x < 2^63.
+                let x = sp[-1]
+                let isDiv = pc.pointee.op == .divI
+                if pc.pointee.cond != 0 {
+                    let d = divisors[Int(pc.pointee.a)]
+                    if x >= 0 && x <= Int128(Int64.max) {
+                        let n = UInt64(truncatingIfNeeded: x)
+                        sp[-1] = Int128(isDiv ? d.quotient(n) : d.remainder(n)); pc += 1
+                        continue
+                    }
+                    guard let r = divide(x, Int128(d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
+                    sp[-1] = r; pc += 1
+                } else {
+                    guard let r = divide(x, Int128(pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
+                    sp[-1] = r; pc += 1
+                }
+            case .incLocal:
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(pc.pointee.b))
+                if o { return trap(.overflow, pc, gas + setGas) }
+                fp[Int(pc.pointee.a)] = r; pc += 1
+            case .addSetLL:
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(fp[Int(pc.pointee.b)])
+                if o { return trap(.overflow, pc, gas + setGas) }
+                fp[Int(pc.pointee.a)] = r; pc += 1
+            case .addToLocal:
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(sp[-1])
+                if o { return trap(.overflow, pc, gas + setGas) }
+                fp[Int(pc.pointee.a)] = r; sp -= 1; pc += 1
+            case .addL:
+                let (r, o) = sp[-1].addingReportingOverflow(fp[Int(pc.pointee.a)])
+                if o { return trap(.overflow, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .subL:
+                let (r, o) = sp[-1].subtractingReportingOverflow(fp[Int(pc.pointee.a)])
+                if o { return trap(.overflow, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .mulL:
+                guard let r = Arithmetic.mul(sp[-1], fp[Int(pc.pointee.a)]) else { return trap(.overflow, pc, gas) }
+                sp[-1] = r; pc += 1
+            case .divL:
+                switch Arithmetic.div(sp[-1], fp[Int(pc.pointee.a)]) {
                 case .ok(let q): sp[-1] = q; pc += 1
                 case .divisionByZero: return trap(.divisionByZero, pc, gas)
                 case .overflow: return trap(.overflow, pc, gas)
                 }
-            case .modI:
-                guard let r = Arithmetic.rem(sp[-1], Int128(pc.pointee.b)) else { return trap(.divisionByZero, pc, gas) }
+            case .modL:
+                guard let r = Arithmetic.rem(sp[-1], fp[Int(pc.pointee.a)]) else { return trap(.divisionByZero, pc, gas) }
                 sp[-1] = r; pc += 1
-            case .incLocal:
-                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(pc.pointee.b))
-                if o { return trap(.overflow, pc, gas) }
-                fp[Int(pc.pointee.a)] = r; pc += 1
-            case .addSetLL:
-                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(fp[Int(pc.pointee.b)])
-                if o { return trap(.overflow, pc, gas) }
-                fp[Int(pc.pointee.a)] = r; pc += 1
             case .branchLL:
                 let x = fp[Int(pc.pointee.a)], y = fp[Int(pc.pointee.b & 0xFFFF_FFFF)]
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
@@ -285,6 +330,24 @@ extension Machine {
                 sp = newSp; pc += 1
             }
         }
+    }
+
+    /// `x / d` or `x % d` by the general path; nil with `pendingTrap` set on a zero divisor or overflow.
+    @inline(__always)
+    private mutating func divide(_ x: Int128, _ d: Int128, _ isDiv: Bool) -> Int128? {
+        if isDiv {
+            switch Arithmetic.div(x, d) {
+            case .ok(let q): return q
+            case .divisionByZero: pendingTrap = .divisionByZero
+            case .overflow: pendingTrap = .overflow
+            }
+            return nil
+        }
+        guard let r = Arithmetic.rem(x, d) else {
+            pendingTrap = .divisionByZero
+            return nil
+        }
+        return r
     }
 
     /// A trap located at instruction `index`, with the source position when the module has a map.

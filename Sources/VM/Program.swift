@@ -19,6 +19,8 @@ public final class Program: @unchecked Sendable {
     let functions: [FunctionInfo]
     /// For each instruction index: the function it belongs to and its bytecode offset.
     let origins: [(function: Int32, offset: Int32)]
+    /// Precomputed divisors for `div`/`mod` by an immediate, indexed by the instruction's `a`.
+    let divisors: UnsafeMutableBufferPointer<ConstantDivisor>
     /// Int and Dec constants by constant index (0 for blob constants).
     let scalarConstants: [Int128]
     /// True when superinstructions were fused (false in trace mode, so every bytecode step shows).
@@ -42,15 +44,16 @@ public final class Program: @unchecked Sendable {
                 maxStack: Int(function.maxStack), results: function.results.count))
             // Verified code always decodes; an empty list keeps a malformed module inert.
             let insts = (try? Instruction.decodeAll(function.code)) ?? []
-            var isTarget = [Bool](repeating: false, count: function.code.count + 1)
-            for inst in insts where inst.opcode.info.flags.contains(.branch) {
-                let t = Int(inst.immediates[0])
-                if t >= 0 && t < isTarget.count { isTarget[t] = true }
-            }
+            var lowering = FunctionLowering(insts, function: function, module: module, fuse: fuse)
             var map: [Int: Int] = [:]
             var i = 0
             while i < insts.count {
-                let (instr, width, target) = Program.lower(insts, at: i, isTarget: isTarget, function: function, fuse: fuse)
+                if lowering.dropped[i] {
+                    map[insts[i].offset] = lowered.count
+                    i += 1
+                    continue
+                }
+                let (instr, width, target) = lowering.lower(at: i)
                 map[insts[i].offset] = lowered.count
                 if let target { fixups.append((lowered.count, fi, target)) }
                 lowered.append(instr)
@@ -71,6 +74,18 @@ public final class Program: @unchecked Sendable {
         for (i, instr) in lowered.enumerated() where instr.op == .call {
             lowered[i].b = Int64(infos[Int(instr.a)].entry)
         }
+        // Division by an immediate: give each such instruction a precomputed divisor (none for d < 2).
+        var divisors: [ConstantDivisor] = []
+        for (i, instr) in lowered.enumerated() where [.divI, .modI, .divLI, .modLI].contains(instr.op) {
+            if let d = ConstantDivisor(instr.b) {
+                lowered[i].cond = 1
+                if instr.op == .divI || instr.op == .modI { lowered[i].a = UInt32(divisors.count) }
+                else { lowered[i].b = Int64(truncatingIfNeeded: UInt64(divisors.count) << 32 | UInt64(instr.a)) ; lowered[i].a = 0 }
+                divisors.append(d)
+            }
+        }
+        self.divisors = .allocate(capacity: max(divisors.count, 1))
+        _ = self.divisors.initialize(from: divisors)
         let buffer = UnsafeMutableBufferPointer<Instr>.allocate(capacity: max(lowered.count, 1))
         _ = buffer.initialize(from: lowered)
         self.code = buffer
@@ -84,91 +99,28 @@ public final class Program: @unchecked Sendable {
         }
     }
 
-    deinit { code.deallocate() }
+    deinit {
+        code.deallocate()
+        divisors.deallocate()
+    }
 
     /// Function and bytecode offset of the instruction at `index`.
     func origin(of index: Int) -> (function: Int, offset: Int) {
         guard index >= 0 && index < origins.count else { return (0, 0) }
         return (Int(origins[index].function), Int(origins[index].offset))
     }
+}
 
-    // MARK: - Lowering one instruction or a fused sequence
-
-    private static func gas(_ ops: ArraySlice<Instruction>) -> UInt16 {
-        UInt16(clamping: ops.reduce(0) { $0 + Int($1.opcode.info.gas) })
-    }
-
-    /// Lowers the instruction at `i`, fusing it with its successors when they form a known sequence
-    /// and none of them but the first is a jump target. Returns the instruction, how many bytecode
-    /// instructions it covers, and a jump target offset still to resolve.
-    private static func lower(
-        _ insts: [Instruction], at i: Int, isTarget: [Bool], function: Function, fuse: Bool
-    ) -> (Instr, Int, Int?) {
-        let first = insts[i]
-        if fuse {
-            func ops(_ n: Int) -> [Opcode]? {
-                guard i + n <= insts.count else { return nil }
-                for k in 1..<n where isTarget[insts[i + k].offset] { return nil }
-                return insts[i..<(i + n)].map(\.opcode)
-            }
-            func imm(_ k: Int, _ j: Int = 0) -> Int64 { insts[i + k].immediates[j] }
-            func g(_ n: Int) -> UInt16 { gas(insts[i..<(i + n)]) }
-            let binaryLL: [Opcode: InternalOp] = [.addInt: .addLL, .subInt: .subLL, .mulInt: .mulLL]
-            let binaryLI: [Opcode: InternalOp] = [.addInt: .addLI, .subInt: .subLI, .mulInt: .mulLI, .divInt: .divLI, .modInt: .modLI]
-            let binaryI: [Opcode: InternalOp] = [.addInt: .addI, .subInt: .subI, .mulInt: .mulI, .divInt: .divI, .modInt: .modI]
-
-            if let o = ops(4) {
-                if o[0] == .localGet, o[1] == .pushInt, o[2] == .addInt, o[3] == .localSet, imm(0) == imm(3) {
-                    return (Instr(.incLocal, gas: g(4), a: UInt32(imm(0)), b: imm(1)), 4, nil)
-                }
-                if o[0] == .localGet, o[1] == .localGet, o[2] == .addInt, o[3] == .localSet, imm(0) == imm(3) {
-                    return (Instr(.addSetLL, gas: g(4), a: UInt32(imm(0)), b: imm(1)), 4, nil)
-                }
-                if o[0] == .localGet, o[3] == .jumpIf || o[3] == .jumpUnless, let c = Condition(o[2]) {
-                    let cond = o[3] == .jumpIf ? c : c.negated
-                    if o[1] == .localGet {
-                        return (Instr(.branchLL, gas: g(4), a: UInt32(imm(0)), b: imm(1), cond: cond.rawValue), 4, Int(imm(3)))
-                    }
-                    if o[1] == .pushInt, let k = Int32(exactly: imm(1)) {
-                        let b = Int64(UInt32(bitPattern: k))
-                        return (Instr(.branchLI, gas: g(4), a: UInt32(imm(0)), b: b, cond: cond.rawValue), 4, Int(imm(3)))
-                    }
-                }
-            }
-            if let o = ops(3) {
-                if o[0] == .localGet, o[1] == .localGet, o[2] == .listGet {
-                    return (Instr(.listGetLL, gas: g(3), a: UInt32(imm(0)), b: imm(1)), 3, nil)
-                }
-                if o[0] == .localGet, o[1] == .localGet, let f = binaryLL[o[2]] {
-                    return (Instr(f, gas: g(3), a: UInt32(imm(0)), b: imm(1)), 3, nil)
-                }
-                if o[0] == .localGet, o[1] == .pushInt, let f = binaryLI[o[2]] {
-                    return (Instr(f, gas: g(3), a: UInt32(imm(0)), b: imm(1)), 3, nil)
-                }
-            }
-            if let o = ops(2) {
-                if let c = Condition(o[0]), o[1] == .jumpIf || o[1] == .jumpUnless {
-                    let cond = o[1] == .jumpIf ? c : c.negated
-                    return (Instr(.branchS, gas: g(2), cond: cond.rawValue), 2, Int(imm(1)))
-                }
-                if o[0] == .pushInt, let f = binaryI[o[1]] {
-                    return (Instr(f, gas: g(2), b: imm(0)), 2, nil)
-                }
-                if o[0] == .localGet, o[1] == .ret, function.results.count == 1 {
-                    return (Instr(.retLocal, gas: g(2), a: UInt32(imm(0))), 2, nil)
-                }
-                if o[0] == .localGet, o[1] == .localGet {
-                    return (Instr(.getGet, gas: g(2), a: UInt32(imm(0)), b: imm(1)), 2, nil)
-                }
-            }
+extension Program {
+    /// The lowered code, one instruction a line (`datanet disasm --lowered`): shows which sequences
+    /// were fused.
+    public var listing: String {
+        var lines: [String] = []
+        for (index, instr) in code.enumerated() {
+            let (f, offset) = origin(of: index)
+            let name = f < module.functions.count ? module.functions[f].name : "?"
+            lines.append("\(index)\t\(name)+\(offset)\t\(instr.op) a=\(instr.a) b=\(instr.b) cond=\(instr.cond) gas=\(instr.gas)")
         }
-        // One bytecode instruction.
-        let op = InternalOp(rawValue: first.opcode.rawValue) ?? .nop
-        let info = first.opcode.info
-        let a = first.immediates.first.map { UInt32(truncatingIfNeeded: $0) } ?? 0
-        let b = first.immediates.count > 1 ? first.immediates[1] : (first.immediates.first ?? 0)
-        let target = info.flags.contains(.branch) ? Int(first.immediates[0]) : nil
-        if op == .ret { return (Instr(op, gas: info.gas, a: UInt32(function.results.count)), 1, nil) }
-        return (Instr(op, gas: info.gas, a: a, b: b), 1, target)
+        return lines.joined(separator: "\n")
     }
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Tooling
 import Verifier
+import VM
 
 /// `datanet asm`, `datanet disasm`, `datanet verify`.
 enum AsmCommands {
@@ -33,13 +34,18 @@ enum AsmCommands {
 
     static let disasm = Command(
         name: "disasm", summary: "print a module as assembly text",
-        usage: "datanet disasm FILE.dnb|FILE.dna",
-        examples: ["datanet disasm w4.dnb"],
-        spec: .init()
+        usage: "datanet disasm FILE.dnb|FILE.dna [--lowered]",
+        examples: ["datanet disasm w4.dnb", "datanet disasm Examples/bench/w4.dna --lowered"],
+        spec: .init(switches: ["--lowered"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "disasm needs one file") }
         do throws(ModuleLoader.LoadError) {
             let module = try ModuleLoader.load(args.positional[0])
+            if args.switches.contains("--lowered") {
+                // The interpreter's view: superinstructions and resolved jumps.
+                console.out(Program(try ModuleLoader.verify(module, path: args.positional[0])).listing)
+                return ExitCode.ok
+            }
             console.out(Disassembler.text(of: module))
             return ExitCode.ok
         } catch {

@@ -1,0 +1,189 @@
+import Bytecode
+
+/// Lowers one function's instructions to `Instr`s, fusing common sequences into superinstructions.
+///
+/// Rules that keep fusion invisible to contracts:
+/// - a sequence is fused only when none of its instructions but the first is a jump target;
+/// - a superinstruction's gas is the sum of the table gas of what it replaces, charged up front — so
+///   running out of gas anywhere inside gives the same outcome (out of gas, whole limit consumed);
+/// - when an instruction inside the sequence can trap before the later ones run, the handler gives back
+///   the gas of those later instructions, so `gasUsed` on a trap equals the unfused run's.
+struct FunctionLowering {
+    let insts: [Instruction]
+    let function: Function
+    let module: Module
+    let fuse: Bool
+    private var isTarget: [Bool]
+    /// `local_get x` instructions removed because an `x += expr` pattern reads `x` at its end instead.
+    /// A jump to a removed instruction lands on the next lowered one (the start of E).
+    private(set) var dropped: [Bool]
+    /// Index of an `add_int` (followed by `local_set x`) -> x, for `x += expr` patterns.
+    private var accumulateInto: [Int: Int64] = [:]
+    /// Extra gas to charge on the instruction at an index (the gas of a dropped `local_get`).
+    private var extraGas: [Int: Int] = [:]
+
+    init(_ insts: [Instruction], function: Function, module: Module, fuse: Bool) {
+        self.insts = insts
+        self.function = function
+        self.module = module
+        self.fuse = fuse
+        isTarget = [Bool](repeating: false, count: function.code.count + 1)
+        for inst in insts where inst.opcode.info.flags.contains(.branch) {
+            let t = Int(inst.immediates[0])
+            if t >= 0 && t < isTarget.count { isTarget[t] = true }
+        }
+        dropped = [Bool](repeating: false, count: insts.count)
+        if fuse { findAccumulations() }
+    }
+
+    private func target(_ k: Int) -> Bool { isTarget[insts[k].offset] }
+
+    /// Finds `local_get x; E; add_int; local_set x` where E is straight-line code that leaves one value,
+    /// never writes `x` and is not jumped into, and rewrites it as `E; add_to_local x`. Reading `x`
+    /// after E instead of before is the same value because nothing in E writes `x` (a call cannot write
+    /// its caller's locals).
+    private mutating func findAccumulations() {
+        var i = 0
+        while i < insts.count {
+            defer { i += 1 }
+            guard insts[i].opcode == .localGet, i + 1 < insts.count, !target(i + 1) else { continue }
+            let x = insts[i].immediates[0]
+            var depth = 0
+            var k = i + 1
+            while k < insts.count && k <= i + 32 {
+                let inst = insts[k]
+                let flags = inst.opcode.info.flags
+                if k > i + 1 && target(k) { break }
+                if flags.contains(.branch) || flags.contains(.terminator) { break }
+                if (inst.opcode == .localSet || inst.opcode == .localTee) && inst.immediates[0] == x { break }
+                guard let (pops, pushes) = inst.stackCounts(in: module, function: function), pops <= depth else { break }
+                depth += pushes - pops
+                // E of one instruction is better served by `inc_local` / `add_set_ll`.
+                if depth == 1, k > i + 1, k + 2 < insts.count, insts[k + 1].opcode == .addInt, insts[k + 2].opcode == .localSet,
+                    insts[k + 2].immediates[0] == x, !target(k + 1), !target(k + 2)
+                {
+                    dropped[i] = true
+                    accumulateInto[k + 1] = x
+                    extraGas[i + 1, default: 0] += Int(insts[i].opcode.info.gas)
+                    i = k + 2
+                    break
+                }
+                k += 1
+            }
+        }
+    }
+
+    private static let binaryLL: [Opcode: InternalOp] = [.addInt: .addLL, .subInt: .subLL, .mulInt: .mulLL]
+    private static let binaryLI: [Opcode: InternalOp] = [
+        .addInt: .addLI, .subInt: .subLI, .mulInt: .mulLI, .divInt: .divLI, .modInt: .modLI,
+    ]
+    private static let binaryI: [Opcode: InternalOp] = [
+        .addInt: .addI, .subInt: .subI, .mulInt: .mulI, .divInt: .divI, .modInt: .modI,
+    ]
+    private static let binaryL: [Opcode: InternalOp] = [
+        .addInt: .addL, .subInt: .subL, .mulInt: .mulL, .divInt: .divL, .modInt: .modL,
+    ]
+
+    /// Lowers the instruction at `i`, fused with its successors when they form a known sequence.
+    /// Returns the instruction, how many bytecode instructions it covers, and a jump target offset still
+    /// to resolve.
+    mutating func lower(at i: Int) -> (Instr, Int, Int?) {
+        var (instr, width, jump) = lowerUncharged(at: i)
+        let extra = (i..<(i + width)).reduce(0) { $0 + (extraGas[$1] ?? 0) }
+        instr.gas = UInt16(clamping: Int(instr.gas) + extra)
+        return (instr, width, jump)
+    }
+
+    private func lowerUncharged(at i: Int) -> (Instr, Int, Int?) {
+        let first = insts[i]
+        if let x = accumulateInto[i] {
+            return (Instr(.addToLocal, gas: gas(i, 2), a: UInt32(x)), 2, nil)
+        }
+        if fuse, let fused = fused(at: i) {
+            // Prefer the longer fusion starting at the next instruction over a pair starting here.
+            if fused.0.op == .getGet, let next = self.fused(at: i + 1), next.1 >= 3 {
+                return plain(first)
+            }
+            return fused
+        }
+        return plain(first)
+    }
+
+    private func gas(_ i: Int, _ n: Int) -> UInt16 {
+        UInt16(clamping: insts[i..<(i + n)].reduce(0) { $0 + Int($1.opcode.info.gas) })
+    }
+
+    /// The opcodes of the `n` instructions from `i`, if they may be fused (no jump target after the
+    /// first, nothing dropped or rewritten inside).
+    private func window(_ i: Int, _ n: Int) -> [Opcode]? {
+        guard i + n <= insts.count else { return nil }
+        for k in i..<(i + n) {
+            if dropped[k] || (k > i && (target(k) || accumulateInto[k] != nil)) { return nil }
+        }
+        return insts[i..<(i + n)].map(\.opcode)
+    }
+
+    private func fused(at i: Int) -> (Instr, Int, Int?)? {
+        guard i < insts.count, accumulateInto[i] == nil else { return nil }
+        func imm(_ k: Int, _ j: Int = 0) -> Int64 { insts[i + k].immediates[j] }
+        if let o = window(i, 4) {
+            if o[0] == .localGet, o[1] == .pushInt, o[2] == .addInt, o[3] == .localSet, imm(0) == imm(3) {
+                return (Instr(.incLocal, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1)), 4, nil)
+            }
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .addInt, o[3] == .localSet, imm(0) == imm(3) {
+                return (Instr(.addSetLL, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1)), 4, nil)
+            }
+            if o[0] == .localGet, o[3] == .jumpIf || o[3] == .jumpUnless, let c = Condition(o[2]) {
+                let cond = o[3] == .jumpIf ? c : c.negated
+                if o[1] == .localGet {
+                    return (Instr(.branchLL, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1), cond: cond.rawValue), 4, Int(imm(3)))
+                }
+                if o[1] == .pushInt, let k = Int32(exactly: imm(1)) {
+                    let b = Int64(UInt32(bitPattern: k))
+                    return (Instr(.branchLI, gas: gas(i, 4), a: UInt32(imm(0)), b: b, cond: cond.rawValue), 4, Int(imm(3)))
+                }
+            }
+        }
+        if let o = window(i, 3) {
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .listGet {
+                return (Instr(.listGetLL, gas: gas(i, 3), a: UInt32(imm(0)), b: imm(1)), 3, nil)
+            }
+            if o[0] == .localGet, o[1] == .localGet, let f = Self.binaryLL[o[2]] {
+                return (Instr(f, gas: gas(i, 3), a: UInt32(imm(0)), b: imm(1)), 3, nil)
+            }
+            if o[0] == .localGet, o[1] == .pushInt, let f = Self.binaryLI[o[2]] {
+                return (Instr(f, gas: gas(i, 3), a: UInt32(imm(0)), b: imm(1)), 3, nil)
+            }
+        }
+        if let o = window(i, 2) {
+            if let c = Condition(o[0]), o[1] == .jumpIf || o[1] == .jumpUnless {
+                let cond = o[1] == .jumpIf ? c : c.negated
+                return (Instr(.branchS, gas: gas(i, 2), cond: cond.rawValue), 2, Int(imm(1)))
+            }
+            if o[0] == .pushInt, let f = Self.binaryI[o[1]] {
+                return (Instr(f, gas: gas(i, 2), b: imm(0)), 2, nil)
+            }
+            if o[0] == .localGet, let f = Self.binaryL[o[1]] {
+                return (Instr(f, gas: gas(i, 2), a: UInt32(imm(0))), 2, nil)
+            }
+            if o[0] == .localGet, o[1] == .ret, function.results.count == 1 {
+                return (Instr(.retLocal, gas: gas(i, 2), a: UInt32(imm(0))), 2, nil)
+            }
+            if o[0] == .localGet, o[1] == .localGet {
+                return (Instr(.getGet, gas: gas(i, 2), a: UInt32(imm(0)), b: imm(1)), 2, nil)
+            }
+        }
+        return nil
+    }
+
+    /// One bytecode instruction, unfused.
+    private func plain(_ inst: Instruction) -> (Instr, Int, Int?) {
+        let op = InternalOp(rawValue: inst.opcode.rawValue) ?? .nop
+        let info = inst.opcode.info
+        if op == .ret { return (Instr(op, gas: info.gas, a: UInt32(function.results.count)), 1, nil) }
+        let a = inst.immediates.first.map { UInt32(truncatingIfNeeded: $0) } ?? 0
+        let b = inst.immediates.count > 1 ? inst.immediates[1] : (inst.immediates.first ?? 0)
+        let target = info.flags.contains(.branch) ? Int(inst.immediates[0]) : nil
+        return (Instr(op, gas: info.gas, a: a, b: b), 1, target)
+    }
+}
