@@ -32,6 +32,6 @@ let package = Package(
         .testTarget(name: "VMTests", dependencies: ["VM"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler"], exclude: ["Fixtures"]),
     ]
 )

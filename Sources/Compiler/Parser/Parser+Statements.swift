@@ -31,6 +31,9 @@ extension Parser {
                 continue
             }
             let statement = parseStatement()
+            if !panicking, current.kind == .dotDot {
+                error(Messages.rangeOnlyInFor, at: range(current))
+            }
             if panicking {
                 synchronizeStatement()
             } else if current.kind != .rightBrace, current.kind != .endOfFile, !current.isAtLineStart {
@@ -115,6 +118,7 @@ extension Parser {
         advance()
         while true {
             let condition = parseCondition()
+            if panicking { return nil }
             guard let body = parseRequiredBlock(after: "the 'if' condition") else { return nil }
             clauses.append(Conditional.Clause(condition: condition, body: body))
             guard match(.kwElse) else { break }
@@ -137,6 +141,7 @@ extension Parser {
     private mutating func parseWhile() -> StmtKind? {
         advance()
         let condition = parseCondition()
+        if panicking { return nil }
         guard let body = parseRequiredBlock(after: "the 'while' condition") else { return nil }
         return .whileLoop(condition: condition, body: body)
     }
@@ -155,6 +160,7 @@ extension Parser {
         if match(.dotDot) {
             sequence = .range(lower: lower, upper: parseCondition())
         }
+        if panicking { return nil }
         guard let body = parseRequiredBlock(after: "the 'for' sequence") else { return nil }
         return .forLoop(ForLoop(names: names, sequence: sequence, body: body))
     }
@@ -223,10 +229,6 @@ extension Parser {
         case .starEqual: .multiply
         case .slashEqual: .divide
         default: nil
-        }
-        if current.kind == .dotDot {
-            error(Messages.rangeOnlyInFor, at: range(current))
-            return nil
         }
         guard let op else { return .expression(target) }
         let operatorToken = advance()

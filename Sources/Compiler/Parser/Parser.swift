@@ -67,6 +67,32 @@ public struct Parser {
         return (statements, parser.diagnostics.diagnostics)
     }
 
+    /// Parses REPL-style input: declarations and statements mixed, in order (`interface T { ... }` then
+    /// `let t = T(a)`). A line that starts a declaration is parsed as one; anything else as a statement.
+    public static func parseInteractive(_ file: SourceFile) -> ([InteractiveItem], [Diagnostic]) {
+        var parser = Parser(lexed: Lexer.tokenize(file))
+        var items: [InteractiveItem] = []
+        while parser.current.kind != .endOfFile, !parser.diagnostics.isSaturated {
+            let start = parser.position
+            if parser.isDeclarationStart {
+                if let decl = parser.parseDeclaration() { items.append(.declaration(decl)) }
+            } else if parser.current.kind == .rightBrace {
+                parser.error(Messages.unexpectedCloseBrace, at: parser.range(parser.current))
+                parser.advance()
+            } else if let statement = parser.parseStatement() {
+                items.append(.statement(statement))
+            }
+            if parser.panicking {
+                parser.synchronizeStatement()
+            } else if parser.current.kind != .endOfFile, !parser.current.isAtLineStart {
+                parser.errorAtCurrent(Messages.consecutiveStatements)
+                parser.synchronizeStatement()
+            }
+            if parser.position == start { parser.advance() }
+        }
+        return (items, parser.diagnostics.diagnostics)
+    }
+
     // MARK: - Tokens
 
     var current: Token { tokens[position] }
