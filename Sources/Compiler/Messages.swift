@@ -86,6 +86,7 @@ enum Messages {
     static let tryNeedsElse = "expected 'else' after the call in 'try'"
     static let rangeOnlyInFor = "ranges 'a..b' are only allowed in 'for' loops"
     static let nestingTooDeep = "nesting too deep; the limit is 256 levels"
+    static let expressionTooLong = "expression too long; the limit is 256 operators in a chain"
     static let nestingTooDeepHint = "split the expression or block into smaller functions or variables"
     static let structLiteralInCondition = "struct literals are not allowed here without parentheses"
     static let structLiteralInConditionHint = "wrap the struct literal in parentheses: '(Name { ... })'"

@@ -15,12 +15,19 @@ extension Parser {
         let start = current.start
         var left = parsePrefix()
         var previousWasComparison = false
+        var folded = 0
         while !panicking {
             let token = current
             let rule = ParseRule.table[Int(token.kind.rawValue)]
             guard rule.infix != .none, rule.precedence >= minimum else { break }
             // A `(` or `[` on a new line starts a new statement, not a call or index.
             if token.isAtLineStart, token.kind == .leftParen || token.kind == .leftBracket { break }
+            // Each operator folded into `left` deepens the tree by one; later passes recurse over it.
+            folded += 1
+            if depth + folded > Parser.maxDepth {
+                error(Messages.expressionTooLong, at: range(token), hint: Messages.nestingTooDeepHint)
+                break
+            }
             switch rule.infix {
             case .binary(let op):
                 if op.precedence == .comparison, previousWasComparison {
