@@ -46,9 +46,13 @@ public struct DiagnosticRenderer: Sendable {
             out += paint("hint:", Style.hint) + " " + hint + "\n"
         }
         if let fixIt = diagnostic.fixIt {
-            let action = fixIt.range.length == 0
-                ? "insert '\(fixIt.replacement)'"
-                : "replace '\(fixIt.range.text)' with '\(fixIt.replacement)'"
+            let action = if fixIt.range.length == 0 {
+                "insert '\(fixIt.replacement)'"
+            } else if fixIt.replacement.isEmpty {
+                "remove '\(fixIt.range.text)'"
+            } else {
+                "replace '\(fixIt.range.text)' with '\(fixIt.replacement)'"
+            }
             out += paint("fix-it:", Style.hint) + " " + action + "\n"
         }
         return out

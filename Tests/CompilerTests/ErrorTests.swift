@@ -71,6 +71,7 @@ import Testing
          2 |     x = 1;
            |          ^
         hint: statements are separated by line breaks; remove the ';'
+        fix-it: remove ';'
 
         """)
 }
@@ -130,4 +131,20 @@ import Testing
     let json = DiagnosticJSON.render(parse("fn f( {\n}\n").1)
     #expect(json.hasPrefix(#"[{"end":{"column":"#))
     #expect(json.contains(#""message":"expected name in the parameters of function 'f'""#))
+}
+
+@Test func goldenMultiErrorFile() {
+    // Regenerate with DATANET_UPDATE_GOLDEN=1, then check the new file by eye.
+    let (_, diagnostics) = parseFixture("errors.dn")
+    let rendered = DiagnosticRenderer().render(diagnostics)
+    updateGoldenIfAsked("errors.expected", rendered)
+    let expected = String(decoding: fixtureBytes("errors.expected"), as: UTF8.self)
+    #expect(rendered == expected)
+}
+
+@Test func windowsLineEndingsParse() {
+    let bytes = fixtureBytes("royalty_split.dn").flatMap { $0 == UInt8(ascii: "\n") ? [0x0D, 0x0A] : [$0] }
+    let (ast, diagnostics) = Parser.parse(SourceFile(path: "crlf.dn", bytes: bytes))
+    #expect(diagnostics.isEmpty)
+    #expect(ast.comments.allSatisfy { !$0.text.hasSuffix("\r") })
 }

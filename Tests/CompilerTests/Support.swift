@@ -12,6 +12,13 @@ func parseFixture(_ name: String) -> (SourceFileAST, [Diagnostic]) {
     Parser.parse(SourceFile(path: name, bytes: fixtureBytes(name)))
 }
 
+/// Rewrites a golden fixture when the environment variable `DATANET_UPDATE_GOLDEN` is set.
+func updateGoldenIfAsked(_ name: String, _ text: String) {
+    guard ProcessInfo.processInfo.environment["DATANET_UPDATE_GOLDEN"] != nil else { return }
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data(text.utf8))
+}
+
 func fixtureBytes(_ name: String) -> [UInt8] {
     let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
     let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) ?? Data()

@@ -153,7 +153,11 @@ public struct Lexer {
             guard index < bytes.count, !Lexer.startsToken(bytes[index]) else { break }
             if bytes[start] == UInt8(ascii: ";") { break }
         }
-        diagnostics.error(message.text, at: range(start, index), hint: message.hint)
+        var diagnostic = Diagnostic.error(message.text, at: range(start, index), hint: message.hint)
+        if bytes[start] == UInt8(ascii: ";") {
+            diagnostic.fixIt = FixIt(range: range(start, index), replacement: "")
+        }
+        diagnostics.report(diagnostic)
         return .error
     }
 

@@ -231,7 +231,12 @@ extension Parser {
         while current.kind != .rightParen, current.kind != .endOfFile {
             guard let parameter = parseParameter(in: "the parameters of \(owner)") else { return nil }
             parameters.append(parameter)
-            if !match(.comma) { break }
+            if match(.comma) { continue }
+            if current.kind != .rightParen, !current.isAtLineStart, current.kind != .endOfFile {
+                errorAtCurrent(Messages.expected("',' or ')'", after: "parameter '\(parameter.name.name)'"))
+                return nil
+            }
+            break
         }
         expectClosing(.rightParen, opening: open)
         return panicking ? nil : parameters

@@ -82,7 +82,10 @@ extension Parser {
     private mutating func parsePrefix() -> Expr {
         let token = current
         let start = token.start
-        switch ParseRule.table[Int(token.kind.rawValue)].prefix {
+        // A declaration keyword starting a line is the next declaration, not an operand continued from here.
+        let prefix = token.isAtLineStart && isDeclarationStart && position > 0
+            ? PrefixParselet.none : ParseRule.table[Int(token.kind.rawValue)].prefix
+        switch prefix {
         case .literal:
             advance()
             return Expr(id: makeID(), range: range(token), kind: literal(token))

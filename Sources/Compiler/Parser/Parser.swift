@@ -39,12 +39,12 @@ public struct Parser {
 
     // MARK: - Entry points
 
-    /// Parses a whole file. The diagnostics hold the lexer's errors followed by the parser's, in order.
+    /// Parses a whole file. The diagnostics (lexer's and parser's) are sorted by position.
     public static func parse(_ file: SourceFile) -> (SourceFileAST, [Diagnostic]) {
         let lexed = Lexer.tokenize(file)
         var parser = Parser(lexed: lexed)
         let ast = parser.parseFile(comments: lexed.comments)
-        return (ast, parser.diagnostics.diagnostics)
+        return (ast, parser.diagnostics.sorted)
     }
 
     /// Parses one expression filling the whole file (the REPL, tests, tools).
