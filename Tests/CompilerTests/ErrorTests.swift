@@ -105,7 +105,8 @@ import Testing
     #expect(summaries(parse("x = 1\n").1) == ["1:1: expected a declaration"])
     #expect(summaries(parse("fn f()\n").1) == ["1:7: expected '{' to start the body of 'fn'"])
     #expect(summaries(parse("}\n").1) == ["1:1: unexpected '}' with no '{' to close"])
-    #expect(summaries(parse("fn a() { }\ncontract C\n").1) == ["2:1: 'contract' must be the first declaration in the file"])
+    #expect(summaries(parse("fn a() { }\ncontract C\n").1)
+        == ["2:1: 'contract' must be the first declaration in the file"])
     #expect(summaries(parse("interface I {\n    fn f() { }\n}\n").1) == ["2:12: interface functions have no body"])
     #expect(summaries(parse("pub pub fn f() { }\n").1) == ["1:5: duplicate modifier"])
     #expect(summaries(parse("test missing { }\n").1) == ["1:6: expected the test's name as a string after 'test'"])
@@ -115,10 +116,12 @@ import Testing
 @Test func statementErrors() {
     #expect(summaries(parse("fn f() {\n    try g else { }\n}\n").1) == ["2:5: expected a call after 'try'"])
     #expect(summaries(parse("fn f() {\n    try g()\n}\n").1) == ["2:12: expected 'else' after the call in 'try'"])
-    #expect(summaries(parse("fn f() {\n    x = 0..3\n}\n").1) == ["2:10: ranges 'a..b' are only allowed in 'for' loops"])
+    #expect(summaries(parse("fn f() {\n    x = 0..3\n}\n").1)
+        == ["2:10: ranges 'a..b' are only allowed in 'for' loops"])
     #expect(summaries(parse("fn f() {\n    for in xs { }\n}\n").1) == ["2:9: expected a loop variable after 'for'"])
     #expect(summaries(parse("fn f() {\n    emit E\n}\n").1) == ["2:11: expected '(' and the event's fields after 'E'"])
-    #expect(summaries(parse("fn f() {\n    expect_revert(\"m\")\n}\n").1) == ["2:23: expected '{' after 'expect_revert'"])
+    #expect(summaries(parse("fn f() {\n    expect_revert(\"m\")\n}\n").1)
+        == ["2:23: expected '{' after 'expect_revert'"])
     #expect(summaries(parse("fn f() {\n    )\n}\n").1) == ["2:5: expected a statement"])
 }
 

@@ -12,7 +12,8 @@ func fixtureParsesWithoutDiagnostics(name: String) {
 }
 
 @Test func interfaceExampleParsesAsInteractiveInput() {
-    let (items, diagnostics) = Parser.parseInteractive(SourceFile(path: "i.dn", bytes: fixtureBytes("interface_call.dn")))
+    let file = SourceFile(path: "i.dn", bytes: fixtureBytes("interface_call.dn"))
+    let (items, diagnostics) = Parser.parseInteractive(file)
     #expect(summaries(diagnostics) == [])
     #expect(items.count == 3)
 }
@@ -28,9 +29,11 @@ func fixtureParsesWithoutDiagnostics(name: String) {
     #expect(dump[5] == "(state shares Map<Address, Int>)")
     #expect(dump[8] == "(event Paid (to: Address, amount: Int))")
     #expect(dump[9] == "(init (admin: Address) { (= owner admin) })")
-    #expect(dump[10] == "(fn pub set_share (who: Address, weight: Int) { (call require (== caller owner) \"only owner\")"
+    #expect(dump[10] == "(fn pub set_share (who: Address, weight: Int) {"
+        + " (call require (== caller owner) \"only owner\")"
         + " (call require (>= weight 0) \"negative weight\") (if (&& (== ([] shares who) 0) (> weight 0))"
-        + " { (call (. members push) who) }) (= total (+ (- total ([] shares who)) weight)) (= ([] shares who) weight) })")
+        + " { (call (. members push) who) }) (= total (+ (- total ([] shares who)) weight))"
+        + " (= ([] shares who) weight) })")
     #expect(dump[13] == "(fn helper (x: Int) -> Int { (return (* x 2)) })")
     #expect(dump[14] == "(migrate (from_version: Int) { })")
     #expect(ast.comments.count == 10)

@@ -74,7 +74,8 @@ private func lexErrors(_ text: String) -> [String] {
 @Test func invalidInputBecomesErrorTokens() {
     #expect(lexErrors("a ; b") == ["1:3: unexpected ';'"])
     #expect(lexErrors("x = é") == ["1:5: unexpected character 'é'"])
-    #expect(lexErrors("a & b | c") == ["1:3: unexpected '&'; did you mean '&&'?", "1:7: unexpected '|'; did you mean '||'?"])
+    #expect(lexErrors("a & b | c")
+        == ["1:3: unexpected '&'; did you mean '&&'?", "1:7: unexpected '|'; did you mean '||'?"])
     let lexed = Lexer.tokenize(SourceFile(path: "b.dn", bytes: [0x61, 0x20, 0xFF, 0xFE, 0x00, 0x20, 0x62]))
     #expect(lexed.tokens.map(\.kind) == [.identifier, .error, .identifier, .endOfFile])
     #expect(summaries(lexed.diagnostics) == ["1:3: invalid UTF-8 byte 0xFF"])

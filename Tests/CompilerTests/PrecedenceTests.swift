@@ -51,7 +51,8 @@ func precedence(source: String, expected: String) {
 }
 
 @Test func structLiteralsAreNotParsedInConditions() {
-    let (ast, diagnostics) = parse("fn f() {\n    if x { y = 1 }\n    while p.q { }\n    for i in xs { }\n    if (P {}) == p { }\n}\n")
+    let source = "fn f() {\n    if x { y = 1 }\n    while p.q { }\n    for i in xs { }\n    if (P {}) == p { }\n}\n"
+    let (ast, diagnostics) = parse(source)
     #expect(diagnostics.isEmpty)
     #expect(ASTDump.dump(ast)
         == "(fn f () { (if x { (= y 1) }) (while (. p q) { }) (for i in xs { }) (if (== (new P) p) { }) })")

@@ -81,7 +81,8 @@ private func inFunction(_ body: String) -> SourceFile {
     #expect(DiagnosticRenderer().render(diagnostics).utf8.count < 500)
 
     let string = "fn f() {\n    x = \"" + String(repeating: "é", count: 500_000)
-    #expect(summaries(parseAndRender(SourceFile(path: "str.dn", text: string))).first == "2:9: unterminated string literal")
+    #expect(summaries(parseAndRender(SourceFile(path: "str.dn", text: string))).first
+        == "2:9: unterminated string literal")
 }
 
 // MARK: - Nesting
@@ -120,11 +121,14 @@ func deeplyNestedExpressionsAreRejectedCleanly(shape: String) {
 }
 
 @Test func deeplyNestedBlocksAreRejectedCleanly() {
-    let blocks = "fn f() {\n" + String(repeating: "{\n", count: 10_000) + String(repeating: "}\n", count: 10_000) + "}\n"
+    let blocks = "fn f() {\n" + String(repeating: "{\n", count: 10_000)
+        + String(repeating: "}\n", count: 10_000) + "}\n"
     #expect(parseAndRender(SourceFile(path: "b.dn", text: blocks)).map(\.message)
         == ["nesting too deep; the limit is 256 levels"])
-    let ifs = "fn f() {\n" + String(repeating: "if x {\n", count: 10_000) + String(repeating: "}\n", count: 10_000) + "}\n"
-    #expect(parseAndRender(SourceFile(path: "i.dn", text: ifs)).first?.message == "nesting too deep; the limit is 256 levels")
+    let ifs = "fn f() {\n" + String(repeating: "if x {\n", count: 10_000)
+        + String(repeating: "}\n", count: 10_000) + "}\n"
+    #expect(parseAndRender(SourceFile(path: "i.dn", text: ifs)).first?.message
+        == "nesting too deep; the limit is 256 levels")
     let unclosed = "fn f() {\n" + String(repeating: "while x {\n", count: 10_000)
     #expect(!parseAndRender(SourceFile(path: "u.dn", text: unclosed)).isEmpty)
     let types = "state s: " + String(repeating: "List<", count: 10_000) + "Int" + String(repeating: ">", count: 10_000)

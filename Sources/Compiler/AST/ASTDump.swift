@@ -90,7 +90,8 @@ public enum ASTDump {
         case .breakLoop: return "(break)"
         case .continueLoop: return "(continue)"
         case .returnValue(let value): return "(return\(value.map { " " + dump($0) } ?? ""))"
-        case .emit(let event, let arguments): return "(emit \(event.name)" + arguments.map { " " + dump($0) }.joined() + ")"
+        case .emit(let event, let arguments):
+            return "(emit \(event.name)" + arguments.map { " " + dump($0) }.joined() + ")"
         case .tryCall(let call, let elseBody): return "(try \(dump(call)) else \(dump(elseBody)))"
         case .asAccount(let account, let body): return "(as \(dump(account)) \(dump(body)))"
         case .expectRevert(let message, let body):

@@ -62,7 +62,9 @@ public enum LiteralDecoder {
         out.reserveCapacity(32)
         var index = digitsStart
         while index + 1 < token.end {
-            guard let high = Lexer.hexValue(bytes[index]), let low = Lexer.hexValue(bytes[index + 1]) else { return nil }
+            guard let high = Lexer.hexValue(bytes[index]), let low = Lexer.hexValue(bytes[index + 1]) else {
+                return nil
+            }
             out.append(high << 4 | low)
             index += 2
         }

@@ -149,7 +149,8 @@ extension Parser {
         guard allowStructLiteral else {
             // `if x == Point { x: 1 } { ... }`: say why instead of failing inside the "body".
             if peek(1).kind != .rightBrace {
-                error(Messages.structLiteralInCondition, at: range(current), hint: Messages.structLiteralInConditionHint)
+                error(Messages.structLiteralInCondition, at: range(current),
+                      hint: Messages.structLiteralInConditionHint)
             }
             return Expr(id: makeID(), range: name.range, kind: .name(name.name))
         }

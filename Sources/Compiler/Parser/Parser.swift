@@ -189,8 +189,8 @@ public struct Parser {
     mutating func expectClosing(_ close: TokenKind, opening open: Token) {
         if match(close) { return }
         let line = file.lineColumn(of: open.start).line
-        errorAtCurrent(Messages.expectedClosing(close.spelling, open.kind.spelling, line: line),
-                       labels: [DiagnosticLabel(range: range(open), message: Messages.unclosedLabel(open.kind.spelling))])
+        let label = DiagnosticLabel(range: range(open), message: Messages.unclosedLabel(open.kind.spelling))
+        errorAtCurrent(Messages.expectedClosing(close.spelling, open.kind.spelling, line: line), labels: [label])
     }
 
     /// Consumes a name (identifier or contextual keyword) or reports.
