@@ -52,13 +52,16 @@ public enum UseTarget: Hashable, Sendable {
 
 /// `name: Type` in parameter lists, event fields and struct fields.
 public struct Parameter: Hashable, Sendable {
+    /// The parameter's identity.
+    public let id: NodeID
     /// The name.
     public let name: Identifier
     /// The type.
     public let type: TypeSyntax
 
     /// Creates a parameter.
-    public init(name: Identifier, type: TypeSyntax) {
+    public init(id: NodeID, name: Identifier, type: TypeSyntax) {
+        self.id = id
         self.name = name
         self.type = type
     }
@@ -69,6 +72,8 @@ public struct Parameter: Hashable, Sendable {
 
 /// A function: in a contract, library or test file it has a body; in an interface it has none.
 public struct FunctionDecl: Hashable, Sendable {
+    /// The function's identity (interface functions have no `Decl` of their own).
+    public let id: NodeID
     /// The function's name.
     public let name: Identifier
     /// `pub`: callable by a transaction or another contract.
@@ -86,9 +91,10 @@ public struct FunctionDecl: Hashable, Sendable {
 
     /// Creates a function declaration.
     public init(
-        name: Identifier, isPublic: Bool, isView: Bool, parameters: [Parameter], returnType: TypeSyntax?,
+        id: NodeID, name: Identifier, isPublic: Bool, isView: Bool, parameters: [Parameter], returnType: TypeSyntax?,
         body: Block?, range: SourceRange
     ) {
+        self.id = id
         self.name = name
         self.isPublic = isPublic
         self.isView = isView

@@ -55,13 +55,16 @@ public indirect enum StmtKind: Hashable, Sendable {
 
 /// `{ statements }`.
 public struct Block: Hashable, Sendable {
+    /// The block's identity (a scope, for name resolution).
+    public let id: NodeID
     /// From `{` to `}` inclusive.
     public let range: SourceRange
     /// The statements, in order.
     public let statements: [Stmt]
 
     /// Creates a block.
-    public init(range: SourceRange, statements: [Stmt]) {
+    public init(id: NodeID, range: SourceRange, statements: [Stmt]) {
+        self.id = id
         self.range = range
         self.statements = statements
     }

@@ -203,7 +203,7 @@ extension Parser {
             errorAtCurrent(Messages.functionNeedsBody)
             return nil
         }
-        return FunctionDecl(name: name, isPublic: isPublic, isView: isView, parameters: parameters,
+        return FunctionDecl(id: makeID(), name: name, isPublic: isPublic, isView: isView, parameters: parameters,
                             returnType: returnType, body: body, range: range(from: start))
     }
 
@@ -245,7 +245,8 @@ extension Parser {
     mutating func parseParameter(in context: String) -> Parameter? {
         guard let name = expectName(Messages.expected("name", in: context)) else { return nil }
         guard expect(.colon, Messages.expected("':' and a type", after: "'\(name.name)'")) else { return nil }
-        return Parameter(name: name, type: parseType())
+        let type = parseType()
+        return Parameter(id: makeID(), name: name, type: type)
     }
 
     /// `Name` or `Name<T, ...>`.

@@ -10,13 +10,13 @@ extension Parser {
         guard enterNesting() else {
             leaveNesting()
             skipBalancedBraces()
-            return Block(range: range(from: open.start), statements: [])
+            return Block(id: makeID(), range: range(from: open.start), statements: [])
         }
         defer { leaveNesting() }
         advance()
         let statements = parseStatementList(until: .rightBrace)
         expectClosing(.rightBrace, opening: open)
-        return Block(range: range(from: open.start), statements: statements)
+        return Block(id: makeID(), range: range(from: open.start), statements: statements)
     }
 
     /// Statements up to (not including) `terminator` or the end of the file, recovering after errors.
