@@ -11,7 +11,9 @@ extension Parser {
         var declarations: [Decl] = []
         while current.kind != .endOfFile, !diagnostics.isSaturated {
             let start = position
-            if current.kind == .kwContract || current.kind == .kwLibrary, peek(1).kind.isName {
+            let isHeader = (current.kind == .kwContract || current.kind == .kwLibrary)
+                && peek(1).kind.isName && !peek(1).isAtLineStart
+            if isHeader {
                 let header = parseHeader()
                 if headerRange != nil {
                     error(Messages.duplicateHeader, at: header.range)
@@ -50,6 +52,10 @@ extension Parser {
         let start = current.start
         let kind: DeclKind?
         switch current.kind {
+        case .kwContract, .kwLibrary:
+            let keyword = advance()
+            errorAtCurrent(Messages.expected("name", after: "'\(keyword.kind.spelling)'"))
+            return nil
         case .kwUse: kind = parseUse()
         case .kwConst: kind = parseConst()
         case .kwState: kind = parseState()
@@ -77,13 +83,14 @@ extension Parser {
             let token = advance()
             return .use(.file(LiteralDecoder.string(bytes, token), range: range(token)))
         }
-        guard let first = expectName(Messages.expected("a library name or a quoted path", after: "'use'")) else {
+        guard let first = expectName(Messages.expected("a library name or a quoted path", after: "'use'"),
+                                    sameLine: true) else {
             return nil
         }
         var path = [first]
         while current.kind == .dot {
             advance()
-            guard let part = expectName(Messages.expected("name", after: "'.'")) else { return nil }
+            guard let part = expectName(Messages.expected("name", after: "'.'"), sameLine: true) else { return nil }
             path.append(part)
         }
         return .use(.library(path))
@@ -91,7 +98,7 @@ extension Parser {
 
     private mutating func parseConst() -> DeclKind? {
         advance()
-        guard let name = expectName(Messages.expected("name", after: "'const'")) else { return nil }
+        guard let name = expectName(Messages.expected("name", after: "'const'"), sameLine: true) else { return nil }
         var type: TypeSyntax?
         if match(.colon) { type = parseType() }
         guard expect(.equal, Messages.expected("'=' and a value", after: "constant '\(name.name)'")) else { return nil }
@@ -100,7 +107,7 @@ extension Parser {
 
     private mutating func parseState() -> DeclKind? {
         advance()
-        guard let name = expectName(Messages.expected("name", after: "'state'")) else { return nil }
+        guard let name = expectName(Messages.expected("name", after: "'state'"), sameLine: true) else { return nil }
         guard expect(.colon, Messages.expected("':' and a type", after: "state variable '\(name.name)'")) else {
             return nil
         }
@@ -112,14 +119,14 @@ extension Parser {
 
     private mutating func parseEvent() -> DeclKind? {
         advance()
-        guard let name = expectName(Messages.expected("name", after: "'event'")) else { return nil }
+        guard let name = expectName(Messages.expected("name", after: "'event'"), sameLine: true) else { return nil }
         guard let fields = parseParameters(after: "event '\(name.name)'") else { return nil }
         return .event(name: name, fields: fields)
     }
 
     private mutating func parseStruct() -> DeclKind? {
         advance()
-        guard let name = expectName(Messages.expected("name", after: "'struct'")) else { return nil }
+        guard let name = expectName(Messages.expected("name", after: "'struct'"), sameLine: true) else { return nil }
         let open = current
         guard expect(.leftBrace, Messages.expected("'{'", after: "struct '\(name.name)'")) else { return nil }
         var fields: [Parameter] = []
@@ -138,7 +145,7 @@ extension Parser {
 
     private mutating func parseInterface() -> DeclKind? {
         advance()
-        guard let name = expectName(Messages.expected("name", after: "'interface'")) else { return nil }
+        guard let name = expectName(Messages.expected("name", after: "'interface'"), sameLine: true) else { return nil }
         let open = current
         guard expect(.leftBrace, Messages.expected("'{'", after: "interface '\(name.name)'")) else { return nil }
         var functions: [FunctionDecl] = []
@@ -147,7 +154,7 @@ extension Parser {
             if [.kwFn, .kwView, .kwPub].contains(current.kind), let function = parseFunction(inInterface: true) {
                 functions.append(function)
             } else if !panicking {
-                errorAtCurrent(Messages.expectedInterfaceMember)
+                error(Messages.expectedInterfaceMember, at: range(current))
             }
             if panicking {
                 synchronizeStatement()
@@ -155,7 +162,7 @@ extension Parser {
                 errorAtCurrent(Messages.consecutiveDeclarations)
                 synchronizeStatement()
             }
-            if position == start { advance() }
+            skipLineIfStuck(since: start)
         }
         expectClosing(.rightBrace, opening: open)
         return .interface(name: name, functions: functions)
@@ -186,7 +193,7 @@ extension Parser {
             if modifier.kind == .kwPub { isPublic = true } else { isView = true }
         }
         guard expect(.kwFn, Messages.expectedFnAfterModifiers) else { return nil }
-        guard let name = expectName(Messages.expected("name", after: "'fn'")) else { return nil }
+        guard let name = expectName(Messages.expected("name", after: "'fn'"), sameLine: true) else { return nil }
         guard let parameters = parseParameters(after: "function '\(name.name)'") else { return nil }
         var returnType: TypeSyntax?
         if match(.arrow) { returnType = parseType() }
@@ -258,7 +265,7 @@ extension Parser {
         }
         defer { leaveNesting() }
         let message = Messages.expected("type", after: previousDescription)
-        guard let name = expectName(message) else {
+        guard let name = expectName(message, sameLine: true) else {
             return TypeSyntax(id: makeID(), range: missingTokenRange, kind: .error)
         }
         var arguments: [TypeSyntax] = []

@@ -41,7 +41,7 @@ extension Parser {
                 synchronizeStatement()
             }
             if let statement { statements.append(statement) }
-            if position == start { advance() }
+            skipLineIfStuck(since: start)
         }
         return statements
     }
@@ -104,7 +104,8 @@ extension Parser {
 
     private mutating func parseBinding() -> StmtKind? {
         let keyword = advance()
-        guard let name = expectName(Messages.expected("name", after: "'\(keyword.kind.spelling)'")) else { return nil }
+        guard let name = expectName(Messages.expected("name", after: "'\(keyword.kind.spelling)'"),
+                                    sameLine: true) else { return nil }
         var type: TypeSyntax?
         if match(.colon) { type = parseType() }
         var initializer: Expr?
@@ -148,7 +149,8 @@ extension Parser {
 
     private mutating func parseFor() -> StmtKind? {
         advance()
-        guard let first = expectName(Messages.expected("a loop variable", after: "'for'")) else { return nil }
+        let message = Messages.expected("a loop variable", after: "'for'")
+        guard let first = expectName(message, sameLine: true) else { return nil }
         var names = [first]
         if match(.comma) {
             guard let second = expectName(Messages.expected("a second loop variable", after: "','")) else { return nil }
@@ -167,7 +169,8 @@ extension Parser {
 
     private mutating func parseEmit() -> StmtKind? {
         advance()
-        guard let event = expectName(Messages.expected("an event name", after: "'emit'")) else { return nil }
+        let message = Messages.expected("an event name", after: "'emit'")
+        guard let event = expectName(message, sameLine: true) else { return nil }
         guard current.kind == .leftParen, !current.isAtLineStart else {
             errorAtCurrent(Messages.expected("'(' and the event's fields", after: "'\(event.name)'"))
             return nil

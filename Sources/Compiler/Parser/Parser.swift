@@ -88,7 +88,7 @@ public struct Parser {
                 parser.errorAtCurrent(Messages.consecutiveStatements)
                 parser.synchronizeStatement()
             }
-            if parser.position == start { parser.advance() }
+            parser.skipLineIfStuck(since: start)
         }
         return (items, parser.diagnostics.diagnostics)
     }
@@ -193,9 +193,10 @@ public struct Parser {
         errorAtCurrent(Messages.expectedClosing(close.spelling, open.kind.spelling, line: line), labels: [label])
     }
 
-    /// Consumes a name (identifier or contextual keyword) or reports.
-    mutating func expectName(_ message: @autoclosure () -> String) -> Identifier? {
-        guard current.kind.isName else {
+    /// Consumes a name (identifier or contextual keyword) or reports. With `sameLine`, a name at the
+    /// start of the next line does not count: it belongs to the next statement or declaration.
+    mutating func expectName(_ message: @autoclosure () -> String, sameLine: Bool = false) -> Identifier? {
+        guard current.kind.isName, !(sameLine && current.isAtLineStart && position > 0) else {
             errorAtCurrent(message())
             return nil
         }
@@ -239,6 +240,14 @@ public struct Parser {
         }
     }
 
+    /// After an error that consumed nothing, skips the offending token and the rest of its line, so each
+    /// error costs at least one token and a broken line is reported once.
+    mutating func skipLineIfStuck(since start: Int) {
+        guard position == start else { return }
+        advance()
+        if !current.isAtLineStart, current.kind != .rightBrace { synchronizeStatement() }
+    }
+
     /// Skips to the next line that starts a declaration, or the end of the file.
     mutating func synchronizeDeclaration() {
         panicking = false
@@ -255,7 +264,7 @@ public struct Parser {
         case .kwFn: return true
         case .kwContract, .kwLibrary, .kwConst, .kwState, .kwEvent, .kwStruct, .kwInterface: return next.isName
         case .kwUse: return next.isName || next == .string
-        case .kwInit, .kwMigrate: return next == .leftParen && !peek(1).isAtLineStart
+        case .kwInit, .kwMigrate: return (next == .leftParen || next == .leftBrace) && !peek(1).isAtLineStart
         case .kwPub, .kwView: return next == .kwFn || next == .kwView || next == .kwPub
         case .kwTest: return next == .string
         default: return false
