@@ -136,12 +136,13 @@ import Testing
     #expect(json.contains(#""message":"expected name in the parameters of function 'f'""#))
 }
 
-@Test func goldenMultiErrorFile() {
+@Test(arguments: ["errors", "recovery"])
+func goldenMultiErrorFile(name: String) {
     // Regenerate with DATANET_UPDATE_GOLDEN=1, then check the new file by eye.
-    let (_, diagnostics) = parseFixture("errors.dn")
-    let rendered = DiagnosticRenderer().render(diagnostics)
-    updateGoldenIfAsked("errors.expected", rendered)
-    let expected = String(decoding: fixtureBytes("errors.expected"), as: UTF8.self)
+    let (ast, diagnostics) = parseFixture(name + ".dn")
+    let rendered = DiagnosticRenderer().render(diagnostics) + "----\n" + ASTDump.dump(ast) + "\n"
+    updateGoldenIfAsked(name + ".expected", rendered)
+    let expected = String(decoding: fixtureBytes(name + ".expected"), as: UTF8.self)
     #expect(rendered == expected)
 }
 
