@@ -24,6 +24,13 @@ public struct DiagnosticRenderer: Sendable {
         self.contextBytes = max(8, contextBytes)
     }
 
+    /// The colour policy: colour only when writing to a terminal and `NO_COLOR` is unset or empty
+    /// (https://no-color.org). The caller supplies both facts, so this stays pure and testable.
+    public static func shouldColor(isTerminal: Bool, environment: [String: String]) -> Bool {
+        guard isTerminal else { return false }
+        return environment["NO_COLOR", default: ""].isEmpty
+    }
+
     // MARK: - Rendering
 
     /// Renders diagnostics one after another, each ending with a newline.

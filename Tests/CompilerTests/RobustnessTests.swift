@@ -157,7 +157,13 @@ private let vocabulary = [
             text += vocabulary[Int.random(in: 0..<vocabulary.count, using: &generator)]
             text += Bool.random(using: &generator) ? " " : ""
         }
-        if !parseAndRender(SourceFile(path: "soup.dn", text: text)).isEmpty { withDiagnostics += 1 }
+        let diagnostics = parseAndRender(SourceFile(path: "soup.dn", text: text))
+        if !diagnostics.isEmpty { withDiagnostics += 1 }
+        for diagnostic in diagnostics {
+            // STYLE.md: lowercase, no final period.
+            #expect(diagnostic.message.first.map { !$0.isUppercase } == true, "\(diagnostic.message)")
+            #expect(!diagnostic.message.hasSuffix("."), "\(diagnostic.message)")
+        }
         _ = Parser.parseInteractive(SourceFile(path: "soup.dn", text: text))
         _ = Parser.parseExpression(SourceFile(path: "soup.dn", text: text))
     }

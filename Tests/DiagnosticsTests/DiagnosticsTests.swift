@@ -112,3 +112,10 @@ import Testing
     #expect(engine.errorCount == 10)
     #expect(engine.isSaturated)
 }
+
+@Test func colourOnlyOnATerminalWithoutNoColor() {
+    #expect(DiagnosticRenderer.shouldColor(isTerminal: true, environment: [:]))
+    #expect(DiagnosticRenderer.shouldColor(isTerminal: true, environment: ["NO_COLOR": ""]))
+    #expect(!DiagnosticRenderer.shouldColor(isTerminal: true, environment: ["NO_COLOR": "1"]))
+    #expect(!DiagnosticRenderer.shouldColor(isTerminal: false, environment: [:]))
+}
