@@ -97,3 +97,15 @@ func fixtureParsesWithoutDiagnostics(name: String) {
     }
     #expect(name.name == "Math")
 }
+
+@Test func replInputContinuesWhileBracketsAreOpenOrAnOperatorDangles() {
+    func incomplete(_ text: String) -> Bool { Parser.isIncompleteInput(SourceFile(path: "repl", text: text)) }
+    #expect(incomplete("fn f() {"))
+    #expect(incomplete("let x = f(1,"))
+    #expect(incomplete("let x = 1 +"))
+    #expect(incomplete("let xs = [1, 2"))
+    #expect(!incomplete("let x = 1"))
+    #expect(!incomplete("fn f() { }"))
+    #expect(!incomplete(""))
+    #expect(!incomplete("}"))
+}

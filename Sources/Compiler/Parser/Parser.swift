@@ -93,6 +93,30 @@ public struct Parser {
         return (items, parser.diagnostics.diagnostics)
     }
 
+    /// Whether REPL input is unfinished and the next line should be appended before parsing: a `(`, `[`
+    /// or `{` is still open, or the last token is an operator or separator that needs a right-hand side.
+    public static func isIncompleteInput(_ file: SourceFile) -> Bool {
+        let tokens = Lexer.tokenize(file).tokens
+        var open = 0
+        for token in tokens {
+            switch token.kind {
+            case .leftParen, .leftBracket, .leftBrace: open += 1
+            case .rightParen, .rightBracket, .rightBrace: open -= 1
+            default: break
+            }
+        }
+        if open > 0 { return true }
+        guard tokens.count >= 2 else { return false }
+        switch tokens[tokens.count - 2].kind {
+        case .plus, .minus, .star, .slash, .percent, .bang, .equal, .plusEqual, .minusEqual, .starEqual,
+             .slashEqual, .equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual, .ampAmp, .pipePipe,
+             .comma, .dot, .dotDot, .arrow, .colon:
+            return true
+        default:
+            return false
+        }
+    }
+
     // MARK: - Tokens
 
     var current: Token { tokens[position] }
