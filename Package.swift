@@ -29,9 +29,9 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
-        .testTarget(name: "VMTests", dependencies: ["VM"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler"], exclude: ["Fixtures"]),
+        .testTarget(name: "VMTests", dependencies: ["VM"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
     ]
 )
