@@ -15,10 +15,12 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // MARK: - Layers, leaves first
+        .target(name: "Diagnostics"),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(name: "Bytecode", dependencies: ["Crypto"]),
         .target(name: "Verifier", dependencies: ["Bytecode"]),
         .target(name: "VM", dependencies: ["Verifier"]),
+        .target(name: "Compiler", dependencies: ["Bytecode", "Diagnostics"]),
         .target(name: "Tooling", dependencies: ["VM"]),
         .target(name: "CLI", dependencies: ["Tooling"]),
         .executableTarget(name: "datanet", dependencies: ["CLI"]),
@@ -28,6 +30,8 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler"], exclude: ["Fixtures"]),
         .testTarget(name: "VMTests", dependencies: ["VM"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),

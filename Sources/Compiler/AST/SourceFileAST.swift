@@ -1,0 +1,41 @@
+// The root of a parsed file.
+import Diagnostics
+
+/// Which kind of file this is: decided by its first declaration.
+public enum FileKind: Hashable, Sendable {
+    /// `contract Name`
+    case contract(Identifier)
+    /// `library Name`
+    case library(Identifier)
+    /// No header: a test file (or REPL input) of `use`, `const`, `fn` and `test` declarations.
+    case tests
+}
+
+/// A parsed file.
+public struct SourceFileAST: Hashable, Sendable {
+    /// The file parsed.
+    public let file: SourceFile
+    /// Contract, library or test file.
+    public let kind: FileKind
+    /// The range of the `contract Name` / `library Name` header, if any.
+    public let headerRange: SourceRange?
+    /// Every declaration after the header, in source order.
+    public let declarations: [Decl]
+    /// Every `//` comment, for a formatter.
+    public let comments: [SourceRange]
+    /// One more than the largest `NodeID` in the tree, to size side tables.
+    public let nodeCount: Int
+
+    /// Creates a file node.
+    public init(
+        file: SourceFile, kind: FileKind, headerRange: SourceRange?, declarations: [Decl],
+        comments: [SourceRange], nodeCount: Int
+    ) {
+        self.file = file
+        self.kind = kind
+        self.headerRange = headerRange
+        self.declarations = declarations
+        self.comments = comments
+        self.nodeCount = nodeCount
+    }
+}

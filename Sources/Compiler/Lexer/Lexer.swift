@@ -1,0 +1,356 @@
+// Turns the bytes of a source file into tokens. One pass, no backtracking beyond a byte or two;
+// every byte of input ends up in exactly one token, comment or stretch of whitespace, so the lexer
+// always terminates. Bytes that form no token become `.error` tokens with a diagnostic.
+import Diagnostics
+
+/// The tokens of one file, its comments (kept for a formatter) and the lexical diagnostics.
+public struct LexedFile: Sendable {
+    /// The file that was lexed.
+    public let file: SourceFile
+    /// The tokens, ending with exactly one `.endOfFile`.
+    public let tokens: [Token]
+    /// Every `//` comment, from `//` to the end of its line (newline excluded).
+    public let comments: [SourceRange]
+    /// Lexical errors: invalid bytes, unterminated strings, bad escapes, malformed numbers.
+    public let diagnostics: [Diagnostic]
+}
+
+/// The lexer.
+public struct Lexer {
+    private let file: SourceFile
+    private let bytes: [UInt8]
+    private var index = 0
+    private var atLineStart = true
+    private var tokens: [Token] = []
+    private var comments: [SourceRange] = []
+    private var diagnostics = DiagnosticEngine()
+
+    private init(file: SourceFile) {
+        self.file = file
+        self.bytes = file.bytes
+    }
+
+    /// Lexes a whole file.
+    public static func tokenize(_ file: SourceFile) -> LexedFile {
+        var lexer = Lexer(file: file)
+        lexer.run()
+        return LexedFile(file: file, tokens: lexer.tokens, comments: lexer.comments,
+                         diagnostics: lexer.diagnostics.diagnostics)
+    }
+
+    // MARK: - Main loop
+
+    private mutating func run() {
+        tokens.reserveCapacity(bytes.count / 4 + 1)
+        while true {
+            skipWhitespaceAndComments()
+            guard index < bytes.count else { break }
+            let start = index
+            let kind = scanToken()
+            if index <= start { index = start + 1 }  // never stall, whatever scanToken did
+            tokens.append(Token(kind: kind, start: start, end: index, isAtLineStart: atLineStart))
+            atLineStart = false
+        }
+        tokens.append(Token(kind: .endOfFile, start: bytes.count, end: bytes.count, isAtLineStart: true))
+    }
+
+    private func peek(_ offset: Int = 0) -> UInt8 {
+        let position = index + offset
+        return position < bytes.count ? bytes[position] : 0
+    }
+
+    private func range(_ start: Int, _ end: Int) -> SourceRange { SourceRange(file: file, start: start, end: end) }
+
+    private mutating func skipWhitespaceAndComments() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                index += 1
+            case UInt8(ascii: "\n"):
+                index += 1
+                atLineStart = true
+            case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
+                let start = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                var end = index
+                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                comments.append(range(start, end))
+            default:
+                return
+            }
+        }
+    }
+
+    // MARK: - Tokens
+
+    private mutating func scanToken() -> TokenKind {
+        let byte = bytes[index]
+        if Lexer.isIdentifierStart(byte) { return scanIdentifier() }
+        if Lexer.isDigit(byte) { return scanNumber() }
+        index += 1
+        switch byte {
+        case UInt8(ascii: "\""): return scanString(start: index - 1)
+        case UInt8(ascii: "@"): return scanAddress(start: index - 1)
+        case UInt8(ascii: "#"): return scanHash(start: index - 1)
+        case UInt8(ascii: "("): return .leftParen
+        case UInt8(ascii: ")"): return .rightParen
+        case UInt8(ascii: "{"): return .leftBrace
+        case UInt8(ascii: "}"): return .rightBrace
+        case UInt8(ascii: "["): return .leftBracket
+        case UInt8(ascii: "]"): return .rightBracket
+        case UInt8(ascii: ","): return .comma
+        case UInt8(ascii: ":"): return .colon
+        case UInt8(ascii: "."): return match(UInt8(ascii: "."), .dotDot, else: .dot)
+        case UInt8(ascii: "+"): return match(UInt8(ascii: "="), .plusEqual, else: .plus)
+        case UInt8(ascii: "-"):
+            if peek() == UInt8(ascii: ">") { index += 1; return .arrow }
+            return match(UInt8(ascii: "="), .minusEqual, else: .minus)
+        case UInt8(ascii: "*"): return match(UInt8(ascii: "="), .starEqual, else: .star)
+        case UInt8(ascii: "/"): return match(UInt8(ascii: "="), .slashEqual, else: .slash)
+        case UInt8(ascii: "%"): return .percent
+        case UInt8(ascii: "!"): return match(UInt8(ascii: "="), .bangEqual, else: .bang)
+        case UInt8(ascii: "="): return match(UInt8(ascii: "="), .equalEqual, else: .equal)
+        case UInt8(ascii: "<"): return match(UInt8(ascii: "="), .lessEqual, else: .less)
+        case UInt8(ascii: ">"): return match(UInt8(ascii: "="), .greaterEqual, else: .greater)
+        case UInt8(ascii: "&"):
+            if peek() == UInt8(ascii: "&") { index += 1; return .ampAmp }
+            diagnostics.error(Messages.singleOperator("&", "&&"), at: range(index - 1, index))
+            return .error
+        case UInt8(ascii: "|"):
+            if peek() == UInt8(ascii: "|") { index += 1; return .pipePipe }
+            diagnostics.error(Messages.singleOperator("|", "||"), at: range(index - 1, index))
+            return .error
+        default:
+            index -= 1
+            return scanInvalid()
+        }
+    }
+
+    private mutating func match(_ next: UInt8, _ kind: TokenKind, else other: TokenKind) -> TokenKind {
+        if peek() == next {
+            index += 1
+            return kind
+        }
+        return other
+    }
+
+    private mutating func scanIdentifier() -> TokenKind {
+        let start = index
+        while index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) { index += 1 }
+        let length = index - start
+        guard length >= 2, length <= 9 else { return .identifier }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        return TokenKind.keywords[text] ?? .identifier
+    }
+
+    /// A run of bytes that start no token: one error token and one diagnostic for the whole run.
+    private mutating func scanInvalid() -> TokenKind {
+        let start = index
+        let message = Messages.invalidCharacter(bytes, at: start)
+        while index < bytes.count {
+            let length = UTF8Scan.scalarLength(bytes, at: index)
+            index += length
+            guard index < bytes.count, !Lexer.startsToken(bytes[index]) else { break }
+            if bytes[start] == UInt8(ascii: ";") { break }
+        }
+        var diagnostic = Diagnostic.error(message.text, at: range(start, index), hint: message.hint)
+        if bytes[start] == UInt8(ascii: ";") {
+            diagnostic.fixIt = FixIt(range: range(start, index), replacement: "")
+        }
+        diagnostics.report(diagnostic)
+        return .error
+    }
+
+    // MARK: - Numbers
+
+    private mutating func scanNumber() -> TokenKind {
+        let start = index
+        while index < bytes.count, Lexer.isDigit(bytes[index]) || bytes[index] == UInt8(ascii: "_") { index += 1 }
+        var kind = TokenKind.integer
+        var fractionDigits = 0
+        if peek() == UInt8(ascii: "."), Lexer.isDigit(peek(1)) {
+            kind = .decimal
+            index += 1
+            while index < bytes.count, Lexer.isDigit(bytes[index]) || bytes[index] == UInt8(ascii: "_") {
+                if bytes[index] != UInt8(ascii: "_") { fractionDigits += 1 }
+                index += 1
+            }
+        }
+        if index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) {
+            while index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) { index += 1 }
+            diagnostics.error(Messages.malformedNumber(file.text(start..<index)), at: range(start, index),
+                              hint: Messages.malformedNumberHint)
+            return .error
+        }
+        if fractionDigits > 18 {
+            diagnostics.error(Messages.tooManyFractionDigits, at: range(start, index))
+            return .error
+        }
+        return kind
+    }
+
+    // MARK: - Strings
+
+    private mutating func scanString(start: Int) -> TokenKind {
+        var valid = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return valid ? .string : .error
+            case UInt8(ascii: "\n"):
+                return unterminatedString(start)
+            case UInt8(ascii: "\\"):
+                valid = scanEscape() && valid
+            case 0x00..<0x20 where byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r"), 0x7F:
+                diagnostics.error(Messages.controlCharacterInString, at: range(index, index + 1))
+                valid = false
+                index += 1
+            case 0x80...:
+                let length = UTF8Scan.scalarLength(bytes, at: index)
+                if length == 1 {
+                    diagnostics.error(Messages.invalidUTF8InString(byte), at: range(index, index + 1))
+                    valid = false
+                }
+                index += length
+            default:
+                index += 1
+            }
+        }
+        return unterminatedString(start)
+    }
+
+    private mutating func unterminatedString(_ start: Int) -> TokenKind {
+        var end = index
+        if end > start, end <= bytes.count, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        diagnostics.error(Messages.unterminatedString, at: range(start, end), hint: Messages.unterminatedStringHint)
+        return .error
+    }
+
+    /// Scans one escape at `index` (the backslash); reports and returns false if it is invalid.
+    private mutating func scanEscape() -> Bool {
+        let start = index
+        index += 1
+        guard index < bytes.count, bytes[index] != UInt8(ascii: "\n") else {
+            diagnostics.error(Messages.invalidEscape("\\"), at: range(start, index))
+            return false
+        }
+        let byte = bytes[index]
+        switch byte {
+        case UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "0"),
+             UInt8(ascii: "\\"), UInt8(ascii: "\""):
+            index += 1
+            return true
+        case UInt8(ascii: "u"):
+            index += 1
+            guard peek() == UInt8(ascii: "{") else {
+                diagnostics.error(Messages.invalidUnicodeEscape, at: range(start, index))
+                return false
+            }
+            index += 1
+            var value: UInt32 = 0
+            var digits = 0
+            while index < bytes.count, let digit = Lexer.hexValue(bytes[index]), digits < 8 {
+                value = value &* 16 &+ UInt32(digit)
+                digits += 1
+                index += 1
+            }
+            guard digits >= 1, digits <= 6, peek() == UInt8(ascii: "}") else {
+                diagnostics.error(Messages.invalidUnicodeEscape, at: range(start, index))
+                return false
+            }
+            index += 1
+            guard Unicode.Scalar(value) != nil else {
+                diagnostics.error(Messages.invalidUnicodeScalar, at: range(start, index))
+                return false
+            }
+            return true
+        default:
+            let length = UTF8Scan.scalarLength(bytes, at: index)
+            index += length
+            diagnostics.error(Messages.invalidEscape(file.text(start..<index)), at: range(start, index),
+                              hint: Messages.validEscapesHint)
+            return false
+        }
+    }
+
+    // MARK: - Addresses and hashes
+
+    private mutating func scanAddress(start: Int) -> TokenKind {
+        if peek() == UInt8(ascii: "0"), peek(1) == UInt8(ascii: "x") {
+            return scanHex(start: start, what: "address")
+        }
+        guard index < bytes.count, Lexer.isIdentifierStart(bytes[index]) else {
+            diagnostics.error(Messages.expectedAfterAt, at: range(start, index))
+            return .error
+        }
+        while index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) { index += 1 }
+        return .address
+    }
+
+    private mutating func scanHash(start: Int) -> TokenKind {
+        guard peek() == UInt8(ascii: "0"), peek(1) == UInt8(ascii: "x") else {
+            diagnostics.error(Messages.expectedAfterHash, at: range(start, index))
+            return .error
+        }
+        return scanHex(start: start, what: "hash")
+    }
+
+    /// Scans `0x` and hex digits after `@` or `#`; exactly 64 digits make a valid literal.
+    private mutating func scanHex(start: Int, what: String) -> TokenKind {
+        index += 2
+        var digits = 0
+        while index < bytes.count, Lexer.hexValue(bytes[index]) != nil {
+            digits += 1
+            index += 1
+        }
+        if index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) {
+            while index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) { index += 1 }
+            diagnostics.error(Messages.invalidHexLiteral(what), at: range(start, index))
+            return .error
+        }
+        guard digits == 64 else {
+            diagnostics.error(Messages.wrongHexLength(what, digits), at: range(start, index))
+            return .error
+        }
+        return what == "address" ? .address : .hash
+    }
+
+    // MARK: - Character classes
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    static func isIdentifierStart(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || byte == UInt8(ascii: "_")
+    }
+
+    static func isIdentifierContinue(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || isDigit(byte) }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// Whether a byte ends a run of invalid bytes: whitespace or something that starts a real token.
+    static func startsToken(_ byte: UInt8) -> Bool {
+        if isIdentifierContinue(byte) { return true }
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"),
+             UInt8(ascii: "\""), UInt8(ascii: "@"), UInt8(ascii: "#"), UInt8(ascii: "("), UInt8(ascii: ")"),
+             UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","),
+             UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"),
+             UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "!"), UInt8(ascii: "="), UInt8(ascii: "<"),
+             UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: ";"):
+            return true
+        default:
+            return false
+        }
+    }
+}

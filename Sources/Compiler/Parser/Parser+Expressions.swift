@@ -1,0 +1,236 @@
+// Expressions: one Pratt parser driven by `ParseRule.table`, which gives each token kind its prefix
+// role, infix role and binding power (the precedence table of LANGUAGE.md).
+import Diagnostics
+
+extension Parser {
+    // MARK: - Pratt loop
+
+    /// Parses an expression whose infix operators bind at least as tightly as `minimum`.
+    mutating func parseExpression(_ minimum: Precedence = .or) -> Expr {
+        guard enterNesting() else {
+            leaveNesting()
+            return Expr(id: makeID(), range: range(current), kind: .error)
+        }
+        defer { leaveNesting() }
+        let start = current.start
+        var left = parsePrefix()
+        var previousWasComparison = false
+        var folded = 0
+        while !panicking {
+            let token = current
+            let rule = ParseRule.table[Int(token.kind.rawValue)]
+            guard rule.infix != .none, rule.precedence >= minimum else { break }
+            // A `(` or `[` on a new line starts a new statement, not a call or index.
+            if token.isAtLineStart, token.kind == .leftParen || token.kind == .leftBracket { break }
+            // Each operator folded into `left` deepens the tree by one; later passes recurse over it.
+            folded += 1
+            if depth + folded > Parser.maxDepth {
+                error(Messages.expressionTooLong, at: range(token), hint: Messages.nestingTooDeepHint)
+                break
+            }
+            switch rule.infix {
+            case .binary(let op):
+                if op.precedence == .comparison, previousWasComparison {
+                    softError(Messages.chainedComparison, at: range(token), hint: Messages.chainedComparisonHint)
+                }
+                previousWasComparison = op.precedence == .comparison
+                advance()
+                let right = parseExpression(op.precedence.tighter)
+                left = Expr(id: makeID(), range: range(from: start),
+                            kind: .binary(op, left, right, operatorRange: range(token)))
+            case .call:
+                let arguments = parseArguments()
+                left = Expr(id: makeID(), range: range(from: start), kind: .call(callee: left, arguments: arguments))
+            case .index:
+                let open = advance()
+                let index = parseNested()
+                expectClosing(.rightBracket, opening: open)
+                left = Expr(id: makeID(), range: range(from: start), kind: .index(base: left, index: index))
+            case .member:
+                advance()
+                let message = Messages.expected("a member name", after: "'.'")
+                guard let name = expectName(message, sameLine: true) else { break }
+                left = Expr(id: makeID(), range: range(from: start), kind: .member(base: left, name: name))
+            case .none:
+                break
+            }
+        }
+        return left
+    }
+
+    /// An expression inside brackets, where struct literals are always allowed.
+    mutating func parseNested() -> Expr {
+        let saved = allowStructLiteral
+        allowStructLiteral = true
+        defer { allowStructLiteral = saved }
+        return parseExpression()
+    }
+
+    /// `( e, e, ... )` with an optional trailing comma; the current token is `(`.
+    mutating func parseArguments() -> [Expr] {
+        let open = advance()
+        var arguments: [Expr] = []
+        while current.kind != .rightParen, current.kind != .endOfFile, !panicking {
+            arguments.append(parseNested())
+            if !match(.comma) { break }
+        }
+        expectClosing(.rightParen, opening: open)
+        return arguments
+    }
+
+    // MARK: - Prefix forms
+
+    private mutating func parsePrefix() -> Expr {
+        let token = current
+        let start = token.start
+        // A declaration keyword starting a line is the next declaration, not an operand continued from here.
+        let prefix = token.isAtLineStart && isDeclarationStart && position > 0
+            ? PrefixParselet.none : ParseRule.table[Int(token.kind.rawValue)].prefix
+        switch prefix {
+        case .literal:
+            advance()
+            return Expr(id: makeID(), range: range(token), kind: literal(token))
+        case .name:
+            advance()
+            return parseNameOrStructLiteral(token)
+        case .group:
+            advance()
+            let inner = parseNested()
+            expectClosing(.rightParen, opening: token)
+            return Expr(id: inner.id, range: range(from: start), kind: inner.kind)
+        case .list:
+            advance()
+            var elements: [Expr] = []
+            while current.kind != .rightBracket, current.kind != .endOfFile, !panicking {
+                elements.append(parseNested())
+                if !match(.comma) { break }
+            }
+            expectClosing(.rightBracket, opening: token)
+            return Expr(id: makeID(), range: range(from: start), kind: .list(elements))
+        case .unary(let op):
+            advance()
+            let operand = parseExpression(.unary)
+            return Expr(id: makeID(), range: range(from: start), kind: .unary(op, operand))
+        case .errorToken:
+            advance()
+            panicking = true  // the lexer reported it; skip the rest of the statement quietly
+            return Expr(id: makeID(), range: range(token), kind: .error)
+        case .none:
+            let message = position == 0 ? Messages.expectedExpression
+                : Messages.expected("expression", after: previousDescription)
+            errorAtCurrent(message)
+            return Expr(id: makeID(), range: missingTokenRange, kind: .error)
+        }
+    }
+
+    private func literal(_ token: Token) -> ExprKind {
+        switch token.kind {
+        case .integer: .integer(LiteralDecoder.digits(bytes, token))
+        case .decimal: .decimal(LiteralDecoder.digits(bytes, token))
+        case .string: .string(LiteralDecoder.string(bytes, token))
+        case .kwTrue: .bool(true)
+        case .kwFalse: .bool(false)
+        case .address:
+            if let raw = LiteralDecoder.hexBytes(bytes, token), token.end - token.start == 67 {
+                .address(.bytes(raw))
+            } else {
+                .address(.named(LiteralDecoder.accountName(bytes, token)))
+            }
+        case .hash: .hash(LiteralDecoder.hexBytes(bytes, token) ?? [])
+        default: .error
+        }
+    }
+
+    /// A name, or `Name { field: value, ... }` where struct literals are allowed.
+    private mutating func parseNameOrStructLiteral(_ token: Token) -> Expr {
+        let name = Identifier(name: text(token), range: range(token))
+        let looksLikeStruct = current.kind == .leftBrace && !current.isAtLineStart
+            && (peek(1).kind == .rightBrace || (peek(1).kind.isName && peek(2).kind == .colon))
+        guard looksLikeStruct else { return Expr(id: makeID(), range: name.range, kind: .name(name.name)) }
+        guard allowStructLiteral else {
+            // `if x == Point { x: 1 } { ... }`: say why instead of failing inside the "body".
+            if peek(1).kind != .rightBrace {
+                error(Messages.structLiteralInCondition, at: range(current),
+                      hint: Messages.structLiteralInConditionHint)
+            }
+            return Expr(id: makeID(), range: name.range, kind: .name(name.name))
+        }
+        let open = advance()
+        let saved = allowStructLiteral
+        allowStructLiteral = true
+        defer { allowStructLiteral = saved }
+        var fields: [FieldInitializer] = []
+        while current.kind != .rightBrace, current.kind != .endOfFile, !panicking {
+            guard let field = expectName(Messages.expected("a field name", in: "struct literal '\(name.name)'")) else {
+                break
+            }
+            guard expect(.colon, Messages.expected("':' and a value", after: "field '\(field.name)'")) else { break }
+            fields.append(FieldInitializer(name: field, value: parseExpression()))
+            if match(.comma) { continue }
+            if current.kind != .rightBrace, !current.isAtLineStart {
+                errorAtCurrent(Messages.expected("',' or '}'", after: "field '\(field.name)'"))
+            }
+        }
+        expectClosing(.rightBrace, opening: open)
+        return Expr(id: makeID(), range: range(from: token.start), kind: .structLiteral(type: name, fields: fields))
+    }
+}
+
+// MARK: - The rule table
+
+/// What a token does at the start of an expression.
+enum PrefixParselet: Equatable {
+    case none, literal, name, group, list, unary(UnaryOperator), errorToken
+}
+
+/// What a token does after a complete operand.
+enum InfixParselet: Equatable {
+    case none, binary(BinaryOperator), call, index, member
+}
+
+/// One row of the Pratt table.
+struct ParseRule {
+    let prefix: PrefixParselet
+    let infix: InfixParselet
+    let precedence: Precedence
+
+    /// One rule per `TokenKind`, indexed by raw value.
+    static let table: [ParseRule] = {
+        let count = Int(TokenKind.allCases.map(\.rawValue).max() ?? 0) + 1
+        var rules = [ParseRule](repeating: ParseRule(prefix: .none, infix: .none, precedence: .none), count: count)
+        for kind in TokenKind.allCases { rules[Int(kind.rawValue)] = rule(for: kind) }
+        return rules
+    }()
+
+    private static func rule(for kind: TokenKind) -> ParseRule {
+        switch kind {
+        case .integer, .decimal, .string, .address, .hash, .kwTrue, .kwFalse:
+            return ParseRule(prefix: .literal, infix: .none, precedence: .none)
+        case .identifier:
+            return ParseRule(prefix: .name, infix: .none, precedence: .none)
+        case .leftParen:
+            return ParseRule(prefix: .group, infix: .call, precedence: .postfix)
+        case .leftBracket:
+            return ParseRule(prefix: .list, infix: .index, precedence: .postfix)
+        case .dot:
+            return ParseRule(prefix: .none, infix: .member, precedence: .postfix)
+        case .minus:
+            return ParseRule(prefix: .unary(.negate), infix: .binary(.subtract), precedence: .term)
+        case .bang:
+            return ParseRule(prefix: .unary(.not), infix: .none, precedence: .none)
+        case .error:
+            return ParseRule(prefix: .errorToken, infix: .none, precedence: .none)
+        default:
+            if kind.isContextualKeyword { return ParseRule(prefix: .name, infix: .none, precedence: .none) }
+            if let op = BinaryOperator(rawValue: kind.spelling), !kind.spelling.isEmpty {
+                return ParseRule(prefix: .none, infix: .binary(op), precedence: op.precedence)
+            }
+            return ParseRule(prefix: .none, infix: .none, precedence: .none)
+        }
+    }
+}
+
+extension Precedence {
+    /// The next tighter level: the right operand of a left-associative operator binds at least this.
+    var tighter: Precedence { Precedence(rawValue: rawValue + 1) ?? .postfix }
+}

@@ -1,0 +1,297 @@
+// The parser: recursive descent for declarations and statements, one table-driven Pratt parser for
+// expressions (Parser+Expressions.swift).
+//
+// Statements are separated by line breaks: a statement ends where the next token starts a new line,
+// or at `}` or the end of the file. Binary operators and `.` may continue an expression on the next
+// line; `(` and `[` continue it (as a call or index) only on the same line.
+//
+// Errors use panic mode: the first error of a statement or declaration is reported, later ones are
+// suppressed until the parser resynchronises at the next line, `}` or declaration keyword. Every loop
+// consumes at least one token per iteration, and nesting deeper than `maxDepth` is an error, not a
+// stack overflow.
+import Diagnostics
+
+/// Parses Datanet source into an AST.
+public struct Parser {
+    /// The deepest nesting of expressions, blocks and types accepted.
+    public static let maxDepth = 256
+
+    let file: SourceFile
+    let bytes: [UInt8]
+    let tokens: [Token]
+    var position = 0
+    var diagnostics = DiagnosticEngine()
+    /// Set by the first error of a construct; cleared when the parser resynchronises.
+    var panicking = false
+    var depth = 0
+    var nextID = 0
+    /// False while parsing `if`/`while`/`for` heads, where `Name {` starts the body, not a struct literal.
+    var allowStructLiteral = true
+
+    init(lexed: LexedFile) {
+        file = lexed.file
+        bytes = lexed.file.bytes
+        tokens = lexed.tokens.isEmpty
+            ? [Token(kind: .endOfFile, start: 0, end: 0, isAtLineStart: true)]
+            : lexed.tokens
+        diagnostics.append(contentsOf: lexed.diagnostics)
+    }
+
+    // MARK: - Entry points
+
+    /// Parses a whole file. The diagnostics (lexer's and parser's) are sorted by position.
+    public static func parse(_ file: SourceFile) -> (SourceFileAST, [Diagnostic]) {
+        let lexed = Lexer.tokenize(file)
+        var parser = Parser(lexed: lexed)
+        let ast = parser.parseFile(comments: lexed.comments)
+        return (ast, parser.diagnostics.sorted)
+    }
+
+    /// Parses one expression filling the whole file (the REPL, tests, tools).
+    public static func parseExpression(_ file: SourceFile) -> (Expr, [Diagnostic]) {
+        var parser = Parser(lexed: Lexer.tokenize(file))
+        let expr = parser.parseExpression()
+        if !parser.panicking, parser.current.kind != .endOfFile {
+            parser.errorAtCurrent(Messages.expected("end of input", after: parser.previousDescription))
+        }
+        return (expr, parser.diagnostics.diagnostics)
+    }
+
+    /// Parses a sequence of statements filling the whole file, as in a block without braces (the REPL).
+    public static func parseStatements(_ file: SourceFile) -> ([Stmt], [Diagnostic]) {
+        var parser = Parser(lexed: Lexer.tokenize(file))
+        let statements = parser.parseStatementList(until: .endOfFile)
+        if parser.current.kind != .endOfFile {
+            parser.errorAtCurrent(Messages.unexpectedCloseBrace)
+        }
+        return (statements, parser.diagnostics.diagnostics)
+    }
+
+    /// Parses REPL-style input: declarations and statements mixed, in order (`interface T { ... }` then
+    /// `let t = T(a)`). A line that starts a declaration is parsed as one; anything else as a statement.
+    public static func parseInteractive(_ file: SourceFile) -> ([InteractiveItem], [Diagnostic]) {
+        var parser = Parser(lexed: Lexer.tokenize(file))
+        var items: [InteractiveItem] = []
+        while parser.current.kind != .endOfFile, !parser.diagnostics.isSaturated {
+            let start = parser.position
+            if parser.isDeclarationStart {
+                if let decl = parser.parseDeclaration() { items.append(.declaration(decl)) }
+            } else if parser.current.kind == .rightBrace {
+                parser.error(Messages.unexpectedCloseBrace, at: parser.range(parser.current))
+                parser.advance()
+            } else if let statement = parser.parseStatement() {
+                items.append(.statement(statement))
+            }
+            if parser.panicking {
+                parser.synchronizeStatement()
+            } else if parser.current.kind != .endOfFile, !parser.current.isAtLineStart {
+                parser.errorAtCurrent(Messages.consecutiveStatements)
+                parser.synchronizeStatement()
+            }
+            parser.skipLineIfStuck(since: start)
+        }
+        return (items, parser.diagnostics.diagnostics)
+    }
+
+    /// Whether REPL input is unfinished and the next line should be appended before parsing: a `(`, `[`
+    /// or `{` is still open, or the last token is an operator or separator that needs a right-hand side.
+    public static func isIncompleteInput(_ file: SourceFile) -> Bool {
+        let tokens = Lexer.tokenize(file).tokens
+        var open = 0
+        for token in tokens {
+            switch token.kind {
+            case .leftParen, .leftBracket, .leftBrace: open += 1
+            case .rightParen, .rightBracket, .rightBrace: open -= 1
+            default: break
+            }
+        }
+        if open > 0 { return true }
+        guard tokens.count >= 2 else { return false }
+        switch tokens[tokens.count - 2].kind {
+        case .plus, .minus, .star, .slash, .percent, .bang, .equal, .plusEqual, .minusEqual, .starEqual,
+             .slashEqual, .equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual, .ampAmp, .pipePipe,
+             .comma, .dot, .dotDot, .arrow, .colon:
+            return true
+        default:
+            return false
+        }
+    }
+
+    // MARK: - Tokens
+
+    var current: Token { tokens[position] }
+
+    var previous: Token { tokens[max(position - 1, 0)] }
+
+    func peek(_ offset: Int) -> Token { tokens[min(position + offset, tokens.count - 1)] }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let token = tokens[position]
+        if token.kind != .endOfFile { position += 1 }
+        return token
+    }
+
+    func check(_ kind: TokenKind) -> Bool { current.kind == kind }
+
+    mutating func match(_ kind: TokenKind) -> Bool {
+        guard current.kind == kind else { return false }
+        advance()
+        return true
+    }
+
+    func text(_ token: Token) -> String {
+        String(decoding: bytes[min(token.start, bytes.count)..<min(token.end, bytes.count)], as: UTF8.self)
+    }
+
+    func range(_ token: Token) -> SourceRange { SourceRange(file: file, start: token.start, end: token.end) }
+
+    /// From `start` to the end of the last consumed token.
+    func range(from start: Int) -> SourceRange {
+        SourceRange(file: file, start: start, end: max(start, position > 0 ? previous.end : start))
+    }
+
+    mutating func makeID() -> NodeID {
+        nextID += 1
+        return NodeID(nextID)
+    }
+
+    /// `'text'` of a token for messages, shortened; "end of file" at the end.
+    func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .endOfFile: return "end of file"
+        case .string: return "string literal"
+        default:
+            let text = text(token)
+            return "'" + (text.count > 24 ? String(text.prefix(24)) + "..." : text) + "'"
+        }
+    }
+
+    /// The previous token for "expected X after Y" messages.
+    var previousDescription: String { position == 0 ? "start of file" : describe(previous) }
+
+    // MARK: - Errors
+
+    /// Reports an error unless already panicking, then enters panic mode.
+    mutating func error(_ message: String, at range: SourceRange, hint: String? = nil,
+                        labels: [DiagnosticLabel] = []) {
+        guard !panicking else { return }
+        panicking = true
+        // Error tokens were reported by the lexer; a second message about them only adds noise.
+        if current.kind == .error, range.start == current.start { return }
+        diagnostics.report(Diagnostic(severity: .error, message: message, range: range, labels: labels, hint: hint))
+    }
+
+    /// Reports an error that does not disturb parsing (no panic mode).
+    mutating func softError(_ message: String, at range: SourceRange, hint: String? = nil) {
+        guard !panicking else { return }
+        diagnostics.error(message, at: range, hint: hint)
+    }
+
+    /// Reports an error about the current token; when that token starts a new line (or is the end of
+    /// the file), the error points just after the previous token instead, where something is missing.
+    mutating func errorAtCurrent(_ message: String, hint: String? = nil, labels: [DiagnosticLabel] = []) {
+        error(message, at: missingTokenRange, hint: hint, labels: labels)
+    }
+
+    var missingTokenRange: SourceRange {
+        if position > 0, current.isAtLineStart || current.kind == .endOfFile {
+            return .point(file, previous.end)
+        }
+        return range(current)
+    }
+
+    /// Consumes `kind` or reports `message`.
+    @discardableResult
+    mutating func expect(_ kind: TokenKind, _ message: @autoclosure () -> String) -> Bool {
+        if match(kind) { return true }
+        errorAtCurrent(message())
+        return false
+    }
+
+    /// Consumes the closing `close` of `open`, or reports "expected ')' to close '(' at line N".
+    mutating func expectClosing(_ close: TokenKind, opening open: Token) {
+        if match(close) { return }
+        let line = file.lineColumn(of: open.start).line
+        let label = DiagnosticLabel(range: range(open), message: Messages.unclosedLabel(open.kind.spelling))
+        errorAtCurrent(Messages.expectedClosing(close.spelling, open.kind.spelling, line: line), labels: [label])
+    }
+
+    /// Consumes a name (identifier or contextual keyword) or reports. With `sameLine`, a name at the
+    /// start of the next line does not count: it belongs to the next statement or declaration.
+    mutating func expectName(_ message: @autoclosure () -> String, sameLine: Bool = false) -> Identifier? {
+        guard current.kind.isName, !(sameLine && current.isAtLineStart && position > 0) else {
+            errorAtCurrent(message())
+            return nil
+        }
+        let token = advance()
+        return Identifier(name: text(token), range: range(token))
+    }
+
+    // MARK: - Nesting
+
+    /// Enters one nesting level; false (after reporting) when the limit is reached.
+    mutating func enterNesting() -> Bool {
+        depth += 1
+        if depth > Parser.maxDepth {
+            error(Messages.nestingTooDeep, at: range(current), hint: Messages.nestingTooDeepHint)
+            return false
+        }
+        return true
+    }
+
+    mutating func leaveNesting() { depth -= 1 }
+
+    // MARK: - Recovery
+
+    /// Skips to where a statement may start: a token at the start of a line, a `}` closing the current
+    /// block, or the end of the file. Braces opened while skipping are skipped with their contents.
+    mutating func synchronizeStatement() {
+        panicking = false
+        var braces = 0
+        while current.kind != .endOfFile {
+            switch current.kind {
+            case .rightBrace:
+                if braces == 0 { return }
+                braces -= 1
+            case .leftBrace:
+                braces += 1
+            default:
+                if braces == 0, current.isAtLineStart { return }
+                if current.isAtLineStart, isDeclarationStart { return }
+            }
+            advance()
+        }
+    }
+
+    /// After an error that consumed nothing, skips the offending token and the rest of its line, so each
+    /// error costs at least one token and a broken line is reported once.
+    mutating func skipLineIfStuck(since start: Int) {
+        guard position == start else { return }
+        advance()
+        if !current.isAtLineStart, current.kind != .rightBrace { synchronizeStatement() }
+    }
+
+    /// Skips to the next line that starts a declaration, or the end of the file.
+    mutating func synchronizeDeclaration() {
+        panicking = false
+        while current.kind != .endOfFile {
+            if current.isAtLineStart, isDeclarationStart { return }
+            advance()
+        }
+    }
+
+    /// Whether the current token starts a declaration (contextual keywords only with a plausible next token).
+    var isDeclarationStart: Bool {
+        let next = peek(1).kind
+        switch current.kind {
+        case .kwFn: return true
+        case .kwContract, .kwLibrary, .kwConst, .kwState, .kwEvent, .kwStruct, .kwInterface: return next.isName
+        case .kwUse: return next.isName || next == .string
+        case .kwInit, .kwMigrate: return (next == .leftParen || next == .leftBrace) && !peek(1).isAtLineStart
+        case .kwPub, .kwView: return next == .kwFn || next == .kwView || next == .kwPub
+        case .kwTest: return next == .string
+        default: return false
+        }
+    }
+}

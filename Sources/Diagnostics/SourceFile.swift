@@ -1,0 +1,106 @@
+// A source file held as UTF-8 bytes. Positions are byte offsets; line and column are computed only
+// when asked for, from a table of line starts built on first use.
+import Synchronization
+
+/// A 1-based line and column. Columns count Unicode scalars of the line (an invalid UTF-8 byte counts
+/// as one), so `é` or `→` advance the column by one and a tab also counts as one column.
+public struct LineColumn: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 1-based line number.
+    public let line: Int
+    /// The 1-based column, in Unicode scalars from the start of the line.
+    public let column: Int
+
+    /// Creates a position from a 1-based line and column.
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: LineColumn, rhs: LineColumn) -> Bool {
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+
+    /// `line:column`.
+    public var description: String { "\(line):\(column)" }
+}
+
+/// One source file: its path as given by the caller and its text as UTF-8 bytes (not validated).
+public final class SourceFile: Sendable, Hashable {
+    /// The path used in diagnostics, exactly as the caller gave it.
+    public let path: String
+    /// The raw bytes of the file.
+    public let bytes: [UInt8]
+    private let lineStartsCache = Mutex<[Int]?>(nil)
+
+    /// Creates a source file from raw bytes.
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    /// Creates a source file from a string (stored as its UTF-8 encoding).
+    public convenience init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    public static func == (lhs: SourceFile, rhs: SourceFile) -> Bool { lhs === rhs }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+
+    // MARK: - Lines
+
+    /// The byte offsets at which each line starts; the first is always 0. A line ends at `\n`
+    /// (a `\r` before it belongs to the line's terminator, not its text).
+    public var lineStarts: [Int] {
+        lineStartsCache.withLock { cache in
+            if let starts = cache { return starts }
+            var starts = [0]
+            for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+                starts.append(index + 1)
+            }
+            cache = starts
+            return starts
+        }
+    }
+
+    /// The number of lines (an empty file has one, empty, line).
+    public var lineCount: Int { lineStarts.count }
+
+    /// The 0-based index of the line holding `offset` (clamped to the file).
+    public func lineIndex(of offset: Int) -> Int {
+        let starts = lineStarts
+        let target = min(max(offset, 0), bytes.count)
+        var low = 0
+        var high = starts.count - 1
+        while low < high {
+            let mid = low + (high - low + 1) / 2
+            if starts[mid] <= target { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// The byte range of the text of the 0-based line `index`, without its `\n` or `\r\n`.
+    public func lineRange(_ index: Int) -> Range<Int> {
+        let starts = lineStarts
+        let clamped = min(max(index, 0), starts.count - 1)
+        let start = starts[clamped]
+        var end = clamped + 1 < starts.count ? starts[clamped + 1] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return start..<max(start, end)
+    }
+
+    /// The 1-based line and column of a byte offset (clamped to the file).
+    public func lineColumn(of offset: Int) -> LineColumn {
+        let target = min(max(offset, 0), bytes.count)
+        let line = lineIndex(of: target)
+        let start = lineStarts[line]
+        return LineColumn(line: line + 1, column: UTF8Scan.scalarCount(bytes, from: start, to: target) + 1)
+    }
+
+    /// The text of a byte range, with invalid UTF-8 replaced by U+FFFD.
+    public func text(_ range: Range<Int>) -> String {
+        let lower = min(max(range.lowerBound, 0), bytes.count)
+        let upper = min(max(range.upperBound, lower), bytes.count)
+        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+    }
+}

@@ -1,0 +1,121 @@
+import Diagnostics
+import Testing
+
+// MARK: - Positions
+
+@Test func lineAndColumnAreOneBasedAndCountScalars() {
+    let file = SourceFile(path: "a.dn", text: "ab\nπx\n\tz")
+    #expect(file.lineColumn(of: 0) == LineColumn(line: 1, column: 1))
+    #expect(file.lineColumn(of: 3) == LineColumn(line: 2, column: 1))
+    #expect(file.lineColumn(of: 5) == LineColumn(line: 2, column: 2))  // after the 2-byte 'π'
+    #expect(file.lineColumn(of: 8) == LineColumn(line: 3, column: 2))  // after the tab
+    #expect(file.lineColumn(of: 1000) == LineColumn(line: 3, column: 3))
+    #expect(file.lineColumn(of: -5) == LineColumn(line: 1, column: 1))
+}
+
+@Test func emptyFileHasOneLine() {
+    let file = SourceFile(path: "e.dn", bytes: [])
+    #expect(file.lineCount == 1)
+    #expect(file.lineColumn(of: 0) == LineColumn(line: 1, column: 1))
+}
+
+@Test func invalidUTF8BytesCountOneColumnEach() {
+    let file = SourceFile(path: "b.dn", bytes: [0xFF, 0xC3, 0x41, 0x42])
+    #expect(file.lineColumn(of: 3) == LineColumn(line: 1, column: 4))
+}
+
+// MARK: - Rendering
+
+@Test func rendersCaretUnderTheExactSpan() {
+    let file = SourceFile(path: "x.dn", text: "let a = 1\nlet total = a + bb\n")
+    let diagnostic = Diagnostic.error("unknown name 'bb'", at: SourceRange(file: file, start: 26, end: 28),
+                                      hint: "did you mean 'b'?")
+    let expected = """
+        x.dn:2:17: error: unknown name 'bb'
+         2 | let total = a + bb
+           |                 ^~
+        hint: did you mean 'b'?
+
+        """
+    #expect(DiagnosticRenderer().render(diagnostic) == expected)
+}
+
+@Test func tabsAndMultiByteCharactersDoNotMisalignTheCaret() {
+    let text = "\tlet é = \"→\" + x"
+    let file = SourceFile(path: "t.dn", text: text)
+    let offset = Array(text.utf8).firstIndex(of: UInt8(ascii: "x")) ?? 0
+    let out = DiagnosticRenderer().render(.error("bad", at: SourceRange(file: file, start: offset, end: offset + 1)))
+    let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[1] == " 1 |     let é = \"→\" + x")
+    let caretColumn = lines[2].unicodeScalars.count - 1
+    #expect(caretColumn == lines[1].unicodeScalars.count - 1)
+    #expect(lines[2].hasSuffix("^"))
+}
+
+@Test func pointRangesGetOneCaret() {
+    let file = SourceFile(path: "p.dn", text: "f(")
+    let out = DiagnosticRenderer().render(.error("expected ')'", at: .point(file, 2)))
+    #expect(out == "p.dn:1:3: error: expected ')'\n 1 | f(\n   |   ^\n")
+}
+
+@Test func veryLongLinesAreCutAroundTheSpan() {
+    var text = String(repeating: "a", count: 1_000_000)
+    text += " oops " + String(repeating: "b", count: 1000)
+    let file = SourceFile(path: "long.dn", text: text)
+    let out = DiagnosticRenderer().render(.error("bad", at: SourceRange(file: file, start: 1_000_001, end: 1_000_005)))
+    #expect(out.utf8.count < 400)
+    let lines = out.split(separator: "\n").map(String.init)
+    #expect(lines[1].contains("oops"))
+    #expect(lines[1].hasPrefix(" 1 | ..."))
+    let marker = lines[2].firstIndex(of: "^").map { lines[2].distance(from: lines[2].startIndex, to: $0) }
+    let word = lines[1].firstRange(of: "oops").map { lines[1].distance(from: lines[1].startIndex, to: $0.lowerBound) }
+    #expect(marker == word)
+}
+
+@Test func labelsNotesAndColour() {
+    let file = SourceFile(path: "c.dn", text: "fn f() {\n")
+    var diagnostic = Diagnostic.error("expected '}' to close '{' at line 1", at: .point(file, 9))
+    diagnostic.labels = [DiagnosticLabel(range: SourceRange(file: file, start: 7, end: 8), message: "'{' opened here")]
+    diagnostic.notes = ["blocks must be closed"]
+    let plain = DiagnosticRenderer().render(diagnostic)
+    #expect(plain.contains("c.dn:1:8: note: '{' opened here\n 1 | fn f() {\n   |        ^\n"))
+    #expect(plain.hasSuffix("note: blocks must be closed\n"))
+    #expect(!plain.contains("\u{1B}"))
+    let coloured = DiagnosticRenderer(colored: true).render(diagnostic)
+    #expect(coloured.contains("\u{1B}[1;31merror:\u{1B}[0m"))
+}
+
+@Test func controlCharactersAndInvalidBytesShowAsReplacement() {
+    let file = SourceFile(path: "g.dn", bytes: [0x00, 0xFF, 0x41])
+    let out = DiagnosticRenderer().render(.error("bad", at: SourceRange(file: file, start: 2, end: 3)))
+    #expect(out == "g.dn:1:3: error: bad\n 1 | \u{FFFD}\u{FFFD}A\n   |   ^\n")
+}
+
+// MARK: - JSON and the engine
+
+@Test func jsonIsDeterministicWithSortedKeys() {
+    let file = SourceFile(path: "j.dn", text: "x\ny \"q\"")
+    let diagnostic = Diagnostic.warning("unused \"y\"", at: SourceRange(file: file, start: 2, end: 3))
+    let json = DiagnosticJSON.render([diagnostic])
+    let expected = #"[{"end":{"column":2,"line":2,"offset":3},"file":"j.dn","fixIt":null,"hint":null,"labels":[],"#
+        + #""message":"unused \"y\"","notes":[],"severity":"warning","start":{"column":1,"line":2,"offset":2}}]"#
+    #expect(json == expected)
+    #expect(DiagnosticJSON.render([]) == "[]")
+}
+
+@Test func engineStopsAtTheErrorLimit() {
+    let file = SourceFile(path: "l.dn", text: "x")
+    var engine = DiagnosticEngine(errorLimit: 3)
+    for _ in 0..<10 { engine.error("bad", at: .point(file, 0)) }
+    #expect(engine.diagnostics.count == 3)
+    #expect(engine.diagnostics.last?.message == "too many errors; stopping here")
+    #expect(engine.errorCount == 10)
+    #expect(engine.isSaturated)
+}
+
+@Test func colourOnlyOnATerminalWithoutNoColor() {
+    #expect(DiagnosticRenderer.shouldColor(isTerminal: true, environment: [:]))
+    #expect(DiagnosticRenderer.shouldColor(isTerminal: true, environment: ["NO_COLOR": ""]))
+    #expect(!DiagnosticRenderer.shouldColor(isTerminal: true, environment: ["NO_COLOR": "1"]))
+    #expect(!DiagnosticRenderer.shouldColor(isTerminal: false, environment: [:]))
+}
