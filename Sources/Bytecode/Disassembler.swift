@@ -46,7 +46,10 @@ private struct DisassemblyPrinter {
         if !m.types.isEmpty { out += "\n" }
         for (j, t) in m.types.enumerated() { line(".type \(human(t, below: j))", comment: "%\(j)") }
         if !m.constants.isEmpty { out += "\n" }
-        for (k, c) in m.constants.enumerated() { line(".const \(literal(c) ?? "\"\"")", comment: "%\(k)") }
+        for (k, c) in m.constants.enumerated() {
+            // only a string that is not UTF-8 has no literal, and the codec rejects such a module
+            line(".const \(literal(c) ?? "\"\"")", comment: literal(c) == nil ? "%\(k), not representable" : "%\(k)")
+        }
         if !m.structs.isEmpty { out += "\n" }
         for s in m.structs { line(".struct \(name(s.name))(\(fields(s.fields)))") }
         for f in m.state { line(".state \(name(f.name)): \(typeRef(f.type))") }

@@ -157,6 +157,33 @@ import Testing
         }
     }
 
+    @Test func mutatedDisassemblyNeverTraps() throws {
+        var rng = SeededGenerator(seed: 13)
+        var gen = RandomModules(seed: 14)
+        let texts = try benchFiles().map { try String(contentsOf: $0, encoding: .utf8) }
+            + (0..<10).map { _ in Disassembler.text(of: gen.module()) }
+        for text in texts {
+            let scalars = Array(text.unicodeScalars)
+            let noise = Array("x\"%@#0:;(),<>-.\n 9_é".unicodeScalars)
+            for _ in 0..<100 {
+                var s = scalars
+                for _ in 0..<Int.random(in: 1...3, using: &rng) where !s.isEmpty {
+                    let i = Int.random(in: 0..<s.count, using: &rng)
+                    switch Int.random(in: 0...2, using: &rng) {
+                    case 0: s.remove(at: i)
+                    case 1: s.insert(noise[Int.random(in: 0..<noise.count, using: &rng)], at: i)
+                    default: s[i] = noise[Int.random(in: 0..<noise.count, using: &rng)]
+                    }
+                }
+                do {
+                    _ = try Assembler.assemble(String(String.UnicodeScalarView(s)))
+                } catch {
+                    #expect(error.line >= 1 && error.column >= 1)
+                }
+            }
+        }
+    }
+
     @Test func maxStackFollowsBranches() throws {
         let m = try Assembler.assemble(
             """

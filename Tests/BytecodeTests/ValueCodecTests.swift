@@ -125,6 +125,26 @@ import Testing
         #expect(throws: ValueCodecError.self) { try ValueCodec.decode(tooDeep, as: .list(elem: 0), in: deep) }
     }
 
+    @Test func emptyStructsEncodeInZeroBytes() throws {
+        let empty = Module(
+            name: "e", types: [.structure(0), .list(elem: 0), .bool, .map(key: 2, value: 0)],
+            structs: [StructDecl(name: "E", fields: [])])
+        let list = Value.list([Value](repeating: .structure([]), count: 5))
+        let b = try ValueCodec.encode(list, as: .list(elem: 0), in: empty)
+        #expect(b == [5])
+        #expect(try ValueCodec.decode(b, as: .list(elem: 0), in: empty) == list)
+        let map = Value.map([
+            Value.MapEntry(key: .bool(false), value: .structure([])),
+            Value.MapEntry(key: .bool(true), value: .structure([])),
+        ])
+        #expect(try ValueCodec.encode(map, as: .map(key: 2, value: 0), in: empty) == [2, 0, 1])
+        #expect(try ValueCodec.decode([2, 0, 1], as: .map(key: 2, value: 0), in: empty) == map)
+        // a huge count of zero-byte elements stops at the budget instead of running away
+        var huge = ByteWriter()
+        huge.writeULEB(UInt64(Int.max))
+        #expect(throws: ValueCodecError.self) { try ValueCodec.decode(huge.bytes, as: .list(elem: 0), in: empty) }
+    }
+
     @Test func randomBytesNeverTrap() throws {
         var rng = SeededGenerator(seed: 11)
         for _ in 0..<3000 {
