@@ -195,16 +195,22 @@ private struct DisassemblyPrinter {
         if inlineLocs, let map = m.sourceMap {
             for e in map.entries where Int(e.function) == index { locs[Int(e.offset), default: []].append(e) }
         }
-        guard let insts = try? Instruction.decodeAll(f.code) else {
-            var offset = 0
-            while offset < f.code.count {
-                let end = min(offset + 32, f.code.count)
-                line("    .bytes x\"\(hex(Array(f.code[offset..<end])))\"", comment: String(offset))
-                offset = end
+        // decode as far as possible; the rest prints as raw bytes
+        var insts: [Instruction] = []
+        var failure: InstructionDecodingError?
+        var rest = 0
+        while rest < f.code.count {
+            do {
+                let inst = try Instruction.decode(f.code, at: rest)
+                insts.append(inst)
+                rest += inst.size
+            } catch {
+                failure = error
+                break
             }
-            return
         }
         var starts = Set(insts.map(\.offset))
+        starts.insert(rest)
         starts.insert(f.code.count)
         var labels: Set<Int> = []
         for inst in insts where inst.opcode.info.flags.contains(.branch) {
@@ -219,6 +225,16 @@ private struct DisassemblyPrinter {
         for inst in insts {
             marks(inst.offset)
             line("    " + instruction(inst, f, labels), comment: String(inst.offset))
+        }
+        if let failure {
+            marks(rest)
+            line("    ; \(failure)")
+            var offset = rest
+            while offset < f.code.count {
+                let end = min(offset + 32, f.code.count)
+                line("    .bytes x\"\(hex(Array(f.code[offset..<end])))\"", comment: String(offset))
+                offset = end
+            }
         }
         marks(f.code.count)
     }

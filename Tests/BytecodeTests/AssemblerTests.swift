@@ -71,6 +71,12 @@ import Testing
         #expect(try ModuleCodec.decode(ModuleCodec.encode(m)) == m)
     }
 
+    @Test func acceptsWindowsLineEndings() throws {
+        let m = try Assembler.assemble(".module m\r\n.fn public f() -> int\r\n    push_int 1\r\n    ret\r\n")
+        #expect(m.functions[0].code == [Opcode.pushInt.rawValue, 1, 0, 0, 0, 0, 0, 0, 0, Opcode.ret.rawValue])
+        #expect(m.functions[0].maxStack == 1)
+    }
+
     @Test func internsTypesAndConstants() throws {
         let m = try Assembler.assemble(
             """

@@ -54,6 +54,15 @@ func benchFiles() throws -> [URL] {
         let text = Disassembler.text(of: m)
         #expect(text.contains(".bytes x\"ff0102\""))
         try roundTrip(m)
+        // a decodable prefix still prints as instructions, with labels
+        let g = Function(name: "half", kind: .public, params: [], results: [], locals: [], maxStack: 0,
+            code: [Opcode.jump.rawValue, 5, 0, 0, 0, Opcode.nop.rawValue, 0xEE, Opcode.pushInt.rawValue, 1])
+        let m2 = Module(name: "m", functions: [g])
+        let text2 = Disassembler.text(of: m2)
+        #expect(text2.contains("jump L5"))
+        #expect(text2.contains("unknown opcode 0xee at offset 6"))
+        #expect(text2.contains(".bytes x\"ee0101\""))
+        try roundTrip(m2)
     }
 
     @Test func labelsOffsetsAndSourcePositions() throws {
