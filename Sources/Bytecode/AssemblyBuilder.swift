@@ -283,8 +283,9 @@ extension AssemblyBuilder {
                 throw c.error("unknown label '\(n)'" + suggestion(for: n, among: labels.keys.sorted()))
             }
             value = Int64(i)
-        case (.field, .identifier(let s)?):
-            guard case .directive(let fieldName)? = c.peek(1)?.kind else { throw c.expected("'Struct.field'") }
+        case (.field, .identifier(let word)?):
+            guard let dot = word.lastIndex(of: ".") else { throw c.expected("a field index or 'Struct.field'") }
+            let s = String(word[..<dot]), fieldName = String(word[word.index(after: dot)...])
             guard let si = structIndex[s] else {
                 throw c.error("unknown struct '\(s)'" + suggestion(for: s, among: parsed.structs.map(\.name)))
             }
@@ -293,7 +294,6 @@ extension AssemblyBuilder {
                 throw c.error(
                     "struct '\(s)' has no field '\(fieldName)'" + suggestion(for: fieldName, among: fieldNames))
             }
-            _ = c.next()
             value = Int64(fi)
         case (.function, _?), (.structure, _?), (.stateVar, _?), (.event, _?), (.extern, _?):
             let r = try c.reference(describe(role))

@@ -16,7 +16,7 @@ import Testing
 
             .fn public buy(id: int) -> Item
                 .local it: Item
-                .loc "shop.dn" 10 5
+                .loc contracts/shop.dn 10 5
                 local_get id
                 smap_get items
                 local_tee it
@@ -27,7 +27,7 @@ import Testing
                 push_const "too expensive"
                 revert
             ok:
-                .loc "shop.dn" 12 5
+                .loc "contracts/shop.dn" 12 5
                 local_get id
                 caller
                 emit Sold
@@ -61,7 +61,7 @@ import Testing
         #expect(m.constants.contains(.dec(15 * decScale / 10)))
         #expect(m.constants.contains(.int(123_456_789_012_345_678_901_234_567_890)))
         #expect(m.constants.contains(.bytes([0x0A, 0x0B])))
-        #expect(m.sourceMap?.files == ["shop.dn"])
+        #expect(m.sourceMap?.files == ["contracts/shop.dn"])
         #expect(m.sourceMap?.entries.map(\.line) == [10, 12])
         let insts = try Instruction.decodeAll(m.functions[0].code)
         #expect(insts.first?.opcode == .localGet)
@@ -131,6 +131,9 @@ import Testing
             (".fn public f()\nL:\nL:\n  ret", 3, 1, "label 'L' is defined twice"),
             (".fn public f()\n  list_new list<int", 2, 20, "expected '>'"),
             (".fn public f()\n  local_get 70000", 2, 13, "does not fit in 16 bits"),
+            (".struct P(x: int)\n.fn public f()\n  struct_get P.y", 3, 14, "struct 'P' has no field 'y'"),
+            (".fn public f()\n  struct_get Q.y", 2, 14, "unknown struct 'Q'"),
+            (".fn public f()\n  struct_get Q", 2, 14, "expected a field index or 'Struct.field'"),
             (".module a\n.module b", 2, 9, "a second '.module'"),
             (".fn public f()\n  push_int 1 ; fine\n  $", 3, 3, "unexpected character '$'"),
         ]
