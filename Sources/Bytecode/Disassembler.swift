@@ -283,28 +283,6 @@ private struct DisassemblyPrinter {
     }
 }
 
-/// A string literal as the assembler reads it.
-func quoted(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\\": out += "\\\\"
-        case "\"": out += "\\\""
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        case "\0": out += "\\0"
-        default:
-            if c.value < 0x20 || c.value == 0x7F || c.properties.generalCategory == .lineSeparator {
-                out += "\\u{\(String(c.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(c)
-            }
-        }
-    }
-    return out + "\""
-}
-
 extension String {
     fileprivate func padded(to width: Int) -> String {
         let n = unicodeScalars.count
