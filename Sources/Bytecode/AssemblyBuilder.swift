@@ -50,6 +50,9 @@ struct AssemblyBuilder {
             if let n = f.maxStack {
                 module.functions[i].maxStack = UInt16(truncatingIfNeeded: n)
             } else if let n = AssemblyBuilder.maxStack(of: module.functions[i], in: module) {
+                guard n <= Limits.maxFunctionStack else {
+                    throw fail(f.position, "'\(f.name)' needs \(n) stack slots, more than \(Limits.maxFunctionStack)")
+                }
                 module.functions[i].maxStack = UInt16(clamping: n)
             } else {
                 throw fail(
@@ -238,6 +241,9 @@ extension AssemblyBuilder {
                 try c.expectEnd()
                 Instruction(offset: code.count, opcode: op, immediates: imms).encode(into: &code)
             }
+        }
+        guard code.count <= Limits.maxCodeBytes else {
+            throw fail(f.position, "'\(f.name)' has \(code.count) bytes of code, more than \(Limits.maxCodeBytes)")
         }
         module.functions[fi].code = code
     }

@@ -184,7 +184,7 @@ struct AssemblyParser {
             result.functions[f].locals.append(NamedType(name: name, type: try c.type()))
         case "maxstack":
             guard result.functions[f].maxStack == nil else { throw c.error("a second '.maxstack'") }
-            result.functions[f].maxStack = try c.integer("a stack size", max: Int(UInt16.max))
+            result.functions[f].maxStack = try c.integer("a stack size", max: Limits.maxFunctionStack)
         case "loc":
             let file = try c.reference("a file name")
             let line = try c.integer("a line", max: Int(UInt32.max))

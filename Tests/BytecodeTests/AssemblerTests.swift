@@ -135,6 +135,7 @@ import Testing
             (".fn public f()\n  struct_get Q.y", 2, 14, "unknown struct 'Q'"),
             (".fn public f()\n  struct_get Q", 2, 14, "expected a field index or 'Struct.field'"),
             (".module a\n.module b", 2, 9, "a second '.module'"),
+            (".fn public f()\n  .maxstack 5000", 2, 13, "a stack size must be in 0...4096"),
             (".fn public f()\n  push_int 1 ; fine\n  $", 3, 3, "unexpected character '$'"),
         ]
         for (source, line, column, message) in cases {
@@ -160,6 +161,8 @@ import Testing
             do {
                 let m = try Assembler.assemble(text)
                 _ = Disassembler.text(of: m)
+                // whatever assembles, the codec accepts
+                #expect((try? ModuleCodec.decode(ModuleCodec.encode(m))) == m)
             } catch {
                 #expect(error.line >= 1 && error.column >= 1)
             }
@@ -185,7 +188,8 @@ import Testing
                     }
                 }
                 do {
-                    _ = try Assembler.assemble(String(String.UnicodeScalarView(s)))
+                    let m = try Assembler.assemble(String(String.UnicodeScalarView(s)))
+                    #expect((try? ModuleCodec.decode(ModuleCodec.encode(m))) == m)
                 } catch {
                     #expect(error.line >= 1 && error.column >= 1)
                 }
