@@ -41,8 +41,13 @@ public enum ValueCodec {
 
     /// Decodes exactly one value of type `t` from all of `b`.
     public static func decode(_ b: [UInt8], as t: TypeDesc, in m: Module) throws(ValueCodecError) -> Value {
+        try decode(b, as: t, in: m, budget: maxDecodedValues)
+    }
+
+    /// `decode` with another bound on the number of values (for tests).
+    static func decode(_ b: [UInt8], as t: TypeDesc, in m: Module, budget: Int) throws(ValueCodecError) -> Value {
         var r = ByteReader(b)
-        var budget = maxDecodedValues
+        var budget = budget
         let v = try decodeValue(&r, t, m, 0, &budget)
         try expectEnd(r)
         return v

@@ -142,7 +142,12 @@ import Testing
         // a huge count of zero-byte elements stops at the budget instead of running away
         var huge = ByteWriter()
         huge.writeULEB(UInt64(Int.max))
-        #expect(throws: ValueCodecError.self) { try ValueCodec.decode(huge.bytes, as: .list(elem: 0), in: empty) }
+        #expect(throws: ValueCodecError.self) {
+            try ValueCodec.decode(huge.bytes, as: .list(elem: 0), in: empty, budget: 10_000)
+        }
+        #expect(try ValueCodec.decode([100], as: .list(elem: 0), in: empty, budget: 101) == .list(
+            [Value](repeating: .structure([]), count: 100)))
+        #expect(throws: ValueCodecError.self) { try ValueCodec.decode([100], as: .list(elem: 0), in: empty, budget: 100) }
     }
 
     @Test func randomBytesNeverTrap() throws {
