@@ -38,7 +38,7 @@ func benchFiles() throws -> [URL] {
 
     @Test func benchWorkloadsRoundTrip() throws {
         let files = try benchFiles()
-        #expect(files.map(\.lastPathComponent) == ["w1.dna", "w3.dna", "w4.dna"])
+        #expect(files.map(\.lastPathComponent) == ["w1.dna", "w2.dna", "w3.dna", "w4.dna"])
         for url in files {
             let source = try String(contentsOf: url, encoding: .utf8)
             let m = try Assembler.assemble(source, fileName: url.lastPathComponent)

@@ -147,7 +147,9 @@ import Testing
         }
         #expect(try ValueCodec.decode([100], as: .list(elem: 0), in: empty, budget: 101) == .list(
             [Value](repeating: .structure([]), count: 100)))
-        #expect(throws: ValueCodecError.self) { try ValueCodec.decode([100], as: .list(elem: 0), in: empty, budget: 100) }
+        #expect(throws: ValueCodecError.self) {
+            try ValueCodec.decode([100], as: .list(elem: 0), in: empty, budget: 100)
+        }
     }
 
     @Test func randomBytesNeverTrap() throws {
