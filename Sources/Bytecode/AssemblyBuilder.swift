@@ -101,6 +101,9 @@ struct AssemblyBuilder {
         case .entry(let e):
             hasSourceMap = true
             let function = try lookup(e.function, functionIndex, parsed.functions.map(\.name), "function")
+            if case .index(let i, let p) = e.function, i > Int(UInt16.max) {
+                throw fail(p, "function index \(i) is out of range")
+            }
             let file = try fileIndex(e.file)
             entries.append(
                 SourceMapEntry(

@@ -136,6 +136,7 @@ import Testing
             (".fn public f()\n  struct_get Q", 2, 14, "expected a field index or 'Struct.field'"),
             (".module a\n.module b", 2, 9, "a second '.module'"),
             (".fn public f()\n  .maxstack 5000", 2, 13, "a stack size must be in 0...4096"),
+            (".entry %70000 0 %0 1 1", 1, 8, "function index 70000 is out of range"),
             (".fn public f()\n  push_int 1 ; fine\n  $", 3, 3, "unexpected character '$'"),
         ]
         for (source, line, column, message) in cases {
