@@ -37,6 +37,10 @@ func sampleModule() -> Module {
         #expect(ModuleCodec.id(of: bytes).count == 32)
     }
 
+    @Test func emptyModuleLayoutMatchesTheDocs() {
+        #expect(ModuleCodec.encode(Module(name: "m")) == [0x44, 0x4E, 0x56, 0x4D, 1, 0, 1, 0x6D, 0, 0, 0, 0, 0, 0, 0, 0])
+    }
+
     @Test func emptyModuleRoundTrips() throws {
         let m = Module(name: "")
         #expect(try ModuleCodec.decode(ModuleCodec.encode(m)) == m)
