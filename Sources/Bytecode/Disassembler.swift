@@ -19,6 +19,7 @@ private struct DisassemblyPrinter {
     var out = ""
     private var firstType: [TypeDesc: Int] = [:]
     private var firstConstant: [Constant: Int] = [:]
+    private var typeText: [String] = []
     private let firstStruct: [String: Int]
     private let firstFunction: [String: Int]
     private let firstState: [String: Int]
@@ -39,6 +40,7 @@ private struct DisassemblyPrinter {
         firstState = first(m.state.map(\.name))
         firstEvent = first(m.events.map(\.name))
         firstExtern = first(m.externs.map(\.name))
+        computeTypeTexts()
     }
 
     mutating func print() -> String {
@@ -99,11 +101,26 @@ private struct DisassemblyPrinter {
 
     // MARK: - Types
 
-    /// How a use of type entry `j` prints: its spelled-out form when that resolves back to `j`, else `%j`.
+    /// How a use of type entry `j` prints: its spelled-out form when that resolves back to `j` and is short,
+    /// else `%j`.
     private func typeRef(_ j: UInt16) -> String {
-        let i = Int(j)
-        guard i < m.types.count, firstType[m.types[i]] == i else { return "%\(j)" }
-        return human(m.types[i], below: i)
+        Int(j) < typeText.count ? typeText[Int(j)] : "%\(j)"
+    }
+
+    /// The longest spelled-out type used in operands; longer ones print as `%N`. Types are trees of
+    /// earlier entries, so spelling them out can grow exponentially (`map<map<…>, map<…>>`).
+    private static let maxTypeText = 100
+
+    /// `typeRef` for every entry, computed in table order (each spelling uses the earlier ones).
+    private mutating func computeTypeTexts() {
+        for (j, t) in m.types.enumerated() {
+            var text = "%\(j)"
+            if firstType[t] == j {
+                let spelled = human(t, below: j)
+                if spelled.unicodeScalars.count <= DisassemblyPrinter.maxTypeText { text = spelled }
+            }
+            typeText.append(text)
+        }
     }
 
     /// `t` spelled out; parts at indices `>= below` print as `%N` (they are not declared yet when entry

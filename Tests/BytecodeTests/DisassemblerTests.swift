@@ -47,6 +47,17 @@ func benchFiles() throws -> [URL] {
         }
     }
 
+    @Test func deepTypesPrintAsIndices() throws {
+        // types[k] = map<types[k-1], types[k-1]>: spelled out, entry 60 would be 2^60 words long
+        var m = Module(name: "deep", types: [.int])
+        for k in 1...60 { m.types.append(.map(key: UInt16(k - 1), value: UInt16(k - 1))) }
+        m.state = [Field(name: "s", type: 60)]
+        let text = Disassembler.text(of: m)
+        #expect(text.count < 10_000)
+        #expect(text.contains(".state s: %60"))
+        try roundTrip(m)
+    }
+
     @Test func undecodableCodePrintsAsBytes() throws {
         let f = Function(name: "bad", kind: .public, params: [], results: [], locals: [], maxStack: 0,
             code: [0xFF, 0x01, 0x02])
