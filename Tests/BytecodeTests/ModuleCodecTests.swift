@@ -38,7 +38,8 @@ func sampleModule() -> Module {
     }
 
     @Test func emptyModuleLayoutMatchesTheDocs() {
-        #expect(ModuleCodec.encode(Module(name: "m")) == [0x44, 0x4E, 0x56, 0x4D, 1, 0, 1, 0x6D, 0, 0, 0, 0, 0, 0, 0, 0])
+        let expected: [UInt8] = [0x44, 0x4E, 0x56, 0x4D, 1, 0, 1, 0x6D, 0, 0, 0, 0, 0, 0, 0, 0]
+        #expect(ModuleCodec.encode(Module(name: "m")) == expected)
     }
 
     @Test func emptyModuleRoundTrips() throws {

@@ -172,5 +172,19 @@ import Testing
         let recursive = Module(
             name: "r", types: [.structure(0)], structs: [StructDecl(name: "S", fields: [Field(name: "s", type: 0)])])
         _ = zeroValue(of: .structure(0), in: recursive)  // terminates
+        // S_k has two fields of type S_(k-1): 2^40 leaves if built in full
+        var wide = Module(
+            name: "w", types: [.int], structs: [StructDecl(name: "S0", fields: [Field(name: "a", type: 0)])])
+        for k in 1...40 {
+            wide.types.append(.structure(UInt16(k - 1)))
+            let f = UInt16(wide.types.count - 1)
+            let fields = [Field(name: "a", type: f), Field(name: "b", type: f)]
+            wide.structs.append(StructDecl(name: "S\(k)", fields: fields))
+        }
+        _ = zeroValue(of: .structure(40), in: wide, budget: 10_000)  // bounded by the budget
+        #expect(zeroValue(of: .structure(2), in: wide, budget: 100) == .structure([
+            .structure([.structure([.int(0)]), .structure([.int(0)])]),
+            .structure([.structure([.int(0)]), .structure([.int(0)])]),
+        ]))
     }
 }
