@@ -168,7 +168,7 @@ struct AssemblyParser {
                 "entry", "local", "maxstack", "loc", "bytes"]
             throw AssemblyError(
                 fileName: fileName, line: c.line, column: c.tokens.first?.column ?? 1,
-                message: "unknown directive '.\(d)'" + suggestion(for: d, among: all).replacingDirective())
+                message: "unknown directive '.\(d)'" + suggestion(for: "." + d, among: all.map { "." + $0 }))
         }
         try c.expectEnd()
     }
@@ -268,12 +268,5 @@ struct AssemblyParser {
         }
         guard mag <= limit else { return nil }
         return Int128(mag)
-    }
-}
-
-extension String {
-    /// Suggestions for directives name them with their dot.
-    fileprivate func replacingDirective() -> String {
-        isEmpty ? self : "; did you mean '." + dropFirst("; did you mean '".count)
     }
 }
