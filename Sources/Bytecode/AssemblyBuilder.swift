@@ -50,6 +50,9 @@ struct AssemblyBuilder {
             if let n = f.maxStack {
                 module.functions[i].maxStack = UInt16(truncatingIfNeeded: n)
             } else if let n = AssemblyBuilder.maxStack(of: module.functions[i], in: module) {
+                guard n <= Limits.maxFunctionStack else {
+                    throw fail(f.position, "'\(f.name)' needs \(n) stack slots, more than \(Limits.maxFunctionStack)")
+                }
                 module.functions[i].maxStack = UInt16(clamping: n)
             } else {
                 throw fail(
@@ -98,6 +101,9 @@ struct AssemblyBuilder {
         case .entry(let e):
             hasSourceMap = true
             let function = try lookup(e.function, functionIndex, parsed.functions.map(\.name), "function")
+            if case .index(let i, let p) = e.function, i > Int(UInt16.max) {
+                throw fail(p, "function index \(i) is out of range")
+            }
             let file = try fileIndex(e.file)
             entries.append(
                 SourceMapEntry(
@@ -239,6 +245,9 @@ extension AssemblyBuilder {
                 Instruction(offset: code.count, opcode: op, immediates: imms).encode(into: &code)
             }
         }
+        guard code.count <= Limits.maxCodeBytes else {
+            throw fail(f.position, "'\(f.name)' has \(code.count) bytes of code, more than \(Limits.maxCodeBytes)")
+        }
         module.functions[fi].code = code
     }
 
@@ -283,8 +292,9 @@ extension AssemblyBuilder {
                 throw c.error("unknown label '\(n)'" + suggestion(for: n, among: labels.keys.sorted()))
             }
             value = Int64(i)
-        case (.field, .identifier(let s)?):
-            guard case .directive(let fieldName)? = c.peek(1)?.kind else { throw c.expected("'Struct.field'") }
+        case (.field, .identifier(let word)?):
+            guard let dot = word.lastIndex(of: ".") else { throw c.expected("a field index or 'Struct.field'") }
+            let s = String(word[..<dot]), fieldName = String(word[word.index(after: dot)...])
             guard let si = structIndex[s] else {
                 throw c.error("unknown struct '\(s)'" + suggestion(for: s, among: parsed.structs.map(\.name)))
             }
@@ -293,7 +303,6 @@ extension AssemblyBuilder {
                 throw c.error(
                     "struct '\(s)' has no field '\(fieldName)'" + suggestion(for: fieldName, among: fieldNames))
             }
-            _ = c.next()
             value = Int64(fi)
         case (.function, _?), (.structure, _?), (.stateVar, _?), (.event, _?), (.extern, _?):
             let r = try c.reference(describe(role))

@@ -71,6 +71,12 @@ enum AssemblyLexer {
             while j < cs.count, isIdentChar(cs[j]) { j += 1 }
             return j
         }
+        /// Identifiers may continue with `.` and `/`, for `Struct.field` and file paths in `.loc`.
+        func readIdentifier(_ start: Int) -> Int {
+            var j = start
+            while j < cs.count, isIdentChar(cs[j]) || cs[j] == "." || cs[j] == "/" { j += 1 }
+            return j
+        }
         func readHexRun(_ start: Int) throws(AssemblyError) -> ([UInt8], Int) {
             var j = start
             var digits: [UInt8] = []
@@ -104,7 +110,7 @@ enum AssemblyLexer {
                 continue
             }
             if isIdentStart(c) {
-                let j = readWord(i)
+                let j = readIdentifier(i)
                 let word = String(String.UnicodeScalarView(cs[i..<j]))
                 tokens.append(AssemblyToken(kind: .identifier(word), column: start + 1))
                 i = j

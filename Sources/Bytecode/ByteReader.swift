@@ -3,23 +3,29 @@
 public struct ByteReader: Sendable {
     /// Why a read failed, and where.
     public struct Failure: Error, Hashable, Sendable {
+        /// What was wrong, lowercase, naming the field being read.
         public var message: String
+        /// Offset of the first byte that could not be accepted.
         public var offset: Int
 
+        /// A failure at `offset`.
         public init(_ message: String, offset: Int) {
             self.message = message
             self.offset = offset
         }
     }
 
+    /// The whole input.
     public let bytes: [UInt8]
     /// The next byte to read.
     public private(set) var offset: Int = 0
 
+    /// A reader at the start of `bytes`.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Bytes not read yet.
     public var remaining: Int { bytes.count - offset }
+    /// Whether every byte has been read.
     public var isAtEnd: Bool { offset >= bytes.count }
 
     /// Reads one byte.

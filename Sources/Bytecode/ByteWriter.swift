@@ -4,6 +4,7 @@ public struct ByteWriter: Sendable {
     /// Everything written so far.
     public private(set) var bytes: [UInt8] = []
 
+    /// An empty writer.
     public init() {}
 
     /// Appends one byte.

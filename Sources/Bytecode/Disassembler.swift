@@ -19,6 +19,7 @@ private struct DisassemblyPrinter {
     var out = ""
     private var firstType: [TypeDesc: Int] = [:]
     private var firstConstant: [Constant: Int] = [:]
+    private var typeText: [String] = []
     private let firstStruct: [String: Int]
     private let firstFunction: [String: Int]
     private let firstState: [String: Int]
@@ -39,6 +40,7 @@ private struct DisassemblyPrinter {
         firstState = first(m.state.map(\.name))
         firstEvent = first(m.events.map(\.name))
         firstExtern = first(m.externs.map(\.name))
+        computeTypeTexts()
     }
 
     mutating func print() -> String {
@@ -46,7 +48,10 @@ private struct DisassemblyPrinter {
         if !m.types.isEmpty { out += "\n" }
         for (j, t) in m.types.enumerated() { line(".type \(human(t, below: j))", comment: "%\(j)") }
         if !m.constants.isEmpty { out += "\n" }
-        for (k, c) in m.constants.enumerated() { line(".const \(literal(c) ?? "\"\"")", comment: "%\(k)") }
+        for (k, c) in m.constants.enumerated() {
+            // only a string that is not UTF-8 has no literal, and the codec rejects such a module
+            line(".const \(literal(c) ?? "\"\"")", comment: literal(c) == nil ? "%\(k), not representable" : "%\(k)")
+        }
         if !m.structs.isEmpty { out += "\n" }
         for s in m.structs { line(".struct \(name(s.name))(\(fields(s.fields)))") }
         for f in m.state { line(".state \(name(f.name)): \(typeRef(f.type))") }
@@ -96,11 +101,26 @@ private struct DisassemblyPrinter {
 
     // MARK: - Types
 
-    /// How a use of type entry `j` prints: its spelled-out form when that resolves back to `j`, else `%j`.
+    /// How a use of type entry `j` prints: its spelled-out form when that resolves back to `j` and is short,
+    /// else `%j`.
     private func typeRef(_ j: UInt16) -> String {
-        let i = Int(j)
-        guard i < m.types.count, firstType[m.types[i]] == i else { return "%\(j)" }
-        return human(m.types[i], below: i)
+        Int(j) < typeText.count ? typeText[Int(j)] : "%\(j)"
+    }
+
+    /// The longest spelled-out type used in operands; longer ones print as `%N`. Types are trees of
+    /// earlier entries, so spelling them out can grow exponentially (`map<map<…>, map<…>>`).
+    private static let maxTypeText = 100
+
+    /// `typeRef` for every entry, computed in table order (each spelling uses the earlier ones).
+    private mutating func computeTypeTexts() {
+        for (j, t) in m.types.enumerated() {
+            var text = "%\(j)"
+            if firstType[t] == j {
+                let spelled = human(t, below: j)
+                if spelled.unicodeScalars.count <= DisassemblyPrinter.maxTypeText { text = spelled }
+            }
+            typeText.append(text)
+        }
     }
 
     /// `t` spelled out; parts at indices `>= below` print as `%N` (they are not declared yet when entry
@@ -192,16 +212,22 @@ private struct DisassemblyPrinter {
         if inlineLocs, let map = m.sourceMap {
             for e in map.entries where Int(e.function) == index { locs[Int(e.offset), default: []].append(e) }
         }
-        guard let insts = try? Instruction.decodeAll(f.code) else {
-            var offset = 0
-            while offset < f.code.count {
-                let end = min(offset + 32, f.code.count)
-                line("    .bytes x\"\(hex(Array(f.code[offset..<end])))\"", comment: String(offset))
-                offset = end
+        // decode as far as possible; the rest prints as raw bytes
+        var insts: [Instruction] = []
+        var failure: InstructionDecodingError?
+        var rest = 0
+        while rest < f.code.count {
+            do {
+                let inst = try Instruction.decode(f.code, at: rest)
+                insts.append(inst)
+                rest += inst.size
+            } catch {
+                failure = error
+                break
             }
-            return
         }
         var starts = Set(insts.map(\.offset))
+        starts.insert(rest)
         starts.insert(f.code.count)
         var labels: Set<Int> = []
         for inst in insts where inst.opcode.info.flags.contains(.branch) {
@@ -216,6 +242,16 @@ private struct DisassemblyPrinter {
         for inst in insts {
             marks(inst.offset)
             line("    " + instruction(inst, f, labels), comment: String(inst.offset))
+        }
+        if let failure {
+            marks(rest)
+            line("    ; \(failure)")
+            var offset = rest
+            while offset < f.code.count {
+                let end = min(offset + 32, f.code.count)
+                line("    .bytes x\"\(hex(Array(f.code[offset..<end])))\"", comment: String(offset))
+                offset = end
+            }
         }
         marks(f.code.count)
     }
@@ -262,28 +298,6 @@ private struct DisassemblyPrinter {
         case .extern: return ref(m.externs.map(\.name), firstExtern)
         }
     }
-}
-
-/// A string literal as the assembler reads it.
-func quoted(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\\": out += "\\\\"
-        case "\"": out += "\\\""
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        case "\0": out += "\\0"
-        default:
-            if c.value < 0x20 || c.value == 0x7F || c.properties.generalCategory == .lineSeparator {
-                out += "\\u{\(String(c.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(c)
-            }
-        }
-    }
-    return out + "\""
 }
 
 extension String {

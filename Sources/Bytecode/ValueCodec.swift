@@ -16,6 +16,9 @@
 public enum ValueCodec {
     /// The deepest nesting of lists, maps and structs accepted (the outermost value is depth 0).
     public static let maxDepth = 64
+    /// The most values (scalars, blobs and containers, counted separately) one decode may produce: what one
+    /// run's arena could hold. Bounds the work on elements that encode in zero bytes (empty structs).
+    public static let maxDecodedValues = Limits.maxArenaWords
 
     /// Encodes `v` as type `t` of module `m`; throws when `v` does not match `t`.
     public static func encode(_ v: Value, as t: TypeDesc, in m: Module) throws(ValueCodecError) -> [UInt8] {
@@ -38,8 +41,14 @@ public enum ValueCodec {
 
     /// Decodes exactly one value of type `t` from all of `b`.
     public static func decode(_ b: [UInt8], as t: TypeDesc, in m: Module) throws(ValueCodecError) -> Value {
+        try decode(b, as: t, in: m, budget: maxDecodedValues)
+    }
+
+    /// `decode` with another bound on the number of values (for tests).
+    static func decode(_ b: [UInt8], as t: TypeDesc, in m: Module, budget: Int) throws(ValueCodecError) -> Value {
         var r = ByteReader(b)
-        let v = try decodeValue(&r, t, m, 0)
+        var budget = budget
+        let v = try decodeValue(&r, t, m, 0, &budget)
         try expectEnd(r)
         return v
     }
@@ -49,8 +58,9 @@ public enum ValueCodec {
         _ b: [UInt8], as types: [TypeDesc], in m: Module
     ) throws(ValueCodecError) -> [Value] {
         var r = ByteReader(b)
+        var budget = maxDecodedValues
         var out: [Value] = []
-        for t in types { out.append(try decodeValue(&r, t, m, 0)) }
+        for t in types { out.append(try decodeValue(&r, t, m, 0, &budget)) }
         try expectEnd(r)
         return out
     }
@@ -154,10 +164,12 @@ public enum ValueCodec {
     }
 
     private static func decodeValue(
-        _ r: inout ByteReader, _ t: TypeDesc, _ m: Module, _ depth: Int
+        _ r: inout ByteReader, _ t: TypeDesc, _ m: Module, _ depth: Int, _ budget: inout Int
     ) throws(ValueCodecError) -> Value {
         let at = r.offset
         guard depth <= maxDepth else { throw ValueCodecError("value nests deeper than \(maxDepth)", offset: at) }
+        guard budget > 0 else { throw ValueCodecError("more than \(maxDecodedValues) values", offset: at) }
+        budget -= 1
         switch t {
         case .int, .dec:
             let x = try decodeNumber(&r)
@@ -175,21 +187,20 @@ public enum ValueCodec {
             return .bytes(try read { () throws(ByteReader.Failure) in try r.readBlob("bytes") })
         case .list(let e):
             let et = try resolve(e, in: m, offset: at)
-            let n = try read { () throws(ByteReader.Failure) in try r.readCount("list count", max: Int.max) }
+            // no bound from the remaining bytes: elements may encode in zero bytes; the budget bounds the work
+            let n = try read { () throws(ByteReader.Failure) in try r.readInt("list count", max: Int.max) }
             var items: [Value] = []
-            for _ in 0..<n { items.append(try decodeValue(&r, et, m, depth + 1)) }
+            for _ in 0..<n { items.append(try decodeValue(&r, et, m, depth + 1, &budget)) }
             return .list(items)
         case .map(let k, let vt):
             let kt = try resolve(k, in: m, offset: at), valueType = try resolve(vt, in: m, offset: at)
             guard kt.isMapKey else { throw ValueCodecError("type \(kt) cannot be a map key", offset: at) }
-            let n = try read { () throws(ByteReader.Failure) in
-                try r.readCount("map count", max: Int.max, minEntrySize: 2)
-            }
+            let n = try read { () throws(ByteReader.Failure) in try r.readCount("map count", max: Int.max) }
             var entries: [Value.MapEntry] = []
             var previous: [UInt8]? = nil
             for _ in 0..<n {
                 let keyOffset = r.offset
-                let key = try decodeValue(&r, kt, m, depth + 1)
+                let key = try decodeValue(&r, kt, m, depth + 1, &budget)
                 guard let enc = KeyEncoding.encode(key) else {
                     throw ValueCodecError("bad map key", offset: keyOffset)
                 }
@@ -197,13 +208,15 @@ public enum ValueCodec {
                     throw ValueCodecError("map keys are not strictly ascending", offset: keyOffset)
                 }
                 previous = enc
-                entries.append(Value.MapEntry(key: key, value: try decodeValue(&r, valueType, m, depth + 1)))
+                entries.append(Value.MapEntry(key: key, value: try decodeValue(&r, valueType, m, depth + 1, &budget)))
             }
             return .map(entries)
         case .structure(let s):
             let fields = try structFields(s, in: m, offset: at)
             var values: [Value] = []
-            for f in fields { values.append(try decodeValue(&r, try resolve(f.type, in: m, offset: at), m, depth + 1)) }
+            for f in fields {
+                values.append(try decodeValue(&r, try resolve(f.type, in: m, offset: at), m, depth + 1, &budget))
+            }
             return .structure(values)
         }
     }

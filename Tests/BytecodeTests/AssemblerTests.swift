@@ -16,7 +16,7 @@ import Testing
 
             .fn public buy(id: int) -> Item
                 .local it: Item
-                .loc "shop.dn" 10 5
+                .loc contracts/shop.dn 10 5
                 local_get id
                 smap_get items
                 local_tee it
@@ -27,7 +27,7 @@ import Testing
                 push_const "too expensive"
                 revert
             ok:
-                .loc "shop.dn" 12 5
+                .loc "contracts/shop.dn" 12 5
                 local_get id
                 caller
                 emit Sold
@@ -61,7 +61,7 @@ import Testing
         #expect(m.constants.contains(.dec(15 * decScale / 10)))
         #expect(m.constants.contains(.int(123_456_789_012_345_678_901_234_567_890)))
         #expect(m.constants.contains(.bytes([0x0A, 0x0B])))
-        #expect(m.sourceMap?.files == ["shop.dn"])
+        #expect(m.sourceMap?.files == ["contracts/shop.dn"])
         #expect(m.sourceMap?.entries.map(\.line) == [10, 12])
         let insts = try Instruction.decodeAll(m.functions[0].code)
         #expect(insts.first?.opcode == .localGet)
@@ -69,6 +69,12 @@ import Testing
         let target = try #require(insts.first { $0.opcode == .caller })
         #expect(jump.immediates == [Int64(target.offset - 3)])  // `ok:` is at `local_get id`
         #expect(try ModuleCodec.decode(ModuleCodec.encode(m)) == m)
+    }
+
+    @Test func acceptsWindowsLineEndings() throws {
+        let m = try Assembler.assemble(".module m\r\n.fn public f() -> int\r\n    push_int 1\r\n    ret\r\n")
+        #expect(m.functions[0].code == [Opcode.pushInt.rawValue, 1, 0, 0, 0, 0, 0, 0, 0, Opcode.ret.rawValue])
+        #expect(m.functions[0].maxStack == 1)
     }
 
     @Test func internsTypesAndConstants() throws {
@@ -125,7 +131,12 @@ import Testing
             (".fn public f()\nL:\nL:\n  ret", 3, 1, "label 'L' is defined twice"),
             (".fn public f()\n  list_new list<int", 2, 20, "expected '>'"),
             (".fn public f()\n  local_get 70000", 2, 13, "does not fit in 16 bits"),
+            (".struct P(x: int)\n.fn public f()\n  struct_get P.y", 3, 14, "struct 'P' has no field 'y'"),
+            (".fn public f()\n  struct_get Q.y", 2, 14, "unknown struct 'Q'"),
+            (".fn public f()\n  struct_get Q", 2, 14, "expected a field index or 'Struct.field'"),
             (".module a\n.module b", 2, 9, "a second '.module'"),
+            (".fn public f()\n  .maxstack 5000", 2, 13, "a stack size must be in 0...4096"),
+            (".entry %70000 0 %0 1 1", 1, 8, "function index 70000 is out of range"),
             (".fn public f()\n  push_int 1 ; fine\n  $", 3, 3, "unexpected character '$'"),
         ]
         for (source, line, column, message) in cases {
@@ -151,8 +162,38 @@ import Testing
             do {
                 let m = try Assembler.assemble(text)
                 _ = Disassembler.text(of: m)
+                // whatever assembles, the codec accepts
+                #expect((try? ModuleCodec.decode(ModuleCodec.encode(m))) == m)
             } catch {
                 #expect(error.line >= 1 && error.column >= 1)
+            }
+        }
+    }
+
+    @Test func mutatedDisassemblyNeverTraps() throws {
+        var rng = SeededGenerator(seed: 13)
+        var gen = RandomModules(seed: 14)
+        let texts = try benchFiles().map { try String(contentsOf: $0, encoding: .utf8) }
+            + (0..<10).map { _ in Disassembler.text(of: gen.module()) }
+        for text in texts {
+            let scalars = Array(text.unicodeScalars)
+            let noise = Array("x\"%@#0:;(),<>-.\n 9_é".unicodeScalars)
+            for _ in 0..<100 {
+                var s = scalars
+                for _ in 0..<Int.random(in: 1...3, using: &rng) where !s.isEmpty {
+                    let i = Int.random(in: 0..<s.count, using: &rng)
+                    switch Int.random(in: 0...2, using: &rng) {
+                    case 0: s.remove(at: i)
+                    case 1: s.insert(noise[Int.random(in: 0..<noise.count, using: &rng)], at: i)
+                    default: s[i] = noise[Int.random(in: 0..<noise.count, using: &rng)]
+                    }
+                }
+                do {
+                    let m = try Assembler.assemble(String(String.UnicodeScalarView(s)))
+                    #expect((try? ModuleCodec.decode(ModuleCodec.encode(m))) == m)
+                } catch {
+                    #expect(error.line >= 1 && error.column >= 1)
+                }
             }
         }
     }

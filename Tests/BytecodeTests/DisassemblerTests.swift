@@ -38,13 +38,24 @@ func benchFiles() throws -> [URL] {
 
     @Test func benchWorkloadsRoundTrip() throws {
         let files = try benchFiles()
-        #expect(files.map(\.lastPathComponent) == ["w1.dna", "w3.dna", "w4.dna"])
+        #expect(files.map(\.lastPathComponent) == ["w1.dna", "w2.dna", "w3.dna", "w4.dna"])
         for url in files {
             let source = try String(contentsOf: url, encoding: .utf8)
             let m = try Assembler.assemble(source, fileName: url.lastPathComponent)
             #expect(try ModuleCodec.decode(ModuleCodec.encode(m)) == m)
             try roundTrip(m)
         }
+    }
+
+    @Test func deepTypesPrintAsIndices() throws {
+        // types[k] = map<types[k-1], types[k-1]>: spelled out, entry 60 would be 2^60 words long
+        var m = Module(name: "deep", types: [.int])
+        for k in 1...60 { m.types.append(.map(key: UInt16(k - 1), value: UInt16(k - 1))) }
+        m.state = [Field(name: "s", type: 60)]
+        let text = Disassembler.text(of: m)
+        #expect(text.count < 10_000)
+        #expect(text.contains(".state s: %60"))
+        try roundTrip(m)
     }
 
     @Test func undecodableCodePrintsAsBytes() throws {
@@ -54,6 +65,15 @@ func benchFiles() throws -> [URL] {
         let text = Disassembler.text(of: m)
         #expect(text.contains(".bytes x\"ff0102\""))
         try roundTrip(m)
+        // a decodable prefix still prints as instructions, with labels
+        let g = Function(name: "half", kind: .public, params: [], results: [], locals: [], maxStack: 0,
+            code: [Opcode.jump.rawValue, 5, 0, 0, 0, Opcode.nop.rawValue, 0xEE, Opcode.pushInt.rawValue, 1])
+        let m2 = Module(name: "m", functions: [g])
+        let text2 = Disassembler.text(of: m2)
+        #expect(text2.contains("jump L5"))
+        #expect(text2.contains("unknown opcode 0xee at offset 6"))
+        #expect(text2.contains(".bytes x\"ee0101\""))
+        try roundTrip(m2)
     }
 
     @Test func labelsOffsetsAndSourcePositions() throws {

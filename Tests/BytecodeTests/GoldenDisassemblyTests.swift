@@ -9,7 +9,8 @@ import Testing
     @Test func benchDisassemblyMatchesFixtures() throws {
         let fixtures = packageRoot.appendingPathComponent("Tests/BytecodeTests/Fixtures")
         for url in try benchFiles() {
-            let m = try Assembler.assemble(try String(contentsOf: url, encoding: .utf8), fileName: url.lastPathComponent)
+            let source = try String(contentsOf: url, encoding: .utf8)
+            let m = try Assembler.assemble(source, fileName: url.lastPathComponent)
             let text = Disassembler.text(of: m)
             let golden = fixtures.appendingPathComponent(
                 url.deletingPathExtension().lastPathComponent + ".disasm")

@@ -37,6 +37,11 @@ func sampleModule() -> Module {
         #expect(ModuleCodec.id(of: bytes).count == 32)
     }
 
+    @Test func emptyModuleLayoutMatchesTheDocs() {
+        let expected: [UInt8] = [0x44, 0x4E, 0x56, 0x4D, 1, 0, 1, 0x6D, 0, 0, 0, 0, 0, 0, 0, 0]
+        #expect(ModuleCodec.encode(Module(name: "m")) == expected)
+    }
+
     @Test func emptyModuleRoundTrips() throws {
         let m = Module(name: "")
         #expect(try ModuleCodec.decode(ModuleCodec.encode(m)) == m)

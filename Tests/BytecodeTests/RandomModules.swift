@@ -86,7 +86,8 @@ struct RandomModules {
         var insts: [Instruction] = []
         var offset = 0
         for _ in 0..<int(0...30) {
-            let op = Opcode.allCases[int(0...Opcode.allCases.count - 1)]
+            let op = chance(15)
+                ? [Opcode.jump, .jumpIf, .jumpUnless][int(0...2)] : Opcode.allCases[int(0...Opcode.allCases.count - 1)]
             insts.append(Instruction(offset: offset, opcode: op))
             offset += op.info.size
         }

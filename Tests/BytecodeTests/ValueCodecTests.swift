@@ -125,6 +125,33 @@ import Testing
         #expect(throws: ValueCodecError.self) { try ValueCodec.decode(tooDeep, as: .list(elem: 0), in: deep) }
     }
 
+    @Test func emptyStructsEncodeInZeroBytes() throws {
+        let empty = Module(
+            name: "e", types: [.structure(0), .list(elem: 0), .bool, .map(key: 2, value: 0)],
+            structs: [StructDecl(name: "E", fields: [])])
+        let list = Value.list([Value](repeating: .structure([]), count: 5))
+        let b = try ValueCodec.encode(list, as: .list(elem: 0), in: empty)
+        #expect(b == [5])
+        #expect(try ValueCodec.decode(b, as: .list(elem: 0), in: empty) == list)
+        let map = Value.map([
+            Value.MapEntry(key: .bool(false), value: .structure([])),
+            Value.MapEntry(key: .bool(true), value: .structure([])),
+        ])
+        #expect(try ValueCodec.encode(map, as: .map(key: 2, value: 0), in: empty) == [2, 0, 1])
+        #expect(try ValueCodec.decode([2, 0, 1], as: .map(key: 2, value: 0), in: empty) == map)
+        // a huge count of zero-byte elements stops at the budget instead of running away
+        var huge = ByteWriter()
+        huge.writeULEB(UInt64(Int.max))
+        #expect(throws: ValueCodecError.self) {
+            try ValueCodec.decode(huge.bytes, as: .list(elem: 0), in: empty, budget: 10_000)
+        }
+        #expect(try ValueCodec.decode([100], as: .list(elem: 0), in: empty, budget: 101) == .list(
+            [Value](repeating: .structure([]), count: 100)))
+        #expect(throws: ValueCodecError.self) {
+            try ValueCodec.decode([100], as: .list(elem: 0), in: empty, budget: 100)
+        }
+    }
+
     @Test func randomBytesNeverTrap() throws {
         var rng = SeededGenerator(seed: 11)
         for _ in 0..<3000 {
@@ -145,5 +172,19 @@ import Testing
         let recursive = Module(
             name: "r", types: [.structure(0)], structs: [StructDecl(name: "S", fields: [Field(name: "s", type: 0)])])
         _ = zeroValue(of: .structure(0), in: recursive)  // terminates
+        // S_k has two fields of type S_(k-1): 2^40 leaves if built in full
+        var wide = Module(
+            name: "w", types: [.int], structs: [StructDecl(name: "S0", fields: [Field(name: "a", type: 0)])])
+        for k in 1...40 {
+            wide.types.append(.structure(UInt16(k - 1)))
+            let f = UInt16(wide.types.count - 1)
+            let fields = [Field(name: "a", type: f), Field(name: "b", type: f)]
+            wide.structs.append(StructDecl(name: "S\(k)", fields: fields))
+        }
+        _ = zeroValue(of: .structure(40), in: wide, budget: 10_000)  // bounded by the budget
+        #expect(zeroValue(of: .structure(2), in: wide, budget: 100) == .structure([
+            .structure([.structure([.int(0)]), .structure([.int(0)])]),
+            .structure([.structure([.int(0)]), .structure([.int(0)])]),
+        ]))
     }
 }

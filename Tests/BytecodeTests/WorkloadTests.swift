@@ -18,6 +18,8 @@ struct TinyEvaluator {
 
     let module: Module
     var lists: [[Int128]] = []
+    /// Contract storage: state-map entries by (variable, key); missing entries read as 0.
+    var storage: [[Int128]: Int128] = [:]
 
     init(_ module: Module) { self.module = module }
 
@@ -95,6 +97,12 @@ struct TinyEvaluator {
             case .listSet:
                 let v = try int(), i = try int(), l = try list()
                 lists[l][Int(i)] = v
+            case .smapGet:
+                let k = try int()
+                stack.append(.int(storage[[Int128(imm), k]] ?? 0))
+            case .smapSet:
+                let v = try int(), k = try int()
+                storage[[Int128(imm), k]] = v
             default:
                 throw Failure(message: "TinyEvaluator does not know '\(inst.opcode.info.mnemonic)'")
             }
@@ -114,6 +122,16 @@ struct TinyEvaluator {
         #expect(m.functions[0].kind == .public)
         var e = TinyEvaluator(m)
         #expect(try e.call("w1", [1]) == 1_838_009_971)
+    }
+
+    @Test func w2HasTheReferenceChecksum() throws {
+        let m = try load("w2.dna")
+        #expect(m.functions.map(\.name) == ["w2"])
+        #expect(m.state.map(\.name) == ["balances"])
+        var e = TinyEvaluator(m)
+        #expect(try e.call("w2", [1]) == 1_838_009_971)
+        var e3 = TinyEvaluator(m)
+        #expect(try e3.call("w2", [3]) == 1_219_062_622)
     }
 
     @Test func w3HasTheReferenceChecksum() throws {
