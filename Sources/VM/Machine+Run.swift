@@ -14,6 +14,7 @@ extension Machine {
         var fp = stack
         var sp = fp + entryInfo.locals
         guard sp + entryInfo.maxStack <= stackEnd else { return Trap(.stackOverflow) }
+        guard charge(Program.frameGas(entryInfo)) else { return locate(.outOfGas, at: entryInfo.entry) }
         (fp + entryInfo.params).initialize(repeating: 0, count: entryInfo.locals - entryInfo.params)
         var pc = code + entryInfo.entry
         var gas = self.gas

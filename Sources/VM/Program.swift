@@ -72,7 +72,9 @@ public final class Program: @unchecked Sendable {
             }
         }
         for (i, instr) in lowered.enumerated() where instr.op == .call {
-            lowered[i].b = Int64(infos[Int(instr.a)].entry)
+            let callee = infos[Int(instr.a)]
+            lowered[i].b = Int64(callee.entry)
+            lowered[i].gas = UInt16(clamping: Int64(instr.gas) + Program.frameGas(callee))
         }
         // Division by an immediate: give each such instruction a precomputed divisor (none for d < 2).
         var divisors: [ConstantDivisor] = []
@@ -102,6 +104,11 @@ public final class Program: @unchecked Sendable {
     deinit {
         code.deallocate()
         divisors.deallocate()
+    }
+
+    /// Gas for zeroing a frame's declared locals: `GasSchedule.perEightLocals` per 8, rounded up.
+    static func frameGas(_ f: FunctionInfo) -> Int64 {
+        Int64((f.locals - f.params + 7) / 8) * GasSchedule.perEightLocals
     }
 
     /// Function and bytecode offset of the instruction at `index`.
