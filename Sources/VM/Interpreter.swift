@@ -41,7 +41,7 @@ public enum Interpreter {
         }
         let function = module.functions[index]
         guard args.count == function.params.count else {
-            let message = "'\(function.name)' takes \(function.params.count) arguments but \(args.count) were given"
+            let message = "'\(function.name)' takes \(function.params.count) argument\(function.params.count == 1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given"
             return ExecutionResult(outcome: .failure(Trap(.badCall(message))), gasUsed: 0)
         }
         let limit = max(0, gasLimit)
