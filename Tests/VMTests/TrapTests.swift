@@ -30,17 +30,29 @@ private let nested = """
 }
 
 @Test(.disabled("bug: fused superinstructions report the offset of their first instruction (Program.swift)"))
-func fusedTrapsReportTheOffsetOfTheTrappingInstruction() throws {
-    // local_get x, local_get y, div_int: unfused the trap is at div_int; fused into one instruction it is
-    // reported at the first local_get, so the offset (and any source position) points at the wrong line.
-    let verified = try Verifier.verify(try Assembler.assemble(nested))
+func fusedTrapsReportTheOffsetAndPositionOfTheTrappingInstruction() throws {
+    // local_get a, push_int 0, div_int fuse into one divLI: unfused the trap is at div_int (offset 12, line
+    // 3); fused it is reported at local_get (offset 0, line 1), so the position points at the wrong line.
+    let source = """
+        .fn public f(a: int) -> int
+        .loc "d.dn" 1 1
+            local_get a
+        .loc "d.dn" 2 1
+            push_int 0
+        .loc "d.dn" 3 1
+            div_int
+            ret
+        """
+    let verified = try Verifier.verify(try Assembler.assemble(source))
     var host = MemoryHost()
-    let plain = Interpreter.call(Program(verified, fuse: false), function: "f", args: [.int(1), .int(0)], host: &host,
+    let plain = Interpreter.call(Program(verified, fuse: false), function: "f", args: [.int(1)], host: &host,
                                  gasLimit: 1000)
-    let fused = Interpreter.call(Program(verified, fuse: true), function: "f", args: [.int(1), .int(0)], host: &host,
+    let fused = Interpreter.call(Program(verified, fuse: true), function: "f", args: [.int(1)], host: &host,
                                  gasLimit: 1000)
-    #expect(plain.trap?.offset == (try offset(ofInstruction: 4, in: nested, function: "g")))
+    #expect(plain.trap?.offset == (try offset(ofInstruction: 2, in: source)))
+    #expect(plain.trap?.position == SourcePosition(file: "d.dn", line: 3, column: 1))
     #expect(fused.trap?.offset == plain.trap?.offset)
+    #expect(fused.trap?.position == plain.trap?.position)
 }
 
 @Test func trapsCarryTheSourcePositionFromLocDirectives() throws {
