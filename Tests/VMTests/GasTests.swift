@@ -37,8 +37,8 @@ private let straightLine = fn("int", """
 @Test func everyLimitBelowTheCostRunsOutAndTheCostItselfSucceeds() throws {
     let programs: [(String, String, [Value])] = [
         (straightLine, "f", []),
-        (fn("string", "    push_const \"abc\"\n    push_const \"defgh\"\n    concat\n    dup\n    concat\n    sha256\n    pop\n"
-            + "    push_int -42\n    int_to_string"), "f", []),
+        (fn("string", "    push_const \"abc\"\n    push_const \"defgh\"\n    concat\n    dup\n    concat\n"
+            + "    sha256\n    pop\n    push_int -42\n    int_to_string"), "f", []),
         (".state s: map<int, string>\n" + fn("bool", """
                 push_int 3
                 push_const "value"
@@ -46,8 +46,9 @@ private let straightLine = fn("int", """
                 push_int 3
                 smap_has s
             """), "f", []),
-        (fn("int", "    list_new list<int>\n    local_tee l\n" + String(repeating: "    dup\n    push_int 9\n    list_push\n", count: 6)
-            + "    list_len", locals: "    .local l: list<int>"), "f", []),
+        (fn("int", "    list_new list<int>\n    local_tee l\n"
+            + String(repeating: "    dup\n    push_int 9\n    list_push\n", count: 6) + "    list_len",
+            locals: "    .local l: list<int>"), "f", []),
     ]
     for (source, function, args) in programs {
         let cost = try run(source, function, args).gas
@@ -99,8 +100,8 @@ private let straightLine = fn("int", """
 }
 
 @Test func outOfGasInAnArgumentConsumesTheWholeLimit() throws {
-    let r = try run(".fn public f(s: string) -> int\n    push_int 1\n    ret", "f", [.string(String(repeating: "a", count: 100))],
-                    gas: 3)
+    let source = ".fn public f(s: string) -> int\n    push_int 1\n    ret"
+    let r = try run(source, "f", [.string(String(repeating: "a", count: 100))], gas: 3)
     #expect(r.reason == .outOfGas)
     #expect(r.gas == 3)
 }
@@ -134,7 +135,8 @@ private let straightLine = fn("int", """
 }
 
 @Test func structNewAndZeroValuesChargeTheirWords() throws {
-    let source = ".struct P(a: int, b: int, c: int)\n" + fn("P", "    push_int 1\n    push_int 2\n    push_int 3\n    struct_new P")
+    let source = ".struct P(a: int, b: int, c: int)\n"
+        + fn("P", "    push_int 1\n    push_int 2\n    push_int 3\n    struct_new P")
     #expect(try run(source).gas == (try baseGas(source)) + 4 * GasSchedule.perWordAllocated)
 }
 

@@ -23,7 +23,8 @@ let unflaggedDynamicOpcodes: Set<Opcode> = [.pushConst, .caller, .origin, .selfA
 
 /// Runs `function` of `source` three ways on copies of `host`: fused, unfused, and unfused with a
 /// `RecordingTracer`. Expects the same results, trap reason, gas and host effects every way, and that
-/// a run with scalar arguments touching no dynamically priced opcode costs exactly the table's base gas of the traced steps.
+/// a run with scalar arguments touching no dynamically priced opcode costs exactly the table's base gas
+/// of the traced steps.
 /// Returns the unfused run.
 func run(
     _ source: String, _ function: String = "f", _ args: [Value] = [], gas: Int64 = 10_000_000,
@@ -43,7 +44,8 @@ func run(
     #expect(fused.values == plain.values, "fused and unfused results differ", sourceLocation: sourceLocation)
     #expect(fused.reason == plain.reason, "fused and unfused traps differ", sourceLocation: sourceLocation)
     #expect(fused.gas == plain.gas, "fused and unfused gas differ", sourceLocation: sourceLocation)
-    #expect(sameEffects(fused.host, plain.host), "fused and unfused host effects differ", sourceLocation: sourceLocation)
+    #expect(sameEffects(fused.host, plain.host), "fused and unfused host effects differ",
+            sourceLocation: sourceLocation)
 
     guard let index = module.functionIndex(named: function) else { return plain }
     var traced = host

@@ -44,7 +44,8 @@ import Testing
 @Test func listPushChargesTheGrowthCopy() throws {
     // Five pushes onto an empty list: growth to 4 (4 words, 0 copied), then to 8 (8 words, 4 copied).
     let body = "    list_new list<int>\n    local_set l\n"
-        + String(repeating: "    local_get l\n    push_int 1\n    list_push\n", count: 5) + "    local_get l\n    list_len"
+        + String(repeating: "    local_get l\n    push_int 1\n    list_push\n", count: 5)
+        + "    local_get l\n    list_len"
     let source = fn("int", body, locals: "    .local l: list<int>")
     let growth = 4 * GasSchedule.perWordAllocated + 8 * GasSchedule.perWordAllocated + 4 * GasSchedule.perElementCopied
     let listNew = 2 * GasSchedule.perWordAllocated
@@ -90,7 +91,8 @@ import Testing
 
 @Test func listIndexOutOfRangeTraps() throws {
     let get = ".fn public f(l: list<int>, i: int) -> int\n    local_get l\n    local_get i\n    list_get\n    ret"
-    let set = ".fn public f(l: list<int>, i: int)\n    local_get l\n    local_get i\n    push_int 5\n    list_set\n    ret"
+    let set = ".fn public f(l: list<int>, i: int)\n    local_get l\n    local_get i\n    push_int 5\n"
+        + "    list_set\n    ret"
     let items = Value.list([.int(1), .int(2)])
     for i: Int128 in [2, -1, .min, .max, 1 << 64] {
         #expect(try run(get, "f", [items, .int(i)]).reason == .indexOutOfRange, "get \(i)")

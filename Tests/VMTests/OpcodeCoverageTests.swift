@@ -14,13 +14,13 @@ private func mnemonicsUsedInTests() throws -> Set<String> {
     var used: Set<String> = []
     for file in files {
         let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-        for op in Opcode.allCases where text.contains("\"\(op.info.mnemonic)\"") || text.contains("\"    \(op.info.mnemonic)") {
-            used.insert(op.info.mnemonic)
+        for m in Opcode.allCases.map(\.info.mnemonic) where text.contains("\"\(m)\"") || text.contains("\"    \(m)") {
+            used.insert(m)
         }
         for rawLine in text.replacingOccurrences(of: "\\n", with: "\n").split(separator: "\n") {
             var line = rawLine.drop { $0 == " " || $0 == "\"" || $0 == "+" }
-            if let colon = line.firstIndex(of: ":"), line[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
-                !line[..<colon].isEmpty
+            if let colon = line.firstIndex(of: ":"), !line[..<colon].isEmpty,
+                line[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
             {
                 line = line[line.index(after: colon)...].drop { $0 == " " }
             }

@@ -132,7 +132,8 @@ private let caller = """
     let r = try run(caller, "callQuote", [.address(address(8)), .int(3), .int(21)], host: host)
     #expect(r.values == [.int(42), .string("ok")])
     // Arguments encode to 1 + 1 (int 21) + 1 + 1 (string "q") = 4 bytes; the callee's 250 gas is charged.
-    let allocations = Int64(Arena.blobWords(32) + Arena.blobWords(1) + Arena.blobWords(2)) * GasSchedule.perWordAllocated
+    let words = Arena.blobWords(32) + Arena.blobWords(1) + Arena.blobWords(2)
+    let allocations = Int64(words) * GasSchedule.perWordAllocated
     let base = try baseGas(caller, function: "callQuote")
     #expect(r.gas == base + allocations + 4 * GasSchedule.perByteCalled + 250)
 }
