@@ -283,3 +283,47 @@ func fusedIncrementsThatOverflowChargeLikeTheUnfusedCode() throws {
         #expect(fused.gasUsed == plain.gasUsed)
     }
 }
+
+// MARK: - seeded differential test against Swift's checked arithmetic
+
+/// An operand of a random size class: small, around the 64-bit boundary, or full 128-bit.
+private func operand(_ rng: inout SplitMix64) -> Int128 {
+    let bits = Int128(Int64(bitPattern: rng.next())) << 64 | Int128(rng.next())
+    switch rng.next() % 6 {
+    case 0: return Int128(Int8(truncatingIfNeeded: rng.next()))
+    case 1: return Int128(Int64(bitPattern: rng.next()))
+    case 2: return Int128(Int64.max) + Int128(Int8(truncatingIfNeeded: rng.next()))
+    case 3: return Int128(Int64.min) + Int128(Int8(truncatingIfNeeded: rng.next()))
+    case 4: return [min, max, 0, -1, 1][Int(rng.next() % 5)]
+    default: return bits >> Int128(rng.next() % 128)
+    }
+}
+
+@Test func randomOperandsMatchSwiftsCheckedArithmetic() throws {
+    let ops: [(String, (Int128, Int128) -> TrapReason?, (Int128, Int128) -> Int128)] = [
+        ("add_int", { $0.addingReportingOverflow($1).overflow ? .overflow : nil }, { $0 &+ $1 }),
+        ("sub_int", { $0.subtractingReportingOverflow($1).overflow ? .overflow : nil }, { $0 &- $1 }),
+        ("mul_int", { $0.multipliedReportingOverflow(by: $1).overflow ? .overflow : nil }, { $0 &* $1 }),
+        ("div_int", { $1 == 0 ? .divisionByZero : $0.dividedReportingOverflow(by: $1).overflow ? .overflow : nil },
+         { $0.dividedReportingOverflow(by: $1).partialValue }),
+        // Swift's remainder takes the dividend's sign, as mod_int must; Int128.min % -1 is 0.
+        ("mod_int", { _, b in b == 0 ? .divisionByZero : nil },
+         { $0.remainderReportingOverflow(dividingBy: $1).partialValue }),
+    ]
+    var rng = SplitMix64(seed: 2026)
+    for (op, trap, value) in ops {
+        let source = ".fn public f(a: int, b: int) -> int\n    local_get a\n    local_get b\n    \(op)\n    ret"
+        let plain = try program(source, fuse: false), fused = try program(source)
+        for _ in 0..<300 {
+            let a = operand(&rng), b = operand(&rng)
+            for p in [plain, fused] {
+                let r = call(p, "f", [.int(a), .int(b)])
+                if let reason = trap(a, b) {
+                    #expect(r.trap?.reason == reason, "\(a) \(op) \(b)")
+                } else {
+                    #expect(r.values == [.int(value(a, b))], "\(a) \(op) \(b)")
+                }
+            }
+        }
+    }
+}

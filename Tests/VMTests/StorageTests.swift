@@ -287,3 +287,39 @@ private func encoded(_ v: Value, _ t: TypeDesc) throws -> [UInt8] {
         #expect(try run(source, f, host: host).reason == nil, "\(f) outside a view")
     }
 }
+
+@Test func stateListAndMapOperationsChargePerByte() throws {
+    let source = """
+        .state l: list<int>
+        .state m: map<int, int>
+        .fn public push()
+            push_int 5
+            slist_push l
+            ret
+        .fn public put()
+            push_int 1
+            push_int 5
+            smap_set m
+            ret
+        .fn public first() -> (int, bool)
+            smap_first m
+            ret
+        """
+    // slist_push on an empty list: read the absent length (2-byte key), write element 0 (2 + 16 key
+    // bytes, 2 value bytes) and the new length 1 (2 key bytes, 2 value bytes).
+    let push = try run(source, "push")
+    let pushDynamic = 2 * GasSchedule.perByteRead + (18 + 2) * GasSchedule.perByteWritten
+        + (2 + 2) * GasSchedule.perByteWritten
+    #expect(push.gas == (try baseGas(source, function: "push")) + pushDynamic)
+    // smap_set: an 18-byte key and a 2-byte value.
+    let put = try run(source, "put")
+    #expect(put.gas == (try baseGas(source, function: "put")) + 20 * GasSchedule.perByteWritten)
+    // smap_first on an empty map reads only the 2-byte prefix and yields (0, false); with an entry it
+    // also pays for the 18-byte key found.
+    let empty = try run(source, "first")
+    #expect(empty.values == [.int(0), .bool(false)])
+    #expect(empty.gas == (try baseGas(source, function: "first")) + 2 * GasSchedule.perByteRead)
+    let full = try run(source, "first", host: put.host)
+    #expect(full.values == [.int(1), .bool(true)])
+    #expect(full.gas == empty.gas + 18 * GasSchedule.perByteRead)
+}
