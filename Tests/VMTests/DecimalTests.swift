@@ -118,3 +118,34 @@ func boolOpcodesFollowTheirTruthTables(a: Bool, b: Bool) throws {
     }
     #expect(try unary("not", "bool", "bool", .bool(a)).values == [.bool(!a)])
 }
+
+// MARK: - seeded differential test against exact Int128 arithmetic where it suffices
+
+@Test func randomDecProductsAndQuotientsMatchTruncatedExactArithmetic() throws {
+    // Where a * b (or a * 10^18) fits in Int128, the exact result truncated toward zero is Swift's `/`.
+    let source = { (op: String) in
+        ".fn public f(a: dec, b: dec) -> dec\n    local_get a\n    local_get b\n    \(op)\n    ret"
+    }
+    let mul = [try program(source("mul_dec"), fuse: false), try program(source("mul_dec"))]
+    let div = [try program(source("div_dec"), fuse: false), try program(source("div_dec"))]
+    var rng = SplitMix64(seed: 18)
+    var checked = 0
+    for _ in 0..<600 {
+        // Magnitudes from 1 to 2^100, either sign, so both the 64-bit path and the wide path run.
+        let a = (Int128(rng.next()) << 64 | Int128(rng.next())) >> Int128(27 + rng.next() % 100)
+            * (rng.next() % 2 == 0 ? 1 : -1)
+        let b = (Int128(rng.next()) << 64 | Int128(rng.next())) >> Int128(27 + rng.next() % 100)
+            * (rng.next() % 2 == 0 ? 1 : -1)
+        let (product, productOverflow) = a.multipliedReportingOverflow(by: b)
+        if !productOverflow {
+            checked += 1
+            for p in mul { #expect(call(p, "f", [.dec(a), .dec(b)]).values == [.dec(product / one)], "\(a) * \(b)") }
+        }
+        let (scaled, scaledOverflow) = a.multipliedReportingOverflow(by: one)
+        if !scaledOverflow && b != 0 {
+            checked += 1
+            for p in div { #expect(call(p, "f", [.dec(a), .dec(b)]).values == [.dec(scaled / b)], "\(a) / \(b)") }
+        }
+    }
+    #expect(checked > 300)
+}
