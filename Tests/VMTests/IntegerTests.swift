@@ -281,6 +281,11 @@ func fusedIncrementsThatOverflowChargeLikeTheUnfusedCode() throws {
         #expect(plain.trap?.reason == .overflow && fused.trap?.reason == .overflow)
         #expect(plain.gasUsed == 4)
         #expect(fused.gasUsed == plain.gasUsed)
+        // With exactly 4 gas the unfused code traps with overflow; the fused code runs out of gas instead.
+        let plainAt4 = call(try program(p, fuse: false), "f", [.int(max), .int(1)], gas: 4)
+        let fusedAt4 = call(try program(p, fuse: true), "f", [.int(max), .int(1)], gas: 4)
+        #expect(plainAt4.trap?.reason == .overflow)
+        #expect(fusedAt4.trap?.reason == plainAt4.trap?.reason)
     }
 }
 
