@@ -48,8 +48,11 @@ public enum Interpreter {
         var machine = Machine(
             program: program, host: host, tracer: T.isEnabled ? tracer : nil, gas: limit,
             readOnly: readOnly || function.kind == .view)
+        // A trap reverts the call: a value-type host is handed back only when the call returns, so its
+        // writes, transfers and events during a trapped call are discarded.
+        var returned = false
         defer {
-            if let h = machine.host as? H { host = h }
+            if returned, let h = machine.host as? H { host = h }
             if let t = machine.tracer as? T { tracer = t }
             machine.release()
         }
@@ -65,6 +68,7 @@ public enum Interpreter {
             let used = trap.reason == .outOfGas ? limit : limit - machine.gas
             return ExecutionResult(outcome: .failure(trap), gasUsed: used)
         }
+        returned = true
         let results = function.results.enumerated().map { machine.value(of: machine.stack[$0.offset], type: module.types[Int($0.element)]) }
         return ExecutionResult(outcome: .success(results), gasUsed: limit - machine.gas)
     }
