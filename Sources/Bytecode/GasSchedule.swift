@@ -38,7 +38,7 @@ public enum Limits {
     /// Nested cross-contract calls in one transaction.
     public static let maxContractCallDepth = 64
     /// Operand-stack plus locals slots of one run.
-    public static let maxStackSlots = 1 << 20
+    public static let maxStackSlots = 1 << 18
     /// Arena words (16 bytes each) one run may allocate: 64 MiB.
     public static let maxArenaWords = 1 << 22
     /// Largest module accepted by the decoder, in bytes.

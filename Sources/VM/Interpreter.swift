@@ -40,6 +40,17 @@ public enum Interpreter {
             return ExecutionResult(outcome: .failure(Trap(.badCall("unknown function"))), gasUsed: 0)
         }
         let function = module.functions[index]
+        guard function.kind != .private else {
+            return ExecutionResult(
+                outcome: .failure(Trap(.badCall("'\(function.name)' is private and cannot be called from outside"))),
+                gasUsed: 0)
+        }
+        // Trace mode shows every bytecode step: superinstructions are lowered away first.
+        if T.isEnabled && program.fused {
+            return call(
+                Program(program.verified, fuse: false), function: index, args: args, host: &host, gasLimit: gasLimit,
+                readOnly: readOnly, tracer: &tracer)
+        }
         guard args.count == function.params.count else {
             let message = "'\(function.name)' takes \(function.params.count) argument\(function.params.count == 1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given"
             return ExecutionResult(outcome: .failure(Trap(.badCall(message))), gasUsed: 0)

@@ -19,13 +19,15 @@ extension Machine {
         var pc = code + entryInfo.entry
         var gas = self.gas
         var depth = 0
-        /// Gas of the `local_set` that ends some superinstructions, given back when they trap before it.
+        /// Gas of the `local_set` that ends `inc_local`, `add_set_ll` and `add_to_local`: charged after
+        /// their add, as the unfused code would.
         let setGas = Int64(Opcode.localSet.info.gas)
 
-        // Builds the located trap for the instruction at `pc`.
+        // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it.
         func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64) -> Trap {
             self.gas = reason == .outOfGas ? 0 : gas
-            return locate(reason, at: pc - code)
+            let gasBefore = reason == .outOfGas ? gas + Int64(pc.pointee.gas) : gas
+            return locate(reason, at: pc - code, gasBefore: gasBefore)
         }
 
         while true {
@@ -278,15 +280,21 @@ extension Machine {
                 }
             case .incLocal:
                 let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(pc.pointee.b))
-                if o { return trap(.overflow, pc, gas + setGas) }
+                if o { return trap(.overflow, pc, gas) }
+                gas &-= setGas
+                if gas < 0 { return trap(.outOfGas, pc, gas + setGas) }  // located at the local_set
                 fp[Int(pc.pointee.a)] = r; pc += 1
             case .addSetLL:
                 let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(fp[Int(pc.pointee.b)])
-                if o { return trap(.overflow, pc, gas + setGas) }
+                if o { return trap(.overflow, pc, gas) }
+                gas &-= setGas
+                if gas < 0 { return trap(.outOfGas, pc, gas + setGas) }  // located at the local_set
                 fp[Int(pc.pointee.a)] = r; pc += 1
             case .addToLocal:
                 let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(sp[-1])
-                if o { return trap(.overflow, pc, gas + setGas) }
+                if o { return trap(.overflow, pc, gas) }
+                gas &-= setGas
+                if gas < 0 { return trap(.outOfGas, pc, gas + setGas) }  // located at the local_set
                 fp[Int(pc.pointee.a)] = r; sp -= 1; pc += 1
             case .addL:
                 let (r, o) = sp[-1].addingReportingOverflow(fp[Int(pc.pointee.a)])
@@ -352,8 +360,8 @@ extension Machine {
     }
 
     /// A trap located at instruction `index`, with the source position when the module has a map.
-    func locate(_ reason: TrapReason, at index: Int) -> Trap {
-        let (function, offset) = program.origin(of: index)
+    func locate(_ reason: TrapReason, at index: Int, gasBefore: Int64 = 0) -> Trap {
+        let (function, offset) = program.trapOrigin(of: index, reason: reason, gasBefore: gasBefore)
         let name = function < module.functions.count ? module.functions[function].name : nil
         return Trap(reason, function: name, offset: offset,
                     position: module.sourceMap?.position(function: function, offset: offset))

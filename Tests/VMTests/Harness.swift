@@ -19,7 +19,7 @@ func address(_ byte: UInt8) -> [UInt8] { [UInt8](repeating: byte, count: 32) }
 /// Opcodes whose cost can exceed their base gas although the table does not flag them `dynamicGas`:
 /// `push_const` of a blob constant allocates it on first use, `caller`/`origin`/`self` allocate the
 /// address, `slist_len` pays per byte read. (Reported: the table's flag is narrower than the charging.)
-let unflaggedDynamicOpcodes: Set<Opcode> = [.pushConst, .caller, .origin, .selfAddress, .slistLen]
+let unflaggedDynamicOpcodes: Set<Opcode> = []
 
 /// Runs `function` of `source` three ways on copies of `host`: fused, unfused, and unfused with a
 /// `RecordingTracer`. Expects the same results, trap reason, gas and host effects every way, and that
@@ -55,7 +55,9 @@ func run(
         tracer: &tracer)
     #expect(t.values == plain.values && t.trap?.reason == plain.reason && t.gasUsed == plain.gas,
             "traced run differs", sourceLocation: sourceLocation)
-    let base = tracer.steps.reduce(Int64(0)) { $0 + Int64($1.opcode.info.gas) }
+    // Base gas of every step, plus zeroing the entry frame's declared locals (`call` steps are flagged
+    // dynamic: they add the callee's frame).
+    let base = tracer.steps.reduce(Int64(0)) { $0 + Int64($1.opcode.info.gas) } + frameGas(module.functions[index])
     let heapArgument = args.contains {
         switch $0 {
         case .int, .dec, .bool: false
@@ -97,11 +99,17 @@ func eval(_ result: String, _ body: String, sourceLocation: SourceLocation = #_s
     try run(fn(result, body), sourceLocation: sourceLocation)
 }
 
-/// Sum of the table's base gas over the instructions of `function` in `source` (for straight-line code).
+/// Gas for zeroing `f`'s declared locals on entry (Docs/gas.md: 1 per 8 locals, rounded up).
+func frameGas(_ f: Function) -> Int64 {
+    Int64((f.locals.count + 7) / 8) * GasSchedule.perEightLocals
+}
+
+/// Sum of the table's base gas over the instructions of `function` in `source`, plus its entry frame
+/// (for straight-line code).
 func baseGas(_ source: String, function: String = "f") throws -> Int64 {
     let module = try Assembler.assemble(source)
     let f = module.functions[module.functionIndex(named: function) ?? 0]
-    return try Instruction.decodeAll(f.code).reduce(0) { $0 + Int64($1.opcode.info.gas) }
+    return try Instruction.decodeAll(f.code).reduce(0) { $0 + Int64($1.opcode.info.gas) } + frameGas(f)
 }
 
 /// The byte offset of the `n`-th instruction (0-based) of `function` in `source`.

@@ -267,7 +267,7 @@ func intComparisonsMatchSwift(a: Int128, b: Int128) throws {
     #expect(try run(source, "f", [.bool(false)]).values == [.int(1)])
 }
 
-@Test(.disabled("bug: incLocal/addSetLL charge local_set's gas before their add traps (Program.swift lowering)"))
+@Test()
 func fusedIncrementsThatOverflowChargeLikeTheUnfusedCode() throws {
     // Unfused, the trap at add_int has charged local_get + push_int/local_get + add_int = 4 gas; the fused
     // incLocal / addSetLL precharge local_set too and report 5 gas used for the same reverted call.

@@ -29,7 +29,7 @@ private let nested = """
     #expect(r.result.trap?.description == "division by zero in 'g' at offset \(r.result.trap?.offset ?? -1)")
 }
 
-@Test(.disabled("bug: fused superinstructions report the offset of their first instruction (Program.swift)"))
+@Test()
 func fusedTrapsReportTheOffsetAndPositionOfTheTrappingInstruction() throws {
     // local_get a, push_int 0, div_int fuse into one divLI: unfused the trap is at div_int (offset 12, line
     // 3); fused it is reported at local_get (offset 0, line 1), so the position points at the wrong line.
@@ -198,7 +198,7 @@ func fusedTrapsReportTheOffsetAndPositionOfTheTrappingInstruction() throws {
     let unknown = Interpreter.call(p, function: "nope", args: [], host: &host, gasLimit: 100)
     #expect(unknown.trap?.reason == .badCall("unknown function 'nope'"))
     let arity = Interpreter.call(p, function: "f", args: [], host: &host, gasLimit: 100)
-    #expect(arity.trap?.reason == .badCall("'f' takes 1 arguments but 0 were given"))
+    #expect(arity.trap?.reason == .badCall("'f' takes 1 argument but 0 were given"))
     let type = Interpreter.call(p, function: "f", args: [.string("x")], host: &host, gasLimit: 100)
     #expect(type.trap?.reason.message.hasPrefix("argument 1 of 'f'") == true)
     #expect(type.gasUsed == 0)
