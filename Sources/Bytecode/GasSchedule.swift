@@ -49,6 +49,8 @@ public enum Limits {
     public static let maxCodeBytes = 1 << 20
     /// Most locals of one function (parameters included).
     public static let maxLocals = 4096
+    /// Deepest nesting of lists, maps and structs in one type (bounds every walk over a value).
+    public static let maxTypeDepth = 32
     /// Largest declared max stack of one function.
     public static let maxFunctionStack = 4096
 }
