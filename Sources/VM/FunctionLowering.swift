@@ -175,6 +175,9 @@ struct FunctionLowering {
             }
         }
         if let o = window(i, 3) {
+            if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt {
+                return (Instr(.mulDivL, gas: gas(i, 1), a: UInt32(imm(1)), b: Int64(gas(i + 1, 2))), 3, nil)
+            }
             if o[0] == .localGet, o[1] == .localGet, o[2] == .listGet {
                 return (Instr(.listGetLL, gas: gas(i, 3), a: UInt32(imm(0)), b: imm(1)), 3, nil)
             }

@@ -24,10 +24,10 @@ extension Machine {
         let setGas = Int64(Opcode.localSet.info.gas)
 
         // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it.
-        func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64) -> Trap {
+        func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64, firstPart: Bool = false) -> Trap {
             self.gas = reason == .outOfGas ? 0 : gas
             let gasBefore = reason == .outOfGas ? gas + Int64(pc.pointee.gas) : gas
-            return locate(reason, at: pc - code, gasBefore: gasBefore)
+            return locate(reason, at: pc - code, gasBefore: gasBefore, firstTrappingPart: firstPart)
         }
 
         while true {
@@ -296,6 +296,16 @@ extension Machine {
                 gas &-= setGas
                 if gas < 0 { return trap(.outOfGas, pc, gas + setGas) }  // located at the local_set
                 fp[Int(pc.pointee.a)] = r; sp -= 1; pc += 1
+            case .mulDivL:
+                guard let p = Arithmetic.mul(sp[-2], sp[-1]) else { return trap(.overflow, pc, gas, firstPart: true) }
+                let rest = pc.pointee.b
+                gas &-= rest
+                if gas < 0 { return trap(.outOfGas, pc, gas + rest) }
+                switch Arithmetic.div(p, fp[Int(pc.pointee.a)]) {
+                case .ok(let q): sp[-2] = q; sp -= 1; pc += 1
+                case .divisionByZero: return trap(.divisionByZero, pc, gas)
+                case .overflow: return trap(.overflow, pc, gas)
+                }
             case .addL:
                 let (r, o) = sp[-1].addingReportingOverflow(fp[Int(pc.pointee.a)])
                 if o { return trap(.overflow, pc, gas) }
@@ -329,8 +339,9 @@ extension Machine {
                 sp -= 2
                 pc = taken ? code + Int(pc.pointee.a) : pc + 1
 
-            // MARK: everything else: out-of-line helpers
-            default:
+            // MARK: everything else: out-of-line helpers (listed, not `default`, so the switch is exhaustive
+            // and the dispatch needs no range check)
+            case .eqBlob, .neBlob, .concat, .blobLen, .sha256, .toBytes, .intToString, .byteAt, .listNew, .listLit, .mapNew, .mapGet, .mapSet, .mapHas, .mapRemove, .mapLen, .mapKeyAt, .mapValueAt, .structNew, .structGet, .structSet, .copy, .sload, .sstore, .smapGet, .smapSet, .smapHas, .smapRemove, .smapFirst, .smapNext, .slistLen, .slistGet, .slistSet, .slistPush, .slistPop, .caller, .origin, .selfAddress, .callValue, .blockHeight, .blockTime, .gasLeft, .balance, .transfer, .emit, .callExt, .tryCallExt:
                 self.gas = gas
                 guard let newSp = slowStep(pc.pointee, sp: sp, fp: fp) else {
                     return trap(pendingTrap ?? .outOfGas, pc, self.gas)
@@ -360,8 +371,9 @@ extension Machine {
     }
 
     /// A trap located at instruction `index`, with the source position when the module has a map.
-    func locate(_ reason: TrapReason, at index: Int, gasBefore: Int64 = 0) -> Trap {
-        let (function, offset) = program.trapOrigin(of: index, reason: reason, gasBefore: gasBefore)
+    func locate(_ reason: TrapReason, at index: Int, gasBefore: Int64 = 0, firstTrappingPart: Bool = false) -> Trap {
+        let (function, offset) = program.trapOrigin(
+            of: index, reason: reason, gasBefore: gasBefore, firstTrappingPart: firstTrappingPart)
         let name = function < module.functions.count ? module.functions[function].name : nil
         return Trap(reason, function: name, offset: offset,
                     position: module.sourceMap?.position(function: function, offset: offset))

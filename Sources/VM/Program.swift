@@ -122,8 +122,11 @@ public final class Program: @unchecked Sendable {
 
     /// Function and bytecode offset where a trap at instruction `index` happened, as the unfused code
     /// would report it: for out of gas, the first part whose gas no longer fits in `gasBefore` (gas left
-    /// before the instruction was charged); for other traps, the last part that can trap.
-    func trapOrigin(of index: Int, reason: TrapReason, gasBefore: Int64) -> (function: Int, offset: Int) {
+    /// before the instruction was charged); for other traps, the last part that can trap (or the first,
+    /// when the handler says so: `mul_div_l`'s multiply).
+    func trapOrigin(
+        of index: Int, reason: TrapReason, gasBefore: Int64, firstTrappingPart: Bool = false
+    ) -> (function: Int, offset: Int) {
         let (function, offset) = origin(of: index)
         guard index >= 0 && index < parts.count, !parts[index].isEmpty else { return (function, offset) }
         let covered = parts[index]
@@ -135,7 +138,8 @@ public final class Program: @unchecked Sendable {
             }
             return (function, Int(covered[covered.count - 1].offset))
         }
-        return (function, Int(covered.last { $0.canTrap }?.offset ?? covered[0].offset))
+        let part = firstTrappingPart ? covered.first { $0.canTrap } : covered.last { $0.canTrap }
+        return (function, Int(part?.offset ?? covered[0].offset))
     }
 
     /// Function and bytecode offset of the instruction at `index`.
