@@ -34,25 +34,10 @@ public enum OpcodeReference {
         }
     }
 
-    static func typeName(_ t: TypeDesc) -> String {
-        switch t {
-        case .int: "int"
-        case .dec: "dec"
-        case .bool: "bool"
-        case .address: "address"
-        case .hash: "hash"
-        case .string: "string"
-        case .bytes: "bytes"
-        case .list: "list"
-        case .map: "map"
-        case .structure: "struct"
-        }
-    }
-
     static func effect(_ e: StackEffect) -> String {
         switch e {
         case .fixed(let pops, let pushes):
-            let l = pops.map(typeName).joined(separator: " "), r = pushes.map(typeName).joined(separator: " ")
+            let l = pops.map(\.kindName).joined(separator: " "), r = pushes.map(\.kindName).joined(separator: " ")
             return "\(l.isEmpty ? "" : l + " ")→\(r.isEmpty ? "" : " " + r)"
         case .special(let text):
             return text.replacingArrow()

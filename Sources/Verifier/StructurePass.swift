@@ -121,19 +121,23 @@ struct StructurePass {
         }
     }
 
+    /// The graph over type entries (nodes `0 ..< types.count`) and structs (nodes after them): a list or
+    /// map points at its element types, a struct type at its struct, a struct at its fields' types.
+    private func successors(_ node: Int) -> [Int] {
+        let typeCount = module.types.count
+        if node >= typeCount { return module.structs[node - typeCount].fields.map { Int($0.type) } }
+        switch module.types[node] {
+        case .list(let elem): return [Int(elem)]
+        case .map(let key, let value): return [Int(key), Int(value)]
+        case .structure(let s): return [typeCount + Int(s)]
+        default: return []
+        }
+    }
+
     /// No struct contains itself, directly or through lists, maps or other structs. Depth-first search over
     /// a graph of type entries and structs, with an explicit stack (no recursion on input depth).
     private func checkStructCycles() throws(VerificationError) {
         let typeCount = module.types.count
-        func successors(_ node: Int) -> [Int] {
-            if node >= typeCount { return module.structs[node - typeCount].fields.map { Int($0.type) } }
-            switch module.types[node] {
-            case .list(let elem): return [Int(elem)]
-            case .map(let key, let value): return [Int(key), Int(value)]
-            case .structure(let s): return [typeCount + Int(s)]
-            default: return []
-            }
-        }
         enum Colour { case white, grey, black }
         var colour = [Colour](repeating: .white, count: typeCount + module.structs.count)
         for root in module.structs.indices.map({ typeCount + $0 }) where colour[root] == .white {
@@ -171,15 +175,6 @@ struct StructurePass {
         let typeCount = module.types.count
         let nodeCount = typeCount + module.structs.count
         var depth = [Int](repeating: 1, count: nodeCount)
-        func successors(_ node: Int) -> [Int] {
-            if node >= typeCount { return module.structs[node - typeCount].fields.map { Int($0.type) } }
-            switch module.types[node] {
-            case .list(let elem): return [Int(elem)]
-            case .map(let key, let value): return [Int(key), Int(value)]
-            case .structure(let s): return [typeCount + Int(s)]
-            default: return []
-            }
-        }
         let edges = (0..<nodeCount).map(successors)
         for _ in 0...Limits.maxTypeDepth {
             var changed = false
