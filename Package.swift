@@ -29,7 +29,7 @@ let package = Package(
         // MARK: - Tests, one target per library
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"], exclude: ["Fixtures"]),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier"], exclude: ["Fixtures"]),
         .testTarget(name: "VMTests", dependencies: ["VM"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),

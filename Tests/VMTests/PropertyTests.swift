@@ -59,6 +59,29 @@ import Verifier
         }
     }
 
+    /// The generator is worth its time: most calls return (so results are compared, not only traps) and
+    /// some trap, with more than one reason.
+    @Test func generatedProgramsMostlyReturnAndSometimesTrap() throws {
+        var returned = 0, trapped = 0
+        var reasons: Set<String> = []
+        for seed in Self.seeds {
+            var (module, functions, gen) = try Self.generate(seed)
+            let program = Program(try Verifier.verify(module))
+            for f in RandomPrograms.entryPoints(functions) {
+                let r = call(program, f.name, gen.arguments(f.params).values, gas: 1_000_000)
+                if let t = r.trap {
+                    trapped += 1
+                    reasons.insert(t.reason.message)
+                } else {
+                    returned += 1
+                }
+            }
+        }
+        #expect(returned > 2 * trapped)
+        #expect(trapped >= 10)
+        #expect(reasons.count >= 2, "\(reasons)")
+    }
+
     /// Out of gas at every limit below what a call needs: both lowerings stop, consume the whole limit,
     /// and agree with a second run.
     @Test(arguments: Array(seeds.prefix(40)))
