@@ -10,7 +10,9 @@ import Verifier
     static let seeds: [UInt64] = Array(1...150)
 
     /// Assembles and verifies the program of `seed`; a program the generator wrote must verify.
-    static func generate(_ seed: UInt64) throws -> (module: Module, functions: [RandomPrograms.FunctionText], rng: RandomPrograms) {
+    static func generate(
+        _ seed: UInt64
+    ) throws -> (module: Module, functions: [RandomPrograms.FunctionText], rng: RandomPrograms) {
         var gen = RandomPrograms(seed: seed)
         let (text, functions) = gen.moduleText()
         let module: Module

@@ -45,9 +45,12 @@ struct RandomPrograms {
 
         var text: String {
             let ps = params.enumerated().map { "p\($0.offset): \($0.element.typeName)" }.joined(separator: ", ")
-            let rs = results.count == 1 ? results[0].typeName : "(" + results.map(\.typeName).joined(separator: ", ") + ")"
+            let names = results.map(\.typeName)
+            let rs = names.count == 1 ? names[0] : "(" + names.joined(separator: ", ") + ")"
             let header = ".fn \(kind) \(name)(\(ps)) -> \(rs)"
-            let locals = ["    .local xs: list<int>", "    .local mp: map<int, int>", "    .local t1: int", "    .local t2: int"]
+            let locals = [
+                "    .local xs: list<int>", "    .local mp: map<int, int>", "    .local t1: int", "    .local t2: int",
+            ]
             return ([header] + locals + body.map { "    " + $0 }).joined(separator: "\n")
         }
     }
@@ -194,7 +197,12 @@ struct RandomPrograms {
         switch int(0...9) {
         case 0...3: emit("push_int \(int(-20...20))", pushes: [.int])
         case 4: emit("push_int \(pick([Int64.max, Int64.min, 1 << 40, -(1 << 33)]))", pushes: [.int])
-        case 5: emit("push_const \(pick(["170141183460469231731687303715884105727", "-170141183460469231731687303715884105728", "99999999999999999999"]))", pushes: [.int])
+        case 5:
+            let big = pick([
+                "170141183460469231731687303715884105727", "-170141183460469231731687303715884105728",
+                "99999999999999999999",
+            ])
+            emit("push_const \(big)", pushes: [.int])
         case 6: emit("push_const \(int(-50...50)).\(int(0...99))d", pushes: [.dec])
         case 7: emit(chance(50) ? "push_true" : "push_false", pushes: [.bool])
         default: emit("push_const \"\(pick(["", "a", "hello", "é", "x y"]))\"", pushes: [.string])

@@ -7,7 +7,8 @@ import Testing
 /// Modules the fuzzer (Fuzz/, Docs/fuzzing.md) found the verifier accepting although they are unsafe to run.
 @Suite struct FuzzRegressionTests {
     static func fixture(_ name: String) throws -> Module {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz/\(name)")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/\(name)")
         return try ModuleCodec.decode([UInt8](Data(contentsOf: url)))
     }
 

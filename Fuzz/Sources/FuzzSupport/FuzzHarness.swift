@@ -27,7 +27,7 @@ public enum FuzzHarness {
         guard let verified = try? Verifier.verify(module) else { return }
         let fused = Program(verified, fuse: true)
         let plain = Program(verified, fuse: false)
-        for (index, function) in module.functions.enumerated() where function.kind == .public || function.kind == .view {
+        for (index, function) in module.functions.enumerated() where [.public, .view].contains(function.kind) {
             guard let args = zeroArguments(function, in: module) else { continue }
             var hostA = MemoryHost()
             var hostB = MemoryHost()
@@ -48,6 +48,11 @@ public enum FuzzHarness {
             }
             if hostA.keys != hostB.keys || hostA.values != hostB.values {
                 fail("fused and unfused storage differ after '\(function.name)'")
+            }
+            if hostA.events.map(\.name) != hostB.events.map(\.name)
+                || hostA.events.map(\.values) != hostB.events.map(\.values)
+            {
+                fail("fused and unfused events differ after '\(function.name)'")
             }
         }
     }
