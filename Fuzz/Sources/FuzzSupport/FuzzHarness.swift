@@ -37,7 +37,7 @@ public enum FuzzHarness {
                 fused, function: index, args: args, host: &hostA, gasLimit: gasLimit, readOnly: false, tracer: &tracerA)
             let b = Interpreter.call(
                 plain, function: index, args: args, host: &hostB, gasLimit: gasLimit, readOnly: false, tracer: &tracerB)
-            if a.gasUsed != b.gasUsed {
+            if a.gasUsed != b.gasUsed && !isKnownFusedGasDifference(a, b) {
                 fail("fused and unfused gas differ in '\(function.name)': \(a.gasUsed) vs \(b.gasUsed)")
             }
             if !sameOutcome(a.outcome, b.outcome) {
@@ -73,21 +73,28 @@ public enum FuzzHarness {
         }
     }
 
-    /// Whether traps must also agree on their offset and source position. Off by default: a fused
-    /// superinstruction reports the offset of its first bytecode instruction (Docs/fuzzing.md, finding 1),
-    /// which would stop every run at once. `FUZZ_STRICT_OFFSETS=1` turns it on.
-    public static let strictOffsets: Bool = {
-        guard let v = getenv("FUZZ_STRICT_OFFSETS") else { return false }
+    /// Whether the two open findings of Docs/fuzzing.md count as failures. Off by default, so that
+    /// fuzzing goes on past them: a trap inside a fused superinstruction reports the offset of its first
+    /// instruction (finding 1), and an overflow inside a fused increment charges one gas more (finding 3).
+    /// `FUZZ_STRICT=1` turns them back on.
+    public static let strict: Bool = {
+        guard let v = getenv("FUZZ_STRICT") else { return false }
         return String(cString: v) == "1"
     }()
 
+    /// Finding 3: both runs overflowed and the fused one paid exactly one gas (a `local_set`) more.
+    static func isKnownFusedGasDifference(_ fused: ExecutionResult, _ plain: ExecutionResult) -> Bool {
+        !strict && fused.trap?.reason == .overflow && plain.trap?.reason == .overflow
+            && fused.gasUsed == plain.gasUsed + 1
+    }
+
     /// Results compare by value; traps by reason (messages are part of the reason) and function, and by
-    /// offset and position too with `strictOffsets`.
+    /// offset and position too with `strict`.
     static func sameOutcome(_ a: Result<[Value], Trap>, _ b: Result<[Value], Trap>) -> Bool {
         switch (a, b) {
         case (.success(let x), .success(let y)): x == y
         case (.failure(let x), .failure(let y)):
-            strictOffsets ? x == y : x.reason == y.reason && x.function == y.function
+            strict ? x == y : x.reason == y.reason && x.function == y.function
         default: false
         }
     }
