@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "datanet", targets: ["datanet"]),
+        // The bytecode, verifier and VM for packages beside this one (the fuzz targets in Fuzz/).
+        .library(name: "DatanetCore", targets: ["Bytecode", "Verifier", "VM"]),
     ],
     targets: [
         // MARK: - C system libraries (nothing else touches C)
@@ -29,11 +31,11 @@ let package = Package(
         // MARK: - Tests, one target per library
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"], exclude: ["Fixtures"]),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier"], exclude: ["Fixtures"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler"], exclude: ["Fixtures"]),
-        .testTarget(name: "VMTests", dependencies: ["VM"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "VMTests", dependencies: ["VM"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),
     ]
 )
