@@ -22,9 +22,10 @@ let package = Package(
         .target(name: "VM", dependencies: ["Verifier"]),
         .target(name: "Compiler", dependencies: ["Bytecode", "Diagnostics"]),
         .target(name: "Tooling", dependencies: ["VM"]),
-        .target(name: "CLI", dependencies: ["Tooling"]),
+        .target(name: "CLI", dependencies: ["Tooling", "Chain"]),
         .executableTarget(name: "datanet", dependencies: ["CLI"]),
         .target(name: "StateStore", dependencies: ["CSQLite", "Crypto"]),
+        .target(name: "Chain", dependencies: ["VM", "StateStore", "Crypto"]),
 
         // MARK: - Tests, one target per library
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
@@ -35,5 +36,6 @@ let package = Package(
         .testTarget(name: "VMTests", dependencies: ["VM"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),
+        .testTarget(name: "ChainTests", dependencies: ["Chain", "Bytecode", "VM"], exclude: ["Fixtures"]),
     ]
 )
