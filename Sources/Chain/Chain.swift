@@ -101,6 +101,7 @@ public final class Chain {
     @discardableResult
     public func produce(_ transactions: [SignedTransaction], time: UInt64) throws -> Produced {
         let parent = try head().header
+        guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
         let height = parent.height + 1
         let blockTime = max(time, parent.time)
         let overlay = Overlay(base: store)
@@ -108,8 +109,9 @@ public final class Chain {
         var included: [SignedTransaction] = []
         var receipts: [Receipt] = []
         var rejected: [(SignedTransaction, Rejection)] = []
-        for tx in transactions {
-            switch try executor.execute(tx, state: WorldState(overlay)) {
+        let signatures = SignatureBatch.verify(transactions)
+        for (tx, valid) in zip(transactions, signatures) {
+            switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: valid) {
             case .success(let receipt):
                 included.append(tx)
                 receipts.append(receipt)
@@ -131,6 +133,7 @@ public final class Chain {
         _ transaction: SignedTransaction, time: UInt64
     ) throws -> Result<(block: Block, receipt: Receipt), Rejection> {
         let parent = try head().header
+        guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
         let overlay = Overlay(base: store)
         let executor = TransactionExecutor(programs: programs, height: parent.height + 1, time: max(time, parent.time))
         if case .failure(let reason) = try executor.execute(transaction, state: WorldState(overlay)) {
@@ -151,7 +154,7 @@ public final class Chain {
         let parent = try head().header
         let header = block.header
         let height = header.height
-        guard height == parent.height + 1 else {
+        guard parent.height < UInt64.max, height == parent.height + 1 else {
             throw ChainError.invalidBlock(height: height, "expected height \(parent.height + 1)")
         }
         guard header.parentHash == parent.hash else {
@@ -163,10 +166,15 @@ public final class Chain {
         let overlay = Overlay(base: store)
         let executor = TransactionExecutor(programs: programs, height: height, time: header.time)
         var receipts: [Receipt] = []
+        let signatures = SignatureBatch.verify(block.transactions)
         for (index, tx) in block.transactions.enumerated() {
-            switch try executor.execute(tx, state: WorldState(overlay)) {
+            switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: signatures[index]) {
             case .success(let receipt):
-                if let recorded, index < recorded.count, recorded[index] != receipt {
+                if let recorded, index >= recorded.count {
+                    throw ChainError.receiptMismatch(
+                        height: height, index: index, hash: tx.hash, "no receipt was recorded for it")
+                }
+                if let recorded, recorded[index] != receipt {
                     throw ChainError.receiptMismatch(
                         height: height, index: index, hash: tx.hash, Self.difference(recorded[index], receipt))
                 }
@@ -309,6 +317,7 @@ public final class Chain {
                 throw ChainError.invalidBlock(height: height, "missing from the archive")
             }
             try target.apply(block, recorded: try receipts(at: height))
+            guard height < UInt64.max else { break }
             height += 1
         }
         guard fresh.stateRoot == store.stateRoot else {

@@ -26,9 +26,12 @@ struct TransactionExecutor {
     static let maxGasLimit = UInt64(Int64.max)
 
     /// Executes `signed`; a `Rejection` means nothing was written. Throws `ChainError` for store failures.
-    func execute(_ signed: SignedTransaction, state: WorldState) throws -> Result<Receipt, Rejection> {
+    /// `signatureChecked` skips the signature check when the caller verified it already (in parallel).
+    func execute(
+        _ signed: SignedTransaction, state: WorldState, signatureChecked: Bool = false
+    ) throws -> Result<Receipt, Rejection> {
         let tx = signed.transaction
-        guard signed.hasValidSignature else { return .failure(.badSignature) }
+        guard signatureChecked || signed.hasValidSignature else { return .failure(.badSignature) }
         let senderAddress = tx.senderAddress
         var sender = try state.account(senderAddress)
         guard tx.nonce == sender.nonce, sender.nonce < UInt64.max else {
@@ -43,8 +46,8 @@ struct TransactionExecutor {
         case .call(_, _, _, let amount): value = amount
         default: break
         }
-        let (fee, feeOverflow) = Int128(tx.gasLimit).multipliedReportingOverflow(by: Int128(tx.gasPrice))
-        let (required, overflow) = fee.addingReportingOverflow(value)
+        let (maxFee, feeOverflow) = Int128(tx.gasLimit).multipliedReportingOverflow(by: Int128(tx.gasPrice))
+        let (required, overflow) = maxFee.addingReportingOverflow(value)
         guard !feeOverflow, !overflow, sender.balance >= required else {
             return .failure(.insufficientBalance(
                 required: feeOverflow || overflow ? Int128.max : required, available: sender.balance))
@@ -128,7 +131,8 @@ struct TransactionExecutor {
         receipt.events = receipt.status == .success ? session.events : []
         // Gas used × price, burnt. The balance check above guarantees it is there: only `value` left the sender.
         var payer = try state.account(senderAddress)
-        let charge = min(Int128(receipt.gasUsed) * Int128(tx.gasPrice), payer.balance)
+        let (fee, overflowed) = Int128(receipt.gasUsed).multipliedReportingOverflow(by: Int128(tx.gasPrice))
+        let charge = overflowed ? payer.balance : min(fee, payer.balance)
         payer.balance -= charge
         state.setAccount(payer, senderAddress)
         return .success(receipt)
@@ -206,6 +210,7 @@ struct TransactionExecutor {
             guard let record = try state.contract(contract) else { return .failure(.unknownContract(contract)) }
             guard record.authority == sender else { return .failure(.unauthorized(authority: record.authority)) }
             guard record.policy != .immutable else { return .failure(.policyViolation("the contract is immutable")) }
+            guard record.version < UInt64.max else { return .failure(.policyViolation("no version number left")) }
             guard policy >= record.policy else {
                 return .failure(.policyViolation(
                     "the policy can only get stricter: '\(record.policy)' cannot become '\(policy)'"))

@@ -117,6 +117,22 @@ import Testing
         #expect(follower.store.height == 0)
     }
 
+    @Test func aBadSignatureInABigBlockIsLeftOut() throws {
+        let t = try TestChain()
+        let bob = try t.address("bob")
+        var txs: [SignedTransaction] = []
+        for nonce in 0..<70 {
+            txs.append(try t.sign("alice", .transfer(to: bob, amount: 1), nonce: UInt64(nonce)))
+        }
+        txs[40].signature[3] ^= 0x10
+        let produced = try t.chain.produce(txs, time: 2_000)
+        #expect(produced.block.transactions.count == 40)
+        #expect(produced.rejected.count == 30)
+        #expect(produced.rejected.first?.reason == .badSignature)
+        #expect(produced.rejected.dropFirst().allSatisfy { $0.reason == .wrongNonce(expected: 40, got: $0.transaction.transaction.nonce) })
+        #expect(try t.balance("bob") == TestChain.startBalance + 40)
+    }
+
     func tamper(_ store: any KeyValueStore, _ block: Block) throws {
         try store.apply(WriteBatch(
             values: [], archive: [Write(key: [0x42] + bigEndian(block.header.height), value: block.encoded)],

@@ -127,6 +127,7 @@ enum ChainCommands {
             let time = String(block.header.time).padding(toLength: 10, withPad: " ", startingAt: 0)
             let label = String(height).padding(toLength: 6, withPad: " ", startingAt: 0)
             console.out("\(label)  \(Hex.prefixed(block.hash))  \(time)  \(block.transactions.count)")
+            guard height < UInt64.max else { break }
             height += 1
             shown += 1
         }
@@ -169,6 +170,7 @@ enum ChainCommands {
                     console.out("\(height):\(index)  \(Hex.prefixed(event.contract))  \(printer.describe(event))")
                 }
             }
+            guard height < UInt64.max else { break }
             height += 1
         }
         return ExitCode.ok

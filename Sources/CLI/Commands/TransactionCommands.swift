@@ -23,7 +23,7 @@ enum TransactionCommands {
             let params = module.functions.first { $0.kind == .`init` }?.params ?? []
             let encoded = try session.arguments(initText, params: params, in: module, function: "init")
             let policy = try policyFlag(args, default: .compatible)
-            var authority = session.sender.address
+            guard var authority = session.sender?.address else { throw CLIFailure("deploy needs --from KEY") }
             if let text = args.flags["--authority"] {
                 guard let address = session.resolve(text) else { throw CLIFailure("--authority: not an address '\(text)'") }
                 authority = address
@@ -130,7 +130,7 @@ enum TransactionCommands {
     struct Session {
         let chain: Chain
         let keystore: Keystore
-        let sender: Keystore.Key!
+        let sender: Keystore.Key?
 
         /// An address written as `0x…`, `@0x…` or `@name` / `name` of a keystore key.
         func resolve(_ text: String) -> [UInt8]? {
