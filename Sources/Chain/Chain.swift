@@ -287,6 +287,23 @@ public final class Chain {
         return QueryResult(outcome: run.outcome, gasUsed: run.gasUsed)
     }
 
+    /// Runs `function` of `contract` as a transaction from `caller` would (writes allowed, `value` 0) on the latest
+    /// state, then discards every write: a dry run. Also what `datanet bench` times W2 with.
+    public func simulate(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8] = SparseMerkleTree.emptyRoot,
+        gasLimit: Int64 = 10_000_000
+    ) throws -> QueryResult {
+        let head = try head().header
+        let session = ExecutionSession(
+            state: WorldState(Overlay(base: store)), programs: programs, origin: caller, blockHeight: head.height,
+            blockTime: head.time)
+        let run = session.invoke(
+            contract: contract, function: function, args: args, value: 0, caller: caller, gasLimit: gasLimit,
+            readOnly: false)
+        if let failure = session.failure { throw failure }
+        return QueryResult(outcome: run.outcome, gasUsed: run.gasUsed)
+    }
+
     /// A proof of the value under state `key` against the latest state root.
     public func prove(key: [UInt8]) throws -> (value: [UInt8]?, proof: MerkleProof) {
         (try store.get(key), try store.prove(key: key))

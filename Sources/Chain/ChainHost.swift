@@ -10,8 +10,16 @@ struct ChainHost: Host {
     /// The running contract's module (types the events it emits).
     let module: Module
     let moduleID: [UInt8]
+    /// `04 ‖ self`: the store prefix of the running contract's storage, built once per call.
+    private let prefix: [UInt8]
 
-    private var prefix: [UInt8] { StateLayout.storagePrefix(context.selfAddress) }
+    init(session: ExecutionSession, context: CallContext, module: Module, moduleID: [UInt8]) {
+        self.session = session
+        self.context = context
+        self.module = module
+        self.moduleID = moduleID
+        self.prefix = StateLayout.storagePrefix(context.selfAddress)
+    }
 
     mutating func storageRead(_ key: [UInt8]) -> [UInt8]? {
         do {
