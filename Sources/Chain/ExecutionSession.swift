@@ -53,7 +53,9 @@ final class ExecutionSession {
         func reverted(_ message: String, _ module: Module? = nil, _ id: [UInt8] = []) -> Invocation {
             Invocation(outcome: .failure(Trap(.revert(message))), gasUsed: 0, moduleID: id, module: module)
         }
-        guard callStack.count < Limits.maxContractCallDepth else { return reverted(TrapReason.callDepthExceeded.message) }
+        guard callStack.count < Limits.maxContractCallDepth else {
+            return reverted(TrapReason.callDepthExceeded.message)
+        }
         guard !callStack.contains(contract) else { return reverted("reentrant call") }
         let record: ContractRecord
         let program: Program

@@ -39,7 +39,9 @@ struct TransactionExecutor {
         }
         guard tx.gasLimit <= Self.maxGasLimit else { return .failure(.gasLimitTooHigh(maximum: Self.maxGasLimit)) }
         let intrinsic = IntrinsicGas.cost(of: tx.payload)
-        guard tx.gasLimit >= intrinsic else { return .failure(.gasLimitTooLow(required: intrinsic, given: tx.gasLimit)) }
+        guard tx.gasLimit >= intrinsic else {
+            return .failure(.gasLimitTooLow(required: intrinsic, given: tx.gasLimit))
+        }
         var value: Int128 = 0
         switch tx.payload {
         case .transfer(_, let amount): value = amount
@@ -148,7 +150,9 @@ struct TransactionExecutor {
         case .success(let values):
             receipt.status = .success
             if let module = run.module, let index = module.functionIndex(named: function) {
-                let types = module.functions[index].results.map { Int($0) < module.types.count ? module.types[Int($0)] : .int }
+                let types = module.functions[index].results.map {
+                    Int($0) < module.types.count ? module.types[Int($0)] : .int
+                }
                 receipt.returnData = (try? ValueCodec.encodeSequence(values, as: types, in: module)) ?? []
             }
         case .failure(let trap):

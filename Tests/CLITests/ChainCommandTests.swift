@@ -36,7 +36,10 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     /// The value printed after `label` on a line of the last output.
     func field(_ label: String) -> String? {
         transcript.out.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label + " ") }
-            .map { String($0.trimmingCharacters(in: .whitespaces).dropFirst(label.count)).trimmingCharacters(in: .whitespaces) }
+            .map {
+                String($0.trimmingCharacters(in: .whitespaces).dropFirst(label.count))
+                    .trimmingCharacters(in: .whitespaces)
+            }
     }
 
     @Test func aChainFromInitToReplay() throws {
@@ -53,7 +56,8 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("call", contract, "bump(3)", "--from", "bob") == 0)
         #expect(transcript.out.contains("returned    8 : Int"))
         #expect(transcript.out.contains("event       Bumped(by: @0x"))
-        let hash = try #require(transcript.out.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
+        let firstLine = transcript.out.split(separator: "\n").first
+        let hash = try #require(firstLine?.split(separator: " ").last.map(String.init))
         #expect(run("query", contract, "get()") == 0)
         #expect(transcript.out.hasPrefix("8 : Int"))
         #expect(run("call", contract, "set_then_fail(1)", "--from", "bob") == 1)
@@ -65,7 +69,8 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("upgrade", contract, fixtures.appendingPathComponent("counter_bad_schema.dna").path,
                     "--from", "alice") == 1)
         #expect(transcript.err.contains("state variable 'owner' changes type from Address to String"))
-        #expect(run("upgrade", contract, fixtures.appendingPathComponent("counter_v2.dna").path, "--from", "alice") == 0)
+        let v2 = fixtures.appendingPathComponent("counter_v2.dna").path
+        #expect(run("upgrade", contract, v2, "--from", "alice") == 0)
         #expect(run("chain", "history", contract) == 0)
         #expect(transcript.out.contains("version 2, policy compatible"))
 
@@ -83,7 +88,8 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         let root = try #require(field("root")), key = try #require(field("key"))
         let value = try #require(field("value")), proof = try #require(field("proof"))
         #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--value", value, "--proof", proof) == 0)
-        #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--value", value + "00", "--proof", proof) == 1)
+        #expect(
+            run("chain", "verify-proof", "--root", root, "--key", key, "--value", value + "00", "--proof", proof) == 1)
         #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--absent", "--proof", proof) == 1)
     }
 

@@ -129,7 +129,9 @@ import Testing
         #expect(produced.block.transactions.count == 40)
         #expect(produced.rejected.count == 30)
         #expect(produced.rejected.first?.reason == .badSignature)
-        #expect(produced.rejected.dropFirst().allSatisfy { $0.reason == .wrongNonce(expected: 40, got: $0.transaction.transaction.nonce) })
+        #expect(produced.rejected.dropFirst().allSatisfy {
+            $0.reason == .wrongNonce(expected: 40, got: $0.transaction.transaction.nonce)
+        })
         #expect(try t.balance("bob") == TestChain.startBalance + 40)
     }
 

@@ -26,7 +26,8 @@ private func historyFingerprint() throws -> String {
     guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
     let expected = try historyFingerprint()
     for run in 0..<2 {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("determinism-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("determinism-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let child = Process()
         child.executableURL = URL(fileURLWithPath: executable)

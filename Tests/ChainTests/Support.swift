@@ -95,7 +95,8 @@ final class TestChain {
         gasLimit: UInt64 = 1_000_000
     ) throws -> Receipt {
         try run(
-            from, .call(contract: contract, function: function, args: try encode(contract, function, args), value: value),
+            from,
+            .call(contract: contract, function: function, args: try encode(contract, function, args), value: value),
             gasLimit: gasLimit)
     }
 
@@ -109,7 +110,8 @@ final class TestChain {
 
     /// The decoded return values of `receipt`.
     func results(_ receipt: Receipt) throws -> [Value] {
-        guard let module = try chain.module(id: receipt.moduleID), let index = module.functionIndex(named: receipt.function)
+        guard let module = try chain.module(id: receipt.moduleID),
+            let index = module.functionIndex(named: receipt.function)
         else { return [] }
         let types = module.functions[index].results.map { module.types[Int($0)] }
         return try ValueCodec.decodeSequence(receipt.returnData, as: types, in: module)

@@ -101,7 +101,8 @@ import VM
         let counter = try t.deploy("counter", args: [.int(1)])
         let start = try t.balance("alice")
         let receipt = try t.run(
-            "alice", .call(contract: counter, function: "bump", args: try t.encode(counter, "bump", [.int(2)]), value: 0),
+            "alice",
+            .call(contract: counter, function: "bump", args: try t.encode(counter, "bump", [.int(2)]), value: 0),
             gasPrice: 3)
         #expect(receipt.status == .success)
         #expect(try t.results(receipt) == [.int(3)])

@@ -36,11 +36,13 @@ enum ChainBenchCommand {
         do throws(Arguments.UsageError) { scale = try args.integer("--runs", default: 1) } catch {
             return usage(console, error.message)
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("datanet-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let figures = try measure(in: directory.path, scale: Int(max(1, min(scale, 100))), large: args.flags["--only"] == "large")
+            let figures = try measure(
+                in: directory.path, scale: Int(max(1, min(scale, 100))), large: args.flags["--only"] == "large")
             report(figures, json: args.switches.contains("--json"), console: console)
             return ExitCode.ok
         } catch {
@@ -74,7 +76,9 @@ enum ChainBenchCommand {
         let verifyTime = seconds { for tx in sample { _ = tx.hasValidSignature } }
         figures.verifyPerSecond = Double(sample.count) / verifyTime
 
-        func signedBlocks(_ count: Int, _ size: Int, _ payload: (Int) -> Transaction.Payload) throws -> [[SignedTransaction]] {
+        func signedBlocks(
+            _ count: Int, _ size: Int, _ payload: (Int) -> Transaction.Payload
+        ) throws -> [[SignedTransaction]] {
             var blocks: [[SignedTransaction]] = []
             var serial = 0
             for _ in 0..<count {
@@ -94,7 +98,9 @@ enum ChainBenchCommand {
         }
 
         // Signed transfers: verify (all cores), execute, commit.
-        let transferBlocks = try signedBlocks(2 * scale, 1_000) { .transfer(to: SHA256.hash(BigEndianBytes.of($0)), amount: 1) }
+        let transferBlocks = try signedBlocks(2 * scale, 1_000) {
+            .transfer(to: SHA256.hash(BigEndianBytes.of($0)), amount: 1)
+        }
         var time: UInt64 = 2
         let transferTime = try seconds {
             for block in transferBlocks {
@@ -118,7 +124,8 @@ enum ChainBenchCommand {
         let contract = receipt.contract
         let types = payout.functions[0].params.map { payout.types[Int($0)] }
         let callBlocks = try signedBlocks(2 * scale, 1_000) { serial in
-            let args = (try? ValueCodec.encodeSequence([.int(Int128(serial % 5_000)), .int(7)], as: types, in: payout)) ?? []
+            let values: [Value] = [.int(Int128(serial % 5_000)), .int(7)]
+            let args = (try? ValueCodec.encodeSequence(values, as: types, in: payout)) ?? []
             return .call(contract: contract, function: "payout", args: args, value: 0)
         }
         let callTime = try seconds {
@@ -165,7 +172,9 @@ enum ChainBenchCommand {
                 try store.commit((start..<end).map { Write(key: BigEndianBytes.of($0), value: [1]) }, height: height)
                 start = end
             }
-            let changed = (0..<1_000).map { Write(key: BigEndianBytes.of(($0 * 7_919) % size), value: [2, UInt8($0 & 0xff)]) }
+            let changed = (0..<1_000).map {
+                Write(key: BigEndianBytes.of(($0 * 7_919) % size), value: [2, UInt8($0 & 0xff)])
+            }
             height += 1
             let treeTime = try seconds { try store.commit(changed, height: height) }
             let plain = changed.map { Write(key: [0xee] + $0.key, value: $0.value) }
@@ -184,7 +193,8 @@ enum ChainBenchCommand {
                 "{\"keys\": \($0.keys), \"sqlite_us_per_key\": \(String(format: "%.3f", $0.sqliteMicroseconds)), "
                     + "\"tree_us_per_key\": \(String(format: "%.3f", $0.treeMicroseconds))}"
             }
-            console.out("{\"calls_per_s\": \(Int(figures.callsPerSecond)), \"root_update\": [" + roots.joined(separator: ", ")
+            console.out(
+                "{\"calls_per_s\": \(Int(figures.callsPerSecond)), \"root_update\": [" + roots.joined(separator: ", ")
                 + "], \"transfers_per_s\": \(Int(figures.transfersPerSecond)), "
                 + "\"verify_per_s_one_core\": \(Int(figures.verifyPerSecond)), "
                 + "\"w2_ns_per_update\": \(String(format: "%.1f", figures.w2NanosecondsPerUpdate))}")
@@ -199,7 +209,8 @@ enum ChainBenchCommand {
                                figures.w2NanosecondsPerUpdate))
         }
         for cost in figures.rootCosts {
-            console.out(String(format: "state root, %8d keys            %10.2f µs per changed key (plain SQLite %.2f µs, ×%.1f)",
+            let line = "state root, %8d keys            %10.2f µs per changed key (plain SQLite %.2f µs, ×%.1f)"
+            console.out(String(format: line,
                                cost.keys, cost.treeMicroseconds, cost.sqliteMicroseconds,
                                cost.treeMicroseconds / max(cost.sqliteMicroseconds, 1e-9)))
         }

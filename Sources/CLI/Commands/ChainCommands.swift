@@ -24,7 +24,9 @@ enum ChainCommands {
             "--dir", "--balance", "--from", "--limit", "--contract", "--root", "--key", "--proof", "--value",
         ], switches: ["--absent"])
     ) { args, console in
-        guard let action = args.positional.first else { return usage(console, "chain needs an action: " + actions.joined(separator: ", ")) }
+        guard let action = args.positional.first else {
+            return usage(console, "chain needs an action: " + actions.joined(separator: ", "))
+        }
         let rest = Array(args.positional.dropFirst())
         do throws(CLIFailure) {
             switch action {
@@ -79,7 +81,9 @@ enum ChainCommands {
         guard !FileManager.default.fileExists(atPath: directory.databasePath) else {
             throw CLIFailure("'\(directory.path)' already holds a chain (\(directory.databasePath))")
         }
-        try attempt { try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true) }
+        try attempt {
+            try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        }
         var keystore = try directory.keystore()
         let genesis: Genesis
         if FileManager.default.fileExists(atPath: directory.genesisPath) {
@@ -118,7 +122,9 @@ enum ChainCommands {
 
     static func blocks(_ chain: Chain, _ args: Arguments, _ console: Console) throws(CLIFailure) -> Int32 {
         let top = chain.store.height
-        let (from, limit) = try attempt { (try args.integer("--from", default: 0), try args.integer("--limit", default: 100)) }
+        let (from, limit) = try attempt {
+            (try args.integer("--from", default: 0), try args.integer("--limit", default: 100))
+        }
         var height = UInt64(from)
         var shown: Int64 = 0
         console.out("height  hash                                                                time        txs")
@@ -260,7 +266,8 @@ enum ChainCommands {
             console.error("invalid proof: the key does not hold that value under this root")
             return ExitCode.failure
         }
-        console.out(value == nil ? "valid: the key is absent under this root" : "valid: the key holds the value under this root")
+        let what = value == nil ? "the key is absent" : "the key holds the value"
+        console.out("valid: \(what) under this root")
         return ExitCode.ok
     }
 }

@@ -30,7 +30,8 @@ enum KeysCommand {
                 console.out("address     \(Hex.prefixed(key.address))")
                 console.out("public key  \(Hex.prefixed(key.key.publicKey))")
             default:
-                return usage(console, "unknown keys action '\(action)'" + suggestion(action, among: ["list", "new", "show"]))
+                let known = suggestion(action, among: ["list", "new", "show"])
+                return usage(console, "unknown keys action '\(action)'" + known)
             }
         } catch {
             console.error(error.message)

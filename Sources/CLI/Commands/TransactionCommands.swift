@@ -13,7 +13,10 @@ enum TransactionCommands {
         name: "deploy", summary: "deploy a contract (signs, submits, mines one block, prints the receipt)",
         usage: "datanet deploy FILE.dna|FILE.dnb [INIT ARGS...] --from KEY [--policy compatible|additive|immutable] "
             + "[--authority 0x…] [--gas-limit N] [--gas-price N] [--dir D]",
-        examples: ["datanet deploy counter.dna 5 --from alice", "datanet deploy split.dnb '@alice' --from alice --policy additive"],
+        examples: [
+            "datanet deploy counter.dna 5 --from alice",
+            "datanet deploy split.dnb '@alice' --from alice --policy additive",
+        ],
         spec: .init(valued: txFlags + ["--policy", "--authority"])
     ) { args, console in
         guard let file = args.positional.first else { return usage(console, "deploy needs a module file") }
@@ -25,7 +28,9 @@ enum TransactionCommands {
             let policy = try policyFlag(args, default: .compatible)
             guard var authority = session.sender?.address else { throw CLIFailure("deploy needs --from KEY") }
             if let text = args.flags["--authority"] {
-                guard let address = session.resolve(text) else { throw CLIFailure("--authority: not an address '\(text)'") }
+                guard let address = session.resolve(text) else {
+                    throw CLIFailure("--authority: not an address '\(text)'")
+                }
                 authority = address
             }
             return .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy)
@@ -35,7 +40,10 @@ enum TransactionCommands {
     static let call = Command(
         name: "call", summary: "call a contract function in a transaction (signs, submits, mines one block)",
         usage: "datanet call 0xCONTRACT 'fn(args)' --from KEY [--value N] [--gas-limit N] [--gas-price N] [--dir D]",
-        examples: ["datanet call 0x… 'set_share(@0x…, 5)' --from alice", "datanet call 0x… 'deposit()' --from bob --value 100"],
+        examples: [
+            "datanet call 0x… 'set_share(@0x…, 5)' --from alice",
+            "datanet call 0x… 'deposit()' --from bob --value 100",
+        ],
         spec: .init(valued: txFlags + ["--value"])
     ) { args, console in
         guard args.positional.count == 2 else { return usage(console, "call needs a contract address and 'fn(args)'") }
@@ -53,10 +61,15 @@ enum TransactionCommands {
     static let upgrade = Command(
         name: "upgrade", summary: "replace a contract's code, keeping its address and state (runs migrate)",
         usage: "datanet upgrade 0xCONTRACT FILE.dna|FILE.dnb --from KEY [--policy P] [--gas-limit N] [--dir D]",
-        examples: ["datanet upgrade 0x… counter_v2.dna --from alice", "datanet upgrade 0x… v3.dna --from alice --policy immutable"],
+        examples: [
+            "datanet upgrade 0x… counter_v2.dna --from alice",
+            "datanet upgrade 0x… v3.dna --from alice --policy immutable",
+        ],
         spec: .init(valued: txFlags + ["--policy"])
     ) { args, console in
-        guard args.positional.count == 2 else { return usage(console, "upgrade needs a contract address and a module file") }
+        guard args.positional.count == 2 else {
+            return usage(console, "upgrade needs a contract address and a module file")
+        }
         return run(args, console) { session throws(CLIFailure) in
             let contract = try session.contract(args.positional[0])
             let module = try load(args.positional[1])
@@ -176,7 +189,8 @@ enum TransactionCommands {
                 throw CLIFailure("no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
                     + suggestion(syntax.function, among: names))
             }
-            let encoded = try arguments(text, params: module.functions[index].params, in: module, function: syntax.function)
+            let params = module.functions[index].params
+            let encoded = try arguments(text, params: params, in: module, function: syntax.function)
             return (syntax.function, encoded)
         }
 
@@ -186,7 +200,8 @@ enum TransactionCommands {
         ) throws(CLIFailure) -> [UInt8] {
             let syntax = try parse(text)
             guard syntax.arguments.count == params.count else {
-                throw CLIFailure("'\(function)' takes \(params.count) arguments but \(syntax.arguments.count) were given")
+                throw CLIFailure(
+                    "'\(function)' takes \(params.count) arguments but \(syntax.arguments.count) were given")
             }
             var values: [Value] = []
             var types: [TypeDesc] = []
