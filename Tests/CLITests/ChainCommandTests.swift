@@ -93,6 +93,23 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--absent", "--proof", proof) == 1)
     }
 
+    @Test func aContributorProvesAMapEntry() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(run("chain", "init") == 0)
+        #expect(run("deploy", fixtures.appendingPathComponent("ledger.dna").path, "--from", "alice") == 0)
+        let contract = try #require(field("contract"))
+        #expect(run("call", contract, "credit(@bob, 40)", "--from", "alice") == 0)
+        #expect(run("chain", "prove", contract, "paid[@bob]") == 0)
+        #expect(field("as") == "40 : Int")
+        let root = try #require(field("root")), key = try #require(field("key"))
+        let value = try #require(field("value")), proof = try #require(field("proof"))
+        #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--value", value, "--proof", proof) == 0)
+        #expect(run("chain", "prove", contract, "paid[@carol]") == 0)
+        #expect(field("value") == "absent")
+        #expect(run("chain", "prove", contract, "payd[@bob]") == 1)
+        #expect(transcript.err.contains("did you mean 'paid'?"))
+    }
+
     @Test func commandsOnAMissingChainSayWhatToDo() {
         #expect(run("chain", "status") == 1)
         #expect(transcript.err.contains("run 'datanet chain init"))

@@ -2,6 +2,7 @@ import Bytecode
 import Chain
 import Foundation
 import StateStore
+import Tooling
 
 /// `datanet chain ACTION`: create a chain directory and inspect, replay and prove its state.
 enum ChainCommands {
@@ -12,7 +13,7 @@ enum ChainCommands {
         usage: """
             datanet chain init [--dir D] [--balance N]
                    datanet chain status | blocks [--from N] [--limit N] | tx HASH | events [--contract 0x…]
-                   datanet chain history 0xCONTRACT | replay | prove KEY
+                   datanet chain history 0xCONTRACT | replay | prove KEY | prove 0xCONTRACT 'var' | 'var[key]'
                    datanet chain verify-proof --root 0x… --key KEY --proof 0x… [--value 0x… | --absent]
             KEY is a raw state key in hex, or account:0x…, contract:0x…, storage:0xCONTRACT:0xRELATIVEKEY
             """,
@@ -54,7 +55,8 @@ enum ChainCommands {
                 return try history(chain, address, console)
             case "replay": return try replay(chain, console)
             default:
-                guard rest.count == 1 else { return usage(console, "chain prove needs one KEY") }
+                if rest.count == 2 { return try proveState(chain, rest[0], rest[1], ChainDirectory(args), console) }
+                guard rest.count == 1 else { return usage(console, "chain prove needs a KEY, or 0xCONTRACT 'var[key]'") }
                 return try prove(chain, rest[0], console)
             }
         } catch {
@@ -244,6 +246,65 @@ enum ChainCommands {
         console.out("check  datanet chain verify-proof --root \(Hex.prefixed(chain.store.stateRoot)) "
             + "--key \(Hex.prefixed(key)) \(check) --proof \(Hex.prefixed(proof.encoded))")
         return ExitCode.ok
+    }
+
+    /// Proves a state variable of a contract, or one entry of a map or list variable, written as in the language.
+    static func proveState(
+        _ chain: Chain, _ contractText: String, _ expression: String, _ directory: ChainDirectory, _ console: Console
+    ) throws(CLIFailure) -> Int32 {
+        guard let contract = Hex.decode32(contractText) else {
+            throw CLIFailure("'\(contractText)' is not a contract address (0x and 64 hex digits)")
+        }
+        guard let module = try attempt({ try chain.module(at: contract) }) else {
+            throw CLIFailure("no contract at \(Hex.prefixed(contract))")
+        }
+        var name = expression.trimmingCharacters(in: .whitespaces)
+        var keyText: String?
+        if let open = name.firstIndex(of: "["), name.hasSuffix("]") {
+            keyText = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+            name = String(name[..<open])
+        }
+        guard let index = module.state.firstIndex(where: { $0.name == name }) else {
+            throw CLIFailure("contract has no state variable '\(name)'"
+                + suggestion(name, among: module.state.map(\.name)))
+        }
+        var relative = [UInt8(truncatingIfNeeded: index >> 8), UInt8(truncatingIfNeeded: index)]
+        var valueType = module.types[Int(module.state[index].type)]
+        if let keyText {
+            let keyType: TypeDesc
+            switch valueType {
+            case let .map(key, value):
+                keyType = module.types[Int(key)]
+                valueType = module.types[Int(value)]
+            case let .list(element):
+                keyType = .int
+                valueType = module.types[Int(element)]
+            default:
+                throw CLIFailure("'\(name)' is not a map or a list")
+            }
+            let session = TransactionCommands.Session(chain: chain, keystore: try directory.keystore(), sender: nil)
+            let literal: CallSyntax.Literal
+            do throws(CallSyntax.ParseError) {
+                literal = try CallSyntax.parseLiteral(session.substituteNames(keyText))
+            } catch {
+                throw CLIFailure("in '\(keyText)', \(error)")
+            }
+            let key: Value
+            do throws(ArgumentError) { key = try literal.value(as: keyType, in: module) } catch {
+                throw CLIFailure("key of '\(name)': \(error.message)")
+            }
+            guard let encoded = KeyEncoding.encode(key) else { throw CLIFailure("'\(keyText)' cannot be a key") }
+            relative += encoded
+        }
+        let status = try prove(chain, "storage:\(Hex.prefixed(contract)):\(Hex.prefixed(relative))", console)
+        if let bytes = try attempt({ try chain.store.get(StateLayout.storageKey(contract, relative)) }),
+            let value = try? ValueCodec.decode(bytes, as: valueType, in: module)
+        {
+            console.out("as     \(TypeNames.literal(value)) : \(TypeNames.name(valueType, in: module))")
+        } else if valueType.isScalar {
+            console.out("as     absent (reads as the zero value)")
+        }
+        return status
     }
 
     static func verifyProof(_ args: Arguments, _ console: Console) throws(CLIFailure) -> Int32 {
