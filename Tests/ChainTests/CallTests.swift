@@ -59,3 +59,36 @@ import Testing
         #expect(receipt.revertMessage.hasPrefix("no contract at 0x"))
     }
 }
+
+@Suite struct NestingTests {
+    /// Deploys `count` distinct `nest` contracts.
+    func links(_ t: TestChain, _ count: Int) throws -> [[UInt8]] {
+        try (0..<count).map { _ in try t.deploy("nest") }
+    }
+
+    @Test(arguments: 0..<6)
+    func aRevertAtEachDepthUndoesThatLevelAndBelowOnly(failAt: Int) throws {
+        let t = try TestChain()
+        let chain = try links(t, 5)
+        let targets = Value.list(chain.map { .address($0) })
+        let receipt = try t.call(chain[0], "step", [targets, .int(0), .int(Int128(failAt))])
+        #expect(receipt.status == (failAt == 0 ? .reverted : .success))
+        for (depth, link) in chain.enumerated() {
+            #expect(try t.queryInt(link, "get_mark") == (depth < failAt ? 1 : 0), "depth \(depth)")
+        }
+    }
+
+    @Test func theContractCallDepthIsLimited() throws {
+        let t = try TestChain()
+        let chain = try links(t, 66)
+        let within = Value.list(chain.prefix(64).map { .address($0) })
+        let ok = try t.call(chain[0], "step_strict", [within, .int(0), .int(-1)], gasLimit: 100_000_000)
+        #expect(ok.status == .success)
+        #expect(try t.queryInt(chain[63], "get_mark") == 1)
+        let beyond = Value.list(chain.map { .address($0) })
+        let deep = try t.call(chain[0], "step_strict", [beyond, .int(0), .int(-1)], gasLimit: 100_000_000)
+        #expect(deep.status == .reverted)
+        #expect(deep.revertMessage == "call depth exceeded")
+        #expect(try t.queryInt(chain[64], "get_mark") == 0)
+    }
+}
