@@ -135,6 +135,19 @@ import Testing
         #expect(try t.balance("bob") == TestChain.startBalance + 40)
     }
 
+    @Test func aBlockOutOfPlaceOrTimeIsRefused() throws {
+        let producer = try TestChain()
+        try buildHistory(producer)
+        let follower = try TestChain()
+        var block = try #require(try producer.chain.block(at: 1))
+        block.header.time = 10
+        #expect(throws: ChainError.invalidBlock(height: 1, "time goes backwards")) { try follower.chain.apply(block) }
+        block.header.height = 5
+        #expect(throws: ChainError.invalidBlock(height: 5, "expected height 1")) { try follower.chain.apply(block) }
+        #expect(follower.store.height == 0)
+        #expect(try follower.chain.head().header.height == 0)
+    }
+
     func tamper(_ store: any KeyValueStore, _ block: Block) throws {
         try store.apply(WriteBatch(
             values: [], archive: [Write(key: [0x42] + bigEndian(block.header.height), value: block.encoded)],

@@ -86,15 +86,21 @@ enum TransactionCommands {
 
     static let query = Command(
         name: "query", summary: "run a view function on the latest state (no transaction, nothing written)",
-        usage: "datanet query 0xCONTRACT 'fn(args)' [--gas-limit N] [--dir D]",
-        examples: ["datanet query 0x… 'share_of(@0x…)'", "datanet query 0x… get"],
-        spec: .init(valued: ["--dir", "--gas-limit"])
+        usage: "datanet query 0xCONTRACT 'fn(args)' [--from KEY] [--gas-limit N] [--dir D]",
+        examples: ["datanet query 0x… 'share_of(@0x…)'", "datanet query 0x… get", "datanet query 0x… mine --from bob"],
+        spec: .init(valued: ["--dir", "--gas-limit", "--from"])
     ) { args, console in
         guard args.positional.count == 2 else { return usage(console, "query needs a contract address and 'fn(args)'") }
         let directory = ChainDirectory(args)
         do throws(CLIFailure) {
             let chain = try directory.open()
-            let session = Session(chain: chain, keystore: try directory.keystore(), sender: nil)
+            let keystore = try directory.keystore()
+            var caller = [UInt8](repeating: 0, count: 32)
+            if let name = args.flags["--from"] {
+                guard let key = keystore.key(name) else { throw CLIFailure("no key named '\(name)'") }
+                caller = key.address
+            }
+            let session = Session(chain: chain, keystore: keystore, sender: nil)
             let contract = try session.contract(args.positional[0])
             let syntax = try session.parse(args.positional[1])
             let (function, _) = try session.call(args.positional[1], on: contract)
@@ -116,7 +122,8 @@ enum TransactionCommands {
             }
             let result: Chain.QueryResult
             do {
-                result = try chain.query(contract, function: function, args: values, gasLimit: gasLimit)
+                result = try chain.query(
+                    contract, function: function, args: values, caller: caller, gasLimit: gasLimit)
             } catch {
                 throw CLIFailure("\(error)")
             }
