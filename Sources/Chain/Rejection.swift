@@ -28,7 +28,8 @@ public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
         case let .malformedModule(detail): "malformed module: \(detail)"
         case let .unverifiableModule(detail): "module does not verify: \(detail)"
         case let .unauthorized(authority):
-            "only the upgrade authority \(Hex.prefixed(authority)) may upgrade this contract"
+            "only the upgrade authority \(Hex.prefixed(authority)) may upgrade this contract (or approve it, when the "
+                + "authority is a contract)"
         case let .policyViolation(detail): "upgrade policy: \(detail)"
         case let .incompatibleSchema(detail): "incompatible upgrade: \(detail)"
         }

@@ -212,7 +212,10 @@ struct TransactionExecutor {
             }
         case let .upgrade(contract, bytes, policy):
             guard let record = try state.contract(contract) else { return .failure(.unknownContract(contract)) }
-            guard record.authority == sender else { return .failure(.unauthorized(authority: record.authority)) }
+            guard try record.authority == sender
+                || approves(record.authority, contract: contract, id: ModuleCodec.id(of: bytes), sender: sender,
+                            state: state)
+            else { return .failure(.unauthorized(authority: record.authority)) }
             guard record.policy != .immutable else { return .failure(.policyViolation("the contract is immutable")) }
             guard record.version < UInt64.max else { return .failure(.policyViolation("no version number left")) }
             guard policy >= record.policy else {
@@ -232,6 +235,26 @@ struct TransactionExecutor {
                 contract: contract, record: record, bytes: bytes, id: ModuleCodec.id(of: bytes), program: program,
                 policy: policy))
         }
+    }
+
+    /// Gas a contract authority's `approve_upgrade` may use; the check is free for the sender, so it is small.
+    static let approvalGas: Int64 = 200_000
+
+    /// Whether the contract at `authority` approves installing module `id` on `contract` for `sender`: its view
+    /// function `approve_upgrade(contract: Address, module: Hash, sender: Address) -> Bool` returns true.
+    /// The governance hook: a vote recorded in the authority contract lets anyone submit the upgrade.
+    private func approves(
+        _ authority: [UInt8], contract: [UInt8], id: [UInt8], sender: [UInt8], state: WorldState
+    ) throws -> Bool {
+        guard try state.contract(authority) != nil else { return false }
+        let session = ExecutionSession(
+            state: state, programs: programs, origin: sender, blockHeight: height, blockTime: time)
+        let run = session.invoke(
+            contract: authority, function: "approve_upgrade", args: [.address(contract), .hash(id), .address(sender)],
+            value: 0, caller: sender, gasLimit: Self.approvalGas, readOnly: true, kinds: [.view])
+        if let failure = session.failure { throw failure }
+        guard case .success(let values) = run.outcome else { return false }
+        return values == [.bool(true)]
     }
 
     /// Decodes and verifies module bytes, lowering them (or reusing the cached program).

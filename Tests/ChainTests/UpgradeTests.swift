@@ -102,3 +102,35 @@ extension Result {
         return nil
     }
 }
+
+@Suite struct GovernanceTests {
+    @Test func aContractAuthorityApprovesUpgrades() throws {
+        let t = try TestChain()
+        let governance = try t.deploy("governance", from: "carol")
+        let bytes = try moduleBytes("counter")
+        let module = try ModuleCodec.decode(bytes)
+        let args = try ValueCodec.encodeSequence(
+            [.int(7)], as: [module.types[Int(module.functions[0].params[0])]], in: module)
+        let deployed = try t.run(
+            "alice", .deploy(module: bytes, args: args, authority: governance, policy: .compatible),
+            gasLimit: 10_000_000)
+        let counter = deployed.contract
+        let v2 = try moduleBytes("counter_v2")
+        let upgrade = Transaction.Payload.upgrade(contract: counter, module: v2, policy: .compatible)
+        #expect(try t.submit(try t.sign("bob", upgrade, gasLimit: 10_000_000)).rejection
+            == .unauthorized(authority: governance))
+        let denied = try t.call(governance, "approve", [.hash(ModuleCodec.id(of: v2))], from: "bob")
+        #expect(denied.revertMessage == "only the owner approves")
+        let approved = try t.call(governance, "approve", [.hash(ModuleCodec.id(of: v2))], from: "carol")
+        #expect(approved.status == .success)
+        let receipt = try t.submit(try t.sign("bob", upgrade, gasLimit: 10_000_000)).get()
+        #expect(receipt.status == .success)
+        #expect(try t.chain.contract(counter)?.version == 2)
+        #expect(try t.chain.history(counter).last?.by == t.address("bob"))
+        // Another module is not approved.
+        let other = Transaction.Payload.upgrade(
+            contract: counter, module: try moduleBytes("counter_drops_bump"), policy: .compatible)
+        #expect(try t.submit(try t.sign("bob", other, gasLimit: 10_000_000)).rejection
+            == .unauthorized(authority: governance))
+    }
+}
