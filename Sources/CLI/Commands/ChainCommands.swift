@@ -6,13 +6,15 @@ import Tooling
 
 /// `datanet chain ACTION`: create a chain directory and inspect, replay and prove its state.
 enum ChainCommands {
-    static let actions = ["blocks", "events", "history", "init", "prove", "replay", "status", "tx", "verify-proof"]
+    static let actions = [
+        "account", "blocks", "events", "history", "init", "prove", "replay", "status", "tx", "verify-proof",
+    ]
 
     static let command = Command(
         name: "chain", summary: "init a chain directory; status, blocks, tx, events, history, replay, prove",
         usage: """
             datanet chain init [--dir D] [--balance N]
-                   datanet chain status | blocks [--from N] [--limit N] | tx HASH | events [--contract 0x…]
+                   datanet chain status | account 0x…|NAME | blocks [--from N] [--limit N] | tx HASH | events [--contract 0x…]
                    datanet chain history 0xCONTRACT | replay | prove KEY | prove 0xCONTRACT 'var' | 'var[key]'
                    datanet chain verify-proof --root 0x… --key KEY --proof 0x… [--value 0x… | --absent]
             KEY is a raw state key in hex, or account:0x…, contract:0x…, storage:0xCONTRACT:0xRELATIVEKEY
@@ -41,6 +43,9 @@ enum ChainCommands {
             let chain = try ChainDirectory(args).open()
             switch action {
             case "status": return try status(chain, console)
+            case "account":
+                guard rest.count == 1 else { return usage(console, "chain account needs an address or a key name") }
+                return try account(chain, rest[0], ChainDirectory(args), console)
             case "blocks": return try blocks(chain, args, console)
             case "tx":
                 guard rest.count == 1, let hash = Hex.decode32(rest[0]) else {
@@ -119,6 +124,25 @@ enum ChainCommands {
         console.out("head        \(Hex.prefixed(head.hash))")
         console.out("state root  \(Hex.prefixed(chain.store.stateRoot))")
         console.out("time        \(head.header.time)")
+        return ExitCode.ok
+    }
+
+    static func account(
+        _ chain: Chain, _ text: String, _ directory: ChainDirectory, _ console: Console
+    ) throws(CLIFailure) -> Int32 {
+        let keystore = try directory.keystore()
+        guard let address = Hex.decode32(text) ?? keystore.key(text.hasPrefix("@") ? String(text.dropFirst()) : text)?
+            .address
+        else { throw CLIFailure("'\(text)' is neither an address nor a key name") }
+        let account = try attempt { try chain.account(address) }
+        console.out("address     \(Hex.prefixed(address))")
+        console.out("balance     \(account.balance)")
+        console.out("nonce       \(account.nonce)")
+        if let record = try attempt({ try chain.contract(address) }) {
+            let name = (try? chain.module(id: record.codeID))?.name ?? "?"
+            console.out("contract    '\(name)' version \(record.version), module \(Hex.prefixed(record.codeID))")
+            console.out("policy      \(record.policy), authority \(Hex.prefixed(record.authority))")
+        }
         return ExitCode.ok
     }
 
