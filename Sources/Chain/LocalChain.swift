@@ -59,9 +59,9 @@ public final class LocalChain {
         guard let encoded = try? ValueCodec.encodeSequence(
             args, as: params.map { Int($0) < module.types.count ? module.types[Int($0)] : .int }, in: module)
         else { return .failure(.badArguments("'init' takes \(params.count) argument(s)")) }
+        let authority = try address(of: name)
         return try submit(
-            .deploy(module: ModuleCodec.encode(module), args: encoded, authority: try address(of: name), policy: policy),
-            from: name)
+            .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy), from: name)
     }
 
     /// Calls `function` of `contract` as `name` with `args` and `value` tokens.

@@ -14,7 +14,8 @@ enum ChainCommands {
         name: "chain", summary: "init a chain directory; status, blocks, tx, events, history, replay, prove",
         usage: """
             datanet chain init [--dir D] [--balance N]
-                   datanet chain status | account 0x…|NAME | blocks [--from N] [--limit N] | tx HASH | events [--contract 0x…]
+                   datanet chain status | account 0x…|NAME | blocks [--from N] [--limit N] | tx HASH
+                   datanet chain events [--contract 0x…]
                    datanet chain history 0xCONTRACT | replay | prove KEY | prove 0xCONTRACT 'var' | 'var[key]'
                    datanet chain verify-proof --root 0x… --key KEY --proof 0x… [--value 0x… | --absent]
             KEY is a raw state key in hex, or account:0x…, contract:0x…, storage:0xCONTRACT:0xRELATIVEKEY
@@ -61,7 +62,9 @@ enum ChainCommands {
             case "replay": return try replay(chain, console)
             default:
                 if rest.count == 2 { return try proveState(chain, rest[0], rest[1], ChainDirectory(args), console) }
-                guard rest.count == 1 else { return usage(console, "chain prove needs a KEY, or 0xCONTRACT 'var[key]'") }
+                guard rest.count == 1 else {
+                    return usage(console, "chain prove needs a KEY, or 0xCONTRACT 'var[key]'")
+                }
                 return try prove(chain, rest[0], console)
             }
         } catch {
