@@ -47,8 +47,7 @@ public final class LocalChain {
         let nonce = try chain.account(SHA256.hash(key.publicKey)).nonce
         let tx = try Transaction(sender: key.publicKey, nonce: nonce, gasLimit: gasLimit, gasPrice: 0, payload: payload)
             .signed(with: key)
-        let time = try chain.head().header.time + 1
-        return try chain.submit(tx, time: time).map(\.receipt)
+        return try chain.submit(tx, time: try nextTime()).map(\.receipt)
     }
 
     /// Deploys `module` as `name` with init arguments `args`; the receipt's `contract` is the new address.
@@ -87,8 +86,14 @@ public final class LocalChain {
     /// Adds `blocks` empty blocks, one second apart.
     public func advance(blocks: Int) throws {
         for _ in 0..<max(0, blocks) {
-            try chain.produce([], time: try chain.head().header.time + 1)
+            try chain.produce([], time: try nextTime())
         }
+    }
+
+    /// One second after the head block (saturating).
+    private func nextTime() throws -> UInt64 {
+        let (next, overflow) = try chain.head().header.time.addingReportingOverflow(1)
+        return overflow ? UInt64.max : next
     }
 
     /// The decoded return values of `receipt` (empty when it returned nothing or reverted).
