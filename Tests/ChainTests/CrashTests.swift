@@ -47,7 +47,7 @@ private func openChain(_ path: String) throws -> Chain {
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("chain.sqlite").path
     var lastHeight: UInt64 = 0
-    let pauses = [0.5, 0.73, 0.61, 0.87]
+    let pauses = [0.5, 0.73, 0.61, 0.87, 0.44, 0.95, 0.58, 0.66]
     for pause in pauses {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: executable)
