@@ -13,6 +13,7 @@ struct StructurePass {
         let types = try buildTypeTable()
         try checkStructs()
         try checkStructCycles()
+        try checkNestingDepth()
         try checkStateAndEvents()
         try checkExterns()
         try checkFunctions()
@@ -158,6 +159,42 @@ struct StructurePass {
                     path.append((child, successors(child), 0))
                 }
             }
+        }
+    }
+
+    /// No type nests deeper than `Limits.maxTypeDepth` (lists, maps and structs inside each other), so
+    /// everything that walks a value by its type — zero values, deep copies, codecs — recurses a bounded
+    /// number of times. Computed by relaxation: each round raises a node's depth to one more than its
+    /// deepest successor's; the graph is acyclic (checked above), so depths settle, and a depth past the
+    /// limit stops it early.
+    private func checkNestingDepth() throws(VerificationError) {
+        let typeCount = module.types.count
+        let nodeCount = typeCount + module.structs.count
+        var depth = [Int](repeating: 1, count: nodeCount)
+        func successors(_ node: Int) -> [Int] {
+            if node >= typeCount { return module.structs[node - typeCount].fields.map { Int($0.type) } }
+            switch module.types[node] {
+            case .list(let elem): return [Int(elem)]
+            case .map(let key, let value): return [Int(key), Int(value)]
+            case .structure(let s): return [typeCount + Int(s)]
+            default: return []
+            }
+        }
+        let edges = (0..<nodeCount).map(successors)
+        for _ in 0...Limits.maxTypeDepth {
+            var changed = false
+            for node in 0..<nodeCount {
+                let d = 1 + (edges[node].map { $0 < nodeCount ? depth[$0] : 0 }.max() ?? 0)
+                if d > depth[node] {
+                    depth[node] = d
+                    changed = true
+                }
+                if depth[node] > Limits.maxTypeDepth {
+                    let name = node >= typeCount ? "struct '\(module.structs[node - typeCount].name)'" : "type \(node)"
+                    throw VerificationError(Message.typeTooDeep(name, limit: Limits.maxTypeDepth))
+                }
+            }
+            if !changed { return }
         }
     }
 
