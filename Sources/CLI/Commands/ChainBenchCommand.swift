@@ -28,6 +28,7 @@ enum ChainBenchCommand {
         var transfersPerSecond = 0.0
         var callsPerSecond = 0.0
         var w2NanosecondsPerUpdate = 0.0
+        var w2MemoryNanosecondsPerUpdate = 0.0
         var rootCosts: [(keys: Int, treeMicroseconds: Double, sqliteMicroseconds: Double)] = []
     }
 
@@ -139,10 +140,13 @@ enum ChainBenchCommand {
         }
         figures.callsPerSecond = Double(callBlocks.count * 1_000) / callTime
 
-        // W2 through the journaled host (a dry run, so the map starts empty every time).
+        // W2 through the journaled host (a dry run, so the map starts empty every time), over SQLite and over
+        // the memory store (what `datanet test` and the anchors' in-memory EVM databases use).
         if let benchDirectory = BenchCommand.findBenchDirectory() {
             let w2 = try Assembler.assemble(
                 String(contentsOfFile: (benchDirectory as NSString).appendingPathComponent("w2.dna"), encoding: .utf8))
+            let local = try LocalChain(accounts: ["bench"], startBalance: 1 << 100)
+            let onMemory = try local.deploy(w2, args: [], from: "bench").get().contract
             let submitted = try chain.submit(try Transaction(
                 sender: deployKey.publicKey, nonce: nonces[0], gasLimit: 100_000_000, gasPrice: 1,
                 payload: .deploy(module: ModuleCodec.encode(w2), args: [], authority: SHA256.hash(deployKey.publicKey),
@@ -150,14 +154,9 @@ enum ChainBenchCommand {
             ).signed(with: deployKey), time: time)
             nonces[0] += 1
             if case .success(let (_, w2Receipt)) = submitted {
-                var result: Chain.QueryResult?
-                let w2Time = try seconds {
-                    result = try chain.simulate(w2Receipt.contract, function: "w2", args: [.int(1)], gasLimit: 1 << 40)
-                }
-                if case .success(let values)? = result?.outcome, values == [.int(1_838_009_971)] {
-                    figures.w2NanosecondsPerUpdate = w2Time * 1e9 / 10_000
-                }
+                figures.w2NanosecondsPerUpdate = try timeW2(chain, w2Receipt.contract)
             }
+            figures.w2MemoryNanosecondsPerUpdate = try timeW2(local.chain, onMemory)
         }
 
         // State-root cost per changed key, against the same inserts straight into SQLite.
@@ -186,6 +185,21 @@ enum ChainBenchCommand {
         return figures
     }
 
+    /// Nanoseconds per storage read-modify-write of `w2(1)` (10,000 of them), best of three; 0 when the
+    /// checksum is wrong.
+    static func timeW2(_ chain: Chain, _ contract: [UInt8]) throws -> Double {
+        var best = Double.infinity
+        for _ in 0..<3 {
+            var result: Chain.QueryResult?
+            let time = try seconds {
+                result = try chain.simulate(contract, function: "w2", args: [.int(1)], gasLimit: 1 << 40)
+            }
+            guard case .success(let values)? = result?.outcome, values == [.int(1_838_009_971)] else { return 0 }
+            best = min(best, time)
+        }
+        return best * 1e9 / 10_000
+    }
+
     static func report(_ figures: Figures, json: Bool, console: Console) {
         let twoCore = 2 * figures.verifyPerSecond
         if json {
@@ -197,6 +211,7 @@ enum ChainBenchCommand {
                 "{\"calls_per_s\": \(Int(figures.callsPerSecond)), \"root_update\": [" + roots.joined(separator: ", ")
                 + "], \"transfers_per_s\": \(Int(figures.transfersPerSecond)), "
                 + "\"verify_per_s_one_core\": \(Int(figures.verifyPerSecond)), "
+                + "\"w2_memory_ns_per_update\": \(String(format: "%.1f", figures.w2MemoryNanosecondsPerUpdate)), "
                 + "\"w2_ns_per_update\": \(String(format: "%.1f", figures.w2NanosecondsPerUpdate))}")
             return
         }
@@ -205,8 +220,12 @@ enum ChainBenchCommand {
                            figures.transfersPerSecond, 100 * figures.transfersPerSecond / max(twoCore, 1)))
         console.out(String(format: "contract calls (payout into a map) %10.0f /s", figures.callsPerSecond))
         if figures.w2NanosecondsPerUpdate > 0 {
-            console.out(String(format: "W2 via the journaled host          %10.1f ns per storage read-modify-write",
+            console.out(String(format: "W2 via the journaled host, SQLite  %10.1f ns per storage read-modify-write",
                                figures.w2NanosecondsPerUpdate))
+        }
+        if figures.w2MemoryNanosecondsPerUpdate > 0 {
+            console.out(String(format: "W2 via the journaled host, memory  %10.1f ns per storage read-modify-write",
+                               figures.w2MemoryNanosecondsPerUpdate))
         }
         for cost in figures.rootCosts {
             let line = "state root, %8d keys            %10.2f µs per changed key (plain SQLite %.2f µs, ×%.1f)"
