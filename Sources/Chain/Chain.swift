@@ -127,23 +127,29 @@ public final class Chain {
         return Produced(block: block, receipts: receipts, rejected: rejected)
     }
 
-    /// Executes one transaction as a block of its own at `time`. A rejected transaction changes nothing and no
-    /// block is made.
+    /// Executes one transaction as a block of its own at `time` (raised to the parent's time if earlier). A
+    /// rejected transaction changes nothing and no block is made.
     public func submit(
         _ transaction: SignedTransaction, time: UInt64
     ) throws -> Result<(block: Block, receipt: Receipt), Rejection> {
         let parent = try head().header
         guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
+        let height = parent.height + 1
+        let blockTime = max(time, parent.time)
         let overlay = Overlay(base: store)
-        let executor = TransactionExecutor(programs: programs, height: parent.height + 1, time: max(time, parent.time))
-        if case .failure(let reason) = try executor.execute(transaction, state: WorldState(overlay)) {
+        let executor = TransactionExecutor(programs: programs, height: height, time: blockTime)
+        switch try executor.execute(transaction, state: WorldState(overlay)) {
+        case .failure(let reason):
             return .failure(reason)
+        case .success(let receipt):
+            let header = BlockHeader(
+                height: height, time: blockTime, parentHash: parent.hash,
+                transactionsRoot: BlockHeader.transactionsRoot(of: [transaction]), stateRoot: [],
+                receiptsRoot: Receipt.root(of: [receipt]))
+            let block = try commit(
+                Block(header: header, transactions: [transaction]), receipts: [receipt], overlay: overlay)
+            return .success((block, receipt))
         }
-        let produced = try produce([transaction], time: time)
-        guard let receipt = produced.receipts.first else {
-            return .failure(produced.rejected.first?.reason ?? .badSignature)
-        }
-        return .success((produced.block, receipt))
     }
 
     /// Re-executes `block` on top of the head, checks it against its header (parent, height, time, transactions,
