@@ -97,9 +97,12 @@ public final class Chain {
     }
 
     /// Executes `transactions` in order on top of the head, leaves out the rejected ones, and commits the result
-    /// as the next block at `time` (raised to the parent's time if earlier), atomically.
+    /// as the next block at `time` (raised to the parent's time if earlier), atomically. `signatures`, a check of
+    /// the same transactions started earlier, saves verifying them here.
     @discardableResult
-    public func produce(_ transactions: [SignedTransaction], time: UInt64) throws -> Produced {
+    public func produce(
+        _ transactions: [SignedTransaction], time: UInt64, signatures check: SignatureCheck? = nil
+    ) throws -> Produced {
         let parent = try head().header
         guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
         let height = parent.height + 1
@@ -109,7 +112,12 @@ public final class Chain {
         var included: [SignedTransaction] = []
         var receipts: [Receipt] = []
         var rejected: [(SignedTransaction, Rejection)] = []
-        let signatures = SignatureBatch.verify(transactions)
+        let signatures: [Bool]
+        if let check, check.transactions == transactions {
+            signatures = check.wait()
+        } else {
+            signatures = SignatureBatch.verify(transactions)
+        }
         for (tx, valid) in zip(transactions, signatures) {
             switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: valid) {
             case .success(let receipt):

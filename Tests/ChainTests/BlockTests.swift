@@ -135,6 +135,25 @@ import Testing
         #expect(try t.balance("bob") == TestChain.startBalance + 40)
     }
 
+    @Test func signaturesCheckedAheadGiveTheSameBlock() throws {
+        let ahead = try TestChain()
+        let inline = try TestChain()
+        var txs: [SignedTransaction] = []
+        for nonce in 0..<40 {
+            txs.append(try ahead.sign("bob", .transfer(to: try ahead.address("carol"), amount: 2), nonce: UInt64(nonce)))
+        }
+        txs[7].signature[0] ^= 1
+        let check = SignatureCheck(txs)
+        let a = try ahead.chain.produce(txs, time: 3_000, signatures: check)
+        let b = try inline.chain.produce(txs, time: 3_000)
+        #expect(a.block == b.block)
+        #expect(a.rejected.count == 33)
+        // A check of other transactions is ignored.
+        let other = SignatureCheck(Array(txs.prefix(3)))
+        let c = try ahead.chain.produce(Array(txs[7...]), time: 3_001, signatures: other)
+        #expect(c.rejected.first?.reason == .badSignature)
+    }
+
     @Test func aBlockOutOfPlaceOrTimeIsRefused() throws {
         let producer = try TestChain()
         try buildHistory(producer)

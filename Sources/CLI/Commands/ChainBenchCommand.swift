@@ -103,10 +103,14 @@ enum ChainBenchCommand {
             .transfer(to: SHA256.hash(BigEndianBytes.of($0)), amount: 1)
         }
         var time: UInt64 = 2
+        // The next block's signatures are checked in the background while this one executes and commits.
         let transferTime = try seconds {
-            for block in transferBlocks {
+            var next = SignatureCheck(transferBlocks[0])
+            for (index, block) in transferBlocks.enumerated() {
                 time += 1
-                let produced = try chain.produce(block, time: time)
+                let current = next
+                if index + 1 < transferBlocks.count { next = SignatureCheck(transferBlocks[index + 1]) }
+                let produced = try chain.produce(block, time: time, signatures: current)
                 guard produced.rejected.isEmpty else { throw CLIFailure("a benchmark transfer was rejected") }
             }
         }
