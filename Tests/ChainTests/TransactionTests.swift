@@ -117,6 +117,8 @@ import VM
         #expect(try t.chain.account(counter).balance == 250)
         let failed = try t.call(counter, "set_then_fail", [.int(3)], value: 100)
         #expect(failed.status == .reverted)
+        #expect(failed.revertPosition == "counter.dn:21:5")
+        #expect(failed.revertLocation.hasPrefix("set_then_fail+"))
         #expect(try t.chain.account(counter).balance == 250)
         let paid = try t.call(counter, "pay", [.address(try t.address("carol")), .int(50)])
         #expect(paid.status == .success)
