@@ -23,8 +23,9 @@ enum TransactionCommands {
         return run(args, console) { session throws(CLIFailure) in
             let module = try load(file)
             let initText = "init(" + args.positional.dropFirst().joined(separator: ", ") + ")"
-            let params = module.functions.first { $0.kind == .`init` }?.params ?? []
-            let encoded = try session.arguments(initText, params: params, in: module, function: "init")
+            let initFunction = module.functions.first { $0.kind == .`init` }
+            let encoded = try session.arguments(
+                initText, params: initFunction?.params ?? [], in: module, function: initFunction?.name ?? "init")
             let policy = try policyFlag(args, default: .compatible)
             guard var authority = session.sender?.address else { throw CLIFailure("deploy needs --from KEY") }
             if let text = args.flags["--authority"] {
@@ -207,8 +208,9 @@ enum TransactionCommands {
         ) throws(CLIFailure) -> [UInt8] {
             let syntax = try parse(text)
             guard syntax.arguments.count == params.count else {
+                let given = syntax.arguments.count
                 throw CLIFailure(
-                    "'\(function)' takes \(params.count) arguments but \(syntax.arguments.count) were given")
+                    "'\(function)' takes \(plural(params.count, "argument")) but \(given) \(given == 1 ? "was" : "were") given")
             }
             var values: [Value] = []
             var types: [TypeDesc] = []
