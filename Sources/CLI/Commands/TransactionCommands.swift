@@ -209,8 +209,8 @@ enum TransactionCommands {
             let syntax = try parse(text)
             guard syntax.arguments.count == params.count else {
                 let given = syntax.arguments.count
-                throw CLIFailure(
-                    "'\(function)' takes \(plural(params.count, "argument")) but \(given) \(given == 1 ? "was" : "were") given")
+                let verb = given == 1 ? "was" : "were"
+                throw CLIFailure("'\(function)' takes \(plural(params.count, "argument")) but \(given) \(verb) given")
             }
             var values: [Value] = []
             var types: [TypeDesc] = []
