@@ -65,6 +65,8 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("call", contract, "bump(1)", "--from", "mallory") == 1)
         #expect(transcript.err.contains("no key named 'mallory'"))
         #expect(run("call", contract, "pay(@carol, 0)", "--from", "alice") == 0)
+        #expect(run("transfer", "@carol", "1_000", "--from", "alice") == 0)
+        #expect(run("transfer", "@nobody", "1", "--from", "alice") == 1)
 
         #expect(run("upgrade", contract, fixtures.appendingPathComponent("counter_bad_schema.dna").path,
                     "--from", "alice") == 1)
@@ -79,14 +81,14 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("chain", "events", "--contract", contract) == 0)
         #expect(transcript.out.contains("Bumped(by: @0x"))
         #expect(run("chain", "status") == 0)
-        #expect(field("height") == "5")
+        #expect(field("height") == "6")
         #expect(run("chain", "account", contract) == 0)
         #expect(transcript.out.contains("contract    'counter' version 2"))
         #expect(run("chain", "account", "bob") == 0)
         #expect(field("nonce") == "2")
         #expect(run("chain", "blocks") == 0)
         #expect(run("chain", "replay") == 0)
-        #expect(transcript.out.contains("replayed 5 blocks"))
+        #expect(transcript.out.contains("replayed 6 blocks"))
 
         #expect(run("chain", "prove", "contract:" + contract) == 0)
         let root = try #require(field("root")), key = try #require(field("key"))

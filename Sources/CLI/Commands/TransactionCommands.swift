@@ -59,6 +59,24 @@ enum TransactionCommands {
         }
     }
 
+    static let transfer = Command(
+        name: "transfer", summary: "send native tokens to an account or contract (signs, submits, mines one block)",
+        usage: "datanet transfer 0xADDRESS|@NAME AMOUNT --from KEY [--gas-limit N] [--gas-price N] [--dir D]",
+        examples: ["datanet transfer @bob 1000 --from alice", "datanet transfer 0x… 5 --from bob"],
+        spec: .init(valued: txFlags)
+    ) { args, console in
+        guard args.positional.count == 2 else { return usage(console, "transfer needs a recipient and an amount") }
+        return run(args, console) { session throws(CLIFailure) in
+            guard let to = session.resolve(args.positional[0]) else {
+                throw CLIFailure("'\(args.positional[0])' is neither an address nor a key name")
+            }
+            guard let amount = Int128(args.positional[1].filter { $0 != "_" }), amount >= 0 else {
+                throw CLIFailure("the amount must be a non-negative integer, not '\(args.positional[1])'")
+            }
+            return .transfer(to: to, amount: amount)
+        }
+    }
+
     static let upgrade = Command(
         name: "upgrade", summary: "replace a contract's code, keeping its address and state (runs migrate)",
         usage: "datanet upgrade 0xCONTRACT FILE.dna|FILE.dnb --from KEY [--policy P] [--gas-limit N] [--dir D]",
