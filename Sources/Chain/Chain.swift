@@ -8,11 +8,18 @@ import VM
 public final class Chain {
     /// The store holding state (in the Merkle root) and the archive of blocks and receipts.
     public let store: any KeyValueStore
-    let programs = ProgramCache()
+    let programs: ProgramCache
 
     /// A chain over `store` (initialized or not).
     public init(store: any KeyValueStore) {
         self.store = store
+        self.programs = ProgramCache()
+    }
+
+    /// A chain over `store` sharing `programs` with another chain (the same modules are lowered once).
+    init(store: any KeyValueStore, programs: ProgramCache) {
+        self.store = store
+        self.programs = programs
     }
 
     // MARK: - Genesis

@@ -7,7 +7,8 @@ import VM
 /// its name) funded at genesis, gas price 0 (gas is counted but costs nothing), one block per transaction.
 public final class LocalChain {
     /// The chain underneath, over a `MemoryStore`.
-    public let chain: Chain
+    public private(set) var chain: Chain
+    private var memory: MemoryStore
     /// Accounts by name, sorted by name.
     public private(set) var names: [String]
     private var keys: [String: Ed25519PrivateKey] = [:]
@@ -16,7 +17,8 @@ public final class LocalChain {
 
     /// A chain whose genesis gives `startBalance` to each of `accounts` (names as written after `@`).
     public init(accounts: [String], startBalance: Int128) throws {
-        chain = Chain(store: MemoryStore())
+        memory = MemoryStore()
+        chain = Chain(store: memory)
         names = Array(Set(accounts)).sorted()
         var allocations: [Genesis.Allocation] = []
         for name in names {
@@ -94,6 +96,22 @@ public final class LocalChain {
     private func nextTime() throws -> UInt64 {
         let (next, overflow) = try chain.head().header.time.addingReportingOverflow(1)
         return overflow ? UInt64.max : next
+    }
+
+    /// The whole chain as it is now, to go back to with `restore(_:)`.
+    public struct Snapshot {
+        fileprivate let store: MemoryStore
+    }
+
+    /// Takes a snapshot (cheap: the store is copied on write).
+    public func snapshot() -> Snapshot {
+        Snapshot(store: memory.copy())
+    }
+
+    /// Puts the chain back as it was at `snapshot` (blocks, state and nonces); the snapshot stays usable.
+    public func restore(_ snapshot: Snapshot) {
+        memory = snapshot.store.copy()
+        chain = Chain(store: memory, programs: chain.programs)
     }
 
     /// The decoded return values of `receipt` (empty when it returned nothing or reverted).

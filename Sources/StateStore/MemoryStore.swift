@@ -12,6 +12,18 @@ public final class MemoryStore: KeyValueStore {
     /// An empty store at height 0.
     public init() {}
 
+    /// An independent copy of this store: values, tree nodes, archive, height and root. Copy-on-write, so it is
+    /// cheap until one of the two is written (test runners and the REPL use it as a snapshot).
+    public func copy() -> MemoryStore {
+        let copy = MemoryStore()
+        copy.values = values
+        copy.nodes = nodes
+        copy.archive = archive
+        copy.height = height
+        copy.stateRoot = stateRoot
+        return copy
+    }
+
     /// The number of keys held.
     public var count: Int { values.count }
 

@@ -23,4 +23,23 @@ import Testing
         let reverted = try local.call(counter, "set_then_fail", args: [.int(9)], from: "alice").get()
         #expect(reverted.revertMessage == "nope")
     }
+
+    @Test func aSnapshotUndoesEverythingAfterIt() throws {
+        let local = try LocalChain(accounts: ["alice", "bob"], startBalance: 1_000)
+        let module = try Assembler.assemble(
+            String(contentsOf: fixtures.appendingPathComponent("counter.dna"), encoding: .utf8))
+        let counter = try local.deploy(module, args: [.int(1)], from: "alice").get().contract
+        let snapshot = local.snapshot()
+        let root = local.chain.store.stateRoot
+        _ = try local.call(counter, "bump", args: [.int(5)], from: "bob").get()
+        _ = try local.send(from: "alice", to: try local.address(of: "bob"), amount: 10).get()
+        #expect(local.chain.store.stateRoot != root)
+        local.restore(snapshot)
+        #expect(local.chain.store.stateRoot == root)
+        #expect(try local.balance(of: try local.address(of: "bob")) == 1_000)
+        let again = try local.call(counter, "bump", args: [.int(2)], from: "bob").get()
+        #expect(try local.results(of: again) == [.int(3)])
+        local.restore(snapshot)
+        #expect(local.chain.store.height == 1)
+    }
 }
