@@ -24,9 +24,10 @@ let package = Package(
         .target(name: "VM", dependencies: ["Verifier"]),
         .target(name: "Compiler", dependencies: ["Bytecode", "Diagnostics"]),
         .target(name: "Tooling", dependencies: ["VM"]),
-        .target(name: "CLI", dependencies: ["Tooling"]),
+        .target(name: "CLI", dependencies: ["Tooling", "Chain"]),
         .executableTarget(name: "datanet", dependencies: ["CLI"]),
         .target(name: "StateStore", dependencies: ["CSQLite", "Crypto"]),
+        .target(name: "Chain", dependencies: ["VM", "StateStore", "Crypto"]),
 
         // MARK: - Tests, one target per library
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
@@ -37,5 +38,6 @@ let package = Package(
         .testTarget(name: "VMTests", dependencies: ["VM"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),
+        .testTarget(name: "ChainTests", dependencies: ["Chain", "Bytecode", "VM"], exclude: ["Fixtures"]),
     ]
 )
