@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "VM", dependencies: ["Verifier"]),
         .target(name: "Compiler", dependencies: ["Bytecode", "Diagnostics"]),
         .target(name: "Tooling", dependencies: ["VM"]),
-        .target(name: "CLI", dependencies: ["Tooling"]),
+        .target(name: "CLI", dependencies: ["Tooling", "Compiler"]),
         .executableTarget(name: "datanet", dependencies: ["CLI"]),
         .target(name: "StateStore", dependencies: ["CSQLite", "Crypto"]),
 
@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler"], exclude: ["Fixtures"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "VM"], exclude: ["Fixtures"]),
         .testTarget(name: "VMTests", dependencies: ["VM"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),
