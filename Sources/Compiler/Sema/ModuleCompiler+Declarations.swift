@@ -55,7 +55,8 @@ extension ModuleCompiler {
         switch decl.kind {
         case .structure(let name, let fields):
             guard structs[name.name]?.range == name.range else { return }
-            structs[name.name]?.fields = checkedFields(fields, what: "field")
+            let checked = checkedFields(fields, what: "field")
+            structs[name.name]?.fields = checked
         case .interface(let name, let functions):
             var symbol = InterfaceSymbol(name: name.name, functions: [:], order: [])
             for f in functions {
@@ -75,15 +76,17 @@ extension ModuleCompiler {
                 diagnostics.report(.error(Messages.duplicate("event", name.name), at: name.range))
                 return
             }
-            events[name.name] = EventSymbol(name: name.name, index: eventOrder.count, fields: checkedFields(fields, what: "field"))
+            let checked = checkedFields(fields, what: "field")
+            events[name.name] = EventSymbol(name: name.name, index: eventOrder.count, fields: checked)
             eventOrder.append(name.name)
         case .state(let name, let type, let initializer):
             if let previous = state[name.name] {
                 duplicate("state variable", name, previous.range)
                 return
             }
+            let resolved = resolve(type)
             state[name.name] = StateSymbol(
-                name: name.name, index: stateOrder.count, type: resolve(type), initializer: initializer, range: name.range)
+                name: name.name, index: stateOrder.count, type: resolved, initializer: initializer, range: name.range)
             stateOrder.append(name.name)
         case .initializer(let parameters, let body):
             addFunction(

@@ -58,7 +58,8 @@ final class ModuleCompiler {
         while next < scheduled.count, !diagnostics.isSaturated {
             let symbol = scheduled[next]
             var compiler = FunctionCompiler(module: self, symbol: symbol)
-            compiled[next] = compiler.compile()
+            let function = compiler.compile()
+            compiled[next] = function
             next += 1
         }
         checkViews()
