@@ -122,7 +122,11 @@ extension FunctionCompiler {
             code.place(end)
             return .bool
         }
+        // Operands are marked with the operator too: the VM fuses `local_get; op` and reports the position
+        // of the fused instruction's first part.
+        code.mark(opRange)
         let left = expr(lhs)
+        code.mark(opRange)
         let right = expr(rhs, expected: left)
         if left == .error || right == .error {
             return op.precedence == .comparison ? .bool : (left == .error ? right : left)
