@@ -102,6 +102,9 @@ extension Messages {
         "type mismatch: expected '\(expected)', found '\(found)'"
     }
     static func cannotAssignLet(_ name: String) -> String { "cannot assign to '\(name)': '\(name)' is a 'let' constant" }
+    static func cannotAssignLoopVariable(_ name: String) -> String {
+        "cannot assign to '\(name)': loop variables are immutable"
+    }
     static func cannotAssignParameter(_ name: String) -> String {
         "cannot assign to '\(name)': parameters are immutable"
     }

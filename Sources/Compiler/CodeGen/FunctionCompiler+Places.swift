@@ -32,9 +32,11 @@ extension FunctionCompiler {
             case .parameter:
                 error(Messages.cannotAssignParameter(root), at: rootRange)
                 return abandon(mutation)
-            case .constant, .loop:
-                error(Messages.cannotAssignLet(root), at: rootRange, hint: local.kind == .constant
-                    ? "change 'let' to 'var' to make it mutable" : nil)
+            case .constant:
+                error(Messages.cannotAssignLet(root), at: rootRange, hint: "change 'let' to 'var' to make it mutable")
+                return abandon(mutation)
+            case .loop:
+                error(Messages.cannotAssignLoopVariable(root), at: rootRange)
                 return abandon(mutation)
             }
             if steps.isEmpty, case .assign(let op, let value, let opRange) = mutation {

@@ -31,7 +31,7 @@ enum EditDistance {
         var best: (Int, String)?
         for candidate in candidates.sorted() where candidate != name {
             let d = distance(name.lowercased(), candidate.lowercased(), limit: limit)
-            guard d <= limit else { continue }
+            guard d <= limit, d < name.count else { continue }
             if let current = best, current.0 <= d { continue }
             best = (d, candidate)
         }
