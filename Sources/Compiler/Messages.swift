@@ -105,6 +105,7 @@ extension Messages {
     static func cannotAssignLoopVariable(_ name: String) -> String {
         "cannot assign to '\(name)': loop variables are immutable"
     }
+    static func recursiveStruct(_ name: String) -> String { "struct '\(name)' contains itself" }
     static func cannotAssignParameter(_ name: String) -> String {
         "cannot assign to '\(name)': parameters are immutable"
     }

@@ -49,6 +49,33 @@ extension ModuleCompiler {
                 }
             }
         }
+        if !unit.isLibrary { breakStructCycles() }
+    }
+
+    /// Reports structs that contain themselves (directly or through lists, maps and other structs) and
+    /// cuts the cycle, so zero values and type tables stay finite.
+    private func breakStructCycles() {
+        func contains(_ type: SemaType, _ target: String, _ seen: inout Set<String>) -> Bool {
+            switch type {
+            case .list(let element): return contains(element, target, &seen)
+            case .map(let key, let value): return contains(key, target, &seen) || contains(value, target, &seen)
+            case .structure(let name):
+                if name == target { return true }
+                guard seen.insert(name).inserted else { return false }
+                return (structs[name]?.fields ?? []).contains { contains($0.type, target, &seen) }
+            default: return false
+            }
+        }
+        for name in structOrder {
+            guard let s = structs[name] else { continue }
+            for (i, field) in s.fields.enumerated() {
+                var seen: Set<String> = []
+                if contains(field.type, name, &seen) {
+                    diagnostics.report(.error(Messages.recursiveStruct(name), at: s.range))
+                    structs[name]?.fields[i].type = .error
+                }
+            }
+        }
     }
 
     private func collectContractDeclaration(_ decl: Decl, unit: Unit) {
