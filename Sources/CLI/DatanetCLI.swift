@@ -5,7 +5,8 @@ public enum DatanetCLI {
     public static let version = "0.1.0"
 
     static let commands: [Command] = [
-        AsmCommands.asm, AsmCommands.disasm, AsmCommands.verify, RunCommand.command, BenchCommand.command,
+        CompileCommands.build, CompileCommands.check, AsmCommands.asm, AsmCommands.disasm, AsmCommands.verify,
+        RunCommand.command, BenchCommand.command,
     ]
 
     /// Runs `datanet` with `args` (without the program name); returns the exit code.

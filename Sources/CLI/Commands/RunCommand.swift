@@ -8,7 +8,7 @@ enum RunCommand {
     static let command = Command(
         name: "run",
         summary: "call a function of a module on a fresh in-memory host; print the result, events and gas",
-        usage: "datanet run FILE.dna|FILE.dnb --call 'fn(args)' [--gas-limit N] [--trace]",
+        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--gas-limit N] [--trace]",
         examples: [
             "datanet run Examples/bench/w4.dna --call 'w4(1000)'",
             "datanet run Examples/bench/w3.dna --call 'fib(10)' --trace",
@@ -66,6 +66,17 @@ enum RunCommand {
     ) -> Int32 {
         let module = verified.module
         var host = MemoryHost()
+        // A fresh deployment: a contract's parameterless `init` runs first (state initial values).
+        if let setup = module.functions.firstIndex(where: { $0.kind == .`init` && $0.params.isEmpty }), setup != index {
+            var none = NoTracer()
+            let deployed = Interpreter.call(
+                Program(verified), function: setup, args: [], host: &host, gasLimit: gasLimit, readOnly: false,
+                tracer: &none)
+            if let trap = deployed.trap {
+                console.error("init reverted: \(trap.message)", at: trap.position?.description)
+                return ExitCode.failure
+            }
+        }
         let result: ExecutionResult
         if trace {
             var tracer = RecordingTracer(limit: 100_000)
