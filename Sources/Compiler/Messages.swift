@@ -180,7 +180,12 @@ extension Messages {
     static func notStateAssignable(_ name: String) -> String {
         "cannot assign a whole value to state variable '\(name)' of type"
     }
-    static let tooManyLocals = "function has too many local variables"
+    static func tooManyLocals(_ limit: Int) -> String {
+        "function has too many local variables and temporaries (the limit is \(limit))"
+    }
+    static let functionTooLarge = "function is too large to compile into one module function"
+    static let functionTooLargeHint = "split it into smaller functions"
+    static let moduleTooLarge = "contract is too large: a module table would exceed 65,535 entries"
     static let typeArgumentCount = "wrong number of type arguments"
     static func compoundOperator(_ op: String, _ type: SemaType) -> String {
         "operator '\(op)' cannot be applied to '\(type)'"

@@ -84,3 +84,14 @@ import Verifier
         #expect(ModuleCodec.encode(a) == ModuleCodec.encode(b))
     }
 }
+
+extension CompilerRobustnessTests {
+    @Test func limitsAreCompileErrorsNotVerifierFailures() {
+        let many = (0..<5000).map { "    var v\($0) = \($0)" }.joined(separator: "\n")
+        let result = Compiler.compile(SourceFile(path: "big.dn", text: "contract C\nfn f() {\n\(many)\n}"))
+        #expect(result.module == nil)
+        #expect(result.diagnostics.map(\.message) == [
+            "function has too many local variables and temporaries (the limit is 4096)"
+        ])
+    }
+}

@@ -62,8 +62,12 @@ final class FunctionCompiler {
                     labels: [DiagnosticLabel(range: symbol.nameRange, message: "function declared here")]))
             }
         }
-        guard localTypes.count <= Int(UInt16.max) else {
-            error(Messages.tooManyLocals, at: symbol.nameRange)
+        guard localTypes.count <= Limits.maxLocals else {
+            error(Messages.tooManyLocals(Limits.maxLocals), at: symbol.nameRange)
+            return nil
+        }
+        guard code.code.count <= Limits.maxCodeBytes, code.maxHeight <= Limits.maxFunctionStack else {
+            error(Messages.functionTooLarge, at: symbol.nameRange, hint: Messages.functionTooLargeHint)
             return nil
         }
         let paramCount = symbol.params.count

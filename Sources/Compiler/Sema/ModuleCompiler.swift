@@ -64,7 +64,13 @@ final class ModuleCompiler {
         }
         checkViews()
         guard !diagnostics.hasErrors else { return nil }
-        return buildModule(name: unit.name)
+        let module = buildModule(name: unit.name)
+        let tables = [module.types.count, module.constants.count, module.functions.count, module.externs.count]
+        guard tables.allSatisfy({ $0 <= Limits.maxTableEntries }) else {
+            diagnostics.report(.error(Messages.moduleTooLarge, at: ast.headerRange ?? .point(ast.file, 0)))
+            return nil
+        }
+        return module
     }
 
     private func scheduleMain(_ unit: Unit, ast: SourceFileAST) {
