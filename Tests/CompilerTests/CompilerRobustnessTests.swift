@@ -10,6 +10,8 @@ import Verifier
         repositoryFile("Examples/royalty/royalty_split.dn"), repositoryFile("Examples/bench/w1.dn"),
         repositoryFile("Stdlib/math.dn"),
         String(decoding: fixtureBytes("sema_errors.dn"), as: UTF8.self),
+        String(decoding: fixtureBytes("corpus/kitchen_sink.dn"), as: UTF8.self),
+        String(decoding: fixtureBytes("corpus/kitchen_sink.dn"), as: UTF8.self),
     ]
 
     /// Compiles `text`; a module, when produced, must verify, and diagnostics must lie inside the file.
@@ -29,7 +31,7 @@ import Verifier
     @Test func tokenMutationsOfValidContracts() {
         var rng = SeededGenerator(state: 0xDA7A)
         var compiled = 0
-        for round in 0..<600 {
+        for round in 0..<1200 {
             let base = Self.corpus[round % Self.corpus.count]
             var words = base.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             for _ in 0..<(1 + Int(rng.next() % 3)) where !words.isEmpty {
@@ -37,7 +39,8 @@ import Verifier
                 switch rng.next() % 4 {
                 case 0: words.remove(at: i)
                 case 1: words.insert(words[Int(rng.next() % UInt64(words.count))], at: i)
-                case 2: words[i] = ["x", "0", "true", "\"s\"", "{", "}", "(", ")", "[", "]", "-", "return", "let", ".", "1.5"]
+                case 2: words[i] = ["x", "0", "true", "\"s\"", "{", "}", "(", ")", "[", "]", "-", "return", "let", ".", "1.5",
+                                    "caller", "label", "entry", "==", "+", "items", "weights", "amount", "who", "t"]
                     .randomElement(using: &rng) ?? "x"
                 default: words.swapAt(i, Int(rng.next() % UInt64(words.count)))
                 }

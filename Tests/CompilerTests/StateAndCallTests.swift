@@ -126,3 +126,19 @@ import VM
         #expect(trap.position?.description == "test.dn:4:14")
     }
 }
+
+extension StateAndCallTests {
+    @Test func kitchenSinkCompilesAndRuns() throws {
+        let text = String(decoding: fixtureBytes("corpus/kitchen_sink.dn"), as: UTF8.self)
+        let program = try #require(compileProgram(text))
+        var host = MemoryHost()
+        host.onCall = { _, _, _, _ in .returned([.bool(true)], gasUsed: 1) }
+        #expect(run(program, "init", host: &host).trap == nil)
+        let who = [UInt8](repeating: 3, count: 32)
+        let result = run(program, "fill", [.address(who), .int(10)], host: &host)
+        #expect(result.trap == nil)
+        #expect(result.values?.isEmpty == false)
+        #expect(run(program, "peek", [.int(3)], host: &host).values == [.int(10 + 10 + 20 + 1)])
+        #expect(run(program, "fill", [.address(who), .int(5_000)], host: &host).trap?.message == "too much")
+    }
+}

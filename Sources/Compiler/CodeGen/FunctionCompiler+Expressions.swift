@@ -131,9 +131,7 @@ extension FunctionCompiler {
         if left == .error || right == .error {
             return op.precedence == .comparison ? .bool : (left == .error ? right : left)
         }
-        guard left == right || (left.isBlob && right.isBlob && left.accepts(right) && right.accepts(left))
-            || (left == .address && right.isBlob) || (right == .address && left.isBlob)
-        else {
+        guard left == right || FunctionCompiler.isAddressLike(left) && FunctionCompiler.isAddressLike(right) else {
             error(Messages.binaryOperands(op.rawValue, left, right), at: opRange, hint: mixHint(left, right))
             return op.precedence == .comparison ? .bool : .error
         }
@@ -146,6 +144,12 @@ extension FunctionCompiler {
         }
         code.emit(opcode, effect: (2, 1))
         return result
+    }
+
+    /// Addresses and interface handles compare with each other.
+    static func isAddressLike(_ type: SemaType) -> Bool {
+        if case .interface = type { return true }
+        return type == .address
     }
 
     private func mixHint(_ left: SemaType, _ right: SemaType) -> String? {
