@@ -86,11 +86,7 @@ extension FunctionCompiler {
             pushConstant(value)
             return value.type
         }
-        let world: [String: (Opcode, SemaType)] = [
-            "caller": (.caller, .address), "origin": (.origin, .address), "self": (.selfAddress, .address),
-            "value": (.callValue, .int),
-        ]
-        if let (op, type) = world[name] {
+        if let (op, type) = FunctionCompiler.worldValues[name] {
             code.emit(op)
             return type
         }
@@ -159,23 +155,28 @@ extension FunctionCompiler {
         return nil
     }
 
+    private static let intOpcodes: [BinaryOperator: Opcode] = [
+        .add: .addInt, .subtract: .subInt, .multiply: .mulInt, .divide: .divInt, .remainder: .modInt,
+        .equal: .eqInt, .notEqual: .neInt, .less: .ltInt, .lessEqual: .leInt, .greater: .gtInt, .greaterEqual: .geInt,
+    ]
+    private static let decOpcodes: [BinaryOperator: Opcode] = [
+        .add: .addDec, .subtract: .subDec, .multiply: .mulDec, .divide: .divDec, .equal: .eqDec,
+        .notEqual: .neDec, .less: .ltDec, .lessEqual: .leDec, .greater: .gtDec, .greaterEqual: .geDec,
+    ]
+    /// Names of the call's world, each one instruction.
+    static let worldValues: [String: (Opcode, SemaType)] = [
+        "caller": (.caller, .address), "origin": (.origin, .address), "self": (.selfAddress, .address),
+        "value": (.callValue, .int),
+    ]
+
     /// The opcode of `op` on two operands of `type`, and the result type.
     static func binaryOpcode(_ op: BinaryOperator, _ type: SemaType) -> (Opcode, SemaType)? {
         switch type {
         case .int:
-            let table: [BinaryOperator: Opcode] = [
-                .add: .addInt, .subtract: .subInt, .multiply: .mulInt, .divide: .divInt, .remainder: .modInt,
-                .equal: .eqInt, .notEqual: .neInt, .less: .ltInt, .lessEqual: .leInt, .greater: .gtInt,
-                .greaterEqual: .geInt,
-            ]
-            guard let opcode = table[op] else { return nil }
+            guard let opcode = intOpcodes[op] else { return nil }
             return (opcode, op.precedence == .comparison ? .bool : .int)
         case .dec:
-            let table: [BinaryOperator: Opcode] = [
-                .add: .addDec, .subtract: .subDec, .multiply: .mulDec, .divide: .divDec, .equal: .eqDec,
-                .notEqual: .neDec, .less: .ltDec, .lessEqual: .leDec, .greater: .gtDec, .greaterEqual: .geDec,
-            ]
-            guard let opcode = table[op] else { return nil }
+            guard let opcode = decOpcodes[op] else { return nil }
             return (opcode, op.precedence == .comparison ? .bool : .dec)
         case .bool:
             switch op {

@@ -192,13 +192,14 @@ extension ModuleCompiler {
 
     // MARK: - Types
 
+    static let simpleTypes: [String: SemaType] = [
+        "Int": .int, "Dec": .dec, "Bool": .bool, "Address": .address, "Hash": .hash, "String": .string, "Bytes": .bytes,
+    ]
+
     /// The type a written type names; unknown names are reported and give `.error`.
     func resolve(_ syntax: TypeSyntax) -> SemaType {
         guard case .named(let name, let arguments) = syntax.kind else { return .error }
-        let simple: [String: SemaType] = [
-            "Int": .int, "Dec": .dec, "Bool": .bool, "Address": .address, "Hash": .hash, "String": .string,
-            "Bytes": .bytes,
-        ]
+        let simple = ModuleCompiler.simpleTypes
         func arity(_ n: Int) -> Bool {
             guard arguments.count == n else {
                 diagnostics.report(.error(Messages.typeArgumentCount, at: syntax.range,
