@@ -190,7 +190,7 @@ extension Messages {
     static func compoundOperator(_ op: String, _ type: SemaType) -> String {
         "operator '\(op)' cannot be applied to '\(type)'"
     }
-    static func unusedVariable(_ name: String) -> String { "'\(name)' is never used" }
+    static func unusedVariable(_ name: String) -> String { "'\(name)' is never read" }
     static func initOrMigrateTwice(_ what: String) -> String { "a contract has at most one '\(what)'" }
     static let migrateSignature = "'migrate' takes exactly one parameter of type 'Int'"
     static func interfaceNotCallable(_ interface: String) -> String {

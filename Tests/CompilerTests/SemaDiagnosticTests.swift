@@ -92,7 +92,7 @@ import Testing
             "4:1: error: missing return in function 'f' that returns 'Int'"
         ])
         #expect(diagnosticLines("contract C\nfn f() {\n revert(\"no\")\n let x = 1\n}") == [
-            "4:2: warning: code after this point will never be executed"
+            "4:2: warning: code after this point will never be executed", "4:6: warning: 'x' is never read",
         ])
         #expect(diagnosticLines("contract C\nfn f() { return 1 }") == [
             "2:17: error: function 'f' returns nothing; remove the returned value"
@@ -125,6 +125,12 @@ import Testing
             "2:1: error: libraries hold only 'use', 'const' and 'fn' declarations"
         ])
         #expect(diagnosticLines("test \"t\" { }") == ["1:1: error: this is a test file; run it with 'datanet test'"])
+    }
+
+    @Test func unusedBindingsWarn() {
+        #expect(diagnosticLines("contract C\nfn f(a: Int) {\n let x = 1\n var y = 2\n y = 3\n let _z = 4\n var w: List<Int>\n w.push(a)\n}") == [
+            "3:6: warning: 'x' is never read", "4:6: warning: 'y' is never read", "7:6: warning: 'w' is never read",
+        ])
     }
 
     @Test func statementsOnlyForTests() {

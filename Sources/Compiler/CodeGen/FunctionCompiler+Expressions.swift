@@ -63,6 +63,7 @@ extension FunctionCompiler {
 
     private func nameExpr(_ name: String, _ e: Expr) -> SemaType {
         if let local = lookup(name) {
+            usedLocals.insert(local.index)
             code.emit(.localGet, Int64(local.index), effect: (0, 1))
             return local.type
         }

@@ -27,6 +27,7 @@ extension FunctionCompiler {
             return abandon(mutation)
         }
         if let local = lookup(root) {
+            if !steps.isEmpty { usedLocals.insert(local.index) }
             switch local.kind {
             case .variable: break
             case .parameter:

@@ -15,7 +15,7 @@ extension FunctionCompiler {
             }
             statement(stmt)
         }
-        if newScope { scopes.removeLast() }
+        if newScope { popScope() }
     }
 
     func statement(_ stmt: Stmt) {
@@ -115,7 +115,7 @@ extension FunctionCompiler {
 
     private func forLoop(_ loop: ForLoop) {
         scopes.append([:])
-        defer { scopes.removeLast() }
+        defer { popScope() }
         switch loop.sequence {
         case .range(let lower, let upper): rangeLoop(loop, lower, upper)
         case .value(let sequence):
@@ -179,6 +179,7 @@ extension FunctionCompiler {
             expect(.int, found: value.type, at: upper.range)
             bound = { [self] in pushConstant(value) }
         } else if case .name(let n) = upper.kind, let local = lookup(n), local.kind != .variable {
+            usedLocals.insert(local.index)
             expect(.int, found: local.type, at: upper.range)
             bound = { [self] in code.emit(.localGet, Int64(local.index), effect: (0, 1)) }
         }

@@ -22,6 +22,10 @@ final class FunctionCompiler {
     var localTypes: [SemaType] = []
     var scopes: [[String: LocalVariable]] = [[:]]
     var loops: [(breakLabel: Label, continueLabel: Label)] = []
+    /// Locals read somewhere (for "never used" warnings).
+    var usedLocals: Set<Int> = []
+    /// Set once the function has errors: "never used" warnings would only add noise.
+    var suppressUnused = false
 
     init(module: ModuleCompiler, symbol: FunctionSymbol) {
         self.module = module
@@ -31,6 +35,8 @@ final class FunctionCompiler {
     // MARK: - Entry
 
     func compile() -> Function? {
+        let errorsBefore = module.diagnostics.errorCount
+        defer { if module.diagnostics.errorCount > errorsBefore { suppressUnused = true } }
         for param in symbol.params {
             declare(param.name, type: param.type, kind: .parameter, range: param.range)
         }
@@ -70,6 +76,7 @@ final class FunctionCompiler {
             error(Messages.functionTooLarge, at: symbol.nameRange, hint: Messages.functionTooLargeHint)
             return nil
         }
+        reportUnused(scopes[0])
         let paramCount = symbol.params.count
         let fileIndex = module.fileIndex(unit.file)
         module.sourceEntries[symbol.index ?? 0] = code.positions.map {
@@ -113,6 +120,23 @@ final class FunctionCompiler {
     }
 
     func isLocal(_ name: String) -> Bool { lookup(name) != nil }
+
+    /// Leaves the innermost scope, warning about its `let` and `var` bindings that were never read.
+    func popScope() {
+        reportUnused(scopes.removeLast())
+    }
+
+    func reportUnused(_ scope: [String: LocalVariable]) {
+        guard !suppressUnused, module.diagnostics.errorCount == 0 else { return }
+        let unused = scope.filter { name, local in
+            (local.kind == .constant || local.kind == .variable) && !name.hasPrefix("_")
+                && !usedLocals.contains(local.index)
+        }
+        for (name, local) in unused.sorted(by: { $0.value.index < $1.value.index }) {
+            module.diagnostics.report(.warning(Messages.unusedVariable(name), at: local.range,
+                                               hint: "remove it, or name it '_\(name)'"))
+        }
+    }
 
     /// Every name visible here, for suggestions.
     func visibleNames() -> [String] {
