@@ -71,6 +71,17 @@ import Testing
         #expect(broken.stderr.contains("error: cannot find 'y' in scope"))
     }
 
+    @Test func runDeploysWithInitArguments() {
+        let owner = "@0x" + String(repeating: "01", count: 32)
+        let capture = Capture()
+        #expect(DatanetCLI.run(["run", path("Examples/royalty/royalty_split.dn"), "--init", "init(\(owner))",
+                                "--call", "set_share(\(owner), 5)"], console: capture.console) == 0)
+        let reverted = Capture()
+        #expect(DatanetCLI.run(["run", path("Examples/royalty/royalty_split.dn"), "--init", owner,
+                                "--call", "distribute(5)"], console: reverted.console) == 1)
+        #expect(reverted.stderr.contains("royalty_split.dn:28:5: error: reverted: no shares"))
+    }
+
     @Test func disasmShowsSourceLines() {
         let capture = Capture()
         #expect(DatanetCLI.run(["disasm", path("Examples/bench/w3.dn")], console: capture.console) == 0)
