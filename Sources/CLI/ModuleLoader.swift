@@ -52,7 +52,8 @@ enum ModuleLoader {
                 throw LoadError(message: "not a valid module: \(error)", location: path)
             }
         }
-        throw LoadError(message: "'\(path)': unknown file type; expected .dn (source), .dna (assembly) or .dnb (bytecode)")
+        throw LoadError(
+            message: "'\(path)': unknown file type; expected .dn (source), .dna (assembly) or .dnb (bytecode)")
     }
 
     static func verify(_ module: Module, path: String) throws(LoadError) -> VerifiedModule {

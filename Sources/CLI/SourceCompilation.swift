@@ -9,15 +9,20 @@ enum SourceCompilation {
     /// or above the executable.
     static func stdlibDirectory() -> String? {
         if let env = ProcessInfo.processInfo.environment["DATANET_STDLIB"], !env.isEmpty { return env }
-        let starts = [FileManager.default.currentDirectoryPath, CommandLine.arguments.first.map {
-            URL(fileURLWithPath: $0).deletingLastPathComponent().path
-        } ?? ""]
+        let starts = [
+            FileManager.default.currentDirectoryPath,
+            CommandLine.arguments.first.map {
+                URL(fileURLWithPath: $0).deletingLastPathComponent().path
+            } ?? "",
+        ]
         for start in starts where !start.isEmpty {
             var url = URL(fileURLWithPath: start)
             for _ in 0..<8 {
                 let candidate = url.appendingPathComponent("Stdlib")
                 var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+                    isDirectory.boolValue
+                {
                     return candidate.path
                 }
                 url.deleteLastPathComponent()
@@ -29,7 +34,8 @@ enum SourceCompilation {
     /// Compiles the file at `path` (already read as `data`).
     static func compile(path: String, data: Data) -> CompileResult {
         let file = SourceFile(path: path, bytes: [UInt8](data))
-        return Compiler.compile(file, options: CompileOptions(libraries: LibraryResolver(stdlibDirectory: stdlibDirectory())))
+        return Compiler.compile(
+            file, options: CompileOptions(libraries: LibraryResolver(stdlibDirectory: stdlibDirectory())))
     }
 
     /// The diagnostics as text for `console` (coloured on a terminal).

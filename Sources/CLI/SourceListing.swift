@@ -21,8 +21,9 @@ enum SourceListing {
             let params = function.params.map { typeName(module, $0) }.joined(separator: ", ")
             let results = function.results.map { typeName(module, $0) }.joined(separator: ", ")
             out.append("")
-            out.append(".fn \(function.kind.name) \(function.name)(\(params))" + (results.isEmpty ? "" : " -> \(results)")
-                + "    ; locals \(function.locals.count), max stack \(function.maxStack)")
+            out.append(
+                ".fn \(function.kind.name) \(function.name)(\(params))" + (results.isEmpty ? "" : " -> \(results)")
+                    + "    ; locals \(function.locals.count), max stack \(function.maxStack)")
             let entries = (map?.entries ?? []).filter { Int($0.function) == index }
             var next = 0
             var lastLine: (UInt16, UInt32)?
@@ -31,7 +32,8 @@ enum SourceListing {
                 while next < entries.count, Int(entries[next].offset) <= inst.offset {
                     let e = entries[next]
                     next += 1
-                    guard lastLine.map({ $0 != (e.file, e.line) }) ?? true, let files = map?.files, Int(e.file) < files.count
+                    guard lastLine.map({ $0 != (e.file, e.line) }) ?? true, let files = map?.files,
+                        Int(e.file) < files.count
                     else { continue }
                     lastLine = (e.file, e.line)
                     let path = files[Int(e.file)]
@@ -39,8 +41,9 @@ enum SourceListing {
                 }
                 let imms = inst.immediates.map(String.init).joined(separator: " ")
                 let offset = String(inst.offset)
-                out.append("    " + String(repeating: " ", count: max(0, 5 - offset.count)) + offset + "  "
-                    + inst.opcode.info.mnemonic + (imms.isEmpty ? "" : " " + imms))
+                out.append(
+                    "    " + String(repeating: " ", count: max(0, 5 - offset.count)) + offset + "  "
+                        + inst.opcode.info.mnemonic + (imms.isEmpty ? "" : " " + imms))
             }
         }
         return out.joined(separator: "\n")

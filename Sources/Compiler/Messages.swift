@@ -101,7 +101,9 @@ extension Messages {
     static func typeMismatch(expected: SemaType, found: SemaType) -> String {
         "type mismatch: expected '\(expected)', found '\(found)'"
     }
-    static func cannotAssignLet(_ name: String) -> String { "cannot assign to '\(name)': '\(name)' is a 'let' constant" }
+    static func cannotAssignLet(_ name: String) -> String {
+        "cannot assign to '\(name)': '\(name)' is a 'let' constant"
+    }
     static func cannotAssignLoopVariable(_ name: String) -> String {
         "cannot assign to '\(name)': loop variables are immutable"
     }
@@ -119,7 +121,8 @@ extension Messages {
     }
     static let unreachable = "code after this point will never be executed"
     static func argumentCount(_ name: String, expected: Int, found: Int) -> String {
-        "'\(name)' takes \(expected) argument\(expected == 1 ? "" : "s") but \(found) \(found == 1 ? "was" : "were") given"
+        let arguments = expected == 1 ? "argument" : "arguments"
+        return "'\(name)' takes \(expected) \(arguments) but \(found) \(found == 1 ? "was" : "were") given"
     }
     static func argumentType(_ index: Int, _ name: String, expected: SemaType, found: SemaType) -> String {
         "argument \(index) of '\(name)' must be '\(expected)', found '\(found)'"
@@ -135,7 +138,9 @@ extension Messages {
     }
     static func duplicate(_ what: String, _ name: String) -> String { "\(what) '\(name)' is already defined" }
     static let previousDefinition = "previously defined here"
-    static func noField(_ type: SemaType, _ field: String) -> String { "value of type '\(type)' has no field '\(field)'" }
+    static func noField(_ type: SemaType, _ field: String) -> String {
+        "value of type '\(type)' has no field '\(field)'"
+    }
     static func noMethod(_ type: SemaType, _ method: String) -> String {
         "value of type '\(type)' has no method '\(method)'"
     }
@@ -169,7 +174,9 @@ extension Messages {
     static func notCallable(_ name: String) -> String { "'\(name)' is not a function" }
     static func notAValue(_ name: String) -> String { "'\(name)' is not a value" }
     static func unknownLibrary(_ name: String) -> String { "cannot find library '\(name)'" }
-    static func notALibrary(_ path: String) -> String { "'\(path)' is not a library; it must start with 'library Name'" }
+    static func notALibrary(_ path: String) -> String {
+        "'\(path)' is not a library; it must start with 'library Name'"
+    }
     static let libraryDeclaration = "libraries hold only 'use', 'const' and 'fn' declarations"
     static let testDeclarationInContract = "'test' blocks belong in test files"
     static let testFile = "this is a test file; run it with 'datanet test'"

@@ -38,7 +38,10 @@ import Testing
         let seconds = (ContinuousClock.now - start) / .seconds(1)
         #expect(result.diagnostics.isEmpty)
         #expect(result.module?.functions.count ?? 0 > 4000)
-        print("compiled \(lineCount) lines in \(String(format: "%.2f", seconds)) s: \(Int(Double(lineCount) / seconds)) lines/s (parsing alone \(String(format: "%.2f", parseSeconds)) s)")
+        print(
+            "compiled \(lineCount) lines in \(String(format: "%.2f", seconds)) s: "
+                + "\(Int(Double(lineCount) / seconds)) lines/s (parsing alone \(String(format: "%.2f", parseSeconds)) s)"
+        )
         #expect(seconds < 120)
     }
 }

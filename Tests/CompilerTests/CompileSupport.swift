@@ -20,7 +20,8 @@ func compileModule(
     _ text: String, path: String = "test.dn", libraries: [String: String] = [:],
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> Module? {
-    let result = Compiler.compile(SourceFile(path: path, text: text), options: CompileOptions(libraries: resolver(libraries)))
+    let result = Compiler.compile(
+        SourceFile(path: path, text: text), options: CompileOptions(libraries: resolver(libraries)))
     let errors = result.diagnostics.filter { $0.severity == .error }
     #expect(errors.isEmpty, "\(DiagnosticRenderer().render(errors))", sourceLocation: sourceLocation)
     guard let module = result.module else { return nil }
@@ -68,10 +69,14 @@ func run(_ program: Program, _ function: String, _ args: [Value] = [], gas: Int6
 }
 
 /// Compiles a contract whose `f()` returns a value, runs it and gives the value or the trap message.
-func evaluate(_ body: String, returns type: String = "Int", declarations: String = "",
-              sourceLocation: SourceLocation = #_sourceLocation) -> String {
-    guard let program = compileProgram(contract(body, returns: type, declarations: declarations),
-                                       sourceLocation: sourceLocation)
+func evaluate(
+    _ body: String, returns type: String = "Int", declarations: String = "",
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> String {
+    guard
+        let program = compileProgram(
+            contract(body, returns: type, declarations: declarations),
+            sourceLocation: sourceLocation)
     else { return "compile error" }
     let result = run(program, "f")
     switch result.outcome {
@@ -98,13 +103,15 @@ func show(_ value: Value) -> String {
 
 /// Diagnostics of `text`, rendered plainly.
 func diagnosticsText(_ text: String, path: String = "test.dn", libraries: [String: String] = [:]) -> String {
-    let result = Compiler.compile(SourceFile(path: path, text: text), options: CompileOptions(libraries: resolver(libraries)))
+    let result = Compiler.compile(
+        SourceFile(path: path, text: text), options: CompileOptions(libraries: resolver(libraries)))
     return DiagnosticRenderer().render(result.diagnostics)
 }
 
 /// `line:col: severity: message` of each diagnostic.
 func diagnosticLines(_ text: String, libraries: [String: String] = [:]) -> [String] {
-    let result = Compiler.compile(SourceFile(path: "test.dn", text: text), options: CompileOptions(libraries: resolver(libraries)))
+    let result = Compiler.compile(
+        SourceFile(path: "test.dn", text: text), options: CompileOptions(libraries: resolver(libraries)))
     return result.diagnostics.map { "\($0.range.startLineColumn): \($0.severity.rawValue): \($0.message)" }
 }
 

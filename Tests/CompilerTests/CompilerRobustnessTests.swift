@@ -39,9 +39,13 @@ import Verifier
                 switch rng.next() % 4 {
                 case 0: words.remove(at: i)
                 case 1: words.insert(words[Int(rng.next() % UInt64(words.count))], at: i)
-                case 2: words[i] = ["x", "0", "true", "\"s\"", "{", "}", "(", ")", "[", "]", "-", "return", "let", ".", "1.5",
-                                    "caller", "label", "entry", "==", "+", "items", "weights", "amount", "who", "t"]
-                    .randomElement(using: &rng) ?? "x"
+                case 2:
+                    words[i] =
+                        [
+                            "x", "0", "true", "\"s\"", "{", "}", "(", ")", "[", "]", "-", "return", "let", ".", "1.5",
+                            "caller", "label", "entry", "==", "+", "items", "weights", "amount", "who", "t",
+                        ]
+                        .randomElement(using: &rng) ?? "x"
                 default: words.swapAt(i, Int(rng.next() % UInt64(words.count)))
                 }
             }
@@ -57,10 +61,12 @@ import Verifier
             let file = SourceFile(path: "g.dn", bytes: [UInt8]("contract G\n".utf8) + bytes)
             _ = Compiler.compile(file)
         }
-        for text in ["", "contract", "contract C", "library L", "contract C\nfn", "contract C\nfn f(",
-                     "contract C\nstate x: Map<Map<Int, Int>, Int>", "contract C\nstruct S { s: S }\nfn f() { var s: S }",
-                     "contract C\nstruct A { b: B }\nstruct B { a: A }\nfn f() -> A { var a: A\nreturn a }",
-                     "contract C\nfn f() -> Int { return f() }", "contract C\nconst A: Int = A + 1"] {
+        for text in [
+            "", "contract", "contract C", "library L", "contract C\nfn", "contract C\nfn f(",
+            "contract C\nstate x: Map<Map<Int, Int>, Int>", "contract C\nstruct S { s: S }\nfn f() { var s: S }",
+            "contract C\nstruct A { b: B }\nstruct B { a: A }\nfn f() -> A { var a: A\nreturn a }",
+            "contract C\nfn f() -> Int { return f() }", "contract C\nconst A: Int = A + 1",
+        ] {
             _ = compileChecked(text)
         }
     }
@@ -93,8 +99,9 @@ extension CompilerRobustnessTests {
         let many = (0..<5000).map { "    var v\($0) = \($0)" }.joined(separator: "\n")
         let result = Compiler.compile(SourceFile(path: "big.dn", text: "contract C\nfn f() {\n\(many)\n}"))
         #expect(result.module == nil)
-        #expect(result.diagnostics.map(\.message) == [
-            "function has too many local variables and temporaries (the limit is 4096)"
-        ])
+        #expect(
+            result.diagnostics.map(\.message) == [
+                "function has too many local variables and temporaries (the limit is 4096)"
+            ])
     }
 }

@@ -70,7 +70,8 @@ import VM
         #expect(evaluate("var n = 0\nwhile true {\n n += 1\n if n == 5 { return n }\n}") == "5")
         #expect(evaluate("var s = 0\nfor i in 0..5 { s += i }\nfor i in 3..3 { s += 100 }\nreturn s") == "10")
         #expect(evaluate("var s = 0\nvar n = 4\nfor i in 0..n {\n n = 2\n s += 1\n}\nreturn s") == "4")
-        #expect(evaluate("var s = 0\nfor i in 0..10 {\n if i == 3 { continue }\n if i == 6 { break }\n s += i\n}\nreturn s")
+        #expect(
+            evaluate("var s = 0\nfor i in 0..10 {\n if i == 3 { continue }\n if i == 6 { break }\n s += i\n}\nreturn s")
                 == "12")
     }
 
@@ -80,13 +81,18 @@ import VM
     }
 
     @Test func lists() {
-        #expect(evaluate("var xs = [1, 2, 3]\nxs.push(4)\nxs[0] = 10\nxs[1] += 5\nreturn xs", returns: "List<Int>")
+        #expect(
+            evaluate("var xs = [1, 2, 3]\nxs.push(4)\nxs[0] = 10\nxs[1] += 5\nreturn xs", returns: "List<Int>")
                 == "[10, 7, 3, 4]")
-        #expect(evaluate("var xs: List<Int> = []\nxs.push(1)\nxs.push(2)\nlet p = xs.pop()\nreturn p * 10 + len(xs)") == "21")
+        #expect(
+            evaluate("var xs: List<Int> = []\nxs.push(1)\nxs.push(2)\nlet p = xs.pop()\nreturn p * 10 + len(xs)")
+                == "21")
         #expect(evaluate("var xs = [5, 6]\nvar s = 0\nfor x in xs { s += x }\nreturn s") == "11")
         #expect(evaluate("var xs = [5, 6]\nreturn xs[2]") == "trap: index out of range")
         #expect(evaluate("var xs: List<Int>\nreturn len(xs)") == "0")
-        #expect(evaluate("var big = [\(Array(0..<100).map(String.init).joined(separator: ", "))]\nreturn big[99] + len(big)")
+        #expect(
+            evaluate(
+                "var big = [\(Array(0..<100).map(String.init).joined(separator: ", "))]\nreturn big[99] + len(big)")
                 == "199")
     }
 
@@ -108,7 +114,11 @@ import VM
             return sum * 100 + len(m) + m["zzz"]
             """
         #expect(evaluate(body) == "1302")
-        #expect(evaluate("var m: Map<Int, Int>\nm[3] = 1\nm[-1] = 2\nvar order = 0\nfor k, v in m { order = order * 10 + v }\nreturn order")
+        #expect(
+            evaluate(
+                "var m: Map<Int, Int>\nm[3] = 1\nm[-1] = 2\nvar order = 0\n"
+                    + "for k, v in m { order = order * 10 + v }\nreturn order"
+            )
                 == "21")
     }
 
@@ -117,7 +127,9 @@ import VM
             struct Point { x: Int, y: Int }
             struct Line { a: Point, b: Point, tags: List<Int> }
             """
-        #expect(evaluate("var p = Point { x: 1, y: 2 }\np.x = 5\np.y += 1\nreturn p.x * 10 + p.y", declarations: declarations)
+        #expect(
+            evaluate(
+                "var p = Point { x: 1, y: 2 }\np.x = 5\np.y += 1\nreturn p.x * 10 + p.y", declarations: declarations)
                 == "53")
         let copies = """
             var a = Point { x: 1, y: 2 }
@@ -139,7 +151,8 @@ import VM
         #expect(evaluate("return len(\"héllo\")") == "6")
         #expect(evaluate("let h = sha256(\"abc\")\nreturn h == sha256(\"ab\" + \"c\")", returns: "Bool") == "true")
         #expect(evaluate("let b = bytes(\"AB\")\nreturn b[1] + len(b)") == "68")
-        #expect(evaluate("var z = #0x\(String(repeating: "00", count: 32))\nreturn z == sha256(\"\")", returns: "Bool")
+        #expect(
+            evaluate("var z = #0x\(String(repeating: "00", count: 32))\nreturn z == sha256(\"\")", returns: "Bool")
                 == "false")
     }
 
@@ -160,14 +173,16 @@ import VM
     }
 
     @Test func constantsFold() throws {
-        let module = try #require(compileModule("""
-            contract C
-            const A: Int = 6
-            const B: Int = A * 7
-            const NAME: String = "x" + "y"
-            pub fn f() -> Int { return B + 1 }
-            pub fn g() -> String { return NAME }
-            """))
+        let module = try #require(
+            compileModule(
+                """
+                contract C
+                const A: Int = 6
+                const B: Int = A * 7
+                const NAME: String = "x" + "y"
+                pub fn f() -> Int { return B + 1 }
+                pub fn g() -> String { return NAME }
+                """))
         let code = try Instruction.decodeAll(module.functions[0].code).map(\.opcode)
         #expect(code == [.pushInt, .ret])
         #expect(run(Program(try Verifier.verify(module)), "g").values == [.string("xy")])
@@ -182,21 +197,24 @@ import VM
     }
 
     @Test func worldBuiltins() throws {
-        let program = try #require(compileProgram("""
-            contract W
-            event Sent(to: Address, amount: Int)
-            pub fn f(to: Address) -> Int {
-                require(caller == origin, "direct")
-                require(self != caller, "self")
-                transfer(to, 40)
-                emit Sent(to, 40)
-                require(gas_left() > 0, "gas")
-                return balance(self) * 1000 + value * 100 + block.height * 10 + block.time
-            }
-            """))
-        var host = MemoryHost(context: CallContext(
-            caller: [UInt8](repeating: 1, count: 32), origin: [UInt8](repeating: 1, count: 32),
-            selfAddress: [UInt8](repeating: 2, count: 32), value: 3, blockHeight: 4, blockTime: 5))
+        let program = try #require(
+            compileProgram(
+                """
+                contract W
+                event Sent(to: Address, amount: Int)
+                pub fn f(to: Address) -> Int {
+                    require(caller == origin, "direct")
+                    require(self != caller, "self")
+                    transfer(to, 40)
+                    emit Sent(to, 40)
+                    require(gas_left() > 0, "gas")
+                    return balance(self) * 1000 + value * 100 + block.height * 10 + block.time
+                }
+                """))
+        var host = MemoryHost(
+            context: CallContext(
+                caller: [UInt8](repeating: 1, count: 32), origin: [UInt8](repeating: 1, count: 32),
+                selfAddress: [UInt8](repeating: 2, count: 32), value: 3, blockHeight: 4, blockTime: 5))
         host.balances[host.context.selfAddress] = 100
         let to = [UInt8](repeating: 9, count: 32)
         #expect(run(program, "f", [.address(to)], host: &host).values == [.int(60_345)])

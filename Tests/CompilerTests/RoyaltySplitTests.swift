@@ -14,8 +14,11 @@ import VM
     @Test func compilesWithTheExpectedABI() throws {
         let module = try #require(compileModule(repositoryFile("Examples/royalty/royalty_split.dn")))
         let kinds = module.functions.map { "\($0.name):\($0.kind.name)" }
-        #expect(kinds.starts(with: ["init:init", "set_share:public", "distribute:public", "share_of:view",
-                                    "helper:private", "migrate:migrate"]))
+        #expect(
+            kinds.starts(with: [
+                "init:init", "set_share:public", "distribute:public", "share_of:view",
+                "helper:private", "migrate:migrate",
+            ]))
         #expect(module.state.map(\.name) == ["owner", "rate_bps", "shares", "members", "total"])
         #expect(module.events.map(\.name) == ["Paid"])
         #expect(module.sourceMap?.entries.isEmpty == false)

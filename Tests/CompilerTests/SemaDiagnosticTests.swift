@@ -22,17 +22,19 @@ import Testing
                 return total
             }
             """
-        #expect(diagnosticsText(text) == """
-            test.dn:4:5: error: cannot assign to 'total': 'total' is a 'let' constant
-             4 |     total = 2
-               |     ^~~~~
-            hint: change 'let' to 'var' to make it mutable
+        #expect(
+            diagnosticsText(text) == """
+                test.dn:4:5: error: cannot assign to 'total': 'total' is a 'let' constant
+                 4 |     total = 2
+                   |     ^~~~~
+                hint: change 'let' to 'var' to make it mutable
 
-            """)
+                """)
     }
 
     @Test func misspelledNamesGetSuggestions() {
-        let lines = diagnosticLines("""
+        let lines = diagnosticLines(
+            """
             contract C
             state shares: Map<Address, Int>
             struct Pair { left: Int, right: Int }
@@ -41,32 +43,39 @@ import Testing
                 return shares[whoo] + p.rigth + sharez[who]
             }
             """)
-        #expect(lines == [
-            "6:19: error: cannot find 'whoo' in scope",
-            "6:29: error: value of type 'Pair' has no field 'rigth'",
-            "6:37: error: cannot find 'sharez' in scope",
-        ])
-        let result = Compiler.compile(SourceFile(path: "t.dn", text: "contract C\npub fn f() -> Int { return lenn([1]) }"))
+        #expect(
+            lines == [
+                "6:19: error: cannot find 'whoo' in scope",
+                "6:29: error: value of type 'Pair' has no field 'rigth'",
+                "6:37: error: cannot find 'sharez' in scope",
+            ])
+        let result = Compiler.compile(
+            SourceFile(path: "t.dn", text: "contract C\npub fn f() -> Int { return lenn([1]) }"))
         #expect(result.diagnostics.first?.hint == "did you mean 'len'?")
     }
 
     @Test func typeMismatchesNameBothTypes() {
-        #expect(diagnosticLines("contract C\npub fn f() -> Dec { return 1 }") == [
-            "2:28: error: type mismatch: expected 'Dec', found 'Int'"
-        ])
-        #expect(diagnosticLines("contract C\npub fn f(a: Address) -> Bool { return a == 1 }") == [
-            "2:41: error: operator '==' cannot be applied to 'Address' and 'Int'"
-        ])
-        #expect(diagnosticLines("contract C\npub fn f() { var m: Map<Int, Int>\nm[\"k\"] = 1 }") == [
-            "3:3: error: type mismatch: expected 'Int', found 'String'"
-        ])
-        #expect(diagnosticLines("contract C\npub fn f() { if 1 { } }") == [
-            "2:17: error: condition must be 'Bool', found 'Int'"
-        ])
+        #expect(
+            diagnosticLines("contract C\npub fn f() -> Dec { return 1 }") == [
+                "2:28: error: type mismatch: expected 'Dec', found 'Int'"
+            ])
+        #expect(
+            diagnosticLines("contract C\npub fn f(a: Address) -> Bool { return a == 1 }") == [
+                "2:41: error: operator '==' cannot be applied to 'Address' and 'Int'"
+            ])
+        #expect(
+            diagnosticLines("contract C\npub fn f() { var m: Map<Int, Int>\nm[\"k\"] = 1 }") == [
+                "3:3: error: type mismatch: expected 'Int', found 'String'"
+            ])
+        #expect(
+            diagnosticLines("contract C\npub fn f() { if 1 { } }") == [
+                "2:17: error: condition must be 'Bool', found 'Int'"
+            ])
     }
 
     @Test func viewFunctionsMayNotWriteThroughHelpers() {
-        let lines = diagnosticLines("""
+        let lines = diagnosticLines(
+            """
             contract C
             state n: Int
             event E(x: Int)
@@ -78,63 +87,82 @@ import Testing
             view fn b() { emit E(1) }
             view fn c(to: Address) { transfer(to, 1) }
             """)
-        #expect(lines == [
-            "6:5: error: view function 'a' cannot call 'bump', which may write state",
-            "9:15: error: view function 'b' cannot write state",
-            "10:26: error: view function 'c' cannot write state",
-        ])
+        #expect(
+            lines == [
+                "6:5: error: view function 'a' cannot call 'bump', which may write state",
+                "9:15: error: view function 'b' cannot write state",
+                "10:26: error: view function 'c' cannot write state",
+            ])
     }
 
     @Test func returnsAndReachability() {
-        #expect(diagnosticLines("contract C\nfn f(x: Int) -> Int {\n if x > 0 { return 1 } else { return 2 }\n}").isEmpty)
+        #expect(
+            diagnosticLines("contract C\nfn f(x: Int) -> Int {\n if x > 0 { return 1 } else { return 2 }\n}").isEmpty)
         #expect(diagnosticLines("contract C\nfn f(x: Int) -> Int {\n while true { return 1 }\n}").isEmpty)
-        #expect(diagnosticLines("contract C\nfn f(x: Int) -> Int {\n while x > 0 { return 1 }\n}") == [
-            "4:1: error: missing return in function 'f' that returns 'Int'"
-        ])
-        #expect(diagnosticLines("contract C\nfn f() {\n revert(\"no\")\n let x = 1\n}") == [
-            "4:2: warning: code after this point will never be executed", "4:6: warning: 'x' is never read",
-        ])
-        #expect(diagnosticLines("contract C\nfn f() { return 1 }") == [
-            "2:17: error: function 'f' returns nothing; remove the returned value"
-        ])
+        #expect(
+            diagnosticLines("contract C\nfn f(x: Int) -> Int {\n while x > 0 { return 1 }\n}") == [
+                "4:1: error: missing return in function 'f' that returns 'Int'"
+            ])
+        #expect(
+            diagnosticLines("contract C\nfn f() {\n revert(\"no\")\n let x = 1\n}") == [
+                "4:2: warning: code after this point will never be executed", "4:6: warning: 'x' is never read",
+            ])
+        #expect(
+            diagnosticLines("contract C\nfn f() { return 1 }") == [
+                "2:17: error: function 'f' returns nothing; remove the returned value"
+            ])
     }
 
     @Test func constantsAndLiterals() {
-        #expect(diagnosticLines("contract C\nconst A: Int = B\nconst B: Int = A\nfn f() -> Int { return A }").contains(
-            "2:7: error: const 'A' refers to itself"))
-        #expect(diagnosticLines("contract C\nfn f() -> Int { return 170141183460469231731687303715884105728 }") == [
-            "2:24: error: integer literal '170141183460469231731687303715884105728' does not fit in 'Int'"
-        ])
-        #expect(diagnosticLines("contract C\nfn f() -> Int { return 1 / 0 }") == [
-            "2:26: error: division by zero in constant expression"
-        ])
-        #expect(diagnosticLines("contract C\nfn f() { let xs = [] }") == [
-            "2:19: error: cannot infer the type of an empty list"
-        ])
+        #expect(
+            diagnosticLines("contract C\nconst A: Int = B\nconst B: Int = A\nfn f() -> Int { return A }").contains(
+                "2:7: error: const 'A' refers to itself"))
+        #expect(
+            diagnosticLines("contract C\nfn f() -> Int { return 170141183460469231731687303715884105728 }") == [
+                "2:24: error: integer literal '170141183460469231731687303715884105728' does not fit in 'Int'"
+            ])
+        #expect(
+            diagnosticLines("contract C\nfn f() -> Int { return 1 / 0 }") == [
+                "2:26: error: division by zero in constant expression"
+            ])
+        #expect(
+            diagnosticLines("contract C\nfn f() { let xs = [] }") == [
+                "2:19: error: cannot infer the type of an empty list"
+            ])
     }
 
     @Test func librariesAndFiles() {
         #expect(diagnosticLines("contract C\nuse std.nothing\n") == ["2:1: error: cannot find library 'std.nothing'"])
-        #expect(diagnosticLines("contract C\nuse \"lib.dn\"\nfn f() -> Int { return lib.twice(2) + lib.X }",
-                                libraries: ["lib.dn": "library Lib\nconst X: Int = 1\nfn twice(x: Int) -> Int { return 2 * x }"])
-                .isEmpty)
-        #expect(diagnosticLines("contract C\nuse std.math\nfn f() -> Int { return math.mul_dv(1, 2, 3) }") == [
-            "3:24: error: cannot find 'math.mul_dv' in scope"
-        ])
-        #expect(diagnosticLines("library L\nstate x: Int") == [
-            "2:1: error: libraries hold only 'use', 'const' and 'fn' declarations"
-        ])
+        #expect(
+            diagnosticLines(
+                "contract C\nuse \"lib.dn\"\nfn f() -> Int { return lib.twice(2) + lib.X }",
+                libraries: ["lib.dn": "library Lib\nconst X: Int = 1\nfn twice(x: Int) -> Int { return 2 * x }"]
+            )
+            .isEmpty)
+        #expect(
+            diagnosticLines("contract C\nuse std.math\nfn f() -> Int { return math.mul_dv(1, 2, 3) }") == [
+                "3:24: error: cannot find 'math.mul_dv' in scope"
+            ])
+        #expect(
+            diagnosticLines("library L\nstate x: Int") == [
+                "2:1: error: libraries hold only 'use', 'const' and 'fn' declarations"
+            ])
         #expect(diagnosticLines("test \"t\" { }") == ["1:1: error: this is a test file; run it with 'datanet test'"])
     }
 
     @Test func unusedBindingsWarn() {
-        #expect(diagnosticLines("contract C\nfn f(a: Int) {\n let x = 1\n var y = 2\n y = 3\n let _z = 4\n var w: List<Int>\n w.push(a)\n}") == [
-            "3:6: warning: 'x' is never read", "4:6: warning: 'y' is never read", "7:6: warning: 'w' is never read",
-        ])
+        #expect(
+            diagnosticLines(
+                "contract C\nfn f(a: Int) {\n let x = 1\n var y = 2\n y = 3\n let _z = 4\n"
+                    + " var w: List<Int>\n w.push(a)\n}"
+            ) == [
+                "3:6: warning: 'x' is never read", "4:6: warning: 'y' is never read", "7:6: warning: 'w' is never read",
+            ])
     }
 
     @Test func statementsOnlyForTests() {
-        #expect(diagnosticLines("contract C\nfn f() { as(@bob) { } }").contains(
-            "2:10: error: this statement is only allowed in test files"))
+        #expect(
+            diagnosticLines("contract C\nfn f() { as(@bob) { } }").contains(
+                "2:10: error: this statement is only allowed in test files"))
     }
 }

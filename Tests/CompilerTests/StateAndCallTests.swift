@@ -67,38 +67,43 @@ import VM
         #expect(run(program, "fill", host: &host).trap == nil)
         // count 4, entry.weight 15, weights {1: 11, 2: 20} -> s = 0*100+11 -> 111*... , items [104, 5, 12]
         let s = (1 * 10 + 1) * 100 + 2 * 10 + 0
-        #expect(run(program, "summary", host: &host).values == [.int(Int128(4_000_000_000 + 150_000_000 + s * 1000 + 121))])
+        #expect(
+            run(program, "summary", host: &host).values == [.int(Int128(4_000_000_000 + 150_000_000 + s * 1000 + 121))])
         #expect(run(program, "details", host: &host).values == [.int(6000 + 4200 + 90 + 1)])
         #expect(run(program, "has_key", [.int(2)], host: &host).values == [.bool(true)])
         #expect(run(program, "has_key", [.int(3)], host: &host).values == [.bool(false)])
     }
 
     @Test func emptyStateListPopTraps() throws {
-        let program = try #require(compileProgram("""
-            contract L
-            state xs: List<Int>
-            pub fn f() -> Int { return xs.pop() }
-            """))
+        let program = try #require(
+            compileProgram(
+                """
+                contract L
+                state xs: List<Int>
+                pub fn f() -> Int { return xs.pop() }
+                """))
         #expect(run(program, "f").trap != nil)
     }
 
     @Test func interfacesCallOtherContracts() throws {
-        let program = try #require(compileProgram("""
-            contract Caller
-            interface Token {
-                fn transfer(to: Address, amount: Int) -> Bool
-                view fn balance_of(who: Address) -> Int
-            }
-            state failures: Int
-            pub fn pay(token: Address, to: Address) -> Int {
-                let t = Token(token)
-                require(t.transfer(to, 10), "transfer failed")
-                try t.transfer(to, 1_000) else {
-                    failures += 1
+        let program = try #require(
+            compileProgram(
+                """
+                contract Caller
+                interface Token {
+                    fn transfer(to: Address, amount: Int) -> Bool
+                    view fn balance_of(who: Address) -> Int
                 }
-                return t.balance_of(to) * 10 + failures
-            }
-            """))
+                state failures: Int
+                pub fn pay(token: Address, to: Address) -> Int {
+                    let t = Token(token)
+                    require(t.transfer(to, 10), "transfer failed")
+                    try t.transfer(to, 1_000) else {
+                        failures += 1
+                    }
+                    return t.balance_of(to) * 10 + failures
+                }
+                """))
         var host = MemoryHost()
         host.onCall = { _, function, args, _ in
             switch function {
@@ -114,13 +119,15 @@ import VM
     }
 
     @Test func sourceMapPointsAtTheTrappingLine() throws {
-        let program = try #require(compileProgram("""
-            contract T
-            pub fn f(a: Int, b: Int) -> Int {
-                let x = a + 1
-                return x / b
-            }
-            """))
+        let program = try #require(
+            compileProgram(
+                """
+                contract T
+                pub fn f(a: Int, b: Int) -> Int {
+                    let x = a + 1
+                    return x / b
+                }
+                """))
         let trap = try #require(run(program, "f", [.int(1), .int(0)]).trap)
         #expect(trap.message == "division by zero")
         #expect(trap.position?.description == "test.dn:4:14")

@@ -57,20 +57,24 @@ import VM
         #expect(call(p, "pow", [7, 0]) == "1")
         #expect(call(p, "pow", [2, 126]) == "\(Int128(1) << 126)")
         #expect(call(p, "pow", [2, 127]) == "trap: overflow")
-        for (x, r) in [(0, 0), (1, 1), (2, 1), (3, 1), (4, 2), (99, 9), (100, 10), (1_000_000_007, 31_622)] as [(Int128, Int128)] {
+        for (x, r) in [(0, 0), (1, 1), (2, 1), (3, 1), (4, 2), (99, 9), (100, 10), (1_000_000_007, 31_622)]
+            as [(Int128, Int128)]
+        {
             #expect(call(p, "sqrt", [x]) == "\(r)")
         }
         #expect(call(p, "sqrt", [Self.maxInt]) == "13043817825332782212")
     }
 
     @Test func contractsUseTheLibraryByItsQualifier() throws {
-        let p = try #require(compileProgram("""
-            contract C
-            use std.math
-            pub fn f(a: Int) -> Int {
-                return math.mul_div(a, 2, 3) + math.max(1, 2) + math.MAX_INT / math.MAX_INT
-            }
-            """))
+        let p = try #require(
+            compileProgram(
+                """
+                contract C
+                use std.math
+                pub fn f(a: Int) -> Int {
+                    return math.mul_div(a, 2, 3) + math.max(1, 2) + math.MAX_INT / math.MAX_INT
+                }
+                """))
         #expect(run(p, "f", [.int(100)]).values == [.int(66 + 2 + 1)])
         #expect(p.module.functions.map(\.name).contains("math.mul_div"))
         #expect(!p.module.functions.map(\.name).contains("math.pow"))

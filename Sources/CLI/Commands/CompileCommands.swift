@@ -64,7 +64,8 @@ enum CompileCommands {
             console.err(SourceCompilation.render(all, console: console))
         }
         if !args.switches.contains("--json") {
-            let errors = all.filter { $0.severity == .error }.count, warnings = all.filter { $0.severity == .warning }.count
+            let errors = all.filter { $0.severity == .error }.count,
+                warnings = all.filter { $0.severity == .warning }.count
             if errors + warnings > 0 {
                 console.err("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
             }

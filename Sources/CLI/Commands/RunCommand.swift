@@ -8,11 +8,12 @@ enum RunCommand {
     static let command = Command(
         name: "run",
         summary: "call a function of a module on a fresh in-memory host; print the result, events and gas",
-        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--gas-limit N] [--trace]",
+        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--gas-limit N]"
+            + " [--trace]",
         examples: [
             "datanet run Examples/bench/w4.dna --call 'w4(1000)'",
             "datanet run Examples/bench/w3.dna --call 'fib(10)' --trace",
-            "datanet run Examples/royalty/royalty_split.dn --init 'init(@0x0101010101010101010101010101010101010101010101010101010101010101)' --call 'share_of(@0x0101010101010101010101010101010101010101010101010101010101010101)'",
+            "datanet run Examples/royalty/royalty_split.dn --init 'init(@0x01…01)' --call 'set_share(@0x01…01, 5)'",
         ],
         spec: .init(valued: ["--call", "--gas-limit", "--init"], switches: ["--trace"])
     ) { args, console in
@@ -70,7 +71,9 @@ enum RunCommand {
                     return ExitCode.failure
                 }
                 for (i, literal) in parsed.arguments.enumerated() {
-                    do throws(ArgumentError) { initValues.append(try literal.value(as: module.types[Int(params[i])], in: module)) } catch {
+                    do throws(ArgumentError) {
+                        initValues.append(try literal.value(as: module.types[Int(params[i])], in: module))
+                    } catch {
                         console.error("argument \(i + 1) of 'init': \(error.message)")
                         return ExitCode.failure
                     }

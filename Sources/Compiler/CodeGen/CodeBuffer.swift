@@ -119,7 +119,9 @@ struct CodeBuffer {
         var out = code
         for fix in fixups {
             let target = UInt32(truncatingIfNeeded: labelOffsets[fix.label] ?? 0)
-            for i in 0..<4 where fix.at + i < out.count { out[fix.at + i] = UInt8(truncatingIfNeeded: target >> (8 * i)) }
+            for i in 0..<4 where fix.at + i < out.count {
+                out[fix.at + i] = UInt8(truncatingIfNeeded: target >> (8 * i))
+            }
         }
         return out
     }

@@ -28,10 +28,13 @@ extension FunctionCompiler {
                 return .interface(interface.name)
             }
             if module.structs[name] != nil {
-                error(Messages.notCallable(name), at: callee.range, hint: "build a struct with '\(name) { field: value }'")
+                error(
+                    Messages.notCallable(name), at: callee.range, hint: "build a struct with '\(name) { field: value }'"
+                )
                 return discardArguments(arguments)
             }
-            let candidates = Array(unit.functions.keys) + FunctionCompiler.builtinFunctions + module.interfaces.keys.sorted()
+            let candidates =
+                Array(unit.functions.keys) + FunctionCompiler.builtinFunctions + module.interfaces.keys.sorted()
             let hint = EditDistance.suggestion(for: name, among: candidates).map(Messages.didYouMean)
             error(Messages.unknownName(name), at: callee.range, hint: hint)
             return discardArguments(arguments)
@@ -39,7 +42,9 @@ extension FunctionCompiler {
             if case .name(let q) = base.kind, !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {
                 guard let function = library.functions[name.name] else {
                     let hint = EditDistance.suggestion(for: name.name, among: Array(library.functions.keys))
-                    error(Messages.unknownName("\(q).\(name.name)"), at: callee.range, hint: hint.map(Messages.didYouMean))
+                    error(
+                        Messages.unknownName("\(q).\(name.name)"), at: callee.range, hint: hint.map(Messages.didYouMean)
+                    )
                     return discardArguments(arguments)
                 }
                 return callFunction(function, arguments, e)
@@ -268,7 +273,9 @@ extension FunctionCompiler {
         default:  // "bytes"
             guard arity(1) else { return discardArguments(arguments) }
             let type = expr(arguments[0])
-            guard [.string, .address, .hash, .error].contains(type) || { if case .interface = type { true } else { false } }()
+            guard
+                [.string, .address, .hash, .error].contains(type)
+                    || { if case .interface = type { true } else { false } }()
             else {
                 error("'bytes' needs a String, Address or Hash, found '\(type)'", at: arguments[0].range)
                 return .bytes

@@ -70,7 +70,9 @@ extension FunctionCompiler {
         if let variable = module.state[name], !unit.isLibrary {
             switch variable.type {
             case .map, .list:
-                error(Messages.stateCollectionAsValue(name, variable.type), at: e.range, hint: Messages.stateCollectionHint)
+                error(
+                    Messages.stateCollectionAsValue(name, variable.type), at: e.range,
+                    hint: Messages.stateCollectionHint)
                 code.emit(.pushInt, 0)
                 return .error
             default:
@@ -206,7 +208,9 @@ extension FunctionCompiler {
                 case "height": code.emit(.blockHeight); return .int
                 case "time": code.emit(.blockTime); return .int
                 default:
-                    error("'block' has no field '\(name.name)'", at: name.range, hint: "use 'block.height' or 'block.time'")
+                    error(
+                        "'block' has no field '\(name.name)'", at: name.range,
+                        hint: "use 'block.height' or 'block.time'")
                     code.emit(.pushInt, 0)
                     return .error
                 }
@@ -216,7 +220,8 @@ extension FunctionCompiler {
                     pushConstant(value)
                     return value.type
                 }
-                let hint = EditDistance.suggestion(for: name.name, among: Array(library.consts.keys)).map(Messages.didYouMean)
+                let hint = EditDistance.suggestion(for: name.name, among: Array(library.consts.keys)).map(
+                    Messages.didYouMean)
                 error(Messages.unknownName("\(q).\(name.name)"), at: e.range, hint: hint)
                 code.emit(.pushInt, 0)
                 return .error
@@ -226,7 +231,8 @@ extension FunctionCompiler {
         switch type {
         case .structure(let structName):
             guard let s = module.structs[structName], let index = s.fieldIndex(name.name) else {
-                let hint = EditDistance.suggestion(for: name.name, among: module.structs[structName]?.fields.map(\.name) ?? [])
+                let hint = EditDistance.suggestion(
+                    for: name.name, among: module.structs[structName]?.fields.map(\.name) ?? [])
                 error(Messages.noField(type, name.name), at: name.range, hint: hint.map(Messages.didYouMean))
                 return .error
             }
@@ -303,7 +309,8 @@ extension FunctionCompiler {
             if given[field.name.name] != nil {
                 error(Messages.duplicateField(field.name.name), at: field.name.range)
             } else if s.fieldIndex(field.name.name) == nil {
-                let hint = EditDistance.suggestion(for: field.name.name, among: s.fields.map(\.name)).map(Messages.didYouMean)
+                let hint = EditDistance.suggestion(for: field.name.name, among: s.fields.map(\.name)).map(
+                    Messages.didYouMean)
                 error(Messages.noField(.structure(s.name), field.name.name), at: field.name.range, hint: hint)
             } else {
                 given[field.name.name] = field

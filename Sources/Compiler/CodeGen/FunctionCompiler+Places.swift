@@ -72,12 +72,15 @@ extension FunctionCompiler {
                 return .void
             }
             guard case .index(let k)? = steps.first else {
-                error(Messages.stateCollectionAsValue(root, variable.type), at: target.range, hint: Messages.stateCollectionHint)
+                error(
+                    Messages.stateCollectionAsValue(root, variable.type), at: target.range,
+                    hint: Messages.stateCollectionHint)
                 return abandon(mutation)
             }
-            return stateEntry(key: k, keyType: key, valueType: value, steps: steps.dropFirst(), mutation, range: range,
-                              get: { code.emit(.smapGet, slot, effect: (1, 1)) },
-                              set: { code.emit(.smapSet, slot, effect: (2, 0)) })
+            return stateEntry(
+                key: k, keyType: key, valueType: value, steps: steps.dropFirst(), mutation, range: range,
+                get: { code.emit(.smapGet, slot, effect: (1, 1)) },
+                set: { code.emit(.smapSet, slot, effect: (2, 0)) })
         case .list(let element):
             if steps.isEmpty {
                 switch mutation {
@@ -95,12 +98,19 @@ extension FunctionCompiler {
                 }
             }
             guard case .index(let i)? = steps.first else {
-                error(Messages.stateCollectionAsValue(root, variable.type), at: target.range, hint: Messages.stateCollectionHint)
+                error(
+                    Messages.stateCollectionAsValue(root, variable.type), at: target.range,
+                    hint: Messages.stateCollectionHint)
                 return abandon(mutation)
             }
-            return stateEntry(key: i, keyType: .int, valueType: element, steps: steps.dropFirst(), mutation, range: range,
-                              get: { code.mark(range); code.emit(.slistGet, slot, effect: (1, 1)) },
-                              set: { code.mark(range); code.emit(.slistSet, slot, effect: (2, 0)) })
+            return stateEntry(
+                key: i, keyType: .int, valueType: element, steps: steps.dropFirst(), mutation, range: range,
+                get: {
+                    code.mark(range); code.emit(.slistGet, slot, effect: (1, 1))
+                },
+                set: {
+                    code.mark(range); code.emit(.slistSet, slot, effect: (2, 0))
+                })
         default:
             if steps.isEmpty, case .assign(let op, let value, let opRange) = mutation {
                 _ = assignedValue(op, value, opRange, target: variable.type) {

@@ -8,7 +8,8 @@ extension FunctionCompiler {
         var warned = false
         for stmt in block.statements {
             if !code.reachable && !warned {
-                if case .error = stmt.kind {} else {
+                if case .error = stmt.kind {
+                } else {
                     module.diagnostics.report(.warning(Messages.unreachable, at: stmt.range))
                     warned = true
                 }
@@ -59,7 +60,9 @@ extension FunctionCompiler {
                 type = found
             }
             if type == .void {
-                error("'\(binding.name.name)' cannot hold the result of a call that returns nothing", at: initializer.range)
+                error(
+                    "'\(binding.name.name)' cannot hold the result of a call that returns nothing",
+                    at: initializer.range)
                 type = .error
             }
             copyIfPlace(initializer, type)
@@ -70,8 +73,9 @@ extension FunctionCompiler {
             error(Messages.bindingNeedsValue(binding.name.name), at: binding.name.range)
             return
         }
-        let index = declare(binding.name.name, type: type, kind: binding.isMutable ? .variable : .constant,
-                            range: binding.name.range)
+        let index = declare(
+            binding.name.name, type: type, kind: binding.isMutable ? .variable : .constant,
+            range: binding.name.range)
         code.emit(.localSet, Int64(index))
     }
 
@@ -190,12 +194,14 @@ extension FunctionCompiler {
             code.emit(.localSet, Int64(limit))
             bound = { [self] in code.emit(.localGet, Int64(limit), effect: (0, 1)) }
         }
-        rotated(loop, step: { increment(counter) }, test: { body in
-            code.emit(.localGet, Int64(counter), effect: (0, 1))
-            bound?()
-            code.emit(.ltInt)
-            code.jump(.jumpIf, to: body)
-        })
+        rotated(
+            loop, step: { increment(counter) },
+            test: { body in
+                code.emit(.localGet, Int64(counter), effect: (0, 1))
+                bound?()
+                code.emit(.ltInt)
+                code.jump(.jumpIf, to: body)
+            })
     }
 
     /// Loops over a list already on the stack.
@@ -207,18 +213,21 @@ extension FunctionCompiler {
         let item = declare(names?[0].name ?? "_", type: element, kind: .loop, range: names?[0].range ?? loop.body.range)
         code.emit(.pushInt, 0)
         code.emit(.localSet, Int64(index))
-        rotated(loop, prologue: {
-            code.emit(.localGet, Int64(list), effect: (0, 1))
-            code.emit(.localGet, Int64(index), effect: (0, 1))
-            code.emit(.listGet)
-            code.emit(.localSet, Int64(item))
-        }, step: { increment(index) }, test: { body in
-            code.emit(.localGet, Int64(index), effect: (0, 1))
-            code.emit(.localGet, Int64(list), effect: (0, 1))
-            code.emit(.listLen)
-            code.emit(.ltInt)
-            code.jump(.jumpIf, to: body)
-        })
+        rotated(
+            loop,
+            prologue: {
+                code.emit(.localGet, Int64(list), effect: (0, 1))
+                code.emit(.localGet, Int64(index), effect: (0, 1))
+                code.emit(.listGet)
+                code.emit(.localSet, Int64(item))
+            }, step: { increment(index) },
+            test: { body in
+                code.emit(.localGet, Int64(index), effect: (0, 1))
+                code.emit(.localGet, Int64(list), effect: (0, 1))
+                code.emit(.listLen)
+                code.emit(.ltInt)
+                code.jump(.jumpIf, to: body)
+            })
     }
 
     private func memoryMapLoop(_ loop: ForLoop, _ keyType: SemaType, _ valueType: SemaType) {
@@ -227,25 +236,29 @@ extension FunctionCompiler {
         let index = newLocal(.int)
         let names = loopNames(loop, count: 2)
         let key = declare(names?[0].name ?? "_", type: keyType, kind: .loop, range: names?[0].range ?? loop.body.range)
-        let value = declare(names?[1].name ?? "_", type: valueType, kind: .loop, range: names?[1].range ?? loop.body.range)
+        let value = declare(
+            names?[1].name ?? "_", type: valueType, kind: .loop, range: names?[1].range ?? loop.body.range)
         code.emit(.pushInt, 0)
         code.emit(.localSet, Int64(index))
-        rotated(loop, prologue: {
-            code.emit(.localGet, Int64(map), effect: (0, 1))
-            code.emit(.localGet, Int64(index), effect: (0, 1))
-            code.emit(.mapKeyAt)
-            code.emit(.localSet, Int64(key))
-            code.emit(.localGet, Int64(map), effect: (0, 1))
-            code.emit(.localGet, Int64(index), effect: (0, 1))
-            code.emit(.mapValueAt)
-            code.emit(.localSet, Int64(value))
-        }, step: { increment(index) }, test: { body in
-            code.emit(.localGet, Int64(index), effect: (0, 1))
-            code.emit(.localGet, Int64(map), effect: (0, 1))
-            code.emit(.mapLen)
-            code.emit(.ltInt)
-            code.jump(.jumpIf, to: body)
-        })
+        rotated(
+            loop,
+            prologue: {
+                code.emit(.localGet, Int64(map), effect: (0, 1))
+                code.emit(.localGet, Int64(index), effect: (0, 1))
+                code.emit(.mapKeyAt)
+                code.emit(.localSet, Int64(key))
+                code.emit(.localGet, Int64(map), effect: (0, 1))
+                code.emit(.localGet, Int64(index), effect: (0, 1))
+                code.emit(.mapValueAt)
+                code.emit(.localSet, Int64(value))
+            }, step: { increment(index) },
+            test: { body in
+                code.emit(.localGet, Int64(index), effect: (0, 1))
+                code.emit(.localGet, Int64(map), effect: (0, 1))
+                code.emit(.mapLen)
+                code.emit(.ltInt)
+                code.jump(.jumpIf, to: body)
+            })
     }
 
     private func stateListLoop(_ loop: ForLoop, _ variable: StateSymbol, _ element: SemaType) {
@@ -257,16 +270,19 @@ extension FunctionCompiler {
         code.emit(.localSet, Int64(length))
         code.emit(.pushInt, 0)
         code.emit(.localSet, Int64(index))
-        rotated(loop, prologue: {
-            code.emit(.localGet, Int64(index), effect: (0, 1))
-            code.emit(.slistGet, slot)
-            code.emit(.localSet, Int64(item))
-        }, step: { increment(index) }, test: { body in
-            code.emit(.localGet, Int64(index), effect: (0, 1))
-            code.emit(.localGet, Int64(length), effect: (0, 1))
-            code.emit(.ltInt)
-            code.jump(.jumpIf, to: body)
-        })
+        rotated(
+            loop,
+            prologue: {
+                code.emit(.localGet, Int64(index), effect: (0, 1))
+                code.emit(.slistGet, slot)
+                code.emit(.localSet, Int64(item))
+            }, step: { increment(index) },
+            test: { body in
+                code.emit(.localGet, Int64(index), effect: (0, 1))
+                code.emit(.localGet, Int64(length), effect: (0, 1))
+                code.emit(.ltInt)
+                code.jump(.jumpIf, to: body)
+            })
     }
 
     private func stateMapLoop(_ loop: ForLoop, _ variable: StateSymbol, _ keyType: SemaType, _ valueType: SemaType) {
@@ -274,23 +290,28 @@ extension FunctionCompiler {
         let more = newLocal(.bool)
         let names = loopNames(loop, count: 2)
         let key = declare(names?[0].name ?? "_", type: keyType, kind: .loop, range: names?[0].range ?? loop.body.range)
-        let value = declare(names?[1].name ?? "_", type: valueType, kind: .loop, range: names?[1].range ?? loop.body.range)
+        let value = declare(
+            names?[1].name ?? "_", type: valueType, kind: .loop, range: names?[1].range ?? loop.body.range)
         code.emit(.smapFirst, slot)
         code.emit(.localSet, Int64(more))
         code.emit(.localSet, Int64(key))
-        rotated(loop, prologue: {
-            code.emit(.localGet, Int64(key), effect: (0, 1))
-            code.emit(.smapGet, slot)
-            code.emit(.localSet, Int64(value))
-        }, step: {
-            code.emit(.localGet, Int64(key), effect: (0, 1))
-            code.emit(.smapNext, slot)
-            code.emit(.localSet, Int64(more))
-            code.emit(.localSet, Int64(key))
-        }, test: { body in
-            code.emit(.localGet, Int64(more), effect: (0, 1))
-            code.jump(.jumpIf, to: body)
-        })
+        rotated(
+            loop,
+            prologue: {
+                code.emit(.localGet, Int64(key), effect: (0, 1))
+                code.emit(.smapGet, slot)
+                code.emit(.localSet, Int64(value))
+            },
+            step: {
+                code.emit(.localGet, Int64(key), effect: (0, 1))
+                code.emit(.smapNext, slot)
+                code.emit(.localSet, Int64(more))
+                code.emit(.localSet, Int64(key))
+            },
+            test: { body in
+                code.emit(.localGet, Int64(more), effect: (0, 1))
+                code.jump(.jumpIf, to: body)
+            })
     }
 
     private func increment(_ local: Int) {

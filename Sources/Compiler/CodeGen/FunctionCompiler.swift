@@ -58,14 +58,17 @@ final class FunctionCompiler {
         if let body = symbol.body { block(body, newScope: false) }
         if code.reachable {
             if symbol.result == .void {
-                if let body = symbol.body { code.mark(SourceRange.point(body.range.file, max(body.range.start, body.range.end - 1))) }
+                if let body = symbol.body {
+                    code.mark(SourceRange.point(body.range.file, max(body.range.start, body.range.end - 1)))
+                }
                 code.emit(.ret, effect: (0, 0))
             } else {
                 let end = symbol.body.map { SourceRange.point($0.range.file, max($0.range.start, $0.range.end - 1)) }
-                module.diagnostics.report(Diagnostic(
-                    severity: .error, message: Messages.missingReturn(symbol.name, symbol.result),
-                    range: end ?? symbol.nameRange,
-                    labels: [DiagnosticLabel(range: symbol.nameRange, message: "function declared here")]))
+                module.diagnostics.report(
+                    Diagnostic(
+                        severity: .error, message: Messages.missingReturn(symbol.name, symbol.result),
+                        range: end ?? symbol.nameRange,
+                        labels: [DiagnosticLabel(range: symbol.nameRange, message: "function declared here")]))
             }
         }
         guard localTypes.count <= Limits.maxLocals else {
@@ -98,9 +101,10 @@ final class FunctionCompiler {
     func declare(_ name: String, type: SemaType, kind: LocalVariable.Kind, range: SourceRange) -> Int {
         let index = newLocal(type)
         if let previous = scopes[scopes.count - 1][name], name != "_" {
-            module.diagnostics.report(Diagnostic(
-                severity: .error, message: Messages.duplicate("variable", name), range: range,
-                labels: [DiagnosticLabel(range: previous.range, message: Messages.previousDefinition)]))
+            module.diagnostics.report(
+                Diagnostic(
+                    severity: .error, message: Messages.duplicate("variable", name), range: range,
+                    labels: [DiagnosticLabel(range: previous.range, message: Messages.previousDefinition)]))
         }
         scopes[scopes.count - 1][name] = LocalVariable(index: index, type: type, kind: kind, range: range)
         return index
@@ -133,8 +137,10 @@ final class FunctionCompiler {
                 && !usedLocals.contains(local.index)
         }
         for (name, local) in unused.sorted(by: { $0.value.index < $1.value.index }) {
-            module.diagnostics.report(.warning(Messages.unusedVariable(name), at: local.range,
-                                               hint: "remove it, or name it '_\(name)'"))
+            module.diagnostics.report(
+                .warning(
+                    Messages.unusedVariable(name), at: local.range,
+                    hint: "remove it, or name it '_\(name)'"))
         }
     }
 

@@ -55,7 +55,9 @@ public struct LibraryResolver: Sendable {
         var parts = directory.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         for part in path.split(separator: "/").map(String.init) {
             if part == "." { continue }
-            if part == "..", let last = parts.last, !last.isEmpty, last != ".." { parts.removeLast() } else {
+            if part == "..", let last = parts.last, !last.isEmpty, last != ".." {
+                parts.removeLast()
+            } else {
                 parts.append(part)
             }
         }

@@ -22,7 +22,8 @@ extension ModuleCompiler {
         if let declared = symbol.declaredType {
             let type = resolve(declared)
             if !type.accepts(value.type) {
-                diagnostics.report(.error(Messages.typeMismatch(expected: type, found: value.type), at: symbol.expr.range))
+                diagnostics.report(
+                    .error(Messages.typeMismatch(expected: type, found: value.type), at: symbol.expr.range))
                 symbol.failed = true
                 return nil
             }
@@ -92,7 +93,9 @@ extension ModuleCompiler {
         }
     }
 
-    private func foldBinary(_ op: BinaryOperator, _ l: ConstValue, _ r: ConstValue, at range: SourceRange) -> ConstValue? {
+    private func foldBinary(_ op: BinaryOperator, _ l: ConstValue, _ r: ConstValue, at range: SourceRange)
+        -> ConstValue?
+    {
         func overflow() -> ConstValue? {
             diagnostics.report(.error(Messages.constantOverflow(op.rawValue), at: range))
             return nil
@@ -108,7 +111,8 @@ extension ModuleCompiler {
                     diagnostics.report(.error(Messages.constantDivisionByZero, at: range))
                     return nil
                 }
-                let (v, o) = op == .divide ? a.dividedReportingOverflow(by: b) : a.remainderReportingOverflow(dividingBy: b)
+                let (v, o) =
+                    op == .divide ? a.dividedReportingOverflow(by: b) : a.remainderReportingOverflow(dividingBy: b)
                 return o ? overflow() : .int(v)
             case .equal: return .bool(a == b)
             case .notEqual: return .bool(a != b)

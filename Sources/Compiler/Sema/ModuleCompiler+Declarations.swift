@@ -11,7 +11,8 @@ extension ModuleCompiler {
                 switch decl.kind {
                 case .structure(let name, _):
                     guard !isDuplicateType(name) else { continue }
-                    structs[name.name] = StructSymbol(name: name.name, index: structOrder.count, fields: [], range: name.range)
+                    structs[name.name] = StructSymbol(
+                        name: name.name, index: structOrder.count, fields: [], range: name.range)
                     structOrder.append(name.name)
                 case .interface(let name, _):
                     guard !isDuplicateType(name) else { continue }
@@ -30,10 +31,12 @@ extension ModuleCompiler {
                 if let previous = unit.consts[name.name] {
                     duplicate("const", name, previous.range)
                 } else {
-                    unit.consts[name.name] = ConstSymbol(name: name.name, declaredType: type, expr: value, range: name.range)
+                    unit.consts[name.name] = ConstSymbol(
+                        name: name.name, declaredType: type, expr: value, range: name.range)
                 }
             case .function(let function):
-                let kind: FunctionKind = unit.isLibrary
+                let kind: FunctionKind =
+                    unit.isLibrary
                     ? (unit === main ? .public : .private)
                     : (function.isView ? .view : function.isPublic ? .public : .private)
                 addFunction(
@@ -117,8 +120,11 @@ extension ModuleCompiler {
             stateOrder.append(name.name)
         case .initializer(let parameters, let body):
             addFunction(
-                name: Identifier(name: "init", range: SourceRange(file: decl.range.file, start: decl.range.start,
-                                                                   end: decl.range.start + 4)),
+                name: Identifier(
+                    name: "init",
+                    range: SourceRange(
+                        file: decl.range.file, start: decl.range.start,
+                        end: decl.range.start + 4)),
                 kind: .`init`, parameters: parameters, returnType: nil, body: body, range: decl.range, unit: unit)
         case .migration(let parameters, let body):
             let nameRange = SourceRange(file: decl.range.file, start: decl.range.start, end: decl.range.start + 7)
@@ -185,9 +191,10 @@ extension ModuleCompiler {
     }
 
     private func duplicate(_ what: String, _ name: Identifier, _ previous: SourceRange) {
-        diagnostics.report(Diagnostic(
-            severity: .error, message: Messages.duplicate(what, name.name), range: name.range,
-            labels: [DiagnosticLabel(range: previous, message: Messages.previousDefinition)]))
+        diagnostics.report(
+            Diagnostic(
+                severity: .error, message: Messages.duplicate(what, name.name), range: name.range,
+                labels: [DiagnosticLabel(range: previous, message: Messages.previousDefinition)]))
     }
 
     // MARK: - Types
@@ -202,8 +209,10 @@ extension ModuleCompiler {
         let simple = ModuleCompiler.simpleTypes
         func arity(_ n: Int) -> Bool {
             guard arguments.count == n else {
-                diagnostics.report(.error(Messages.typeArgumentCount, at: syntax.range,
-                                          hint: n == 0 ? nil : "write '\(name.name)<\(n == 1 ? "T" : "K, V")>'"))
+                diagnostics.report(
+                    .error(
+                        Messages.typeArgumentCount, at: syntax.range,
+                        hint: n == 0 ? nil : "write '\(name.name)<\(n == 1 ? "T" : "K, V")>'"))
                 return false
             }
             return true

@@ -172,9 +172,10 @@ final class ModuleCompiler {
         }
         for symbol in scheduled where symbol.kind == .view {
             if let write = symbol.firstWrite {
-                diagnostics.report(Diagnostic(
-                    severity: .error, message: Messages.viewWrites(symbol.name), range: write,
-                    labels: [DiagnosticLabel(range: symbol.nameRange, message: "declared 'view' here")]))
+                diagnostics.report(
+                    Diagnostic(
+                        severity: .error, message: Messages.viewWrites(symbol.name), range: write,
+                        labels: [DiagnosticLabel(range: symbol.nameRange, message: "declared 'view' here")]))
                 continue
             }
             for (callee, range) in symbol.callees where writes[callee.index ?? 0] {
