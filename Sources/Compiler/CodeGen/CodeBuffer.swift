@@ -25,6 +25,8 @@ struct CodeBuffer {
     /// Offset of the last instruction emitted and the code size when the last label was placed.
     private var lastInstruction: (offset: Int, opcode: Opcode, immediate: Int64)?
     private var lastLabelAt = -1
+    /// True once any label was placed: code after it may run more than once.
+    private(set) var anyLabelPlaced = false
 
     // MARK: - Labels
 
@@ -40,6 +42,7 @@ struct CodeBuffer {
     mutating func place(_ label: Label, live: Bool = false) {
         labelOffsets[label.id] = code.count
         lastLabelAt = code.count
+        anyLabelPlaced = true
         if !reachable, let h = labelHeights[label.id] { height = h }
         reachable = reachable || labelLive[label.id] || live
         if live { labelHeights[label.id] = height }

@@ -29,8 +29,10 @@ extension FunctionCompiler {
             let type = expr(e, discard: true)
             if type != .void { code.emit(.pop, effect: (1, 0)) }
         case .conditional(let conditional): ifStatement(conditional)
-        case .whileLoop(let condition, let body): whileLoop(condition, body)
-        case .forLoop(let loop): forLoop(loop)
+        case .whileLoop(let condition, let body): whileLoop(condition, body, header: stmt.range)
+        case .forLoop(let loop):
+            loopHeader = stmt.range
+            forLoop(loop)
         case .breakLoop:
             guard let loop = loops.last else { return error(Messages.breakOutsideLoop, at: stmt.range) }
             code.jump(.jump, to: loop.breakLabel)
@@ -50,6 +52,16 @@ extension FunctionCompiler {
 
     private func bind(_ binding: Binding, range: SourceRange) {
         let declared = binding.type.map { module.resolve($0) }
+        // Locals start at zero: a scalar bound to zero before any loop can have begun needs no code.
+        if !code.anyLabelPlaced, let zeroType = zeroScalar(binding.initializer, declared: declared) {
+            if let declared, let initializer = binding.initializer {
+                expect(declared, found: zeroType, at: initializer.range)
+            }
+            declare(
+                binding.name.name, type: declared ?? zeroType, kind: binding.isMutable ? .variable : .constant,
+                range: binding.name.range)
+            return
+        }
         var type: SemaType
         if let initializer = binding.initializer {
             let found = expr(initializer, expected: declared)
@@ -79,6 +91,23 @@ extension FunctionCompiler {
         code.emit(.localSet, Int64(index))
     }
 
+    /// The type of a zero `Int`, `Dec` or `Bool` initializer (or of a missing one), if that is what it is.
+    private func zeroScalar(_ initializer: Expr?, declared: SemaType?) -> SemaType? {
+        guard let initializer else {
+            return declared.flatMap { [.int, .dec, .bool].contains($0) ? $0 : nil }
+        }
+        switch initializer.kind {
+        case .integer, .decimal, .bool, .name, .unary, .binary: break
+        default: return nil
+        }
+        switch module.fold(initializer, in: unit, isLocal: isLocal) {
+        case .int(0)?: return .int
+        case .dec(0)?: return .dec
+        case .bool(false)?: return .bool
+        default: return nil
+        }
+    }
+
     // MARK: - Control flow
 
     private func ifStatement(_ conditional: Conditional) {
@@ -95,19 +124,16 @@ extension FunctionCompiler {
         code.place(end)
     }
 
-    private func whileLoop(_ test: Expr, _ body: Block) {
+    private func whileLoop(_ test: Expr, _ body: Block, header: SourceRange) {
         let bodyLabel = code.newLabel(), testLabel = code.newLabel(), exit = code.newLabel()
         let live = code.reachable
         let constant = module.fold(test, in: unit, isLocal: isLocal)
-        if constant == .bool(false) {
-            _ = expr(test)
-            code.emit(.pop, effect: (1, 0))
-        }
         code.jump(.jump, to: testLabel)
         code.place(bodyLabel, live: live && constant != .bool(false))
         loops.append((exit, testLabel))
         block(body)
         loops.removeLast()
+        code.mark(header)
         code.place(testLabel)
         if constant == .bool(true) {
             code.jump(.jump, to: bodyLabel)
@@ -155,6 +181,7 @@ extension FunctionCompiler {
 
     /// Emits `jump test; body: <body>; continue: <step>; test: <test>; exit:`.
     private func rotated(_ loop: ForLoop, prologue: () -> Void = {}, step: () -> Void, test: (Label) -> Void) {
+        let header = loopHeader
         let bodyLabel = code.newLabel(), stepLabel = code.newLabel(), testLabel = code.newLabel()
         let exit = code.newLabel()
         let live = code.reachable
@@ -164,6 +191,7 @@ extension FunctionCompiler {
         loops.append((exit, stepLabel))
         block(loop.body)
         loops.removeLast()
+        if let header { code.mark(header) }
         code.place(stepLabel)
         step()
         code.place(testLabel)
@@ -172,11 +200,14 @@ extension FunctionCompiler {
     }
 
     private func rangeLoop(_ loop: ForLoop, _ lower: Expr, _ upper: Expr) {
-        let low = expr(lower, expected: .int)
-        expect(.int, found: low, at: lower.range)
+        let startsAtZero = !code.anyLabelPlaced && zeroScalar(lower, declared: nil) == .int
+        if !startsAtZero {
+            let low = expr(lower, expected: .int)
+            expect(.int, found: low, at: lower.range)
+        }
         let names = loopNames(loop, count: 1)
         let counter = declare(names?[0].name ?? "_", type: .int, kind: .loop, range: names?[0].range ?? lower.range)
-        code.emit(.localSet, Int64(counter))
+        if !startsAtZero { code.emit(.localSet, Int64(counter)) }
         // The bound is evaluated once: a constant or an immutable local is read in place.
         var bound: (() -> Void)?
         if let value = module.fold(upper, in: unit, isLocal: isLocal) {

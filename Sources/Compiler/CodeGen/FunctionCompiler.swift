@@ -24,6 +24,8 @@ final class FunctionCompiler {
     var loops: [(breakLabel: Label, continueLabel: Label)] = []
     /// Locals read somewhere (for "never used" warnings).
     var usedLocals: Set<Int> = []
+    /// The `for` statement whose loop is being emitted (its step and test map to its line).
+    var loopHeader: SourceRange?
     /// Set once the function has errors: "never used" warnings would only add noise.
     var suppressUnused = false
 
