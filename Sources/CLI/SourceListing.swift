@@ -8,7 +8,11 @@ enum SourceListing {
         var fileLines: [String: [Substring]] = [:]
         func line(_ path: String, _ number: Int) -> String {
             if fileLines[path] == nil {
-                let text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                var file = path
+                if path.hasPrefix("std/"), let directory = SourceCompilation.stdlibDirectory() {
+                    file = directory + "/" + path.dropFirst(4)
+                }
+                let text = FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? ""
                 fileLines[path] = text.split(separator: "\n", omittingEmptySubsequences: false)
             }
             let lines = fileLines[path] ?? []

@@ -20,13 +20,15 @@ public struct LibraryResolver: Sendable {
     /// A resolver that finds nothing.
     public static let none = LibraryResolver()
 
-    /// The file of `std.NAME`, or nil.
+    /// The file of `std.NAME`, or nil. Its path is `std/NAME.dn` wherever the directory is, so modules
+    /// (whose source maps name the file) do not depend on where the standard library is installed.
     public func standard(_ name: String) -> SourceFile? {
-        if let text = sources["std/\(name).dn"] { return SourceFile(path: "std/\(name).dn", text: text) }
+        let logical = "std/\(name).dn"
+        if let text = sources[logical] { return SourceFile(path: logical, text: text) }
         guard let directory = stdlibDirectory, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             return nil
         }
-        return load(directory + "/" + name + ".dn")
+        return load(directory + "/" + name + ".dn").map { SourceFile(path: logical, bytes: $0.bytes) }
     }
 
     /// The file `path` names, relative to the directory of `file`.
