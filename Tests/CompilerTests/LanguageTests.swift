@@ -122,6 +122,26 @@ import VM
                 == "21")
     }
 
+    @Test func changesThroughMapEntriesStick() {
+        let declarations = "struct Box { items: Map<Int, List<Int>>, n: Int }"
+        let body = """
+            var m: Map<String, List<Int>>
+            m["a"].push(1)
+            m["a"].push(2)
+            m["b"].push(3)
+            let popped = m["a"].pop()
+            var b: Box
+            b.items[7].push(70)
+            b.items[7][0] += 1
+            var ps: Map<Int, Box>
+            ps[1].n += 5
+            ps[1].items[2].push(9)
+            return len(m["a"]) * 100000 + len(m["b"]) * 10000 + popped * 1000 + b.items[7][0] + ps[1].n
+                + len(ps[1].items[2]) * 1000000
+            """
+        #expect(evaluate(body, declarations: declarations) == "1112076")
+    }
+
     @Test func structsAndValueSemantics() {
         let declarations = """
             struct Point { x: Int, y: Int }

@@ -181,10 +181,40 @@ extension FunctionCompiler {
         }
         loadRoot()
         var type = rootType
+        // A compound value reached through a memory map is written back after the change: a missing key
+        // reads as a fresh zero value, which must be inserted for the change to stick.
+        var writeBacks: [(map: Int, key: Int, value: Int)] = []
         for step in containerSteps {
+            if case .index(let keyExpr) = step, case .map(let keyType, let valueType) = type, valueType.isCompound {
+                let map = newLocal(type), key = newLocal(keyType), value = newLocal(valueType)
+                code.emit(.localSet, Int64(map))
+                let found = expr(keyExpr, expected: keyType)
+                expect(keyType, found: found, at: keyExpr.range)
+                code.emit(.localSet, Int64(key))
+                code.emit(.localGet, Int64(map), effect: (0, 1))
+                code.emit(.localGet, Int64(key), effect: (0, 1))
+                code.emit(.mapGet, effect: (2, 1))
+                code.emit(.localSet, Int64(value))
+                code.emit(.localGet, Int64(value), effect: (0, 1))
+                writeBacks.append((map, key, value))
+                type = valueType
+                continue
+            }
             type = read(step, from: type)
             if type == .error { return abandon(mutation) }
         }
+        let result = applyLast(type, last, mutation, range: range)
+        for writeBack in writeBacks.reversed() {
+            code.emit(.localGet, Int64(writeBack.map), effect: (0, 1))
+            code.emit(.localGet, Int64(writeBack.key), effect: (0, 1))
+            code.emit(.localGet, Int64(writeBack.value), effect: (0, 1))
+            code.emit(.mapSet, effect: (3, 0))
+        }
+        return result
+    }
+
+    /// Applies `mutation` to the container on the stack (of `type`); `last` is an assignment's final step.
+    private func applyLast(_ type: SemaType, _ last: PathStep?, _ mutation: Mutation, range: SourceRange) -> SemaType {
         switch mutation {
         case .assign(let op, let value, let opRange):
             switch last {
