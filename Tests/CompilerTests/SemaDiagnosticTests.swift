@@ -28,6 +28,7 @@ import Testing
                  4 |     total = 2
                    |     ^~~~~
                 hint: change 'let' to 'var' to make it mutable
+                fix-it: replace 'let' with 'var'
 
                 """)
     }

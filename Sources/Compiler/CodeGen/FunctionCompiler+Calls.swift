@@ -35,8 +35,7 @@ extension FunctionCompiler {
             }
             let candidates =
                 Array(unit.functions.keys) + FunctionCompiler.builtinFunctions + module.interfaces.keys.sorted()
-            let hint = EditDistance.suggestion(for: name, among: candidates).map(Messages.didYouMean)
-            error(Messages.unknownName(name), at: callee.range, hint: hint)
+            unknownName(name, at: callee.range, among: candidates)
             return discardArguments(arguments)
         case .member(let base, let name):
             if case .name(let q) = base.kind, !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {

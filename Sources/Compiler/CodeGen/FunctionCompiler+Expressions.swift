@@ -98,8 +98,7 @@ extension FunctionCompiler {
             error(Messages.notAValue(name), at: e.range, hint: "call it: '\(name)(...)'")
             return .error
         }
-        let hint = EditDistance.suggestion(for: name, among: visibleNames()).map(Messages.didYouMean)
-        error(Messages.unknownName(name), at: e.range, hint: hint)
+        unknownName(name, at: e.range, among: visibleNames())
         return .error
     }
 

@@ -34,7 +34,9 @@ extension FunctionCompiler {
                 error(Messages.cannotAssignParameter(root), at: rootRange)
                 return abandon(mutation)
             case .constant:
-                error(Messages.cannotAssignLet(root), at: rootRange, hint: "change 'let' to 'var' to make it mutable")
+                error(
+                    Messages.cannotAssignLet(root), at: rootRange, hint: "change 'let' to 'var' to make it mutable",
+                    fixIt: local.keyword.map { FixIt(range: $0, replacement: "var") })
                 return abandon(mutation)
             case .loop:
                 error(Messages.cannotAssignLoopVariable(root), at: rootRange)
@@ -56,8 +58,7 @@ extension FunctionCompiler {
             if unit.consts[root] != nil {
                 error(Messages.cannotAssignConst(root), at: rootRange)
             } else {
-                let hint = EditDistance.suggestion(for: root, among: visibleNames()).map(Messages.didYouMean)
-                error(Messages.unknownName(root), at: rootRange, hint: hint)
+                unknownName(root, at: rootRange, among: visibleNames())
             }
             return abandon(mutation)
         }

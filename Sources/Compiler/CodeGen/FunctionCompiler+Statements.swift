@@ -60,6 +60,7 @@ extension FunctionCompiler {
             declare(
                 binding.name.name, type: declared ?? zeroType, kind: binding.isMutable ? .variable : .constant,
                 range: binding.name.range)
+            markKeyword(binding, range: range)
             return
         }
         var type: SemaType
@@ -88,7 +89,16 @@ extension FunctionCompiler {
         let index = declare(
             binding.name.name, type: type, kind: binding.isMutable ? .variable : .constant,
             range: binding.name.range)
+        markKeyword(binding, range: range)
         code.emit(.localSet, Int64(index))
+    }
+
+    /// Remembers where a `let` keyword is, for the fix-it that makes the binding a `var`.
+    private func markKeyword(_ binding: Binding, range: SourceRange) {
+        guard !binding.isMutable, range.text.hasPrefix("let"), var local = scopes[scopes.count - 1][binding.name.name]
+        else { return }
+        local.keyword = SourceRange(file: range.file, start: range.start, end: range.start + 3)
+        scopes[scopes.count - 1][binding.name.name] = local
     }
 
     /// The type of a zero `Int`, `Dec` or `Bool` initializer (or of a missing one), if that is what it is.

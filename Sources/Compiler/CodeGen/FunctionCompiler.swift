@@ -11,6 +11,8 @@ struct LocalVariable {
     let type: SemaType
     let kind: Kind
     let range: SourceRange
+    /// The `let` keyword of a constant binding, for the "change 'let' to 'var'" fix-it.
+    var keyword: SourceRange?
 }
 
 /// Compiles the body of one `FunctionSymbol` into a `Function`.
@@ -160,8 +162,16 @@ final class FunctionCompiler {
 
     // MARK: - Diagnostics
 
-    func error(_ message: String, at range: SourceRange, hint: String? = nil) {
-        module.diagnostics.report(.error(message, at: range, hint: hint))
+    func error(_ message: String, at range: SourceRange, hint: String? = nil, fixIt: FixIt? = nil) {
+        module.diagnostics.report(Diagnostic(severity: .error, message: message, range: range, hint: hint, fixIt: fixIt))
+    }
+
+    /// "cannot find 'name'" with the closest visible name as a hint and a fix-it.
+    func unknownName(_ name: String, at range: SourceRange, among candidates: [String]) {
+        let suggestion = EditDistance.suggestion(for: name, among: candidates)
+        error(
+            Messages.unknownName(name), at: range, hint: suggestion.map(Messages.didYouMean),
+            fixIt: suggestion.map { FixIt(range: range, replacement: $0) })
     }
 
     /// Reports a mismatch unless `expected` accepts `found`; returns whether it did.
