@@ -149,3 +149,56 @@ extension StateAndCallTests {
         #expect(run(program, "fill", [.address(who), .int(5_000)], host: &host).trap?.message == "too much")
     }
 }
+
+extension StateAndCallTests {
+    @Test func initialValuesRunBeforeInitAndMigrateRuns() throws {
+        let program = try #require(
+            compileProgram(
+                """
+                contract V
+                state rate: Int = 500
+                state seen: Int
+                state version: Int
+                init(extra: Int) {
+                    seen = rate + extra
+                }
+                migrate(from_version: Int) {
+                    version = from_version + 1
+                }
+                view fn get() -> Int { return seen * 1000 + version }
+                view fn twice() -> Int { return helper() * 2 }
+                fn helper() -> Int { return rate }
+                """))
+        var host = MemoryHost()
+        #expect(run(program, "init", [.int(7)], host: &host).trap == nil)
+        #expect(run(program, "migrate", [.int(4)], host: &host).trap == nil)
+        #expect(run(program, "get", host: &host).values == [.int(507_005)])
+        #expect(run(program, "twice", host: &host).values == [.int(1000)])
+    }
+
+    @Test func tryOnAFunctionWithoutResults() throws {
+        let program = try #require(
+            compileProgram(
+                """
+                contract P
+                interface Pinger {
+                    fn ping()
+                }
+                state failures: Int
+                pub fn f(target: Address) -> Int {
+                    let p = Pinger(target)
+                    try p.ping() else {
+                        failures += 1
+                    }
+                    p.ping()
+                    return failures
+                }
+                """))
+        var host = MemoryHost()
+        host.onCall = { _, _, _, _ in .returned([], gasUsed: 1) }
+        #expect(run(program, "f", [.address([UInt8](repeating: 4, count: 32))], host: &host).values == [.int(0)])
+        host.onCall = { _, _, _, _ in .reverted("nope", gasUsed: 1) }
+        let result = run(program, "f", [.address([UInt8](repeating: 4, count: 32))], host: &host)
+        #expect(result.trap?.message.contains("nope") == true)
+    }
+}
