@@ -4,20 +4,6 @@
 import Bytecode
 import Diagnostics
 
-/// What a statement does to a place.
-enum Mutation {
-    case assign(AssignmentOperator, Expr, SourceRange)
-    case push(Expr)
-    case pop
-    case remove(Expr)
-}
-
-/// One step from a root variable to the place changed.
-enum PathStep {
-    case index(Expr)
-    case field(Identifier)
-}
-
 extension FunctionCompiler {
     /// Emits `mutation` on `target`; returns the type it leaves on the stack (`pop` only).
     @discardableResult

@@ -4,17 +4,6 @@
 import Bytecode
 import Diagnostics
 
-/// A local variable or parameter in scope.
-struct LocalVariable {
-    enum Kind { case parameter, constant, variable, loop }
-    let index: Int
-    let type: SemaType
-    let kind: Kind
-    let range: SourceRange
-    /// The `let` keyword of a constant binding, for the "change 'let' to 'var'" fix-it.
-    var keyword: SourceRange?
-}
-
 /// Compiles the body of one `FunctionSymbol` into a `Function`.
 final class FunctionCompiler {
     unowned let module: ModuleCompiler
