@@ -184,9 +184,6 @@ extension Messages {
     static func stateLength(_ name: String) -> String { "the length of state map '\(name)' is not available" }
     static let unusedResult = "result of this expression is unused"
     static let tryNeedsExternal = "'try' needs a call of another contract's function through an interface"
-    static func notStateAssignable(_ name: String) -> String {
-        "cannot assign a whole value to state variable '\(name)' of type"
-    }
     static func tooManyLocals(_ limit: Int) -> String {
         "function has too many local variables and temporaries (the limit is \(limit))"
     }
@@ -194,9 +191,6 @@ extension Messages {
     static let functionTooLargeHint = "split it into smaller functions"
     static let moduleTooLarge = "contract is too large: a module table would exceed 65,535 entries"
     static let typeArgumentCount = "wrong number of type arguments"
-    static func compoundOperator(_ op: String, _ type: SemaType) -> String {
-        "operator '\(op)' cannot be applied to '\(type)'"
-    }
     static func unusedVariable(_ name: String) -> String { "'\(name)' is never read" }
     static func initOrMigrateTwice(_ what: String) -> String { "a contract has at most one '\(what)'" }
     static let migrateSignature = "'migrate' takes exactly one parameter of type 'Int'"

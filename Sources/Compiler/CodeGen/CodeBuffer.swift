@@ -109,9 +109,6 @@ struct CodeBuffer {
         positions.append((code.count, position.line, position.column))
     }
 
-    /// Sets the height after a construct whose arms leave the stack balanced (defensive).
-    mutating func resetHeight(_ value: Int) { height = max(0, value) }
-
     private mutating func adjust(pops: Int, pushes: Int) {
         height = max(0, height - pops) + pushes
         maxHeight = max(maxHeight, height)

@@ -115,7 +115,6 @@ extension FunctionCompiler {
             if right != .bool && right != .error { error(Messages.conditionNotBool(right), at: rhs.range) }
             code.jump(.jump, to: end)
             code.place(falseOrTrue)
-            code.resetHeight(code.height)
             code.emit(isAnd ? .pushFalse : .pushTrue)
             code.place(end)
             return .bool
