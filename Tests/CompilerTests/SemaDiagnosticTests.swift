@@ -151,6 +151,29 @@ import Testing
         #expect(diagnosticLines("test \"t\" { }") == ["1:1: error: this is a test file; run it with 'datanet test'"])
     }
 
+    @Test func libraryFunctionsNeedTheirQualifier() {
+        let result = Compiler.compile(
+            SourceFile(path: "t.dn", text: "contract C\nuse std.math\nfn f() -> Int { return mul_div(1, 2, 3) }"),
+            options: CompileOptions(libraries: resolver()))
+        #expect(result.diagnostics.map(\.message) == ["cannot find 'mul_div' in scope"])
+        #expect(result.diagnostics.first?.hint == "did you mean 'math.mul_div'?")
+        #expect(result.diagnostics.first?.fixIt?.replacement == "math.mul_div")
+    }
+
+    @Test func argumentCountPointsAtTheDeclaration() {
+        let text = "contract C\nfn g(a: Int) -> Int { return a }\nfn f() -> Int { return g(1, 2) }"
+        #expect(
+            diagnosticsText(text) == """
+                test.dn:3:24: error: 'g' takes 1 argument but 2 were given
+                 3 | fn f() -> Int { return g(1, 2) }
+                   |                        ^~~~~~~
+                test.dn:2:4: note: 'g' declared here
+                 2 | fn g(a: Int) -> Int { return a }
+                   |    ^
+
+                """)
+    }
+
     @Test func unusedBindingsWarn() {
         #expect(
             diagnosticLines(

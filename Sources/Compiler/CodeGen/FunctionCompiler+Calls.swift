@@ -33,6 +33,16 @@ extension FunctionCompiler {
                 )
                 return discardArguments(arguments)
             }
+            // A function of a used library, called without its qualifier.
+            let qualifiers = unit.libraries.keys.sorted {
+                (unit.libraries[$0]?.name == $0 ? 1 : 0, $0) < (unit.libraries[$1]?.name == $1 ? 1 : 0, $1)
+            }
+            if let qualifier = qualifiers.first(where: { unit.libraries[$0]?.functions[name] != nil }) {
+                error(
+                    Messages.unknownName(name), at: callee.range, hint: "did you mean '\(qualifier).\(name)'?",
+                    fixIt: FixIt(range: callee.range, replacement: "\(qualifier).\(name)"))
+                return discardArguments(arguments)
+            }
             let candidates =
                 Array(unit.functions.keys) + FunctionCompiler.builtinFunctions + module.interfaces.keys.sorted()
             unknownName(name, at: callee.range, among: candidates)
@@ -98,9 +108,16 @@ extension FunctionCompiler {
     }
 
     /// Emits `arguments` checked against `types` (count and each type).
-    func checkArguments(_ name: String, _ types: [SemaType], _ arguments: [Expr], at range: SourceRange, copy: Bool) {
+    func checkArguments(
+        _ name: String, _ types: [SemaType], _ arguments: [Expr], at range: SourceRange, copy: Bool,
+        declaration: SourceRange? = nil
+    ) {
         if types.count != arguments.count {
-            error(Messages.argumentCount(name, expected: types.count, found: arguments.count), at: range)
+            module.diagnostics.report(
+                Diagnostic(
+                    severity: .error,
+                    message: Messages.argumentCount(name, expected: types.count, found: arguments.count), range: range,
+                    labels: declaration.map { [DiagnosticLabel(range: $0, message: "'\(name)' declared here")] } ?? []))
         }
         for (i, argument) in arguments.enumerated() {
             let expected = i < types.count ? types[i] : nil
@@ -120,7 +137,9 @@ extension FunctionCompiler {
             error("'\(function.name)' cannot be called", at: e.range)
             return discardArguments(arguments)
         }
-        checkArguments(function.name, function.params.map(\.type), arguments, at: e.range, copy: true)
+        checkArguments(
+            function.name, function.params.map(\.type), arguments, at: e.range, copy: true,
+            declaration: function.nameRange)
         let index = module.schedule(function)
         symbol.callees.append((function, e.range))
         code.mark(e.range)
