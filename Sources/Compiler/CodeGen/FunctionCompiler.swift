@@ -152,7 +152,8 @@ final class FunctionCompiler {
     // MARK: - Diagnostics
 
     func error(_ message: String, at range: SourceRange, hint: String? = nil, fixIt: FixIt? = nil) {
-        module.diagnostics.report(Diagnostic(severity: .error, message: message, range: range, hint: hint, fixIt: fixIt))
+        module.diagnostics.report(
+            Diagnostic(severity: .error, message: message, range: range, hint: hint, fixIt: fixIt))
     }
 
     /// "cannot find 'name'" with the closest visible name as a hint and a fix-it.
