@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "datanet", targets: ["datanet"]),
+        // The bytecode, verifier and VM for packages beside this one (the fuzz targets in Fuzz/).
+        .library(name: "DatanetCore", targets: ["Bytecode", "Verifier", "VM"]),
     ],
     targets: [
         // MARK: - C system libraries (nothing else touches C)
@@ -22,18 +24,20 @@ let package = Package(
         .target(name: "VM", dependencies: ["Verifier"]),
         .target(name: "Compiler", dependencies: ["Bytecode", "Diagnostics"]),
         .target(name: "Tooling", dependencies: ["VM"]),
-        .target(name: "CLI", dependencies: ["Tooling", "Compiler"]),
+        .target(name: "CLI", dependencies: ["Tooling", "Chain", "Compiler"]),
         .executableTarget(name: "datanet", dependencies: ["CLI"]),
         .target(name: "StateStore", dependencies: ["CSQLite", "Crypto"]),
+        .target(name: "Chain", dependencies: ["VM", "StateStore", "Crypto"]),
 
         // MARK: - Tests, one target per library
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"], exclude: ["Fixtures"]),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier"], exclude: ["Fixtures"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "VM"], exclude: ["Fixtures"]),
-        .testTarget(name: "VMTests", dependencies: ["VM"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "VMTests", dependencies: ["VM"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),
+        .testTarget(name: "ChainTests", dependencies: ["Chain", "Bytecode", "VM"], exclude: ["Fixtures"]),
     ]
 )

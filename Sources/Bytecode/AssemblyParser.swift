@@ -10,13 +10,18 @@ struct AssemblyParser {
 
     mutating func parse(_ source: String) throws(AssemblyError) {
         var lineNumber = 0
+        var sawAnything = false
         for rawLine in source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             let scalars = Array(rawLine)
             let tokens = try AssemblyLexer.tokenize(scalars, lineNumber: lineNumber, fileName: fileName)
             if tokens.isEmpty { continue }
+            sawAnything = true
             var c = TokenCursor(tokens, line: lineNumber, fileName: fileName, endColumn: scalars.count + 1)
             try parseLine(&c)
+        }
+        guard sawAnything else {
+            throw AssemblyError(fileName: fileName, line: 1, column: 1, message: "empty assembly: expected '.module NAME'")
         }
     }
 

@@ -128,13 +128,7 @@ private struct DisassemblyPrinter {
     private func human(_ t: TypeDesc, below: Int) -> String {
         func part(_ c: UInt16) -> String { Int(c) < below ? typeRef(c) : "%\(c)" }
         switch t {
-        case .int: return "int"
-        case .dec: return "dec"
-        case .bool: return "bool"
-        case .address: return "address"
-        case .hash: return "hash"
-        case .string: return "string"
-        case .bytes: return "bytes"
+        case .int, .dec, .bool, .address, .hash, .string, .bytes: return t.kindName
         case .list(let e): return "list<\(part(e))>"
         case .map(let k, let v): return "map<\(part(k)), \(part(v))>"
         case .structure(let s):

@@ -6,7 +6,10 @@ public enum GasSchedule {
     /// Per 32 bytes compared, concatenated, copied or converted.
     public static let perChunkTouched: Int64 = 1
     /// Per 64-byte SHA-256 block hashed.
-    public static let perHashBlock: Int64 = 6
+    public static let perHashBlock: Int64 = 100
+    /// Per 8 locals a call zeroes (declared locals beyond the parameters), rounded up; static per call
+    /// site, so it is folded into the call's base gas when the code is lowered.
+    public static let perEightLocals: Int64 = 1
     /// Per element copied when a list grows or a value is deep-copied.
     public static let perElementCopied: Int64 = 1
     /// Per step of a memory map's binary search, and per 8 entries shifted on insert or removal.
@@ -14,9 +17,9 @@ public enum GasSchedule {
     /// Per byte of a key or value read from storage.
     public static let perByteRead: Int64 = 1
     /// Per byte of a key or value written to storage.
-    public static let perByteWritten: Int64 = 10
+    public static let perByteWritten: Int64 = 20
     /// Per byte of event data.
-    public static let perByteLogged: Int64 = 2
+    public static let perByteLogged: Int64 = 4
     /// Per byte of arguments and results passed in a cross-contract call.
     public static let perByteCalled: Int64 = 2
 
@@ -35,7 +38,7 @@ public enum Limits {
     /// Nested cross-contract calls in one transaction.
     public static let maxContractCallDepth = 64
     /// Operand-stack plus locals slots of one run.
-    public static let maxStackSlots = 1 << 20
+    public static let maxStackSlots = 1 << 18
     /// Arena words (16 bytes each) one run may allocate: 64 MiB.
     public static let maxArenaWords = 1 << 22
     /// Largest module accepted by the decoder, in bytes.
@@ -46,6 +49,8 @@ public enum Limits {
     public static let maxCodeBytes = 1 << 20
     /// Most locals of one function (parameters included).
     public static let maxLocals = 4096
+    /// Deepest nesting of lists, maps and structs in one type (bounds every walk over a value).
+    public static let maxTypeDepth = 32
     /// Largest declared max stack of one function.
     public static let maxFunctionStack = 4096
 }

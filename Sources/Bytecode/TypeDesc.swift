@@ -34,6 +34,23 @@ public enum TypeDesc: Hashable, Sendable {
         }
     }
 
+    /// The assembly spelling of this type's kind: `int`, `dec`, `bool`, `address`, `hash`, `string`,
+    /// `bytes`, `list`, `map`, `struct`. Scalars and blobs are fully named by it.
+    public var kindName: String {
+        switch self {
+        case .int: "int"
+        case .dec: "dec"
+        case .bool: "bool"
+        case .address: "address"
+        case .hash: "hash"
+        case .string: "string"
+        case .bytes: "bytes"
+        case .list: "list"
+        case .map: "map"
+        case .structure: "struct"
+        }
+    }
+
     /// True for types whose run-time value is a plain number held in the slot itself.
     public var isScalar: Bool {
         switch self {

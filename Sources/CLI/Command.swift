@@ -27,3 +27,6 @@ struct Command: Sendable {
         return lines.joined(separator: "\n")
     }
 }
+
+/// "1 argument", "2 arguments".
+func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

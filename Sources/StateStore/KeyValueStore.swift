@@ -14,6 +14,20 @@ public protocol KeyValueStore: KeyValueReader {
 
     /// Applies every write of `batch` and records its height and root, all or nothing.
     func apply(_ batch: WriteBatch) throws
+
+    /// The archive record under `key` (a record kept outside the state root), or `nil`.
+    func archived(_ key: [UInt8]) throws -> [UInt8]?
+
+    /// Up to `limit` archive entries whose keys start with `prefix`, ascending, after `after` (exclusive).
+    func archivedEntries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry]
+}
+
+extension KeyValueStore {
+    /// Stores without an archive hold no archive records.
+    public func archived(_ key: [UInt8]) throws -> [UInt8]? { nil }
+
+    /// Stores without an archive hold no archive records.
+    public func archivedEntries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] { [] }
 }
 
 extension KeyValueStore {
@@ -22,10 +36,20 @@ extension KeyValueStore {
     /// Returns the new state root.
     @discardableResult
     public func commit(_ changes: [Write], height: UInt64) throws -> [UInt8] {
+        try commit(changes, height: height) { _ in [] }
+    }
+
+    /// `commit(_:height:)` that also writes the archive records `archive(root)` returns (given the new state
+    /// root, for records such as a block header that name it) in the same atomic batch.
+    @discardableResult
+    public func commit(
+        _ changes: [Write], height: UInt64, archive: ([UInt8]) throws -> [Write]
+    ) throws -> [UInt8] {
         let values = Write.normalized(changes)
         var tree = SparseMerkleTree(store: self)
         let root = try tree.update(values)
-        try apply(WriteBatch(values: values, nodes: tree.nodeWrites, height: height, stateRoot: root))
+        let records = try archive(root)
+        try apply(WriteBatch(values: values, nodes: tree.nodeWrites, archive: records, height: height, stateRoot: root))
         return root
     }
 

@@ -4,12 +4,25 @@ public final class MemoryStore: KeyValueStore {
     private var values = SortedMap<[UInt8]>()
     /// Tree nodes need only point reads: a hashed map that is never iterated.
     private var nodes: [[UInt8]: [UInt8]] = [:]
+    private var archive = SortedMap<[UInt8]>()
 
     public private(set) var height: UInt64 = 0
     public private(set) var stateRoot: [UInt8] = SparseMerkleTree.emptyRoot
 
     /// An empty store at height 0.
     public init() {}
+
+    /// An independent copy of this store: values, tree nodes, archive, height and root. Copy-on-write, so it is
+    /// cheap until one of the two is written (test runners and the REPL use it as a snapshot).
+    public func copy() -> MemoryStore {
+        let copy = MemoryStore()
+        copy.values = values
+        copy.nodes = nodes
+        copy.archive = archive
+        copy.height = height
+        copy.stateRoot = stateRoot
+        return copy
+    }
 
     /// The number of keys held.
     public var count: Int { values.count }
@@ -22,10 +35,24 @@ public final class MemoryStore: KeyValueStore {
     }
 
     public func entries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
+        Self.entries(of: values, prefix: prefix, after: after, limit: limit)
+    }
+
+    public func archived(_ key: [UInt8]) throws -> [UInt8]? {
+        archive.value(for: key)
+    }
+
+    public func archivedEntries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
+        Self.entries(of: archive, prefix: prefix, after: after, limit: limit)
+    }
+
+    private static func entries(
+        of map: SortedMap<[UInt8]>, prefix: [UInt8], after: [UInt8]?, limit: Int
+    ) -> [Entry] {
         var result: [Entry] = []
-        var index = values.startIndex(prefix: prefix, after: after)
-        while result.count < limit, index < values.count, ByteOrder.hasPrefix(values.keys[index], prefix) {
-            result.append(Entry(key: values.keys[index], value: values.values[index]))
+        var index = map.startIndex(prefix: prefix, after: after)
+        while result.count < limit, index < map.count, ByteOrder.hasPrefix(map.keys[index], prefix) {
+            result.append(Entry(key: map.keys[index], value: map.values[index]))
             index += 1
         }
         return result
@@ -37,6 +64,7 @@ public final class MemoryStore: KeyValueStore {
 
     public func apply(_ batch: WriteBatch) throws {
         values.apply(sortedWrites: batch.values.map { ($0.key, $0.value) })
+        archive.apply(sortedWrites: batch.archive.map { ($0.key, $0.value) })
         for write in batch.nodes {
             nodes[write.key] = write.value
         }

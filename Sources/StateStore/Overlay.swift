@@ -19,8 +19,13 @@ public final class Overlay: KeyValueReader {
 
     /// The reader this overlay writes over (a store, or another overlay).
     public let base: any KeyValueReader
-    /// Pending writes by key; a `nil` value is a delete that hides the base's value.
-    private var pending = SortedMap<[UInt8]?>()
+    /// Pending writes by key; a `nil` value is a delete that hides the base's value. Hashed for O(1) point reads
+    /// and writes; never iterated: ordered access goes through `orderedKeys`.
+    private var pending: [[UInt8]: [UInt8]?] = [:]
+    /// The keys of `pending` in key order as of the last `sortKeys()`; may still hold keys a revert removed.
+    private var orderedKeys: [[UInt8]] = []
+    /// Keys added to `pending` since the last `sortKeys()`, in no order, possibly repeated.
+    private var newKeys: [[UInt8]] = []
     private var journal: [JournalEntry] = []
     private var open: [Checkpoint] = []
     private var nextID = 0
@@ -43,17 +48,62 @@ public final class Overlay: KeyValueReader {
     }
 
     private func record(_ key: [UInt8], _ value: [UInt8]?) {
-        let previous = pending.set(value, for: key)
+        let previous = pending.updateValue(value, forKey: key)
+        if previous == nil { newKeys.append(key) }
         if !open.isEmpty { journal.append(JournalEntry(key: key, previous: previous)) }
     }
 
     /// The pending writes, sorted by key, one per key (`nil` value = delete).
     public var changes: [Write] {
-        zip(pending.keys, pending.values).map { Write(key: $0, value: $1) }
+        sortKeys()
+        var writes: [Write] = []
+        writes.reserveCapacity(orderedKeys.count)
+        for key in orderedKeys {
+            if let value = pending[key] { writes.append(Write(key: key, value: value)) }
+        }
+        return writes
     }
 
     /// Whether there are no pending writes.
-    public var isEmpty: Bool { pending.count == 0 }
+    public var isEmpty: Bool { pending.isEmpty }
+
+    /// Brings `orderedKeys` up to date: sorts the new keys and merges them in one pass, dropping keys no longer
+    /// pending and duplicates. O(k log k + n) for k new keys; nothing when no key was added or removed.
+    private func sortKeys() {
+        guard !newKeys.isEmpty || orderedKeys.count != pending.count else { return }
+        newKeys.sort { ByteOrder.less($0, $1) }
+        var merged: [[UInt8]] = []
+        merged.reserveCapacity(pending.count)
+        var old = 0
+        var new = 0
+        while old < orderedKeys.count || new < newKeys.count {
+            let key: [UInt8]
+            if new == newKeys.count || (old < orderedKeys.count && ByteOrder.less(orderedKeys[old], newKeys[new])) {
+                key = orderedKeys[old]
+                old += 1
+            } else {
+                key = newKeys[new]
+                new += 1
+            }
+            if let last = merged.last, last == key { continue }
+            if pending[key] != nil { merged.append(key) }
+        }
+        orderedKeys = merged
+        newKeys.removeAll(keepingCapacity: true)
+    }
+
+    /// The index in `orderedKeys` of the first key a scan of `prefix` after `after` visits.
+    private func startIndex(prefix: [UInt8], after: [UInt8]?) -> Int {
+        let (bound, inclusive) = ByteOrder.scanStart(prefix: prefix, after: after)
+        var low = 0
+        var high = orderedKeys.count
+        while low < high {
+            let mid = low + (high - low) / 2
+            let order = ByteOrder.compare(orderedKeys[mid], bound)
+            if order < 0 || (order == 0 && !inclusive) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
 
     // MARK: - Nesting
 
@@ -71,9 +121,9 @@ public final class Overlay: KeyValueReader {
         while journal.count > checkpoint.journalLength {
             let entry = journal.removeLast()
             if let previous = entry.previous {
-                pending.set(previous, for: entry.key)
+                pending[entry.key] = previous
             } else {
-                pending.remove(entry.key)
+                pending.removeValue(forKey: entry.key)
             }
         }
         close(from: index)
@@ -97,19 +147,19 @@ public final class Overlay: KeyValueReader {
     // MARK: - Reads
 
     public func get(_ key: [UInt8]) throws -> [UInt8]? {
-        let (found, index) = pending.search(key)
-        if found { return pending.values[index] }
+        if let value = pending[key] { return value }
         return try base.get(key)
     }
 
     /// Merges the base's entries with the pending writes in key order; pending values win, deletes hide.
     public func entries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
+        sortKeys()
         var result: [Entry] = []
         var baseNext = try base.next(after: after, within: prefix)
-        var index = pending.startIndex(prefix: prefix, after: after)
+        var index = startIndex(prefix: prefix, after: after)
         while result.count < limit {
-            let pendingKey: [UInt8]? = index < pending.count && ByteOrder.hasPrefix(pending.keys[index], prefix)
-                ? pending.keys[index] : nil
+            let pendingKey: [UInt8]? = index < orderedKeys.count && ByteOrder.hasPrefix(orderedKeys[index], prefix)
+                ? orderedKeys[index] : nil
             let order: Int
             switch (baseNext, pendingKey) {
             case (nil, nil): return result
@@ -123,7 +173,7 @@ public final class Overlay: KeyValueReader {
                 continue
             }
             if let key = pendingKey {
-                if let value = pending.values[index] { result.append(Entry(key: key, value: value)) }
+                if let value = pending[key] ?? nil { result.append(Entry(key: key, value: value)) }
                 index += 1
                 if order == 0 { baseNext = try base.next(after: key, within: prefix) }
             }

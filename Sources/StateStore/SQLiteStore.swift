@@ -1,7 +1,7 @@
 import CSQLite
 
 /// A durable `KeyValueStore` in one SQLite file: WAL journal, `synchronous=FULL`, one SQLite transaction per
-/// batch. Values, tree nodes and metadata are separate `WITHOUT ROWID` tables written in the same transaction,
+/// batch. Values, tree nodes, archive records and metadata are separate `WITHOUT ROWID` tables written in the same transaction,
 /// so after a crash the file holds either the previous batch or the new one, never a mix.
 ///
 /// Not thread-safe: use one instance from one thread (or actor) at a time.
@@ -22,9 +22,9 @@ public final class SQLiteStore: KeyValueStore {
     /// Every statement the store runs, prepared once at open.
     private struct Statements {
         let begin, commit, rollback: SQLiteStatement
-        let getValue, getNode: SQLiteStatement
-        let scanFrom, scanAfter: SQLiteStatement
-        let putValue, deleteValue, putNode, deleteNode: SQLiteStatement
+        let getValue, getNode, getArchive: SQLiteStatement
+        let scanFrom, scanAfter, scanArchiveFrom, scanArchiveAfter: SQLiteStatement
+        let putValue, deleteValue, putNode, deleteNode, putArchive, deleteArchive: SQLiteStatement
         let putHeight, putRoot: SQLiteStatement
 
         init(_ db: OpaquePointer) throws {
@@ -33,13 +33,19 @@ public final class SQLiteStore: KeyValueStore {
             rollback = try SQLiteStatement(db: db, sql: "ROLLBACK")
             getValue = try SQLiteStatement(db: db, sql: "SELECT value FROM kv WHERE key = ?1")
             getNode = try SQLiteStatement(db: db, sql: "SELECT node FROM nodes WHERE position = ?1")
+            getArchive = try SQLiteStatement(db: db, sql: "SELECT value FROM archive WHERE key = ?1")
             let scan = "SELECT key, value FROM kv WHERE key"
             scanFrom = try SQLiteStatement(db: db, sql: "\(scan) >= ?1 ORDER BY key LIMIT ?2")
             scanAfter = try SQLiteStatement(db: db, sql: "\(scan) > ?1 ORDER BY key LIMIT ?2")
+            let scanArchive = "SELECT key, value FROM archive WHERE key"
+            scanArchiveFrom = try SQLiteStatement(db: db, sql: "\(scanArchive) >= ?1 ORDER BY key LIMIT ?2")
+            scanArchiveAfter = try SQLiteStatement(db: db, sql: "\(scanArchive) > ?1 ORDER BY key LIMIT ?2")
             putValue = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO kv(key, value) VALUES (?1, ?2)")
             deleteValue = try SQLiteStatement(db: db, sql: "DELETE FROM kv WHERE key = ?1")
             putNode = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO nodes(position, node) VALUES (?1, ?2)")
             deleteNode = try SQLiteStatement(db: db, sql: "DELETE FROM nodes WHERE position = ?1")
+            putArchive = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO archive(key, value) VALUES (?1, ?2)")
+            deleteArchive = try SQLiteStatement(db: db, sql: "DELETE FROM archive WHERE key = ?1")
             let meta = "INSERT OR REPLACE INTO meta(name, value) VALUES"
             putHeight = try SQLiteStatement(db: db, sql: "\(meta) ('height', ?1)")
             putRoot = try SQLiteStatement(db: db, sql: "\(meta) ('root', ?1)")
@@ -49,6 +55,7 @@ public final class SQLiteStore: KeyValueStore {
     private static let schema = """
         CREATE TABLE IF NOT EXISTS kv(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS nodes(position BLOB PRIMARY KEY, node BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS archive(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
         INSERT OR IGNORE INTO meta(name, value) VALUES
             ('format', x'01'), ('height', x'0000000000000000'), ('root', zeroblob(32));
@@ -106,9 +113,23 @@ public final class SQLiteStore: KeyValueStore {
     }
 
     public func entries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
+        try scan(statements.scanFrom, statements.scanAfter, prefix: prefix, after: after, limit: limit)
+    }
+
+    public func archived(_ key: [UInt8]) throws -> [UInt8]? {
+        try single(statements.getArchive, key)
+    }
+
+    public func archivedEntries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
+        try scan(statements.scanArchiveFrom, statements.scanArchiveAfter, prefix: prefix, after: after, limit: limit)
+    }
+
+    private func scan(
+        _ from: SQLiteStatement, _ after: SQLiteStatement, prefix: [UInt8], after start: [UInt8]?, limit: Int
+    ) throws -> [Entry] {
         guard limit > 0 else { return [] }
-        let (bound, inclusive) = ByteOrder.scanStart(prefix: prefix, after: after)
-        let statement = inclusive ? statements.scanFrom : statements.scanAfter
+        let (bound, inclusive) = ByteOrder.scanStart(prefix: prefix, after: start)
+        let statement = inclusive ? from : after
         defer { statement.reset() }
         try statement.bind(bound, at: 1)
         try statement.bind(Int64(clamping: limit), at: 2)
@@ -146,6 +167,11 @@ public final class SQLiteStore: KeyValueStore {
             for write in batch.nodes {
                 try checkInjectedFailure(written)
                 try put(write, set: statements.putNode, delete: statements.deleteNode)
+                written += 1
+            }
+            for write in batch.archive {
+                try checkInjectedFailure(written)
+                try put(write, set: statements.putArchive, delete: statements.deleteArchive)
                 written += 1
             }
             try statements.putHeight.bind(Self.bigEndian(batch.height), at: 1)

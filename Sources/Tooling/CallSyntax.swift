@@ -86,7 +86,10 @@ public struct CallSyntax: Hashable, Sendable {
                 out.append(try literal(depth: 1))
                 skipSpace()
                 if peek == close { i += 1; return out }
-                try expect(UInt8(ascii: ","))
+                guard peek == UInt8(ascii: ",") else {
+                    throw error("expected ',' or '\(Character(Unicode.Scalar(close)))'")
+                }
+                i += 1
             }
         }
 

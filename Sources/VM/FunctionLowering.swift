@@ -5,9 +5,11 @@ import Bytecode
 /// Rules that keep fusion invisible to contracts:
 /// - a sequence is fused only when none of its instructions but the first is a jump target;
 /// - a superinstruction's gas is the sum of the table gas of what it replaces, charged up front — so
-///   running out of gas anywhere inside gives the same outcome (out of gas, whole limit consumed);
-/// - when an instruction inside the sequence can trap before the later ones run, the handler gives back
-///   the gas of those later instructions, so `gasUsed` on a trap equals the unfused run's.
+///   running out of gas anywhere inside gives the same outcome (out of gas, whole limit consumed) —
+///   except a trailing `local_set` after a part that can trap (`inc_local`, `add_set_ll`,
+///   `add_to_local`): its gas is charged after that part, exactly when the unfused code would;
+/// - each lowered instruction keeps its parts (offset, gas, whether it can trap), so a trap is located
+///   at the part the unfused code would have stopped at.
 struct FunctionLowering {
     let insts: [Instruction]
     let function: Function
@@ -21,6 +23,8 @@ struct FunctionLowering {
     private var accumulateInto: [Int: Int64] = [:]
     /// Extra gas to charge on the instruction at an index (the gas of a dropped `local_get`).
     private var extraGas: [Int: Int] = [:]
+    /// The dropped `local_get` that logically runs just before the instruction at an index.
+    private var droppedBefore: [Int: [Part]] = [:]
 
     init(_ insts: [Instruction], function: Function, module: Module, fuse: Bool) {
         self.insts = insts
@@ -65,6 +69,7 @@ struct FunctionLowering {
                     dropped[i] = true
                     accumulateInto[k + 1] = x
                     extraGas[i + 1, default: 0] += Int(insts[i].opcode.info.gas)
+                    droppedBefore[i + 1] = [Part(insts[i])]
                     i = k + 2
                     break
                 }
@@ -87,11 +92,36 @@ struct FunctionLowering {
     /// Lowers the instruction at `i`, fused with its successors when they form a known sequence.
     /// Returns the instruction, how many bytecode instructions it covers, and a jump target offset still
     /// to resolve.
-    mutating func lower(at i: Int) -> (Instr, Int, Int?) {
+    mutating func lower(at i: Int) -> (Instr, Int, Int?, [Part]) {
         var (instr, width, jump) = lowerUncharged(at: i)
         let extra = (i..<(i + width)).reduce(0) { $0 + (extraGas[$1] ?? 0) }
         instr.gas = UInt16(clamping: Int(instr.gas) + extra)
-        return (instr, width, jump)
+        var parts = (i..<(i + width)).flatMap { k in (droppedBefore[k] ?? []) + [Part(insts[k])] }
+        if [.incLocal, .addSetLL, .addToLocal].contains(instr.op) {
+            // The trailing local_set is charged after the add (see the type comment).
+            instr.gas -= UInt16(clamping: Int(Opcode.localSet.info.gas))
+        }
+        if parts.count == 1 { parts = [] }  // a plain instruction: its origin says it all
+        return (instr, width, jump, parts)
+    }
+
+    /// One bytecode instruction inside a lowered one.
+    struct Part {
+        var offset: Int32
+        var gas: UInt16
+        var canTrap: Bool
+
+        init(_ inst: Instruction) {
+            offset = Int32(inst.offset)
+            gas = inst.opcode.info.gas
+            switch inst.opcode {
+            case .localGet, .localSet, .localTee, .pushInt, .jump, .jumpIf, .jumpUnless, .ret, .eqInt, .neInt,
+                .ltInt, .leInt, .gtInt, .geInt:
+                canTrap = false
+            default:
+                canTrap = true
+            }
+        }
     }
 
     private func lowerUncharged(at i: Int) -> (Instr, Int, Int?) {
@@ -145,6 +175,9 @@ struct FunctionLowering {
             }
         }
         if let o = window(i, 3) {
+            if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt {
+                return (Instr(.mulDivL, gas: gas(i, 1), a: UInt32(imm(1)), b: Int64(gas(i + 1, 2))), 3, nil)
+            }
             if o[0] == .localGet, o[1] == .localGet, o[2] == .listGet {
                 return (Instr(.listGetLL, gas: gas(i, 3), a: UInt32(imm(0)), b: imm(1)), 3, nil)
             }

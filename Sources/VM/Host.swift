@@ -38,6 +38,10 @@ public enum ExternalCallOutcome: Sendable {
 /// over the state store; tests use `MemoryHost`. The VM is generic over its host, so calls are static.
 ///
 /// Storage keys are relative to the running contract: the host prefixes the contract's address.
+///
+/// When a call traps, `Interpreter.call` hands a value-type host back unchanged (its copy with the
+/// call's writes is dropped). A reference-type host sees writes as they happen and must revert them
+/// itself on a trap — the chain's host does so with overlay checkpoints.
 public protocol Host {
     var context: CallContext { get }
     /// The value stored at `key`, or nil.

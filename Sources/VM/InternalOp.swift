@@ -21,7 +21,7 @@ enum InternalOp: UInt8 {
 
     // MARK: superinstructions (L = local, I = 64-bit immediate, S = stack operands)
     /// push L[a], L[b]
-    case getGet = 0xC0
+    case getGet = 0x8C
     /// push L[a] op L[b]
     case addLL, subLL, mulLL
     /// push L[a] op b
@@ -32,6 +32,9 @@ enum InternalOp: UInt8 {
     case addL, subL, mulL, divL, modL
     /// L[a] += pop (an `x += expr` whose leading `local_get x` was dropped)
     case addToLocal
+    /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; gas of the
+    /// `local_get` and `div_int` (in `b`) is charged after the multiply succeeds
+    case mulDivL
     /// L[a] += b
     case incLocal
     /// L[a] += L[b]

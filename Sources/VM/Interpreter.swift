@@ -40,16 +40,30 @@ public enum Interpreter {
             return ExecutionResult(outcome: .failure(Trap(.badCall("unknown function"))), gasUsed: 0)
         }
         let function = module.functions[index]
+        guard function.kind != .private else {
+            return ExecutionResult(
+                outcome: .failure(Trap(.badCall("'\(function.name)' is private and cannot be called from outside"))),
+                gasUsed: 0)
+        }
+        // Trace mode shows every bytecode step: superinstructions are lowered away first.
+        if T.isEnabled && program.fused {
+            return call(
+                Program(program.verified, fuse: false), function: index, args: args, host: &host, gasLimit: gasLimit,
+                readOnly: readOnly, tracer: &tracer)
+        }
         guard args.count == function.params.count else {
-            let message = "'\(function.name)' takes \(function.params.count) arguments but \(args.count) were given"
+            let message = "'\(function.name)' takes \(function.params.count) argument\(function.params.count == 1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given"
             return ExecutionResult(outcome: .failure(Trap(.badCall(message))), gasUsed: 0)
         }
         let limit = max(0, gasLimit)
         var machine = Machine(
             program: program, host: host, tracer: T.isEnabled ? tracer : nil, gas: limit,
             readOnly: readOnly || function.kind == .view)
+        // A trap reverts the call: a value-type host is handed back only when the call returns, so its
+        // writes, transfers and events during a trapped call are discarded.
+        var returned = false
         defer {
-            if let h = machine.host as? H { host = h }
+            if returned, let h = machine.host as? H { host = h }
             if let t = machine.tracer as? T { tracer = t }
             machine.release()
         }
@@ -65,6 +79,7 @@ public enum Interpreter {
             let used = trap.reason == .outOfGas ? limit : limit - machine.gas
             return ExecutionResult(outcome: .failure(trap), gasUsed: used)
         }
+        returned = true
         let results = function.results.enumerated().map { machine.value(of: machine.stack[$0.offset], type: module.types[Int($0.element)]) }
         return ExecutionResult(outcome: .success(results), gasUsed: limit - machine.gas)
     }

@@ -30,7 +30,7 @@ struct Machine {
     let stackEnd: UnsafeMutablePointer<Int128>
     let frames: UnsafeMutablePointer<Frame>
 
-    static var stackSlots: Int { 1 << 18 }
+    static var stackSlots: Int { Limits.maxStackSlots }
 
     init(program: Program, host: any Host, tracer: (any Tracer)?, gas: Int64, readOnly: Bool) {
         self.program = program

@@ -57,9 +57,12 @@ public struct MemoryHost: Host {
     public mutating func transfer(to address: [UInt8], amount: Int128) -> Bool {
         let from = context.selfAddress
         let have = balances[from] ?? 0
-        guard have >= amount else { return false }
+        guard amount >= 0, have >= amount else { return false }
+        if address == from { return true }  // a transfer to itself moves nothing
+        let (credited, overflow) = (balances[address] ?? 0).addingReportingOverflow(amount)
+        guard !overflow else { return false }
         balances[from] = have - amount
-        balances[address, default: 0] += amount
+        balances[address] = credited
         return true
     }
 

@@ -15,10 +15,15 @@ public final class Program: @unchecked Sendable {
     }
 
     public let module: Module
+    /// The module this program was lowered from (trace mode lowers it again without fusion).
+    public let verified: VerifiedModule
     let code: UnsafeMutableBufferPointer<Instr>
     let functions: [FunctionInfo]
     /// For each instruction index: the function it belongs to and its bytecode offset.
     let origins: [(function: Int32, offset: Int32)]
+    /// For each superinstruction, the bytecode instructions it covers (empty for plain ones); read only
+    /// when a trap has to be located.
+    let parts: [[FunctionLowering.Part]]
     /// Precomputed divisors for `div`/`mod` by an immediate, indexed by the instruction's `a`.
     let divisors: UnsafeMutableBufferPointer<ConstantDivisor>
     /// Int and Dec constants by constant index (0 for blob constants).
@@ -30,9 +35,11 @@ public final class Program: @unchecked Sendable {
     public init(_ verified: VerifiedModule, fuse: Bool = true) {
         let module = verified.module
         self.module = module
+        self.verified = verified
         self.fused = fuse
         var lowered: [Instr] = []
         var origins: [(Int32, Int32)] = []
+        var parts: [[FunctionLowering.Part]] = []
         var infos: [FunctionInfo] = []
         var fixups: [(index: Int, function: Int, targetOffset: Int)] = []
         var offsetToIndex: [[Int: Int]] = []
@@ -53,7 +60,8 @@ public final class Program: @unchecked Sendable {
                     i += 1
                     continue
                 }
-                let (instr, width, target) = lowering.lower(at: i)
+                let (instr, width, target, covered) = lowering.lower(at: i)
+                parts.append(covered)
                 map[insts[i].offset] = lowered.count
                 if let target { fixups.append((lowered.count, fi, target)) }
                 lowered.append(instr)
@@ -72,7 +80,9 @@ public final class Program: @unchecked Sendable {
             }
         }
         for (i, instr) in lowered.enumerated() where instr.op == .call {
-            lowered[i].b = Int64(infos[Int(instr.a)].entry)
+            let callee = infos[Int(instr.a)]
+            lowered[i].b = Int64(callee.entry)
+            lowered[i].gas = UInt16(clamping: Int64(instr.gas) + Program.frameGas(callee))
         }
         // Division by an immediate: give each such instruction a precomputed divisor (none for d < 2).
         var divisors: [ConstantDivisor] = []
@@ -91,6 +101,7 @@ public final class Program: @unchecked Sendable {
         self.code = buffer
         self.functions = infos
         self.origins = origins
+        self.parts = parts
         self.scalarConstants = module.constants.map { c in
             switch c {
             case .int(let v), .dec(let v): v
@@ -102,6 +113,33 @@ public final class Program: @unchecked Sendable {
     deinit {
         code.deallocate()
         divisors.deallocate()
+    }
+
+    /// Gas for zeroing a frame's declared locals: `GasSchedule.perEightLocals` per 8, rounded up.
+    static func frameGas(_ f: FunctionInfo) -> Int64 {
+        Int64((f.locals - f.params + 7) / 8) * GasSchedule.perEightLocals
+    }
+
+    /// Function and bytecode offset where a trap at instruction `index` happened, as the unfused code
+    /// would report it: for out of gas, the first part whose gas no longer fits in `gasBefore` (gas left
+    /// before the instruction was charged); for other traps, the last part that can trap (or the first,
+    /// when the handler says so: `mul_div_l`'s multiply).
+    func trapOrigin(
+        of index: Int, reason: TrapReason, gasBefore: Int64, firstTrappingPart: Bool = false
+    ) -> (function: Int, offset: Int) {
+        let (function, offset) = origin(of: index)
+        guard index >= 0 && index < parts.count, !parts[index].isEmpty else { return (function, offset) }
+        let covered = parts[index]
+        if reason == .outOfGas {
+            var spent: Int64 = 0
+            for part in covered {
+                spent += Int64(part.gas)
+                if spent > gasBefore { return (function, Int(part.offset)) }
+            }
+            return (function, Int(covered[covered.count - 1].offset))
+        }
+        let part = firstTrappingPart ? covered.first { $0.canTrap } : covered.last { $0.canTrap }
+        return (function, Int(part?.offset ?? covered[0].offset))
     }
 
     /// Function and bytecode offset of the instruction at `index`.

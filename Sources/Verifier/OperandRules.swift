@@ -241,7 +241,11 @@ struct OperandRules {
             let s = try operand(1)
             return Effect(pops: [s, try field(ofStructAt: s)], pushes: [])
         case .copy:
+            // Only handles of lists, maps and structs can be copied: a scalar's bits are not a handle.
             let t = try operand(0)
+            guard types.listElement(t) != nil || types.mapTypes(t) != nil || types.structIndex(t) != nil else {
+                throw kind("a list, map or struct", found: t)
+            }
             return Effect(pops: [t], pushes: [t])
 
         // MARK: storage

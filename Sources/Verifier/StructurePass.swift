@@ -13,6 +13,7 @@ struct StructurePass {
         let types = try buildTypeTable()
         try checkStructs()
         try checkStructCycles()
+        try checkNestingDepth()
         try checkStateAndEvents()
         try checkExterns()
         try checkFunctions()
@@ -120,19 +121,23 @@ struct StructurePass {
         }
     }
 
+    /// The graph over type entries (nodes `0 ..< types.count`) and structs (nodes after them): a list or
+    /// map points at its element types, a struct type at its struct, a struct at its fields' types.
+    private func successors(_ node: Int) -> [Int] {
+        let typeCount = module.types.count
+        if node >= typeCount { return module.structs[node - typeCount].fields.map { Int($0.type) } }
+        switch module.types[node] {
+        case .list(let elem): return [Int(elem)]
+        case .map(let key, let value): return [Int(key), Int(value)]
+        case .structure(let s): return [typeCount + Int(s)]
+        default: return []
+        }
+    }
+
     /// No struct contains itself, directly or through lists, maps or other structs. Depth-first search over
     /// a graph of type entries and structs, with an explicit stack (no recursion on input depth).
     private func checkStructCycles() throws(VerificationError) {
         let typeCount = module.types.count
-        func successors(_ node: Int) -> [Int] {
-            if node >= typeCount { return module.structs[node - typeCount].fields.map { Int($0.type) } }
-            switch module.types[node] {
-            case .list(let elem): return [Int(elem)]
-            case .map(let key, let value): return [Int(key), Int(value)]
-            case .structure(let s): return [typeCount + Int(s)]
-            default: return []
-            }
-        }
         enum Colour { case white, grey, black }
         var colour = [Colour](repeating: .white, count: typeCount + module.structs.count)
         for root in module.structs.indices.map({ typeCount + $0 }) where colour[root] == .white {
@@ -158,6 +163,33 @@ struct StructurePass {
                     path.append((child, successors(child), 0))
                 }
             }
+        }
+    }
+
+    /// No type nests deeper than `Limits.maxTypeDepth` (lists, maps and structs inside each other), so
+    /// everything that walks a value by its type — zero values, deep copies, codecs — recurses a bounded
+    /// number of times. Computed by relaxation: each round raises a node's depth to one more than its
+    /// deepest successor's; the graph is acyclic (checked above), so depths settle, and a depth past the
+    /// limit stops it early.
+    private func checkNestingDepth() throws(VerificationError) {
+        let typeCount = module.types.count
+        let nodeCount = typeCount + module.structs.count
+        var depth = [Int](repeating: 1, count: nodeCount)
+        let edges = (0..<nodeCount).map(successors)
+        for _ in 0...Limits.maxTypeDepth {
+            var changed = false
+            for node in 0..<nodeCount {
+                let d = 1 + (edges[node].map { $0 < nodeCount ? depth[$0] : 0 }.max() ?? 0)
+                if d > depth[node] {
+                    depth[node] = d
+                    changed = true
+                }
+                if depth[node] > Limits.maxTypeDepth {
+                    let name = node >= typeCount ? "struct '\(module.structs[node - typeCount].name)'" : "type \(node)"
+                    throw VerificationError(Message.typeTooDeep(name, limit: Limits.maxTypeDepth))
+                }
+            }
+            if !changed { return }
         }
     }
 

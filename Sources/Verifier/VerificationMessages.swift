@@ -27,6 +27,9 @@ enum Message {
     static func structIndexOutOfRange(_ entry: Int, index: Int, count: Int) -> String {
         "type \(entry): struct index \(index) out of range (\(count) structs)"
     }
+    static func typeTooDeep(_ name: String, limit: Int) -> String {
+        "\(name) nests lists, maps and structs more than \(limit) deep"
+    }
     static func structContainsItself(_ name: String) -> String {
         "struct '\(name)' contains itself"
     }

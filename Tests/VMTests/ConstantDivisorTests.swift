@@ -1,19 +1,6 @@
 import Testing
 @testable import VM
 
-/// SplitMix64: a small deterministic generator for property tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Test func magicDivisionEqualsPlainDivisionForEdgeAndRandomOperands() {
     var rng = SplitMix64(seed: 7)
     var divisors: [Int64] = Array(2...300) + [1_000_003, 2_147_483_647, 10_000, Int64.max, Int64.max - 1, 1 << 62]

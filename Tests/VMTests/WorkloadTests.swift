@@ -45,3 +45,12 @@ func superinstructionsChargeExactlyTheGasOfTheInstructionsTheyReplace(spec: Stri
 private func run(_ file: String, _ function: String, _ arg: Int128, fuse: Bool, gas: Int64) throws -> ExecutionResult {
     call(Program(try Verifier.verify(try benchModule(file)), fuse: fuse), function, [.int(arg)], gas: gas)
 }
+
+@Test func internalOpsMirrorEveryOpcodeAndSuperinstructionsFollowThem() {
+    // Lowering maps an opcode to the internal op with the same raw value and name.
+    for op in Opcode.allCases {
+        #expect(InternalOp(rawValue: op.rawValue).map { "\($0)" } == "\(op)", "\(op)")
+    }
+    let last = Opcode.allCases.map(\.rawValue).max() ?? 0
+    #expect(InternalOp.getGet.rawValue == last + 1)
+}

@@ -149,6 +149,10 @@ enum TypeCorpus {
              "'sha256' expects string or bytes but found address", offset: 3),
         code("to_bytes needs string, address or hash", [.op(.pushConst, K.bytes), .op(.toBytes), .op(.ret)],
              "'to_bytes' expects string, address or hash but found bytes", offset: 3),
+        code("copy needs a list, map or struct", [.op(.pushInt, 1), .op(.copy), .op(.ret)],
+             "'copy' expects a list, map or struct but found int", offset: 9),
+        code("copy of a string", [.op(.pushConst, K.string), .op(.copy), .op(.ret)],
+             "'copy' expects a list, map or struct but found string", offset: 3),
         bad("call argument types", Fixture.module([
             fn("h", kind: .private, params: [T.int], [.op(.ret)]), fn("f", [.op(.pushTrue), .op(.call, 0), .op(.ret)]),
         ]), "'call' expects int but found bool", function: 1, offset: 1),

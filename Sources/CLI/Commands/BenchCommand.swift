@@ -6,7 +6,8 @@ import Tooling
 enum BenchCommand {
     static let command = Command(
         name: "bench", summary: "run the W1, W3 and W4 workloads and report time, ns per iteration and gas",
-        usage: "datanet bench [--json] [--runs N] [--only W1,W3,W4] [--dir DIR] [--source]",
+        usage: "datanet bench [--json] [--runs N] [--only W1,W3,W4] [--dir DIR] [--source]\n"
+            + "       datanet bench chain [--json] [--runs N] [--only large]",
         examples: [
             "swift build -c release && .build/release/datanet bench",
             ".build/release/datanet bench --source    # the workloads compiled from Examples/bench/*.dn",
@@ -14,6 +15,7 @@ enum BenchCommand {
         ],
         spec: .init(valued: ["--runs", "--only", "--dir"], switches: ["--json", "--source"])
     ) { args, console in
+        if args.positional.first == "chain" { return ChainBenchCommand.run(args, console) }
         let runs: Int64
         do throws(Arguments.UsageError) { runs = try args.integer("--runs", default: 5) } catch { return usage(console, error.message) }
         guard let dir = args.flags["--dir"] ?? findBenchDirectory() else {

@@ -47,7 +47,7 @@ enum RunCommand {
         }
         let function = module.functions[index]
         guard call.arguments.count == function.params.count else {
-            console.error("'\(function.name)' takes \(function.params.count) arguments but \(call.arguments.count) were given")
+            console.error("'\(function.name)' takes \(plural(function.params.count, "argument")) but \(call.arguments.count) \(call.arguments.count == 1 ? "was" : "were") given")
             return ExitCode.failure
         }
         var values: [Value] = []

@@ -1,0 +1,125 @@
+import Bytecode
+import Verifier
+import VM
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the fuzz targets do with one input. Any broken invariant is reported and aborts the process,
+/// which libFuzzer records as a crash with the input that caused it.
+public enum FuzzHarness {
+    /// Gas for each call: small, so that loops end quickly.
+    public static let gasLimit: Int64 = 100_000
+
+    /// decode -> (round trip check) -> verify -> lower fused and unfused -> call every public and view
+    /// function with zero arguments on a fresh `MemoryHost`, comparing the two lowerings.
+    public static func runModule(_ bytes: [UInt8]) {
+        guard let module = try? ModuleCodec.decode(bytes) else { return }
+        let encoded = ModuleCodec.encode(module)
+        guard let again = try? ModuleCodec.decode(encoded) else {
+            fail("encode of a decoded module does not decode")
+        }
+        guard again == module else { fail("decode(encode(m)) != m") }
+        guard encoded == bytes else { fail("decoded input re-encodes to different bytes (not canonical)") }
+        guard let verified = try? Verifier.verify(module) else { return }
+        let fused = Program(verified, fuse: true)
+        let plain = Program(verified, fuse: false)
+        for (index, function) in module.functions.enumerated() where [.public, .view].contains(function.kind) {
+            guard let args = zeroArguments(function, in: module) else { continue }
+            var hostA = MemoryHost()
+            var hostB = MemoryHost()
+            var tracerA = NoTracer()
+            var tracerB = NoTracer()
+            let a = Interpreter.call(
+                fused, function: index, args: args, host: &hostA, gasLimit: gasLimit, readOnly: false, tracer: &tracerA)
+            let b = Interpreter.call(
+                plain, function: index, args: args, host: &hostB, gasLimit: gasLimit, readOnly: false, tracer: &tracerB)
+            if a.gasUsed != b.gasUsed {
+                fail("fused and unfused gas differ in '\(function.name)': \(a.gasUsed) vs \(b.gasUsed)")
+            }
+            if !sameOutcome(a.outcome, b.outcome) {
+                fail("fused and unfused outcomes differ in '\(function.name)': \(a.outcome) vs \(b.outcome)")
+            }
+            if a.gasUsed < 0 || a.gasUsed > gasLimit {
+                fail("gas used \(a.gasUsed) outside 0...\(gasLimit) in '\(function.name)'")
+            }
+            if hostA.keys != hostB.keys || hostA.values != hostB.values {
+                fail("fused and unfused storage differ after '\(function.name)'")
+            }
+            if hostA.events.map(\.name) != hostB.events.map(\.name)
+                || hostA.events.map(\.values) != hostB.events.map(\.values)
+            {
+                fail("fused and unfused events differ after '\(function.name)'")
+            }
+        }
+    }
+
+    /// Assembles `bytes` as UTF-8 text; a module that assembles must also encode, decode and round-trip.
+    public static func runAssembly(_ bytes: [UInt8]) {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return }
+        guard let module = try? Assembler.assemble(text) else { return }
+        let encoded = ModuleCodec.encode(module)
+        guard let decoded = try? ModuleCodec.decode(encoded) else { fail("assembled module does not decode") }
+        guard decoded == module else { fail("decode(encode(assemble(text))) != assemble(text)") }
+        if let verified = try? Verifier.verify(module) {
+            let text2 = Disassembler.text(of: verified.module)
+            guard let module2 = try? Assembler.assemble(text2) else {
+                fail("disassembly of a verified module does not assemble:\n\(text2)")
+            }
+            guard ModuleCodec.encode(module2) == encoded else { fail("asm(disasm(m)) differs from m") }
+        }
+    }
+
+    /// Results compare by value; traps by reason (messages are part of the reason), function, offset
+    /// and source position: superinstructions must be invisible.
+    static func sameOutcome(_ a: Result<[Value], Trap>, _ b: Result<[Value], Trap>) -> Bool {
+        switch (a, b) {
+        case (.success(let x), .success(let y)): x == y
+        case (.failure(let x), .failure(let y)): x == y
+        default: false
+        }
+    }
+
+    /// The zero value of every parameter, or nil for a type that has none (a recursive or bad type).
+    static func zeroArguments(_ function: Function, in module: Module) -> [Value]? {
+        var args: [Value] = []
+        for p in function.params {
+            guard let v = zero(Int(p), in: module, depth: 0) else { return nil }
+            args.append(v)
+        }
+        return args
+    }
+
+    static func zero(_ typeIndex: Int, in module: Module, depth: Int) -> Value? {
+        guard depth < 16, typeIndex >= 0, typeIndex < module.types.count else { return nil }
+        switch module.types[typeIndex] {
+        case .int: return .int(0)
+        case .dec: return .dec(0)
+        case .bool: return .bool(false)
+        case .address: return .address([UInt8](repeating: 0, count: 32))
+        case .hash: return .hash([UInt8](repeating: 0, count: 32))
+        case .string: return .string("")
+        case .bytes: return .bytes([])
+        case .list: return .list([])
+        case .map: return .map([])
+        case .structure(let s):
+            guard Int(s) < module.structs.count else { return nil }
+            var fields: [Value] = []
+            for f in module.structs[Int(s)].fields {
+                guard let v = zero(Int(f.type), in: module, depth: depth + 1) else { return nil }
+                fields.append(v)
+            }
+            return .structure(fields)
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        let text = "fuzz invariant broken: \(message)\n"
+        let utf8 = Array(text.utf8)
+        _ = utf8.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        abort()
+    }
+}

@@ -1,0 +1,69 @@
+import Chain
+import Foundation
+import StateStore
+
+/// A chain directory (`--dir`, default `./.datanet`): `chain.sqlite` (state, blocks, receipts), `genesis.json`
+/// (the funded accounts) and `keys.json` (the development keystore).
+struct ChainDirectory {
+    static let defaultPath = ".datanet"
+
+    let path: String
+
+    init(_ args: Arguments) {
+        path = args.flags["--dir"] ?? Self.defaultPath
+    }
+
+    var databasePath: String { (path as NSString).appendingPathComponent("chain.sqlite") }
+    var genesisPath: String { (path as NSString).appendingPathComponent("genesis.json") }
+    var keystorePath: String { (path as NSString).appendingPathComponent("keys.json") }
+
+    /// The chain in this directory, which must have been initialized.
+    func open() throws(CLIFailure) -> Chain {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw CLIFailure("no chain in '\(path)'; run 'datanet chain init --dir \(path)' first")
+        }
+        let chain: Chain
+        do {
+            chain = Chain(store: try SQLiteStore(path: databasePath))
+            guard try chain.isInitialized else { throw ChainError.notInitialized }
+        } catch {
+            throw CLIFailure("cannot open the chain in '\(path)': \(error)")
+        }
+        return chain
+    }
+
+    func keystore() throws(CLIFailure) -> Keystore {
+        try Keystore(path: keystorePath)
+    }
+
+    // MARK: - Genesis file
+
+    /// Reads `genesis.json`: `{"time": N, "accounts": [{"address": "0x…", "balance": "N"}, …]}`.
+    func readGenesis() throws(CLIFailure) -> Genesis {
+        guard let data = FileManager.default.contents(atPath: genesisPath),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let accounts = object["accounts"] as? [[String: Any]]
+        else { throw CLIFailure("cannot read the genesis file '\(genesisPath)'") }
+        let time = (object["time"] as? NSNumber)?.uint64Value ?? 0
+        var allocations: [Genesis.Allocation] = []
+        for account in accounts {
+            let balanceText = (account["balance"] as? String) ?? (account["balance"] as? NSNumber)?.stringValue
+            guard let addressText = account["address"] as? String, let address = Hex.decode32(addressText),
+                let text = balanceText, let balance = Int128(text.filter { $0 != "_" }), balance >= 0
+            else { throw CLIFailure("malformed account in '\(genesisPath)': \(account)") }
+            allocations.append(Genesis.Allocation(address: address, balance: balance))
+        }
+        return Genesis(time: time, allocations: allocations)
+    }
+
+    /// Writes `genesis` as `genesis.json` (sorted keys, balances as strings).
+    func writeGenesis(_ genesis: Genesis) throws(CLIFailure) {
+        let accounts: [[String: Any]] = genesis.allocations.map {
+            ["address": Hex.prefixed($0.address), "balance": String($0.balance)]
+        }
+        let object: [String: Any] = ["time": NSNumber(value: genesis.time), "accounts": accounts]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]),
+            FileManager.default.createFile(atPath: genesisPath, contents: data + Data("\n".utf8))
+        else { throw CLIFailure("cannot write '\(genesisPath)'") }
+    }
+}

@@ -1,0 +1,53 @@
+import Bytecode
+import Chain
+import Tooling
+
+/// Prints receipts, events and values of a chain as the language writes them.
+struct ChainPrinter {
+    let chain: Chain
+    let console: Console
+
+    /// `Name(field: value, …)`, or the raw data when the module cannot type it.
+    func describe(_ event: EventRecord) -> String {
+        guard let module = try? chain.module(id: event.moduleID),
+            let decl = module.events.first(where: { $0.name == event.name }),
+            let values = try? ValueCodec.decodeSequence(
+                event.data, as: decl.fields.map { module.types[Int($0.type)] }, in: module)
+        else { return "\(event.name)(data 0x\(Hex.encode(event.data)))" }
+        let fields = zip(decl.fields, values).map { "\($0.name): \(TypeNames.literal($1))" }
+        return "\(event.name)(" + fields.joined(separator: ", ") + ")"
+    }
+
+    /// The receipt's return values as `value : Type`, one per line.
+    func results(_ receipt: Receipt) -> [String] {
+        guard !receipt.returnData.isEmpty, let module = try? chain.module(id: receipt.moduleID),
+            let index = module.functionIndex(named: receipt.function)
+        else { return [] }
+        let types = module.functions[index].results.map { module.types[Int($0)] }
+        guard let values = try? ValueCodec.decodeSequence(receipt.returnData, as: types, in: module) else {
+            return ["0x" + Hex.encode(receipt.returnData)]
+        }
+        return zip(values, types).map { "\(TypeNames.literal($0)) : \(TypeNames.name($1, in: module))" }
+    }
+
+    /// Prints a receipt; returns the exit code it stands for (1 when reverted).
+    @discardableResult
+    func print(_ receipt: Receipt, hash: [UInt8], height: UInt64, index: Int) -> Int32 {
+        console.out("transaction \(Hex.prefixed(hash))")
+        console.out("  block       \(height), index \(index)")
+        if receipt.status == .success {
+            console.out("  status      success")
+        } else {
+            let place = receipt.revertPosition.isEmpty ? receipt.revertLocation : receipt.revertPosition
+            console.out("  status      reverted: \(receipt.revertMessage)" + (place.isEmpty ? "" : " at \(place)"))
+        }
+        console.out("  gas used    \(receipt.gasUsed)")
+        if !receipt.contract.isEmpty { console.out("  contract    \(Hex.prefixed(receipt.contract))") }
+        if !receipt.function.isEmpty { console.out("  function    \(receipt.function)") }
+        for line in results(receipt) { console.out("  returned    \(line)") }
+        for event in receipt.events {
+            console.out("  event       \(describe(event)) from \(Hex.prefixed(event.contract))")
+        }
+        return receipt.status == .success ? ExitCode.ok : ExitCode.failure
+    }
+}

@@ -1,0 +1,249 @@
+import Bytecode
+import Chain
+import Crypto
+import Foundation
+import StateStore
+import VM
+
+/// `datanet bench chain`: the chain end to end on SQLite in a temporary directory — signature verification,
+/// signed transfers, contract calls into a storage map, W2 through the journaled host, and the state-root cost
+/// per changed key against plain SQLite inserts. Numbers only mean something in a release build.
+enum ChainBenchCommand {
+    /// The payout contract of the call benchmark: `balances[i] += amount`.
+    static let payoutSource = """
+        .module bench_payout
+        .state balances: map<int, int>
+        .fn public payout(i: int, amount: int)
+            local_get i
+            local_get i
+            smap_get balances
+            local_get amount
+            add_int
+            smap_set balances
+            ret
+        """
+
+    struct Figures {
+        var verifyPerSecond = 0.0
+        var transfersPerSecond = 0.0
+        var callsPerSecond = 0.0
+        var w2NanosecondsPerUpdate = 0.0
+        var w2MemoryNanosecondsPerUpdate = 0.0
+        var rootCosts: [(keys: Int, treeMicroseconds: Double, sqliteMicroseconds: Double)] = []
+    }
+
+    static func run(_ args: Arguments, _ console: Console) -> Int32 {
+        let scale: Int64
+        do throws(Arguments.UsageError) { scale = try args.integer("--runs", default: 1) } catch {
+            return usage(console, error.message)
+        }
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("datanet-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let figures = try measure(
+                in: directory.path, scale: Int(max(1, min(scale, 100))), large: args.flags["--only"] == "large")
+            report(figures, json: args.switches.contains("--json"), console: console)
+            return ExitCode.ok
+        } catch {
+            console.error("bench chain: \(error)")
+            return ExitCode.failure
+        }
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func measure(in directory: String, scale: Int, large: Bool) throws -> Figures {
+        var figures = Figures()
+        let keys = try (0..<32).map { try Ed25519PrivateKey(seed: SHA256.hash(Array("bench key \($0)".utf8))) }
+        let chain = Chain(store: try SQLiteStore(path: (directory as NSString).appendingPathComponent("chain.sqlite")))
+        try chain.initialize(Genesis(
+            time: 1, allocations: keys.map { .init(address: SHA256.hash($0.publicKey), balance: 1 << 100) }))
+        var nonces = [UInt64](repeating: 0, count: keys.count)
+
+        // Single-core verification rate.
+        let sample = try (0..<1_000).map { i -> SignedTransaction in
+            let key = keys[i % keys.count]
+            return try Transaction(
+                sender: key.publicKey, nonce: UInt64(i), gasLimit: 1_000, gasPrice: 1,
+                payload: .transfer(to: SHA256.hash([UInt8(i & 0xff)]), amount: 1)
+            ).signed(with: key)
+        }
+        let verifyTime = seconds { for tx in sample { _ = tx.hasValidSignature } }
+        figures.verifyPerSecond = Double(sample.count) / verifyTime
+
+        func signedBlocks(
+            _ count: Int, _ size: Int, _ payload: (Int) -> Transaction.Payload
+        ) throws -> [[SignedTransaction]] {
+            var blocks: [[SignedTransaction]] = []
+            var serial = 0
+            for _ in 0..<count {
+                var block: [SignedTransaction] = []
+                for _ in 0..<size {
+                    let sender = serial % keys.count
+                    block.append(try Transaction(
+                        sender: keys[sender].publicKey, nonce: nonces[sender], gasLimit: 100_000, gasPrice: 1,
+                        payload: payload(serial)
+                    ).signed(with: keys[sender]))
+                    nonces[sender] += 1
+                    serial += 1
+                }
+                blocks.append(block)
+            }
+            return blocks
+        }
+
+        // Signed transfers: verify (all cores), execute, commit.
+        let transferBlocks = try signedBlocks(2 * scale, 1_000) {
+            .transfer(to: SHA256.hash(BigEndianBytes.of($0)), amount: 1)
+        }
+        var time: UInt64 = 2
+        // The next block's signatures are checked in the background while this one executes and commits.
+        let transferTime = try seconds {
+            var next = SignatureCheck(transferBlocks[0])
+            for (index, block) in transferBlocks.enumerated() {
+                time += 1
+                let current = next
+                if index + 1 < transferBlocks.count { next = SignatureCheck(transferBlocks[index + 1]) }
+                let produced = try chain.produce(block, time: time, signatures: current)
+                guard produced.rejected.isEmpty else { throw CLIFailure("a benchmark transfer was rejected") }
+            }
+        }
+        figures.transfersPerSecond = Double(transferBlocks.count * 1_000) / transferTime
+
+        // Contract calls: a payout into a storage map per transaction.
+        let payout = try Assembler.assemble(payoutSource)
+        let deployKey = keys[0]
+        let deployed = try chain.submit(try Transaction(
+            sender: deployKey.publicKey, nonce: nonces[0], gasLimit: 10_000_000, gasPrice: 1,
+            payload: .deploy(module: ModuleCodec.encode(payout), args: [], authority: SHA256.hash(deployKey.publicKey),
+                             policy: .compatible)
+        ).signed(with: deployKey), time: time)
+        nonces[0] += 1
+        guard case .success(let (_, receipt)) = deployed else { throw CLIFailure("cannot deploy the payout contract") }
+        let contract = receipt.contract
+        let types = payout.functions[0].params.map { payout.types[Int($0)] }
+        let callBlocks = try signedBlocks(2 * scale, 1_000) { serial in
+            let values: [Value] = [.int(Int128(serial % 5_000)), .int(7)]
+            let args = (try? ValueCodec.encodeSequence(values, as: types, in: payout)) ?? []
+            return .call(contract: contract, function: "payout", args: args, value: 0)
+        }
+        let callTime = try seconds {
+            for block in callBlocks {
+                time += 1
+                let produced = try chain.produce(block, time: time)
+                guard produced.rejected.isEmpty, produced.receipts.allSatisfy({ $0.status == .success }) else {
+                    throw CLIFailure("a benchmark call failed")
+                }
+            }
+        }
+        figures.callsPerSecond = Double(callBlocks.count * 1_000) / callTime
+
+        // W2 through the journaled host (a dry run, so the map starts empty every time), over SQLite and over
+        // the memory store (what `datanet test` and the anchors' in-memory EVM databases use).
+        if let benchDirectory = BenchCommand.findBenchDirectory() {
+            let w2 = try Assembler.assemble(
+                String(contentsOfFile: (benchDirectory as NSString).appendingPathComponent("w2.dna"), encoding: .utf8))
+            let local = try LocalChain(accounts: ["bench"], startBalance: 1 << 100)
+            let onMemory = try local.deploy(w2, args: [], from: "bench").get().contract
+            let submitted = try chain.submit(try Transaction(
+                sender: deployKey.publicKey, nonce: nonces[0], gasLimit: 100_000_000, gasPrice: 1,
+                payload: .deploy(module: ModuleCodec.encode(w2), args: [], authority: SHA256.hash(deployKey.publicKey),
+                                 policy: .compatible)
+            ).signed(with: deployKey), time: time)
+            nonces[0] += 1
+            if case .success(let (_, w2Receipt)) = submitted {
+                figures.w2NanosecondsPerUpdate = try timeW2(chain, w2Receipt.contract)
+            }
+            figures.w2MemoryNanosecondsPerUpdate = try timeW2(local.chain, onMemory)
+        }
+
+        // State-root cost per changed key, against the same inserts straight into SQLite.
+        let sizes = large ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]
+        for size in sizes {
+            let store = try SQLiteStore(path: (directory as NSString).appendingPathComponent("root-\(size).sqlite"))
+            var height: UInt64 = 0
+            var start = 0
+            while start < size {
+                let end = min(size, start + 50_000)
+                height += 1
+                try store.commit((start..<end).map { Write(key: BigEndianBytes.of($0), value: [1]) }, height: height)
+                start = end
+            }
+            let changed = (0..<1_000).map {
+                Write(key: BigEndianBytes.of(($0 * 7_919) % size), value: [2, UInt8($0 & 0xff)])
+            }
+            height += 1
+            let treeTime = try seconds { try store.commit(changed, height: height) }
+            let plain = changed.map { Write(key: [0xee] + $0.key, value: $0.value) }
+            let sqliteTime = try seconds {
+                try store.apply(WriteBatch(values: plain, height: height, stateRoot: store.stateRoot))
+            }
+            figures.rootCosts.append((size, treeTime * 1e6 / 1_000, sqliteTime * 1e6 / 1_000))
+        }
+        return figures
+    }
+
+    /// Nanoseconds per storage read-modify-write of `w2(1)` (10,000 of them), best of three; 0 when the
+    /// checksum is wrong.
+    static func timeW2(_ chain: Chain, _ contract: [UInt8]) throws -> Double {
+        var best = Double.infinity
+        for _ in 0..<3 {
+            var result: Chain.QueryResult?
+            let time = try seconds {
+                result = try chain.simulate(contract, function: "w2", args: [.int(1)], gasLimit: 1 << 40)
+            }
+            guard case .success(let values)? = result?.outcome, values == [.int(1_838_009_971)] else { return 0 }
+            best = min(best, time)
+        }
+        return best * 1e9 / 10_000
+    }
+
+    static func report(_ figures: Figures, json: Bool, console: Console) {
+        let twoCore = 2 * figures.verifyPerSecond
+        if json {
+            let roots = figures.rootCosts.map {
+                "{\"keys\": \($0.keys), \"sqlite_us_per_key\": \(String(format: "%.3f", $0.sqliteMicroseconds)), "
+                    + "\"tree_us_per_key\": \(String(format: "%.3f", $0.treeMicroseconds))}"
+            }
+            console.out(
+                "{\"calls_per_s\": \(Int(figures.callsPerSecond)), \"root_update\": [" + roots.joined(separator: ", ")
+                + "], \"transfers_per_s\": \(Int(figures.transfersPerSecond)), "
+                + "\"verify_per_s_one_core\": \(Int(figures.verifyPerSecond)), "
+                + "\"w2_memory_ns_per_update\": \(String(format: "%.1f", figures.w2MemoryNanosecondsPerUpdate)), "
+                + "\"w2_ns_per_update\": \(String(format: "%.1f", figures.w2NanosecondsPerUpdate))}")
+            return
+        }
+        console.out(String(format: "signature verification, one core   %10.0f /s", figures.verifyPerSecond))
+        console.out(String(format: "signed transfers end to end        %10.0f /s  (%.0f%% of 2 × one-core verify)",
+                           figures.transfersPerSecond, 100 * figures.transfersPerSecond / max(twoCore, 1)))
+        console.out(String(format: "contract calls (payout into a map) %10.0f /s", figures.callsPerSecond))
+        if figures.w2NanosecondsPerUpdate > 0 {
+            console.out(String(format: "W2 via the journaled host, SQLite  %10.1f ns per storage read-modify-write",
+                               figures.w2NanosecondsPerUpdate))
+        }
+        if figures.w2MemoryNanosecondsPerUpdate > 0 {
+            console.out(String(format: "W2 via the journaled host, memory  %10.1f ns per storage read-modify-write",
+                               figures.w2MemoryNanosecondsPerUpdate))
+        }
+        for cost in figures.rootCosts {
+            let line = "state root, %8d keys            %10.2f µs per changed key (plain SQLite %.2f µs, ×%.1f)"
+            console.out(String(format: line,
+                               cost.keys, cost.treeMicroseconds, cost.sqliteMicroseconds,
+                               cost.treeMicroseconds / max(cost.sqliteMicroseconds, 1e-9)))
+        }
+    }
+}
+
+/// Distinct 8-byte big-endian keys for benchmark data.
+enum BigEndianBytes {
+    static func of(_ value: Int) -> [UInt8] {
+        let bits = UInt64(truncatingIfNeeded: value)
+        return (0..<8).map { UInt8(truncatingIfNeeded: bits >> (56 - 8 * UInt64($0))) }
+    }
+}

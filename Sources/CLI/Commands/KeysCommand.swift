@@ -1,0 +1,42 @@
+import Chain
+import Foundation
+
+/// `datanet keys new|list|show`: the development keystore of a chain directory.
+enum KeysCommand {
+    static let command = Command(
+        name: "keys", summary: "create, list and show the signing keys of a chain directory",
+        usage: "datanet keys new NAME | list | show NAME [--dir D]",
+        examples: ["datanet keys new dave", "datanet keys list", "datanet keys show alice"],
+        spec: .init(valued: ["--dir"])
+    ) { args, console in
+        let directory = ChainDirectory(args)
+        guard let action = args.positional.first else { return usage(console, "keys needs new, list or show") }
+        do throws(CLIFailure) {
+            try? FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+            var keystore = try directory.keystore()
+            switch action {
+            case "new":
+                guard args.positional.count == 2 else { return usage(console, "keys new needs a NAME") }
+                let key = try keystore.add(args.positional[1])
+                console.out("\(key.name)  \(Hex.prefixed(key.address))")
+            case "list":
+                for key in keystore.keys { console.out("\(key.name)  \(Hex.prefixed(key.address))") }
+            case "show":
+                guard args.positional.count == 2 else { return usage(console, "keys show needs a NAME") }
+                guard let key = keystore.key(args.positional[1]) else {
+                    throw CLIFailure("no key named '\(args.positional[1])' in \(directory.keystorePath)")
+                }
+                console.out("name        \(key.name)")
+                console.out("address     \(Hex.prefixed(key.address))")
+                console.out("public key  \(Hex.prefixed(key.key.publicKey))")
+            default:
+                let known = suggestion(action, among: ["list", "new", "show"])
+                return usage(console, "unknown keys action '\(action)'" + known)
+            }
+        } catch {
+            console.error(error.message)
+            return ExitCode.failure
+        }
+        return ExitCode.ok
+    }
+}

@@ -1,0 +1,343 @@
+import Bytecode
+import Chain
+import Foundation
+import Tooling
+import VM
+
+/// `datanet deploy`, `call`, `query` and `upgrade`: sign a transaction with a keystore key, execute it as a block
+/// of its own on the chain in `--dir`, and print the receipt (or run a view function without a transaction).
+enum TransactionCommands {
+    static let txFlags = ["--dir", "--from", "--gas-limit", "--gas-price"]
+
+    static let deploy = Command(
+        name: "deploy", summary: "deploy a contract (signs, submits, mines one block, prints the receipt)",
+        usage: "datanet deploy FILE.dna|FILE.dnb [INIT ARGS...] --from KEY [--policy compatible|additive|immutable] "
+            + "[--authority 0x…] [--gas-limit N] [--gas-price N] [--dir D]",
+        examples: [
+            "datanet deploy counter.dna 5 --from alice",
+            "datanet deploy split.dnb '@alice' --from alice --policy additive",
+        ],
+        spec: .init(valued: txFlags + ["--policy", "--authority"])
+    ) { args, console in
+        guard let file = args.positional.first else { return usage(console, "deploy needs a module file") }
+        return run(args, console) { session throws(CLIFailure) in
+            let module = try load(file)
+            let initText = "init(" + args.positional.dropFirst().joined(separator: ", ") + ")"
+            let initFunction = module.functions.first { $0.kind == .`init` }
+            let encoded = try session.arguments(
+                initText, params: initFunction?.params ?? [], in: module, function: initFunction?.name ?? "init")
+            let policy = try policyFlag(args, default: .compatible)
+            guard var authority = session.sender?.address else { throw CLIFailure("deploy needs --from KEY") }
+            if let text = args.flags["--authority"] {
+                guard let address = session.resolve(text) else {
+                    throw CLIFailure("--authority: not an address '\(text)'")
+                }
+                authority = address
+            }
+            return .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy)
+        }
+    }
+
+    static let call = Command(
+        name: "call", summary: "call a contract function in a transaction (signs, submits, mines one block)",
+        usage: "datanet call 0xCONTRACT 'fn(args)' --from KEY [--value N] [--gas-limit N] [--gas-price N] [--dir D]",
+        examples: [
+            "datanet call 0x… 'set_share(@0x…, 5)' --from alice",
+            "datanet call 0x… 'deposit()' --from bob --value 100",
+        ],
+        spec: .init(valued: txFlags + ["--value"])
+    ) { args, console in
+        guard args.positional.count == 2 else { return usage(console, "call needs a contract address and 'fn(args)'") }
+        return run(args, console) { session throws(CLIFailure) in
+            let contract = try session.contract(args.positional[0])
+            let (function, encoded) = try session.call(args.positional[1], on: contract)
+            let value: Int64
+            do throws(Arguments.UsageError) { value = try args.integer("--value", default: 0) } catch {
+                throw CLIFailure(error.message)
+            }
+            return .call(contract: contract, function: function, args: encoded, value: Int128(value))
+        }
+    }
+
+    static let transfer = Command(
+        name: "transfer", summary: "send native tokens to an account or contract (signs, submits, mines one block)",
+        usage: "datanet transfer 0xADDRESS|@NAME AMOUNT --from KEY [--gas-limit N] [--gas-price N] [--dir D]",
+        examples: ["datanet transfer @bob 1000 --from alice", "datanet transfer 0x… 5 --from bob"],
+        spec: .init(valued: txFlags)
+    ) { args, console in
+        guard args.positional.count == 2 else { return usage(console, "transfer needs a recipient and an amount") }
+        return run(args, console) { session throws(CLIFailure) in
+            guard let to = session.resolve(args.positional[0]) else {
+                throw CLIFailure("'\(args.positional[0])' is neither an address nor a key name")
+            }
+            guard let amount = Int128(args.positional[1].filter { $0 != "_" }), amount >= 0 else {
+                throw CLIFailure("the amount must be a non-negative integer, not '\(args.positional[1])'")
+            }
+            return .transfer(to: to, amount: amount)
+        }
+    }
+
+    static let upgrade = Command(
+        name: "upgrade", summary: "replace a contract's code, keeping its address and state (runs migrate)",
+        usage: "datanet upgrade 0xCONTRACT FILE.dna|FILE.dnb --from KEY [--policy P] [--gas-limit N] [--dir D]",
+        examples: [
+            "datanet upgrade 0x… counter_v2.dna --from alice",
+            "datanet upgrade 0x… v3.dna --from alice --policy immutable",
+        ],
+        spec: .init(valued: txFlags + ["--policy"])
+    ) { args, console in
+        guard args.positional.count == 2 else {
+            return usage(console, "upgrade needs a contract address and a module file")
+        }
+        return run(args, console) { session throws(CLIFailure) in
+            let contract = try session.contract(args.positional[0])
+            let module = try load(args.positional[1])
+            let current: UpgradePolicy
+            do {
+                current = try session.chain.contract(contract)?.policy ?? .compatible
+            } catch {
+                throw CLIFailure("\(error)")
+            }
+            return .upgrade(
+                contract: contract, module: ModuleCodec.encode(module), policy: try policyFlag(args, default: current))
+        }
+    }
+
+    static let query = Command(
+        name: "query", summary: "run a view function on the latest state (no transaction, nothing written)",
+        usage: "datanet query 0xCONTRACT 'fn(args)' [--from KEY] [--gas-limit N] [--dir D]",
+        examples: ["datanet query 0x… 'share_of(@0x…)'", "datanet query 0x… get", "datanet query 0x… mine --from bob"],
+        spec: .init(valued: ["--dir", "--gas-limit", "--from"])
+    ) { args, console in
+        guard args.positional.count == 2 else { return usage(console, "query needs a contract address and 'fn(args)'") }
+        let directory = ChainDirectory(args)
+        do throws(CLIFailure) {
+            let chain = try directory.open()
+            let keystore = try directory.keystore()
+            var caller = [UInt8](repeating: 0, count: 32)
+            if let name = args.flags["--from"] {
+                guard let key = keystore.key(name) else { throw CLIFailure("no key named '\(name)'") }
+                caller = key.address
+            }
+            let session = Session(chain: chain, keystore: keystore, sender: nil)
+            let contract = try session.contract(args.positional[0])
+            let syntax = try session.parse(args.positional[1])
+            let (function, _) = try session.call(args.positional[1], on: contract)
+            guard let module = try? chain.module(at: contract), let index = module.functionIndex(named: function) else {
+                throw CLIFailure("no function '\(function)'")
+            }
+            let target = module.functions[index]
+            var values: [Value] = []
+            for (i, literal) in syntax.arguments.enumerated() {
+                do throws(ArgumentError) {
+                    values.append(try literal.value(as: module.types[Int(target.params[i])], in: module))
+                } catch {
+                    throw CLIFailure("argument \(i + 1) of '\(function)': \(error.message)")
+                }
+            }
+            let gasLimit: Int64
+            do throws(Arguments.UsageError) { gasLimit = try args.integer("--gas-limit", default: 10_000_000) } catch {
+                throw CLIFailure(error.message)
+            }
+            let result: Chain.QueryResult
+            do {
+                result = try chain.query(
+                    contract, function: function, args: values, caller: caller, gasLimit: gasLimit)
+            } catch {
+                throw CLIFailure("\(error)")
+            }
+            switch result.outcome {
+            case .success(let values):
+                let types = target.results.map { TypeNames.name(module.types[Int($0)], in: module) }
+                for (value, type) in zip(values, types) { console.out("\(TypeNames.literal(value)) : \(type)") }
+                console.out("gas used: \(result.gasUsed)")
+                return ExitCode.ok
+            case .failure(let trap):
+                console.error("reverted: \(trap.message)", at: trap.position?.description)
+                console.out("gas used: \(result.gasUsed)")
+                return ExitCode.failure
+            }
+        } catch {
+            console.error(error.message)
+            return ExitCode.failure
+        }
+    }
+
+    // MARK: - Shared
+
+    /// What a transaction command needs while building its payload.
+    struct Session {
+        let chain: Chain
+        let keystore: Keystore
+        let sender: Keystore.Key?
+
+        /// An address written as `0x…`, `@0x…` or `@name` / `name` of a keystore key.
+        func resolve(_ text: String) -> [UInt8]? {
+            if let bytes = Hex.decode32(text) { return bytes }
+            let name = text.hasPrefix("@") ? String(text.dropFirst()) : text
+            return keystore.key(name)?.address
+        }
+
+        func contract(_ text: String) throws(CLIFailure) -> [UInt8] {
+            guard let address = Hex.decode32(text) else {
+                throw CLIFailure("'\(text)' is not a contract address (0x and 64 hex digits)")
+            }
+            return address
+        }
+
+        /// Parses `fn(args)`, with `@name` standing for the address of keystore key `name`.
+        func parse(_ text: String) throws(CLIFailure) -> CallSyntax {
+            do throws(CallSyntax.ParseError) {
+                return try CallSyntax.parse(substituteNames(text))
+            } catch {
+                throw CLIFailure("in '\(text)', \(error)")
+            }
+        }
+
+        /// The function name and ABI-encoded arguments of `text` for the contract at `contract`.
+        func call(_ text: String, on contract: [UInt8]) throws(CLIFailure) -> (String, [UInt8]) {
+            let syntax = try parse(text)
+            let module: Module
+            do {
+                guard let found = try chain.module(at: contract) else {
+                    throw CLIFailure("no contract at \(Hex.prefixed(contract))")
+                }
+                module = found
+            } catch let failure as CLIFailure {
+                throw failure
+            } catch {
+                throw CLIFailure("\(error)")
+            }
+            guard let index = module.functionIndex(named: syntax.function),
+                [.public, .view].contains(module.functions[index].kind)
+            else {
+                let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
+                throw CLIFailure("no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
+                    + suggestion(syntax.function, among: names))
+            }
+            let params = module.functions[index].params
+            let encoded = try arguments(text, params: params, in: module, function: syntax.function)
+            return (syntax.function, encoded)
+        }
+
+        /// The arguments of `text` (a call) converted to `params` and encoded.
+        func arguments(
+            _ text: String, params: [UInt16], in module: Module, function: String
+        ) throws(CLIFailure) -> [UInt8] {
+            let syntax = try parse(text)
+            guard syntax.arguments.count == params.count else {
+                let given = syntax.arguments.count
+                let verb = given == 1 ? "was" : "were"
+                throw CLIFailure("'\(function)' takes \(plural(params.count, "argument")) but \(given) \(verb) given")
+            }
+            var values: [Value] = []
+            var types: [TypeDesc] = []
+            for (i, literal) in syntax.arguments.enumerated() {
+                let type = module.types[Int(params[i])]
+                do throws(ArgumentError) {
+                    values.append(try literal.value(as: type, in: module))
+                } catch {
+                    throw CLIFailure("argument \(i + 1) of '\(function)': \(error.message)")
+                }
+                types.append(type)
+            }
+            do {
+                return try ValueCodec.encodeSequence(values, as: types, in: module)
+            } catch {
+                throw CLIFailure("arguments of '\(function)': \(error)")
+            }
+        }
+
+        /// Replaces `@name` (outside string literals) by `@0x…` when `name` is a keystore key.
+        func substituteNames(_ text: String) -> String {
+            var out = ""
+            var chars = Array(text)[...]
+            var inString = false
+            while let c = chars.first {
+                chars = chars.dropFirst()
+                if inString {
+                    out.append(c)
+                    if c == "\\", let next = chars.first { out.append(next); chars = chars.dropFirst() }
+                    else if c == "\"" { inString = false }
+                    continue
+                }
+                if c == "\"" { inString = true }
+                if c == "@" {
+                    let name = String(chars.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+                    if !name.hasPrefix("0x"), let key = keystore.key(name) {
+                        out += "@" + Hex.prefixed(key.address)
+                        chars = chars.dropFirst(name.count)
+                        continue
+                    }
+                }
+                out.append(c)
+            }
+            return out
+        }
+    }
+
+    /// Opens the chain, builds the payload with `build`, signs it with `--from`, submits it as one block and
+    /// prints the receipt. Exit 0 on success, 1 on a rejection or a revert.
+    static func run(
+        _ args: Arguments, _ console: Console,
+        build: (Session) throws(CLIFailure) -> Transaction.Payload
+    ) -> Int32 {
+        let directory = ChainDirectory(args)
+        do throws(CLIFailure) {
+            let chain = try directory.open()
+            let keystore = try directory.keystore()
+            guard let name = args.flags["--from"] else { throw CLIFailure("a transaction needs --from KEY") }
+            guard let sender = keystore.key(name) else {
+                throw CLIFailure("no key named '\(name)' in \(directory.keystorePath)"
+                    + suggestion(name, among: keystore.keys.map(\.name)))
+            }
+            let session = Session(chain: chain, keystore: keystore, sender: sender)
+            let payload = try build(session)
+            let gasLimit: Int64
+            let gasPrice: Int64
+            do throws(Arguments.UsageError) {
+                gasLimit = try args.integer("--gas-limit", default: 10_000_000)
+                gasPrice = try args.integer("--gas-price", default: 1)
+            } catch {
+                throw CLIFailure(error.message)
+            }
+            do {
+                let nonce = try chain.account(sender.address).nonce
+                let tx = try Transaction(
+                    sender: sender.key.publicKey, nonce: nonce, gasLimit: UInt64(gasLimit), gasPrice: UInt64(gasPrice),
+                    payload: payload
+                ).signed(with: sender.key)
+                let now = UInt64(max(0, Date().timeIntervalSince1970))
+                switch try chain.submit(tx, time: now) {
+                case .failure(let rejection):
+                    console.error("transaction rejected: \(rejection)")
+                    return ExitCode.failure
+                case .success(let (block, receipt)):
+                    return ChainPrinter(chain: chain, console: console)
+                        .print(receipt, hash: tx.hash, height: block.header.height, index: 0)
+                }
+            } catch {
+                throw CLIFailure("\(error)")
+            }
+        } catch {
+            console.error(error.message)
+            return ExitCode.failure
+        }
+    }
+
+    static func load(_ path: String) throws(CLIFailure) -> Module {
+        do throws(ModuleLoader.LoadError) {
+            return try ModuleLoader.load(path)
+        } catch {
+            throw CLIFailure((error.location.map { "\($0): " } ?? "") + error.message)
+        }
+    }
+
+    static func policyFlag(_ args: Arguments, default value: UpgradePolicy) throws(CLIFailure) -> UpgradePolicy {
+        guard let text = args.flags["--policy"] else { return value }
+        guard let policy = UpgradePolicy(name: text) else {
+            throw CLIFailure("--policy is compatible, additive or immutable, not '\(text)'")
+        }
+        return policy
+    }
+}

@@ -1,0 +1,80 @@
+import Chain
+import Crypto
+import Foundation
+
+/// The development keystore: named Ed25519 keys in `keys.json` under the chain directory, seeds in plain hex.
+/// For development chains only: anyone who can read the file can sign as its keys.
+struct Keystore {
+    struct Key {
+        var name: String
+        var key: Ed25519PrivateKey
+        var address: [UInt8] { SHA256.hash(key.publicKey) }
+    }
+
+    let path: String
+    /// Keys sorted by name.
+    private(set) var keys: [Key] = []
+
+    /// Loads `path` (an absent file is an empty keystore).
+    init(path: String) throws(CLIFailure) {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        guard let data = FileManager.default.contents(atPath: path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let entries = object["keys"] as? [[String: Any]]
+        else { throw CLIFailure("cannot read the keystore '\(path)'") }
+        for entry in entries {
+            guard let name = entry["name"] as? String, let seedText = entry["seed"] as? String,
+                let seed = Hex.decode(seedText), let key = try? Ed25519PrivateKey(seed: seed)
+            else { throw CLIFailure("malformed key entry in '\(path)'") }
+            keys.append(Key(name: name, key: key))
+        }
+        keys.sort { $0.name < $1.name }
+    }
+
+    /// The key called `name`.
+    func key(_ name: String) -> Key? { keys.first { $0.name == name } }
+
+    /// Adds a key (a fresh random one unless `key` is given) and saves the file.
+    @discardableResult
+    mutating func add(_ name: String, key: Ed25519PrivateKey? = nil) throws(CLIFailure) -> Key {
+        guard !name.isEmpty, name.utf8.allSatisfy({ Self.isNameByte($0) }) else {
+            throw CLIFailure("key names are letters, digits and '_', not '\(name)'")
+        }
+        guard self.key(name) == nil else { throw CLIFailure("a key named '\(name)' already exists") }
+        let created: Ed25519PrivateKey
+        do {
+            created = try key ?? Ed25519PrivateKey.generate()
+        } catch {
+            throw CLIFailure("cannot generate a key: \(error)")
+        }
+        let entry = Key(name: name, key: created)
+        keys.append(entry)
+        keys.sort { $0.name < $1.name }
+        try save()
+        return entry
+    }
+
+    private func save() throws(CLIFailure) {
+        let entries: [[String: Any]] = keys.map {
+            ["name": $0.name, "seed": Hex.encode($0.key.seed), "public_key": Hex.encode($0.key.publicKey),
+             "address": Hex.prefixed($0.address)]
+        }
+        guard let data = try? JSONSerialization.data(
+            withJSONObject: ["keys": entries], options: [.prettyPrinted, .sortedKeys])
+        else { throw CLIFailure("cannot encode the keystore") }
+        guard FileManager.default.createFile(
+            atPath: path, contents: data + Data("\n".utf8), attributes: [.posixPermissions: 0o600])
+        else { throw CLIFailure("cannot write '\(path)'") }
+    }
+
+    private static func isNameByte(_ c: UInt8) -> Bool {
+        (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 95
+    }
+}
+
+/// A command failure with the message to print.
+struct CLIFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

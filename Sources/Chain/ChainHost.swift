@@ -1,0 +1,88 @@
+import Bytecode
+import StateStore
+import VM
+
+/// `VM.Host` for one running contract of a transaction: storage, balances and events go through the shared
+/// `ExecutionSession` (a journaled overlay of the state); calls into other contracts run their programs there.
+struct ChainHost: Host {
+    let session: ExecutionSession
+    let context: CallContext
+    /// The running contract's module (types the events it emits).
+    let module: Module
+    let moduleID: [UInt8]
+    /// `04 ‖ self`: the store prefix of the running contract's storage, built once per call.
+    private let prefix: [UInt8]
+
+    init(session: ExecutionSession, context: CallContext, module: Module, moduleID: [UInt8]) {
+        self.session = session
+        self.context = context
+        self.module = module
+        self.moduleID = moduleID
+        self.prefix = StateLayout.storagePrefix(context.selfAddress)
+    }
+
+    mutating func storageRead(_ key: [UInt8]) -> [UInt8]? {
+        do {
+            return try session.state.overlay.get(prefix + key)
+        } catch {
+            session.fail(error)
+            return nil
+        }
+    }
+
+    mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?) {
+        if let value {
+            session.state.overlay.set(prefix + key, value)
+        } else {
+            session.state.overlay.delete(prefix + key)
+        }
+    }
+
+    mutating func storageNext(prefix relative: [UInt8], after key: [UInt8]?) -> [UInt8]? {
+        let base = prefix
+        do {
+            let entry = try session.state.overlay.next(after: key.map { base + $0 }, within: base + relative)
+            return entry.map { Array($0.key.dropFirst(base.count)) }
+        } catch {
+            session.fail(error)
+            return nil
+        }
+    }
+
+    mutating func balance(of address: [UInt8]) -> Int128 {
+        do {
+            return try session.state.account(address).balance
+        } catch {
+            session.fail(error)
+            return 0
+        }
+    }
+
+    mutating func transfer(to address: [UInt8], amount: Int128) -> Bool {
+        do {
+            return try session.state.move(amount, from: context.selfAddress, to: address)
+        } catch {
+            session.fail(error)
+            return false
+        }
+    }
+
+    mutating func emit(event: EventDecl, values: [Value]) {
+        let types = event.fields.map { Int($0.type) < module.types.count ? module.types[Int($0.type)] : .int }
+        let data = (try? ValueCodec.encodeSequence(values, as: types, in: module)) ?? []
+        session.events.append(
+            EventRecord(contract: context.selfAddress, moduleID: moduleID, name: event.name, data: data))
+    }
+
+    mutating func call(
+        contract address: [UInt8], function: String, args: [Value], value: Int128, gasLimit: Int64, readOnly: Bool
+    ) -> ExternalCallOutcome {
+        let result = session.invoke(
+            contract: address, function: function, args: args, value: value, caller: context.selfAddress,
+            gasLimit: gasLimit, readOnly: readOnly)
+        switch result.outcome {
+        case .success(let values): return .returned(values, gasUsed: result.gasUsed)
+        case .failure(let trap): return .reverted(trap.message, gasUsed: result.gasUsed)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Bytecode
+import Crypto
+
+/// A transaction with its Ed25519 signature over `transaction.hash`.
+///
+/// Encoding: the transaction's canonical encoding, then the 64-byte signature.
+public struct SignedTransaction: Hashable, Sendable {
+    public var transaction: Transaction
+    /// 64 bytes.
+    public var signature: [UInt8]
+
+    /// A signed transaction from its parts (the signature is checked at execution, not here).
+    public init(transaction: Transaction, signature: [UInt8]) {
+        self.transaction = transaction
+        self.signature = signature
+    }
+
+    /// The transaction's hash (of the unsigned encoding).
+    public var hash: [UInt8] { transaction.hash }
+
+    /// Whether the signature is the sender's over the hash.
+    public var hasValidSignature: Bool {
+        Ed25519.verify(signature: signature, message: transaction.hash, publicKey: transaction.sender)
+    }
+
+    /// The transaction's encoding followed by the signature.
+    public var encoded: [UInt8] {
+        var w = ByteWriter()
+        transaction.write(to: &w)
+        w.writeRaw(signature)
+        return w.bytes
+    }
+
+    /// Decodes exactly one signed transaction from all of `bytes`.
+    public init(decoding bytes: [UInt8]) throws(ChainError) {
+        var r = ByteReader(bytes)
+        transaction = try Transaction.read(&r)
+        do throws(ByteReader.Failure) {
+            signature = try r.readRaw(64, "signature")
+        } catch {
+            throw .malformed("transaction: \(error.message)")
+        }
+        guard r.isAtEnd else { throw .malformed("transaction: trailing bytes after the signature") }
+    }
+}

@@ -1,0 +1,123 @@
+import CLI
+import Foundation
+import Testing
+
+/// Collects what a command prints.
+final class Transcript: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    private var errors: [String] = []
+
+    var console: Console {
+        Console(
+            out: { line in self.lock.withLock { self.lines.append(line) } },
+            err: { line in self.lock.withLock { self.errors.append(line) } })
+    }
+
+    var out: String { lock.withLock { lines.joined(separator: "\n") } }
+    var err: String { lock.withLock { errors.joined(separator: "\n") } }
+
+    func clear() { lock.withLock { lines = []; errors = [] } }
+}
+
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("ChainTests/Fixtures")
+
+@Suite struct ChainCommandTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-chain-\(UUID().uuidString)").path
+    let transcript = Transcript()
+
+    @discardableResult
+    func run(_ args: String...) -> Int32 {
+        transcript.clear()
+        return DatanetCLI.run(args + ["--dir", dir], console: transcript.console)
+    }
+
+    /// The value printed after `label` on a line of the last output.
+    func field(_ label: String) -> String? {
+        transcript.out.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label + " ") }
+            .map {
+                String($0.trimmingCharacters(in: .whitespaces).dropFirst(label.count))
+                    .trimmingCharacters(in: .whitespaces)
+            }
+    }
+
+    @Test func aChainFromInitToReplay() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(run("chain", "init") == 0)
+        #expect(run("chain", "init") == 1)
+        #expect(transcript.err.contains("already holds a chain"))
+        #expect(run("keys", "list") == 0)
+        #expect(transcript.out.contains("alice  0x"))
+
+        #expect(run("deploy", fixtures.appendingPathComponent("counter.dna").path, "5", "--from", "alice") == 0)
+        let contract = try #require(field("contract"))
+        #expect(contract.count == 66)
+        #expect(run("call", contract, "bump(3)", "--from", "bob") == 0)
+        #expect(transcript.out.contains("returned    8 : Int"))
+        #expect(transcript.out.contains("event       Bumped(by: @0x"))
+        let firstLine = transcript.out.split(separator: "\n").first
+        let hash = try #require(firstLine?.split(separator: " ").last.map(String.init))
+        #expect(run("query", contract, "get()") == 0)
+        #expect(transcript.out.hasPrefix("8 : Int"))
+        #expect(run("call", contract, "set_then_fail(1)", "--from", "bob") == 1)
+        #expect(transcript.out.contains("reverted: nope"))
+        #expect(run("call", contract, "bump(1)", "--from", "mallory") == 1)
+        #expect(transcript.err.contains("no key named 'mallory'"))
+        #expect(run("call", contract, "pay(@carol, 0)", "--from", "alice") == 0)
+        #expect(run("transfer", "@carol", "1_000", "--from", "alice") == 0)
+        #expect(run("transfer", "@nobody", "1", "--from", "alice") == 1)
+
+        #expect(run("upgrade", contract, fixtures.appendingPathComponent("counter_bad_schema.dna").path,
+                    "--from", "alice") == 1)
+        #expect(transcript.err.contains("state variable 'owner' changes type from Address to String"))
+        let v2 = fixtures.appendingPathComponent("counter_v2.dna").path
+        #expect(run("upgrade", contract, v2, "--from", "alice") == 0)
+        #expect(run("chain", "history", contract) == 0)
+        #expect(transcript.out.contains("version 2, policy compatible"))
+
+        #expect(run("chain", "tx", hash) == 0)
+        #expect(transcript.out.contains("kind        call"))
+        #expect(run("chain", "events", "--contract", contract) == 0)
+        #expect(transcript.out.contains("Bumped(by: @0x"))
+        #expect(run("chain", "status") == 0)
+        #expect(field("height") == "6")
+        #expect(run("chain", "account", contract) == 0)
+        #expect(transcript.out.contains("contract    'counter' version 2"))
+        #expect(run("chain", "account", "bob") == 0)
+        #expect(field("nonce") == "2")
+        #expect(run("chain", "blocks") == 0)
+        #expect(run("chain", "replay") == 0)
+        #expect(transcript.out.contains("replayed 6 blocks"))
+
+        #expect(run("chain", "prove", "contract:" + contract) == 0)
+        let root = try #require(field("root")), key = try #require(field("key"))
+        let value = try #require(field("value")), proof = try #require(field("proof"))
+        #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--value", value, "--proof", proof) == 0)
+        #expect(
+            run("chain", "verify-proof", "--root", root, "--key", key, "--value", value + "00", "--proof", proof) == 1)
+        #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--absent", "--proof", proof) == 1)
+    }
+
+    @Test func aContributorProvesAMapEntry() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(run("chain", "init") == 0)
+        #expect(run("deploy", fixtures.appendingPathComponent("ledger.dna").path, "--from", "alice") == 0)
+        let contract = try #require(field("contract"))
+        #expect(run("call", contract, "credit(@bob, 40)", "--from", "alice") == 0)
+        #expect(run("chain", "prove", contract, "paid[@bob]") == 0)
+        #expect(field("as") == "40 : Int")
+        let root = try #require(field("root")), key = try #require(field("key"))
+        let value = try #require(field("value")), proof = try #require(field("proof"))
+        #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--value", value, "--proof", proof) == 0)
+        #expect(run("chain", "prove", contract, "paid[@carol]") == 0)
+        #expect(field("value") == "absent")
+        #expect(run("chain", "prove", contract, "payd[@bob]") == 1)
+        #expect(transcript.err.contains("did you mean 'paid'?"))
+    }
+
+    @Test func commandsOnAMissingChainSayWhatToDo() {
+        #expect(run("chain", "status") == 1)
+        #expect(transcript.err.contains("run 'datanet chain init"))
+    }
+}

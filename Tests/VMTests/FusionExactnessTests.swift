@@ -1,0 +1,105 @@
+import Bytecode
+import Testing
+import Verifier
+@testable import VM
+
+/// Superinstructions must be invisible: for every gas limit from 0 to the full cost, fused and unfused
+/// runs agree on results, trap reason, trap location and gas used.
+private let programs: [(name: String, source: String, args: [[Value]])] = [
+    ("mul_div_l", """
+        .module m
+        .fn public f(a: int, b: int, c: int) -> int
+            local_get a
+            local_get b
+            push_int 1
+            add_int
+            mul_int
+            local_get c
+            div_int
+            ret
+        """, [[.int(6), .int(7), .int(4)], [.int(6), .int(7), .int(0)], [.int(Int128.max), .int(2), .int(1)],
+              [.int(Int128.min), .int(0), .int(-1)]]),
+    ("inc_local and add_set_ll", """
+        .module m
+        .fn public f(a: int, b: int) -> int
+            local_get a
+            push_int 1
+            add_int
+            local_set a
+            local_get a
+            local_get b
+            add_int
+            local_set a
+            local_get a
+            ret
+        """, [[.int(1), .int(2)], [.int(Int128.max), .int(0)], [.int(Int128.max - 1), .int(1)]]),
+    ("add_to_local", """
+        .module m
+        .fn public f(x: int, y: int) -> int
+            .local acc: int
+            local_get x
+            local_set acc
+            local_get acc
+            local_get y
+            local_get y
+            mul_int
+            push_int 7
+            mod_int
+            add_int
+            local_set acc
+            local_get acc
+            ret
+        """, [[.int(5), .int(3)], [.int(Int128.max), .int(3)], [.int(1), .int(Int128.max)]]),
+    ("binary forms and branches", """
+        .module m
+        .fn public f(n: int, d: int) -> int
+            .local i: int
+            .local acc: int
+            jump test
+        body:
+            local_get i
+            push_int 1000003
+            mod_int
+            local_get d
+            div_int
+            push_int 3
+            mul_int
+            local_set acc
+            local_get i
+            local_get d
+            sub_int
+            local_get acc
+            add_int
+            local_set acc
+            local_get i
+            push_int 1
+            add_int
+            local_set i
+        test:
+            local_get i
+            local_get n
+            lt_int
+            jump_if body
+            local_get acc
+            ret
+        """, [[.int(4), .int(2)], [.int(3), .int(0)], [.int(2), .int(-1)]]),
+]
+
+@Test(arguments: programs.indices)
+func fusedAndUnfusedRunsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, argSets) = programs[index]
+    let verified = try Verifier.verify(try Assembler.assemble(source))
+    let fused = Program(verified, fuse: true), plain = Program(verified, fuse: false)
+    #expect(fused.listing != plain.listing, "\(name): nothing was fused, the test would prove nothing")
+    if name == "mul_div_l" { #expect(fused.listing.contains("mulDivL"), "the pattern under test was not fused") }
+    for args in argSets {
+        let full = call(plain, "f", args)
+        for limit in 0...(full.gasUsed + 2) {
+            let a = call(fused, "f", args, gas: limit), b = call(plain, "f", args, gas: limit)
+            #expect(a.values == b.values, "\(name) \(args) limit \(limit)")
+            #expect(a.gasUsed == b.gasUsed, "\(name) \(args) limit \(limit): gas \(a.gasUsed) vs \(b.gasUsed)")
+            #expect(a.trap?.reason == b.trap?.reason, "\(name) \(args) limit \(limit)")
+            #expect(a.trap?.offset == b.trap?.offset, "\(name) \(args) limit \(limit): trap offset")
+        }
+    }
+}
