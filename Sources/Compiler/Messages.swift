@@ -108,6 +108,11 @@ extension Messages {
         "cannot assign to '\(name)': loop variables are immutable"
     }
     static func recursiveStruct(_ name: String) -> String { "struct '\(name)' contains itself" }
+    static func cannotAssignBuiltin(_ name: String) -> String {
+        "cannot assign to '\(name)': it is given by the call's environment"
+    }
+    static func cannotAssignFunction(_ name: String) -> String { "cannot assign to '\(name)': it is a function" }
+    static func needsVariable(_ what: String) -> String { "this needs \(what) held in a variable or state variable" }
     static func cannotAssignParameter(_ name: String) -> String {
         "cannot assign to '\(name)': parameters are immutable"
     }

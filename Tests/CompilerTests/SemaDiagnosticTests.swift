@@ -174,6 +174,18 @@ import Testing
                 """)
     }
 
+    @Test func assignmentsToWhatCannotChange() {
+        let lines = diagnosticLines(
+            "contract C\nfn g() -> Int { return 1 }\nfn f() {\n caller = caller\n g = 1\n remove(5, 1)\n 5 = 3\n}")
+        #expect(
+            lines == [
+                "4:2: error: cannot assign to 'caller': it is given by the call's environment",
+                "5:2: error: cannot assign to 'g': it is a function",
+                "6:9: error: this needs a map held in a variable or state variable",
+                "7:2: error: cannot assign to this expression",
+            ])
+    }
+
     @Test func unusedBindingsWarn() {
         #expect(
             diagnosticLines(

@@ -9,7 +9,14 @@ extension FunctionCompiler {
     @discardableResult
     func mutate(_ target: Expr, _ mutation: Mutation, range: SourceRange) -> SemaType {
         guard let (root, rootRange, steps) = decompose(target) else {
-            error(Messages.invalidAssignmentTarget, at: target.range, hint: Messages.invalidAssignmentTargetHint)
+            switch mutation {
+            case .assign:
+                error(Messages.invalidAssignmentTarget, at: target.range, hint: Messages.invalidAssignmentTargetHint)
+            case .push, .pop:
+                error(Messages.needsVariable("a list"), at: target.range)
+            case .remove:
+                error(Messages.needsVariable("a map"), at: target.range)
+            }
             return abandon(mutation)
         }
         if let local = lookup(root) {
@@ -43,6 +50,10 @@ extension FunctionCompiler {
         guard let variable = module.state[root], !unit.isLibrary else {
             if unit.consts[root] != nil {
                 error(Messages.cannotAssignConst(root), at: rootRange)
+            } else if FunctionCompiler.worldValues[root] != nil || root == "block" {
+                error(Messages.cannotAssignBuiltin(root), at: rootRange)
+            } else if unit.functions[root] != nil || FunctionCompiler.builtinFunctions.contains(root) {
+                error(Messages.cannotAssignFunction(root), at: rootRange)
             } else {
                 unknownName(root, at: rootRange, among: visibleNames())
             }
