@@ -108,6 +108,7 @@ extension Messages {
         "cannot assign to '\(name)': loop variables are immutable"
     }
     static func recursiveStruct(_ name: String) -> String { "struct '\(name)' contains itself" }
+    static func typeAsValue(_ name: String) -> String { "'\(name)' is a type, not a value" }
     static func cannotAssignBuiltin(_ name: String) -> String {
         "cannot assign to '\(name)': it is given by the call's environment"
     }

@@ -98,6 +98,14 @@ extension FunctionCompiler {
             error(Messages.notAValue(name), at: e.range, hint: "call it: '\(name)(...)'")
             return .error
         }
+        if module.interfaces[name] != nil {
+            error(Messages.typeAsValue(name), at: e.range, hint: "make a handle with '\(name)(address)'")
+            return .error
+        }
+        if module.structs[name] != nil || ModuleCompiler.simpleTypes[name] != nil {
+            error(Messages.typeAsValue(name), at: e.range)
+            return .error
+        }
         unknownName(name, at: e.range, among: visibleNames())
         return .error
     }
