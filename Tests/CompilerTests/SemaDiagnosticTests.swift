@@ -188,7 +188,8 @@ import Testing
 
     @Test func typesAreNotValues() {
         #expect(
-            diagnosticLines("contract C\ninterface T { fn f() }\nstruct P { a: Int }\nfn f() {\n let x = T.f\n let y = P\n}")
+            diagnosticLines(
+                "contract C\ninterface T { fn f() }\nstruct P { a: Int }\nfn f() {\n let x = T.f\n let y = P\n}")
                 == [
                     "5:10: error: 'T' is a type, not a value",
                     "6:10: error: 'P' is a type, not a value",
