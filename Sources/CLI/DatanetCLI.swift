@@ -5,7 +5,8 @@ public enum DatanetCLI {
     public static let version = "0.1.0"
 
     static let commands: [Command] = [
-        AsmCommands.asm, AsmCommands.disasm, AsmCommands.verify, RunCommand.command, BenchCommand.command,
+        CompileCommands.build, CompileCommands.check, AsmCommands.asm, AsmCommands.disasm, AsmCommands.verify,
+        RunCommand.command, BenchCommand.command,
         ChainCommands.command, KeysCommand.command, TransactionCommands.deploy, TransactionCommands.call,
         TransactionCommands.query, TransactionCommands.upgrade, TransactionCommands.transfer,
     ]

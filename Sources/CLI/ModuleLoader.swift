@@ -1,4 +1,5 @@
 import Bytecode
+import Diagnostics
 import Foundation
 import Verifier
 import VM
@@ -8,6 +9,8 @@ enum ModuleLoader {
     struct LoadError: Error {
         var message: String
         var location: String?
+        /// Compiler diagnostics, already rendered, printed instead of `message`.
+        var rendered: String?
     }
 
     static func read(_ path: String) throws(LoadError) -> Data {
@@ -34,6 +37,14 @@ enum ModuleLoader {
                 throw LoadError(message: error.message, location: "\(path):\(error.line):\(error.column)")
             }
         }
+        if path.hasSuffix(".dn") {
+            let result = SourceCompilation.compile(path: path, data: data)
+            guard let module = result.module else {
+                let text = DiagnosticRenderer().render(result.diagnostics.filter { $0.severity == .error })
+                throw LoadError(message: "'\(path)' does not compile", location: nil, rendered: text)
+            }
+            return module
+        }
         if path.hasSuffix(".dnb") {
             do {
                 return try ModuleCodec.decode([UInt8](data))
@@ -41,7 +52,8 @@ enum ModuleLoader {
                 throw LoadError(message: "not a valid module: \(error)", location: path)
             }
         }
-        throw LoadError(message: "'\(path)': unknown file type; expected .dna (assembly) or .dnb (bytecode)")
+        throw LoadError(
+            message: "'\(path)': unknown file type; expected .dn (source), .dna (assembly) or .dnb (bytecode)")
     }
 
     static func verify(_ module: Module, path: String) throws(LoadError) -> VerifiedModule {
@@ -55,6 +67,12 @@ enum ModuleLoader {
 
 extension Console {
     func report(_ e: ModuleLoader.LoadError) {
+        if let rendered = e.rendered, !rendered.isEmpty {
+            var text = rendered
+            while text.hasSuffix("\n") { text.removeLast() }
+            err(text)
+            return
+        }
         error(e.message, at: e.location)
     }
 }

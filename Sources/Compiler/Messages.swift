@@ -91,3 +91,116 @@ enum Messages {
     static let structLiteralInCondition = "struct literals are not allowed here without parentheses"
     static let structLiteralInConditionHint = "wrap the struct literal in parentheses: '(Name { ... })'"
 }
+
+// MARK: - Type checker
+
+extension Messages {
+    static func unknownName(_ name: String) -> String { "cannot find '\(name)' in scope" }
+    static func unknownType(_ name: String) -> String { "cannot find type '\(name)' in scope" }
+    static func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
+    static func typeMismatch(expected: SemaType, found: SemaType) -> String {
+        "type mismatch: expected '\(expected)', found '\(found)'"
+    }
+    static func cannotAssignLet(_ name: String) -> String {
+        "cannot assign to '\(name)': '\(name)' is a 'let' constant"
+    }
+    static func cannotAssignLoopVariable(_ name: String) -> String {
+        "cannot assign to '\(name)': loop variables are immutable"
+    }
+    static func recursiveStruct(_ name: String) -> String { "struct '\(name)' contains itself" }
+    static func typeAsValue(_ name: String) -> String { "'\(name)' is a type, not a value" }
+    static func cannotAssignBuiltin(_ name: String) -> String {
+        "cannot assign to '\(name)': it is given by the call's environment"
+    }
+    static func cannotAssignFunction(_ name: String) -> String { "cannot assign to '\(name)': it is a function" }
+    static func needsVariable(_ what: String) -> String { "this needs \(what) held in a variable or state variable" }
+    static func cannotAssignParameter(_ name: String) -> String {
+        "cannot assign to '\(name)': parameters are immutable"
+    }
+    static func cannotAssignConst(_ name: String) -> String { "cannot assign to '\(name)': it is a 'const'" }
+    static func viewWrites(_ function: String) -> String { "view function '\(function)' cannot write state" }
+    static func viewCallsWriter(_ function: String, _ callee: String) -> String {
+        "view function '\(function)' cannot call '\(callee)', which may write state"
+    }
+    static func missingReturn(_ function: String, _ type: SemaType) -> String {
+        "missing return in function '\(function)' that returns '\(type)'"
+    }
+    static let unreachable = "code after this point will never be executed"
+    static func argumentCount(_ name: String, expected: Int, found: Int) -> String {
+        let arguments = expected == 1 ? "argument" : "arguments"
+        return "'\(name)' takes \(expected) \(arguments) but \(found) \(found == 1 ? "was" : "were") given"
+    }
+    static func argumentType(_ index: Int, _ name: String, expected: SemaType, found: SemaType) -> String {
+        "argument \(index) of '\(name)' must be '\(expected)', found '\(found)'"
+    }
+    static func binaryOperands(_ op: String, _ lhs: SemaType, _ rhs: SemaType) -> String {
+        "operator '\(op)' cannot be applied to '\(lhs)' and '\(rhs)'"
+    }
+    static func unaryOperand(_ op: String, _ type: SemaType) -> String {
+        "operator '\(op)' cannot be applied to '\(type)'"
+    }
+    static func notMapKey(_ type: SemaType) -> String {
+        "'\(type)' cannot be a map key; keys are Int, Address, Hash, String or Bool"
+    }
+    static func duplicate(_ what: String, _ name: String) -> String { "\(what) '\(name)' is already defined" }
+    static let previousDefinition = "previously defined here"
+    static func noField(_ type: SemaType, _ field: String) -> String {
+        "value of type '\(type)' has no field '\(field)'"
+    }
+    static func noMethod(_ type: SemaType, _ method: String) -> String {
+        "value of type '\(type)' has no method '\(method)'"
+    }
+    static func notIndexable(_ type: SemaType) -> String { "value of type '\(type)' cannot be indexed" }
+    static func conditionNotBool(_ type: SemaType) -> String { "condition must be 'Bool', found '\(type)'" }
+    static let breakOutsideLoop = "'break' outside a loop"
+    static let continueOutsideLoop = "'continue' outside a loop"
+    static func returnValueInVoid(_ function: String) -> String {
+        "function '\(function)' returns nothing; remove the returned value"
+    }
+    static func returnWithoutValue(_ type: SemaType) -> String { "missing return value of type '\(type)'" }
+    static func integerTooLarge(_ digits: String) -> String { "integer literal '\(digits)' does not fit in 'Int'" }
+    static func decimalTooLarge(_ text: String) -> String { "decimal literal '\(text)' does not fit in 'Dec'" }
+    static let namedAccountOutsideTests = "named accounts like '@alice' exist only in tests and the REPL"
+    static func stateCollectionAsValue(_ name: String, _ type: SemaType) -> String {
+        "state variable '\(name)' of type '\(type)' cannot be used as a whole value"
+    }
+    static let stateCollectionHint = "use 'x[k]', 'has', 'remove', 'len' (lists), 'push'/'pop' (lists) or 'for ... in'"
+    static func constantOverflow(_ op: String) -> String { "arithmetic overflow in constant expression ('\(op)')" }
+    static let constantDivisionByZero = "division by zero in constant expression"
+    static func notConstant(_ name: String) -> String { "the value of const '\(name)' must be a constant expression" }
+    static func constantCycle(_ name: String) -> String { "const '\(name)' refers to itself" }
+    static let emptyListType = "cannot infer the type of an empty list"
+    static let emptyListTypeHint = "write the type, e.g. 'var xs: List<Int> = []'"
+    static func missingFields(_ type: String, _ fields: [String]) -> String {
+        "missing field\(fields.count == 1 ? "" : "s") \(fields.map { "'\($0)'" }.joined(separator: ", ")) in '\(type)'"
+    }
+    static func duplicateField(_ field: String) -> String { "field '\(field)' is given twice" }
+    static func bindingNeedsValue(_ name: String) -> String { "'\(name)' needs a type or an initial value" }
+    static let onlyInTests = "this statement is only allowed in test files"
+    static func notCallable(_ name: String) -> String { "'\(name)' is not a function" }
+    static func notAValue(_ name: String) -> String { "'\(name)' is not a value" }
+    static func unknownLibrary(_ name: String) -> String { "cannot find library '\(name)'" }
+    static func notALibrary(_ path: String) -> String {
+        "'\(path)' is not a library; it must start with 'library Name'"
+    }
+    static let libraryDeclaration = "libraries hold only 'use', 'const' and 'fn' declarations"
+    static let testDeclarationInContract = "'test' blocks belong in test files"
+    static let testFile = "this is a test file; run it with 'datanet test'"
+    static func unknownEvent(_ name: String) -> String { "cannot find event '\(name)' in scope" }
+    static func stateLength(_ name: String) -> String { "the length of state map '\(name)' is not available" }
+    static let unusedResult = "result of this expression is unused"
+    static let tryNeedsExternal = "'try' needs a call of another contract's function through an interface"
+    static func tooManyLocals(_ limit: Int) -> String {
+        "function has too many local variables and temporaries (the limit is \(limit))"
+    }
+    static let functionTooLarge = "function is too large to compile into one module function"
+    static let functionTooLargeHint = "split it into smaller functions"
+    static let moduleTooLarge = "contract is too large: a module table would exceed 65,535 entries"
+    static let typeArgumentCount = "wrong number of type arguments"
+    static func unusedVariable(_ name: String) -> String { "'\(name)' is never read" }
+    static func initOrMigrateTwice(_ what: String) -> String { "a contract has at most one '\(what)'" }
+    static let migrateSignature = "'migrate' takes exactly one parameter of type 'Int'"
+    static func interfaceNotCallable(_ interface: String) -> String {
+        "'\(interface)(address)' takes exactly one 'Address'"
+    }
+}

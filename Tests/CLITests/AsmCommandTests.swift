@@ -117,7 +117,7 @@ import Testing
         try "hello".write(toFile: txt, atomically: true, encoding: .utf8)
         let e = datanet("verify", txt)
         #expect(e.status == 1)
-        #expect(e.err.contains("unknown file type; expected .dna (assembly) or .dnb (bytecode)"), "\(e.err)")
+        #expect(e.err.contains("unknown file type; expected .dn (source), .dna (assembly) or .dnb (bytecode)"), "\(e.err)")
         let wrong = datanet("asm")
         #expect(wrong.status == 2)
         #expect(wrong.err.contains("asm needs one .dna file"))

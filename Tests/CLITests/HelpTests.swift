@@ -26,7 +26,7 @@ import Testing
         let r = datanet("help", "run")
         #expect(r.status == 0)
         #expect(r.out == (try String(contentsOfFile: fixture("help-run.txt"), encoding: .utf8)))
-        #expect(r.out.contains("usage: datanet run FILE.dna|FILE.dnb --call 'fn(args)'"))
+        #expect(r.out.contains("usage: datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)'"))
         #expect(r.out.contains("examples:\n  datanet run "))
         #expect(datanet("run", "--help").out == r.out)
     }

@@ -34,8 +34,8 @@ enum AsmCommands {
 
     static let disasm = Command(
         name: "disasm", summary: "print a module as assembly text",
-        usage: "datanet disasm FILE.dnb|FILE.dna [--lowered]",
-        examples: ["datanet disasm w4.dnb", "datanet disasm Examples/bench/w4.dna --lowered"],
+        usage: "datanet disasm FILE.dn|FILE.dnb|FILE.dna [--lowered]",
+        examples: ["datanet disasm w4.dnb", "datanet disasm Examples/bench/w4.dna --lowered", "datanet disasm Examples/bench/w1.dn"],
         spec: .init(switches: ["--lowered"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "disasm needs one file") }
@@ -44,6 +44,10 @@ enum AsmCommands {
             if args.switches.contains("--lowered") {
                 // The interpreter's view: superinstructions and resolved jumps.
                 console.out(Program(try ModuleLoader.verify(module, path: args.positional[0])).listing)
+                return ExitCode.ok
+            }
+            if args.positional[0].hasSuffix(".dn") {
+                console.out(SourceListing.text(of: module))  // bytecode beside the source lines
                 return ExitCode.ok
             }
             console.out(Disassembler.text(of: module))

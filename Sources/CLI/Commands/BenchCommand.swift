@@ -6,12 +6,14 @@ import Tooling
 enum BenchCommand {
     static let command = Command(
         name: "bench", summary: "run the W1, W3 and W4 workloads and report time, ns per iteration and gas",
-        usage: "datanet bench [--json] [--runs N] [--only W1,W3,W4] [--dir DIR]\n       datanet bench chain [--json] [--runs N] [--only large]",
+        usage: "datanet bench [--json] [--runs N] [--only W1,W3,W4] [--dir DIR] [--source]\n"
+            + "       datanet bench chain [--json] [--runs N] [--only large]",
         examples: [
             "swift build -c release && .build/release/datanet bench",
+            ".build/release/datanet bench --source    # the workloads compiled from Examples/bench/*.dn",
             "python3 ../shared/anchors/compare_lua.py \"$(.build/release/datanet bench --json)\"",
         ],
-        spec: .init(valued: ["--runs", "--only", "--dir"], switches: ["--json"])
+        spec: .init(valued: ["--runs", "--only", "--dir"], switches: ["--json", "--source"])
     ) { args, console in
         if args.positional.first == "chain" { return ChainBenchCommand.run(args, console) }
         let runs: Int64
@@ -28,7 +30,9 @@ enum BenchCommand {
         }
         var results: [BenchmarkResult] = []
         for w in workloads {
-            let path = (dir as NSString).appendingPathComponent(w.file)
+            // `--source`: the same workload written in the language (w1.dn beside w1.dna).
+            let file = args.switches.contains("--source") && w.file.hasSuffix(".dna") ? String(w.file.dropLast()) : w.file
+            let path = (dir as NSString).appendingPathComponent(file)
             do throws(ModuleLoader.LoadError) {
                 let module = try ModuleLoader.load(path)
                 results.append(Benchmark.run(w, module: module, runs: Int(max(1, runs))))

@@ -8,12 +8,14 @@ enum RunCommand {
     static let command = Command(
         name: "run",
         summary: "call a function of a module on a fresh in-memory host; print the result, events and gas",
-        usage: "datanet run FILE.dna|FILE.dnb --call 'fn(args)' [--gas-limit N] [--trace]",
+        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--gas-limit N]"
+            + " [--trace]",
         examples: [
             "datanet run Examples/bench/w4.dna --call 'w4(1000)'",
             "datanet run Examples/bench/w3.dna --call 'fib(10)' --trace",
+            "datanet run Examples/royalty/royalty_split.dn --init 'init(@0x01…01)' --call 'set_share(@0x01…01, 5)'",
         ],
-        spec: .init(valued: ["--call", "--gas-limit"], switches: ["--trace"])
+        spec: .init(valued: ["--call", "--gas-limit", "--init"], switches: ["--trace"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "run needs one module file") }
         guard let callText = args.flags["--call"] else { return usage(console, "run needs --call 'fn(args)'") }
@@ -55,17 +57,56 @@ enum RunCommand {
                 return ExitCode.failure
             }
         }
+        var initValues: [Value] = []
+        if let initText = args.flags["--init"] {
+            guard let setup = module.functions.firstIndex(where: { $0.kind == .`init` }) else {
+                console.error("module '\(module.name)' has no init function")
+                return ExitCode.failure
+            }
+            do throws(CallSyntax.ParseError) {
+                let parsed = try CallSyntax.parse(initText.hasPrefix("init(") ? initText : "init(\(initText))")
+                let params = module.functions[setup].params
+                guard parsed.arguments.count == params.count else {
+                    console.error("'init' takes \(params.count) arguments but \(parsed.arguments.count) were given")
+                    return ExitCode.failure
+                }
+                for (i, literal) in parsed.arguments.enumerated() {
+                    do throws(ArgumentError) {
+                        initValues.append(try literal.value(as: module.types[Int(params[i])], in: module))
+                    } catch {
+                        console.error("argument \(i + 1) of 'init': \(error.message)")
+                        return ExitCode.failure
+                    }
+                }
+            } catch {
+                console.error("in --init, \(error)")
+                return ExitCode.usage
+            }
+        }
         return execute(
             verified, function: index, values: values, gasLimit: gasLimit, trace: args.switches.contains("--trace"),
-            console: console)
+            console: console, initValues: initValues)
     }
 
     static func execute(
         _ verified: VerifiedModule, function index: Int, values: [Value], gasLimit: Int64, trace: Bool,
-        console: Console
+        console: Console, initValues: [Value] = []
     ) -> Int32 {
         let module = verified.module
         var host = MemoryHost()
+        // A fresh deployment: `init` runs first (with `--init` arguments, or when it takes none).
+        if let setup = module.functions.firstIndex(where: { $0.kind == .`init` }), setup != index,
+            module.functions[setup].params.count == initValues.count
+        {
+            var none = NoTracer()
+            let deployed = Interpreter.call(
+                Program(verified), function: setup, args: initValues, host: &host, gasLimit: gasLimit, readOnly: false,
+                tracer: &none)
+            if let trap = deployed.trap {
+                console.error("init reverted: \(trap.message)", at: trap.position?.description)
+                return ExitCode.failure
+            }
+        }
         let result: ExecutionResult
         if trace {
             var tracer = RecordingTracer(limit: 100_000)

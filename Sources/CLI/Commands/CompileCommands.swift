@@ -1,0 +1,75 @@
+import Bytecode
+import Compiler
+import Diagnostics
+import Foundation
+import Tooling
+import Verifier
+
+/// `datanet build` and `datanet check`: compile `.dn` sources.
+enum CompileCommands {
+    static let build = Command(
+        name: "build", summary: "compile a .dn contract or library into verified bytecode (.dnb)",
+        usage: "datanet build FILE.dn [-o OUT.dnb]",
+        examples: ["datanet build Examples/royalty/royalty_split.dn -o royalty.dnb"],
+        spec: .init(valued: ["-o", "--output"])
+    ) { args, console in
+        guard args.positional.count == 1 else { return usage(console, "build needs one .dn file") }
+        let path = args.positional[0]
+        guard path.hasSuffix(".dn") else { return usage(console, "build compiles .dn files; use 'asm' for .dna") }
+        let data: Data
+        do throws(ModuleLoader.LoadError) { data = try ModuleLoader.read(path) } catch {
+            console.report(error)
+            return ExitCode.failure
+        }
+        let result = SourceCompilation.compile(path: path, data: data)
+        if !result.diagnostics.isEmpty { console.err(SourceCompilation.render(result.diagnostics, console: console)) }
+        guard let module = result.module else { return ExitCode.failure }
+        do throws(ModuleLoader.LoadError) { _ = try ModuleLoader.verify(module, path: path) } catch {
+            console.report(error)
+            return ExitCode.failure
+        }
+        let bytes = ModuleCodec.encode(module)
+        let out = args.flags["-o"] ?? args.flags["--output"] ?? AsmCommands.replacingExtension(path, with: "dnb")
+        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
+            console.error("cannot write '\(out)'")
+            return ExitCode.failure
+        }
+        console.out("wrote \(out): \(bytes.count) bytes, module id 0x\(TypeNames.hex(ModuleCodec.id(of: bytes)))")
+        return ExitCode.ok
+    }
+
+    static let check = Command(
+        name: "check", summary: "type-check .dn files and print their diagnostics",
+        usage: "datanet check FILE.dn... [--json]",
+        examples: ["datanet check Examples/royalty/royalty_split.dn", "datanet check a.dn b.dn --json"],
+        spec: .init(switches: ["--json"])
+    ) { args, console in
+        guard !args.positional.isEmpty else { return usage(console, "check needs at least one .dn file") }
+        var all: [Diagnostic] = []
+        var failed = false
+        for path in args.positional {
+            let data: Data
+            do throws(ModuleLoader.LoadError) { data = try ModuleLoader.read(path) } catch {
+                console.report(error)
+                failed = true
+                continue
+            }
+            let result = SourceCompilation.compile(path: path, data: data)
+            all += result.diagnostics
+            failed = failed || result.hasErrors
+        }
+        if args.switches.contains("--json") {
+            console.out(DiagnosticJSON.render(all))
+        } else if !all.isEmpty {
+            console.err(SourceCompilation.render(all, console: console))
+        }
+        if !args.switches.contains("--json") {
+            let errors = all.filter { $0.severity == .error }.count,
+                warnings = all.filter { $0.severity == .warning }.count
+            if errors + warnings > 0 {
+                console.err("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+            }
+        }
+        return failed ? ExitCode.failure : ExitCode.ok
+    }
+}

@@ -1,0 +1,143 @@
+// The code of one function as it is emitted: bytes, labels and their fix-ups, the operand-stack
+// height (for `maxStack`), reachability (for missing-return and unreachable-code diagnostics), source
+// positions, and a one-instruction peephole window.
+import Bytecode
+import Diagnostics
+
+/// A jump target in a `CodeBuffer`.
+struct Label: Hashable {
+    let id: Int
+}
+
+/// Emits the instructions of one function.
+struct CodeBuffer {
+    private(set) var code: [UInt8] = []
+    private(set) var height = 0
+    private(set) var maxHeight = 0
+    /// False after a terminator until a label with a live incoming jump is placed.
+    private(set) var reachable = true
+    private var labelOffsets: [Int?] = []
+    private var labelHeights: [Int?] = []
+    private var labelLive: [Bool] = []
+    private var fixups: [(at: Int, label: Int)] = []
+    /// `(offset, line, column)` source positions, ascending by offset.
+    private(set) var positions: [(offset: Int, line: Int, column: Int)] = []
+    /// Offset of the last instruction emitted and the code size when the last label was placed.
+    private var lastInstruction: (offset: Int, opcode: Opcode, immediate: Int64)?
+    private var lastLabelAt = -1
+    /// True once any label was placed: code after it may run more than once.
+    private(set) var anyLabelPlaced = false
+
+    // MARK: - Labels
+
+    mutating func newLabel() -> Label {
+        labelOffsets.append(nil)
+        labelHeights.append(nil)
+        labelLive.append(false)
+        return Label(id: labelOffsets.count - 1)
+    }
+
+    /// Places `label` here. Code after it is reachable when a live jump targets it, when code before it
+    /// falls through, or when `live` says a later (backward) jump will target it.
+    mutating func place(_ label: Label, live: Bool = false) {
+        labelOffsets[label.id] = code.count
+        lastLabelAt = code.count
+        anyLabelPlaced = true
+        if !reachable, let h = labelHeights[label.id] { height = h }
+        reachable = reachable || labelLive[label.id] || live
+        if live { labelHeights[label.id] = height }
+    }
+
+    // MARK: - Instructions
+
+    /// Emits `opcode` with `immediates`; the stack effect comes from the opcode table unless given.
+    mutating func emit(_ opcode: Opcode, _ immediates: Int64..., effect: (pops: Int, pushes: Int)? = nil) {
+        let counts: (pops: Int, pushes: Int)
+        if let effect {
+            counts = effect
+        } else if case .fixed(let pops, let pushes) = opcode.info.effect {
+            counts = (pops.count, pushes.count)
+        } else {
+            counts = CodeBuffer.specialCounts(opcode)
+        }
+        // Peephole: `local_set x; local_get x` is `local_tee x`.
+        if opcode == .localGet, let last = lastInstruction, last.opcode == .localSet, last.immediate == immediates[0],
+            last.offset + 3 == code.count, lastLabelAt != code.count, reachable
+        {
+            code[last.offset] = Opcode.localTee.rawValue
+            lastInstruction = (last.offset, .localTee, last.immediate)
+            adjust(pops: 0, pushes: 1)
+            return
+        }
+        let offset = code.count
+        Instruction(offset: offset, opcode: opcode, immediates: immediates).encode(into: &code)
+        lastInstruction = (offset, opcode, immediates.first ?? 0)
+        adjust(pops: counts.pops, pushes: counts.pushes)
+        if opcode.info.flags.contains(.terminator) { reachable = false }
+    }
+
+    /// Emits a jump (`jump`, `jump_if` or `jump_unless`) to `label`.
+    mutating func jump(_ opcode: Opcode, to label: Label) {
+        let wasReachable = reachable
+        if opcode != .jump { adjust(pops: 1, pushes: 0) }
+        if wasReachable {
+            labelLive[label.id] = true
+            if labelHeights[label.id] == nil { labelHeights[label.id] = height }
+        }
+        fixups.append((code.count + 1, label.id))
+        Instruction(offset: code.count, opcode: opcode, immediates: [0]).encode(into: &code)
+        lastInstruction = nil
+        if opcode == .jump { reachable = false }
+    }
+
+    /// Pushes a constant Int, as `push_int` when it fits in 64 bits.
+    mutating func pushInt(_ value: Int128, constant: (Constant) -> Int) {
+        if let small = Int64(exactly: value) {
+            emit(.pushInt, small)
+        } else {
+            emit(.pushConst, Int64(constant(.int(value))), effect: (0, 1))
+        }
+    }
+
+    /// Records that the next instruction comes from `range`.
+    mutating func mark(_ range: SourceRange) {
+        let position = range.startLineColumn
+        if let last = positions.last {
+            if last.line == position.line && last.column == position.column { return }
+            if last.offset == code.count { positions.removeLast() }
+        }
+        positions.append((code.count, position.line, position.column))
+    }
+
+    private mutating func adjust(pops: Int, pushes: Int) {
+        height = max(0, height - pops) + pushes
+        maxHeight = max(maxHeight, height)
+    }
+
+    /// The code with every jump resolved. Unplaced labels resolve to 0 (only after errors).
+    func finished() -> [UInt8] {
+        var out = code
+        for fix in fixups {
+            let target = UInt32(truncatingIfNeeded: labelOffsets[fix.label] ?? 0)
+            for i in 0..<4 where fix.at + i < out.count {
+                out[fix.at + i] = UInt8(truncatingIfNeeded: target >> (8 * i))
+            }
+        }
+        return out
+    }
+
+    private static func specialCounts(_ opcode: Opcode) -> (pops: Int, pushes: Int) {
+        switch opcode {
+        case .pushConst, .localGet, .listNew, .mapNew, .sload, .slistLen, .slistPop: (0, 1)
+        case .pop, .localSet, .sstore, .smapRemove, .slistPush: (1, 0)
+        case .dup: (1, 2)
+        case .swap: (2, 2)
+        case .eqBlob, .neBlob, .concat, .listGet, .mapGet, .mapHas, .mapKeyAt, .mapValueAt: (2, 1)
+        case .listSet, .mapSet: (3, 0)
+        case .listPush, .mapRemove, .structSet, .smapSet, .slistSet: (2, 0)
+        case .smapFirst: (0, 2)
+        case .smapNext: (1, 2)
+        default: (1, 1)
+        }
+    }
+}

@@ -1,0 +1,316 @@
+// Calls: functions of this contract and of libraries, builtins, interface casts and calls of other
+// contracts.
+import Bytecode
+import Diagnostics
+
+extension FunctionCompiler {
+    static let builtinFunctions = [
+        "require", "revert", "assert", "assert_eq", "len", "has", "remove", "sha256", "transfer", "balance",
+        "gas_left", "dec", "int", "string", "bytes",
+    ]
+
+    func call(_ e: Expr, callee: Expr, arguments: [Expr], expected: SemaType?) -> SemaType {
+        switch callee.kind {
+        case .name(let name):
+            if lookup(name) != nil {
+                error(Messages.notCallable(name), at: callee.range)
+                return discardArguments(arguments)
+            }
+            if let function = unit.functions[name] { return callFunction(function, arguments, e) }
+            if FunctionCompiler.builtinFunctions.contains(name) { return builtin(name, arguments, e) }
+            if let interface = module.interfaces[name] {
+                guard arguments.count == 1 else {
+                    error(Messages.interfaceNotCallable(name), at: e.range)
+                    return discardArguments(arguments)
+                }
+                let type = expr(arguments[0], expected: .address)
+                expect(.address, found: type, at: arguments[0].range)
+                return .interface(interface.name)
+            }
+            if module.structs[name] != nil {
+                error(
+                    Messages.notCallable(name), at: callee.range, hint: "build a struct with '\(name) { field: value }'"
+                )
+                return discardArguments(arguments)
+            }
+            // A function of a used library, called without its qualifier.
+            let qualifiers = unit.libraries.keys.sorted {
+                (unit.libraries[$0]?.name == $0 ? 1 : 0, $0) < (unit.libraries[$1]?.name == $1 ? 1 : 0, $1)
+            }
+            if let qualifier = qualifiers.first(where: { unit.libraries[$0]?.functions[name] != nil }) {
+                error(
+                    Messages.unknownName(name), at: callee.range, hint: "did you mean '\(qualifier).\(name)'?",
+                    fixIt: FixIt(range: callee.range, replacement: "\(qualifier).\(name)"))
+                return discardArguments(arguments)
+            }
+            let candidates =
+                Array(unit.functions.keys) + FunctionCompiler.builtinFunctions + module.interfaces.keys.sorted()
+            unknownName(name, at: callee.range, among: candidates)
+            return discardArguments(arguments)
+        case .member(let base, let name):
+            if case .name(let q) = base.kind, !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {
+                guard let function = library.functions[name.name] else {
+                    let hint = EditDistance.suggestion(for: name.name, among: Array(library.functions.keys))
+                    error(
+                        Messages.unknownName("\(q).\(name.name)"), at: callee.range, hint: hint.map(Messages.didYouMean)
+                    )
+                    return discardArguments(arguments)
+                }
+                return callFunction(function, arguments, e)
+            }
+            if name.name == "push" || name.name == "pop" {
+                if name.name == "push" {
+                    guard arguments.count == 1 else {
+                        error(Messages.argumentCount("push", expected: 1, found: arguments.count), at: e.range)
+                        return discardArguments(arguments)
+                    }
+                    mutate(base, .push(arguments[0]), range: e.range)
+                    return .void
+                }
+                guard arguments.isEmpty else {
+                    error(Messages.argumentCount("pop", expected: 0, found: arguments.count), at: e.range)
+                    return discardArguments(arguments)
+                }
+                return mutate(base, .pop, range: e.range)
+            }
+            let type = expr(base)
+            guard case .interface(let interfaceName) = type, let interface = module.interfaces[interfaceName] else {
+                if type != .error { error(Messages.noMethod(type, name.name), at: name.range) }
+                code.emit(.pop, effect: (1, 0))
+                return discardArguments(arguments)
+            }
+            guard let function = interface.functions[name.name] else {
+                let hint = EditDistance.suggestion(for: name.name, among: interface.order).map(Messages.didYouMean)
+                error(Messages.noMethod(type, name.name), at: name.range, hint: hint)
+                code.emit(.pop, effect: (1, 0))
+                return discardArguments(arguments)
+            }
+            code.emit(.pushInt, 0)
+            checkArguments(name.name, function.params.map(\.type), arguments, at: e.range, copy: false)
+            if !function.isView { noteWrite(e.range) }
+            code.mark(e.range)
+            let results = function.result == .void ? 0 : 1
+            code.emit(.callExt, Int64(module.externIndex(function)), effect: (2 + function.params.count, results))
+            return function.result
+        default:
+            let type = expr(callee)
+            code.emit(.pop, effect: (1, 0))
+            if type != .error { error("value of type '\(type)' is not a function", at: callee.range) }
+            return discardArguments(arguments)
+        }
+    }
+
+    /// Compiles arguments for their diagnostics only, leaving a placeholder `.error` value.
+    private func discardArguments(_ arguments: [Expr]) -> SemaType {
+        for argument in arguments where expr(argument) != .void { code.emit(.pop, effect: (1, 0)) }
+        code.emit(.pushInt, 0)
+        return .error
+    }
+
+    /// Emits `arguments` checked against `types` (count and each type).
+    func checkArguments(
+        _ name: String, _ types: [SemaType], _ arguments: [Expr], at range: SourceRange, copy: Bool,
+        declaration: SourceRange? = nil
+    ) {
+        if types.count != arguments.count {
+            module.diagnostics.report(
+                Diagnostic(
+                    severity: .error,
+                    message: Messages.argumentCount(name, expected: types.count, found: arguments.count), range: range,
+                    labels: declaration.map { [DiagnosticLabel(range: $0, message: "'\(name)' declared here")] } ?? []))
+        }
+        for (i, argument) in arguments.enumerated() {
+            let expected = i < types.count ? types[i] : nil
+            let type = expr(argument, expected: expected)
+            if let expected, !expected.accepts(type) {
+                error(Messages.argumentType(i + 1, name, expected: expected, found: type), at: argument.range)
+            }
+            if type == .void { code.emit(.pushInt, 0) }
+            if copy { copyIfPlace(argument, type) }
+            if i >= types.count { code.emit(.pop, effect: (1, 0)) }
+        }
+        for i in arguments.count..<max(arguments.count, types.count) { pushZero(types[i]) }
+    }
+
+    private func callFunction(_ function: FunctionSymbol, _ arguments: [Expr], _ e: Expr) -> SemaType {
+        if function.kind == .`init` || function.kind == .migrate {
+            error("'\(function.name)' cannot be called", at: e.range)
+            return discardArguments(arguments)
+        }
+        checkArguments(
+            function.name, function.params.map(\.type), arguments, at: e.range, copy: true,
+            declaration: function.nameRange)
+        let index = module.schedule(function)
+        symbol.callees.append((function, e.range))
+        code.mark(e.range)
+        code.emit(.call, Int64(index), effect: (function.params.count, function.result == .void ? 0 : 1))
+        return function.result
+    }
+
+    // MARK: - Builtins
+
+    private func builtin(_ name: String, _ arguments: [Expr], _ e: Expr) -> SemaType {
+        func arity(_ n: Int) -> Bool {
+            guard arguments.count == n else {
+                error(Messages.argumentCount(name, expected: n, found: arguments.count), at: e.range)
+                return false
+            }
+            return true
+        }
+        func operand(_ i: Int, _ type: SemaType) {
+            let found = expr(arguments[i], expected: type)
+            if !type.accepts(found) {
+                error(Messages.argumentType(i + 1, name, expected: type, found: found), at: arguments[i].range)
+            }
+        }
+        switch name {
+        case "require":
+            guard arity(2) else { return discardArguments(arguments) }
+            let ok = code.newLabel()
+            condition(arguments[0], jumpIf: true, to: ok)
+            operand(1, .string)
+            code.mark(e.range)
+            code.emit(.revert)
+            code.place(ok)
+            return .void
+        case "revert":
+            guard arity(1) else { return discardArguments(arguments) }
+            operand(0, .string)
+            code.mark(e.range)
+            code.emit(.revert)
+            return .void
+        case "assert":
+            guard arity(1) else { return discardArguments(arguments) }
+            let ok = code.newLabel()
+            condition(arguments[0], jumpIf: true, to: ok)
+            code.mark(e.range)
+            code.emit(.assertFail)
+            code.place(ok)
+            return .void
+        case "assert_eq":
+            guard arity(2) else { return discardArguments(arguments) }
+            let left = expr(arguments[0])
+            let right = expr(arguments[1], expected: left)
+            let ok = code.newLabel()
+            guard left != .error, right != .error else { return .void }
+            guard left.accepts(right), let (opcode, _) = FunctionCompiler.binaryOpcode(.equal, left) else {
+                error(Messages.binaryOperands("==", left, right), at: e.range)
+                return .void
+            }
+            code.emit(opcode, effect: (2, 1))
+            code.jump(.jumpIf, to: ok)
+            code.mark(e.range)
+            code.emit(.assertFail)
+            code.place(ok)
+            return .void
+        case "len":
+            guard arity(1) else { return discardArguments(arguments) }
+            if let variable = stateCollection(arguments[0]) {
+                guard case .list = variable.type else {
+                    error(Messages.stateLength(variable.name), at: arguments[0].range)
+                    return discardArguments([])
+                }
+                code.emit(.slistLen, Int64(variable.index), effect: (0, 1))
+                return .int
+            }
+            let type = expr(arguments[0])
+            switch type {
+            case .string, .bytes: code.emit(.blobLen, effect: (1, 1))
+            case .list: code.emit(.listLen, effect: (1, 1))
+            case .map: code.emit(.mapLen, effect: (1, 1))
+            case .error: return .int
+            default: error("'len' needs a String, Bytes, List or Map, found '\(type)'", at: arguments[0].range)
+            }
+            return .int
+        case "has":
+            guard arity(2) else { return discardArguments(arguments) }
+            if let variable = stateCollection(arguments[0]), case .map(let key, _) = variable.type {
+                operand(1, key)
+                code.emit(.smapHas, Int64(variable.index), effect: (1, 1))
+                return .bool
+            }
+            let type = expr(arguments[0])
+            guard case .map(let key, _) = type else {
+                if type != .error { error("'has' needs a Map, found '\(type)'", at: arguments[0].range) }
+                code.emit(.pop, effect: (1, 0))
+                return discardArguments([arguments[1]])
+            }
+            operand(1, key)
+            code.emit(.mapHas, effect: (2, 1))
+            return .bool
+        case "remove":
+            guard arity(2) else { return discardArguments(arguments) }
+            mutate(arguments[0], .remove(arguments[1]), range: e.range)
+            return .void
+        case "sha256":
+            guard arity(1) else { return discardArguments(arguments) }
+            let type = expr(arguments[0])
+            guard type == .string || type == .bytes || type == .error else {
+                error("'sha256' needs a String or Bytes, found '\(type)'", at: arguments[0].range)
+                return .hash
+            }
+            code.emit(.sha256, effect: (1, 1))
+            return .hash
+        case "transfer":
+            guard arity(2) else { return discardArguments(arguments) }
+            operand(0, .address)
+            operand(1, .int)
+            noteWrite(e.range)
+            code.mark(e.range)
+            code.emit(.transfer)
+            return .void
+        case "balance":
+            guard arity(1) else { return discardArguments(arguments) }
+            operand(0, .address)
+            code.emit(.balance)
+            return .int
+        case "gas_left":
+            guard arity(0) else { return discardArguments(arguments) }
+            code.emit(.gasLeft)
+            return .int
+        case "dec":
+            guard arity(1) else { return discardArguments(arguments) }
+            if let value = module.fold(e, in: unit, isLocal: isLocal) {
+                pushConstant(value)
+                return .dec
+            }
+            operand(0, .int)
+            code.mark(e.range)
+            code.emit(.intToDec)
+            return .dec
+        case "int":
+            guard arity(1) else { return discardArguments(arguments) }
+            operand(0, .dec)
+            code.emit(.decToInt)
+            return .int
+        case "string":
+            guard arity(1) else { return discardArguments(arguments) }
+            operand(0, .int)
+            code.emit(.intToString)
+            return .string
+        default:  // "bytes"
+            guard arity(1) else { return discardArguments(arguments) }
+            let type = expr(arguments[0])
+            guard
+                [.string, .address, .hash, .error].contains(type)
+                    || { if case .interface = type { true } else { false } }()
+            else {
+                error("'bytes' needs a String, Address or Hash, found '\(type)'", at: arguments[0].range)
+                return .bytes
+            }
+            code.emit(.toBytes, effect: (1, 1))
+            return .bytes
+        }
+    }
+
+    /// The state list or map that `e` names directly, if any.
+    func stateCollection(_ e: Expr) -> StateSymbol? {
+        guard case .name(let name) = e.kind, !isLocal(name), let variable = module.state[name], !unit.isLibrary else {
+            return nil
+        }
+        switch variable.type {
+        case .list, .map: return variable
+        default: return nil
+        }
+    }
+}

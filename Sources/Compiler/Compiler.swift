@@ -1,0 +1,55 @@
+// The compiler's entry point: source file in, module and diagnostics out.
+import Bytecode
+import Diagnostics
+
+/// How to compile.
+public struct CompileOptions: Sendable {
+    /// Where `use std.NAME` and `use "file.dn"` find their sources.
+    public var libraries: LibraryResolver
+    /// Record a source map (positions of statements and of instructions that can trap).
+    public var sourceMap: Bool
+
+    /// Options with a library resolver.
+    public init(libraries: LibraryResolver = .none, sourceMap: Bool = true) {
+        self.libraries = libraries
+        self.sourceMap = sourceMap
+    }
+}
+
+/// What a compilation produced.
+public struct CompileResult: Sendable {
+    /// The module, when there were no errors.
+    public var module: Module?
+    /// Errors and warnings in source order, parse diagnostics included.
+    public var diagnostics: [Diagnostic]
+
+    /// True when any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Compiles `.dn` contracts and libraries to modules.
+public enum Compiler {
+    /// Parses, checks and compiles `file`. A library compiles to a module whose functions are public.
+    public static func compile(_ file: SourceFile, options: CompileOptions = CompileOptions()) -> CompileResult {
+        let (ast, parseDiagnostics) = Parser.parse(file)
+        let compiler = ModuleCompiler(options: options)
+        compiler.diagnostics.append(contentsOf: parseDiagnostics)
+        var module: Module?
+        if !compiler.diagnostics.isSaturated {
+            module = compiler.compile(ast)
+        }
+        let diagnostics = deduplicated(compiler.diagnostics.sorted)
+        if diagnostics.contains(where: { $0.severity == .error }) { module = nil }
+        return CompileResult(module: module, diagnostics: diagnostics)
+    }
+
+    /// Type-checks `file` without keeping the module; returns its diagnostics.
+    public static func check(_ file: SourceFile, options: CompileOptions = CompileOptions()) -> [Diagnostic] {
+        compile(file, options: options).diagnostics
+    }
+
+    private static func deduplicated(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen: Set<Diagnostic> = []
+        return diagnostics.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,42 @@
+// A function the compiler emits: its signature, body and what the view check needs.
+import Bytecode
+import Diagnostics
+
+/// A function with a body: of the contract, of a library, or the generated `init`.
+final class FunctionSymbol {
+    let name: String
+    /// The name in the module: `name` for contract functions, `lib.name` for library functions.
+    let moduleName: String
+    let kind: FunctionKind
+    var params: [(name: String, type: SemaType, range: SourceRange)] = []
+    var result: SemaType = .void
+    let parameterSyntax: [Parameter]
+    let returnSyntax: TypeSyntax?
+    let body: Block?
+    let range: SourceRange
+    let nameRange: SourceRange
+    unowned let unit: Unit
+    /// Index in the module's function table, once scheduled.
+    var index: Int?
+    /// The first state write in the body itself (for `view` checks).
+    var firstWrite: SourceRange?
+    /// Functions of this module it calls, with the call's range.
+    var callees: [(FunctionSymbol, SourceRange)] = []
+    /// State initializers run before the body (`init` only).
+    var stateInitializers: [StateSymbol] = []
+
+    init(
+        name: String, moduleName: String, kind: FunctionKind, parameterSyntax: [Parameter], returnSyntax: TypeSyntax?,
+        body: Block?, range: SourceRange, nameRange: SourceRange, unit: Unit
+    ) {
+        self.name = name
+        self.moduleName = moduleName
+        self.kind = kind
+        self.parameterSyntax = parameterSyntax
+        self.returnSyntax = returnSyntax
+        self.body = body
+        self.range = range
+        self.nameRange = nameRange
+        self.unit = unit
+    }
+}

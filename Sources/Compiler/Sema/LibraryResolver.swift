@@ -1,0 +1,68 @@
+// Finds the source of `use std.NAME` and `use "relative/path.dn"`.
+import Diagnostics
+import Foundation
+
+/// Where libraries come from: a standard-library directory (`Stdlib/`) for `use std.NAME`, paths
+/// relative to the using file for `use "file.dn"`, or an in-memory table (tests, the REPL).
+public struct LibraryResolver: Sendable {
+    /// The directory holding `NAME.dn` for each `std.NAME`.
+    public var stdlibDirectory: String?
+    /// Sources by path, consulted before the file system: `std/NAME.dn` for the standard library,
+    /// otherwise the path as the relative `use` resolves it.
+    public var sources: [String: String]
+
+    /// A resolver over a standard-library directory and, optionally, in-memory sources.
+    public init(stdlibDirectory: String? = nil, sources: [String: String] = [:]) {
+        self.stdlibDirectory = stdlibDirectory
+        self.sources = sources
+    }
+
+    /// A resolver that finds nothing.
+    public static let none = LibraryResolver()
+
+    /// The file of `std.NAME`, or nil. Its path is `std/NAME.dn` wherever the directory is, so modules
+    /// (whose source maps name the file) do not depend on where the standard library is installed.
+    public func standard(_ name: String) -> SourceFile? {
+        let logical = "std/\(name).dn"
+        if let text = sources[logical] { return SourceFile(path: logical, text: text) }
+        guard let directory = stdlibDirectory, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            return nil
+        }
+        return load(directory + "/" + name + ".dn").map { SourceFile(path: logical, bytes: $0.bytes) }
+    }
+
+    /// The file `path` names, relative to the directory of `file`.
+    public func relative(_ path: String, from file: SourceFile) -> SourceFile? {
+        let resolved = LibraryResolver.join(LibraryResolver.directory(of: file.path), path)
+        if let text = sources[resolved] { return SourceFile(path: resolved, text: text) }
+        if let text = sources[path] { return SourceFile(path: path, text: text) }
+        return load(resolved)
+    }
+
+    private func load(_ path: String) -> SourceFile? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let data = FileManager.default.contents(atPath: path)
+        else { return nil }
+        return SourceFile(path: path, bytes: [UInt8](data))
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    static func join(_ directory: String, _ path: String) -> String {
+        if path.hasPrefix("/") || directory.isEmpty { return path }
+        var parts = directory.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for part in path.split(separator: "/").map(String.init) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, !last.isEmpty, last != ".." {
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}

@@ -1,0 +1,286 @@
+// Declaration collection: structs, interfaces, events, state, consts, functions and `use`d libraries.
+import Bytecode
+import Diagnostics
+
+extension ModuleCompiler {
+    func collect(_ ast: SourceFileAST, into unit: Unit) {
+        let decls = ast.declarations
+        // Names of structs and interfaces first: types may name them before their declaration.
+        if !unit.isLibrary {
+            for decl in decls {
+                switch decl.kind {
+                case .structure(let name, _):
+                    guard !isDuplicateType(name) else { continue }
+                    structs[name.name] = StructSymbol(
+                        name: name.name, index: structOrder.count, fields: [], range: name.range)
+                    structOrder.append(name.name)
+                case .interface(let name, _):
+                    guard !isDuplicateType(name) else { continue }
+                    interfaces[name.name] = InterfaceSymbol(name: name.name, functions: [:], order: [])
+                default: break
+                }
+            }
+        }
+        for decl in decls {
+            if case .use(let target) = decl.kind { use(target, range: decl.range, into: unit) }
+        }
+        for decl in decls {
+            switch decl.kind {
+            case .use: break
+            case .constant(let name, let type, let value):
+                if let previous = unit.consts[name.name] {
+                    duplicate("const", name, previous.range)
+                } else {
+                    unit.consts[name.name] = ConstSymbol(
+                        name: name.name, declaredType: type, expr: value, range: name.range)
+                }
+            case .function(let function):
+                let kind: FunctionKind =
+                    unit.isLibrary
+                    ? (unit === main ? .public : .private)
+                    : (function.isView ? .view : function.isPublic ? .public : .private)
+                addFunction(
+                    name: function.name, kind: kind, parameters: function.parameters, returnType: function.returnType,
+                    body: function.body, range: function.range, unit: unit)
+            case .test:
+                diagnostics.report(.error(Messages.testDeclarationInContract, at: decl.range))
+            default:
+                if unit.isLibrary {
+                    diagnostics.report(.error(Messages.libraryDeclaration, at: decl.range))
+                } else {
+                    collectContractDeclaration(decl, unit: unit)
+                }
+            }
+        }
+        if !unit.isLibrary { breakStructCycles() }
+    }
+
+    /// Reports structs that contain themselves (directly or through lists, maps and other structs) and
+    /// cuts the cycle, so zero values and type tables stay finite.
+    private func breakStructCycles() {
+        func contains(_ type: SemaType, _ target: String, _ seen: inout Set<String>) -> Bool {
+            switch type {
+            case .list(let element): return contains(element, target, &seen)
+            case .map(let key, let value): return contains(key, target, &seen) || contains(value, target, &seen)
+            case .structure(let name):
+                if name == target { return true }
+                guard seen.insert(name).inserted else { return false }
+                return (structs[name]?.fields ?? []).contains { contains($0.type, target, &seen) }
+            default: return false
+            }
+        }
+        for name in structOrder {
+            guard let s = structs[name] else { continue }
+            for (i, field) in s.fields.enumerated() {
+                var seen: Set<String> = []
+                if contains(field.type, name, &seen) {
+                    diagnostics.report(.error(Messages.recursiveStruct(name), at: s.range))
+                    structs[name]?.fields[i].type = .error
+                }
+            }
+        }
+    }
+
+    private func collectContractDeclaration(_ decl: Decl, unit: Unit) {
+        switch decl.kind {
+        case .structure(let name, let fields):
+            guard structs[name.name]?.range == name.range else { return }
+            let checked = checkedFields(fields, what: "field")
+            structs[name.name]?.fields = checked
+        case .interface(let name, let functions):
+            var symbol = InterfaceSymbol(name: name.name, functions: [:], order: [])
+            for f in functions {
+                guard symbol.functions[f.name.name] == nil else {
+                    diagnostics.report(.error(Messages.duplicate("function", f.name.name), at: f.name.range))
+                    continue
+                }
+                let params = f.parameters.map { (name: $0.name.name, type: resolve($0.type)) }
+                let result = f.returnType.map(resolve) ?? .void
+                symbol.functions[f.name.name] = InterfaceFunction(
+                    name: f.name.name, params: params, result: result, isView: f.isView)
+                symbol.order.append(f.name.name)
+            }
+            if interfaces[name.name] != nil, structs[name.name] == nil { interfaces[name.name] = symbol }
+        case .event(let name, let fields):
+            guard events[name.name] == nil else {
+                diagnostics.report(.error(Messages.duplicate("event", name.name), at: name.range))
+                return
+            }
+            let checked = checkedFields(fields, what: "field")
+            events[name.name] = EventSymbol(name: name.name, index: eventOrder.count, fields: checked)
+            eventOrder.append(name.name)
+        case .state(let name, let type, let initializer):
+            if let previous = state[name.name] {
+                duplicate("state variable", name, previous.range)
+                return
+            }
+            let resolved = resolve(type)
+            state[name.name] = StateSymbol(
+                name: name.name, index: stateOrder.count, type: resolved, initializer: initializer, range: name.range)
+            stateOrder.append(name.name)
+        case .initializer(let parameters, let body):
+            addFunction(
+                name: Identifier(
+                    name: "init",
+                    range: SourceRange(
+                        file: decl.range.file, start: decl.range.start,
+                        end: decl.range.start + 4)),
+                kind: .`init`, parameters: parameters, returnType: nil, body: body, range: decl.range, unit: unit)
+        case .migration(let parameters, let body):
+            let nameRange = SourceRange(file: decl.range.file, start: decl.range.start, end: decl.range.start + 7)
+            if parameters.count != 1 || resolve(parameters[0].type) != .int {
+                diagnostics.report(.error(Messages.migrateSignature, at: nameRange))
+            }
+            addFunction(
+                name: Identifier(name: "migrate", range: nameRange), kind: .migrate, parameters: parameters,
+                returnType: nil, body: body, range: decl.range, unit: unit)
+        default: break
+        }
+    }
+
+    private func addFunction(
+        name: Identifier, kind: FunctionKind, parameters: [Parameter], returnType: TypeSyntax?, body: Block?,
+        range: SourceRange, unit: Unit
+    ) {
+        if let previous = unit.functions[name.name] {
+            if kind == .`init` || kind == .migrate {
+                diagnostics.report(.error(Messages.initOrMigrateTwice(name.name), at: name.range))
+            } else {
+                duplicate("function", name, previous.nameRange)
+            }
+            return
+        }
+        let moduleName = unit === main ? name.name : unit.name.lowercased() + "." + name.name
+        let symbol = FunctionSymbol(
+            name: name.name, moduleName: moduleName, kind: kind, parameterSyntax: parameters, returnSyntax: returnType,
+            body: body, range: range, nameRange: name.range, unit: unit)
+        var seen: Set<String> = []
+        for p in parameters {
+            if !seen.insert(p.name.name).inserted {
+                diagnostics.report(.error(Messages.duplicate("parameter", p.name.name), at: p.name.range))
+            }
+            symbol.params.append((p.name.name, resolve(p.type), p.name.range))
+        }
+        symbol.result = returnType.map(resolve) ?? .void
+        unit.functions[name.name] = symbol
+        unit.functionOrder.append(symbol)
+    }
+
+    private func checkedFields(_ fields: [Parameter], what: String) -> [(name: String, type: SemaType)] {
+        var out: [(name: String, type: SemaType)] = []
+        for field in fields {
+            if out.contains(where: { $0.name == field.name.name }) {
+                diagnostics.report(.error(Messages.duplicate(what, field.name.name), at: field.name.range))
+                continue
+            }
+            out.append((field.name.name, resolve(field.type)))
+        }
+        return out
+    }
+
+    private func isDuplicateType(_ name: Identifier) -> Bool {
+        if let previous = structs[name.name] {
+            duplicate("type", name, previous.range)
+            return true
+        }
+        if interfaces[name.name] != nil {
+            diagnostics.report(.error(Messages.duplicate("type", name.name), at: name.range))
+            return true
+        }
+        return false
+    }
+
+    private func duplicate(_ what: String, _ name: Identifier, _ previous: SourceRange) {
+        diagnostics.report(
+            Diagnostic(
+                severity: .error, message: Messages.duplicate(what, name.name), range: name.range,
+                labels: [DiagnosticLabel(range: previous, message: Messages.previousDefinition)]))
+    }
+
+    // MARK: - Types
+
+    static let simpleTypes: [String: SemaType] = [
+        "Int": .int, "Dec": .dec, "Bool": .bool, "Address": .address, "Hash": .hash, "String": .string, "Bytes": .bytes,
+    ]
+
+    /// The type a written type names; unknown names are reported and give `.error`.
+    func resolve(_ syntax: TypeSyntax) -> SemaType {
+        guard case .named(let name, let arguments) = syntax.kind else { return .error }
+        let simple = ModuleCompiler.simpleTypes
+        func arity(_ n: Int) -> Bool {
+            guard arguments.count == n else {
+                diagnostics.report(
+                    .error(
+                        Messages.typeArgumentCount, at: syntax.range,
+                        hint: n == 0 ? nil : "write '\(name.name)<\(n == 1 ? "T" : "K, V")>'"))
+                return false
+            }
+            return true
+        }
+        if let type = simple[name.name] { return arity(0) ? type : .error }
+        switch name.name {
+        case "List":
+            guard arity(1) else { return .error }
+            return .list(resolve(arguments[0]))
+        case "Map":
+            guard arity(2) else { return .error }
+            let key = resolve(arguments[0])
+            if !key.isMapKey { diagnostics.report(.error(Messages.notMapKey(key), at: arguments[0].range)) }
+            return .map(key, resolve(arguments[1]))
+        default:
+            guard arity(0) else { return .error }
+            if structs[name.name] != nil { return .structure(name.name) }
+            if interfaces[name.name] != nil { return .interface(name.name) }
+            let candidates = Array(simple.keys) + ["List", "Map"] + structOrder + interfaces.keys.sorted()
+            let hint = EditDistance.suggestion(for: name.name, among: candidates).map(Messages.didYouMean)
+            diagnostics.report(.error(Messages.unknownType(name.name), at: name.range, hint: hint))
+            return .error
+        }
+    }
+
+    // MARK: - Libraries
+
+    private func use(_ target: UseTarget, range: SourceRange, into unit: Unit) {
+        let file: SourceFile?
+        let qualifier: String
+        let shown: String
+        switch target {
+        case .library(let path):
+            shown = path.map(\.name).joined(separator: ".")
+            qualifier = path.last?.name ?? ""
+            if path.count == 2, path[0].name == "std" {
+                file = options.libraries.standard(path[1].name)
+            } else {
+                file = nil
+            }
+        case .file(let path, _):
+            shown = path
+            let stem = path.split(separator: "/").last.map(String.init) ?? path
+            qualifier = stem.hasSuffix(".dn") ? String(stem.dropLast(3)) : stem
+            file = options.libraries.relative(path, from: unit.file)
+        }
+        guard let file else {
+            diagnostics.report(.error(Messages.unknownLibrary(shown), at: range))
+            return
+        }
+        if let loaded = loadedUnits[file.path] {
+            unit.libraries[qualifier] = loaded
+            unit.libraries[loaded.name] = loaded
+            return
+        }
+        guard !loading.contains(file.path) else { return }
+        let (ast, parseDiagnostics) = Parser.parse(file)
+        diagnostics.append(contentsOf: parseDiagnostics)
+        guard case .library(let name) = ast.kind else {
+            diagnostics.report(.error(Messages.notALibrary(shown), at: range))
+            return
+        }
+        let library = Unit(file: file, name: name.name, isLibrary: true)
+        loadedUnits[file.path] = library
+        loading.insert(file.path)
+        collect(ast, into: library)
+        loading.remove(file.path)
+        unit.libraries[qualifier] = library
+        unit.libraries[name.name] = library
+    }
+}

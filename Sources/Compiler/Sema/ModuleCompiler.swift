@@ -1,0 +1,207 @@
+// Compiles one contract (or library) file and the libraries it uses into a module: collects the
+// declarations, resolves types, schedules function bodies and builds the module's tables.
+import Bytecode
+import Diagnostics
+
+/// The state of one compilation. Function bodies are checked and emitted by `FunctionCompiler`.
+final class ModuleCompiler {
+    let options: CompileOptions
+    var diagnostics = DiagnosticEngine()
+    var main: Unit?
+    var structs: [String: StructSymbol] = [:]
+    var structOrder: [String] = []
+    var events: [String: EventSymbol] = [:]
+    var eventOrder: [String] = []
+    var state: [String: StateSymbol] = [:]
+    var stateOrder: [String] = []
+    var interfaces: [String: InterfaceSymbol] = [:]
+    /// Units by resolved file path, so a library used twice is compiled once.
+    var loadedUnits: [String: Unit] = [:]
+    var loading: Set<String> = []
+
+    // Module tables, in the order entries are first needed.
+    var types: [TypeDesc] = []
+    private var typeIndices: [TypeDesc: Int] = [:]
+    var constants: [Constant] = []
+    private var constantIndices: [Constant: Int] = [:]
+    var externs: [ExternDecl] = []
+    private var externIndices: [ExternDecl: Int] = [:]
+    /// Functions in module order; bodies compiled from the worklist.
+    var scheduled: [FunctionSymbol] = []
+    var compiled: [Function?] = []
+    var sourceFiles: [String] = []
+    var sourceEntries: [[SourceMapEntry]] = []
+
+    init(options: CompileOptions) {
+        self.options = options
+    }
+
+    // MARK: - Entry
+
+    func compile(_ ast: SourceFileAST) -> Module? {
+        let unit: Unit
+        switch ast.kind {
+        case .contract(let name): unit = Unit(file: ast.file, name: name.name, isLibrary: false)
+        case .library(let name): unit = Unit(file: ast.file, name: name.name, isLibrary: true)
+        case .tests:
+            if let first = ast.declarations.first {
+                diagnostics.report(.error(Messages.testFile, at: first.range))
+            }
+            return nil
+        }
+        main = unit
+        loadedUnits[ast.file.path] = unit
+        collect(ast, into: unit)
+        guard !diagnostics.isSaturated else { return nil }
+        scheduleMain(unit, ast: ast)
+        var next = 0
+        while next < scheduled.count, !diagnostics.isSaturated {
+            let symbol = scheduled[next]
+            var compiler = FunctionCompiler(module: self, symbol: symbol)
+            let function = compiler.compile()
+            compiled[next] = function
+            next += 1
+        }
+        checkViews()
+        guard !diagnostics.hasErrors else { return nil }
+        let module = buildModule(name: unit.name)
+        let tables = [module.types.count, module.constants.count, module.functions.count, module.externs.count]
+        guard tables.allSatisfy({ $0 <= Limits.maxTableEntries }) else {
+            diagnostics.report(.error(Messages.moduleTooLarge, at: ast.headerRange ?? .point(ast.file, 0)))
+            return nil
+        }
+        return module
+    }
+
+    private func scheduleMain(_ unit: Unit, ast: SourceFileAST) {
+        let writesState = stateOrder.contains { state[$0]?.initializer != nil }
+        var hasInit = false
+        for symbol in unit.functionOrder {
+            if symbol.kind == .`init` {
+                hasInit = true
+                symbol.stateInitializers = stateOrder.compactMap { state[$0] }.filter { $0.initializer != nil }
+            }
+            schedule(symbol)
+        }
+        if writesState && !hasInit, let header = ast.headerRange {
+            let symbol = FunctionSymbol(
+                name: "init", moduleName: "init", kind: .`init`, parameterSyntax: [], returnSyntax: nil, body: nil,
+                range: header, nameRange: header, unit: unit)
+            symbol.stateInitializers = stateOrder.compactMap { state[$0] }.filter { $0.initializer != nil }
+            schedule(symbol)
+        }
+    }
+
+    /// The module index of `symbol`, scheduling its body on first use.
+    @discardableResult
+    func schedule(_ symbol: FunctionSymbol) -> Int {
+        if let index = symbol.index { return index }
+        let index = scheduled.count
+        symbol.index = index
+        scheduled.append(symbol)
+        compiled.append(nil)
+        sourceEntries.append([])
+        return index
+    }
+
+    // MARK: - Tables
+
+    /// The module type index of `type`, adding entries as needed.
+    func typeIndex(_ type: SemaType) -> UInt16 {
+        let desc: TypeDesc
+        switch type {
+        case .int, .error, .void: desc = .int
+        case .dec: desc = .dec
+        case .bool: desc = .bool
+        case .address, .interface: desc = .address
+        case .hash: desc = .hash
+        case .string: desc = .string
+        case .bytes: desc = .bytes
+        case .list(let element): desc = .list(elem: typeIndex(element))
+        case .map(let key, let value):
+            let k = typeIndex(key)
+            desc = .map(key: k, value: typeIndex(value))
+        case .structure(let name): desc = .structure(UInt16(truncatingIfNeeded: structs[name]?.index ?? 0))
+        }
+        if let index = typeIndices[desc] { return UInt16(truncatingIfNeeded: index) }
+        types.append(desc)
+        typeIndices[desc] = types.count - 1
+        return UInt16(truncatingIfNeeded: types.count - 1)
+    }
+
+    /// The constant-pool index of `constant`.
+    func constantIndex(_ constant: Constant) -> Int {
+        if let index = constantIndices[constant] { return index }
+        constants.append(constant)
+        constantIndices[constant] = constants.count - 1
+        return constants.count - 1
+    }
+
+    /// The extern index of an interface function.
+    func externIndex(_ function: InterfaceFunction) -> Int {
+        let decl = ExternDecl(
+            name: function.name, params: function.params.map { typeIndex($0.type) },
+            results: function.result == .void ? [] : [typeIndex(function.result)], isView: function.isView)
+        if let index = externIndices[decl] { return index }
+        externs.append(decl)
+        externIndices[decl] = externs.count - 1
+        return externs.count - 1
+    }
+
+    /// The source-map file index of `file`.
+    func fileIndex(_ file: SourceFile) -> Int {
+        if let index = sourceFiles.firstIndex(of: file.path) { return index }
+        sourceFiles.append(file.path)
+        return sourceFiles.count - 1
+    }
+
+    // MARK: - View checks
+
+    /// A `view` function may not write, directly or through functions it calls.
+    private func checkViews() {
+        var writes = scheduled.map { $0.firstWrite != nil }
+        var changed = true
+        while changed {
+            changed = false
+            for (i, symbol) in scheduled.enumerated() where !writes[i] {
+                if symbol.callees.contains(where: { writes[$0.0.index ?? 0] }) {
+                    writes[i] = true
+                    changed = true
+                }
+            }
+        }
+        for symbol in scheduled where symbol.kind == .view {
+            if let write = symbol.firstWrite {
+                diagnostics.report(
+                    Diagnostic(
+                        severity: .error, message: Messages.viewWrites(symbol.name), range: write,
+                        labels: [DiagnosticLabel(range: symbol.nameRange, message: "declared 'view' here")]))
+                continue
+            }
+            for (callee, range) in symbol.callees where writes[callee.index ?? 0] {
+                diagnostics.report(.error(Messages.viewCallsWriter(symbol.name, callee.name), at: range))
+                break
+            }
+        }
+    }
+
+    // MARK: - Module
+
+    private func buildModule(name: String) -> Module {
+        for key in structOrder { for field in structs[key]?.fields ?? [] { _ = typeIndex(field.type) } }
+        let structDecls = structOrder.compactMap { structs[$0] }.sorted { $0.index < $1.index }.map { s in
+            StructDecl(name: s.name, fields: s.fields.map { Field(name: $0.name, type: typeIndex($0.type)) })
+        }
+        let stateFields = stateOrder.compactMap { state[$0] }.map { Field(name: $0.name, type: typeIndex($0.type)) }
+        let eventDecls = eventOrder.compactMap { events[$0] }.map { e in
+            EventDecl(name: e.name, fields: e.fields.map { Field(name: $0.name, type: typeIndex($0.type)) })
+        }
+        let functions = compiled.compactMap { $0 }
+        var entries: [SourceMapEntry] = []
+        for list in sourceEntries { entries += list }
+        return Module(
+            name: name, types: types, constants: constants, structs: structDecls, state: stateFields,
+            events: eventDecls, externs: externs, functions: functions,
+            sourceMap: options.sourceMap ? SourceMap(files: sourceFiles, entries: entries) : nil)
+    }
+}

@@ -1,0 +1,107 @@
+import CLI
+import Foundation
+import Synchronization
+import Testing
+
+/// `datanet build`, `check`, `run` and `disasm` on `.dn` sources.
+@Suite struct CompileCommandTests {
+    private final class Capture: Sendable {
+        let out = Mutex<[String]>([])
+        let err = Mutex<[String]>([])
+        var console: Console {
+            Console(
+                out: { text in self.out.withLock { $0.append(text) } },
+                err: { text in self.err.withLock { $0.append(text) } })
+        }
+        var stdout: String { out.withLock { $0.joined(separator: "\n") } }
+        var stderr: String { err.withLock { $0.joined(separator: "\n") } }
+    }
+
+    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    private func path(_ relative: String) -> String { Self.root.appendingPathComponent(relative).path }
+
+    private func temporary(_ name: String, _ text: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent(name).path
+        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        return file
+    }
+
+    @Test func checkReportsErrorsWithCaretsAndExitsOne() {
+        let file = temporary(
+            "bad.dn", "contract C\nfn f() -> Int {\n    let total = 1\n    total = 2\n    return total\n}\n")
+        let capture = Capture()
+        #expect(DatanetCLI.run(["check", file], console: capture.console) == 1)
+        #expect(capture.stderr.contains("error: cannot assign to 'total': 'total' is a 'let' constant"))
+        #expect(capture.stderr.contains(" 4 |     total = 2\n   |     ^~~~~"))
+        #expect(capture.stderr.hasSuffix("1 error, 0 warnings"))
+    }
+
+    @Test func checkJSONAndCleanFiles() {
+        let capture = Capture()
+        #expect(
+            DatanetCLI.run(
+                ["check", path("Examples/royalty/royalty_split.dn"), path("Examples/bench/w1.dn")],
+                console: capture.console) == 0)
+        let bad = temporary("bad.dn", "contract C\nfn f() -> Int { return x }\n")
+        let json = Capture()
+        #expect(DatanetCLI.run(["check", bad, "--json"], console: json.console) == 1)
+        #expect(json.stdout.contains("cannot find 'x' in scope"))
+    }
+
+    @Test func buildWritesVerifiedBytecode() {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("w4-\(UUID().uuidString).dnb").path
+        let capture = Capture()
+        #expect(DatanetCLI.run(["build", path("Examples/bench/w4.dn"), "-o", out], console: capture.console) == 0)
+        #expect(capture.stdout.hasPrefix("wrote \(out)"))
+        let verify = Capture()
+        #expect(DatanetCLI.run(["verify", out], console: verify.console) == 0)
+    }
+
+    @Test func runCompilesAndCalls() {
+        let capture = Capture()
+        #expect(
+            DatanetCLI.run(["run", path("Examples/bench/w4.dn"), "--call", "w4(10000)"], console: capture.console) == 0)
+        #expect(capture.stdout.hasPrefix("4803349563 : Int"))
+        let file = temporary(
+            "s.dn", "contract S\nstate n: Int = 41\npub fn next() -> Int {\n    n += 1\n    return n\n}\n")
+        let state = Capture()
+        #expect(DatanetCLI.run(["run", file, "--call", "next()"], console: state.console) == 0)
+        #expect(state.stdout.hasPrefix("42 : Int"))
+        let broken = Capture()
+        #expect(
+            DatanetCLI.run(
+                ["run", temporary("b.dn", "contract B\nfn f() { y = 1 }\n"), "--call", "f()"],
+                console: broken.console) == 1)
+        #expect(broken.stderr.contains("error: cannot find 'y' in scope"))
+    }
+
+    @Test func runDeploysWithInitArguments() {
+        let owner = "@0x" + String(repeating: "01", count: 32)
+        let capture = Capture()
+        #expect(
+            DatanetCLI.run(
+                [
+                    "run", path("Examples/royalty/royalty_split.dn"), "--init", "init(\(owner))",
+                    "--call", "set_share(\(owner), 5)",
+                ], console: capture.console) == 0)
+        let reverted = Capture()
+        #expect(
+            DatanetCLI.run(
+                [
+                    "run", path("Examples/royalty/royalty_split.dn"), "--init", owner,
+                    "--call", "distribute(5)",
+                ], console: reverted.console) == 1)
+        #expect(reverted.stderr.contains("royalty_split.dn:28:5: error: reverted: no shares"))
+    }
+
+    @Test func disasmShowsSourceLines() {
+        let capture = Capture()
+        #expect(DatanetCLI.run(["disasm", path("Examples/bench/w3.dn")], console: capture.console) == 0)
+        #expect(capture.stdout.contains("w3.dn:8  return fib(n - 1) + fib(n - 2)"))
+        #expect(capture.stdout.contains("call 0"))
+    }
+}
