@@ -4,10 +4,12 @@ import Bytecode
 ///
 /// Rules that keep fusion invisible to contracts:
 /// - a sequence is fused only when none of its instructions but the first is a jump target;
-/// - a superinstruction's gas is the sum of the table gas of what it replaces, charged up front — so
-///   running out of gas anywhere inside gives the same outcome (out of gas, whole limit consumed) —
-///   except a trailing `local_set` after a part that can trap (`inc_local`, `add_set_ll`,
-///   `add_to_local`): its gas is charged after that part, exactly when the unfused code would;
+/// - a superinstruction's gas is the sum of the table gas of what it replaces, charged up front, so the
+///   fast path has one gas check. Where a part can trap before later parts run (`inc_local`,
+///   `add_set_ll`, `add_to_local`: the add before the `local_set`; `mul_div_l`: the multiply before the
+///   divide), the trap gives the later parts' gas back, and when the up-front charge fails the
+///   interpreter replays the boundary exactly (`Machine.exactOutOfGas`): if the unfused code would have
+///   paid for the trapping part and trapped there, that trap is reported instead of out of gas;
 /// - each lowered instruction keeps its parts (offset, gas, whether it can trap), so a trap is located
 ///   at the part the unfused code would have stopped at.
 struct FunctionLowering {
@@ -97,10 +99,6 @@ struct FunctionLowering {
         let extra = (i..<(i + width)).reduce(0) { $0 + (extraGas[$1] ?? 0) }
         instr.gas = UInt16(clamping: Int(instr.gas) + extra)
         var parts = (i..<(i + width)).flatMap { k in (droppedBefore[k] ?? []) + [Part(insts[k])] }
-        if [.incLocal, .addSetLL, .addToLocal].contains(instr.op) {
-            // The trailing local_set is charged after the add (see the type comment).
-            instr.gas -= UInt16(clamping: Int(Opcode.localSet.info.gas))
-        }
         if parts.count == 1 { parts = [] }  // a plain instruction: its origin says it all
         return (instr, width, jump, parts)
     }
@@ -176,7 +174,7 @@ struct FunctionLowering {
         }
         if let o = window(i, 3) {
             if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt {
-                return (Instr(.mulDivL, gas: gas(i, 1), a: UInt32(imm(1)), b: Int64(gas(i + 1, 2))), 3, nil)
+                return (Instr(.mulDivL, gas: gas(i, 3), a: UInt32(imm(1)), b: Int64(gas(i + 1, 2))), 3, nil)
             }
             if o[0] == .localGet, o[1] == .localGet, o[2] == .listGet {
                 return (Instr(.listGetLL, gas: gas(i, 3), a: UInt32(imm(0)), b: imm(1)), 3, nil)

@@ -32,8 +32,8 @@ enum InternalOp: UInt8 {
     case addL, subL, mulL, divL, modL
     /// L[a] += pop (an `x += expr` whose leading `local_get x` was dropped)
     case addToLocal
-    /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; gas of the
-    /// `local_get` and `div_int` (in `b`) is charged after the multiply succeeds
+    /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; `b` holds the
+    /// gas of the `local_get` and `div_int`, given back when the multiply traps
     case mulDivL
     /// L[a] += b
     case incLocal

@@ -19,8 +19,8 @@ extension Machine {
         var pc = code + entryInfo.entry
         var gas = self.gas
         var depth = 0
-        /// Gas of the `local_set` that ends `inc_local`, `add_set_ll` and `add_to_local`: charged after
-        /// their add, as the unfused code would.
+        /// Gas of the `local_set` that ends `inc_local`, `add_set_ll` and `add_to_local`, given back
+        /// when their add traps.
         let setGas = Int64(Opcode.localSet.info.gas)
 
         // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it.
@@ -33,7 +33,7 @@ extension Machine {
         while true {
             if Mode.on { traceStep(pc - code, depth: depth, gas: gas, sp: sp, fp: fp) }
             gas &-= Int64(pc.pointee.gas)
-            if gas < 0 { return trap(.outOfGas, pc, gas) }
+            if gas < 0 { return exactOutOfGas(at: pc - code, gasAfter: gas, sp: sp, fp: fp) }
 
             switch pc.pointee.op {
             // MARK: constants, stack, locals
@@ -280,27 +280,20 @@ extension Machine {
                 }
             case .incLocal:
                 let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(pc.pointee.b))
-                if o { return trap(.overflow, pc, gas) }
-                gas &-= setGas
-                if gas < 0 { return trap(.outOfGas, pc, gas + setGas) }  // located at the local_set
+                if o { return trap(.overflow, pc, gas + setGas) }  // the local_set never ran
                 fp[Int(pc.pointee.a)] = r; pc += 1
             case .addSetLL:
                 let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(fp[Int(pc.pointee.b)])
-                if o { return trap(.overflow, pc, gas) }
-                gas &-= setGas
-                if gas < 0 { return trap(.outOfGas, pc, gas + setGas) }  // located at the local_set
+                if o { return trap(.overflow, pc, gas + setGas) }  // the local_set never ran
                 fp[Int(pc.pointee.a)] = r; pc += 1
             case .addToLocal:
                 let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(sp[-1])
-                if o { return trap(.overflow, pc, gas) }
-                gas &-= setGas
-                if gas < 0 { return trap(.outOfGas, pc, gas + setGas) }  // located at the local_set
+                if o { return trap(.overflow, pc, gas + setGas) }  // the local_set never ran
                 fp[Int(pc.pointee.a)] = r; sp -= 1; pc += 1
             case .mulDivL:
-                guard let p = Arithmetic.mul(sp[-2], sp[-1]) else { return trap(.overflow, pc, gas, firstPart: true) }
-                let rest = pc.pointee.b
-                gas &-= rest
-                if gas < 0 { return trap(.outOfGas, pc, gas + rest) }
+                guard let p = Arithmetic.mul(sp[-2], sp[-1]) else {
+                    return trap(.overflow, pc, gas + pc.pointee.b, firstPart: true)  // local_get, div_int never ran
+                }
                 switch Arithmetic.div(p, fp[Int(pc.pointee.a)]) {
                 case .ok(let q): sp[-2] = q; sp -= 1; pc += 1
                 case .divisionByZero: return trap(.divisionByZero, pc, gas)
@@ -351,6 +344,37 @@ extension Machine {
                 sp = newSp; pc += 1
             }
         }
+    }
+
+    /// Out of gas at the instruction `index` (`gasAfter` is what is left after charging it, negative).
+    /// The up-front charge of a superinstruction failed; the unfused code would have charged part by
+    /// part, so if it could pay for a part that traps and that part does trap here, the unfused run stops
+    /// with that trap (and its gas) instead. Otherwise it is out of gas at the first part it cannot pay.
+    @inline(never)
+    mutating func exactOutOfGas(
+        at index: Int, gasAfter: Int64, sp: UnsafeMutablePointer<Int128>, fp: UnsafeMutablePointer<Int128>
+    ) -> Trap {
+        let ins = program.code[index]
+        let gasBefore = gasAfter + Int64(ins.gas)
+        switch ins.op {
+        case .incLocal, .addSetLL, .addToLocal:
+            let prefix = Int64(ins.gas) - Int64(Opcode.localSet.info.gas)
+            let y = ins.op == .incLocal ? Int128(ins.b) : ins.op == .addSetLL ? fp[Int(ins.b)] : sp[-1]
+            if gasBefore >= prefix && fp[Int(ins.a)].addingReportingOverflow(y).overflow {
+                gas = gasBefore - prefix
+                return locate(.overflow, at: index)
+            }
+        case .mulDivL:
+            let prefix = Int64(ins.gas) - ins.b
+            if gasBefore >= prefix && Arithmetic.mul(sp[-2], sp[-1]) == nil {
+                gas = gasBefore - prefix
+                return locate(.overflow, at: index, firstTrappingPart: true)
+            }
+        default:
+            break
+        }
+        gas = 0
+        return locate(.outOfGas, at: index, gasBefore: gasBefore)
     }
 
     /// `x / d` or `x % d` by the general path; nil with `pendingTrap` set on a zero divisor or overflow.
