@@ -133,7 +133,8 @@ extension Machine {
             guard charge(GasSchedule.cost(18 + cachedLength(storageCache.items[index], kind), GasSchedule.perByteRead))
             else { return nil }
         } else {
-            let stored = host.storageRead(ScalarCodec.intKey(variable: v, key))
+            let hostKey = cacheKey(v, key)
+            let stored = host.storageRead(absolute: hostKey)
             guard charge(GasSchedule.cost(18 + (stored?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
             var value: Int128 = 0
             if let stored {
@@ -151,7 +152,8 @@ extension Machine {
                 value = decoded
             }
             if storageCache.isFull { flushStorage(); storageCache.removeAll() }
-            index = storageCache.insert(.init(key: key, variable: v, value: value, exists: stored != nil, dirty: false))
+            index = storageCache.insert(
+                .init(key: key, variable: v, value: value, exists: stored != nil, dirty: false, hostKey: hostKey))
         }
         let item = storageCache.items[index]
         if has { return item.exists ? 1 : 0 }
@@ -169,9 +171,22 @@ extension Machine {
             storageCache.update(index, value: stored, exists: exists)
         } else {
             if storageCache.isFull { flushStorage(); storageCache.removeAll() }
-            _ = storageCache.insert(.init(key: key, variable: v, value: stored, exists: exists, dirty: true))
+            _ = storageCache.insert(
+                .init(key: key, variable: v, value: stored, exists: exists, dirty: true, hostKey: cacheKey(v, key)))
         }
         return true
+    }
+
+    /// The host's whole key of entry `key` of variable `v` (the host's prefix is asked once per run).
+    mutating func cacheKey(_ v: Int, _ key: Int128) -> [UInt8] {
+        let prefix: [UInt8]
+        if let known = storageCache.hostPrefix {
+            prefix = known
+        } else {
+            prefix = host.storageKeyPrefix
+            storageCache.hostPrefix = prefix
+        }
+        return ScalarCodec.intKey(variable: v, key, after: prefix)
     }
 
     /// Hands the cached writes to the host, in first-touch order. `Interpreter.call` calls it when the run
@@ -179,13 +194,12 @@ extension Machine {
     mutating func flushStorage() {
         guard storageCache.hasDirty else { return }
         for item in storageCache.items where item.dirty {
-            let key = ScalarCodec.intKey(variable: item.variable, item.key)
             if !item.exists {
-                host.storageWrite(key, nil)
+                host.storageWrite(absolute: item.hostKey, nil)
             } else if cachedValues[item.variable] == .bool {
-                host.storageWrite(key, [item.value != 0 ? 1 : 0])
+                host.storageWrite(absolute: item.hostKey, [item.value != 0 ? 1 : 0])
             } else {
-                host.storageWrite(key, ScalarCodec.encodeNumber(item.value))
+                host.storageWrite(absolute: item.hostKey, ScalarCodec.encodeNumber(item.value))
             }
         }
         storageCache.markClean()

@@ -20,7 +20,12 @@ struct StorageCache {
         var exists: Bool
         /// Written since the last flush.
         var dirty: Bool
+        /// The host's whole key (`Host.storageKeyPrefix ‖ variable ‖ KeyEncoding(key)`), built once.
+        var hostKey: [UInt8]
     }
+
+    /// `Host.storageKeyPrefix`, asked once per run.
+    var hostPrefix: [UInt8]?
 
     private(set) var items: [Item] = []
     /// Indices into `items` + 1 (0 = empty); the count is a power of two at least twice `items.count`.
@@ -116,18 +121,13 @@ enum ScalarCodec {
     /// `ValueCodec.encode(.int(v))` (also `.dec(v)`).
     static func encodeNumber(_ v: Int128) -> [UInt8] {
         let length = numberLength(v)
-        return [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            let n = length - 1
-            buffer[0] = UInt8(truncatingIfNeeded: n)
-            var u = UInt128(bitPattern: v)
-            var i = n
-            while i >= 1 {
-                buffer[i] = UInt8(truncatingIfNeeded: u)
-                u >>= 8
-                i -= 1
-            }
-            count = length
-        }
+        // `reserveCapacity` takes the specialised allocation path (`Array(repeating:count:)` does not, here)
+        var out: [UInt8] = []
+        out.reserveCapacity(length)
+        out.append(UInt8(truncatingIfNeeded: length - 1))
+        let big = UInt128(bitPattern: v).bigEndian
+        withUnsafeBytes(of: big) { out.append(contentsOf: $0[(17 - length)...]) }
+        return out
     }
 
     /// The number `bytes` encodes, when they are exactly `ValueCodec`'s canonical encoding of it; nil otherwise.
@@ -141,17 +141,15 @@ enum ScalarCodec {
         return numberLength(v) == bytes.count ? v : nil
     }
 
-    /// `KeyEncoding.encode(.int(key))` after the 2-byte big-endian variable index.
-    static func intKey(variable: Int, _ key: Int128) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: 18) { buffer, count in
-            buffer[0] = UInt8(truncatingIfNeeded: variable >> 8)
-            buffer[1] = UInt8(truncatingIfNeeded: variable)
-            var u = UInt128(bitPattern: key) ^ (UInt128(1) << 127)
-            for i in stride(from: 17, through: 2, by: -1) {
-                buffer[i] = UInt8(truncatingIfNeeded: u)
-                u >>= 8
-            }
-            count = 18
-        }
+    /// `KeyEncoding.encode(.int(key))` after the 2-byte big-endian variable index, after `prefix`.
+    static func intKey(variable: Int, _ key: Int128, after prefix: [UInt8] = []) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(prefix.count + 18)
+        out.append(contentsOf: prefix)
+        out.append(UInt8(truncatingIfNeeded: variable >> 8))
+        out.append(UInt8(truncatingIfNeeded: variable))
+        let big = (UInt128(bitPattern: key) ^ (UInt128(1) << 127)).bigEndian
+        withUnsafeBytes(of: big) { out.append(contentsOf: $0) }
+        return out
     }
 }

@@ -33,6 +33,7 @@ private let samples: [Int128] = {
         for variable in [0, 1, 3, 255, 256, 65535] {
             let key = [UInt8(variable >> 8), UInt8(variable & 0xff)] + (KeyEncoding.encode(.int(v)) ?? [])
             #expect(ScalarCodec.intKey(variable: variable, v) == key)
+            #expect(ScalarCodec.intKey(variable: variable, v, after: [4, 9, 9]) == [4, 9, 9] + key)
         }
     }
 }
