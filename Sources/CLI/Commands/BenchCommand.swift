@@ -8,7 +8,7 @@ import VM
 enum BenchCommand {
     static let command = Command(
         name: "bench", summary: "run the W1, W2, W3 and W4 workloads and report time, ns per iteration and gas",
-        usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4] [--dir DIR]\n       datanet bench chain [--json] [--runs N] [--only large]",
+        usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4] [--dir DIR]\n       datanet bench chain [--json] [--runs N] [--only large|roots]",
         examples: [
             "swift build -c release && .build/release/datanet bench",
             "python3 ../shared/anchors/compare_lua.py \"$(.build/release/datanet bench --json)\"",
