@@ -21,9 +21,37 @@ struct ChainHost: Host {
         self.prefix = StateLayout.storagePrefix(context.selfAddress)
     }
 
+    /// `04 ‖ self ‖ key`, in one allocation.
+    @inline(__always) private func absolute(_ key: [UInt8]) -> [UInt8] {
+        var full: [UInt8] = []
+        full.reserveCapacity(prefix.count + key.count)
+        full.append(contentsOf: prefix)
+        full.append(contentsOf: key)
+        return full
+    }
+
+    var storageKeyPrefix: [UInt8] { prefix }
+
+    mutating func storageRead(absolute key: [UInt8]) -> [UInt8]? {
+        do {
+            return try session.state.overlay.get(key)
+        } catch {
+            session.fail(error)
+            return nil
+        }
+    }
+
+    mutating func storageWrite(absolute key: [UInt8], _ value: [UInt8]?) {
+        if let value {
+            session.state.overlay.set(key, value)
+        } else {
+            session.state.overlay.delete(key)
+        }
+    }
+
     mutating func storageRead(_ key: [UInt8]) -> [UInt8]? {
         do {
-            return try session.state.overlay.get(prefix + key)
+            return try session.state.overlay.get(absolute(key))
         } catch {
             session.fail(error)
             return nil
@@ -32,9 +60,9 @@ struct ChainHost: Host {
 
     mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?) {
         if let value {
-            session.state.overlay.set(prefix + key, value)
+            session.state.overlay.set(absolute(key), value)
         } else {
-            session.state.overlay.delete(prefix + key)
+            session.state.overlay.delete(absolute(key))
         }
     }
 

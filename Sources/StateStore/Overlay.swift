@@ -21,7 +21,7 @@ public final class Overlay: KeyValueReader {
     public let base: any KeyValueReader
     /// Pending writes by key; a `nil` value is a delete that hides the base's value. Hashed for O(1) point reads
     /// and writes; never iterated: ordered access goes through `orderedKeys`.
-    private var pending: [[UInt8]: [UInt8]?] = [:]
+    private var pending: [HashedKey: [UInt8]?] = [:]
     /// The keys of `pending` in key order as of the last `sortKeys()`; may still hold keys a revert removed.
     private var orderedKeys: [[UInt8]] = []
     /// Keys added to `pending` since the last `sortKeys()`, in no order, possibly repeated.
@@ -48,7 +48,7 @@ public final class Overlay: KeyValueReader {
     }
 
     private func record(_ key: [UInt8], _ value: [UInt8]?) {
-        let previous = pending.updateValue(value, forKey: key)
+        let previous = pending.updateValue(value, forKey: HashedKey(key))
         if previous == nil { newKeys.append(key) }
         if !open.isEmpty { journal.append(JournalEntry(key: key, previous: previous)) }
     }
@@ -59,7 +59,7 @@ public final class Overlay: KeyValueReader {
         var writes: [Write] = []
         writes.reserveCapacity(orderedKeys.count)
         for key in orderedKeys {
-            if let value = pending[key] { writes.append(Write(key: key, value: value)) }
+            if let value = pending[HashedKey(key)] { writes.append(Write(key: key, value: value)) }
         }
         return writes
     }
@@ -86,7 +86,7 @@ public final class Overlay: KeyValueReader {
                 new += 1
             }
             if let last = merged.last, last == key { continue }
-            if pending[key] != nil { merged.append(key) }
+            if pending[HashedKey(key)] != nil { merged.append(key) }
         }
         orderedKeys = merged
         newKeys.removeAll(keepingCapacity: true)
@@ -121,9 +121,9 @@ public final class Overlay: KeyValueReader {
         while journal.count > checkpoint.journalLength {
             let entry = journal.removeLast()
             if let previous = entry.previous {
-                pending[entry.key] = previous
+                pending[HashedKey(entry.key)] = previous
             } else {
-                pending.removeValue(forKey: entry.key)
+                pending.removeValue(forKey: HashedKey(entry.key))
             }
         }
         close(from: index)
@@ -147,7 +147,7 @@ public final class Overlay: KeyValueReader {
     // MARK: - Reads
 
     public func get(_ key: [UInt8]) throws -> [UInt8]? {
-        if let value = pending[key] { return value }
+        if let value = pending[HashedKey(key)] { return value }
         return try base.get(key)
     }
 
@@ -173,11 +173,27 @@ public final class Overlay: KeyValueReader {
                 continue
             }
             if let key = pendingKey {
-                if let value = pending[key] ?? nil { result.append(Entry(key: key, value: value)) }
+                if let value = pending[HashedKey(key)] ?? nil { result.append(Entry(key: key, value: value)) }
                 index += 1
                 if order == 0 { baseNext = try base.next(after: key, within: prefix) }
             }
         }
         return result
+    }
+}
+
+/// A key of the overlay's hashed map: hashed as one run of bytes (an `Array`'s own hash feeds the hasher a byte
+/// at a time, several times slower on 40-50-byte storage keys). Equality is the bytes'.
+struct HashedKey: Hashable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (a: HashedKey, b: HashedKey) -> Bool {
+        a.bytes.count == b.bytes.count && ByteOrder.compare(a.bytes, b.bytes) == 0
     }
 }

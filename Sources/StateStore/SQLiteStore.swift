@@ -76,6 +76,9 @@ public final class SQLiteStore: KeyValueStore {
             sqlite3_busy_timeout(db, 5_000)
             // FULL: in WAL mode each COMMIT fsyncs the WAL, so a committed block survives power loss.
             try Self.execute(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+            // The tree's nodes are read on every commit along the changed paths; SQLite's default 2 MiB page cache
+            // holds the nodes of only ~10^4 keys, so larger states paid a read from the OS per node.
+            try Self.execute(db, "PRAGMA cache_size=-131072;")
             try Self.execute(db, "BEGIN IMMEDIATE; \(Self.schema) COMMIT;")
             let format = try Self.readMeta(db, "format")
             guard format == [Self.formatVersion] else {

@@ -48,6 +48,14 @@ public protocol Host {
     mutating func storageRead(_ key: [UInt8]) -> [UInt8]?
     /// Stores `value` at `key`; `nil` deletes.
     mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?)
+    /// The bytes the host puts before every relative key (the chain: `04 ‖ contract`). A machine that keeps
+    /// keys for a while builds them once with this prefix and passes them to the `absolute` calls, saving a copy
+    /// per access. Default: empty (the absolute key is the relative key).
+    var storageKeyPrefix: [UInt8] { get }
+    /// `storageRead` of `storageKeyPrefix ‖ key`, given the whole key.
+    mutating func storageRead(absolute key: [UInt8]) -> [UInt8]?
+    /// `storageWrite` of `storageKeyPrefix ‖ key`, given the whole key.
+    mutating func storageWrite(absolute key: [UInt8], _ value: [UInt8]?)
     /// The smallest key that starts with `prefix` and is greater than `key` (or the smallest with the
     /// prefix when `key` is nil), in unsigned byte order.
     mutating func storageNext(prefix: [UInt8], after key: [UInt8]?) -> [UInt8]?
@@ -63,4 +71,16 @@ public protocol Host {
         contract address: [UInt8], function: String, args: [Value], value: Int128, gasLimit: Int64,
         readOnly: Bool
     ) -> ExternalCallOutcome
+}
+
+extension Host {
+    public var storageKeyPrefix: [UInt8] { [] }
+
+    public mutating func storageRead(absolute key: [UInt8]) -> [UInt8]? {
+        storageRead(key)
+    }
+
+    public mutating func storageWrite(absolute key: [UInt8], _ value: [UInt8]?) {
+        storageWrite(key, value)
+    }
 }

@@ -35,6 +35,15 @@ public enum Interpreter {
         _ program: Program, function index: Int, args: [Value], host: inout H, gasLimit: Int64, readOnly: Bool,
         tracer: inout T
     ) -> ExecutionResult {
+        call(program, function: index, args: args, host: &host, gasLimit: gasLimit, readOnly: readOnly, tracer: &tracer,
+             cacheStorage: true)
+    }
+
+    /// `cacheStorage: false` runs without the storage cache (StorageCache.swift), for tests that compare the two.
+    static func call<H: Host, T: Tracer>(
+        _ program: Program, function index: Int, args: [Value], host: inout H, gasLimit: Int64, readOnly: Bool,
+        tracer: inout T, cacheStorage: Bool
+    ) -> ExecutionResult {
         let module = program.module
         guard index >= 0 && index < module.functions.count else {
             return ExecutionResult(outcome: .failure(Trap(.badCall("unknown function"))), gasUsed: 0)
@@ -49,7 +58,7 @@ public enum Interpreter {
         if T.isEnabled && program.fused {
             return call(
                 Program(program.verified, fuse: false), function: index, args: args, host: &host, gasLimit: gasLimit,
-                readOnly: readOnly, tracer: &tracer)
+                readOnly: readOnly, tracer: &tracer, cacheStorage: cacheStorage)
         }
         guard args.count == function.params.count else {
             let message = "'\(function.name)' takes \(function.params.count) argument\(function.params.count == 1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given"
@@ -58,7 +67,7 @@ public enum Interpreter {
         let limit = max(0, gasLimit)
         var machine = Machine(
             program: program, host: host, tracer: T.isEnabled ? tracer : nil, gas: limit,
-            readOnly: readOnly || function.kind == .view)
+            readOnly: readOnly || function.kind == .view, cacheStorage: cacheStorage)
         // A trap reverts the call: a value-type host is handed back only when the call returns, so its
         // writes, transfers and events during a trapped call are discarded.
         var returned = false
@@ -79,6 +88,7 @@ public enum Interpreter {
             let used = trap.reason == .outOfGas ? limit : limit - machine.gas
             return ExecutionResult(outcome: .failure(trap), gasUsed: used)
         }
+        machine.flushStorage()
         returned = true
         let results = function.results.enumerated().map { machine.value(of: machine.stack[$0.offset], type: module.types[Int($0.element)]) }
         return ExecutionResult(outcome: .success(results), gasUsed: limit - machine.gas)

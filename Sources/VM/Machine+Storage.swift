@@ -22,6 +22,11 @@ extension Machine {
             guard store(prefix(v), sp[-1], type: module.state[v].type) else { return nil }
             return sp - 1
         case .smapGet, .smapHas:
+            if cachedValues[v] != .none {
+                guard let s = cachedGet(v, sp[-1], has: ins.op == .smapHas) else { return nil }
+                sp[-1] = s
+                return sp
+            }
             guard case .map(let k, let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
             let key = prefix(v) + keyBytes(sp[-1], kind: module.types[Int(k)])
             if ins.op == .smapHas {
@@ -34,16 +39,25 @@ extension Machine {
             }
             return sp
         case .smapSet:
+            if cachedValues[v] != .none {
+                guard cachedWrite(v, sp[-2], value: sp[-1], exists: true) else { return nil }
+                return sp - 2
+            }
             guard case .map(let k, let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
             let key = prefix(v) + keyBytes(sp[-2], kind: module.types[Int(k)])
             guard store(key, sp[-1], type: t) else { return nil }
             return sp - 2
         case .smapRemove:
+            if cachedValues[v] != .none {
+                guard cachedWrite(v, sp[-1], value: 0, exists: false) else { return nil }
+                return sp - 1
+            }
             guard case .map(let k, _) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
             let key = prefix(v) + keyBytes(sp[-1], kind: module.types[Int(k)])
             guard delete(key) else { return nil }
             return sp - 1
         case .smapFirst, .smapNext:
+            flushStorage()
             guard case .map(let k, _) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
             let keyType = module.types[Int(k)]
             let base = ins.op == .smapFirst ? sp : sp - 1
@@ -100,6 +114,95 @@ extension Machine {
         default:
             return fail(.badCall("unknown instruction"))
         }
+    }
+
+    // MARK: - Cached map entries (StorageCache.swift)
+
+    /// The stored bytes' count of a cached entry (0 when absent), as `ValueCodec` would encode it.
+    @inline(__always) func cachedLength(_ item: StorageCache.Item, _ kind: CachedValue) -> Int {
+        guard item.exists else { return 0 }
+        return kind == .bool ? 1 : ScalarCodec.numberLength(item.value)
+    }
+
+    /// `smap_get` (or `smap_has`) of entry `key` of cached variable `v`: charged as `load` would.
+    mutating func cachedGet(_ v: Int, _ key: Int128, has: Bool) -> Int128? {
+        let kind = cachedValues[v]
+        let index: Int
+        if let found = storageCache.find(v, key) {
+            index = found
+            guard charge(GasSchedule.cost(18 + cachedLength(storageCache.items[index], kind), GasSchedule.perByteRead))
+            else { return nil }
+        } else {
+            let hostKey = cacheKey(v, key)
+            let stored = host.storageRead(absolute: hostKey)
+            guard charge(GasSchedule.cost(18 + (stored?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
+            var value: Int128 = 0
+            if let stored {
+                let decoded: Int128?
+                if kind == .bool {
+                    decoded = stored == [0] ? 0 : stored == [1] ? 1 : nil
+                } else {
+                    decoded = ScalarCodec.decodeNumber(stored)
+                }
+                guard let decoded else {
+                    // not canonical: has only asks whether it is there; get reports it as `load` does
+                    if has { return 1 }
+                    return fail(.invalidValue("corrupt state entry of '\(module.state[v].name)'"))
+                }
+                value = decoded
+            }
+            if storageCache.isFull { flushStorage(); storageCache.removeAll() }
+            index = storageCache.insert(
+                .init(key: key, variable: v, value: value, exists: stored != nil, dirty: false, hostKey: hostKey))
+        }
+        let item = storageCache.items[index]
+        if has { return item.exists ? 1 : 0 }
+        return item.value
+    }
+
+    /// `smap_set` (`exists`) or `smap_remove` of entry `key` of cached variable `v`: charged as `store` and
+    /// `delete` would; the host sees the write at the next flush.
+    mutating func cachedWrite(_ v: Int, _ key: Int128, value: Int128, exists: Bool) -> Bool {
+        guard !readOnly else { return failed(.writeInView) }
+        let length = exists ? (cachedValues[v] == .bool ? 1 : ScalarCodec.numberLength(value)) : 0
+        guard charge(GasSchedule.cost(18 + length, GasSchedule.perByteWritten)) else { return false }
+        let stored = cachedValues[v] == .bool ? (value != 0 ? 1 : 0) : value
+        if let index = storageCache.find(v, key) {
+            storageCache.update(index, value: stored, exists: exists)
+        } else {
+            if storageCache.isFull { flushStorage(); storageCache.removeAll() }
+            _ = storageCache.insert(
+                .init(key: key, variable: v, value: stored, exists: exists, dirty: true, hostKey: cacheKey(v, key)))
+        }
+        return true
+    }
+
+    /// The host's whole key of entry `key` of variable `v` (the host's prefix is asked once per run).
+    mutating func cacheKey(_ v: Int, _ key: Int128) -> [UInt8] {
+        let prefix: [UInt8]
+        if let known = storageCache.hostPrefix {
+            prefix = known
+        } else {
+            prefix = host.storageKeyPrefix
+            storageCache.hostPrefix = prefix
+        }
+        return ScalarCodec.intKey(variable: v, key, after: prefix)
+    }
+
+    /// Hands the cached writes to the host, in first-touch order. `Interpreter.call` calls it when the run
+    /// returns; scans call it first.
+    mutating func flushStorage() {
+        guard storageCache.hasDirty else { return }
+        for item in storageCache.items where item.dirty {
+            if !item.exists {
+                host.storageWrite(absolute: item.hostKey, nil)
+            } else if cachedValues[item.variable] == .bool {
+                host.storageWrite(absolute: item.hostKey, [item.value != 0 ? 1 : 0])
+            } else {
+                host.storageWrite(absolute: item.hostKey, ScalarCodec.encodeNumber(item.value))
+            }
+        }
+        storageCache.markClean()
     }
 
     // MARK: - Keys

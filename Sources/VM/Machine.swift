@@ -25,6 +25,10 @@ struct Machine {
     var pendingTrap: TrapReason?
     /// Arena handles of blob constants, created on first use (0: not yet).
     var constantHandles: [Int]
+    /// Entries of the contract's `map<int, int|dec|bool>` state read or written in this run (StorageCache.swift).
+    var storageCache = StorageCache()
+    /// Per state variable: how its map entries are cached (`CachedValue.none` when they are not).
+    let cachedValues: [CachedValue]
 
     let stack: UnsafeMutablePointer<Int128>
     let stackEnd: UnsafeMutablePointer<Int128>
@@ -32,13 +36,25 @@ struct Machine {
 
     static var stackSlots: Int { Limits.maxStackSlots }
 
-    init(program: Program, host: any Host, tracer: (any Tracer)?, gas: Int64, readOnly: Bool) {
+    init(program: Program, host: any Host, tracer: (any Tracer)?, gas: Int64, readOnly: Bool, cacheStorage: Bool = true) {
         self.program = program
         self.host = host
         self.tracer = tracer
         self.gas = gas
         self.readOnly = readOnly
         self.constantHandles = [Int](repeating: 0, count: program.module.constants.count)
+        let module = program.module
+        self.cachedValues = module.state.map { variable in
+            guard cacheStorage, Int(variable.type) < module.types.count,
+                case .map(let k, let v) = module.types[Int(variable.type)],
+                Int(k) < module.types.count, Int(v) < module.types.count, module.types[Int(k)] == .int
+            else { return .none }
+            switch module.types[Int(v)] {
+            case .int, .dec: return .number
+            case .bool: return .bool
+            default: return .none
+            }
+        }
         stack = .allocate(capacity: Machine.stackSlots)
         stackEnd = stack + Machine.stackSlots
         frames = .allocate(capacity: Limits.maxCallDepth)

@@ -43,7 +43,8 @@ enum ChainBenchCommand {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let figures = try measure(
-                in: directory.path, scale: Int(max(1, min(scale, 100))), large: args.flags["--only"] == "large")
+                in: directory.path, scale: Int(max(1, min(scale, 100))), large: args.flags["--only"] == "large" || args.flags["--only"] == "roots",
+                rootsOnly: args.flags["--only"] == "roots")
             report(figures, json: args.switches.contains("--json"), console: console)
             return ExitCode.ok
         } catch {
@@ -58,8 +59,14 @@ enum ChainBenchCommand {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    static func measure(in directory: String, scale: Int, large: Bool) throws -> Figures {
+    static func measure(in directory: String, scale: Int, large: Bool, rootsOnly: Bool = false) throws -> Figures {
         var figures = Figures()
+        if !rootsOnly { try measureChain(in: directory, scale: scale, into: &figures) }
+        try measureRoots(in: directory, large: large, into: &figures)
+        return figures
+    }
+
+    static func measureChain(in directory: String, scale: Int, into figures: inout Figures) throws {
         let keys = try (0..<32).map { try Ed25519PrivateKey(seed: SHA256.hash(Array("bench key \($0)".utf8))) }
         let chain = Chain(store: try SQLiteStore(path: (directory as NSString).appendingPathComponent("chain.sqlite")))
         try chain.initialize(Genesis(
@@ -163,7 +170,10 @@ enum ChainBenchCommand {
             figures.w2MemoryNanosecondsPerUpdate = try timeW2(local.chain, onMemory)
         }
 
-        // State-root cost per changed key, against the same inserts straight into SQLite.
+    }
+
+    /// State-root cost per changed key, against the same inserts straight into SQLite.
+    static func measureRoots(in directory: String, large: Bool, into figures: inout Figures) throws {
         let sizes = large ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]
         for size in sizes {
             let store = try SQLiteStore(path: (directory as NSString).appendingPathComponent("root-\(size).sqlite"))
@@ -186,7 +196,6 @@ enum ChainBenchCommand {
             }
             figures.rootCosts.append((size, treeTime * 1e6 / 1_000, sqliteTime * 1e6 / 1_000))
         }
-        return figures
     }
 
     /// Nanoseconds per storage read-modify-write of `w2(1)` (10,000 of them), best of three; 0 when the
@@ -219,10 +228,12 @@ enum ChainBenchCommand {
                 + "\"w2_ns_per_update\": \(String(format: "%.1f", figures.w2NanosecondsPerUpdate))}")
             return
         }
-        console.out(String(format: "signature verification, one core   %10.0f /s", figures.verifyPerSecond))
-        console.out(String(format: "signed transfers end to end        %10.0f /s  (%.0f%% of 2 × one-core verify)",
-                           figures.transfersPerSecond, 100 * figures.transfersPerSecond / max(twoCore, 1)))
-        console.out(String(format: "contract calls (payout into a map) %10.0f /s", figures.callsPerSecond))
+        if figures.verifyPerSecond > 0 {
+            console.out(String(format: "signature verification, one core   %10.0f /s", figures.verifyPerSecond))
+            console.out(String(format: "signed transfers end to end        %10.0f /s  (%.0f%% of 2 × one-core verify)",
+                               figures.transfersPerSecond, 100 * figures.transfersPerSecond / max(twoCore, 1)))
+            console.out(String(format: "contract calls (payout into a map) %10.0f /s", figures.callsPerSecond))
+        }
         if figures.w2NanosecondsPerUpdate > 0 {
             console.out(String(format: "W2 via the journaled host, SQLite  %10.1f ns per storage read-modify-write",
                                figures.w2NanosecondsPerUpdate))

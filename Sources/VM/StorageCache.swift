@@ -1,0 +1,155 @@
+import Bytecode
+
+/// The running contract's entries of `map<int, int|dec|bool>` state variables, cached for one run.
+///
+/// A contract's storage is touched only by the contract itself (no re-entrance, no foreign writes), so a run
+/// may keep the entries it has read or written and hand the writes to the host in one go: when the run
+/// returns (`Interpreter.call`), and before any scan of storage (`smap_first`, `smap_next`). A run that traps
+/// never flushes, which is what a trap means anyway (the chain reverts the call's checkpoint, a value host is
+/// dropped). Gas is charged exactly as without the cache: the byte counts are those of the encodings.
+///
+/// Items are kept in first-touch order (`items`), so the flush order is deterministic; `slots` is an
+/// open-addressing index into them, looked up, never iterated.
+struct StorageCache {
+    struct Item {
+        var key: Int128
+        var variable: Int
+        /// The slot value (an Int, a Dec × 10^18, or 0/1).
+        var value: Int128
+        /// Whether the entry is stored (absent entries read as zero but cost no value bytes).
+        var exists: Bool
+        /// Written since the last flush.
+        var dirty: Bool
+        /// The host's whole key (`Host.storageKeyPrefix ‖ variable ‖ KeyEncoding(key)`), built once.
+        var hostKey: [UInt8]
+    }
+
+    /// `Host.storageKeyPrefix`, asked once per run.
+    var hostPrefix: [UInt8]?
+
+    private(set) var items: [Item] = []
+    /// Indices into `items` + 1 (0 = empty); the count is a power of two at least twice `items.count`.
+    private var slots: [Int32] = []
+    private var shift = 64
+    /// Set when any item is dirty.
+    private(set) var hasDirty = false
+
+    /// The most items kept; past it the cache is flushed and emptied (gas bounds a run's distinct keys anyway).
+    static let maxItems = 1 << 20
+
+    var isFull: Bool { items.count >= StorageCache.maxItems }
+
+    @inline(__always) private func hash(_ variable: Int, _ key: Int128) -> Int {
+        let lo = UInt64(truncatingIfNeeded: key), hi = UInt64(truncatingIfNeeded: key >> 64)
+        let mixed = (lo ^ (hi &* 0xC2B2_AE3D_27D4_EB4F) ^ (UInt64(truncatingIfNeeded: variable) << 48))
+            &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> UInt64(shift))
+    }
+
+    /// The index in `items` of (`variable`, `key`), or nil.
+    func find(_ variable: Int, _ key: Int128) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slots.count - 1
+        var i = hash(variable, key)
+        while true {
+            let s = Int(slots[i])
+            if s == 0 { return nil }
+            let item = items[s - 1]
+            if item.key == key && item.variable == variable { return s - 1 }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Adds an item for a key `find` did not find; returns its index.
+    mutating func insert(_ item: Item) -> Int {
+        if 2 * (items.count + 1) > slots.count { grow() }
+        items.append(item)
+        if item.dirty { hasDirty = true }
+        place(items.count - 1)
+        return items.count - 1
+    }
+
+    mutating func update(_ index: Int, value: Int128, exists: Bool) {
+        items[index].value = value
+        items[index].exists = exists
+        items[index].dirty = true
+        hasDirty = true
+    }
+
+    mutating func markClean() {
+        for i in items.indices { items[i].dirty = false }
+        hasDirty = false
+    }
+
+    mutating func removeAll() {
+        items.removeAll(keepingCapacity: true)
+        for i in slots.indices { slots[i] = 0 }
+        hasDirty = false
+    }
+
+    private mutating func place(_ index: Int) {
+        let mask = slots.count - 1
+        var i = hash(items[index].variable, items[index].key)
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = Int32(truncatingIfNeeded: index + 1)
+    }
+
+    private mutating func grow() {
+        let count = max(64, slots.count * 2)
+        shift = 64 - count.trailingZeroBitCount
+        slots = [Int32](repeating: 0, count: count)
+        for i in items.indices { place(i) }
+    }
+}
+
+/// How the entries of a state variable are cached: not at all, as Int/Dec numbers, or as Bools.
+enum CachedValue: UInt8 {
+    case none, number, bool
+}
+
+/// Encodings of scalar slots straight from the slot, byte-identical to `ValueCodec` and `KeyEncoding` (tests
+/// compare them on many values).
+enum ScalarCodec {
+    /// The length of `ValueCodec`'s encoding of an Int or Dec: 1 length byte + minimal two's complement bytes.
+    @inline(__always) static func numberLength(_ v: Int128) -> Int {
+        if v == 0 { return 1 }
+        let magnitude = v < 0 ? ~v : v
+        let bits = 128 - magnitude.leadingZeroBitCount + 1
+        return 1 + (bits + 7) / 8
+    }
+
+    /// `ValueCodec.encode(.int(v))` (also `.dec(v)`).
+    static func encodeNumber(_ v: Int128) -> [UInt8] {
+        let length = numberLength(v)
+        // `reserveCapacity` takes the specialised allocation path (`Array(repeating:count:)` does not, here)
+        var out: [UInt8] = []
+        out.reserveCapacity(length)
+        out.append(UInt8(truncatingIfNeeded: length - 1))
+        let big = UInt128(bitPattern: v).bigEndian
+        withUnsafeBytes(of: big) { out.append(contentsOf: $0[(17 - length)...]) }
+        return out
+    }
+
+    /// The number `bytes` encodes, when they are exactly `ValueCodec`'s canonical encoding of it; nil otherwise.
+    static func decodeNumber(_ bytes: [UInt8]) -> Int128? {
+        guard let first = bytes.first, Int(first) <= 16, bytes.count == Int(first) + 1 else { return nil }
+        if first == 0 { return 0 }
+        var u: UInt128 = bytes[1] >= 0x80 ? UInt128.max : 0
+        for i in 1..<bytes.count { u = u << 8 | UInt128(bytes[i]) }
+        let v = Int128(bitPattern: u)
+        // canonical means minimal: exactly the length `numberLength` gives
+        return numberLength(v) == bytes.count ? v : nil
+    }
+
+    /// `KeyEncoding.encode(.int(key))` after the 2-byte big-endian variable index, after `prefix`.
+    static func intKey(variable: Int, _ key: Int128, after prefix: [UInt8] = []) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(prefix.count + 18)
+        out.append(contentsOf: prefix)
+        out.append(UInt8(truncatingIfNeeded: variable >> 8))
+        out.append(UInt8(truncatingIfNeeded: variable))
+        let big = (UInt128(bitPattern: key) ^ (UInt128(1) << 127)).bigEndian
+        withUnsafeBytes(of: big) { out.append(contentsOf: $0) }
+        return out
+    }
+}
