@@ -697,7 +697,11 @@ private final class TestSession {
             if let contract { runner.record(contract: contract, function: function, gas: receipt.gasUsed) }
             guard receipt.status == .success else {
                 var where_ = ""
-                if !receipt.revertLocation.isEmpty { where_ = " (at \(receipt.revertLocation))" }
+                if !receipt.revertPosition.isEmpty {
+                    where_ = " at \(receipt.revertPosition)"
+                } else if !receipt.revertLocation.isEmpty {
+                    where_ = " (at \(receipt.revertLocation))"
+                }
                 throw TestError(message: "'\(function)' reverted: \(quote(receipt.revertMessage))\(where_)",
                     range: range, revert: receipt.revertMessage)
             }
