@@ -94,6 +94,8 @@ public final class TestRunner {
                     hint: "test files have no header; they hold 'use', 'const', 'fn' and 'test' declarations")
             ], outcomes: [])
         }
+        let checked = TestChecker.check(ast)
+        if !checked.isEmpty { return TestFileResult(path: path, diagnostics: checked, outcomes: []) }
         let accounts = Self.accountNames(in: bytes)
         var outcomes: [TestOutcome] = []
         for decl in ast.declarations {

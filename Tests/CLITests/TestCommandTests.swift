@@ -181,4 +181,27 @@ import Testing
         #expect(capture.stdout.contains(":3:5: contract 'RoyaltySplit' has no public function 'set_shares'"))
         #expect(capture.stdout.contains(":5:31: deploy: cannot read '"))
     }
+    @Test func namesAreCheckedBeforeAnyTestRuns() {
+        let file = testFile("n_test.dn", """
+            use std.math
+            test "x" {
+                let r = deploy("royalty_split.dn", @alice)
+                assert_eq(totl, 1)
+                asert(true)
+                let m = math.mul_div(1, 2, 3)
+                assert_eq(1)
+            }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        let err = capture.stderr
+        #expect(err.contains("n_test.dn:4:15: error: cannot find 'totl' in scope"))
+        #expect(err.contains(" 4 |     assert_eq(totl, 1)\n   |               ^~~~"))
+        #expect(err.contains("n_test.dn:5:5: error: cannot find function 'asert' in a test file"))
+        #expect(err.contains("n_test.dn:6:13: error: library calls ('math.mul_div') are not supported in tests yet"))
+        #expect(err.contains("n_test.dn:7:5: error: 'assert_eq' takes 2 argument(s) but 1 were given"))
+        #expect(!capture.stdout.contains("✗"))
+        #expect(capture.stdout.hasSuffix("0 passed, 1 failed"))
+    }
 }

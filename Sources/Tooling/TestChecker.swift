@@ -1,0 +1,160 @@
+// Checks a test file's names before any test runs: every name a test reads is a local, a parameter, a
+// const, `START_BALANCE` or a deploy handle; every function it calls is a prelude form or one of the file's
+// `fn`s, with the prelude's argument counts. Types are checked as the test runs.
+import Compiler
+import struct Compiler.Block
+import Diagnostics
+
+struct TestChecker {
+    /// Prelude forms and how many arguments each takes (nil: any number, at least one).
+    static let prelude: [String: Int?] = [
+        "assert": 1, "assert_eq": 2, "balance": 1, "advance": 1, "send": 3, "deploy": nil, "require": nil,
+    ]
+
+    private var diagnostics: [Diagnostic] = []
+    private var scopes: [Set<String>] = []
+    private var functions: [String: Int] = [:]
+    private var libraries: Set<String> = []
+
+    /// Errors in `ast`, in source order.
+    static func check(_ ast: SourceFileAST) -> [Diagnostic] {
+        var checker = TestChecker()
+        var globals: Set<String> = ["START_BALANCE"]
+        for decl in ast.declarations {
+            switch decl.kind {
+            case .constant(let name, _, _): globals.insert(name.name)
+            case .function(let f): checker.functions[f.name.name] = f.parameters.count
+            case .use(.library(let path)): if let last = path.last { checker.libraries.insert(last.name) }
+            default: break
+            }
+        }
+        checker.scopes = [globals]
+        for decl in ast.declarations {
+            switch decl.kind {
+            case .constant(_, _, let value): checker.expression(value)
+            case .function(let f):
+                checker.scopes.append(Set(f.parameters.map(\.name.name)))
+                if let body = f.body { checker.block(body) }
+                checker.scopes.removeLast()
+            case .test(_, _, let body): checker.block(body)
+            case .use, .initializer, .migration, .state, .event, .structure, .interface:
+                break
+            }
+        }
+        return checker.diagnostics.sorted { ($0.range.start, $0.range.end) < ($1.range.start, $1.range.end) }
+    }
+
+    private mutating func block(_ block: Block) {
+        scopes.append([])
+        for stmt in block.statements { statement(stmt) }
+        scopes.removeLast()
+    }
+
+    private mutating func declare(_ name: String) {
+        scopes[scopes.count - 1].insert(name)
+    }
+
+    private func isDeclared(_ name: String) -> Bool { scopes.contains { $0.contains(name) } }
+
+    private mutating func statement(_ stmt: Stmt) {
+        switch stmt.kind {
+        case .binding(let binding):
+            if let e = binding.initializer { expression(e) }
+            declare(binding.name.name)
+        case .assignment(let target, _, let value, _):
+            expression(target)
+            expression(value)
+        case .expression(let e): expression(e)
+        case .conditional(let c):
+            for clause in c.clauses {
+                expression(clause.condition)
+                block(clause.body)
+            }
+            if let e = c.elseBody { block(e) }
+        case .whileLoop(let condition, let body):
+            expression(condition)
+            block(body)
+        case .forLoop(let loop):
+            switch loop.sequence {
+            case .value(let e): expression(e)
+            case .range(let lower, let upper):
+                expression(lower)
+                expression(upper)
+            }
+            if loop.names.count != 1 {
+                diagnostics.append(.error("tests loop with one name ('for x in')", at: stmt.range))
+            }
+            scopes.append(Set(loop.names.map(\.name)))
+            block(loop.body)
+            scopes.removeLast()
+        case .returnValue(let e): if let e { expression(e) }
+        case .asAccount(let account, let body):
+            expression(account)
+            block(body)
+        case .expectRevert(let message, let body):
+            if let message { expression(message) }
+            block(body)
+        case .block(let b): block(b)
+        case .emit, .tryCall:
+            diagnostics.append(.error("this statement belongs in contracts, not tests", at: stmt.range))
+        case .breakLoop, .continueLoop, .error: break
+        }
+    }
+
+    private mutating func expression(_ e: Expr) {
+        switch e.kind {
+        case .name(let name):
+            if !isDeclared(name) {
+                diagnostics.append(.error("cannot find '\(name)' in scope", at: e.range,
+                    hint: functions[name] != nil || Self.prelude[name] != nil
+                        ? "'\(name)' is a function; call it" : "declare it with 'let' or 'const' first"))
+            }
+        case .unary(_, let operand): expression(operand)
+        case .binary(_, let l, let r, _):
+            expression(l)
+            expression(r)
+        case .call(let callee, let arguments):
+            for argument in arguments { expression(argument) }
+            switch callee.kind {
+            case .name(let name):
+                if let count = functions[name] {
+                    if count != arguments.count {
+                        diagnostics.append(.error(
+                            "'\(name)' takes \(count) argument(s) but \(arguments.count) were given", at: e.range))
+                    }
+                } else if let entry = Self.prelude[name] {
+                    if let count = entry, count != arguments.count {
+                        diagnostics.append(.error(
+                            "'\(name)' takes \(count) argument(s) but \(arguments.count) were given", at: e.range))
+                    } else if entry == nil, arguments.isEmpty {
+                        diagnostics.append(.error("'\(name)' needs at least one argument", at: e.range))
+                    }
+                } else {
+                    diagnostics.append(.error("cannot find function '\(name)' in a test file", at: callee.range,
+                        hint: "tests call the prelude (deploy, send, advance, balance, assert, assert_eq), "
+                            + "the file's 'fn's and contract functions through a handle"))
+                }
+            case .member(let base, let name):
+                if case .name(let library) = base.kind, !isDeclared(library), libraries.contains(library) {
+                    diagnostics.append(.error(
+                        "library calls ('\(library).\(name.name)') are not supported in tests yet", at: callee.range,
+                        hint: "call the library from a contract function"))
+                } else {
+                    expression(base)
+                }
+            default:
+                diagnostics.append(.error("cannot call this in a test", at: callee.range))
+            }
+        case .member(let base, _):
+            expression(base)
+            diagnostics.append(.error("tests read contract state through its view functions", at: e.range))
+        case .index(let base, let index):
+            expression(base)
+            expression(index)
+        case .list(let elements): for element in elements { expression(element) }
+        case .structLiteral:
+            diagnostics.append(.error("struct values are not supported in tests yet", at: e.range))
+        case .integer, .decimal, .string, .bool, .address, .hash, .error: break
+        }
+    }
+}
