@@ -10,6 +10,8 @@ import Compiler
 import struct Compiler.Block
 import Diagnostics
 import Foundation
+import Verifier
+import VM
 
 /// The native tokens every `@name` account holds at the start of each test.
 public let testStartBalance: Int128 = 1_000_000_000_000
@@ -62,6 +64,7 @@ public final class TestRunner {
     public let stdlibDirectory: String?
     private var modules: [String: Result<Module, TestError>] = [:]
     private var gas: [String: [String: [UInt64]]] = [:]
+    private var libraries: [String: Result<Program, TestError>] = [:]
 
     /// A runner; `stdlibDirectory` is for compiling deployed contracts.
     public init(stdlibDirectory: String?) {
@@ -154,6 +157,36 @@ public final class TestRunner {
         return result
     }
 
+    /// The library `use`d as `use std.NAME` or `use "file.dn"` (by the file's path), compiled and verified.
+    func library(_ target: UseTarget, from file: SourceFile, range: SourceRange) -> Result<Program, TestError> {
+        let resolver = LibraryResolver(stdlibDirectory: stdlibDirectory)
+        let source: SourceFile?
+        let key: String
+        switch target {
+        case .library(let path):
+            let name = path.map(\.name).joined(separator: ".")
+            key = "lib:" + name
+            source = path.count == 2 && path[0].name == "std" ? resolver.standard(path[1].name) : nil
+        case .file(let path, _):
+            source = resolver.relative(path, from: file)
+            key = "file:" + (source?.path ?? path)
+        }
+        if let cached = libraries[key] { return cached }
+        let result: Result<Program, TestError>
+        if let source {
+            let compiled = Compiler.compile(source, options: CompileOptions(libraries: resolver))
+            if let module = compiled.module, let verified = try? Verifier.verify(module) {
+                result = .success(Program(verified))
+            } else {
+                result = .failure(TestError(message: "library '\(source.path)' does not compile", range: range))
+            }
+        } else {
+            result = .failure(TestError(message: "cannot find this library", range: range))
+        }
+        libraries[key] = result
+        return result
+    }
+
     func record(contract: String, function: String, gas used: UInt64) {
         gas[contract, default: [:]][function, default: []].append(used)
     }
@@ -191,6 +224,7 @@ private final class TestSession {
     var scopes: [[String: Value]] = [[:]]
     var globals: [String: Value] = [:]
     var functions: [String: FunctionDecl] = [:]
+    var libraries: [String: (target: UseTarget, range: SourceRange)] = [:]
     var names: [[UInt8]: String] = [:]
     var gasUsed: UInt64 = 0
     var depth = 0
@@ -207,7 +241,17 @@ private final class TestSession {
         }
         globals["START_BALANCE"] = .int(testStartBalance)
         for decl in ast.declarations {
-            if case .function(let f) = decl.kind { functions[f.name.name] = f }
+            switch decl.kind {
+            case .function(let f): functions[f.name.name] = f
+            case .use(let target):
+                switch target {
+                case .library(let path): if let last = path.last { libraries[last.name] = (target, decl.range) }
+                case .file(let path, _):
+                    let base = path.split(separator: "/").last.map(String.init) ?? path
+                    libraries[base.hasSuffix(".dn") ? String(base.dropLast(3)) : base] = (target, decl.range)
+                }
+            default: break
+            }
         }
     }
 
@@ -536,8 +580,12 @@ private final class TestSession {
     func call(_ callee: Expr, _ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
         if case .member(let base, let name) = callee.kind {
             if case .name(let library) = base.kind, lookup(library) == nil {
-                throw TestError(message: "library calls ('\(library).\(name.name)') are not supported in tests yet",
-                    range: callee.range)
+                guard let use = libraries[library] else {
+                    throw TestError(message: "cannot find '\(library)' in a test", range: base.range)
+                }
+                var values: [Value] = []
+                for argument in arguments { values.append(try evaluate(argument)) }
+                return try callLibrary(use.target, name.name, values, range: range)
             }
             guard case .address(let contract) = try evaluate(base) else {
                 throw TestError(message: "only contract handles have functions to call", range: base.range)
@@ -659,6 +707,38 @@ private final class TestSession {
         }
         if case .returned(let v) = try execute(body) { return v }
         return nil
+    }
+
+    /// Runs a library function in the VM, outside the chain: no transaction, no block, no gas counted.
+    func callLibrary(_ target: UseTarget, _ function: String, _ values: [Value], range: SourceRange)
+        throws(TestError) -> Value?
+    {
+        let program: Program
+        switch runner.library(target, from: ast.file, range: range) {
+        case .success(let p): program = p
+        case .failure(let error): throw error
+        }
+        guard let index = program.module.functionIndex(named: function) else {
+            throw TestError(message: "library '\(program.module.name)' has no function '\(function)'", range: range)
+        }
+        let params = program.module.functions[index].params.count
+        guard params == values.count else {
+            throw TestError(message: "'\(function)' takes \(params) argument(s) but \(values.count) were given",
+                range: range)
+        }
+        var host = MemoryHost()
+        var tracer = NoTracer()
+        let result = Interpreter.call(
+            program, function: index, args: values, host: &host, gasLimit: 100_000_000, readOnly: true,
+            tracer: &tracer)
+        switch result.outcome {
+        case .success(let results):
+            return results.count == 1 ? results[0] : (results.isEmpty ? nil : .list(results))
+        case .failure(let trap):
+            let at = trap.position.map { " at \($0)" } ?? ""
+            throw TestError(message: "'\(function)' reverted: \(quote(trap.message))\(at)", range: range,
+                revert: trap.message)
+        }
     }
 
     func callContract(_ contract: [UInt8], _ function: String, _ values: [Value], range: SourceRange)

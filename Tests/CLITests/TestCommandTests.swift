@@ -190,6 +190,7 @@ import Testing
                 asert(true)
                 let m = math.mul_div(1, 2, 3)
                 assert_eq(1)
+                let n = maths.max(1, 2)
             }
 
             """)
@@ -199,9 +200,26 @@ import Testing
         #expect(err.contains("n_test.dn:4:15: error: cannot find 'totl' in scope"))
         #expect(err.contains(" 4 |     assert_eq(totl, 1)\n   |               ^~~~"))
         #expect(err.contains("n_test.dn:5:5: error: cannot find function 'asert' in a test file"))
-        #expect(err.contains("n_test.dn:6:13: error: library calls ('math.mul_div') are not supported in tests yet"))
+        #expect(!err.contains("n_test.dn:6:"))
+        #expect(err.contains("n_test.dn:8:13: error: cannot find 'maths' in scope"))
         #expect(err.contains("n_test.dn:7:5: error: 'assert_eq' takes 2 argument(s) but 1 were given"))
         #expect(!capture.stdout.contains("✗"))
         #expect(capture.stdout.hasSuffix("0 passed, 1 failed"))
+    }
+    @Test func libraryFunctionsRunInTheVM() {
+        let file = testFile("l_test.dn", """
+            use std.math
+            test "math" {
+                assert_eq(math.mul_div(100, 2, 3), 66)
+                assert_eq(math.max(4, 9) + math.min(4, 9), 13)
+                expect_revert { let x = math.mul_div(1, 2, 0) }
+            }
+            test "wrong" { assert_eq(math.sqrt(17), 5) }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        #expect(capture.stdout.contains("  ✓ math  (gas 0)"))
+        #expect(capture.stdout.contains(":7:16: assert_eq failed: left 4, right 5"))
     }
 }
