@@ -228,6 +228,9 @@ private final class TestSession {
     var names: [[UInt8]: String] = [:]
     var gasUsed: UInt64 = 0
     var depth = 0
+    var steps = 0
+    /// Statements one test may run (loops included), so a test that never ends fails instead.
+    static let stepLimit = 200_000
 
     init(runner: TestRunner, ast: SourceFileAST, accounts: [String]) {
         self.runner = runner
@@ -283,6 +286,10 @@ private final class TestSession {
     }
 
     func execute(_ stmt: Stmt) throws(TestError) -> Flow {
+        steps += 1
+        if steps > Self.stepLimit {
+            throw TestError(message: "test ran over \(Self.stepLimit) statements", range: stmt.range)
+        }
         switch stmt.kind {
         case .binding(let binding):
             let value = try binding.initializer.map { e throws(TestError) in try evaluate(e) } ?? .int(0)
@@ -304,10 +311,7 @@ private final class TestSession {
             }
             if let elseBody = conditional.elseBody { return try execute(elseBody) }
         case .whileLoop(let condition, let body):
-            var rounds = 0
             while try truth(condition) {
-                rounds += 1
-                if rounds > 1_000_000 { throw TestError(message: "loop ran over 1000000 rounds", range: stmt.range) }
                 switch try execute(body) {
                 case .breakLoop: return .normal
                 case .returned(let v): return .returned(v)
@@ -347,8 +351,9 @@ private final class TestSession {
         switch loop.sequence {
         case .range(let lower, let upper):
             let low = try integer(lower), high = try integer(upper)
-            if high > low, high - low > 1_000_000 {
-                throw TestError(message: "range has over 1000000 elements", range: range)
+            let (span, overflow) = high.subtractingReportingOverflow(low)
+            if high > low, overflow || span > Int128(Self.stepLimit) {
+                throw TestError(message: "range has over \(Self.stepLimit) elements", range: range)
             }
             var i = low
             while i < high {
@@ -547,7 +552,8 @@ private final class TestSession {
                 return .int(v)
             case .divide, .remainder:
                 if b == 0 { throw TestError(message: "division by zero", range: range) }
-                let (v, o) = op == .divide ? a.dividedReportingOverflow(by: b) : a.remainderReportingOverflow(dividingBy: b)
+                let (v, o) = op == .divide
+                    ? a.dividedReportingOverflow(by: b) : a.remainderReportingOverflow(dividingBy: b)
                 if o { throw overflow }
                 return .int(v)
             default: break
@@ -601,7 +607,8 @@ private final class TestSession {
         for argument in arguments { values.append(try evaluate(argument)) }
         func arity(_ n: Int) throws(TestError) {
             guard values.count == n else {
-                throw TestError(message: "'\(name)' takes \(n) argument(s) but \(values.count) were given", range: range)
+                throw TestError(
+                    message: "'\(name)' takes \(n) argument(s) but \(values.count) were given", range: range)
             }
         }
         switch name {
@@ -610,7 +617,7 @@ private final class TestSession {
             guard case .bool(let b) = values[0] else {
                 throw TestError(message: "assert needs a Bool", range: range)
             }
-            if !b { throw TestError(message: "assertion failed: \(callee.range.file.text(arguments[0].range.start..<arguments[0].range.end))", range: range) }
+            if !b { throw TestError(message: "assertion failed: \(arguments[0].range.text)", range: range) }
             return nil
         case "assert_eq":
             try arity(2)

@@ -27,7 +27,8 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-test-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let contract = FileManager.default.contents(atPath: path("Examples/royalty/royalty_split.dn")) ?? Data()
-        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("royalty_split.dn").path, contents: contract)
+        let copy = dir.appendingPathComponent("royalty_split.dn").path
+        _ = FileManager.default.createFile(atPath: copy, contents: contract)
         let file = dir.appendingPathComponent(name).path
         _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
         return file
@@ -221,5 +222,11 @@ import Testing
         #expect(code == 1)
         #expect(capture.stdout.contains("  ✓ math  (gas 0)"))
         #expect(capture.stdout.contains(":7:16: assert_eq failed: left 4, right 5"))
+    }
+    @Test func aTestThatNeverEndsFails() {
+        let file = testFile("w_test.dn", "test \"forever\" {\n    var i = 0\n    while true { i += 1 }\n}\n")
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        #expect(capture.stdout.contains(":3:18: test ran over 200000 statements"))
     }
 }
