@@ -3,6 +3,7 @@
 // `fn`s, with the prelude's argument counts. Types are checked as the test runs.
 import Compiler
 import struct Compiler.Block
+import Bytecode
 import Diagnostics
 
 struct TestChecker {
@@ -12,13 +13,17 @@ struct TestChecker {
     ]
 
     private var diagnostics: [Diagnostic] = []
-    private var scopes: [Set<String>] = []
+    /// Names in scope; a `let` bound straight to `deploy("path.dn", …)` maps to that path.
+    private var scopes: [[String: String]] = []
+    private var contracts: (String) -> Module? = { _ in nil }
     private var functions: [String: Int] = [:]
     private var libraries: Set<String> = []
 
     /// Errors in `ast`, in source order.
-    static func check(_ ast: SourceFileAST) -> [Diagnostic] {
+    /// `contract` gives the module `deploy(path)` deploys, to check calls through its handle.
+    static func check(_ ast: SourceFileAST, contract: @escaping (String) -> Module?) -> [Diagnostic] {
         var checker = TestChecker()
+        checker.contracts = contract
         var globals: Set<String> = ["START_BALANCE"]
         for decl in ast.declarations {
             switch decl.kind {
@@ -31,12 +36,12 @@ struct TestChecker {
             default: break
             }
         }
-        checker.scopes = [globals]
+        checker.scopes = [Dictionary(uniqueKeysWithValues: globals.map { ($0, "") })]
         for decl in ast.declarations {
             switch decl.kind {
             case .constant(_, _, let value): checker.expression(value)
             case .function(let f):
-                checker.scopes.append(Set(f.parameters.map(\.name.name)))
+                checker.scopes.append(Dictionary(f.parameters.map { ($0.name.name, "") }) { a, _ in a })
                 if let body = f.body { checker.block(body) }
                 checker.scopes.removeLast()
             case .test(_, _, let body): checker.block(body)
@@ -48,22 +53,36 @@ struct TestChecker {
     }
 
     private mutating func block(_ block: Block) {
-        scopes.append([])
+        scopes.append([:])
         for stmt in block.statements { statement(stmt) }
         scopes.removeLast()
     }
 
-    private mutating func declare(_ name: String) {
-        scopes[scopes.count - 1].insert(name)
+    private mutating func declare(_ name: String, contract: String = "") {
+        scopes[scopes.count - 1][name] = contract
     }
 
-    private func isDeclared(_ name: String) -> Bool { scopes.contains { $0.contains(name) } }
+    private func isDeclared(_ name: String) -> Bool { scopes.contains { $0[name] != nil } }
+
+    /// The path of the contract a name holds the handle of, if it was bound by `let x = deploy("…")`.
+    private func contractPath(_ name: String) -> String? {
+        for scope in scopes.reversed() {
+            if let path = scope[name] { return path.isEmpty ? nil : path }
+        }
+        return nil
+    }
 
     private mutating func statement(_ stmt: Stmt) {
         switch stmt.kind {
         case .binding(let binding):
             if let e = binding.initializer { expression(e) }
-            declare(binding.name.name)
+            var contract = ""
+            if !binding.isMutable, let e = binding.initializer, case .call(let callee, let arguments) = e.kind,
+                case .name("deploy") = callee.kind, let first = arguments.first, case .string(let path) = first.kind
+            {
+                contract = path
+            }
+            declare(binding.name.name, contract: contract)
         case .assignment(let target, _, let value, _):
             expression(target)
             expression(value)
@@ -87,7 +106,7 @@ struct TestChecker {
             if loop.names.count != 1 {
                 diagnostics.append(.error("tests loop with one name ('for x in')", at: stmt.range))
             }
-            scopes.append(Set(loop.names.map(\.name)))
+            scopes.append(Dictionary(loop.names.map { ($0.name, "") }) { a, _ in a })
             block(loop.body)
             scopes.removeLast()
         case .returnValue(let e): if let e { expression(e) }
@@ -101,6 +120,22 @@ struct TestChecker {
         case .emit, .tryCall:
             diagnostics.append(.error("this statement belongs in contracts, not tests", at: stmt.range))
         case .breakLoop, .continueLoop, .error: break
+        }
+    }
+
+    /// A call through a handle: the contract has a `pub` or `view` function of that name and arity.
+    private mutating func checkCall(_ name: Identifier, _ count: Int, on module: Module, range: SourceRange) {
+        let callable = module.functions.filter { $0.kind == .public || $0.kind == .view }
+        guard let function = callable.first(where: { $0.name == name.name }) else {
+            let hint = EditDistance.suggestion(for: name.name, among: callable.map(\.name))
+                .map { "did you mean '\($0)'?" }
+            diagnostics.append(.error("contract '\(module.name)' has no public function '\(name.name)'",
+                at: name.range, hint: hint))
+            return
+        }
+        if function.params.count != count {
+            diagnostics.append(.error(
+                "'\(name.name)' takes \(function.params.count) argument(s) but \(count) were given", at: range))
         }
     }
 
@@ -142,6 +177,11 @@ struct TestChecker {
                     _ = name
                 } else {
                     expression(base)
+                    if case .name(let handle) = base.kind, let path = contractPath(handle),
+                        let module = contracts(path)
+                    {
+                        checkCall(name, arguments.count, on: module, range: e.range)
+                    }
                 }
             default:
                 diagnostics.append(.error("cannot call this in a test", at: callee.range))

@@ -97,7 +97,9 @@ public final class TestRunner {
                     hint: "test files have no header; they hold 'use', 'const', 'fn' and 'test' declarations")
             ], outcomes: [])
         }
-        let checked = TestChecker.check(ast)
+        let checked = TestChecker.check(ast) { written in
+            try? self.module(at: Self.deployPath(written, testFile: path), range: SourceRange.point(file, 0)).get()
+        }
         if !checked.isEmpty { return TestFileResult(path: path, diagnostics: checked, outcomes: []) }
         let accounts = Self.accountNames(in: bytes)
         var outcomes: [TestOutcome] = []
@@ -112,6 +114,13 @@ public final class TestRunner {
             outcomes.append(TestOutcome(name: name, gas: session.gasUsed, seconds: seconds, failure: failure))
         }
         return TestFileResult(path: path, diagnostics: [], outcomes: outcomes)
+    }
+
+    /// Where `deploy(written)` in the test file at `testFile` finds its contract.
+    static func deployPath(_ written: String, testFile: String) -> String {
+        if written.hasPrefix("/") { return written }
+        let directory = URL(fileURLWithPath: testFile).deletingLastPathComponent()
+        return directory.appendingPathComponent(written).standardizedFileURL.path
     }
 
     /// Every distinct `@name` written in the file (scanned from the text; a name inside a comment or string only
@@ -672,8 +681,7 @@ private final class TestSession {
             guard let first = values.first, case .string(let path) = first, let chain else {
                 throw TestError(message: "deploy(\"path.dn\", init arguments...)", range: range)
             }
-            let directory = URL(fileURLWithPath: ast.file.path).deletingLastPathComponent()
-            let full = path.hasPrefix("/") ? path : directory.appendingPathComponent(path).standardizedFileURL.path
+            let full = TestRunner.deployPath(path, testFile: ast.file.path)
             let module: Module
             switch runner.module(at: full, range: range) {
             case .success(let m): module = m

@@ -179,8 +179,13 @@ import Testing
             """)
         let (code, capture) = run([file])
         #expect(code == 1)
-        #expect(capture.stdout.contains(":3:5: contract 'RoyaltySplit' has no public function 'set_shares'"))
-        #expect(capture.stdout.contains(":5:31: deploy: cannot read '"))
+        #expect(capture.stderr.contains(
+            "u_test.dn:3:7: error: contract 'RoyaltySplit' has no public function 'set_shares'"))
+        #expect(capture.stderr.contains("hint: did you mean 'set_share'?"))
+        let missing = testFile("m_test.dn", "test \"missing file\" { let r = deploy(\"nope.dn\") }\n")
+        let (code2, capture2) = run([missing])
+        #expect(code2 == 1)
+        #expect(capture2.stdout.contains(":1:31: deploy: cannot read '"))
     }
     @Test func namesAreCheckedBeforeAnyTestRuns() {
         let file = testFile("n_test.dn", """
