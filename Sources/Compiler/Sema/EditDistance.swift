@@ -1,9 +1,9 @@
 // "Did you mean" suggestions: the closest known name by edit distance.
 
 /// Levenshtein distance with a cap, for name suggestions.
-enum EditDistance {
+public enum EditDistance {
     /// The edit distance between `a` and `b`, or `limit + 1` once it exceeds `limit`.
-    static func distance(_ a: String, _ b: String, limit: Int) -> Int {
+    public static func distance(_ a: String, _ b: String, limit: Int) -> Int {
         let x = Array(a.utf8.prefix(64)), y = Array(b.utf8.prefix(64))
         if abs(x.count - y.count) > limit { return limit + 1 }
         if x.isEmpty { return y.count }
@@ -26,7 +26,7 @@ enum EditDistance {
 
     /// The candidate closest to `name` within a distance that grows with its length; ties go to the
     /// alphabetically first, so suggestions are deterministic.
-    static func suggestion(for name: String, among candidates: [String]) -> String? {
+    public static func suggestion(for name: String, among candidates: [String]) -> String? {
         let limit = max(1, min(3, name.count / 3))
         var best: (Int, String)?
         for candidate in candidates.sorted() where candidate != name {

@@ -1,0 +1,237 @@
+import CLI
+import Foundation
+import Synchronization
+import Testing
+
+/// `datanet test`: test files run against a fresh local chain per test.
+@Suite struct TestCommandTests {
+    private final class Capture: Sendable {
+        let out = Mutex<[String]>([])
+        let err = Mutex<[String]>([])
+        var console: Console {
+            Console(
+                out: { text in self.out.withLock { $0.append(text) } },
+                err: { text in self.err.withLock { $0.append(text) } })
+        }
+        var stdout: String { out.withLock { $0.joined(separator: "\n") } }
+        var stderr: String { err.withLock { $0.joined(separator: "\n") } }
+    }
+
+    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    private func path(_ relative: String) -> String { Self.root.appendingPathComponent(relative).path }
+
+    /// A temporary directory holding RoyaltySplit and a test file `name` with `text`; returns the test file's path.
+    private func testFile(_ name: String, _ text: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let contract = FileManager.default.contents(atPath: path("Examples/royalty/royalty_split.dn")) ?? Data()
+        let copy = dir.appendingPathComponent("royalty_split.dn").path
+        _ = FileManager.default.createFile(atPath: copy, contents: contract)
+        let file = dir.appendingPathComponent(name).path
+        _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        return file
+    }
+
+    private func run(_ args: [String]) -> (Int32, Capture) {
+        let capture = Capture()
+        let code = DatanetCLI.run(["test"] + args + ["--no-time"], console: capture.console)
+        return (code, capture)
+    }
+
+    @Test func languageExamplePasses() {
+        let (code, capture) = run([path("Examples/royalty/royalty_split_test.dn")])
+        #expect(code == 0)
+        #expect(capture.stdout.contains("  ✓ pro-rata split sends the remainder back  (gas "))
+        #expect(capture.stdout.contains("  ✓ only the owner sets shares  (gas "))
+        #expect(capture.stdout.hasSuffix("\n2 passed, 0 failed"))
+    }
+
+    @Test func examplesDirectoryPasses() {
+        let (code, capture) = run([path("Examples")])
+        #expect(code == 0, "\(capture.stdout)")
+        #expect(capture.stdout.contains("royalty_prelude_test.dn"))
+        #expect(capture.stdout.hasSuffix("\n6 passed, 0 failed"))
+        #expect(!capture.stdout.contains("✗"))
+    }
+
+    @Test func failedAssertionShowsBothValuesAndPosition() {
+        let file = testFile("f_test.dn", """
+            test "wrong share" {
+                let r = deploy("royalty_split.dn", @alice)
+                r.set_share(@bob, 2)
+                assert_eq(r.share_of(@bob), 3)
+            }
+            test "fine" { assert(1 + 1 == 2) }
+            test "plain assert" { assert(balance(@bob) < START_BALANCE) }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        #expect(capture.stdout.contains("  ✗ wrong share\n      \(file):4:5: assert_eq failed: left 2, right 3"))
+        #expect(capture.stdout.contains("  ✓ fine  (gas 0)"))
+        #expect(capture.stdout.contains(":7:23: assertion failed: balance(@bob) < START_BALANCE"))
+        #expect(capture.stdout.hasSuffix("\n1 passed, 2 failed"))
+    }
+
+    @Test func expectRevertMatchesMessagesAndUndoesEffects() {
+        let file = testFile("r_test.dn", """
+            test "any revert" {
+                let r = deploy("royalty_split.dn", @alice)
+                expect_revert { as(@bob) { r.set_share(@bob, 1) } }
+            }
+            test "undo" {
+                let r = deploy("royalty_split.dn", @alice)
+                expect_revert("negative") {
+                    r.set_share(@bob, 4)
+                    send(@alice, r, 50)
+                    r.set_share(@bob, -1)
+                    r.set_share(@carol, 1)
+                }
+                assert_eq(r.share_of(@bob), 0)
+                assert_eq(balance(r), 0)
+                assert_eq(balance(@alice), START_BALANCE)
+            }
+            test "no revert" {
+                let r = deploy("royalty_split.dn", @alice)
+                expect_revert("only owner") { r.set_share(@bob, 1) }
+            }
+            test "other message" {
+                let r = deploy("royalty_split.dn", @alice)
+                expect_revert("only owner") { r.set_share(@bob, -1) }
+            }
+            test "revert not expected" {
+                let r = deploy("royalty_split.dn", @alice)
+                as(@carol) { r.set_share(@bob, 1) }
+            }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        let out = capture.stdout
+        #expect(out.contains("  ✓ any revert"))
+        #expect(out.contains("  ✓ undo"))
+        #expect(out.contains(
+            ":19:5: expected a revert containing \"only owner\", but nothing in the block reverted"))
+        #expect(out.contains(":23:5: expected a revert containing \"only owner\", got \"negative weight\""))
+        #expect(out.contains(":27:18: 'set_share' reverted: \"only owner\""))
+        #expect(out.hasSuffix("\n2 passed, 3 failed"))
+    }
+
+    @Test func asBlocksSendAdvanceHelpersAndBalances() {
+        let file = testFile("p_test.dn", """
+            const POOL: Int = 90
+            fn owner_sets(r: Address, who: Address, weight: Int) {
+                as(@dora) { r.set_share(who, weight) }
+            }
+            test "prelude" {
+                let r = deploy("royalty_split.dn", @dora)
+                owner_sets(r, @bob, 1)
+                owner_sets(r, @carol, 2)
+                send(@erin, r, POOL)
+                advance(5)
+                var total = 0
+                for i in 0..3 { total += i }
+                assert_eq(total, 3)
+                as(@erin) { assert_eq(r.distribute(POOL), 0) }
+                assert_eq(balance(@bob) - START_BALANCE, 30)
+                assert_eq(balance(@carol) - START_BALANCE, 60)
+                assert_eq(balance(@erin), START_BALANCE - POOL)
+                assert_eq(balance(@dora), START_BALANCE)
+            }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 0, "\(capture.stdout)")
+        #expect(capture.stdout.hasSuffix("\n1 passed, 0 failed"))
+    }
+
+    @Test func gasReportListsEveryContractFunction() {
+        let (code, capture) = run([path("Examples/royalty/royalty_split_test.dn"), "--gas-report"])
+        #expect(code == 0)
+        let out = capture.stdout
+        #expect(out.contains("| contract     | function   | calls |"))
+        #expect(out.contains("| RoyaltySplit | distribute |     1 |"))
+        #expect(out.contains("| RoyaltySplit | init       |     2 |"))
+        #expect(out.contains("| RoyaltySplit | set_share  |     3 |"))
+    }
+
+    @Test func contractFilesAndParseErrorsAreReported() {
+        let (code, capture) = run([path("Examples/royalty/royalty_split.dn")])
+        #expect(code == 1)
+        #expect(capture.stderr.contains("error: this is not a test file"))
+        let bad = testFile("bad_test.dn", "test \"x\" { let = }\n")
+        let (code2, capture2) = run([bad])
+        #expect(code2 == 1)
+        #expect(capture2.stderr.contains("error:"))
+        #expect(capture2.stdout.hasSuffix("0 passed, 1 failed"))
+    }
+
+    @Test func unknownFunctionsAndDeployErrorsFailTheTest() {
+        let file = testFile("u_test.dn", """
+            test "typo" {
+                let r = deploy("royalty_split.dn", @alice)
+                r.set_shares(@bob, 1)
+            }
+            test "missing file" { let r = deploy("nope.dn") }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        #expect(capture.stderr.contains(
+            "u_test.dn:3:7: error: contract 'RoyaltySplit' has no public function 'set_shares'"))
+        #expect(capture.stderr.contains("hint: did you mean 'set_share'?"))
+        let missing = testFile("m_test.dn", "test \"missing file\" { let r = deploy(\"nope.dn\") }\n")
+        let (code2, capture2) = run([missing])
+        #expect(code2 == 1)
+        #expect(capture2.stdout.contains(":1:31: deploy: cannot read '"))
+    }
+    @Test func namesAreCheckedBeforeAnyTestRuns() {
+        let file = testFile("n_test.dn", """
+            use std.math
+            test "x" {
+                let r = deploy("royalty_split.dn", @alice)
+                assert_eq(totl, 1)
+                asert(true)
+                let m = math.mul_div(1, 2, 3)
+                assert_eq(1)
+                let n = maths.max(1, 2)
+            }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        let err = capture.stderr
+        #expect(err.contains("n_test.dn:4:15: error: cannot find 'totl' in scope"))
+        #expect(err.contains(" 4 |     assert_eq(totl, 1)\n   |               ^~~~"))
+        #expect(err.contains("n_test.dn:5:5: error: cannot find function 'asert' in a test file"))
+        #expect(!err.contains("n_test.dn:6:"))
+        #expect(err.contains("n_test.dn:8:13: error: cannot find 'maths' in scope"))
+        #expect(err.contains("n_test.dn:7:5: error: 'assert_eq' takes 2 argument(s) but 1 were given"))
+        #expect(!capture.stdout.contains("✗"))
+        #expect(capture.stdout.hasSuffix("0 passed, 1 failed"))
+    }
+    @Test func libraryFunctionsRunInTheVM() {
+        let file = testFile("l_test.dn", """
+            use std.math
+            test "math" {
+                assert_eq(math.mul_div(100, 2, 3), 66)
+                assert_eq(math.max(4, 9) + math.min(4, 9), 13)
+                expect_revert { let x = math.mul_div(1, 2, 0) }
+            }
+            test "wrong" { assert_eq(math.sqrt(17), 5) }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        #expect(capture.stdout.contains("  ✓ math  (gas 0)"))
+        #expect(capture.stdout.contains(":7:16: assert_eq failed: left 4, right 5"))
+    }
+    @Test func aTestThatNeverEndsFails() {
+        let file = testFile("w_test.dn", "test \"forever\" {\n    var i = 0\n    while true { i += 1 }\n}\n")
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        #expect(capture.stdout.contains(":3:18: test ran over 200000 statements"))
+    }
+}
