@@ -99,6 +99,18 @@ struct FunctionLowering {
         let extra = (i..<(i + width)).reduce(0) { $0 + (extraGas[$1] ?? 0) }
         instr.gas = UInt16(clamping: Int(instr.gas) + extra)
         var parts = (i..<(i + width)).flatMap { k in (droppedBefore[k] ?? []) + [Part(insts[k])] }
+        // A counted loop's back edge: `i += 1` followed by the loop test `i < n; jump_if body` — usually a
+        // jump target (a rotated loop enters at its test), so it cannot be fused into the increment. Instead
+        // the increment carries a copy of the test and skips the original, which stays for the jumps.
+        if fuse, instr.op == .incLocal, instr.b == 1, width == 4, extraGas[i + 4] == nil,
+            let (branch, branchWidth, target) = fused(at: i + 4), branchWidth == 4,
+            branch.op == .branchLL || branch.op == .branchLI, branch.a == instr.a
+        {
+            let op: InternalOp = branch.op == .branchLL ? .incBranchLL : .incBranchLI
+            let combined = Instr(op, gas: instr.gas &+ branch.gas, a: instr.a, b: branch.b, cond: branch.cond)
+            parts += (i + 4..<i + 8).map { Part(insts[$0]) }
+            return (combined, width, target, parts)
+        }
         if parts.count == 1 { parts = [] }  // a plain instruction: its origin says it all
         return (instr, width, jump, parts)
     }

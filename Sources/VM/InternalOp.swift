@@ -32,6 +32,11 @@ enum InternalOp: UInt8 {
     case addL, subL, mulL, divL, modL
     /// L[a] += pop (an `x += expr` whose leading `local_get x` was dropped)
     case addToLocal
+    /// L[a] += 1, then: if L[a] <cond> L[b & 0xffffffff] goto b >> 32, else skip the next instruction
+    /// (a copy of this loop test kept for jumps into it): a counted loop's back edge in one step
+    case incBranchLL
+    /// L[a] += 1, then: if L[a] <cond> Int32(b & 0xffffffff) goto b >> 32, else skip the next instruction
+    case incBranchLI
     /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; `b` holds the
     /// gas of the `local_get` and `div_int`, given back when the multiply traps
     case mulDivL

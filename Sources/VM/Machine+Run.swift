@@ -22,6 +22,8 @@ extension Machine {
         /// Gas of the `local_set` that ends `inc_local`, `add_set_ll` and `add_to_local`, given back
         /// when their add traps.
         let setGas = Int64(Opcode.localSet.info.gas)
+        /// Gas of `local_get; push_int; add_int`, the parts of an increment up to its add.
+        let incPrefixGas = Machine.incPrefixGas
 
         // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it.
         func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64, firstPart: Bool = false) -> Trap {
@@ -319,6 +321,19 @@ extension Machine {
             case .modL:
                 guard let r = Arithmetic.rem(sp[-1], fp[Int(pc.pointee.a)]) else { return trap(.divisionByZero, pc, gas) }
                 sp[-1] = r; pc += 1
+            case .incBranchLL:
+                let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
+                if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
+                fp[Int(pc.pointee.a)] = x
+                let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, fp[Int(pc.pointee.b & 0xFFFF_FFFF)])
+                pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 2
+            case .incBranchLI:
+                let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
+                if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
+                fp[Int(pc.pointee.a)] = x
+                let y = Int128(Int32(truncatingIfNeeded: pc.pointee.b))
+                let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
+                pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 2
             case .branchLL:
                 let x = fp[Int(pc.pointee.a)], y = fp[Int(pc.pointee.b & 0xFFFF_FFFF)]
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
@@ -346,6 +361,11 @@ extension Machine {
         }
     }
 
+    /// Gas of `local_get; push_int; add_int`: what an increment has paid when its add traps.
+    static var incPrefixGas: Int64 {
+        Int64(Opcode.localGet.info.gas) + Int64(Opcode.pushInt.info.gas) + Int64(Opcode.addInt.info.gas)
+    }
+
     /// Out of gas at the instruction `index` (`gasAfter` is what is left after charging it, negative).
     /// The up-front charge of a superinstruction failed; the unfused code would have charged part by
     /// part, so if it could pay for a part that traps and that part does trap here, the unfused run stops
@@ -362,6 +382,11 @@ extension Machine {
             let y = ins.op == .incLocal ? Int128(ins.b) : ins.op == .addSetLL ? fp[Int(ins.b)] : sp[-1]
             if gasBefore >= prefix && fp[Int(ins.a)].addingReportingOverflow(y).overflow {
                 gas = gasBefore - prefix
+                return locate(.overflow, at: index)
+            }
+        case .incBranchLL, .incBranchLI:
+            if gasBefore >= Machine.incPrefixGas && fp[Int(ins.a)].addingReportingOverflow(1).overflow {
+                gas = gasBefore - Machine.incPrefixGas
                 return locate(.overflow, at: index)
             }
         case .mulDivL:

@@ -85,6 +85,49 @@ private let programs: [(name: String, source: String, args: [[Value]])] = [
         """, [[.int(4), .int(2)], [.int(3), .int(0)], [.int(2), .int(-1)]]),
 ]
 
+private let loopPrograms: [(name: String, source: String, args: [[Value]])] = [
+    ("inc_branch (a counted loop's back edge)", """
+        .module m
+        .fn public f(i: int, n: int) -> int
+            .local acc: int
+            jump test
+        body:
+            local_get acc
+            push_int 1
+            add_int
+            local_set acc
+            local_get i
+            push_int 1
+            add_int
+            local_set i
+        test:
+            local_get i
+            local_get n
+            le_int
+            jump_if body
+            local_get acc
+            ret
+        """, [[.int(0), .int(4)], [.int(Int128.max - 2), .int(Int128.max)], [.int(5), .int(1)]]),
+]
+
+@Test(arguments: loopPrograms.indices)
+func theFusedLoopBackEdgeIsIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, argSets) = loopPrograms[index]
+    let verified = try Verifier.verify(try Assembler.assemble(source))
+    let fused = Program(verified, fuse: true), plain = Program(verified, fuse: false)
+    #expect(fused.listing.contains("incBranchLL"), "the back edge under test was not fused")
+    for args in argSets {
+        let full = call(plain, "f", args)
+        for limit in 0...(full.gasUsed + 2) {
+            let a = call(fused, "f", args, gas: limit), b = call(plain, "f", args, gas: limit)
+            #expect(a.values == b.values && a.gasUsed == b.gasUsed, "\(name) \(args) limit \(limit)")
+            #expect(a.trap?.reason == b.trap?.reason && a.trap?.offset == b.trap?.offset, "\(name) \(args) limit \(limit)")
+        }
+    }
+    // The overflowing run really overflows in the increment.
+    #expect(call(fused, "f", [.int(Int128.max - 2), .int(Int128.max)]).trap?.reason == .overflow)
+}
+
 @Test(arguments: programs.indices)
 func fusedAndUnfusedRunsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
     let (name, source, argSets) = programs[index]
