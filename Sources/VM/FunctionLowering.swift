@@ -203,6 +203,9 @@ struct FunctionLowering {
                 let cond = o[1] == .jumpIf ? c : c.negated
                 return (Instr(.branchS, gas: gas(i, 2), cond: cond.rawValue), 2, Int(imm(1)))
             }
+            if o[0] == .localTee, o[1] == .listSet {
+                return (Instr(.teeListSet, gas: gas(i, 2), a: UInt32(imm(0))), 2, nil)
+            }
             if o[0] == .pushInt, let f = Self.binaryI[o[1]] {
                 return (Instr(f, gas: gas(i, 2), b: imm(0)), 2, nil)
             }

@@ -37,6 +37,8 @@ enum InternalOp: UInt8 {
     case incBranchLL
     /// L[a] += 1, then: if L[a] <cond> Int32(b & 0xffffffff) goto b >> 32, else skip the next instruction
     case incBranchLI
+    /// `xs[i] = x = v`: L[a] = v, then list_set(xs, i, v) (`local_tee; list_set`)
+    case teeListSet
     /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; `b` holds the
     /// gas of the `local_get` and `div_int`, given back when the multiply traps
     case mulDivL

@@ -189,6 +189,11 @@ extension Machine {
                 let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
                 guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
+            case .teeListSet:
+                fp[Int(pc.pointee.a)] = sp[-1]
+                let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
+                guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
             case .listPush:
                 let h = Int(truncatingIfNeeded: sp[-2])
                 let count = arena.listCount(h)

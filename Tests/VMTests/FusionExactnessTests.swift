@@ -85,6 +85,43 @@ private let programs: [(name: String, source: String, args: [[Value]])] = [
         """, [[.int(4), .int(2)], [.int(3), .int(0)], [.int(2), .int(-1)]]),
 ]
 
+private let storePrograms: [(name: String, source: String, args: [[Value]])] = [
+    ("tee_list_set", """
+        .module m
+        .fn public f(i: int, v: int) -> int
+            .local xs: list<int>
+            .local x: int
+            push_int 0
+            push_int 0
+            list_lit list<int> 2
+            local_set xs
+            local_get xs
+            local_get i
+            local_get v
+            local_tee x
+            list_set
+            local_get x
+            ret
+        """, [[.int(1), .int(7)], [.int(2), .int(7)], [.int(-1), .int(7)]]),
+]
+
+@Test(arguments: storePrograms.indices)
+func theFusedTeeAndListSetIsIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, argSets) = storePrograms[index]
+    let verified = try Verifier.verify(try Assembler.assemble(source))
+    let fused = Program(verified, fuse: true), plain = Program(verified, fuse: false)
+    #expect(fused.listing.contains("teeListSet"), "the pattern under test was not fused")
+    for args in argSets {
+        let full = call(plain, "f", args)
+        for limit in 0...(full.gasUsed + 2) {
+            let a = call(fused, "f", args, gas: limit), b = call(plain, "f", args, gas: limit)
+            #expect(a.values == b.values && a.gasUsed == b.gasUsed, "\(name) \(args) limit \(limit)")
+            #expect(a.trap?.reason == b.trap?.reason && a.trap?.offset == b.trap?.offset, "\(name) \(args) limit \(limit)")
+        }
+    }
+    #expect(call(fused, "f", [.int(2), .int(7)]).trap?.reason == .indexOutOfRange)
+}
+
 private let loopPrograms: [(name: String, source: String, args: [[Value]])] = [
     ("inc_branch (a counted loop's back edge)", """
         .module m
