@@ -106,7 +106,8 @@ struct FunctionLowering {
             let (branch, branchWidth, target) = fused(at: i + 4), branchWidth == 4,
             branch.op == .branchLL || branch.op == .branchLI, branch.a == instr.a
         {
-            let op: InternalOp = branch.op == .branchLL ? .incBranchLL : .incBranchLI
+            let lt = branch.cond == Condition.lt.rawValue
+            let op: InternalOp = branch.op == .branchLL ? (lt ? .incBranchLtLL : .incBranchLL) : (lt ? .incBranchLtLI : .incBranchLI)
             let combined = Instr(op, gas: instr.gas &+ branch.gas, a: instr.a, b: branch.b, cond: branch.cond)
             parts += (i + 4..<i + 8).map { Part(insts[$0]) }
             return (combined, width, target, parts)

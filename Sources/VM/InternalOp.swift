@@ -37,6 +37,9 @@ enum InternalOp: UInt8 {
     case incBranchLL
     /// L[a] += 1, then: if L[a] <cond> Int32(b & 0xffffffff) goto b >> 32, else skip the next instruction
     case incBranchLI
+    /// `inc_branch_ll` / `inc_branch_li` whose condition is `<` (the usual counted loop), with the
+    /// comparison inline instead of decoded from `cond`
+    case incBranchLtLL, incBranchLtLI
     /// `xs[i] = x = v`: L[a] = v, then list_set(xs, i, v) (`local_tee; list_set`)
     case teeListSet
     /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; `b` holds the

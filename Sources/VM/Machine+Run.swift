@@ -326,6 +326,16 @@ extension Machine {
             case .modL:
                 guard let r = Arithmetic.rem(sp[-1], fp[Int(pc.pointee.a)]) else { return trap(.divisionByZero, pc, gas) }
                 sp[-1] = r; pc += 1
+            case .incBranchLtLL:
+                let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
+                if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
+                fp[Int(pc.pointee.a)] = x
+                pc = x < fp[Int(pc.pointee.b & 0xFFFF_FFFF)] ? code + Int(pc.pointee.b >> 32) : pc + 2
+            case .incBranchLtLI:
+                let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
+                if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
+                fp[Int(pc.pointee.a)] = x
+                pc = x < Int128(Int32(truncatingIfNeeded: pc.pointee.b)) ? code + Int(pc.pointee.b >> 32) : pc + 2
             case .incBranchLL:
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
@@ -389,7 +399,7 @@ extension Machine {
                 gas = gasBefore - prefix
                 return locate(.overflow, at: index)
             }
-        case .incBranchLL, .incBranchLI:
+        case .incBranchLL, .incBranchLI, .incBranchLtLL, .incBranchLtLI:
             if gasBefore >= Machine.incPrefixGas && fp[Int(ins.a)].addingReportingOverflow(1).overflow {
                 gas = gasBefore - Machine.incPrefixGas
                 return locate(.overflow, at: index)

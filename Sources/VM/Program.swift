@@ -73,7 +73,7 @@ public final class Program: @unchecked Sendable {
         for fix in fixups {
             let target = UInt32(offsetToIndex[fix.function][fix.targetOffset] ?? 0)
             switch lowered[fix.index].op {
-            case .branchLL, .branchLI, .incBranchLL, .incBranchLI:
+            case .branchLL, .branchLI, .incBranchLL, .incBranchLI, .incBranchLtLL, .incBranchLtLI:
                 lowered[fix.index].b = (lowered[fix.index].b & 0xFFFF_FFFF) | Int64(target) << 32
             default:
                 lowered[fix.index].a = target

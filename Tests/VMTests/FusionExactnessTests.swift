@@ -145,6 +145,28 @@ private let loopPrograms: [(name: String, source: String, args: [[Value]])] = [
             local_get acc
             ret
         """, [[.int(0), .int(4)], [.int(Int128.max - 2), .int(Int128.max)], [.int(5), .int(1)]]),
+    ("inc_branch_lt (the < specialisation)", """
+        .module m
+        .fn public f(i: int, n: int) -> int
+            .local acc: int
+            jump test
+        body:
+            local_get acc
+            push_int 1
+            add_int
+            local_set acc
+            local_get i
+            push_int 1
+            add_int
+            local_set i
+        test:
+            local_get i
+            local_get n
+            lt_int
+            jump_if body
+            local_get acc
+            ret
+        """, [[.int(0), .int(4)], [.int(5), .int(1)]]),
 ]
 
 @Test(arguments: loopPrograms.indices)
@@ -152,7 +174,7 @@ func theFusedLoopBackEdgeIsIndistinguishableAtEveryGasLimit(index: Int) throws {
     let (name, source, argSets) = loopPrograms[index]
     let verified = try Verifier.verify(try Assembler.assemble(source))
     let fused = Program(verified, fuse: true), plain = Program(verified, fuse: false)
-    #expect(fused.listing.contains("incBranchLL"), "the back edge under test was not fused")
+    #expect(fused.listing.contains("incBranch"), "the back edge under test was not fused")
     for args in argSets {
         let full = call(plain, "f", args)
         for limit in 0...(full.gasUsed + 2) {
@@ -161,8 +183,9 @@ func theFusedLoopBackEdgeIsIndistinguishableAtEveryGasLimit(index: Int) throws {
             #expect(a.trap?.reason == b.trap?.reason && a.trap?.offset == b.trap?.offset, "\(name) \(args) limit \(limit)")
         }
     }
-    // The overflowing run really overflows in the increment.
-    #expect(call(fused, "f", [.int(Int128.max - 2), .int(Int128.max)]).trap?.reason == .overflow)
+    if index == 0 {  // the overflowing run really overflows in the increment
+        #expect(call(fused, "f", [.int(Int128.max - 2), .int(Int128.max)]).trap?.reason == .overflow)
+    }
 }
 
 @Test(arguments: programs.indices)
