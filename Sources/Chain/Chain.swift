@@ -297,15 +297,7 @@ public final class Chain {
         _ contract: [UInt8], function: String, args: [Value], caller: [UInt8] = SparseMerkleTree.emptyRoot,
         gasLimit: Int64 = 10_000_000
     ) throws -> QueryResult {
-        let head = try head().header
-        let session = ExecutionSession(
-            state: WorldState(Overlay(base: store)), programs: programs, origin: caller, blockHeight: head.height,
-            blockTime: head.time)
-        let run = session.invoke(
-            contract: contract, function: function, args: args, value: 0, caller: caller, gasLimit: gasLimit,
-            readOnly: true)
-        if let failure = session.failure { throw failure }
-        return QueryResult(outcome: run.outcome, gasUsed: run.gasUsed)
+        try dryRun(contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: true)
     }
 
     /// Runs `function` of `contract` as a transaction from `caller` would (writes allowed, `value` 0) on the latest
@@ -314,13 +306,20 @@ public final class Chain {
         _ contract: [UInt8], function: String, args: [Value], caller: [UInt8] = SparseMerkleTree.emptyRoot,
         gasLimit: Int64 = 10_000_000
     ) throws -> QueryResult {
+        try dryRun(contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: false)
+    }
+
+    /// One call on an overlay of the latest state that is then dropped: `query` (read-only) and `simulate`.
+    private func dryRun(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, readOnly: Bool
+    ) throws -> QueryResult {
         let head = try head().header
         let session = ExecutionSession(
             state: WorldState(Overlay(base: store)), programs: programs, origin: caller, blockHeight: head.height,
             blockTime: head.time)
         let run = session.invoke(
             contract: contract, function: function, args: args, value: 0, caller: caller, gasLimit: gasLimit,
-            readOnly: false)
+            readOnly: readOnly)
         if let failure = session.failure { throw failure }
         return QueryResult(outcome: run.outcome, gasUsed: run.gasUsed)
     }
