@@ -151,9 +151,9 @@ private struct DisassemblyPrinter {
         case .string(let raw):
             guard let s = ByteReader.utf8String(raw) else { return nil }
             return quoted(s)
-        case .bytes(let raw): return "x\"\(hex(raw))\""
-        case .address(let raw): return raw.count == 32 ? "@0x\(hex(raw))" : nil
-        case .hash(let raw): return raw.count == 32 ? "#0x\(hex(raw))" : nil
+        case .bytes(let raw): return "x\"\(Hex.encode(raw))\""
+        case .address(let raw): return raw.count == 32 ? "@0x\(Hex.encode(raw))" : nil
+        case .hash(let raw): return raw.count == 32 ? "#0x\(Hex.encode(raw))" : nil
         }
     }
 
@@ -166,15 +166,6 @@ private struct DisassemblyPrinter {
         return (v < 0 ? "-" : "") + String(mag / scale) + "." + frac + "d"
     }
 
-    private func hex(_ raw: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".unicodeScalars)
-        var s = String.UnicodeScalarView()
-        for b in raw {
-            s.append(digits[Int(b >> 4)])
-            s.append(digits[Int(b & 15)])
-        }
-        return String(s)
-    }
 
     // MARK: - Functions
 
@@ -243,7 +234,7 @@ private struct DisassemblyPrinter {
             var offset = rest
             while offset < f.code.count {
                 let end = min(offset + 32, f.code.count)
-                line("    .bytes x\"\(hex(Array(f.code[offset..<end])))\"", comment: String(offset))
+                line("    .bytes x\"\(Hex.encode(Array(f.code[offset..<end])))\"", comment: String(offset))
                 offset = end
             }
         }

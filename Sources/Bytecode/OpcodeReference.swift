@@ -15,15 +15,10 @@ public enum OpcodeReference {
             let info = op.info
             let imms = zip(info.immediates, info.roles).map { "\($1)\u{00A0}\(kindName($0))" }.joined(separator: ", ")
             lines.append(
-                "| 0x\(hex(op.rawValue)) | `\(info.mnemonic)` | \(imms.isEmpty ? "–" : imms) | \(effect(info.effect)) "
+                "| 0x\(Hex.encode([op.rawValue])) | `\(info.mnemonic)` | \(imms.isEmpty ? "–" : imms) | \(effect(info.effect)) "
                     + "| \(info.gas)\(info.flags.contains(.dynamicGas) ? "+" : "") | \(flags(info.flags)) | \(info.summary) |")
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func hex(_ b: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
     }
 
     static func kindName(_ k: ImmediateKind) -> String {

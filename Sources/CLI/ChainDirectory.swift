@@ -1,3 +1,4 @@
+import Bytecode
 import Chain
 import Foundation
 import StateStore

@@ -1,3 +1,4 @@
+import Bytecode
 import StateStore
 
 /// Why the chain could not do something that is not a transaction's fault: a store failure, a corrupt record,

@@ -1,3 +1,5 @@
+import Bytecode
+
 /// Why a transaction was refused before execution. A rejected transaction changes nothing: no nonce, no fee.
 public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
     case badSignature

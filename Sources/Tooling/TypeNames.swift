@@ -18,18 +18,6 @@ public enum TypeNames {
         }
     }
 
-    static let hexDigits = Array("0123456789abcdef")
-
-    public static func hex(_ bytes: [UInt8]) -> String {
-        var s = ""
-        s.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            s.append(hexDigits[Int(b >> 4)])
-            s.append(hexDigits[Int(b & 15)])
-        }
-        return s
-    }
-
     /// A Dec as exact decimal text, trailing zeros trimmed (`1.5`, `-0.000000000000000001`, `3.0`).
     public static func dec(_ v: Int128) -> String {
         let negative = v < 0
@@ -47,10 +35,10 @@ public enum TypeNames {
         case .int(let i): return String(i)
         case .dec(let d): return dec(d)
         case .bool(let b): return b ? "true" : "false"
-        case .address(let b): return "@0x" + hex(b)
-        case .hash(let b): return "#0x" + hex(b)
+        case .address(let b): return "@0x" + Hex.encode(b)
+        case .hash(let b): return "#0x" + Hex.encode(b)
         case .string(let s): return quoted(s)
-        case .bytes(let b): return "x\"" + hex(b) + "\""
+        case .bytes(let b): return "x\"" + Hex.encode(b) + "\""
         case .list(let items): return "[" + items.map(literal).joined(separator: ", ") + "]"
         case .map(let entries): return "{" + entries.map { literal($0.key) + ": " + literal($0.value) }.joined(separator: ", ") + "}"
         case .structure(let fields): return "{" + fields.map(literal).joined(separator: ", ") + "}"

@@ -24,7 +24,7 @@ enum AsmCommands {
                 console.error("cannot write '\(out)'")
                 return ExitCode.failure
             }
-            console.out("wrote \(out): \(bytes.count) bytes, module id 0x\(TypeNames.hex(ModuleCodec.id(of: bytes)))")
+            console.out("wrote \(out): \(bytes.count) bytes, module id 0x\(Hex.encode(ModuleCodec.id(of: bytes)))")
             return ExitCode.ok
         } catch {
             console.report(error)
@@ -70,7 +70,7 @@ enum AsmCommands {
             let module = try ModuleLoader.load(path)
             _ = try ModuleLoader.verify(module, path: path)
             let id = ModuleCodec.id(of: ModuleCodec.encode(module))
-            console.out("ok: module '\(module.name)', \(module.functions.count) functions, id 0x\(TypeNames.hex(id))")
+            console.out("ok: module '\(module.name)', \(module.functions.count) functions, id 0x\(Hex.encode(id))")
             return ExitCode.ok
         } catch {
             console.report(error)

@@ -34,7 +34,7 @@ enum CompileCommands {
             console.error("cannot write '\(out)'")
             return ExitCode.failure
         }
-        console.out("wrote \(out): \(bytes.count) bytes, module id 0x\(TypeNames.hex(ModuleCodec.id(of: bytes)))")
+        console.out("wrote \(out): \(bytes.count) bytes, module id 0x\(Hex.encode(ModuleCodec.id(of: bytes)))")
         return ExitCode.ok
     }
 

@@ -1,6 +1,8 @@
 // A compact S-expression rendering of the AST, for tests and `--dump-ast` style debugging.
 // Ranges and IDs are left out so the output pins down structure only.
 
+import Bytecode
+
 /// Renders AST nodes as S-expressions: `(+ a (* b c))`.
 public enum ASTDump {
     /// One line per declaration.
@@ -108,9 +110,9 @@ public enum ASTDump {
         case .decimal(let text): text
         case .string(let value): quote(value)
         case .bool(let value): value ? "true" : "false"
-        case .address(.bytes(let raw)): "@0x" + hex(raw)
+        case .address(.bytes(let raw)): "@0x" + Hex.encode(raw)
         case .address(.named(let name)): "@" + name
-        case .hash(let raw): "#0x" + hex(raw)
+        case .hash(let raw): "#0x" + Hex.encode(raw)
         case .name(let name): name
         case .unary(let op, let operand): "(\(op.rawValue) \(dump(operand)))"
         case .binary(let op, let lhs, let rhs, _): "(\(op.rawValue) \(dump(lhs)) \(dump(rhs)))"
@@ -135,15 +137,5 @@ public enum ASTDump {
             }
         }
         return out + "\""
-    }
-
-    private static func hex(_ raw: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".unicodeScalars)
-        var out = ""
-        for byte in raw {
-            out.unicodeScalars.append(digits[Int(byte >> 4)])
-            out.unicodeScalars.append(digits[Int(byte & 0x0F)])
-        }
-        return out
     }
 }

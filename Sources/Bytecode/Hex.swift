@@ -1,4 +1,5 @@
-/// Lowercase hex for addresses, hashes and keys as people read and type them (`0x` + 64 hex digits).
+/// Lowercase hex for addresses, hashes, module ids and keys as people read and type them (`0x` + 64 hex
+/// digits): the one hex encoder above Crypto (disassembler, AST dumps, value printing, the chain).
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
