@@ -256,8 +256,10 @@ final class TestSession {
     var libraries: [String: (target: UseTarget, range: SourceRange)] = [:]
     var names: [[UInt8]: String] = [:]
     var gasUsed: UInt64 = 0
-    /// Native tokens the next contract call sends (set by `with_value` while its call is evaluated).
-    var pendingValue: Int128?
+    /// The native tokens `with_value` attaches to the contract call it wraps.
+    var attachedValue: Int128 = 0
+    /// The events of the last successful transaction, for `events("Name")`.
+    var lastEvents: [EventRecord] = []
     var depth = 0
     var steps = 0
     /// Statements one test may run (loops included), so a test that never ends fails instead.
@@ -616,10 +618,17 @@ final class TestSession {
     // MARK: Calls
 
     func call(_ callee: Expr, _ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
+        if case .name("with_value") = callee.kind { return try withValue(arguments, range: range) }
         if case .member(let base, let name) = callee.kind {
+            // The value belongs to this call alone, not to calls made while evaluating its arguments.
+            let attached = attachedValue
+            attachedValue = 0
             if case .name(let library) = base.kind, lookup(library) == nil {
                 guard let use = libraries[library] else {
                     throw TestError(message: "cannot find '\(library)' in a test", range: base.range)
+                }
+                if attached != 0 {
+                    throw TestError(message: "with_value needs a contract call, not a library call", range: range)
                 }
                 var values: [Value] = []
                 for argument in arguments { values.append(try evaluate(argument)) }
@@ -630,12 +639,11 @@ final class TestSession {
             }
             var values: [Value] = []
             for argument in arguments { values.append(try evaluate(argument)) }
-            return try callContract(contract, name.name, values, range: range)
+            return try callContract(contract, name.name, values, value: attached, range: range)
         }
         guard case .name(let name) = callee.kind else {
             throw TestError(message: "cannot call this in a test", range: callee.range)
         }
-        if name == "with_value" { return try withValue(arguments, range: range) }
         var values: [Value] = []
         for argument in arguments { values.append(try evaluate(argument)) }
         func arity(_ n: Int) throws(TestError) {
@@ -708,6 +716,19 @@ final class TestSession {
             }
             _ = try check(result, contract: nil, function: "send", range: range)
             return nil
+        case "events":
+            try arity(1)
+            guard case .string(let wanted) = values[0], let chain else {
+                throw TestError(message: "events(\"EventName\")", range: range)
+            }
+            var found: [Value] = []
+            for event in lastEvents where event.name == wanted {
+                guard let decoded = chain.chain.decode(event) else {
+                    throw TestError(message: "cannot decode event '\(wanted)'", range: range)
+                }
+                found.append(.list(decoded.values))
+            }
+            return .list(found)
         case "deploy":
             guard let first = values.first, case .string(let path) = first, let chain else {
                 throw TestError(message: "deploy(\"path.dn\", init arguments...)", range: range)
@@ -731,6 +752,22 @@ final class TestSession {
     }
 
     var caller: String { callers.last ?? "alice" }
+
+    /// `with_value(amount, r.f(args))`: the call, sending `amount` native tokens with it.
+    func withValue(_ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
+        guard arguments.count == 2 else {
+            throw TestError(message: "'with_value' takes 2 argument(s) but \(arguments.count) were given", range: range)
+        }
+        let amount = try integer(arguments[0])
+        guard amount >= 0 else { throw TestError(message: "with_value needs an amount >= 0", range: arguments[0].range) }
+        guard case .call(let inner, _) = arguments[1].kind, case .member = inner.kind else {
+            throw TestError(message: "with_value's second argument must be a contract call such as r.f(args)",
+                range: arguments[1].range)
+        }
+        attachedValue = amount
+        defer { attachedValue = 0 }
+        return try evaluate(arguments[1], allowVoid: true)
+    }
 
     func lookup(_ name: String) -> Value? {
         for scope in scopes.reversed() { if let v = scope[name] { return v } }
@@ -787,37 +824,9 @@ final class TestSession {
         }
     }
 
-    /// `with_value(amount, r.f(args))`: the call, sending `amount` native tokens with it. The call is
-    /// evaluated after the amount, so the tokens go with exactly that one transaction.
-    func withValue(_ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
-        guard arguments.count == 2 else {
-            throw TestError(message: "'with_value' takes 2 argument(s) but \(arguments.count) were given", range: range)
-        }
-        guard case .int(let amount) = try evaluate(arguments[0]), amount >= 0 else {
-            throw TestError(message: "with_value needs a non-negative Int amount", range: arguments[0].range)
-        }
-        guard case .call(let callee, _) = arguments[1].kind, case .member = callee.kind else {
-            throw TestError(message: "with_value's second argument must be a contract call, like r.f(args)",
-                range: arguments[1].range)
-        }
-        guard pendingValue == nil else {
-            throw TestError(message: "with_value cannot be nested", range: range)
-        }
-        pendingValue = amount
-        defer { pendingValue = nil }
-        let result = try evaluate(arguments[1], allowVoid: true)
-        guard pendingValue == nil else {
-            throw TestError(message: "with_value's call must be a contract call; this one sent no tokens",
-                range: arguments[1].range)
-        }
-        return result
-    }
-
-    func callContract(_ contract: [UInt8], _ function: String, _ values: [Value], range: SourceRange)
-        throws(TestError) -> Value?
+    func callContract(_ contract: [UInt8], _ function: String, _ values: [Value], value: Int128 = 0,
+        range: SourceRange) throws(TestError) -> Value?
     {
-        let value = pendingValue ?? 0
-        pendingValue = nil
         guard let chain else { return nil }
         guard let module = try? chain.chain.module(at: contract) else {
             throw TestError(message: "no contract at this address", range: range)
@@ -850,6 +859,7 @@ final class TestSession {
             throw TestError(message: "transaction rejected: \(rejection)", range: range, revert: "\(rejection)")
         case .success(let receipt):
             gasUsed = gasUsed &+ receipt.gasUsed
+            lastEvents = receipt.status == .success ? receipt.events : []
             if let contract { runner.record(contract: contract, function: function, gas: receipt.gasUsed) }
             guard receipt.status == .success else {
                 var where_ = ""
