@@ -364,3 +364,20 @@ public final class Chain {
         return last
     }
 }
+
+extension Chain {
+    /// The fields of `event` by name, decoded with the declaration in the module that emitted it; nil when the
+    /// module or declaration is unknown or the data does not decode.
+    public func fields(of event: EventRecord) -> [(name: String, value: Value)]? {
+        guard let module = try? module(id: event.moduleID),
+            let decl = module.events.first(where: { $0.name == event.name })
+        else { return nil }
+        var types: [TypeDesc] = []
+        for field in decl.fields {
+            guard Int(field.type) < module.types.count else { return nil }
+            types.append(module.types[Int(field.type)])
+        }
+        guard let values = try? ValueCodec.decodeSequence(event.data, as: types, in: module) else { return nil }
+        return zip(decl.fields, values).map { (name: $0.name, value: $1) }
+    }
+}
