@@ -612,6 +612,7 @@ private final class TestSession {
         guard case .name(let name) = callee.kind else {
             throw TestError(message: "cannot call this in a test", range: callee.range)
         }
+        if name == "with_value" { return try callWithValue(arguments, range: range) }
         var values: [Value] = []
         for argument in arguments { values.append(try evaluate(argument)) }
         func arity(_ n: Int) throws(TestError) {
@@ -756,8 +757,26 @@ private final class TestSession {
         }
     }
 
-    func callContract(_ contract: [UInt8], _ function: String, _ values: [Value], range: SourceRange)
-        throws(TestError) -> Value?
+    /// `with_value(amount, r.f(args))`: the call through the handle, sending `amount` native tokens as `value`.
+    func callWithValue(_ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
+        guard arguments.count == 2, case .call(let callee, let callArguments) = arguments[1].kind,
+            case .member(let base, let name) = callee.kind
+        else {
+            throw TestError(message: "with_value(amount, handle.function(args...))", range: range)
+        }
+        guard case .int(let amount) = try evaluate(arguments[0]), amount >= 0 else {
+            throw TestError(message: "with_value needs a non-negative Int amount", range: arguments[0].range)
+        }
+        guard case .address(let contract) = try evaluate(base) else {
+            throw TestError(message: "only contract handles have functions to call", range: base.range)
+        }
+        var values: [Value] = []
+        for argument in callArguments { values.append(try evaluate(argument)) }
+        return try callContract(contract, name.name, values, value: amount, range: arguments[1].range)
+    }
+
+    func callContract(_ contract: [UInt8], _ function: String, _ values: [Value], value: Int128 = 0,
+        range: SourceRange) throws(TestError) -> Value?
     {
         guard let chain else { return nil }
         guard let module = try? chain.chain.module(at: contract) else {
@@ -774,7 +793,7 @@ private final class TestSession {
                 range: range)
         }
         let result: Result<Receipt, Rejection>
-        do { result = try chain.call(contract, function, args: values, from: caller) } catch {
+        do { result = try chain.call(contract, function, args: values, from: caller, value: value) } catch {
             throw TestError(message: "call failed: \(error)", range: range)
         }
         let receipt = try check(result, contract: module.name, function: function, range: range)
