@@ -256,8 +256,8 @@ final class TestSession {
     var libraries: [String: (target: UseTarget, range: SourceRange)] = [:]
     var names: [[UInt8]: String] = [:]
     var gasUsed: UInt64 = 0
-    /// Native tokens the next contract call sends (set by `with_value` while its call is evaluated).
-    var pendingValue: Int128?
+    /// The native tokens `with_value` attaches to the contract call it wraps.
+    var attachedValue: Int128 = 0
     /// The events of the last successful transaction, for `events("Name")`.
     var lastEvents: [EventRecord] = []
     var depth = 0
@@ -618,15 +618,16 @@ final class TestSession {
     // MARK: Calls
 
     func call(_ callee: Expr, _ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
+        if case .name("with_value") = callee.kind { return try withValue(arguments, range: range) }
         if case .member(let base, let name) = callee.kind {
             // The value belongs to this call alone, not to calls made while evaluating its arguments.
-            let attached = pendingValue
-            pendingValue = nil
+            let attached = attachedValue
+            attachedValue = 0
             if case .name(let library) = base.kind, lookup(library) == nil {
                 guard let use = libraries[library] else {
                     throw TestError(message: "cannot find '\(library)' in a test", range: base.range)
                 }
-                if attached != nil {
+                if attached != 0 {
                     throw TestError(message: "with_value needs a contract call, not a library call", range: range)
                 }
                 var values: [Value] = []
@@ -638,12 +639,11 @@ final class TestSession {
             }
             var values: [Value] = []
             for argument in arguments { values.append(try evaluate(argument)) }
-            return try callContract(contract, name.name, values, value: attached ?? 0, range: range)
+            return try callContract(contract, name.name, values, value: attached, range: range)
         }
         guard case .name(let name) = callee.kind else {
             throw TestError(message: "cannot call this in a test", range: callee.range)
         }
-        if name == "with_value" { return try withValue(arguments, range: range) }
         var values: [Value] = []
         for argument in arguments { values.append(try evaluate(argument)) }
         func arity(_ n: Int) throws(TestError) {
@@ -723,10 +723,10 @@ final class TestSession {
             }
             var found: [Value] = []
             for event in lastEvents where event.name == wanted {
-                guard let fields = chain.chain.fields(of: event) else {
+                guard let decoded = chain.chain.decode(event) else {
                     throw TestError(message: "cannot decode event '\(wanted)'", range: range)
                 }
-                found.append(.list(fields.map(\.value)))
+                found.append(.list(decoded.values))
             }
             return .list(found)
         case "deploy":
@@ -752,6 +752,22 @@ final class TestSession {
     }
 
     var caller: String { callers.last ?? "alice" }
+
+    /// `with_value(amount, r.f(args))`: the call, sending `amount` native tokens with it.
+    func withValue(_ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
+        guard arguments.count == 2 else {
+            throw TestError(message: "'with_value' takes 2 argument(s) but \(arguments.count) were given", range: range)
+        }
+        let amount = try integer(arguments[0])
+        guard amount >= 0 else { throw TestError(message: "with_value needs an amount >= 0", range: arguments[0].range) }
+        guard case .call(let inner, _) = arguments[1].kind, case .member = inner.kind else {
+            throw TestError(message: "with_value's second argument must be a contract call such as r.f(args)",
+                range: arguments[1].range)
+        }
+        attachedValue = amount
+        defer { attachedValue = 0 }
+        return try evaluate(arguments[1], allowVoid: true)
+    }
 
     func lookup(_ name: String) -> Value? {
         for scope in scopes.reversed() { if let v = scope[name] { return v } }
@@ -806,32 +822,6 @@ final class TestSession {
             throw TestError(message: "'\(function)' reverted: \(quote(trap.message))\(at)", range: range,
                 revert: trap.message)
         }
-    }
-
-    /// `with_value(amount, r.f(args))`: the call, sending `amount` native tokens with it. The call is
-    /// evaluated after the amount, so the tokens go with exactly that one transaction.
-    func withValue(_ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
-        guard arguments.count == 2 else {
-            throw TestError(message: "'with_value' takes 2 argument(s) but \(arguments.count) were given", range: range)
-        }
-        guard case .int(let amount) = try evaluate(arguments[0]), amount >= 0 else {
-            throw TestError(message: "with_value needs a non-negative Int amount", range: arguments[0].range)
-        }
-        guard case .call(let callee, _) = arguments[1].kind, case .member = callee.kind else {
-            throw TestError(message: "with_value's second argument must be a contract call, like r.f(args)",
-                range: arguments[1].range)
-        }
-        guard pendingValue == nil else {
-            throw TestError(message: "with_value cannot be nested", range: range)
-        }
-        pendingValue = amount
-        defer { pendingValue = nil }
-        let result = try evaluate(arguments[1], allowVoid: true)
-        guard pendingValue == nil else {
-            throw TestError(message: "with_value's call must be a contract call; this one sent no tokens",
-                range: arguments[1].range)
-        }
-        return result
     }
 
     func callContract(_ contract: [UInt8], _ function: String, _ values: [Value], value: Int128 = 0,

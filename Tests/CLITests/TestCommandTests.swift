@@ -187,8 +187,8 @@ import Testing
         #expect(code == 1)
         let out = capture.stdout
         #expect(out.contains("  ✓ value and events"), "\(out)")
-        #expect(out.contains(":15:44: with_value's second argument must be a contract call, like r.f(args)"))
-        #expect(out.contains(":18:16: with_value needs a non-negative Int amount"))
+        #expect(out.contains(":15:44: with_value's second argument must be a contract call such as r.f(args)"))
+        #expect(out.contains(":18:16: with_value needs an amount >= 0"))
         #expect(out.hasSuffix("\n1 passed, 2 failed"))
     }
 
