@@ -9,6 +9,7 @@ public enum DatanetCLI {
         RunCommand.command, TestCommand.command, ScenarioCommand.command, BenchCommand.command,
         ChainCommands.command, KeysCommand.command, TransactionCommands.deploy, TransactionCommands.call,
         TransactionCommands.query, TransactionCommands.upgrade, TransactionCommands.transfer,
+        GovCommands.command, ExplainCommand.command,
     ]
 
     /// Runs `datanet` with `args` (without the program name); returns the exit code.

@@ -59,15 +59,17 @@ public final class LocalChain {
         return try chain.submit(tx, time: try nextTime()).map(\.receipt)
     }
 
-    /// Deploys `module` as `name` with init arguments `args`; the receipt's `contract` is the new address.
+    /// Deploys `module` as `name` with init arguments `args`; the receipt's `contract` is the new address. The
+    /// upgrade authority is `authority` (an account or a contract such as governance), by default the deployer.
     public func deploy(
-        _ module: Module, args: [Value], from name: String, policy: UpgradePolicy = .compatible
+        _ module: Module, args: [Value], from name: String, policy: UpgradePolicy = .compatible,
+        authority: [UInt8]? = nil
     ) throws -> Result<Receipt, Rejection> {
         let params = module.functions.first { $0.kind == .`init` }?.params ?? []
         guard let encoded = try? ValueCodec.encodeSequence(
             args, as: params.map { Int($0) < module.types.count ? module.types[Int($0)] : .int }, in: module)
         else { return .failure(.badArguments("'init' takes \(params.count) argument(s)")) }
-        let authority = try address(of: name)
+        let authority = try authority ?? address(of: name)
         return try submit(
             .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy), from: name)
     }

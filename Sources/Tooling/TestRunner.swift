@@ -7,6 +7,7 @@
 import Bytecode
 import Chain
 import Compiler
+import Crypto
 import struct Compiler.Block
 import Diagnostics
 import Foundation
@@ -653,6 +654,13 @@ final class TestSession {
             }
         }
         switch name {
+        case "sha256":
+            try arity(1)
+            switch values[0] {
+            case .string(let text): return .hash(SHA256.hash(Array(text.utf8)))
+            case .bytes(let bytes): return .hash(SHA256.hash(bytes))
+            default: throw TestError(message: "sha256 needs a String or Bytes", range: range)
+            }
         case "note":
             try arity(1)
             guard case .string(let text) = values[0] else {
