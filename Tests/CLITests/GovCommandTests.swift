@@ -65,7 +65,8 @@ import Testing
         #expect(refused.err.contains("transaction rejected: only the upgrade authority \(gov)"))
 
         #expect(run("call", gov, "lock()", "--value", "500", "--from", "bob").status == 0)
-        let proposed = run("gov", "propose", "upgrade", royalty, Self.v2, "quality-boosted", "--gov", gov, "--from", "bob")
+        let proposed = run(
+            "gov", "propose", "upgrade", royalty, Self.v2, "quality-boosted", "--gov", gov, "--from", "bob")
         #expect(proposed.status == 0, "\(proposed)")
         #expect(proposed.out.contains("returned    1 : Int"))
 

@@ -97,7 +97,9 @@ enum ExplainCommand {
             if p.role == "contributor" {
                 console.out("  contribution  \(Hex.prefixed(p.contribution)), attribution weight \(p.weight)")
             }
-            for line in arithmetic(t) { console.out("  arithmetic    " + line) }
+            for (i, line) in arithmetic(t).enumerated() {
+                console.out((i == 0 ? "  arithmetic    " : String(repeating: " ", count: 16)) + line)
+            }
         }
         console.out("")
         console.out("\(plural(traced.count, "payment")), \(total) in total")
