@@ -280,6 +280,18 @@ public final class Chain {
         return try programs.program(id: id) { try WorldState(Overlay(base: store)).moduleBytes(id) }.module
     }
 
+    /// An event's declaration and field values, typed by the module that emitted it; nil when that module is
+    /// unknown, declares no such event, or the data does not decode.
+    public func decode(_ event: EventRecord) -> (decl: EventDecl, values: [Value])? {
+        guard let module = try? module(id: event.moduleID),
+            let decl = module.events.first(where: { $0.name == event.name }),
+            decl.fields.allSatisfy({ Int($0.type) < module.types.count }),
+            let values = try? ValueCodec.decodeSequence(
+                event.data, as: decl.fields.map { module.types[Int($0.type)] }, in: module)
+        else { return nil }
+        return (decl, values)
+    }
+
     /// The module the contract at `address` runs now.
     public func module(at address: [UInt8]) throws -> Module? {
         guard let record = try contract(address) else { return nil }
@@ -394,5 +406,13 @@ public final class Chain {
                 height: last, what: "final state root", expected: store.stateRoot, actual: fresh.stateRoot)
         }
         return last
+    }
+}
+
+extension Chain {
+    /// The fields of `event` by name, decoded with the declaration in the module that emitted it; nil when the
+    /// module or declaration is unknown or the data does not decode.
+    public func fields(of event: EventRecord) -> [(name: String, value: Value)]? {
+        decode(event).map { decoded in zip(decoded.decl.fields, decoded.values).map { (name: $0.name, value: $1) } }
     }
 }
