@@ -283,8 +283,14 @@ public final class Chain {
     /// An event's declaration and field values, typed by the module that emitted it; nil when that module is
     /// unknown, declares no such event, or the data does not decode.
     public func decode(_ event: EventRecord) -> (decl: EventDecl, values: [Value])? {
-        guard let module = try? module(id: event.moduleID),
-            let decl = module.events.first(where: { $0.name == event.name }),
+        guard let module = try? module(id: event.moduleID) else { return nil }
+        return Self.decode(event, in: module)
+    }
+
+    /// An event's declaration and field values, typed by `module` (for a module not installed on the chain, such as
+    /// the code a proposal would install in a dry run).
+    public static func decode(_ event: EventRecord, in module: Module) -> (decl: EventDecl, values: [Value])? {
+        guard let decl = module.events.first(where: { $0.name == event.name }),
             decl.fields.allSatisfy({ Int($0.type) < module.types.count }),
             let values = try? ValueCodec.decodeSequence(
                 event.data, as: decl.fields.map { module.types[Int($0.type)] }, in: module)
@@ -413,6 +419,15 @@ extension Chain {
     /// The fields of `event` by name, decoded with the declaration in the module that emitted it; nil when the
     /// module or declaration is unknown or the data does not decode.
     public func fields(of event: EventRecord) -> [(name: String, value: Value)]? {
-        decode(event).map { decoded in zip(decoded.decl.fields, decoded.values).map { (name: $0.name, value: $1) } }
+        decode(event).map(Self.named)
+    }
+
+    /// The fields of `event` by name, typed by `module`.
+    public static func fields(of event: EventRecord, in module: Module) -> [(name: String, value: Value)]? {
+        decode(event, in: module).map(named)
+    }
+
+    private static func named(_ decoded: (decl: EventDecl, values: [Value])) -> [(name: String, value: Value)] {
+        zip(decoded.decl.fields, decoded.values).map { (name: $0.name, value: $1) }
     }
 }

@@ -118,7 +118,7 @@ enum ExplainCommand {
         var usages: [String: [String: Int128]] = [:]
         var payments: [(event: EventRecord, payment: Payment)] = []
         for event in receipt.events where filter == nil || filter == event.contract {
-            guard event.name == "Usage" || event.name == "Paid", let fields = printer.fields(of: event) else {
+            guard event.name == "Usage" || event.name == "Paid", let fields = printer.chain.fields(of: event) else {
                 continue
             }
             if event.name == "Usage" {
