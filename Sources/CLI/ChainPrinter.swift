@@ -9,19 +9,11 @@ struct ChainPrinter {
 
     /// `Name(field: value, …)`, or the raw data when the module cannot type it.
     func describe(_ event: EventRecord) -> String {
-        guard let fields = chain.fields(of: event) else { return "\(event.name)(data 0x\(Hex.encode(event.data)))" }
-        return "\(event.name)(" + fields.map { "\($0.name): \(TypeNames.literal($0.value))" }.joined(separator: ", ")
-            + ")"
-    }
-
-    /// The event's fields by name, typed by the module that emitted it; nil when that module cannot type them.
-    func fields(of event: EventRecord) -> [(name: String, value: Value)]? {
-        chain.fields(of: event)
-    }
-
-    /// The event's fields by name, typed by `module`'s declaration of the event.
-    static func fields(of event: EventRecord, in module: Module) -> [(name: String, value: Value)]? {
-        Chain.fields(of: event, in: module)
+        guard let (decl, values) = chain.decode(event) else {
+            return "\(event.name)(data 0x\(Hex.encode(event.data)))"
+        }
+        let fields = zip(decl.fields, values).map { "\($0.name): \(TypeNames.literal($1))" }
+        return "\(event.name)(" + fields.joined(separator: ", ") + ")"
     }
 
     /// The receipt's return values as `value : Type`, one per line.

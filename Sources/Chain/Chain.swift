@@ -287,7 +287,8 @@ public final class Chain {
         return Self.decode(event, in: module)
     }
 
-    /// `event`'s declaration and field values, typed by `module`'s declaration of the event.
+    /// An event's declaration and field values, typed by `module` (for a module not installed on the chain, such as
+    /// the code a proposal would install in a dry run).
     public static func decode(_ event: EventRecord, in module: Module) -> (decl: EventDecl, values: [Value])? {
         guard let decl = module.events.first(where: { $0.name == event.name }),
             decl.fields.allSatisfy({ Int($0.type) < module.types.count }),
@@ -421,7 +422,7 @@ extension Chain {
         decode(event).map(Self.named)
     }
 
-    /// The fields of `event` by name, typed by `module`'s declaration of the event.
+    /// The fields of `event` by name, typed by `module`.
     public static func fields(of event: EventRecord, in module: Module) -> [(name: String, value: Value)]? {
         decode(event, in: module).map(named)
     }
