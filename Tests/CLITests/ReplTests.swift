@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import Tooling
+@testable import CLI
+
+/// `datanet repl`: a scripted session through a pipe, compared with its expected transcript, and the line editor.
+@Suite struct ReplTests {
+    /// Runs `script` through a pipe into the REPL; returns the transcript (output and errors, in order) and status.
+    static func transcript(_ script: String) throws -> (String, Int32) {
+        let root = repositoryRoot.path
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data(script.replacingOccurrences(of: "$ROOT", with: root).utf8))
+        try pipe.fileHandleForWriting.close()
+        let lines = OutputBuffer()
+        let console = Console(out: { lines.append($0) }, err: { lines.append($0) }, color: false)
+        let session = try ReplSession(stdlibDirectory: root + "/Stdlib")
+        let status = ReplCommand.run(
+            session, reader: PlainLineReader(fd: pipe.fileHandleForReading.fileDescriptor), console: console)
+        return (lines.text.replacingOccurrences(of: root, with: "$ROOT"), status)
+    }
+
+    @Test func scriptedSessionMatchesItsTranscript() throws {
+        let script = try String(contentsOfFile: fixture("repl/session.dnrepl"), encoding: .utf8)
+        let (text, status) = try Self.transcript(script)
+        let expectedPath = fixture("repl/session.expected")
+        if ProcessInfo.processInfo.environment["DATANET_UPDATE_GOLDEN"] != nil {
+            _ = FileManager.default.createFile(atPath: expectedPath, contents: Data(text.utf8))
+        }
+        let expected = try String(contentsOfFile: expectedPath, encoding: .utf8)
+        #expect(status == 0)
+        #expect(text == expected)
+    }
+
+    @Test func aTrapLeavesTheChainAsItWas() throws {
+        let (text, _) = try Self.transcript("let h = block.height\n1 / (h - h)\nblock.height == h\n")
+        #expect(text.contains("error: reverted: \"division by zero\""))
+        #expect(text.contains("true : Bool"))
+    }
+
+    @Test func unfinishedInputAtTheEndIsAnError() throws {
+        let (text, status) = try Self.transcript("fn f() {\n")
+        #expect(status == 1)
+        #expect(text.contains("the input ended inside an unfinished entry"))
+    }
+
+    @Test func editLineKeys() {
+        var line = EditLine()
+        line.insert("pool * 3")
+        line.home()
+        line.insert("(")
+        line.end()
+        line.insert(")")
+        #expect(line.text == "(pool * 3)")
+        line.left()
+        line.backspace()
+        #expect(line.text == "(pool * )")
+        line.home()
+        line.delete()
+        #expect(line.text == "pool * )")
+        #expect(line.cursor == 0)
+        line.set("r.dis")
+        #expect(line.wordBeforeCursor == "r.dis")
+    }
+
+    @Test func historyPersistsAcrossSessions() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("repl-history-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        var first = LineHistory(file: file)
+        first.add("let a = 1")
+        first.add("fn f() {\n}")
+        var second = LineHistory(file: file)
+        #expect(second.entries == ["let a = 1", "fn f() {\n}"])
+        #expect(second.up(from: "typing") == "fn f() {\n}")
+        #expect(second.up(from: "") == "let a = 1")
+        #expect(second.up(from: "") == nil)
+        #expect(second.down() == "fn f() {\n}")
+        #expect(second.down() == "typing")
+    }
+
+    @Test func completionOfCommandsNamesAndContractFunctions() throws {
+        let session = try ReplSession(stdlibDirectory: repositoryRoot.path + "/Stdlib")
+        _ = session.submit("let pool = 5")
+        _ = session.submit(":load \(repositoryRoot.path)/Examples/royalty/royalty_split.dn as r (@alice)")
+        #expect(session.completions(":lo") == [":load"])
+        #expect(session.completions("po") == ["pool"])
+        #expect(session.completions("r.s") == ["r.set_share", "r.share_of"])
+    }
+}
