@@ -19,10 +19,13 @@ import Tooling
         return (lines.text.replacingOccurrences(of: root, with: "$ROOT"), status)
     }
 
-    @Test func scriptedSessionMatchesItsTranscript() throws {
-        let script = try String(contentsOfFile: fixture("repl/session.dnrepl"), encoding: .utf8)
+    /// The scripted sessions in Fixtures/repl (`NAME.dnrepl`) and their transcripts (`NAME.expected`;
+    /// `DATANET_UPDATE_GOLDEN=1` rewrites them).
+    @Test(arguments: ["session", "payout"])
+    func scriptedSessionMatchesItsTranscript(name: String) throws {
+        let script = try String(contentsOfFile: fixture("repl/\(name).dnrepl"), encoding: .utf8)
         let (text, status) = try Self.transcript(script)
-        let expectedPath = fixture("repl/session.expected")
+        let expectedPath = fixture("repl/\(name).expected")
         if ProcessInfo.processInfo.environment["DATANET_UPDATE_GOLDEN"] != nil {
             _ = FileManager.default.createFile(atPath: expectedPath, contents: Data(text.utf8))
         }

@@ -244,17 +244,7 @@ public final class ReplSession {
         _ input: SyntheticInput, final: Final, outputs: [(name: String, type: String)], valueType: String? = nil,
         returnType: String? = nil, extraBody: String = "", reportWarnings: Bool = true, quiet: Bool = false
     ) -> Compiled? {
-        var source = ReplSource()
-        source.glue("contract Repl\n")
-        for decl in declarations where decl.key.hasPrefix("use ") {
-            source.copy(decl.file, decl.range)
-            source.glue("\n")
-        }
-        for decl in declarations where !decl.key.hasPrefix("use ") {
-            source.copy(decl.file, decl.range)
-            source.glue("\n")
-        }
-        for contract in contracts { source.glue(interfaceText(contract.module)) }
+        var source = prelude()
         let declaredNames = Set(input.statements.compactMap { stmt -> String? in
             if case .binding(let b) = stmt.kind { return b.name.name }
             return nil
@@ -300,6 +290,30 @@ public final class ReplSession {
             source.glue("return __Out { " + fields.joined(separator: ", ") + " }\n")
         }
         source.glue("}\n")
+        guard let module = compileSource(source, quiet: quiet, warnings: reportWarnings) else { return nil }
+        return Compiled(module: module, source: source, parameters: parameters)
+    }
+
+    /// The start of every synthetic contract: its header, the session's `use` lines and declarations, and an
+    /// interface for each loaded contract.
+    func prelude() -> ReplSource {
+        var source = ReplSource()
+        source.glue("contract Repl\n")
+        for decl in declarations where decl.key.hasPrefix("use ") {
+            source.copy(decl.file, decl.range)
+            source.glue("\n")
+        }
+        for decl in declarations where !decl.key.hasPrefix("use ") {
+            source.copy(decl.file, decl.range)
+            source.glue("\n")
+        }
+        for contract in contracts { source.glue(interfaceText(contract.module)) }
+        return source
+    }
+
+    /// Compiles a synthetic contract (named accounts resolved); reports its diagnostics mapped into the inputs,
+    /// unless `quiet`. Nil when it has errors.
+    func compileSource(_ source: ReplSource, quiet: Bool = false, warnings: Bool = true) -> Module? {
         var named: [String: [UInt8]] = [:]
         for name in TestRunner.accountNames(in: source.bytes) {
             if let address = try? chain.address(of: name) { named[name] = address }
@@ -308,14 +322,12 @@ public final class ReplSession {
             source.file(),
             options: CompileOptions(libraries: LibraryResolver(stdlibDirectory: stdlibDirectory), namedAccounts: named))
         if !quiet {
-            let shown = result.diagnostics.compactMap { d -> Diagnostic? in
-                if d.severity != .error && !reportWarnings { return nil }
+            report(result.diagnostics.compactMap { d -> Diagnostic? in
+                if d.severity != .error && !warnings { return nil }
                 return source.map(d) ?? (d.severity == .error ? d : nil)
-            }
-            report(shown)
+            })
         }
-        guard let module = result.module else { return nil }
-        return Compiled(module: module, source: source, parameters: parameters)
+        return result.module
     }
 
     /// `interface NAME { ... }` for a loaded contract's public and view functions (those whose types the session
@@ -704,8 +716,6 @@ public final class ReplSession {
         // `return __Args { a0: (e0), ... }` with each argument's text copied from the input.
         var fields = "struct __Args { " + types.enumerated().map { "a\($0.offset): \($0.element)" }.joined(separator: ", ")
         fields += " }\n"
-        let blanked = [UInt8](repeating: UInt8(ascii: " "), count: file.bytes.count)
-        _ = blanked
         let input = SyntheticInput(file: file, statements: [], blanked: [])
         guard let compiled = compileArguments(expressions, types: types, file: file, input: input, structText: fields)
         else { return nil }
@@ -716,13 +726,7 @@ public final class ReplSession {
     func compileArguments(
         _ expressions: [Expr], types: [String], file: SourceFile, input: SyntheticInput, structText: String
     ) -> Compiled? {
-        var source = ReplSource()
-        source.glue("contract Repl\n")
-        for decl in declarations {
-            source.copy(decl.file, decl.range)
-            source.glue("\n")
-        }
-        for contract in contracts { source.glue(interfaceText(contract.module)) }
+        var source = prelude()
         source.glue(structText)
         let mentioned = mentionedNames(file)
         let parameters = bindings.filter { mentioned.contains($0.name) }
@@ -733,15 +737,7 @@ public final class ReplSession {
             source.copy(file, e.range.start..<e.range.end)
         }
         source.glue(" }\n}\n")
-        var named: [String: [UInt8]] = [:]
-        for name in TestRunner.accountNames(in: source.bytes) {
-            if let address = try? chain.address(of: name) { named[name] = address }
-        }
-        let result = Compiler.compile(
-            source.file(),
-            options: CompileOptions(libraries: LibraryResolver(stdlibDirectory: stdlibDirectory), namedAccounts: named))
-        report(result.diagnostics.compactMap { source.map($0) ?? ($0.severity == .error ? $0 : nil) })
-        guard let module = result.module else { return nil }
+        guard let module = compileSource(source) else { return nil }
         return Compiled(module: module, source: source, parameters: parameters)
     }
 
