@@ -165,7 +165,7 @@ nonisolated(unsafe) private var savedTerminalFD: Int32 = 0
 
 private func restoreSavedTerminal() {
     guard var saved = savedTerminal else { return }
-    tcsetattr(savedTerminalFD, TCSAFLUSH, &saved)
+    tcsetattr(savedTerminalFD, TCSADRAIN, &saved)
 }
 
 /// A line editor on a terminal: left/right, home/end (also Ctrl-A/Ctrl-E), backspace/delete, up/down through
@@ -218,9 +218,9 @@ final class TerminalLineEditor: LineReader {
         savedTerminal = original
         savedTerminalFD = input
         Self.installRestorers()
-        tcsetattr(input, TCSAFLUSH, &raw)
+        tcsetattr(input, TCSADRAIN, &raw)
         defer {
-            tcsetattr(input, TCSAFLUSH, &original)
+            tcsetattr(input, TCSADRAIN, &original)
             savedTerminal = nil
         }
         return body()
