@@ -73,6 +73,11 @@ public final class ReplSession {
         var function: String
         var args: [Value]
         var source: ReplSource?
+        /// The chain before the input, to run it again traced.
+        var before: LocalChain.Snapshot
+        /// The called contract; nil when `module` is the input's synthetic contract, deployed first.
+        var contract: [UInt8]?
+        var caller: String
     }
 
     /// A fresh session; `stdlibDirectory` is where `use std.NAME` finds the standard library.
@@ -508,7 +513,9 @@ public final class ReplSession {
         let module = compiled.module
         let args = explicit ?? compiled.parameters.map(\.value)
         let snapshot = chain.snapshot()
-        last = LastRun(module: module, function: function, args: args, source: compiled.source)
+        last = LastRun(
+            module: module, function: function, args: args, source: compiled.source, before: snapshot, contract: nil,
+            caller: caller)
         let deployed: Receipt
         do {
             switch try chain.deploy(module, args: [], from: caller) {
@@ -679,7 +686,9 @@ public final class ReplSession {
             chain.restore(snapshot)
             return
         }
-        last = LastRun(module: module, function: call.function, args: values, source: nil)
+        last = LastRun(
+            module: module, function: call.function, args: values, source: nil, before: snapshot,
+            contract: call.contract.address, caller: caller)
         switch result {
         case .failure(let rejection):
             fail("the call was rejected: \(rejection)")

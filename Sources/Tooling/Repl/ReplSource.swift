@@ -59,6 +59,17 @@ struct ReplSource {
         return nil
     }
 
+    /// Like `origin(of:)`, but generated text leading into copied text on the same line (`return ` before the
+    /// input's final expression) counts as the start of that text: the code it stands for belongs to the input.
+    func originOrNext(of offset: Int) -> (file: SourceFile, offset: Int)? {
+        if let found = origin(of: offset) { return found }
+        guard let next = pieces.first(where: { $0.range.lowerBound > offset && $0.origin != nil }),
+            let origin = next.origin,
+            !bytes[min(offset, bytes.count)..<min(next.range.lowerBound, bytes.count)].contains(UInt8(ascii: "\n"))
+        else { return nil }
+        return (origin.file, origin.start)
+    }
+
     /// `range` of the synthetic file as a range of the input it came from, or nil for generated text.
     func map(_ range: SourceRange) -> SourceRange? {
         guard let start = origin(of: range.start) else { return nil }
@@ -99,6 +110,6 @@ struct ReplSource {
             while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
             remaining -= 1
         }
-        return origin(of: offset)
+        return originOrNext(of: offset)
     }
 }
