@@ -88,4 +88,25 @@ import Tooling
         #expect(session.completions("po") == ["pool"])
         #expect(session.completions("r.s") == ["r.set_share", "r.share_of"])
     }
+
+    /// Malformed inputs and commands get an error message, never a crash, and the session keeps working.
+    @Test func badInputsAreReportedAndTheSessionGoesOn() throws {
+        let session = try ReplSession(stdlibDirectory: repositoryRoot.path + "/Stdlib")
+        let inputs = [
+            "}", ")", "let", "fn (", "@", "let x = @", "1 +", "state s: Int", "init() {}", "test \"t\" {}",
+            "contract C", ":load", ":load /nonexistent.dn", ":load \(repositoryRoot.path)/Examples/counter.dn as 9x",
+            ":as", ":as 9", ":advance -1", ":advance x", ":send", ":send nobody 5", ":send @bob -1", ":table",
+            ":table nope", ":table --from", ":check", ":check a b", ":check x --cases 0", ":state", ":state x", ":gas",
+            ":trace", ":nope", "\u{0}", String(repeating: "(", count: 400) + "1" + String(repeating: ")", count: 400),
+            String(repeating: "[", count: 300), "let a = 1 let b = 2", "undefined_fn(1)", "let y: Int = true",
+            "x.push(1)", "transfer(@bob, 1)", "return 5", "break", "fn f() -> Int { }",
+        ]
+        for input in inputs {
+            let (lines, quit) = session.submit(input)
+            #expect(!quit)
+            #expect(lines.contains { $0.isError }, "no error for \(input.prefix(40))")
+        }
+        let (lines, _) = session.submit("40 + 2")
+        #expect(lines.map(\.text) == ["42 : Int  (gas 3)"])
+    }
 }

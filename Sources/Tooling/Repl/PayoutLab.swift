@@ -302,7 +302,9 @@ extension ReplSession {
             return z ^ (z >> 31)
         }
         /// A value in `0...bound`.
-        mutating func upTo(_ bound: UInt64) -> Int128 { Int128(next() % (bound &+ 1)) }
+        mutating func upTo(_ bound: UInt64) -> Int128 {
+            bound == UInt64.max ? Int128(next()) : Int128(next() % (bound + 1))
+        }
     }
 
     /// A generated input: 1 to 8 recipients, weights up to 1000 (often equal or zero), a pool up to 10^6 (often
@@ -336,7 +338,7 @@ extension ReplSession {
                 out.append(smaller)
             }
         }
-        for p in [0, input.pool / 2, input.pool - 1] where p >= 0 && p < input.pool {
+        for p in [0, input.pool / 2, input.pool &- 1] where p >= 0 && p < input.pool {
             var smaller = input
             smaller.pool = p
             out.append(smaller)
@@ -346,7 +348,7 @@ extension ReplSession {
             let values = input.columns[key] ?? []
             if let low = values.min(), low > 0 {
                 var shifted = input
-                shifted.columns[key] = values.map { $0 - low }
+                shifted.columns[key] = values.map { $0 &- low }
                 out.append(shifted)
             }
             if values.contains(where: { $0 > 1 }) {
@@ -356,7 +358,7 @@ extension ReplSession {
             }
             for i in 0..<n {
                 let v = input.columns[key]?[i] ?? 0
-                for candidate in [0, v / 2, v - 1] where candidate >= 0 && candidate < v {
+                for candidate in [0, v / 2, v &- 1] where candidate >= 0 && candidate < v {
                     var smaller = input
                     smaller.columns[key]?[i] = candidate
                     out.append(smaller)

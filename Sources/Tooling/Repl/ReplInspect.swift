@@ -112,14 +112,17 @@ extension ReplSession {
             let range = file.lineRange(line)
             return ("\(file.path):\(line + 1)", String(decoding: file.bytes[range], as: UTF8.self))
         }
+        // A loaded contract's file, a standard library file (`std/NAME.dn`), or a path as recorded.
+        var file: SourceFile?
+        if position.file.hasPrefix("std/"), position.file.hasSuffix(".dn") {
+            let name = String(position.file.dropFirst(4).dropLast(3))
+            file = LibraryResolver(stdlibDirectory: stdlibDirectory).standard(name)
+        } else if let data = FileManager.default.contents(atPath: position.file) {
+            file = SourceFile(path: position.file, bytes: [UInt8](data))
+        }
         var text = ""
-        if let contract = contracts.first(where: { $0.module.name == run.module.name }),
-            let data = FileManager.default.contents(atPath: contract.path.hasSuffix(position.file) ? contract.path : position.file)
-        {
-            let file = SourceFile(path: position.file, bytes: [UInt8](data))
-            if position.line >= 1, position.line <= file.lineCount {
-                text = String(decoding: file.bytes[file.lineRange(position.line - 1)], as: UTF8.self)
-            }
+        if let file, position.line >= 1, position.line <= file.lineCount {
+            text = String(decoding: file.bytes[file.lineRange(position.line - 1)], as: UTF8.self)
         }
         return ("\(position.file):\(position.line)", text)
     }

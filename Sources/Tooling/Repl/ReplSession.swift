@@ -200,7 +200,10 @@ public final class ReplSession {
     func blank(_ file: SourceFile, except statements: [Stmt]) -> [UInt8] {
         var bytes = file.bytes
         var keep = [Bool](repeating: false, count: bytes.count)
-        for s in statements { for i in s.range.start..<min(s.range.end, bytes.count) { keep[i] = true } }
+        for s in statements {
+            let lower = max(0, min(s.range.start, bytes.count))
+            for i in lower..<max(lower, min(s.range.end, bytes.count)) { keep[i] = true }
+        }
         for i in bytes.indices where !keep[i] && bytes[i] != UInt8(ascii: "\n") && bytes[i] != UInt8(ascii: " ") {
             // Comments between statements are kept out too; they cannot change the meaning.
             bytes[i] = UInt8(ascii: " ")
