@@ -349,9 +349,28 @@ public final class Chain {
         }
     }
 
+    /// `simulate`, reporting every step of the call to `tracer` (the REPL's `:gas` and `:trace`).
+    public func simulate<T: Tracer>(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, tracer: inout T
+    ) throws -> QueryResult {
+        try dryRun(
+            contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: false,
+            tracer: &tracer)
+    }
+
     /// One call on an overlay of the latest state that is then dropped: `query` (read-only) and `simulate`.
     private func dryRun(
         _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, readOnly: Bool
+    ) throws -> QueryResult {
+        var tracer = NoTracer()
+        return try dryRun(
+            contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: readOnly,
+            tracer: &tracer)
+    }
+
+    private func dryRun<T: Tracer>(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, readOnly: Bool,
+        tracer: inout T
     ) throws -> QueryResult {
         try dryRun { executor, state in
             let session = ExecutionSession(
@@ -359,7 +378,7 @@ public final class Chain {
                 blockTime: executor.time)
             let run = session.invoke(
                 contract: contract, function: function, args: args, value: 0, caller: caller, gasLimit: gasLimit,
-                readOnly: readOnly)
+                readOnly: readOnly, tracer: &tracer)
             if let failure = session.failure { throw failure }
             return QueryResult(outcome: run.outcome, gasUsed: run.gasUsed)
         }
