@@ -32,7 +32,9 @@ enum BenchCommand {
             guard !workloads.isEmpty else { return usage(console, "--only names none of W1, W2, W3, W4") }
         }
         var results: [BenchmarkResult] = []
-        for w in workloads {
+        defer { console.progress?("") }
+        for (n, w) in workloads.enumerated() {
+            console.progress?("bench: \(w.name) (\(n + 1) of \(workloads.count)), \(max(1, runs)) timed runs")
             // `--source`: the same workload written in the language (w1.dn beside w1.dna), where one exists
             // (W2 is assembly only so far).
             let source = String(w.file.dropLast())

@@ -14,7 +14,7 @@ enum ChainCommands {
         name: "chain", summary: "init a chain directory; status, blocks, tx, events, history, replay, prove",
         usage: """
             datanet chain init [--dir D] [--balance N]
-                   datanet chain status | account 0x…|NAME | blocks [--from N] [--limit N] | tx HASH
+                   datanet chain status | account 0x…|NAME | blocks [--start N] [--limit N] | tx HASH
                    datanet chain events [--contract 0x…]
                    datanet chain history 0xCONTRACT | replay | prove KEY | prove 0xCONTRACT 'var' | 'var[key]'
                    datanet chain verify-proof --root 0x… --key KEY --proof 0x… [--value 0x… | --absent]
@@ -25,7 +25,7 @@ enum ChainCommands {
             "datanet chain replay",
         ],
         spec: .init(valued: [
-            "--dir", "--balance", "--from", "--limit", "--contract", "--root", "--key", "--proof", "--value",
+            "--dir", "--balance", "--start", "--limit", "--contract", "--root", "--key", "--proof", "--value",
         ], switches: ["--absent"])
     ) { args, console in
         guard let action = args.positional.first else {
@@ -152,7 +152,7 @@ enum ChainCommands {
     static func blocks(_ chain: Chain, _ args: Arguments, _ console: Console) throws(CLIFailure) -> Int32 {
         let top = chain.store.height
         let (from, limit) = try attempt {
-            (try args.integer("--from", default: 0), try args.integer("--limit", default: 100))
+            (try args.integer("--start", default: 0), try args.integer("--limit", default: 100))
         }
         var height = UInt64(from)
         var shown: Int64 = 0
@@ -229,8 +229,13 @@ enum ChainCommands {
     // MARK: - replay, proofs
 
     static func replay(_ chain: Chain, _ console: Console) throws(CLIFailure) -> Int32 {
+        defer { console.progress?("") }
         do {
-            let blocks = try chain.replay(into: MemoryStore())
+            let blocks = try chain.replay(into: MemoryStore()) { height, last in
+                if let show = console.progress, height % 32 == 0 || height == last {
+                    show("replaying block \(height) of \(last)")
+                }
+            }
             console.out("replayed \(blocks) blocks from genesis: every state root matches")
             console.out("state root \(Hex.prefixed(chain.store.stateRoot))")
             return ExitCode.ok
