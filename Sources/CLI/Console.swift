@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Where a command writes. The process uses stdout/stderr; tests capture the text.
@@ -23,7 +24,8 @@ public struct Console: Sendable {
         self.progress = progress
     }
 
-    /// The process's standard output and error. Colour needs a terminal and no `NO_COLOR` in the environment.
+    /// The process's standard output and error. Colour needs standard error to be a terminal and `NO_COLOR`
+    /// unset (the compiler's policy, `DiagnosticRenderer.shouldColor`).
     public static func standard() -> Console {
         let terminal = isatty(2) == 1
         let rewriteLine: @Sendable (String) -> Void = { text in
@@ -32,13 +34,10 @@ public struct Console: Sendable {
         return Console(
             out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
             err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-            color: terminal && useColor(environment: ProcessInfo.processInfo.environment),
+            color: DiagnosticRenderer.shouldColor(isTerminal: terminal, environment: ProcessInfo.processInfo.environment),
             input: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
             progress: terminal ? rewriteLine : nil)
     }
-
-    /// False when `NO_COLOR` is set to anything, even the empty string (no-color.org).
-    static func useColor(environment: [String: String]) -> Bool { environment["NO_COLOR"] == nil }
 
     /// `path:line:col: error: message`, red when colour is on.
     public func error(_ message: String, at location: String? = nil) {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CLI
 
@@ -59,15 +60,39 @@ import Testing
         #expect(datanet("chain", "blocks", "--from", "3").err.contains("unknown option '--from'"))
     }
 
-    @Test func colourFollowsTheEnvironment() {
-        #expect(Console.useColor(environment: [:]))
-        #expect(!Console.useColor(environment: ["NO_COLOR": "1"]))
-        #expect(!Console.useColor(environment: ["NO_COLOR": ""]))
+    @Test func plainTextWhenNotOnATerminal() {
+        // The captured console is what a pipe gets: no colour codes and no progress display anywhere.
+        let r = datanet("check", "/nonexistent.dn")
+        #expect(!r.err.contains("\u{1B}"))
+        let colored = Console(out: { _ in }, err: { _ in }, color: true)
+        #expect(colored.progress == nil)
     }
 
     @Test func helpOverviewDocumentsExitCodes() {
         let r = datanet("--help")
         #expect(r.out.contains("exit codes: 0 ok, 1 error in the input"))
         #expect(r.out.contains("2 usage error"))
+    }
+}
+
+/// The progress display: shown only through `Console.progress` (set only on a terminal), cleared at the end.
+@Suite struct ProgressTests {
+    @Test func replayReportsBlocksAndClearsTheLine() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let d = ["--dir", dir.path]
+        #expect(datanet(["chain", "init"] + d).status == 0)
+        for amount in ["1", "2"] {
+            #expect(datanet(["transfer", "@bob", amount, "--from", "alice"] + d).status == 0)
+        }
+        let shown = OutputBuffer(), out = OutputBuffer()
+        let console = Console(out: { out.append($0) }, err: { _ in }, progress: { shown.append($0) })
+        #expect(DatanetCLI.run(["chain", "replay"] + d, console: console) == 0)
+        #expect(shown.text == "replaying block 2 of 2\n\n")
+        #expect(out.text.hasPrefix("replayed 2 blocks from genesis"))
+        // Without a terminal (no progress writer) the output is the same and nothing else is written.
+        let plain = datanet(["chain", "replay"] + d)
+        #expect(plain.out == out.text)
+        #expect(plain.err.isEmpty)
     }
 }
