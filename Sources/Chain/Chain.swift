@@ -403,8 +403,11 @@ public final class Chain {
     /// Re-executes every block of this chain from its genesis into `fresh` (an empty store), checking the
     /// genesis, every transaction's receipt and every root. Returns the number of blocks replayed; throws the
     /// first difference as a `ChainError` naming the block (and the transaction, when one is to blame).
+    /// `progress` is told each height once its block is replayed (the CLI's progress display).
     @discardableResult
-    public func replay(into fresh: any KeyValueStore) throws -> UInt64 {
+    public func replay(
+        into fresh: any KeyValueStore, progress: (_ height: UInt64, _ last: UInt64) -> Void = { _, _ in }
+    ) throws -> UInt64 {
         let target = Chain(store: fresh)
         let genesisBlock = try target.initialize(try genesis())
         guard let recordedGenesis = try block(at: 0) else { throw ChainError.notInitialized }
@@ -423,6 +426,7 @@ public final class Chain {
                 throw ChainError.invalidBlock(height: height, "missing from the archive")
             }
             try target.apply(block, recorded: try receipts(at: height))
+            progress(height, last)
             guard height < UInt64.max else { break }
             height += 1
         }

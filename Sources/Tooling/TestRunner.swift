@@ -936,14 +936,7 @@ final class TestSession {
 public enum TestReport {
     /// Every `*_test.dn` file under `directory` (recursively), sorted by path.
     public static func testFiles(under directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix("_test.dn") {
-                found.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
-            }
-        }
-        return found.sorted()
+        SourceTree.files(under: directory, suffix: "_test.dn")
     }
 
     /// One line per test (`✓ name  (gas N, T)` or `✗ name` and its failure indented), files with no tests
