@@ -692,6 +692,25 @@ final class TestSession {
                 throw TestError(message: text, range: range)
             }
             return nil
+        case "split":
+            try arity(2)
+            guard case .int(let amount) = values[0], case .list(let items) = values[1] else {
+                throw TestError(message: "split(amount: Int, weights: List<Int>)", range: range)
+            }
+            var weights: [Int128] = []
+            for item in items {
+                guard case .int(let w) = item else {
+                    throw TestError(message: "split(amount: Int, weights: List<Int>)", range: range)
+                }
+                weights.append(w)
+            }
+            // The VM's own implementation, so a test computes exactly what a contract would.
+            switch ConservingSplit.split(amount: amount, weights: weights) {
+            case .success(let parts): return .list(parts.map { .int($0) })
+            case .failure(let failure):
+                let message = failure.trapReason.message
+                throw TestError(message: "'split' trapped: \(quote(message))", range: range, revert: message)
+            }
         case "balance":
             try arity(1)
             guard case .address(let a) = values[0], let chain else {
@@ -917,14 +936,7 @@ final class TestSession {
 public enum TestReport {
     /// Every `*_test.dn` file under `directory` (recursively), sorted by path.
     public static func testFiles(under directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix("_test.dn") {
-                found.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
-            }
-        }
-        return found.sorted()
+        SourceTree.files(under: directory, suffix: "_test.dn")
     }
 
     /// One line per test (`✓ name  (gas N, T)` or `✗ name` and its failure indented), files with no tests
