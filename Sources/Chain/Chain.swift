@@ -349,9 +349,28 @@ public final class Chain {
         }
     }
 
+    /// `simulate`, reporting every step of the call to `tracer` (the REPL's `:gas` and `:trace`).
+    public func simulate<T: Tracer>(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, tracer: inout T
+    ) throws -> QueryResult {
+        try dryRun(
+            contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: false,
+            tracer: &tracer)
+    }
+
     /// One call on an overlay of the latest state that is then dropped: `query` (read-only) and `simulate`.
     private func dryRun(
         _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, readOnly: Bool
+    ) throws -> QueryResult {
+        var tracer = NoTracer()
+        return try dryRun(
+            contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: readOnly,
+            tracer: &tracer)
+    }
+
+    private func dryRun<T: Tracer>(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, readOnly: Bool,
+        tracer: inout T
     ) throws -> QueryResult {
         try dryRun { executor, state in
             let session = ExecutionSession(
@@ -359,7 +378,7 @@ public final class Chain {
                 blockTime: executor.time)
             let run = session.invoke(
                 contract: contract, function: function, args: args, value: 0, caller: caller, gasLimit: gasLimit,
-                readOnly: readOnly)
+                readOnly: readOnly, tracer: &tracer)
             if let failure = session.failure { throw failure }
             return QueryResult(outcome: run.outcome, gasUsed: run.gasUsed)
         }
@@ -384,8 +403,11 @@ public final class Chain {
     /// Re-executes every block of this chain from its genesis into `fresh` (an empty store), checking the
     /// genesis, every transaction's receipt and every root. Returns the number of blocks replayed; throws the
     /// first difference as a `ChainError` naming the block (and the transaction, when one is to blame).
+    /// `progress` is told each height once its block is replayed (the CLI's progress display).
     @discardableResult
-    public func replay(into fresh: any KeyValueStore) throws -> UInt64 {
+    public func replay(
+        into fresh: any KeyValueStore, progress: (_ height: UInt64, _ last: UInt64) -> Void = { _, _ in }
+    ) throws -> UInt64 {
         let target = Chain(store: fresh)
         let genesisBlock = try target.initialize(try genesis())
         guard let recordedGenesis = try block(at: 0) else { throw ChainError.notInitialized }
@@ -404,6 +426,7 @@ public final class Chain {
                 throw ChainError.invalidBlock(height: height, "missing from the archive")
             }
             try target.apply(block, recorded: try receipts(at: height))
+            progress(height, last)
             guard height < UInt64.max else { break }
             height += 1
         }

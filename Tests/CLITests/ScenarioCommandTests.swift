@@ -89,7 +89,7 @@ import Testing
             """)
         let run = datanet("scenario", dir.path, "--dir", dir.appendingPathComponent("chain").path)
         #expect(run.status == 1)
-        #expect(run.err.contains("with_value's second argument must be a contract call"))
+        #expect(run.err.contains("with_value's second argument must be a call through a handle"))
     }
 
     @Test func aFailureStopsTheRunAndSaysWhere() {
@@ -134,5 +134,24 @@ import Testing
         let run = datanet("test", dir.appendingPathComponent("scenario.dn").path, "--no-time")
         #expect(run.status == 0, "\(run.out)\(run.err)")
         #expect(run.out.contains("1 passed, 0 failed"))
+    }
+}
+
+/// The payable-AI examples: each runs with one command, pays out, and reaches the same state root every run.
+@Suite struct ExampleScenarioTests {
+    @Test(arguments: ["urdu_tutoring", "healthcare_diagnostics", "writing_assistant"])
+    func exampleRunsTwiceToTheSameRoot(_ name: String) throws {
+        let example = repositoryRoot.appendingPathComponent("Examples/\(name)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-example-\(UUID().uuidString)")
+        var roots: [Substring] = []
+        for _ in 0..<2 {
+            let run = datanet("scenario", example, "--dir", dir.path)
+            #expect(run.status == 0, "\(run.out)\(run.err)")
+            #expect(run.out.contains("Payouts ("))
+            #expect(run.out.contains("Why each was paid"))
+            roots += run.out.split(separator: "\n").filter { $0.hasPrefix("state root 0x") }
+        }
+        #expect(roots.count == 2)
+        #expect(roots.first == roots.last)
     }
 }

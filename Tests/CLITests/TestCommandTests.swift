@@ -56,6 +56,19 @@ import Testing
         #expect(!capture.stdout.contains("✗"))
     }
 
+    @Test func splitInTestsAndContractsIsTheVMs() {
+        // Tests/CLITests/Fixtures/split: `split` in test code and in a deployed contract, its traps, and payouts.
+        let (code, capture) = run([path("Tests/CLITests/Fixtures/split")])
+        #expect(code == 0, "\(capture.stdout)")
+        #expect(capture.stdout.contains("  ✓ the contract pays every part and nothing is lost  (gas "))
+        #expect(capture.stdout.hasSuffix("\n3 passed, 0 failed"))
+        let file = testFile("s_test.dn", "test \"bad\" {\n    let p = split(3, [])\n}\n")
+        let (failed, output) = run([file])
+        #expect(failed == 1)
+        #expect(output.stdout.contains(
+            "s_test.dn:2:13: 'split' trapped: \"split: the weights sum to zero but the amount is not zero\""))
+    }
+
     @Test func failedAssertionShowsBothValuesAndPosition() {
         let file = testFile("f_test.dn", """
             test "wrong share" {
@@ -163,7 +176,6 @@ import Testing
                 assert_eq(balance(t), 47)
                 expect_revert("insufficient") { as(@bob) { with_value(START_BALANCE, t.tip(3)) } }
             }
-            test "not a contract call" { with_value(1, 2) }
             test "negative value" {
                 let t = deploy("tip.dn")
                 with_value(-1, t.tip(1))
@@ -187,9 +199,8 @@ import Testing
         #expect(code == 1)
         let out = capture.stdout
         #expect(out.contains("  ✓ value and events"), "\(out)")
-        #expect(out.contains(":15:44: with_value's second argument must be a contract call such as r.f(args)"))
-        #expect(out.contains(":18:16: with_value needs an amount >= 0"))
-        #expect(out.hasSuffix("\n1 passed, 2 failed"))
+        #expect(out.contains(":17:16: with_value needs an amount >= 0"))
+        #expect(out.hasSuffix("\n1 passed, 1 failed"))
     }
 
     @Test func gasReportListsEveryContractFunction() {
