@@ -56,7 +56,7 @@ import Testing
     @Test func fromAlwaysNamesTheSendingKey() {
         // `--from KEY` is the account that signs (or, for query, the caller); block ranges use `--start`.
         let withFrom = DatanetCLI.commands.filter { $0.spec.valued.contains("--from") }.map(\.name).sorted()
-        #expect(withFrom == ["call", "deploy", "query", "transfer", "upgrade"])
+        #expect(withFrom == ["call", "deploy", "gov", "query", "transfer", "upgrade"])
         #expect(datanet("chain", "blocks", "--from", "3").err.contains("unknown option '--from'"))
     }
 
