@@ -9,13 +9,19 @@ struct ChainPrinter {
 
     /// `Name(field: value, …)`, or the raw data when the module cannot type it.
     func describe(_ event: EventRecord) -> String {
-        guard let module = try? chain.module(id: event.moduleID),
-            let decl = module.events.first(where: { $0.name == event.name }),
-            let values = try? ValueCodec.decodeSequence(
-                event.data, as: decl.fields.map { module.types[Int($0.type)] }, in: module)
-        else { return "\(event.name)(data 0x\(Hex.encode(event.data)))" }
-        let fields = zip(decl.fields, values).map { "\($0.name): \(TypeNames.literal($1))" }
-        return "\(event.name)(" + fields.joined(separator: ", ") + ")"
+        guard let fields = chain.fields(of: event) else { return "\(event.name)(data 0x\(Hex.encode(event.data)))" }
+        return "\(event.name)(" + fields.map { "\($0.name): \(TypeNames.literal($0.value))" }.joined(separator: ", ")
+            + ")"
+    }
+
+    /// The event's fields by name, typed by the module that emitted it; nil when that module cannot type them.
+    func fields(of event: EventRecord) -> [(name: String, value: Value)]? {
+        chain.fields(of: event)
+    }
+
+    /// The event's fields by name, typed by `module`'s declaration of the event.
+    static func fields(of event: EventRecord, in module: Module) -> [(name: String, value: Value)]? {
+        Chain.fields(of: event, in: module)
     }
 
     /// The receipt's return values as `value : Type`, one per line.

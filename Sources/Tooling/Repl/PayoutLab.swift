@@ -66,7 +66,7 @@ extension ReplSession {
         }
         guard let module = compileSource(source) else { return }
         let snapshot = chain.snapshot()
-        defer { chain.restore(snapshot) }
+        defer { rollback(snapshot) }
         let address: [UInt8]
         let callerAddress: [UInt8]
         do {

@@ -259,13 +259,13 @@ extension ReplSession {
             switch try chain.deploy(module, args: values, from: caller) {
             case .failure(let rejection):
                 fail("deploy rejected: \(rejection)")
-                chain.restore(snapshot)
+                rollback(snapshot)
             case .success(let receipt):
                 guard receipt.status == .success else {
                     var message = "init reverted: \"\(receipt.revertMessage)\""
                     if !receipt.revertPosition.isEmpty { message += " at \(receipt.revertPosition)" }
                     fail(message)
-                    chain.restore(snapshot)
+                    rollback(snapshot)
                     return
                 }
                 contracts.removeAll { $0.handle == handle }
@@ -279,7 +279,7 @@ extension ReplSession {
             }
         } catch {
             fail("chain failure: \(error)")
-            chain.restore(snapshot)
+            rollback(snapshot)
         }
     }
 

@@ -74,7 +74,7 @@ public final class ReplSession {
         var args: [Value]
         var source: ReplSource?
         /// The chain before the input, to run it again traced.
-        var before: LocalChain.Snapshot
+        var before: LocalChain.Snapshot?
         /// The called contract; nil when `module` is the input's synthetic contract, deployed first.
         var contract: [UInt8]?
         var caller: String
@@ -91,6 +91,11 @@ public final class ReplSession {
         let chain = try LocalChain(accounts: accounts, startBalance: testStartBalance)
         chain.gasLimit = UInt64(gasLimit)
         return chain
+    }
+
+    /// Puts the chain back as it was at `snapshot` (the session's chain is in memory, so there always is one).
+    func rollback(_ snapshot: LocalChain.Snapshot?) {
+        if let snapshot { chain.restore(snapshot) }
     }
 
     // MARK: - Output
@@ -190,8 +195,9 @@ public final class ReplSession {
             report([.error("state, 'init' and 'migrate' belong in a contract file", at: decl.range,
                 hint: "write the contract in a file and ':load' it")])
             return nil
-        case .test:
-            report([.error("test blocks belong in a test file", at: decl.range, hint: "run them with 'datanet test'")])
+        case .test, .scenario:
+            report([.error("test and scenario blocks belong in a test file", at: decl.range,
+                hint: "run them with 'datanet test'")])
             return nil
         }
     }
@@ -524,23 +530,23 @@ public final class ReplSession {
             switch try chain.deploy(module, args: [], from: caller) {
             case .failure(let rejection):
                 fail("the input was rejected: \(rejection)")
-                chain.restore(snapshot)
+                rollback(snapshot)
                 return nil
             case .success(let receipt): deployed = receipt
             }
         } catch {
             fail("chain failure: \(error)")
-            chain.restore(snapshot)
+            rollback(snapshot)
             return nil
         }
         guard deployed.status == .success else {
             fail("the input could not be deployed: \(deployed.revertMessage)")
-            chain.restore(snapshot)
+            rollback(snapshot)
             return nil
         }
         let address = deployed.contract
         if !Self.hasEffects(module) {
-            defer { chain.restore(snapshot) }
+            defer { rollback(snapshot) }
             do {
                 let run = try chain.chain.simulate(
                     address, function: function, args: args, caller: try chain.address(of: caller),
@@ -561,14 +567,14 @@ public final class ReplSession {
             switch try chain.call(address, function, args: args, from: caller) {
             case .failure(let rejection):
                 fail("the input was rejected: \(rejection)")
-                chain.restore(snapshot)
+                rollback(snapshot)
                 return nil
             case .success(let receipt):
                 let gas = Int64(clamping: receipt.gasUsed) - Int64(clamping: intrinsic(module, function, args, address))
                 guard receipt.status == .success else {
                     reportTrap(receipt.revertMessage, position: receipt.revertPosition.isEmpty ? nil : receipt.revertPosition,
                         source: compiled.source, gas: gas)
-                    chain.restore(snapshot)
+                    rollback(snapshot)
                     return nil
                 }
                 printEvents(receipt)
@@ -576,7 +582,7 @@ public final class ReplSession {
             }
         } catch {
             fail("chain failure: \(error)")
-            chain.restore(snapshot)
+            rollback(snapshot)
             return nil
         }
     }
@@ -686,7 +692,7 @@ public final class ReplSession {
         let result: Result<Receipt, Rejection>
         do { result = try chain.call(call.contract.address, call.function, args: values, from: caller) } catch {
             fail("chain failure: \(error)")
-            chain.restore(snapshot)
+            rollback(snapshot)
             return
         }
         last = LastRun(
@@ -695,7 +701,7 @@ public final class ReplSession {
         switch result {
         case .failure(let rejection):
             fail("the call was rejected: \(rejection)")
-            chain.restore(snapshot)
+            rollback(snapshot)
         case .success(let receipt):
             let intrinsic = intrinsic(module, call.function, values, call.contract.address)
             let gas = "gas \(receipt.gasUsed), of which \(intrinsic) intrinsic"
@@ -704,7 +710,7 @@ public final class ReplSession {
                 if !receipt.revertPosition.isEmpty { text += " at \(receipt.revertPosition)" }
                 fail(text)
                 say("(\(gas); the session is as it was before this input)")
-                chain.restore(snapshot)
+                rollback(snapshot)
                 return
             }
             printEvents(receipt)
