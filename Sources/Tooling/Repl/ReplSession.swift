@@ -56,11 +56,16 @@ public final class ReplSession {
 
     let stdlibDirectory: String?
     let colored: Bool
+    /// The accounts that sign (`:accounts` lists them).
+    let accountNames: [String]
+    let makeChain: () throws -> LocalChain
+    /// The chain on disk that kept blocks are written to (`--chain DIR --write`).
+    let persistent: Chain?
     var chain: LocalChain
     var declarations: [Declaration] = []
     var bindings: [Binding] = []
     var contracts: [LoadedContract] = []
-    var caller = "alice"
+    var caller: String
     var inputCount = 0
     var output: [ReplLine] = []
     /// The last input that ran code: its module and the call, for `:gas` and `:trace`.
@@ -80,17 +85,48 @@ public final class ReplSession {
         var caller: String
     }
 
-    /// A fresh session; `stdlibDirectory` is where `use std.NAME` finds the standard library.
-    public init(stdlibDirectory: String?, colored: Bool = false) throws {
-        self.stdlibDirectory = stdlibDirectory
-        self.colored = colored
-        chain = try Self.freshChain()
+    /// A fresh session on a new in-memory chain; `stdlibDirectory` is where `use std.NAME` finds the standard
+    /// library.
+    public convenience init(stdlibDirectory: String?, colored: Bool = false) throws {
+        try self.init(
+            stdlibDirectory: stdlibDirectory, colored: colored, accounts: Self.accounts,
+            chain: {
+                let chain = try LocalChain(accounts: ReplSession.accounts, startBalance: testStartBalance)
+                chain.gasLimit = UInt64(ReplSession.gasLimit)
+                return chain
+            }, writingTo: nil)
     }
 
-    static func freshChain() throws -> LocalChain {
-        let chain = try LocalChain(accounts: accounts, startBalance: testStartBalance)
-        chain.gasLimit = UInt64(gasLimit)
-        return chain
+    /// A session on the chain `makeChain` gives (again on `:reset`), whose named `accounts` sign. With `persistent`
+    /// (the chain `makeChain` copies), every block the session keeps is applied to it as well (`--write`).
+    public init(
+        stdlibDirectory: String?, colored: Bool, accounts: [String], chain makeChain: @escaping () throws -> LocalChain,
+        writingTo persistent: Chain?
+    ) throws {
+        self.stdlibDirectory = stdlibDirectory
+        self.colored = colored
+        self.accountNames = accounts
+        self.makeChain = makeChain
+        self.persistent = persistent
+        chain = try makeChain()
+        chain.gasLimit = UInt64(Self.gasLimit)
+        caller = accounts.contains("alice") ? "alice" : (accounts.first ?? "alice")
+    }
+
+    /// With `--write`: applies the blocks the session kept since the last call to the persistent chain. Both start
+    /// from the same state, so each block re-executes to the same receipts and roots (`Chain.apply` checks them).
+    func persist() {
+        guard let persistent else { return }
+        do {
+            let target = try chain.chain.head().header.height
+            while persistent.store.height < target {
+                let height = persistent.store.height + 1
+                guard let block = try chain.chain.block(at: height) else { break }
+                try persistent.apply(block, recorded: try chain.chain.receipts(at: height))
+            }
+        } catch {
+            fail("could not write to the chain: \(error); the session no longer matches it (':reset' reloads it)")
+        }
     }
 
     /// Puts the chain back as it was at `snapshot` (the session's chain is in memory, so there always is one).
@@ -131,6 +167,7 @@ public final class ReplSession {
             inputCount += 1
             run(SourceFile(path: "[\(inputCount)]", text: text))
         }
+        persist()
         return (output, quit)
     }
 
@@ -142,7 +179,7 @@ public final class ReplSession {
             report(parseDiagnostics)
             return
         }
-        for name in TestRunner.accountNames(in: file.bytes) where !Self.accounts.contains(name) {
+        for name in TestRunner.accountNames(in: file.bytes) where !accountNames.contains(name) {
             seenAccounts.insert(name)
         }
         var newDeclarations: [Declaration] = []
@@ -688,6 +725,10 @@ public final class ReplSession {
         }
         let types = function.params.map { TypeNames.name(module.types[Int($0)], in: module) }
         guard let values = evaluate(call.arguments, as: types, file: file) else { return }
+        if function.kind == .view {
+            runViewCall(call, module: module, function: function, values: values)
+            return
+        }
         let snapshot = chain.snapshot()
         let result: Result<Receipt, Rejection>
         do { result = try chain.call(call.contract.address, call.function, args: values, from: caller) } catch {
@@ -724,6 +765,39 @@ public final class ReplSession {
                 say("\(describe(value, typeName: resultType, module: module)) : \(resultType)  (\(gas))")
             } else {
                 say("(\(gas))")
+            }
+        }
+    }
+
+    /// A `view` function reads and never writes: it runs as a query on the latest state, with no transaction.
+    func runViewCall(_ call: DirectCall, module: Module, function: Function, values: [Value]) {
+        last = LastRun(
+            module: module, function: call.function, args: values, source: nil, before: chain.snapshot(),
+            contract: call.contract.address, caller: caller)
+        let run: Chain.QueryResult
+        do {
+            run = try chain.chain.query(
+                call.contract.address, function: call.function, args: values, caller: try chain.address(of: caller),
+                gasLimit: Self.gasLimit)
+        } catch {
+            return fail("chain failure: \(error)")
+        }
+        switch run.outcome {
+        case .failure(let trap):
+            var text = "reverted: \"\(trap.message)\""
+            if let p = trap.position { text += " at \(p.file):\(p.line):\(p.column)" }
+            fail(text)
+            say("(gas \(run.gasUsed))")
+        case .success(let results):
+            let resultType = function.results.first.map { TypeNames.name(module.types[Int($0)], in: module) }
+            guard let value = results.first, let resultType else { return say("(gas \(run.gasUsed), a view call)") }
+            let shown = describe(value, typeName: resultType, module: module)
+            if case .binding(let b) = call.binding {
+                bindings.removeAll { $0.name == b.name.name }
+                bindings.append(Binding(name: b.name.name, isMutable: b.isMutable, type: resultType, value: value))
+                say("\(b.name.name) = \(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
+            } else {
+                say("\(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
             }
         }
     }
@@ -784,7 +858,7 @@ public final class ReplSession {
 
     /// Addresses by account or contract name, for printing `@alice` instead of 64 hex digits.
     func addressName(_ address: [UInt8]) -> String? {
-        for name in Self.accounts + seenAccounts.sorted() where (try? chain.address(of: name)) == address {
+        for name in accountNames + seenAccounts.sorted() where (try? chain.address(of: name)) == address {
             return "@" + name
         }
         return nil
