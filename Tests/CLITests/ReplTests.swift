@@ -87,6 +87,8 @@ import Tooling
         #expect(session.completions(":lo") == [":load"])
         #expect(session.completions("po") == ["pool"])
         #expect(session.completions("r.s") == ["r.set_share", "r.share_of"])
+        _ = session.submit("use std.math")
+        #expect(session.completions("math.mul_div").contains("math.mul_div_round"))
     }
 
     /// Malformed inputs and commands get an error message, never a crash, and the session keeps working.

@@ -348,8 +348,15 @@ extension ReplSession {
                 candidates = c.module.functions.filter { $0.kind == .public || $0.kind == .view }.map {
                     base + "." + $0.name
                 }
-            } else if declarations.contains(where: { $0.key == "use std.\(base)" || $0.key.hasSuffix(".\(base)") }) {
-                candidates = []
+            } else if declarations.contains(where: { $0.key == "use std.\(base)" }),
+                let library = LibraryResolver(stdlibDirectory: stdlibDirectory).standard(base)
+            {
+                // The library's functions, read from its source.
+                for item in Parser.parseInteractive(library).0 {
+                    if case .declaration(let d) = item, case .function(let f) = d.kind {
+                        candidates.append(base + "." + f.name.name)
+                    }
+                }
             }
         } else {
             candidates = bindings.map(\.name) + declarations.compactMap { d in

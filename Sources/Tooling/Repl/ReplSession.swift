@@ -808,16 +808,13 @@ public final class ReplSession {
         // `return __Args { a0: (e0), ... }` with each argument's text copied from the input.
         var fields = "struct __Args { " + types.enumerated().map { "a\($0.offset): \($0.element)" }.joined(separator: ", ")
         fields += " }\n"
-        let input = SyntheticInput(file: file, statements: [], blanked: [])
-        guard let compiled = compileArguments(expressions, types: types, file: file, input: input, structText: fields)
-        else { return nil }
+        guard let compiled = compileArguments(expressions, file: file, structText: fields) else { return nil }
         guard let ran = execute(compiled), case .structure(let values)? = ran.values.first else { return nil }
         return values
     }
 
-    func compileArguments(
-        _ expressions: [Expr], types: [String], file: SourceFile, input: SyntheticInput, structText: String
-    ) -> Compiled? {
+    /// `pub fn __input(bindings...) -> __Args { return __Args { a0: e0, ... } }` for `evaluate`.
+    func compileArguments(_ expressions: [Expr], file: SourceFile, structText: String) -> Compiled? {
         var source = prelude()
         source.glue(structText)
         let mentioned = mentionedNames(file)
