@@ -310,9 +310,9 @@ public final class ReplSession {
             fields += outputs.map { "\($0.name): \($0.type)" }
             source.glue(" " + fields.joined(separator: ", ") + " }\n")
         }
-        let params = parameters.map { b in
-            (b.isMutable && mutated.contains(b.name) ? "__in_" : "") + "\(b.name): \(b.type)"
-        }
+        // A binding the input changes comes in as `__in_NAME` and is rebound as written (`var`, or `let` so that
+        // changing it gets the compiler's message about `let`); the others are plain parameters.
+        let params = parameters.map { b in (mutated.contains(b.name) ? "__in_" : "") + "\(b.name): \(b.type)" }
         var signature = "pub fn __input(" + params.joined(separator: ", ") + ")"
         if !outputs.isEmpty {
             signature += " -> __Out"
@@ -320,8 +320,8 @@ public final class ReplSession {
             signature += " -> \(returnType)"
         }
         source.glue(signature + " {\n")
-        for b in parameters where b.isMutable && mutated.contains(b.name) {
-            source.glue("var \(b.name) = __in_\(b.name)\n")
+        for b in parameters where mutated.contains(b.name) {
+            source.glue("\(b.isMutable ? "var" : "let") \(b.name) = __in_\(b.name)\n")
         }
         let bytes = input.blanked
         switch final {
