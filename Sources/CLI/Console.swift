@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Where a command writes. The process uses stdout/stderr; tests capture the text.
@@ -6,20 +7,36 @@ public struct Console: Sendable {
     public var err: @Sendable (String) -> Void
     /// ANSI colour on error output: only on a terminal and never with NO_COLOR.
     public var color: Bool
+    /// All of standard input (`datanet fmt -`).
+    public var input: @Sendable () -> [UInt8]
+    /// Rewrites a one-line progress display in place; nil unless standard error is a terminal, so progress
+    /// never reaches a file, a pipe or a test's captured output. `progress("")` clears the line.
+    public var progress: (@Sendable (String) -> Void)?
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, color: Bool = false) {
+    public init(
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, color: Bool = false,
+        input: @escaping @Sendable () -> [UInt8] = { [] }, progress: (@Sendable (String) -> Void)? = nil
+    ) {
         self.out = out
         self.err = err
         self.color = color
+        self.input = input
+        self.progress = progress
     }
 
-    /// The process's standard output and error.
+    /// The process's standard output and error. Colour needs standard error to be a terminal and `NO_COLOR`
+    /// unset (the compiler's policy, `DiagnosticRenderer.shouldColor`).
     public static func standard() -> Console {
-        let tty = isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let terminal = isatty(2) == 1
+        let rewriteLine: @Sendable (String) -> Void = { text in
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        }
         return Console(
             out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
             err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-            color: tty)
+            color: DiagnosticRenderer.shouldColor(isTerminal: terminal, environment: ProcessInfo.processInfo.environment),
+            input: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
+            progress: terminal ? rewriteLine : nil)
     }
 
     /// `path:line:col: error: message`, red when colour is on.

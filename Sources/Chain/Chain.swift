@@ -287,7 +287,8 @@ public final class Chain {
         return Self.decode(event, in: module)
     }
 
-    /// `event`'s declaration and field values, typed by `module`'s declaration of the event.
+    /// An event's declaration and field values, typed by `module` (for a module not installed on the chain, such as
+    /// the code a proposal would install in a dry run).
     public static func decode(_ event: EventRecord, in module: Module) -> (decl: EventDecl, values: [Value])? {
         guard let decl = module.events.first(where: { $0.name == event.name }),
             decl.fields.allSatisfy({ Int($0.type) < module.types.count }),
@@ -326,15 +327,6 @@ public final class Chain {
         try dryRun(contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: false)
     }
 
-    /// `simulate`, reporting every step of the call to `tracer` (the REPL's `:gas` and `:trace`).
-    public func simulate<T: Tracer>(
-        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, tracer: inout T
-    ) throws -> QueryResult {
-        try dryRun(
-            contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: false,
-            tracer: &tracer)
-    }
-
     /// One transaction payload of a dry run, as `sender` would send it.
     public struct Step: Sendable {
         public var payload: Transaction.Payload
@@ -355,6 +347,15 @@ public final class Chain {
         try dryRun { executor, state in
             try steps.map { try executor.dryRun($0.payload, sender: $0.sender, state: state, gasLimit: gasLimit) }
         }
+    }
+
+    /// `simulate`, reporting every step of the call to `tracer` (the REPL's `:gas` and `:trace`).
+    public func simulate<T: Tracer>(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, tracer: inout T
+    ) throws -> QueryResult {
+        try dryRun(
+            contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: false,
+            tracer: &tracer)
     }
 
     /// One call on an overlay of the latest state that is then dropped: `query` (read-only) and `simulate`.
@@ -402,8 +403,11 @@ public final class Chain {
     /// Re-executes every block of this chain from its genesis into `fresh` (an empty store), checking the
     /// genesis, every transaction's receipt and every root. Returns the number of blocks replayed; throws the
     /// first difference as a `ChainError` naming the block (and the transaction, when one is to blame).
+    /// `progress` is told each height once its block is replayed (the CLI's progress display).
     @discardableResult
-    public func replay(into fresh: any KeyValueStore) throws -> UInt64 {
+    public func replay(
+        into fresh: any KeyValueStore, progress: (_ height: UInt64, _ last: UInt64) -> Void = { _, _ in }
+    ) throws -> UInt64 {
         let target = Chain(store: fresh)
         let genesisBlock = try target.initialize(try genesis())
         guard let recordedGenesis = try block(at: 0) else { throw ChainError.notInitialized }
@@ -422,6 +426,7 @@ public final class Chain {
                 throw ChainError.invalidBlock(height: height, "missing from the archive")
             }
             try target.apply(block, recorded: try receipts(at: height))
+            progress(height, last)
             guard height < UInt64.max else { break }
             height += 1
         }
@@ -440,7 +445,7 @@ extension Chain {
         decode(event).map(Self.named)
     }
 
-    /// The fields of `event` by name, typed by `module`'s declaration of the event.
+    /// The fields of `event` by name, typed by `module`.
     public static func fields(of event: EventRecord, in module: Module) -> [(name: String, value: Value)]? {
         decode(event, in: module).map(named)
     }

@@ -10,7 +10,7 @@ struct TestChecker {
     /// Prelude forms and how many arguments each takes (nil: any number, at least one).
     static let prelude: [String: Int?] = [
         "assert": 1, "assert_eq": 2, "balance": 1, "advance": 1, "send": 3, "deploy": nil, "require": nil,
-        "with_value": 2, "events": 1, "note": 1,
+        "with_value": 2, "events": 1, "note": 1, "sha256": 1, "split": 2,
     ]
 
     private var diagnostics: [Diagnostic] = []
@@ -124,12 +124,6 @@ struct TestChecker {
         }
     }
 
-    /// Whether `e` is a call through a handle or member, `r.f(args)`.
-    static func isHandleCall(_ e: Expr) -> Bool {
-        guard case .call(let callee, _) = e.kind, case .member = callee.kind else { return false }
-        return true
-    }
-
     /// A call through a handle: the contract has a `pub` or `view` function of that name and arity.
     private mutating func checkCall(_ name: Identifier, _ count: Int, on module: Module, range: SourceRange) {
         let callable = module.functions.filter { $0.kind == .public || $0.kind == .view }
@@ -173,13 +167,10 @@ struct TestChecker {
                             "'\(name)' takes \(count) argument(s) but \(arguments.count) were given", at: e.range))
                     } else if entry == nil, arguments.isEmpty {
                         diagnostics.append(.error("'\(name)' needs at least one argument", at: e.range))
-                    } else if name == "with_value", !Self.isHandleCall(arguments[1]) {
-                        diagnostics.append(.error("with_value's second argument must be a call through a handle",
-                            at: arguments[1].range, hint: "write with_value(amount, r.function(args...))"))
                     }
                 } else {
                     diagnostics.append(.error("cannot find function '\(name)' in a test file", at: callee.range,
-                        hint: "tests call the prelude (deploy, send, advance, balance, with_value, events, note, assert, assert_eq), "
+                        hint: "tests call the prelude (deploy, send, advance, balance, with_value, events, note, sha256, split, assert, assert_eq), "
                             + "the file's 'fn's and contract functions through a handle"))
                 }
             case .member(let base, let name):

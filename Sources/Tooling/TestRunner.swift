@@ -7,6 +7,7 @@
 import Bytecode
 import Chain
 import Compiler
+import Crypto
 import struct Compiler.Block
 import Diagnostics
 import Foundation
@@ -429,11 +430,11 @@ final class TestSession {
             expected = text
         }
         guard let chain else { return .normal }
-        let snapshot = chain.snapshot()  // nil on a persistent (SQLite) chain: a scenario's history stays real
+        let snapshot = chain.snapshot()  // empty on a persistent (SQLite) chain: a scenario's history stays real
         let savedCallers = callers
         let savedScopes = scopes
         defer {
-            if let snapshot { chain.restore(snapshot) }
+            chain.restore(snapshot)
             callers = savedCallers
             scopes = savedScopes
         }
@@ -653,6 +654,13 @@ final class TestSession {
             }
         }
         switch name {
+        case "sha256":
+            try arity(1)
+            switch values[0] {
+            case .string(let text): return .hash(SHA256.hash(Array(text.utf8)))
+            case .bytes(let bytes): return .hash(SHA256.hash(bytes))
+            default: throw TestError(message: "sha256 needs a String or Bytes", range: range)
+            }
         case "note":
             try arity(1)
             guard case .string(let text) = values[0] else {
@@ -684,6 +692,25 @@ final class TestSession {
                 throw TestError(message: text, range: range)
             }
             return nil
+        case "split":
+            try arity(2)
+            guard case .int(let amount) = values[0], case .list(let items) = values[1] else {
+                throw TestError(message: "split(amount: Int, weights: List<Int>)", range: range)
+            }
+            var weights: [Int128] = []
+            for item in items {
+                guard case .int(let w) = item else {
+                    throw TestError(message: "split(amount: Int, weights: List<Int>)", range: range)
+                }
+                weights.append(w)
+            }
+            // The VM's own implementation, so a test computes exactly what a contract would.
+            switch ConservingSplit.split(amount: amount, weights: weights) {
+            case .success(let parts): return .list(parts.map { .int($0) })
+            case .failure(let failure):
+                let message = failure.trapReason.message
+                throw TestError(message: "'split' trapped: \(quote(message))", range: range, revert: message)
+            }
         case "balance":
             try arity(1)
             guard case .address(let a) = values[0], let chain else {
@@ -909,14 +936,7 @@ final class TestSession {
 public enum TestReport {
     /// Every `*_test.dn` file under `directory` (recursively), sorted by path.
     public static func testFiles(under directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix("_test.dn") {
-                found.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
-            }
-        }
-        return found.sorted()
+        SourceTree.files(under: directory, suffix: "_test.dn")
     }
 
     /// One line per test (`✓ name  (gas N, T)` or `✗ name` and its failure indented), files with no tests

@@ -65,7 +65,8 @@ import Testing
         #expect(refused.err.contains("transaction rejected: only the upgrade authority \(gov)"))
 
         #expect(run("call", gov, "lock()", "--value", "500", "--from", "bob").status == 0)
-        let proposed = run("gov", "propose", "upgrade", royalty, Self.v2, "quality-boosted", "--gov", gov, "--from", "bob")
+        let proposed = run(
+            "gov", "propose", "upgrade", royalty, Self.v2, "quality-boosted", "--gov", gov, "--from", "bob")
         #expect(proposed.status == 0, "\(proposed)")
         #expect(proposed.out.contains("returned    1 : Int"))
 
@@ -152,5 +153,52 @@ import Testing
         #expect(spend.err.contains("the amount must be a positive integer"))
         #expect(run("gov", "vote", "1", "maybe", "--gov", gov, "--from", "bob").status == 2)
         #expect(run("explain", "@nobody").err.contains("neither an address nor a key name"))
+    }
+
+    /// The system contracts (Contracts/registry.dn, staking.dn, royalty.dn) under governance: explain reads their
+    /// Paid events, simulate replays their usage, and an upgrade whose schema does not fit is reported as rejected.
+    @Test func worksOnTheSystemRoyaltyContract() throws {
+        defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
+        for name in ["oracle", "owner", "ann", "ben"] { #expect(run("keys", "new", name).status == 0) }
+        #expect(run("chain", "init").status == 0)
+        let contracts = repositoryRoot.appendingPathComponent("Contracts").path
+        let gov = try deployed(run("deploy", Self.governance, "100", "5000", "3", "2", "--from", "alice"))
+        let registry = try deployed(run("deploy", contracts + "/registry.dn", "@" + gov, "--from", "alice",
+            "--authority", gov))
+        let staking = try deployed(run("deploy", contracts + "/staking.dn", "@" + gov, "@" + registry,
+            "--from", "alice", "--authority", gov))
+        let royalty = try deployed(run("deploy", contracts + "/royalty.dn", "@" + gov, "@" + registry,
+            "@" + staking, "@oracle", "--from", "alice", "--authority", gov))
+        let created = run("call", registry, "create_datanet(\"urdu\", [], 6000, 2000, 1000, 1000)", "--from", "owner")
+        #expect(created.status == 0, "\(created)")
+        #expect(run("call", registry, "submit(1, \(Self.a), \"corrections\")", "--from", "ann").status == 0)
+        #expect(run("call", registry, "submit(1, \(Self.b), \"flags\")", "--from", "ben").status == 0)
+        #expect(run("call", royalty, "register_model([1])", "--from", "owner").status == 0)
+        let usage = run("call", royalty, "record_usage(1, [\(Self.a), \(Self.b)], [2, 1])", "--value", "1000",
+            "--from", "oracle")
+        #expect(usage.status == 0, "\(usage)")
+
+        let explained = run("explain", "@ann", "--contract", royalty)
+        #expect(explained.status == 0, "\(explained)")
+        #expect(explained.out.contains("payment 1 of 1: 400 to "))
+        #expect(explained.out.contains("rule          \"pro-rata v1\", rule_version 1 (contract version 1"))
+        #expect(explained.out.contains("contributors' pool 600 = fee 1000 - model_owner 200 - treasury 200"))
+        #expect(explained.out.contains("pool 600 x weight 20000 / total weight 30000 = 400 (exact)"))
+
+        #expect(run("call", gov, "lock()", "--value", "500", "--from", "bob").status == 0)
+        let same = run("gov", "propose", "upgrade", royalty, contracts + "/royalty.dn", "--gov", gov, "--from", "bob")
+        #expect(same.status == 0, "\(same)")
+        let before = try root()
+        let simulated = run("gov", "simulate", "1", "--gov", gov)
+        #expect(simulated.status == 0, "\(simulated)")
+        #expect(try root() == before)
+        let total = try #require(simulated.out.split(separator: "\n").first { $0.hasPrefix("total") })
+        #expect(total.split(separator: " ") == ["total", "1000", "1000", "0"])
+
+        let other = run("gov", "propose", "upgrade", royalty, Self.v2, "--gov", gov, "--from", "bob")
+        #expect(other.status == 0, "\(other)")
+        let rejected = run("gov", "simulate", "2", "--gov", gov)
+        #expect(rejected.status == 1)
+        #expect(rejected.err.contains("the proposed upgrade would be rejected: incompatible upgrade: "), "\(rejected)")
     }
 }

@@ -43,7 +43,7 @@ import VM
         var out: [([UInt8], String, Int128, Int128)] = []
         for event in receipt.events where event.name == "Paid" {
             let module = try #require(try chain.chain.module(id: event.moduleID))
-            let fields = try #require(ChainPrinter.fields(of: event, in: module))
+            let fields = try #require(Chain.fields(of: event, in: module))
             guard case .address(let to) = fields[1].value, case .string(let role) = fields[2].value,
                 case .int(let weight) = fields[4].value, case .int(let amount) = fields[5].value
             else {
@@ -145,7 +145,7 @@ import VM
         #expect(try Self.int(chain, royalty, "usages", []) == 2)
         let usageEvent = try #require(after.events.first { $0.name == "Usage" })
         let usageModule = try #require(try chain.chain.module(id: usageEvent.moduleID))
-        let usageFields = try #require(ChainPrinter.fields(of: usageEvent, in: usageModule))
+        let usageFields = try #require(Chain.fields(of: usageEvent, in: usageModule))
         #expect(usageFields.map(\.name) == ["usage", "model", "datanet", "fee", "rule_version"])
         #expect(usageFields.map(\.value) == [.int(2), .int(1), .int(7), .int(1_000), .int(2)])
         let withdrawn = try Self.value(chain, chain.call(royalty, "withdraw", args: [], from: "ben"))

@@ -136,3 +136,22 @@ import Testing
         #expect(run.out.contains("1 passed, 0 failed"))
     }
 }
+
+/// The payable-AI examples: each runs with one command, pays out, and reaches the same state root every run.
+@Suite struct ExampleScenarioTests {
+    @Test(arguments: ["urdu_tutoring", "healthcare_diagnostics", "writing_assistant"])
+    func exampleRunsTwiceToTheSameRoot(_ name: String) throws {
+        let example = repositoryRoot.appendingPathComponent("Examples/\(name)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-example-\(UUID().uuidString)")
+        var roots: [Substring] = []
+        for _ in 0..<2 {
+            let run = datanet("scenario", example, "--dir", dir.path)
+            #expect(run.status == 0, "\(run.out)\(run.err)")
+            #expect(run.out.contains("Payouts ("))
+            #expect(run.out.contains("Why each was paid"))
+            roots += run.out.split(separator: "\n").filter { $0.hasPrefix("state root 0x") }
+        }
+        #expect(roots.count == 2)
+        #expect(roots.first == roots.last)
+    }
+}

@@ -56,6 +56,19 @@ import Testing
         #expect(!capture.stdout.contains("✗"))
     }
 
+    @Test func splitInTestsAndContractsIsTheVMs() {
+        // Tests/CLITests/Fixtures/split: `split` in test code and in a deployed contract, its traps, and payouts.
+        let (code, capture) = run([path("Tests/CLITests/Fixtures/split")])
+        #expect(code == 0, "\(capture.stdout)")
+        #expect(capture.stdout.contains("  ✓ the contract pays every part and nothing is lost  (gas "))
+        #expect(capture.stdout.hasSuffix("\n3 passed, 0 failed"))
+        let file = testFile("s_test.dn", "test \"bad\" {\n    let p = split(3, [])\n}\n")
+        let (failed, output) = run([file])
+        #expect(failed == 1)
+        #expect(output.stdout.contains(
+            "s_test.dn:2:13: 'split' trapped: \"split: the weights sum to zero but the amount is not zero\""))
+    }
+
     @Test func failedAssertionShowsBothValuesAndPosition() {
         let file = testFile("f_test.dn", """
             test "wrong share" {

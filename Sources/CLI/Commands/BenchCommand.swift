@@ -8,20 +8,20 @@ import VM
 enum BenchCommand {
     static let command = Command(
         name: "bench", summary: "run the W1, W2, W3 and W4 workloads and report time, ns per iteration and gas",
-        usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4] [--dir DIR] [--source]\n"
+        usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4] [--workloads DIR] [--source]\n"
             + "       datanet bench chain [--json] [--runs N] [--only large|roots]",
         examples: [
             "swift build -c release && .build/release/datanet bench",
             ".build/release/datanet bench --source    # the workloads compiled from Examples/bench/*.dn",
             "python3 ../shared/anchors/compare_lua.py \"$(.build/release/datanet bench --json)\"",
         ],
-        spec: .init(valued: ["--runs", "--only", "--dir"], switches: ["--json", "--source"])
+        spec: .init(valued: ["--runs", "--only", "--workloads"], switches: ["--json", "--source"])
     ) { args, console in
         if args.positional.first == "chain" { return ChainBenchCommand.run(args, console) }
         let runs: Int64
         do throws(Arguments.UsageError) { runs = try args.integer("--runs", default: 5) } catch { return usage(console, error.message) }
-        guard let dir = args.flags["--dir"] ?? findBenchDirectory() else {
-            console.error("cannot find Examples/bench; run from the repository or pass --dir")
+        guard let dir = args.flags["--workloads"] ?? findBenchDirectory() else {
+            console.error("cannot find Examples/bench; run from the repository or pass --workloads DIR")
             return ExitCode.failure
         }
         var workloads = Workload.standard
@@ -32,7 +32,9 @@ enum BenchCommand {
             guard !workloads.isEmpty else { return usage(console, "--only names none of W1, W2, W3, W4") }
         }
         var results: [BenchmarkResult] = []
-        for w in workloads {
+        defer { console.progress?("") }
+        for (n, w) in workloads.enumerated() {
+            console.progress?("bench: \(w.name) (\(n + 1) of \(workloads.count)), \(max(1, runs)) timed runs")
             // `--source`: the same workload written in the language (w1.dn beside w1.dna), where one exists
             // (W2 is assembly only so far).
             let source = String(w.file.dropLast())

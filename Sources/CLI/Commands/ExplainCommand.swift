@@ -97,7 +97,9 @@ enum ExplainCommand {
             if p.role == "contributor" {
                 console.out("  contribution  \(Hex.prefixed(p.contribution)), attribution weight \(p.weight)")
             }
-            for line in arithmetic(t) { console.out("  arithmetic    " + line) }
+            for (i, line) in arithmetic(t).enumerated() {
+                console.out((i == 0 ? "  arithmetic    " : String(repeating: " ", count: 16)) + line)
+            }
         }
         console.out("")
         console.out("\(plural(traced.count, "payment")), \(total) in total")
@@ -116,7 +118,7 @@ enum ExplainCommand {
         var usages: [String: [String: Int128]] = [:]
         var payments: [(event: EventRecord, payment: Payment)] = []
         for event in receipt.events where filter == nil || filter == event.contract {
-            guard event.name == "Usage" || event.name == "Paid", let fields = printer.fields(of: event) else {
+            guard event.name == "Usage" || event.name == "Paid", let fields = printer.chain.fields(of: event) else {
                 continue
             }
             if event.name == "Usage" {

@@ -287,7 +287,7 @@ enum GovCommands {
                     }
                     for event in receipt.events where event.name == "Paid" && event.contract == target {
                         guard let module = modules(event.moduleID),
-                            let fields = ChainPrinter.fields(of: event, in: module),
+                            let fields = Chain.fields(of: event, in: module),
                             let payment = Payment(fields)
                         else { continue }
                         table.add(payment, column: column)

@@ -87,7 +87,9 @@ enum ScenarioCommand {
         let names = result.names
         func name(_ address: [UInt8]) -> String {
             if let n = names[address] { return "@" + n }
-            return Hex.prefixed(Array(address.prefix(6))) + "…"
+            let short = Hex.prefixed(Array(address.prefix(4))) + "…"
+            if let module = try? local.chain.module(at: address) { return "\(module.name) \(short)" }
+            return short
         }
         console.out("")
         do {

@@ -232,9 +232,12 @@ public final class ReplSession {
             report([.error("state, 'init' and 'migrate' belong in a contract file", at: decl.range,
                 hint: "write the contract in a file and ':load' it")])
             return nil
-        case .test, .scenario:
-            report([.error("test and scenario blocks belong in a test file", at: decl.range,
-                hint: "run them with 'datanet test'")])
+        case .test:
+            report([.error("test blocks belong in a test file", at: decl.range, hint: "run them with 'datanet test'")])
+            return nil
+        case .scenario:
+            report([.error("scenario blocks belong in a scenario file", at: decl.range,
+                hint: "run them with 'datanet scenario'")])
             return nil
         }
     }
