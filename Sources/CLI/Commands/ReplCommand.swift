@@ -98,7 +98,11 @@ enum ReplCommand {
                 if ReplSession.isIncomplete(text) { continue }
                 buffer = []
                 reader.remember(text)
+                // On a terminal, Ctrl-C while an input runs must not end the session: the run is bounded by its
+                // gas limit, so the key is ignored until it ends.
+                if reader.isInteractive { signal(SIGINT, SIG_IGN) }
                 let (lines, quit) = session.submit(text)
+                if reader.isInteractive { signal(SIGINT, SIG_DFL) }
                 for line in lines {
                     if line.isError { console.err(line.text) } else { console.out(line.text) }
                 }
