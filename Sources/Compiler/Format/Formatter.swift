@@ -137,7 +137,7 @@ struct LineLayout {
             let end = isComment ? comments[commentIndex].end : tokens[tokenIndex].end
             var breaks = 0
             var lineStart = previousEnd
-            for offset in previousEnd..<start where bytes[offset] == UInt8(ascii: "\n") {
+            for offset in previousEnd..<max(previousEnd, start) where bytes[offset] == UInt8(ascii: "\n") {
                 breaks += 1
                 lineStart = offset + 1
             }
