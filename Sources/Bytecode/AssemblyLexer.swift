@@ -157,7 +157,8 @@ enum AssemblyLexer {
                 var j = i + 1
                 var v = 0
                 while j < cs.count, isDigit(cs[j]) {
-                    guard v <= 100_000_000 else { throw fail("index is too large", start) }
+                    // Up to 10 digits: every u32 (a branch target) fits; operands check their own width.
+                    guard v <= 999_999_999 else { throw fail("index is too large", start) }
                     v = v * 10 + Int(cs[j].value - 48)
                     j += 1
                 }

@@ -12,6 +12,9 @@ public enum GasSchedule {
     public static let perEightLocals: Int64 = 1
     /// Per element copied when a list grows or a value is deep-copied.
     public static let perElementCopied: Int64 = 1
+    /// Per weight of `split`: a full-width multiply and divide, and its remainder's share of the linear
+    /// largest-remainder selection (on top of the words its result list allocates).
+    public static let perSplitWeight: Int64 = 16
     /// Per step of a memory map's binary search, and per 8 entries shifted on insert or removal.
     public static let perMapStep: Int64 = 1
     /// Per byte of a key or value read from storage.
@@ -22,6 +25,13 @@ public enum GasSchedule {
     public static let perByteLogged: Int64 = 4
     /// Per byte of arguments and results passed in a cross-contract call.
     public static let perByteCalled: Int64 = 2
+
+    /// Dynamic gas of `split` over `count` weights: its result list's `2 + count` words and the per-weight
+    /// work, saturating.
+    public static func splitCost(_ count: Int) -> Int64 {
+        let (r, o) = cost(count, perWordAllocated + perSplitWeight).addingReportingOverflow(2 * perWordAllocated)
+        return o ? Int64.max : r
+    }
 
     /// The cost of `count` units at `price`, saturating instead of overflowing.
     @inlinable

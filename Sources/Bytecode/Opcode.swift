@@ -88,6 +88,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case listSet = 0x54
     case listPush = 0x55
     case listPop = 0x56
+    case split = 0x57
     case mapNew = 0x58
     case mapGet = 0x59
     case mapSet = 0x5A

@@ -127,6 +127,7 @@ extension Opcode {
         case .listSet: row("list_set", .special("list<T> int T ->"), gas: 2, "replace the element at an index; traps out of range")
         case .listPush: row("list_push", .special("list<T> T ->"), gas: 3, [.dynamicGas], "append (growth copies and is charged per element)")
         case .listPop: row("list_pop", .special("list<T> -> T"), gas: 2, "remove and push the last element; traps when empty")
+        case .split: row("split", .special("int list<int> -> list<int>"), gas: 20, [.dynamicGas], "parts of an amount proportional to the weights, largest remainder with ties to the lower index; the parts sum to the amount exactly; traps on a negative amount or weight, on weights summing to zero when the amount is not, and on overflow")
         case .mapNew: row("map_new", [(.u16, .type)], .special("-> map<K,V> (the type immediate)"), gas: 5, [.dynamicGas], "a new empty map")
         case .mapGet: row("map_get", .special("map<K,V> K -> V"), gas: 8, [.dynamicGas], "value at a key; the zero value when missing")
         case .mapSet: row("map_set", .special("map<K,V> K V ->"), gas: 10, [.dynamicGas], "insert or replace")

@@ -21,7 +21,7 @@ extension Instruction {
         case .localTee, .blobLen, .sha256, .toBytes, .listLen, .listPop, .mapLen, .structGet, .copy, .smapGet,
             .smapHas, .slistGet:
             return (1, 1)
-        case .eqBlob, .neBlob, .concat, .listGet, .mapGet, .mapHas, .mapKeyAt, .mapValueAt: return (2, 1)
+        case .eqBlob, .neBlob, .concat, .listGet, .split, .mapGet, .mapHas, .mapKeyAt, .mapValueAt: return (2, 1)
         case .listSet, .mapSet: return (3, 0)
         case .listPush, .mapRemove, .structSet, .smapSet, .slistSet: return (2, 0)
         case .smapFirst: return (0, 2)

@@ -9,11 +9,9 @@ struct ChainPrinter {
 
     /// `Name(field: value, …)`, or the raw data when the module cannot type it.
     func describe(_ event: EventRecord) -> String {
-        guard let module = try? chain.module(id: event.moduleID),
-            let decl = module.events.first(where: { $0.name == event.name }),
-            let values = try? ValueCodec.decodeSequence(
-                event.data, as: decl.fields.map { module.types[Int($0.type)] }, in: module)
-        else { return "\(event.name)(data 0x\(Hex.encode(event.data)))" }
+        guard let (decl, values) = chain.decode(event) else {
+            return "\(event.name)(data 0x\(Hex.encode(event.data)))"
+        }
         let fields = zip(decl.fields, values).map { "\($0.name): \(TypeNames.literal($1))" }
         return "\(event.name)(" + fields.joined(separator: ", ") + ")"
     }

@@ -8,7 +8,8 @@ import VM
 public final class LocalChain {
     /// The chain underneath, over a `MemoryStore`.
     public private(set) var chain: Chain
-    private var memory: MemoryStore
+    /// The store when it is in memory (then `snapshot()` works); nil over a persistent store.
+    private var memory: MemoryStore?
     /// Accounts by name, sorted by name.
     public private(set) var names: [String]
     private var keys: [String: Ed25519PrivateKey] = [:]
@@ -16,9 +17,15 @@ public final class LocalChain {
     public var gasLimit: UInt64 = 1_000_000_000
 
     /// A chain whose genesis gives `startBalance` to each of `accounts` (names as written after `@`).
-    public init(accounts: [String], startBalance: Int128) throws {
-        memory = MemoryStore()
-        chain = Chain(store: memory)
+    public convenience init(accounts: [String], startBalance: Int128) throws {
+        let memory = MemoryStore()
+        try self.init(accounts: accounts, startBalance: startBalance, store: memory)
+        self.memory = memory
+    }
+
+    /// The same chain over `store` (which must be empty), e.g. SQLite for a scenario that leaves a chain behind.
+    public init(accounts: [String], startBalance: Int128, store: any KeyValueStore) throws {
+        chain = Chain(store: store)
         names = Array(Set(accounts)).sorted()
         var allocations: [Genesis.Allocation] = []
         for name in names {
@@ -52,15 +59,17 @@ public final class LocalChain {
         return try chain.submit(tx, time: try nextTime()).map(\.receipt)
     }
 
-    /// Deploys `module` as `name` with init arguments `args`; the receipt's `contract` is the new address.
+    /// Deploys `module` as `name` with init arguments `args`; the receipt's `contract` is the new address. The
+    /// upgrade authority is `authority` (an account or a contract such as governance), by default the deployer.
     public func deploy(
-        _ module: Module, args: [Value], from name: String, policy: UpgradePolicy = .compatible
+        _ module: Module, args: [Value], from name: String, policy: UpgradePolicy = .compatible,
+        authority: [UInt8]? = nil
     ) throws -> Result<Receipt, Rejection> {
         let params = module.functions.first { $0.kind == .`init` }?.params ?? []
         guard let encoded = try? ValueCodec.encodeSequence(
             args, as: params.map { Int($0) < module.types.count ? module.types[Int($0)] : .int }, in: module)
         else { return .failure(.badArguments("'init' takes \(params.count) argument(s)")) }
-        let authority = try address(of: name)
+        let authority = try authority ?? address(of: name)
         return try submit(
             .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy), from: name)
     }
@@ -103,15 +112,16 @@ public final class LocalChain {
         fileprivate let store: MemoryStore
     }
 
-    /// Takes a snapshot (cheap: the store is copied on write).
-    public func snapshot() -> Snapshot {
-        Snapshot(store: memory.copy())
+    /// Takes a snapshot (cheap: the store is copied on write); nil when the chain is not in memory.
+    public func snapshot() -> Snapshot? {
+        memory.map { Snapshot(store: $0.copy()) }
     }
 
     /// Puts the chain back as it was at `snapshot` (blocks, state and nonces); the snapshot stays usable.
     public func restore(_ snapshot: Snapshot) {
-        memory = snapshot.store.copy()
-        chain = Chain(store: memory, programs: chain.programs)
+        let copy = snapshot.store.copy()
+        memory = copy
+        chain = Chain(store: copy, programs: chain.programs)
     }
 
     /// The decoded return values of `receipt` (empty when it returned nothing or reverted).

@@ -11,7 +11,7 @@ enum InternalOp: UInt8 {
     case not = 0x30, and, or, eqBool, neBool
     case eqBlob = 0x38, neBlob, concat, blobLen, sha256, toBytes, intToString, byteAt
     case jump = 0x40, jumpIf, jumpUnless, call, ret, revert, assertFail
-    case listNew = 0x50, listLit, listLen, listGet, listSet, listPush, listPop
+    case listNew = 0x50, listLit, listLen, listGet, listSet, listPush, listPop, split
     case mapNew = 0x58, mapGet, mapSet, mapHas, mapRemove, mapLen, mapKeyAt, mapValueAt
     case structNew = 0x60, structGet, structSet, copy
     case sload = 0x70, sstore, smapGet, smapSet, smapHas, smapRemove, smapFirst, smapNext

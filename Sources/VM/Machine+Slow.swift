@@ -60,6 +60,21 @@ extension Machine {
             (arena.words + arena.listData(h)).update(from: base, count: count)
             base.pointee = Int128(h)
             return base + 1
+        case .split:
+            let weights = handle(sp[-1]), count = arena.listCount(weights)
+            guard charge(GasSchedule.splitCost(count)) else { return nil }
+            // The parts are a list of the weights' own type (list<int>, checked by the verifier).
+            guard let h = arena.makeList(type: arena.typeIndex(weights), count: count) else {
+                return fail(.outOfMemory)
+            }
+            // Pointers only after the allocation, which may move the arena.
+            let w = UnsafeBufferPointer(start: arena.words + arena.listData(weights), count: count)
+            let parts = UnsafeMutableBufferPointer(start: arena.words + arena.listData(h), count: count)
+            if let failure = ConservingSplit.split(amount: sp[-2], weights: w, into: parts) {
+                return fail(failure.trapReason)
+            }
+            sp[-2] = Int128(h)
+            return sp - 1
 
         // MARK: maps
         case .mapNew:

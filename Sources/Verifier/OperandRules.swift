@@ -202,6 +202,11 @@ struct OperandRules {
         case .listPop:
             let l = try list(atDepth: 0)
             return Effect(pops: [l.list], pushes: [l.elem])
+        case .split:
+            // The parts are a new list of the weights' own list type, so no type immediate is needed.
+            let l = try list(atDepth: 0)
+            guard l.elem == int else { throw kind("a list<int> of weights", found: l.list) }
+            return Effect(pops: [int, l.list], pushes: [l.list])
 
         // MARK: maps
         case .mapNew:

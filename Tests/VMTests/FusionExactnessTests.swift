@@ -83,6 +83,25 @@ private let programs: [(name: String, source: String, args: [[Value]])] = [
             local_get acc
             ret
         """, [[.int(4), .int(2)], [.int(3), .int(0)], [.int(2), .int(-1)]]),
+    ("split between fused steps", """
+        .module m
+        .fn public f(a: int, w: list<int>) -> int
+            .local parts: list<int>
+            local_get a
+            push_int 1
+            add_int
+            local_get w
+            split
+            local_set parts
+            local_get parts
+            push_int 0
+            list_get
+            local_get a
+            mul_int
+            ret
+        """, [[.int(9), .list([.int(1), .int(2)])], [.int(-5), .list([.int(1)])], [.int(4), .list([])],
+              [.int(0), .list([.int(0), .int(-1)])], [.int(Int128.max), .list([.int(1), .int(1)])],
+              [.int(1 << 100), .list([.int(3), .int(1)])]]),
 ]
 
 /// Runs `f` of `source` fused and unfused with every argument set at every gas limit from 0 to the full
@@ -194,6 +213,6 @@ func theFusedLoopBackEdgeIsIndistinguishableAtEveryGasLimit(index: Int) throws {
 func fusedAndUnfusedRunsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
     let (name, source, argSets) = programs[index]
     let expected = ["mul_div_l": "mulDivL", "inc_local and add_set_ll": "incLocal", "add_to_local": "addToLocal",
-                    "binary forms and branches": "branch"]
+                    "binary forms and branches": "branch", "split between fused steps": "addLI"]
     _ = try expectIndistinguishable(name, source, argSets, fusedOp: expected[name] ?? "")
 }

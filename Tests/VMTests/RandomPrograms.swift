@@ -175,10 +175,15 @@ struct RandomPrograms {
                 emit("call \(f.name)", pops: f.params.count, pushes: f.results)
             }
         default:
-            switch int(0...3) {
+            switch int(0...4) {
             case 0: emit("local_get xs; list_len", pushes: [.int])
             case 1: emit("local_get mp; map_len", pushes: [.int])
             case 2: emit("local_get xs", pushes: [.list])
+            case 3:
+                // Non-negative weights, so it rarely traps (all three zero with a non-zero amount).
+                let (amount, a, b, c) = (int(0...1000), int(0...9), int(0...9), int(0...9))
+                emit("push_int \(amount); push_int \(a); push_int \(b); push_int \(c); list_lit list<int> 3; split",
+                     pushes: [.list])
             default: emit("gas_left", pushes: [.int])
             }
         }

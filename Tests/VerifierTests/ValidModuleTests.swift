@@ -57,6 +57,7 @@ enum EveryOpcode {
             .op(.localGet, 0), .op(.pushInt, 0), .op(.pushInt, 9), .op(.listSet),
             .op(.localGet, 0), .op(.pushInt, 4), .op(.listPush),
             .op(.localGet, 0), .op(.listPop), .op(.pop),
+            .op(.pushInt, 10), .op(.localGet, 0), .op(.split), .op(.pop),
             .op(.listNew, Int64(T.listPoint)), .op(.pop),
             .op(.mapNew, Int64(T.mapStringInt)), .op(.localTee, 1), .op(.pop),
             .op(.localGet, 1), .op(.pushConst, K.string), .op(.pushInt, 3), .op(.mapSet),

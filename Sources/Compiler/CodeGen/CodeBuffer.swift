@@ -132,7 +132,7 @@ struct CodeBuffer {
         case .pop, .localSet, .sstore, .smapRemove, .slistPush: (1, 0)
         case .dup: (1, 2)
         case .swap: (2, 2)
-        case .eqBlob, .neBlob, .concat, .listGet, .mapGet, .mapHas, .mapKeyAt, .mapValueAt: (2, 1)
+        case .eqBlob, .neBlob, .concat, .listGet, .split, .mapGet, .mapHas, .mapKeyAt, .mapValueAt: (2, 1)
         case .listSet, .mapSet: (3, 0)
         case .listPush, .mapRemove, .structSet, .smapSet, .slistSet: (2, 0)
         case .smapFirst: (0, 2)

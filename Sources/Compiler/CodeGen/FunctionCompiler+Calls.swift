@@ -6,7 +6,7 @@ import Diagnostics
 extension FunctionCompiler {
     static let builtinFunctions = [
         "require", "revert", "assert", "assert_eq", "len", "has", "remove", "sha256", "transfer", "balance",
-        "gas_left", "dec", "int", "string", "bytes",
+        "gas_left", "dec", "int", "string", "bytes", "split",
     ]
 
     func call(_ e: Expr, callee: Expr, arguments: [Expr], expected: SemaType?) -> SemaType {
@@ -283,6 +283,14 @@ extension FunctionCompiler {
             operand(0, .dec)
             code.emit(.decToInt)
             return .int
+        case "split":
+            // split(amount, weights): the VM's conserving split (Docs/language.md, "Builtins").
+            guard arity(2) else { return discardArguments(arguments) }
+            operand(0, .int)
+            operand(1, .list(.int))
+            code.mark(e.range)
+            code.emit(.split, effect: (2, 1))
+            return .list(.int)
         case "string":
             guard arity(1) else { return discardArguments(arguments) }
             operand(0, .int)
