@@ -107,19 +107,25 @@ public final class LocalChain {
         return overflow ? UInt64.max : next
     }
 
-    /// The whole chain as it is now, to go back to with `restore(_:)`.
+    /// The whole chain as it is now, to go back to with `restore(_:)`. Over a persistent store there is no copy
+    /// to go back to: the snapshot is empty and restoring it changes nothing (see `isPersistent`).
     public struct Snapshot {
-        fileprivate let store: MemoryStore
+        fileprivate let store: MemoryStore?
     }
 
-    /// Takes a snapshot (cheap: the store is copied on write); nil when the chain is not in memory.
-    public func snapshot() -> Snapshot? {
-        memory.map { Snapshot(store: $0.copy()) }
+    /// Whether the chain is over a persistent store, where snapshots cannot undo anything.
+    public var isPersistent: Bool { memory == nil }
+
+    /// Takes a snapshot (cheap: the store is copied on write); empty when the chain is persistent.
+    public func snapshot() -> Snapshot {
+        Snapshot(store: memory?.copy())
     }
 
-    /// Puts the chain back as it was at `snapshot` (blocks, state and nonces); the snapshot stays usable.
+    /// Puts the chain back as it was at `snapshot` (blocks, state and nonces); the snapshot stays usable. An
+    /// empty snapshot (of a persistent chain) leaves the chain as it is.
     public func restore(_ snapshot: Snapshot) {
-        let copy = snapshot.store.copy()
+        guard let store = snapshot.store else { return }
+        let copy = store.copy()
         memory = copy
         chain = Chain(store: copy, programs: chain.programs)
     }

@@ -430,11 +430,11 @@ final class TestSession {
             expected = text
         }
         guard let chain else { return .normal }
-        let snapshot = chain.snapshot()  // nil on a persistent (SQLite) chain: a scenario's history stays real
+        let snapshot = chain.snapshot()  // empty on a persistent (SQLite) chain: a scenario's history stays real
         let savedCallers = callers
         let savedScopes = scopes
         defer {
-            if let snapshot { chain.restore(snapshot) }
+            chain.restore(snapshot)
             callers = savedCallers
             scopes = savedScopes
         }

@@ -29,7 +29,7 @@ import Testing
         let module = try Assembler.assemble(
             String(contentsOf: fixtures.appendingPathComponent("counter.dna"), encoding: .utf8))
         let counter = try local.deploy(module, args: [.int(1)], from: "alice").get().contract
-        let snapshot = try #require(local.snapshot())
+        let snapshot = local.snapshot()
         let root = local.chain.store.stateRoot
         _ = try local.call(counter, "bump", args: [.int(5)], from: "bob").get()
         _ = try local.send(from: "alice", to: try local.address(of: "bob"), amount: 10).get()

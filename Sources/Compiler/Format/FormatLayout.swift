@@ -24,7 +24,7 @@ struct FormatLayout {
             collect(parameters)
             collect(body)
         case .function(let f): collect(f)
-        case .test(_, _, let body): collect(body)
+        case .test(_, _, let body), .scenario(_, _, let body): collect(body)
         }
     }
 

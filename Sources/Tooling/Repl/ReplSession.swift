@@ -193,6 +193,10 @@ public final class ReplSession {
         case .test:
             report([.error("test blocks belong in a test file", at: decl.range, hint: "run them with 'datanet test'")])
             return nil
+        case .scenario:
+            report([.error("scenario blocks belong in a scenario file", at: decl.range,
+                hint: "run them with 'datanet scenario'")])
+            return nil
         }
     }
 
