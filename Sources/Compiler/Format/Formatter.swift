@@ -208,11 +208,15 @@ struct LineLayout {
                 statementLevel = level
             } else {
                 level = open.last.map { $0.level + 1 } ?? 0
+                // Inside `(` or `[` the bracket alone indents; a line directly in a block (or at the top) either
+                // continues the statement before it or starts one.
                 let inBlock = open.last.map { $0.kind == .leftBrace } ?? true
-                if inBlock, let previousToken, continues(after: previousToken, with: firstIndex) {
-                    level += 1
-                } else {
-                    statementLevel = level
+                if inBlock {
+                    if let previousToken, continues(after: previousToken, with: firstIndex) {
+                        level += 1
+                    } else {
+                        statementLevel = level
+                    }
                 }
             }
             result[i] = level
