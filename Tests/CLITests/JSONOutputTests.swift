@@ -78,6 +78,11 @@ import Testing
 
         let account = try object(datanet(["chain", "account", contract, "--json"] + d).out)
         #expect((account["contract"] as? [String: Any])?["version"] as? Int == 1)
+        let keysText = datanet(["keys", "list", "--json"] + d).out
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(keysText.utf8)) as? [[String: String]])
+        #expect(keys.map { $0["name"] } == ["alice", "bob", "carol"])
+        #expect(!keysText.contains("seed"))
+        #expect(try object(datanet(["keys", "show", "bob", "--json"] + d).out)["address"] as? String == keys[1]["address"])
         let alice = try object(datanet(["chain", "account", "alice", "--json"] + d).out)
         #expect(alice["contract"] is NSNull)
         #expect(alice["nonce"] as? Int == 1)
