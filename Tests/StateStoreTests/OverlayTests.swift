@@ -129,3 +129,69 @@ private func base() throws -> MemoryStore {
     call.delete([1, 1])
     #expect(try call.scan(prefix: [1]).map(\.key) == [[1, 2], [1, 3], [1, 5]])
 }
+
+/// A plain model of the overlay: the pending writes as a sorted map, one snapshot per open scope.
+private struct OverlayModel {
+    var pending = SortedMap<[UInt8]?>()
+    var scopes: [(checkpoint: Overlay.Checkpoint, saved: SortedMap<[UInt8]?>)] = []
+}
+
+/// Three thousand seeded operations (writes, deletes, scopes opened, committed and reverted at random depths,
+/// reads, scans, `changes`) on enough keys to grow the overlay's hash table many times and to revert long runs
+/// of new keys, checked after every step against a plain model.
+@Test func randomOperationsMatchAPlainModel() throws {
+    let store = try base()
+    let overlay = Overlay(base: store)
+    var model = OverlayModel()
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((seed >> 33) % UInt64(bound))
+    }
+    func key() -> [UInt8] {
+        // a few short keys shared with the base, and many longer ones (storage-key sized)
+        next(4) == 0 ? [1, UInt8(next(6))] : [4] + [UInt8](repeating: 7, count: 20) + [UInt8(next(4)), UInt8(next(256))]
+    }
+    for step in 0..<3_000 {
+        switch next(20) {
+        case 0..<9:
+            let k = key(), v = [UInt8(truncatingIfNeeded: step)]
+            overlay.set(k, v)
+            model.pending.set(v, for: k)
+        case 9..<11:
+            let k = key()
+            overlay.delete(k)
+            model.pending.set(nil, for: k)
+        case 11..<13:
+            model.scopes.append((overlay.checkpoint(), model.pending))
+        case 13:
+            guard !model.scopes.isEmpty else { continue }
+            let depth = next(model.scopes.count)
+            try overlay.revert(to: model.scopes[depth].checkpoint)
+            model.pending = model.scopes[depth].saved
+            model.scopes.removeSubrange(depth...)
+        case 14:
+            guard !model.scopes.isEmpty else { continue }
+            let depth = next(model.scopes.count)
+            try overlay.commit(model.scopes[depth].checkpoint)
+            model.scopes.removeSubrange(depth...)
+        case 15:
+            let expected = zip(model.pending.keys, model.pending.values).map { Write(key: $0.0, value: $0.1) }
+            #expect(overlay.changes == expected, "step \(step)")
+        case 16:
+            let prefix: [UInt8] = next(2) == 0 ? [1] : [4]
+            var expected = try store.scan(prefix: prefix)
+            for (k, v) in zip(model.pending.keys, model.pending.values) where ByteOrder.hasPrefix(k, prefix) {
+                expected.removeAll { $0.key == k }
+                if let v { expected.append(Entry(key: k, value: v)) }
+            }
+            expected.sort { ByteOrder.less($0.key, $1.key) }
+            #expect(try overlay.scan(prefix: prefix) == expected, "step \(step)")
+        default:
+            let k = key()
+            let expected = try model.pending.value(for: k) ?? store.get(k)
+            #expect(try overlay.get(k) == expected, "step \(step)")
+        }
+        #expect(overlay.isEmpty == (model.pending.count == 0))
+    }
+}
