@@ -69,13 +69,13 @@ extension ReplSession {
 
     /// Runs the last input again, traced, on the chain as it was before it; the chain is left as it is now.
     func traceLast() -> (steps: [TraceStep], truncated: Bool, result: Chain.QueryResult, run: LastRun)? {
-        guard let last else {
+        guard let last, let before = last.before else {
             fail("nothing has run yet: type an expression or call a contract first")
             return nil
         }
         let now = chain.snapshot()
-        defer { chain.restore(now) }
-        chain.restore(last.before)
+        defer { rollback(now) }
+        rollback(before)
         do {
             var address = last.contract ?? []
             if last.contract == nil {
