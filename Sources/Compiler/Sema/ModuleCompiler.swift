@@ -46,6 +46,9 @@ final class ModuleCompiler {
         case .tests:
             if let first = ast.declarations.first {
                 diagnostics.report(.error(Messages.testFile, at: first.range))
+            } else {
+                diagnostics.report(.error(Messages.emptyFile, at: SourceRange.point(ast.file, 0),
+                    hint: Messages.emptyFileHint))
             }
             return nil
         }
