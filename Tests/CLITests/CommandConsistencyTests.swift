@@ -55,8 +55,9 @@ import Testing
 
     @Test func fromAlwaysNamesTheSendingKey() {
         // `--from KEY` is the account that signs (or, for query, the caller); block ranges use `--start`.
-        let withFrom = DatanetCLI.commands.filter { $0.spec.valued.contains("--from") }.map(\.name).sorted()
-        #expect(withFrom == ["call", "deploy", "query", "transfer", "upgrade"])
+        let withFrom = Set(DatanetCLI.commands.filter { $0.spec.valued.contains("--from") }.map(\.name))
+        #expect(withFrom.isSuperset(of: ["call", "deploy", "query", "transfer", "upgrade"]))
+        #expect(!withFrom.contains("chain"))
         #expect(datanet("chain", "blocks", "--from", "3").err.contains("unknown option '--from'"))
     }
 

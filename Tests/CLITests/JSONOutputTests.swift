@@ -66,8 +66,23 @@ import Testing
         #expect(status["height"] as? Int == 3)
         #expect((status["state_root"] as? String)?.count == 66)
 
+        let transaction = try #require(called["transaction"] as? String)
+        let tx = try object(datanet(["chain", "tx", transaction, "--json"] + d).out)
+        #expect(tx["kind"] as? String == "call")
+        #expect(tx["function"] as? String == "bump")
+        #expect(tx["nonce"] as? Int == 0)
+        let eventsText = datanet(["chain", "events", "--json"] + d).out
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(eventsText.utf8)) as? [[String: Any]])
+        #expect(listed.count == 1)
+        #expect(listed.first?["block"] as? Int == 2)
+
         let account = try object(datanet(["chain", "account", contract, "--json"] + d).out)
         #expect((account["contract"] as? [String: Any])?["version"] as? Int == 1)
+        let keysText = datanet(["keys", "list", "--json"] + d).out
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(keysText.utf8)) as? [[String: String]])
+        #expect(keys.map { $0["name"] } == ["alice", "bob", "carol"])
+        #expect(!keysText.contains("seed"))
+        #expect(try object(datanet(["keys", "show", "bob", "--json"] + d).out)["address"] as? String == keys[1]["address"])
         let alice = try object(datanet(["chain", "account", "alice", "--json"] + d).out)
         #expect(alice["contract"] is NSNull)
         #expect(alice["nonce"] as? Int == 1)

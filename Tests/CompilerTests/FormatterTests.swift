@@ -162,6 +162,33 @@ private func moduleBytes(_ bytes: [UInt8], path: String) -> [UInt8]? {
         #expect(formatted(input) == expected)
     }
 
+    @Test func aSignatureOverSeveralLinesIndentsItsBodyFromTheFirstLine() {
+        let input = """
+            pub fn f(a: Int,
+            b: Int) -> Int {
+            return a + b
+            }
+            fn g(
+            a: Int,
+            ) {
+            let x = a
+            }
+            """
+        let expected = """
+            pub fn f(a: Int,
+                b: Int) -> Int {
+                return a + b
+            }
+            fn g(
+                a: Int,
+            ) {
+                let x = a
+            }
+
+            """
+        #expect(formatted(input) == expected)
+    }
+
     @Test func elseJoinsTheClosingBrace() {
         let input = "fn f(x: Int) {\n    if x > 1 {\n        x = 0\n    }\n    else {\n        x = 3\n    }\n}\n"
         #expect(formatted(input) == "fn f(x: Int) {\n    if x > 1 {\n        x = 0\n    } else {\n        x = 3\n    }\n}\n")
@@ -247,6 +274,38 @@ private func moduleBytes(_ bytes: [UInt8], path: String) -> [UInt8]? {
             }
         }
         #expect(compared >= 5)
+    }
+
+    /// Mutated repository files (bytes deleted, inserted, swapped; seeded, so every run is the same): the
+    /// formatter never crashes, and whatever it accepts it formats idempotently.
+    @Test func mutatedSourcesNeverCrashAndStayIdempotent() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(max(1, bound)))
+        }
+        let alphabet = Array("{}()[]<>,:.=-+*/!&|\"@#\n\t /_0aZ;\u{E9}".utf8)
+        var accepted = 0
+        // The smaller files (under 4 KB) cover every construct; twelve mutants each.
+        for url in repositorySources() {
+            let original = [UInt8](try Data(contentsOf: url))
+            guard original.count < 4_096 else { continue }
+            for _ in 0..<12 {
+                var bytes = original
+                for _ in 0..<(1 + next(3)) where !bytes.isEmpty {
+                    let at = next(bytes.count)
+                    switch next(3) {
+                    case 0: bytes.remove(at: at)
+                    case 1: bytes.insert(alphabet[next(alphabet.count)], at: at)
+                    default: bytes.swapAt(at, next(bytes.count))
+                    }
+                }
+                guard let once = Formatter.format(SourceFile(path: "m.dn", bytes: bytes)).bytes else { continue }
+                accepted += 1
+                #expect(Formatter.format(SourceFile(path: "m.dn", bytes: once)).bytes == once, "\(url.lastPathComponent)")
+            }
+        }
+        #expect(accepted > 20)
     }
 
     @Test func formattingKeepsTheModuleIdOfAContractWithEveryForm() throws {

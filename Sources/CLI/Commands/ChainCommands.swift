@@ -14,8 +14,8 @@ enum ChainCommands {
         name: "chain", summary: "init a chain directory; status, blocks, tx, events, history, replay, prove",
         usage: """
             datanet chain init [--dir D] [--balance N]
-                   datanet chain status [--json] | account 0x…|NAME [--json] | blocks [--start N] [--limit N] | tx HASH
-                   datanet chain events [--contract 0x…]
+                   datanet chain status [--json] | account 0x…|NAME [--json] | blocks [--start N] [--limit N] | tx HASH [--json]
+                   datanet chain events [--contract 0x…] [--json]
                    datanet chain history 0xCONTRACT | replay | prove KEY | prove 0xCONTRACT 'var' | 'var[key]'
                    datanet chain verify-proof --root 0x… --key KEY --proof 0x… [--value 0x… | --absent]
             KEY is a raw state key in hex, or account:0x…, contract:0x…, storage:0xCONTRACT:0xRELATIVEKEY
@@ -52,7 +52,7 @@ enum ChainCommands {
                 guard rest.count == 1, let hash = Hex.decode32(rest[0]) else {
                     return usage(console, "chain tx needs a transaction hash (0x and 64 hex digits)")
                 }
-                return try transaction(chain, hash, console)
+                return try transaction(chain, hash, json: args.switches.contains("--json"), console)
             case "events": return try events(chain, args, console)
             case "history":
                 guard rest.count == 1, let address = Hex.decode32(rest[0]) else {
@@ -194,11 +194,25 @@ enum ChainCommands {
 
     // MARK: - tx, events, history
 
-    static func transaction(_ chain: Chain, _ hash: [UInt8], _ console: Console) throws(CLIFailure) -> Int32 {
+    static func transaction(
+        _ chain: Chain, _ hash: [UInt8], json: Bool = false, _ console: Console
+    ) throws(CLIFailure) -> Int32 {
         guard let found = try attempt({ try chain.transaction(hash) }) else {
             throw CLIFailure("no transaction \(Hex.prefixed(hash)) on this chain")
         }
         let tx = found.transaction.transaction
+        if json {
+            let receipt = ChainPrinter(chain: chain, console: console)
+                .json(found.receipt, hash: hash, height: found.block.header.height, index: found.index)
+            guard case .object(var fields) = receipt else { return ExitCode.failure }
+            fields["kind"] = .string(tx.payload.kindName)
+            fields["sender"] = .string(Hex.prefixed(tx.senderAddress))
+            fields["nonce"] = .int(tx.nonce)
+            fields["gas_limit"] = .int(tx.gasLimit)
+            fields["gas_price"] = .int(tx.gasPrice)
+            console.out(JSONValue.object(fields).text)
+            return ExitCode.ok
+        }
         ChainPrinter(chain: chain, console: console)
             .print(found.receipt, hash: hash, height: found.block.header.height, index: found.index)
         console.out("  kind        \(tx.payload.kindName)")
@@ -220,17 +234,27 @@ enum ChainCommands {
             filter = address
         }
         let printer = ChainPrinter(chain: chain, console: console)
+        let json = args.switches.contains("--json")
+        var found: [JSONValue] = []
         var height: UInt64 = 1
         while height <= chain.store.height {
             let receipts = try attempt { try chain.receipts(at: height) }
             for (index, receipt) in receipts.enumerated() {
                 for event in receipt.events where filter == nil || filter == event.contract {
-                    console.out("\(height):\(index)  \(Hex.prefixed(event.contract))  \(printer.describe(event))")
+                    if json {
+                        found.append(.object([
+                            "block": .int(height), "index": .int(index), "contract": .string(Hex.prefixed(event.contract)),
+                            "event": .string(printer.describe(event)),
+                        ]))
+                    } else {
+                        console.out("\(height):\(index)  \(Hex.prefixed(event.contract))  \(printer.describe(event))")
+                    }
                 }
             }
             guard height < UInt64.max else { break }
             height += 1
         }
+        if json { console.out(JSONValue.array(found).text) }
         return ExitCode.ok
     }
 

@@ -136,6 +136,11 @@ enum NewCommand {
             """
         }
 
+        /// A shell line with a comment in column 40 (or one space after a longer command).
+        private func commented(_ command: String, _ comment: String) -> String {
+            command + String(repeating: " ", count: max(1, 39 - command.count)) + "# " + comment
+        }
+
         var readme: String {
             """
             # \(contract)
@@ -149,9 +154,9 @@ enum NewCommand {
             | `\(stem)_test.dn` | its tests, each on a fresh in-memory chain |
 
             ```sh
-            datanet test .                       # run the tests
-            datanet check \(stem).dn             # type-check, with diagnostics
-            datanet fmt .                        # format the sources
+            \(commented("datanet test .", "run the tests"))
+            \(commented("datanet check \(stem).dn", "type-check, with diagnostics"))
+            \(commented("datanet fmt .", "format the sources"))
             ```
 
             On a local chain:

@@ -137,7 +137,7 @@ struct LineLayout {
             let end = isComment ? comments[commentIndex].end : tokens[tokenIndex].end
             var breaks = 0
             var lineStart = previousEnd
-            for offset in previousEnd..<start where bytes[offset] == UInt8(ascii: "\n") {
+            for offset in previousEnd..<max(previousEnd, start) where bytes[offset] == UInt8(ascii: "\n") {
                 breaks += 1
                 lineStart = offset + 1
             }
@@ -208,11 +208,15 @@ struct LineLayout {
                 statementLevel = level
             } else {
                 level = open.last.map { $0.level + 1 } ?? 0
+                // Inside `(` or `[` the bracket alone indents; a line directly in a block (or at the top) either
+                // continues the statement before it or starts one.
                 let inBlock = open.last.map { $0.kind == .leftBrace } ?? true
-                if inBlock, let previousToken, continues(after: previousToken, with: firstIndex) {
-                    level += 1
-                } else {
-                    statementLevel = level
+                if inBlock {
+                    if let previousToken, continues(after: previousToken, with: firstIndex) {
+                        level += 1
+                    } else {
+                        statementLevel = level
+                    }
                 }
             }
             result[i] = level
