@@ -318,7 +318,7 @@ final class TerminalLineEditor: LineReader {
             var number = Int(code - UInt8(ascii: "0"))
             while let b = readByte(), b != UInt8(ascii: "~") {
                 guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { return }
-                number = number * 10 + Int(b - UInt8(ascii: "0"))
+                number = min(number &* 10 &+ Int(b - UInt8(ascii: "0")), 1_000)
             }
             switch number {
             case 1, 7: line.home()

@@ -36,6 +36,17 @@ public final class LocalChain {
         try chain.initialize(Genesis(time: 0, allocations: allocations))
     }
 
+    /// An in-memory copy of the initialized chain in `store` (left untouched), signing as `keys` by name: the REPL's
+    /// `--chain DIR`. Names without a key sign with their deterministic local key.
+    public init(copying store: any KeyValueStore, keys named: [String: Ed25519PrivateKey]) throws {
+        let memory = try MemoryStore(copying: store)
+        chain = Chain(store: memory)
+        guard try chain.isInitialized else { throw ChainError.notInitialized }
+        names = named.keys.sorted()
+        keys = named
+        self.memory = memory
+    }
+
     /// The deterministic key of the account called `name`.
     public static func key(for name: String) throws -> Ed25519PrivateKey {
         try Ed25519PrivateKey(seed: SHA256.hash(Array("datanet local account \(name)".utf8)))

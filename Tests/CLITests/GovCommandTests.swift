@@ -26,6 +26,12 @@ import Testing
         return String(line.split(separator: " ").last ?? "")
     }
 
+    /// The JSON object a command printed.
+    static func object(_ result: Captured) throws -> [String: Any] {
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.out.utf8))
+        return try #require(parsed as? [String: Any], "\(result)")
+    }
+
     func root() throws -> [UInt8] {
         try SQLiteStore(path: dir + "/chain.sqlite").stateRoot
     }
@@ -89,6 +95,16 @@ import Testing
         #expect(simulated.out.contains("nothing written: state root \(Hex.prefixed(before)) unchanged"))
         let last = run("gov", "simulate", "1", "--gov", gov, "--last", "1")
         #expect(last.out.contains("replaying the last 1 usage "))
+        let json = try Self.object(run("gov", "simulate", "1", "--gov", gov, "--json"))
+        #expect(json["rule_proposed"] as? String == "quality-boosted v2 (minimum payout)")
+        #expect(json["usages"] as? Int == 2)
+        let payouts = try #require(json["payouts"] as? [String: Any])
+        let totals = try #require(payouts["total"] as? [String: Any])
+        #expect(totals["now"] as? Int == 2000 && totals["proposed"] as? Int == 2000)
+        #expect(totals["difference"] as? Int == 0)
+        let rows = try #require(payouts["rows"] as? [[String: Any]])
+        #expect(rows.first?["now"] as? Int == 642 && rows.first?["proposed"] as? Int == 360)
+        #expect(try root() == before)
 
         // Vote, show, wait (5 blocks of transfers), execute: the upgrade is installed in the same command.
         #expect(run("gov", "vote", "1", "yes", "--gov", gov, "--from", "bob").status == 0)
@@ -97,6 +113,11 @@ import Testing
         #expect(active.out.contains("  action       upgrade \(royalty)"))
         #expect(active.out.contains("votes        yes 500, no 0, 1 voter; quorum 100, approval 50.00%"))
         #expect(active.out.contains("  description  quality-boosted"))
+        let shown = try Self.object(run("gov", "show", "1", "--gov", gov, "--json"))
+        #expect(shown["state"] as? String == "active")
+        #expect(shown["yes"] as? Int == 500)
+        #expect(shown["target"] as? String == royalty)
+        #expect(shown["module_name"] as? String == "Royalty")
         let early = run("gov", "execute", "1", "--gov", gov, "--from", "carol")
         #expect(early.status == 1)
         #expect(early.out.contains("reverted: voting has not ended"))
@@ -130,6 +151,14 @@ import Testing
         #expect(explained.out.contains("pool 700 x weight 100 / total weight 1000 = 70; paid 78 = 70 + 8 by the rule"))
         #expect(explained.out.contains("3 payments, 720 in total"))
         #expect(explained.out.contains("owed now (not yet withdrawn): 720"))
+        let traced = try Self.object(run("explain", "@ann", "--contract", royalty, "--json"))
+        #expect(traced["total"] as? Int == 720)
+        #expect(traced["owed"] as? Int == 720)
+        let payments = try #require(traced["payments"] as? [[String: Any]])
+        #expect(payments.map { $0["amount"] as? Int } == [175, 467, 78])
+        #expect(payments.map { $0["rule"] as? String }
+            == ["pro-rata v1", "pro-rata v1", "quality-boosted v2 (minimum payout)"])
+        #expect(payments.map { $0["contract_version"] as? Int } == [1, 1, 2])
         let owner = run("explain", "@owner")
         #expect(owner.out.contains("model_owner share 200 of fee 1000 = 2000 bps"))
         #expect(run("explain", "@carol").out.contains("no payments (Paid events) to "))

@@ -11,6 +11,6 @@ import Testing
         #expect(result.status == 0, "\(result.out)\(result.err)")
         #expect(result.out.contains("✓ a ballot counts once"))
         #expect(result.out.contains("✓ quadratic rule: power is the integer square root of the stake"))
-        #expect(result.out.hasSuffix("\n17 passed, 0 failed\n"))
+        #expect(result.out.hasSuffix("\n18 passed, 0 failed\n"))
     }
 }

@@ -87,6 +87,8 @@ import Tooling
         #expect(session.completions(":lo") == [":load"])
         #expect(session.completions("po") == ["pool"])
         #expect(session.completions("r.s") == ["r.set_share", "r.share_of"])
+        _ = session.submit("use std.math")
+        #expect(session.completions("math.mul_div").contains("math.mul_div_round"))
     }
 
     /// Malformed inputs and commands get an error message, never a crash, and the session keeps working.
@@ -108,5 +110,33 @@ import Tooling
         }
         let (lines, _) = session.submit("40 + 2")
         #expect(lines.map(\.text) == ["42 : Int  (gas 3)"])
+    }
+
+    /// `--chain DIR` works on a copy (the chain on disk keeps its height); with `--write` the blocks the session
+    /// keeps are applied to it, and the chain still replays.
+    @Test func chainDirectoryReadOnlyUnlessWrite() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repl-chain-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(datanet("chain", "init", "--dir", dir).status == 0)
+        let deployed = datanet("deploy", repositoryRoot.path + "/Examples/counter.dna", "5", "--from", "alice", "--dir", dir)
+        let address = try #require(deployed.out.split(separator: "\n").first { $0.contains("contract") }?
+            .split(separator: " ").last.map(String.init))
+        let console = Console(out: { _ in }, err: { _ in }, color: false)
+        func height() -> String { datanet("chain", "status", "--dir", dir).out.split(separator: "\n").first.map(String.init) ?? "" }
+        let before = height()
+
+        let reading = try ReplCommand.chainSession(dir, write: false, console: console)
+        _ = reading.submit(":attach \(address) as c")
+        let bumped = reading.submit("c.bump(3)").lines.map(\.text)
+        #expect(bumped.first == "event Bumped(@alice, 8)")
+        #expect(height() == before)
+
+        let writing = try ReplCommand.chainSession(dir, write: true, console: console)
+        _ = writing.submit(":attach \(address) as c")
+        _ = writing.submit("c.bump(3)")
+        _ = writing.submit("1 + 1")
+        #expect(height() != before)
+        #expect(datanet("query", address, "get()", "--dir", dir).out.hasPrefix("8 : Int"))
+        #expect(datanet("chain", "replay", "--dir", dir).status == 0)
     }
 }

@@ -2,6 +2,7 @@ import Bytecode
 import Chain
 import Crypto
 import Foundation
+import StateStore
 import Testing
 import VM
 
@@ -151,6 +152,9 @@ import VM
         let withdrawn = try Self.value(chain, chain.call(royalty, "withdraw", args: [], from: "ben"))
         #expect(withdrawn == .int(1_147))
         #expect(try chain.balance(of: ben) == 1_000_000_000 + 1_147)
+
+        // The history, upgrade included, replays to the same state root.
+        #expect(try chain.chain.replay(into: MemoryStore()) == chain.chain.store.height)
     }
 }
 

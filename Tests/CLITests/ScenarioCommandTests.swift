@@ -89,7 +89,7 @@ import Testing
             """)
         let run = datanet("scenario", dir.path, "--dir", dir.appendingPathComponent("chain").path)
         #expect(run.status == 1)
-        #expect(run.err.contains("with_value's second argument must be a call through a handle"))
+        #expect(run.err.contains("with_value's second argument must be"))
     }
 
     @Test func aFailureStopsTheRunAndSaysWhere() {

@@ -18,7 +18,7 @@ import Testing
     @Test func everyContractTestPasses() {
         let result = datanet("test", contract("tests"), "--no-time")
         #expect(result.status == 0, "\(result.out)\(result.err)")
-        for file in ["registry_test.dn", "staking_test.dn", "royalty_test.dn"] {
+        for file in ["registry_test.dn", "staking_test.dn", "royalty_test.dn", "system_test.dn"] {
             #expect(result.out.contains("Contracts/tests/\(file)"))
         }
         #expect(!result.out.contains("✗"))

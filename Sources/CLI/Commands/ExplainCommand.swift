@@ -9,9 +9,9 @@ import VM
 enum ExplainCommand {
     static let command = Command(
         name: "explain", summary: "trace each royalty payment to an address back to the usage and rule that caused it",
-        usage: "datanet explain 0xADDRESS|@NAME [--contract 0xCONTRACT] [--dir D]",
+        usage: "datanet explain 0xADDRESS|@NAME [--contract 0xCONTRACT] [--dir D] [--json]",
         examples: ["datanet explain @ann", "datanet explain 0x… --contract 0x…"],
-        spec: .init(valued: ["--dir", "--contract"])
+        spec: .init(valued: ["--dir", "--contract"], switches: ["--json"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "explain needs one address or key name") }
         let directory = ChainDirectory(args)
@@ -29,7 +29,9 @@ enum ExplainCommand {
                 }
                 filter = contract
             }
-            return try explain(address, contract: filter, chain: chain, keystore: keystore, console)
+            return try explain(
+                address, contract: filter, chain: chain, keystore: keystore, json: args.switches.contains("--json"),
+                console)
         } catch {
             console.error(error.message)
             return ExitCode.failure
@@ -50,7 +52,8 @@ enum ExplainCommand {
     }
 
     static func explain(
-        _ address: [UInt8], contract filter: [UInt8]?, chain: Chain, keystore: Keystore, _ console: Console
+        _ address: [UInt8], contract filter: [UInt8]?, chain: Chain, keystore: Keystore, json: Bool,
+        _ console: Console
     ) throws(CLIFailure) -> Int32 {
         let printer = ChainPrinter(chain: chain, console: console)
         var traced: [Traced] = []
@@ -70,16 +73,35 @@ enum ExplainCommand {
             height += 1
         }
         let who = GovCommands.name(address, keystore)
+        var owedNow: Int128?
+        if let contract = filter, let owed = try? chain.query(contract, function: "owed", args: [.address(address)]),
+            case .success(let values) = owed.outcome, case .int(let amount)? = values.first
+        {
+            owedNow = amount
+        }
+        var rules: [[UInt8]: String?] = [:]
+        var explained: [Explained] = []
+        for t in traced {
+            if rules[t.moduleID] == nil { rules[t.moduleID] = .some(ruleName(chain, t.moduleID)) }
+            let version = (try? chain.history(t.contract))?.last { $0.height <= t.height }?.version
+            explained.append(Explained(traced: t, rule: rules[t.moduleID] ?? nil, version: version,
+                arithmetic: arithmetic(t)))
+        }
+        let total = traced.reduce(Int128(0)) { $0 &+ $1.payment.amount }
+        if json {
+            console.out(JSONValue.object([
+                "address": .string(Hex.prefixed(address)), "payments": .array(explained.map(\.json)),
+                "total": .int(total), "owed": owedNow.map { .int($0) } ?? .null,
+            ]).text)
+            return ExitCode.ok
+        }
         guard !traced.isEmpty else {
             console.out("no payments (Paid events) to \(who)"
                 + (filter.map { " from \(Hex.prefixed($0))" } ?? ""))
             return ExitCode.ok
         }
-        var total: Int128 = 0
-        var rules: [[UInt8]: String] = [:]
-        for (n, t) in traced.enumerated() {
-            let p = t.payment
-            total = total &+ p.amount
+        for (n, e) in explained.enumerated() {
+            let t = e.traced, p = t.payment
             console.out("payment \(n + 1) of \(traced.count): \(p.amount) to \(who) as \(p.role), block \(t.height), "
                 + "transaction \(Hex.prefixed(t.transaction))")
             if let usage = t.usage["usage"] {
@@ -89,26 +111,41 @@ enum ExplainCommand {
             } else {
                 console.out("  usage         #\(p.usage) (no Usage event in this transaction)")
             }
-            if rules[t.moduleID] == nil { rules[t.moduleID] = ruleName(chain, t.moduleID) }
-            let version = (try? chain.history(t.contract))?.last { $0.height <= t.height }
-            console.out("  rule          \(rules[t.moduleID] ?? "?"), rule_version "
+            console.out("  rule          \(GovCommands.quoted(e.rule)), rule_version "
                 + "\(t.usage["rule_version"].map(String.init) ?? "?") (contract version "
-                + "\(version.map { String($0.version) } ?? "?"), module \(Hex.prefixed(t.moduleID)))")
+                + "\(e.version.map(String.init) ?? "?"), module \(Hex.prefixed(t.moduleID)))")
             if p.role == "contributor" {
                 console.out("  contribution  \(Hex.prefixed(p.contribution)), attribution weight \(p.weight)")
             }
-            for (i, line) in arithmetic(t).enumerated() {
+            for (i, line) in e.arithmetic.enumerated() {
                 console.out((i == 0 ? "  arithmetic    " : String(repeating: " ", count: 16)) + line)
             }
         }
         console.out("")
         console.out("\(plural(traced.count, "payment")), \(total) in total")
-        if let contract = filter, let owed = try? chain.query(contract, function: "owed", args: [.address(address)]),
-            case .success(let values) = owed.outcome, case .int(let amount)? = values.first
-        {
-            console.out("owed now (not yet withdrawn): \(amount)")
-        }
+        if let owedNow { console.out("owed now (not yet withdrawn): \(owedNow)") }
         return ExitCode.ok
+    }
+
+    /// A traced payment with its rule's name, the contract version at its block and the arithmetic lines.
+    struct Explained {
+        var traced: Traced
+        var rule: String?
+        var version: UInt64?
+        var arithmetic: [String]
+
+        var json: JSONValue {
+            let p = traced.payment
+            return .object([
+                "block": .int(traced.height), "transaction": .string(Hex.prefixed(traced.transaction)),
+                "contract": .string(Hex.prefixed(traced.contract)), "module": .string(Hex.prefixed(traced.moduleID)),
+                "amount": .int(p.amount), "role": .string(p.role),
+                "contribution": .string(Hex.prefixed(p.contribution)), "weight": .int(p.weight), "usage": .int(p.usage),
+                "usage_event": .object(traced.usage.mapValues { .int($0) }),
+                "rule": rule.map { .string($0) } ?? .null, "contract_version": version.map { .int($0) } ?? .null,
+                "arithmetic": .array(arithmetic.map { .string($0) }),
+            ])
+        }
     }
 
     /// The payments in `receipt` to `address`, each with its Usage event and the other payments of its usage.
@@ -170,18 +207,16 @@ enum ExplainCommand {
         return lines
     }
 
-    /// The rule's name: the module's `rule()` view run on an empty in-memory host (a rule's name is a constant of
-    /// its code, so the version that paid names itself even after an upgrade).
-    static func ruleName(_ chain: Chain, _ moduleID: [UInt8]) -> String {
+    /// The rule's name (nil when the module has no `rule()`): its `rule()` view run on an empty in-memory host (a
+    /// rule's name is a constant of its code, so the version that paid names itself even after an upgrade).
+    static func ruleName(_ chain: Chain, _ moduleID: [UInt8]) -> String? {
         guard let module = try? chain.module(id: moduleID), module.functionIndex(named: "rule") != nil,
             let verified = try? Verifier.verify(module)
-        else { return "(no rule() view)" }
+        else { return nil }
         var host = MemoryHost()
         let result = Interpreter.call(
             Program(verified), function: "rule", args: [], host: &host, gasLimit: 1_000_000, readOnly: true)
-        guard case .success(let values) = result.outcome, case .string(let name)? = values.first else {
-            return "(rule() failed)"
-        }
-        return "\"\(name)\""
+        guard case .success(let values) = result.outcome, case .string(let name)? = values.first else { return nil }
+        return name
     }
 }

@@ -20,7 +20,7 @@ enum GovCommands {
                    datanet gov execute ID --gov 0xGOV --from KEY
                    datanet gov show ID --gov 0xGOV
                    datanet gov simulate ID --gov 0xGOV [--last N]
-            Every action takes --dir D; transactions also take --gas-limit N and --gas-price N.
+            Every action takes --dir D and --json; transactions also take --gas-limit N and --gas-price N.
             'execute' of an upgrade also submits the upgrade transaction with the proposal's code.
             'simulate' replays the last N (default 10) record_usage calls on the proposal's target under the
             current code and under the proposed code, in overlays that are discarded, and compares the payouts.
@@ -31,7 +31,7 @@ enum GovCommands {
             "datanet gov simulate 1 --gov 0x… --last 20",
             "datanet gov execute 1 --gov 0x… --from alice",
         ],
-        spec: .init(valued: ["--dir", "--from", "--gas-limit", "--gas-price", "--gov", "--last"])
+        spec: .init(valued: ["--dir", "--from", "--gas-limit", "--gas-price", "--gov", "--last"], switches: ["--json"])
     ) { args, console in
         guard let action = args.positional.first else {
             return usage(console, "gov needs an action: " + actions.joined(separator: ", "))
@@ -66,12 +66,16 @@ enum GovCommands {
                 let chain = try ChainDirectory(args).open()
                 let keystore = try ChainDirectory(args).keystore()
                 let governance = try Governance(chain: chain, address: gov)
-                if action == "show" { return try show(id, governance, keystore, console) }
+                if action == "show" {
+                    return try show(id, governance, keystore, json: args.switches.contains("--json"), console)
+                }
                 let last: Int64
                 do throws(Arguments.UsageError) { last = try args.integer("--last", default: 10) } catch {
                     return usage(console, error.message)
                 }
-                return try simulate(id, governance, keystore, last: Int(clamping: last), console)
+                return try simulate(
+                    id, governance, keystore, last: Int(clamping: last), json: args.switches.contains("--json"),
+                    console)
             } catch {
                 console.error(error.message)
                 return ExitCode.failure
@@ -145,8 +149,10 @@ enum GovCommands {
                 case .bytes(let code) = try governance.view("proposal_code", [.int(id)])
             else { throw CLIFailure("proposal \(id) has no target or code") }
             let policy = try ChainCommands.attempt { try chain.contract(target)?.policy ?? .compatible }
-            console.out("installing the approved module \(Hex.prefixed(ModuleCodec.id(of: code))) "
-                + "on \(Hex.prefixed(target))")
+            if !args.switches.contains("--json") {
+                console.out("installing the approved module \(Hex.prefixed(ModuleCodec.id(of: code))) "
+                    + "on \(Hex.prefixed(target))")
+            }
             return TransactionCommands.run(args, console) { _ throws(CLIFailure) in
                 .upgrade(contract: target, module: code, policy: policy)
             }
@@ -158,7 +164,7 @@ enum GovCommands {
 
     // MARK: - show
 
-    static func show(_ id: Int128, _ governance: Governance, _ keystore: Keystore, _ console: Console)
+    static func show(_ id: Int128, _ governance: Governance, _ keystore: Keystore, json: Bool, _ console: Console)
         throws(CLIFailure) -> Int32
     {
         let state = try governance.string("proposal_state", id)
@@ -176,31 +182,52 @@ enum GovCommands {
         let (yes, no, voters, quorum, threshold) = (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4])
         let (created, end, eta, rule, cap) = (numbers[5], numbers[6], numbers[7], numbers[8], numbers[9])
         let height = governance.chain.store.height
+        let description = try governance.string("proposal_description", id)
+        let detail: (label: String, text: String, json: [String: JSONValue])
+        switch action {
+        case "upgrade":
+            guard case .bytes(let code) = try governance.view("proposal_code", [.int(id)]) else {
+                throw CLIFailure("proposal_code did not return Bytes")
+            }
+            let moduleID = Hex.prefixed(ModuleCodec.id(of: code))
+            let name = (try? ModuleCodec.decode(code))?.name ?? "?"
+            detail = ("module", "\(moduleID) ('\(name)', \(code.count) bytes)",
+                ["module": .string(moduleID), "module_name": .string(name), "module_bytes": .int(code.count)])
+        case "param":
+            let key = try governance.string("proposal_key", id), value = try governance.int("proposal_amount", id)
+            detail = ("parameter", "\(key) = \(value)", ["key": .string(key), "value": .int(value)])
+        default:
+            let amount = try governance.int("proposal_amount", id)
+            detail = ("amount", "\(amount)", ["amount": .int(amount)])
+        }
+        let ruleName = rule == 2 ? "quadratic" : rule == 3 ? "capped at \(cap)" : "stake"
+        if json {
+            var fields: [String: JSONValue] = [
+                "proposal": .int(id), "governance": .string(Hex.prefixed(governance.address)), "state": .string(state),
+                "height": .int(height), "action": .string(action), "target": .string(Hex.prefixed(target)),
+                "author": .string(Hex.prefixed(author)), "description": .string(description), "yes": .int(yes),
+                "no": .int(no), "voters": .int(voters), "quorum": .int(quorum), "threshold_bps": .int(threshold),
+                "created": .int(created), "end": .int(end), "eta": .int(eta), "voting_rule": .string(ruleName),
+            ]
+            fields.merge(detail.json) { a, _ in a }
+            console.out(JSONValue.object(fields).text)
+            return ExitCode.ok
+        }
         console.out("proposal \(id) of governance \(Hex.prefixed(governance.address))")
         console.out("  state        \(state) (chain height \(height))")
         console.out("  action       \(action) \(name(target, keystore))")
-        switch action {
-        case "upgrade":
-            guard case .bytes(let code) = try governance.view("proposal_code", [.int(id)]) else { break }
-            let module = try? ModuleCodec.decode(code)
-            console.out("  module       \(Hex.prefixed(ModuleCodec.id(of: code))) ('\(module?.name ?? "?")', "
-                + "\(code.count) bytes)")
-        case "param":
-            let key = try governance.string("proposal_key", id)
-            console.out("  parameter    \(key) = \(try governance.int("proposal_amount", id))")
-        default:
-            console.out("  amount       \(try governance.int("proposal_amount", id))")
-        }
+        console.out("  " + detail.label.padding(toLength: 13, withPad: " ", startingAt: 0) + detail.text)
         console.out("  author       \(name(author, keystore))")
-        let description = try governance.string("proposal_description", id)
         if !description.isEmpty { console.out("  description  \(description)") }
         console.out("  votes        yes \(yes), no \(no), \(plural(Int(clamping: voters), "voter")); quorum \(quorum), "
             + "approval \(percent(threshold)) of the votes cast")
-        let ruleName = rule == 2 ? "quadratic" : rule == 3 ? "capped at \(cap)" : "stake"
         console.out("  schedule     proposed in block \(created), votes until block \(end), executable from block "
             + "\(eta); voting rule: \(ruleName)")
         return ExitCode.ok
     }
+
+    /// A rule's name in quotes, or "(no rule())" when the contract does not name it.
+    static func quoted(_ rule: String?) -> String { rule.map { "\"\($0)\"" } ?? "(no rule())" }
 
     /// "60.00%" for 6000 basis points.
     static func percent(_ bps: Int128) -> String {
@@ -220,7 +247,7 @@ enum GovCommands {
     /// run over the latest state: under the current code, and after installing the proposed module (migrate
     /// included). Prints the payouts per recipient, the totals and the gas. Nothing is written.
     static func simulate(
-        _ id: Int128, _ governance: Governance, _ keystore: Keystore, last: Int, _ console: Console
+        _ id: Int128, _ governance: Governance, _ keystore: Keystore, last: Int, json: Bool, _ console: Console
     ) throws(CLIFailure) -> Int32 {
         let chain = governance.chain
         let rootBefore = chain.store.stateRoot
@@ -259,30 +286,20 @@ enum GovCommands {
         let proposedID = ModuleCodec.id(of: code)
         let modules = { (id: [UInt8]) -> Module? in id == proposedID ? proposed : try? chain.module(id: id) }
 
-        console.out("proposal \(id): upgrade \(name(target, keystore)) to module \(Hex.prefixed(proposedID))")
-        console.out("  rule now       \(ruleName(now[0], modules))")
-        console.out("  rule proposed  \(ruleName(proposal[1], modules))")
-        guard !usages.isEmpty else {
-            console.out("no recorded record_usage calls on \(Hex.prefixed(target)) to replay")
-            return ExitCode.ok
-        }
-        let blocks = usages.map(\.height)
-        console.out("replaying the last \(plural(usages.count, "usage")) (record_usage, blocks "
-            + "\(blocks.first ?? 0)–\(blocks.last ?? 0)) in dry runs over the state at height \(chain.store.height)")
+        let ruleNow = ruleName(now[0], modules), ruleProposed = ruleName(proposal[1], modules)
         var table = PayoutTable()
+        var notes: [String] = []
         var gasNow: UInt64 = 0, gasProposed: UInt64 = 0
         for (index, usage) in usages.enumerated() {
-            let before = now[index + 1], after = proposal[index + 2]
-            for (column, result) in [(0, before), (1, after)] {
+            for (column, result) in [(0, now[index + 1]), (1, proposal[index + 2])] {
+                let which = column == 0 ? "now" : "proposed"
                 switch result {
                 case .failure(let rejection):
-                    console.out("  usage in block \(usage.height): \(column == 0 ? "now" : "proposed") rejected: "
-                        + "\(rejection)")
+                    notes.append("usage in block \(usage.height): \(which) rejected: \(rejection)")
                 case .success(let receipt):
                     if column == 0 { gasNow += receipt.gasUsed } else { gasProposed += receipt.gasUsed }
                     guard receipt.status == .success else {
-                        console.out("  usage in block \(usage.height): \(column == 0 ? "now" : "proposed") reverts: "
-                            + receipt.revertMessage)
+                        notes.append("usage in block \(usage.height): \(which) reverts: \(receipt.revertMessage)")
                         continue
                     }
                     for event in receipt.events where event.name == "Paid" && event.contract == target {
@@ -295,19 +312,42 @@ enum GovCommands {
                 }
             }
         }
-        console.out("")
-        let label = { (address: [UInt8]) -> String in
-            address == governance.address ? Hex.prefixed(address) + " (governance)" : name(address, keystore)
-        }
-        for line in table.lines(name: label) { console.out(line) }
-        console.out("")
-        console.out("gas            now \(gasNow), proposed \(gasProposed) (+ \(installed.gasUsed) for the upgrade's "
-            + "migrate, once)")
         let rootAfter = chain.store.stateRoot
         guard rootAfter == rootBefore else {
             console.error("the state root changed during a dry run")
             return ExitCode.failure
         }
+        let label = { (address: [UInt8]) -> String in
+            address == governance.address ? Hex.prefixed(address) + " (governance)" : name(address, keystore)
+        }
+        let blocks = usages.map(\.height)
+        if json {
+            console.out(JSONValue.object([
+                "proposal": .int(id), "target": .string(Hex.prefixed(target)),
+                "module": .string(Hex.prefixed(proposedID)), "rule_now": ruleNow.map { .string($0) } ?? .null,
+                "rule_proposed": ruleProposed.map { .string($0) } ?? .null, "usages": .int(usages.count),
+                "blocks": .array(blocks.map { .int($0) }), "notes": .array(notes.map { .string($0) }),
+                "payouts": table.json(name: label), "gas": .object([
+                    "now": .int(gasNow), "proposed": .int(gasProposed), "migrate": .int(installed.gasUsed),
+                ]), "state_root": .string(Hex.prefixed(rootAfter)),
+            ]).text)
+            return ExitCode.ok
+        }
+        console.out("proposal \(id): upgrade \(name(target, keystore)) to module \(Hex.prefixed(proposedID))")
+        console.out("  rule now       \(quoted(ruleNow))")
+        console.out("  rule proposed  \(quoted(ruleProposed))")
+        guard !usages.isEmpty else {
+            console.out("no recorded record_usage calls on \(Hex.prefixed(target)) to replay")
+            return ExitCode.ok
+        }
+        console.out("replaying the last \(plural(usages.count, "usage")) (record_usage, blocks "
+            + "\(blocks.first ?? 0)–\(blocks.last ?? 0)) in dry runs over the state at height \(chain.store.height)")
+        for note in notes { console.out("  " + note) }
+        console.out("")
+        for line in table.lines(name: label) { console.out(line) }
+        console.out("")
+        console.out("gas            now \(gasNow), proposed \(gasProposed) (+ \(installed.gasUsed) for the upgrade's "
+            + "migrate, once)")
         console.out("nothing written: state root \(Hex.prefixed(rootAfter)) unchanged")
         return ExitCode.ok
     }
@@ -337,16 +377,16 @@ enum GovCommands {
         return found.reversed()
     }
 
-    /// The String a `rule()` dry call returned, or why there is none.
-    static func ruleName(_ result: Result<Receipt, Rejection>, _ modules: ([UInt8]) -> Module?) -> String {
-        guard case .success(let receipt) = result else { return "(no rule() view)" }
+    /// The String a `rule()` dry call returned; nil when the contract has none or it reverted.
+    static func ruleName(_ result: Result<Receipt, Rejection>, _ modules: ([UInt8]) -> Module?) -> String? {
+        guard case .success(let receipt) = result else { return nil }
         guard receipt.status == .success, let module = modules(receipt.moduleID),
             let index = module.functionIndex(named: "rule"),
             let values = try? ValueCodec.decodeSequence(
                 receipt.returnData, as: module.functions[index].results.map { module.types[Int($0)] }, in: module),
             case .string(let name)? = values.first
-        else { return "(rule() failed: \(receipt.revertMessage))" }
-        return "\"\(name)\""
+        else { return nil }
+        return name
     }
 }
 
@@ -409,6 +449,27 @@ struct PayoutTable {
                 return i < 2 ? cell + pad : pad + cell
             }.joined(separator: "  ")
         }
+    }
+
+    /// The rows and the totals as `--json` prints them.
+    func json(name: ([UInt8]) -> String) -> JSONValue {
+        var total: [Int128] = [0, 0]
+        var items: [JSONValue] = []
+        for row in rows {
+            total[0] = total[0] &+ row.amounts[0]
+            total[1] = total[1] &+ row.amounts[1]
+            items.append(.object([
+                "recipient": .string(Hex.prefixed(row.to)), "label": .string(name(row.to)),
+                "roles": .array(row.roles.map { .string($0) }), "now": .int(row.amounts[0]),
+                "proposed": .int(row.amounts[1]), "difference": .int(row.amounts[1] &- row.amounts[0]),
+            ]))
+        }
+        return .object([
+            "rows": .array(items),
+            "total": .object([
+                "now": .int(total[0]), "proposed": .int(total[1]), "difference": .int(total[1] &- total[0]),
+            ]),
+        ])
     }
 
     private func signed(_ n: Int128) -> String { n > 0 ? "+\(n)" : "\(n)" }

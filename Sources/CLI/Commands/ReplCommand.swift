@@ -1,3 +1,5 @@
+import Chain
+import Crypto
 import Foundation
 import Tooling
 
@@ -10,18 +12,28 @@ enum ReplCommand {
     static let command = Command(
         name: "repl",
         summary: "an interactive session: expressions, fns, contracts and payout formulas on an in-memory chain",
-        usage: "datanet repl [--history FILE] [--no-history]",
+        usage: "datanet repl [--chain DIR [--write]] [--history FILE] [--no-history]",
         examples: [
             "datanet repl",
             "printf 'let pool = 1000\\npool * 3 / 7\\n' | datanet repl",
             "datanet repl --history .datanet_history",
+            "datanet repl --chain .datanet            # a copy of that chain; nothing is written",
+            "datanet repl --chain .datanet --write    # blocks the session keeps are added to it",
         ],
-        spec: .init(valued: ["--history"], switches: ["--no-history"])
+        spec: .init(valued: ["--history", "--chain"], switches: ["--no-history", "--write"])
     ) { args, console in
         guard args.positional.isEmpty else { return usage(console, "repl takes no file; use ':load FILE' inside it") }
         let session: ReplSession
         do {
-            session = try ReplSession(stdlibDirectory: SourceCompilation.stdlibDirectory(), colored: console.color)
+            if let dir = args.flags["--chain"] {
+                session = try chainSession(dir, write: args.switches.contains("--write"), console: console)
+            } else {
+                if args.switches.contains("--write") { return usage(console, "--write needs --chain DIR") }
+                session = try ReplSession(stdlibDirectory: SourceCompilation.stdlibDirectory(), colored: console.color)
+            }
+        } catch let failure as CLIFailure {
+            console.error(failure.message)
+            return ExitCode.failure
         } catch {
             console.error("cannot start the session's chain: \(error)")
             return ExitCode.failure
@@ -41,6 +53,24 @@ enum ReplCommand {
             reader = PlainLineReader(fd: 0)
         }
         return run(session, reader: reader, console: console)
+    }
+
+    /// A session on an in-memory copy of the chain in `dir`, signing with its keystore's keys; with `write`, the
+    /// blocks the session keeps are applied to the chain on disk too.
+    static func chainSession(_ dir: String, write: Bool, console: Console) throws -> ReplSession {
+        var arguments = Arguments()
+        arguments.flags["--dir"] = dir
+        let directory = ChainDirectory(arguments)
+        let disk = try directory.open()
+        var keys: [String: Ed25519PrivateKey] = [:]
+        for key in try directory.keystore().keys { keys[key.name] = key.key }
+        let names = keys.keys.sorted()
+        let session = try ReplSession(
+            stdlibDirectory: SourceCompilation.stdlibDirectory(), colored: console.color, accounts: names,
+            chain: { try LocalChain(copying: disk.store, keys: keys) }, writingTo: write ? disk : nil)
+        console.note("working on a copy of the chain in '\(dir)' at height \(disk.store.height)"
+            + (write ? "; blocks the session keeps are written to it" : "; nothing is written (--write to keep blocks)"))
+        return session
     }
 
     static let prompt = "> "
@@ -68,7 +98,11 @@ enum ReplCommand {
                 if ReplSession.isIncomplete(text) { continue }
                 buffer = []
                 reader.remember(text)
+                // On a terminal, Ctrl-C while an input runs must not end the session: the run is bounded by its
+                // gas limit, so the key is ignored until it ends.
+                if reader.isInteractive { signal(SIGINT, SIG_IGN) }
                 let (lines, quit) = session.submit(text)
+                if reader.isInteractive { signal(SIGINT, SIG_DFL) }
                 for line in lines {
                     if line.isError { console.err(line.text) } else { console.out(line.text) }
                 }

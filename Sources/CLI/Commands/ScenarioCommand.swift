@@ -93,18 +93,50 @@ enum ScenarioCommand {
         }
         console.out("")
         do {
-            for line in try PayoutReport(chain: local.chain).render(naming: name) { console.out(line) }
+            let report = try PayoutReport(chain: local.chain)
+            for line in report.render(naming: name) { console.out(line) }
             let head = try local.chain.head()
+            let contracts = try deployed(on: local.chain, upTo: head.header.height)
+            if !contracts.isEmpty {
+                console.out("")
+                console.out("Contracts")
+                let width = contracts.map(\.name.count).max() ?? 0
+                for c in contracts {
+                    console.out("  " + c.name + String(repeating: " ", count: width - c.name.count) + "  "
+                        + Hex.prefixed(c.address))
+                }
+            }
             console.out("")
             console.out("\(plural(result.completed.count, "scenario")) ran: \(head.header.height) blocks, "
                 + "\(PayoutReport.grouped(Int128(result.gas))) gas")
             console.out("state root \(Hex.prefixed(head.header.stateRoot))")
-            console.out("chain kept in '\(directory.path)': try 'datanet chain events --dir \(directory.path)'")
+            console.out("chain kept in '\(directory.path)'; try:")
+            if let top = report.totals(naming: name).first(where: { $0.recipient.hasPrefix("@") }) {
+                console.out("  datanet explain \(top.recipient) --dir \(directory.path)")
+            }
+            console.out("  datanet chain events --dir \(directory.path)")
         } catch {
             console.error("cannot read the chain back: \(error)")
             return ExitCode.failure
         }
         return ExitCode.ok
+    }
+
+    /// The contracts deployed successfully on `chain`, in block order, with their module names.
+    static func deployed(on chain: Chain, upTo head: UInt64) throws -> [(name: String, address: [UInt8])] {
+        var found: [(name: String, address: [UInt8])] = []
+        var height: UInt64 = 1
+        while height <= head {
+            guard let block = try chain.block(at: height) else { break }
+            let receipts = try chain.receipts(at: height)
+            for (tx, receipt) in zip(block.transactions, receipts) where receipt.status == .success {
+                guard case .deploy = tx.transaction.payload else { continue }
+                let name = (try? chain.module(at: receipt.contract))?.map(\.name) ?? "contract"
+                found.append((name, receipt.contract))
+            }
+            height += 1
+        }
+        return found
     }
 
     /// Makes `directory` ready for a fresh chain: creates it, or empties one this command made before;

@@ -150,8 +150,9 @@ final class ModuleCompiler {
 
     /// The source-map file index of `file`.
     func fileIndex(_ file: SourceFile) -> Int {
-        if let index = sourceFiles.firstIndex(of: file.path) { return index }
-        sourceFiles.append(file.path)
+        let name = LibraryResolver.sourceMapName(of: file.path, main: main?.file.path ?? file.path)
+        if let index = sourceFiles.firstIndex(of: name) { return index }
+        sourceFiles.append(name)
         return sourceFiles.count - 1
     }
 

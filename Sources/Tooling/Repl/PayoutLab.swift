@@ -66,7 +66,7 @@ extension ReplSession {
         }
         guard let module = compileSource(source) else { return }
         let snapshot = chain.snapshot()
-        defer { chain.restore(snapshot) }
+        defer { rollback(snapshot) }
         let address: [UInt8]
         let callerAddress: [UInt8]
         do {
@@ -108,11 +108,77 @@ extension ReplSession {
 
     // MARK: - :table
 
+    /// One set of table inputs: recipients (row labels) and named columns.
+    struct InputSet {
+        var name: String
+        var labels: [String]
+        var columns: [String: [Int128]]
+        var columnOrder: [String]
+    }
+
+    /// Reads a CSV input set: a header `recipient, COLUMN...`, then one row per recipient with integers.
+    func readInputSet(_ path: String) -> InputSet? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            fail("cannot read '\(path)'")
+            return nil
+        }
+        let rows = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        }.filter { !($0.count == 1 && $0[0].isEmpty) }
+        guard let header = rows.first, header.count >= 2 else {
+            fail("'\(path)' needs a header row: recipient, then one column per formula input")
+            return nil
+        }
+        var set = InputSet(
+            name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, labels: [], columns: [:],
+            columnOrder: Array(header.dropFirst()))
+        for (r, row) in rows.dropFirst().enumerated() {
+            guard row.count == header.count else {
+                fail("\(path):\(r + 2): expected \(header.count) fields, found \(row.count)")
+                return nil
+            }
+            set.labels.append(row[0])
+            for (c, name) in set.columnOrder.enumerated() {
+                guard let v = Int128(row[c + 1].replacingOccurrences(of: "_", with: "")) else {
+                    fail("\(path):\(r + 2): '\(row[c + 1])' in column '\(name)' is not an integer")
+                    return nil
+                }
+                set.columns[name, default: []].append(v)
+            }
+        }
+        return set
+    }
+
+    /// The input set made of the session's bindings named like the formulas' columns (rows named by a
+    /// `recipients` binding when it has one value per row).
+    func bindingInputSet(for formulas: [Formula]) -> InputSet? {
+        var set = InputSet(name: "session", labels: [], columns: [:], columnOrder: [])
+        for f in formulas {
+            for c in f.columns where set.columns[c] == nil {
+                guard let b = bindings.first(where: { $0.name == c }), case .list(let items) = b.value else {
+                    fail("'\(f.name)' needs a List<Int> named '\(c)': bind one (let \(c) = [...]) or use --from FILE.csv")
+                    return nil
+                }
+                set.columns[c] = items.compactMap { if case .int(let v) = $0 { return v } else { return nil } }
+                set.columnOrder.append(c)
+            }
+        }
+        let count = set.columnOrder.first.flatMap { set.columns[$0]?.count } ?? 0
+        if let b = bindings.first(where: { $0.name == "recipients" }), case .list(let items) = b.value,
+            items.count == count
+        {
+            set.labels = items.map { describe($0) }
+        } else {
+            set.labels = (0..<count).map { "#\($0 + 1)" }
+        }
+        return set
+    }
+
     func table(_ text: String) {
         var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         var csv = false
         var poolText: String?
-        var fromFile: String?
+        var files: [String] = []
         var names: [String] = []
         while !words.isEmpty {
             let w = words.removeFirst()
@@ -123,7 +189,7 @@ extension ReplSession {
                 poolText = words.removeFirst()
             case "--from":
                 guard !words.isEmpty else { return fail("--from needs a CSV file") }
-                fromFile = words.removeFirst()
+                files.append(words.removeFirst())
             default:
                 if w.hasPrefix("--") { return fail("unknown option '\(w)' (':help' shows :table's options)") }
                 names.append(w)
@@ -137,52 +203,23 @@ extension ReplSession {
             guard let f = formula(name) else { return }
             formulas.append(f)
         }
-        // Inputs: a CSV file (recipient, then one column per name), or the session's bindings.
-        var labels: [String] = []
-        var columns: [String: [Int128]] = [:]
-        var columnOrder: [String] = []
-        if let fromFile {
-            guard let data = FileManager.default.contents(atPath: fromFile) else { return fail("cannot read '\(fromFile)'") }
-            let rows = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map {
-                $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            }.filter { !($0.count == 1 && $0[0].isEmpty) }
-            guard let header = rows.first, header.count >= 2 else {
-                return fail("'\(fromFile)' needs a header row: recipient, then one column per formula input")
-            }
-            columnOrder = Array(header.dropFirst())
-            for (r, row) in rows.dropFirst().enumerated() {
-                guard row.count == header.count else {
-                    return fail("\(fromFile):\(r + 2): expected \(header.count) fields, found \(row.count)")
-                }
-                labels.append(row[0])
-                for (c, name) in columnOrder.enumerated() {
-                    guard let v = Int128(row[c + 1].replacingOccurrences(of: "_", with: "")) else {
-                        return fail("\(fromFile):\(r + 2): '\(row[c + 1])' in column '\(name)' is not an integer")
-                    }
-                    columns[name, default: []].append(v)
-                }
-            }
+        // Input sets: each CSV file, or the session's bindings.
+        var sets: [InputSet] = []
+        if files.isEmpty {
+            guard let set = bindingInputSet(for: formulas) else { return }
+            sets.append(set)
         } else {
-            for f in formulas {
-                for c in f.columns where columns[c] == nil {
-                    guard let b = bindings.first(where: { $0.name == c }), case .list(let items) = b.value else {
-                        return fail("'\(f.name)' needs a List<Int> named '\(c)': bind one (let \(c) = [...]) or use --from FILE.csv")
-                    }
-                    columns[c] = items.compactMap { if case .int(let v) = $0 { return v } else { return nil } }
-                    columnOrder.append(c)
-                }
+            for file in files {
+                guard let set = readInputSet(file) else { return }
+                sets.append(set)
             }
-            let count = columns.values.first?.count ?? 0
-            if let b = bindings.first(where: { $0.name == "recipients" }), case .list(let items) = b.value {
-                labels = items.map { describe($0) }
-            }
-            if labels.count != count { labels = (1...max(count, 1)).map { "#\($0)" }.prefix(count).map { $0 } }
         }
-        let count = labels.count
-        for f in formulas {
-            for c in f.columns where (columns[c]?.count ?? -1) != count {
-                return fail(columns[c] == nil ? "the inputs have no column '\(c)' for '\(f.name)'"
-                    : "column '\(c)' has \(columns[c]?.count ?? 0) values for \(count) recipients")
+        for set in sets {
+            for f in formulas {
+                for c in f.columns where (set.columns[c]?.count ?? -1) != set.labels.count {
+                    return fail(set.columns[c] == nil ? "the inputs '\(set.name)' have no column '\(c)' for '\(f.name)'"
+                        : "column '\(c)' of '\(set.name)' has \(set.columns[c]?.count ?? 0) values for \(set.labels.count) recipients")
+                }
             }
         }
         let pool: Int128
@@ -194,27 +231,52 @@ extension ReplSession {
         } else {
             return fail(":table needs a pool: --pool N, or a binding 'let pool = ...'")
         }
-        let input = PayoutInput(pool: pool, columns: columns)
-        var results: [(Result<[Int128], PayoutFailure>, Int64)] = []
-        withFormulas(formulas) { evaluate in
-            for f in formulas { results.append(evaluate(f, input)) }
+        // One column per formula and input set.
+        struct Column {
+            var title: String
+            var set: Int
+            var result: Result<[Int128], PayoutFailure>
+            var gas: Int64
         }
-        guard results.count == formulas.count else { return }
-        // Rows per recipient, then total, remainder and gas.
-        let header = ["recipient"] + columnOrder + formulas.map(\.name)
+        var columns: [Column] = []
+        withFormulas(formulas) { evaluate in
+            for (i, set) in sets.enumerated() {
+                let input = PayoutInput(pool: pool, columns: set.columns)
+                for f in formulas {
+                    let (result, gas) = evaluate(f, input)
+                    let title = sets.count == 1 ? f.name : "\(f.name)[\(set.name)]"
+                    columns.append(Column(title: title, set: i, result: result, gas: gas))
+                }
+            }
+        }
+        guard columns.count == formulas.count * sets.count else { return }
+        // Rows: every recipient of any set, in order of first appearance; input columns when there is one set.
+        var labels: [String] = []
+        for set in sets { for label in set.labels where !labels.contains(label) { labels.append(label) } }
+        let inputs = sets.count == 1 ? sets[0].columnOrder : []
+        let header = ["recipient"] + inputs + columns.map(\.title)
         var rows: [[String]] = []
-        for i in 0..<count {
-            var row = [labels[i]] + columnOrder.map { String(columns[$0]?[i] ?? 0) }
-            for (result, _) in results {
-                if case .success(let parts) = result { row.append(i < parts.count ? String(parts[i]) : "-") } else { row.append("-") }
+        for label in labels {
+            var row = [label]
+            for c in inputs {
+                let index = sets[0].labels.firstIndex(of: label)
+                row.append(index.flatMap { sets[0].columns[c]?[$0] }.map { String($0) } ?? "")
+            }
+            for column in columns {
+                let index = sets[column.set].labels.firstIndex(of: label)
+                if case .success(let parts) = column.result, let index, index < parts.count {
+                    row.append(String(parts[index]))
+                } else {
+                    row.append(index == nil ? "" : "-")
+                }
             }
             rows.append(row)
         }
-        var total = ["total"] + columnOrder.map { c in String((columns[c] ?? []).reduce(0, &+)) }
-        var remainder = ["remainder"] + columnOrder.map { _ in "" }
-        var gas = ["gas"] + columnOrder.map { _ in "" }
-        for (result, used) in results {
-            if case .success(let parts) = result {
+        var total = ["total"] + inputs.map { c in String((sets[0].columns[c] ?? []).reduce(0, &+)) }
+        var remainder = ["remainder"] + inputs.map { _ in "" }
+        var gas = ["gas"] + inputs.map { _ in "" }
+        for column in columns {
+            if case .success(let parts) = column.result {
                 let sum = parts.reduce(0, &+)
                 total.append(String(sum))
                 remainder.append(String(pool &- sum))
@@ -222,7 +284,7 @@ extension ReplSession {
                 total.append("-")
                 remainder.append("-")
             }
-            gas.append(String(used))
+            gas.append(String(column.gas))
         }
         rows += [total, remainder, gas]
         if csv {
@@ -232,10 +294,10 @@ extension ReplSession {
             say("pool \(pool)")
             for line in Self.grid(header: header, rows: rows, rightAligned: Set(1..<header.count)) { say(line) }
         }
-        for (f, (result, _)) in zip(formulas, results) {
-            if case .failure(let failure) = result { fail("\(f.name): \(failure.message)") }
-            if case .success(let parts) = result, parts.count != count {
-                fail("\(f.name) returned \(parts.count) parts for \(count) recipients")
+        for column in columns {
+            if case .failure(let failure) = column.result { fail("\(column.title): \(failure.message)") }
+            if case .success(let parts) = column.result, parts.count != sets[column.set].labels.count {
+                fail("\(column.title) returned \(parts.count) parts for \(sets[column.set].labels.count) recipients")
             }
         }
     }

@@ -19,6 +19,9 @@ extension ReplSession {
         CommandHelp(name: "load", arguments: "FILE [as NAME] [(INIT ARGS)]",
             summary: "compile a contract and deploy it as the current account; NAME (default: the file's name) is its handle",
             example: ":load Examples/royalty/royalty_split.dn as r (@alice)"),
+        CommandHelp(name: "attach", arguments: "0xADDRESS [as NAME]",
+            summary: "take a handle on a contract already on the chain (with --chain DIR)",
+            example: ":attach 0x5f3a… as r"),
         CommandHelp(name: "call", arguments: "NAME.FN(ARGS)",
             summary: "call a loaded contract's function as a transaction (the same as typing the call)",
             example: ":call r.distribute(1000)"),
@@ -33,8 +36,8 @@ extension ReplSession {
             example: ":as bob"),
         CommandHelp(name: "advance", arguments: "N", summary: "add N empty blocks (one second apart)",
             example: ":advance 10"),
-        CommandHelp(name: "table", arguments: "FORMULA... [--pool N] [--csv] [--from FILE.csv]",
-            summary: "a payout table: one row per recipient, one column per formula, totals and remainder",
+        CommandHelp(name: "table", arguments: "FORMULA... [--pool N] [--csv] [--from FILE.csv]...",
+            summary: "a payout table: a row per recipient, a column per formula and input set, totals and remainder",
             example: ":table pro_rata boosted --pool 1000"),
         CommandHelp(name: "check", arguments: "FORMULA [--cases N]",
             summary: "try a payout formula on generated inputs; report the smallest input breaking a property",
@@ -60,6 +63,7 @@ extension ReplSession {
         case "quit", "q", "exit": return true
         case "help", "h", "?": help()
         case "load": load(rest)
+        case "attach": attach(rest)
         case "call":
             inputCount += 1
             run(SourceFile(path: "[\(inputCount)]", text: rest))
@@ -98,7 +102,7 @@ extension ReplSession {
 
     func reset() {
         do {
-            chain = try Self.freshChain()
+            chain = try makeChain()
         } catch {
             fail("cannot start a new chain: \(error)")
             return
@@ -106,7 +110,8 @@ extension ReplSession {
         declarations = []
         bindings = []
         contracts = []
-        caller = "alice"
+        caller = accountNames.contains("alice") ? "alice" : (accountNames.first ?? "alice")
+        chain.gasLimit = UInt64(Self.gasLimit)
         last = nil
         seenAccounts = []
         say("session reset")
@@ -121,7 +126,7 @@ extension ReplSession {
             return
         }
         caller = name
-        if !Self.accounts.contains(name) { seenAccounts.insert(name) }
+        if !accountNames.contains(name) { seenAccounts.insert(name) }
         say("transactions now come from @\(name)")
     }
 
@@ -138,7 +143,7 @@ extension ReplSession {
         } else if parts[0].hasPrefix("@"), let address = try? chain.address(of: String(parts[0].dropFirst())) {
             to = address
             let name = String(parts[0].dropFirst())
-            if !Self.accounts.contains(name) { seenAccounts.insert(name) }
+            if !accountNames.contains(name) { seenAccounts.insert(name) }
         } else {
             fail("'\(parts[0])' is neither a loaded contract nor an account like @bob")
             return
@@ -173,7 +178,7 @@ extension ReplSession {
 
     func accountsCommand() {
         var rows: [[String]] = []
-        for name in Self.accounts + seenAccounts.sorted() {
+        for name in accountNames + seenAccounts.sorted() {
             guard let address = try? chain.address(of: name), let balance = try? chain.balance(of: address) else {
                 continue
             }
@@ -259,13 +264,13 @@ extension ReplSession {
             switch try chain.deploy(module, args: values, from: caller) {
             case .failure(let rejection):
                 fail("deploy rejected: \(rejection)")
-                chain.restore(snapshot)
+                rollback(snapshot)
             case .success(let receipt):
                 guard receipt.status == .success else {
                     var message = "init reverted: \"\(receipt.revertMessage)\""
                     if !receipt.revertPosition.isEmpty { message += " at \(receipt.revertPosition)" }
                     fail(message)
-                    chain.restore(snapshot)
+                    rollback(snapshot)
                     return
                 }
                 contracts.removeAll { $0.handle == handle }
@@ -279,8 +284,31 @@ extension ReplSession {
             }
         } catch {
             fail("chain failure: \(error)")
-            chain.restore(snapshot)
+            rollback(snapshot)
         }
+    }
+
+    func attach(_ text: String) {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard parts.count == 1 || (parts.count == 3 && parts[1] == "as"),
+            let address = Hex.decode32(parts[0].hasPrefix("@") ? String(parts[0].dropFirst()) : parts[0])
+        else {
+            return fail(":attach needs a contract address, e.g. ':attach 0x…(64 hex digits) as r'")
+        }
+        guard let module = try? chain.chain.module(at: address) else {
+            return fail("no contract at \(parts[0])")
+        }
+        let handle = parts.count == 3 ? parts[2] : module.name.lowercased()
+        guard let first = handle.first, first.isLetter || first == "_",
+            handle.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        else { return fail("'\(handle)' cannot name a contract handle") }
+        contracts.removeAll { $0.handle == handle }
+        contracts.append(LoadedContract(handle: handle, path: "", module: module, address: address))
+        bindings.removeAll { $0.name == handle }
+        bindings.append(Binding(name: handle, isMutable: false, type: module.name, value: .address(address)))
+        let functions = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
+        say("\(handle) = \(module.name) at @0x\(Hex.encode(address))")
+        say("functions: " + functions.joined(separator: ", "))
     }
 
     // MARK: - Tables
@@ -320,8 +348,15 @@ extension ReplSession {
                 candidates = c.module.functions.filter { $0.kind == .public || $0.kind == .view }.map {
                     base + "." + $0.name
                 }
-            } else if declarations.contains(where: { $0.key == "use std.\(base)" || $0.key.hasSuffix(".\(base)") }) {
-                candidates = []
+            } else if declarations.contains(where: { $0.key == "use std.\(base)" }),
+                let library = LibraryResolver(stdlibDirectory: stdlibDirectory).standard(base)
+            {
+                // The library's functions, read from its source.
+                for item in Parser.parseInteractive(library).0 {
+                    if case .declaration(let d) = item, case .function(let f) = d.kind {
+                        candidates.append(base + "." + f.name.name)
+                    }
+                }
             }
         } else {
             candidates = bindings.map(\.name) + declarations.compactMap { d in

@@ -69,13 +69,13 @@ extension ReplSession {
 
     /// Runs the last input again, traced, on the chain as it was before it; the chain is left as it is now.
     func traceLast() -> (steps: [TraceStep], truncated: Bool, result: Chain.QueryResult, run: LastRun)? {
-        guard let last else {
+        guard let last, let before = last.before else {
             fail("nothing has run yet: type an expression or call a contract first")
             return nil
         }
         let now = chain.snapshot()
-        defer { chain.restore(now) }
-        chain.restore(last.before)
+        defer { rollback(now) }
+        rollback(before)
         do {
             var address = last.contract ?? []
             if last.contract == nil {
@@ -117,8 +117,13 @@ extension ReplSession {
         if position.file.hasPrefix("std/"), position.file.hasSuffix(".dn") {
             let name = String(position.file.dropFirst(4).dropLast(3))
             file = LibraryResolver(stdlibDirectory: stdlibDirectory).standard(name)
-        } else if let data = FileManager.default.contents(atPath: position.file) {
-            file = SourceFile(path: position.file, bytes: [UInt8](data))
+        } else {
+            // Names are relative to the main file the module was compiled from: a loaded contract's path.
+            let main = contracts.first { $0.module == run.module }?.path
+            let path = main.map { LibraryResolver.sourcePath(of: position.file, main: $0) } ?? position.file
+            if let data = FileManager.default.contents(atPath: path) {
+                file = SourceFile(path: path, bytes: [UInt8](data))
+            }
         }
         var text = ""
         if let file, position.line >= 1, position.line <= file.lineCount {

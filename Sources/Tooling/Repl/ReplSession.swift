@@ -56,11 +56,16 @@ public final class ReplSession {
 
     let stdlibDirectory: String?
     let colored: Bool
+    /// The accounts that sign (`:accounts` lists them).
+    let accountNames: [String]
+    let makeChain: () throws -> LocalChain
+    /// The chain on disk that kept blocks are written to (`--chain DIR --write`).
+    let persistent: Chain?
     var chain: LocalChain
     var declarations: [Declaration] = []
     var bindings: [Binding] = []
     var contracts: [LoadedContract] = []
-    var caller = "alice"
+    var caller: String
     var inputCount = 0
     var output: [ReplLine] = []
     /// The last input that ran code: its module and the call, for `:gas` and `:trace`.
@@ -74,23 +79,59 @@ public final class ReplSession {
         var args: [Value]
         var source: ReplSource?
         /// The chain before the input, to run it again traced.
-        var before: LocalChain.Snapshot
+        var before: LocalChain.Snapshot?
         /// The called contract; nil when `module` is the input's synthetic contract, deployed first.
         var contract: [UInt8]?
         var caller: String
     }
 
-    /// A fresh session; `stdlibDirectory` is where `use std.NAME` finds the standard library.
-    public init(stdlibDirectory: String?, colored: Bool = false) throws {
-        self.stdlibDirectory = stdlibDirectory
-        self.colored = colored
-        chain = try Self.freshChain()
+    /// A fresh session on a new in-memory chain; `stdlibDirectory` is where `use std.NAME` finds the standard
+    /// library.
+    public convenience init(stdlibDirectory: String?, colored: Bool = false) throws {
+        try self.init(
+            stdlibDirectory: stdlibDirectory, colored: colored, accounts: Self.accounts,
+            chain: {
+                let chain = try LocalChain(accounts: ReplSession.accounts, startBalance: testStartBalance)
+                chain.gasLimit = UInt64(ReplSession.gasLimit)
+                return chain
+            }, writingTo: nil)
     }
 
-    static func freshChain() throws -> LocalChain {
-        let chain = try LocalChain(accounts: accounts, startBalance: testStartBalance)
-        chain.gasLimit = UInt64(gasLimit)
-        return chain
+    /// A session on the chain `makeChain` gives (again on `:reset`), whose named `accounts` sign. With `persistent`
+    /// (the chain `makeChain` copies), every block the session keeps is applied to it as well (`--write`).
+    public init(
+        stdlibDirectory: String?, colored: Bool, accounts: [String], chain makeChain: @escaping () throws -> LocalChain,
+        writingTo persistent: Chain?
+    ) throws {
+        self.stdlibDirectory = stdlibDirectory
+        self.colored = colored
+        self.accountNames = accounts
+        self.makeChain = makeChain
+        self.persistent = persistent
+        chain = try makeChain()
+        chain.gasLimit = UInt64(Self.gasLimit)
+        caller = accounts.contains("alice") ? "alice" : (accounts.first ?? "alice")
+    }
+
+    /// With `--write`: applies the blocks the session kept since the last call to the persistent chain. Both start
+    /// from the same state, so each block re-executes to the same receipts and roots (`Chain.apply` checks them).
+    func persist() {
+        guard let persistent else { return }
+        do {
+            let target = try chain.chain.head().header.height
+            while persistent.store.height < target {
+                let height = persistent.store.height + 1
+                guard let block = try chain.chain.block(at: height) else { break }
+                try persistent.apply(block, recorded: try chain.chain.receipts(at: height))
+            }
+        } catch {
+            fail("could not write to the chain: \(error); the session no longer matches it (':reset' reloads it)")
+        }
+    }
+
+    /// Puts the chain back as it was at `snapshot` (the session's chain is in memory, so there always is one).
+    func rollback(_ snapshot: LocalChain.Snapshot?) {
+        if let snapshot { chain.restore(snapshot) }
     }
 
     // MARK: - Output
@@ -126,6 +167,7 @@ public final class ReplSession {
             inputCount += 1
             run(SourceFile(path: "[\(inputCount)]", text: text))
         }
+        persist()
         return (output, quit)
     }
 
@@ -137,7 +179,7 @@ public final class ReplSession {
             report(parseDiagnostics)
             return
         }
-        for name in TestRunner.accountNames(in: file.bytes) where !Self.accounts.contains(name) {
+        for name in TestRunner.accountNames(in: file.bytes) where !accountNames.contains(name) {
             seenAccounts.insert(name)
         }
         var newDeclarations: [Declaration] = []
@@ -271,9 +313,9 @@ public final class ReplSession {
             fields += outputs.map { "\($0.name): \($0.type)" }
             source.glue(" " + fields.joined(separator: ", ") + " }\n")
         }
-        let params = parameters.map { b in
-            (b.isMutable && mutated.contains(b.name) ? "__in_" : "") + "\(b.name): \(b.type)"
-        }
+        // A binding the input changes comes in as `__in_NAME` and is rebound as written (`var`, or `let` so that
+        // changing it gets the compiler's message about `let`); the others are plain parameters.
+        let params = parameters.map { b in (mutated.contains(b.name) ? "__in_" : "") + "\(b.name): \(b.type)" }
         var signature = "pub fn __input(" + params.joined(separator: ", ") + ")"
         if !outputs.isEmpty {
             signature += " -> __Out"
@@ -281,8 +323,8 @@ public final class ReplSession {
             signature += " -> \(returnType)"
         }
         source.glue(signature + " {\n")
-        for b in parameters where b.isMutable && mutated.contains(b.name) {
-            source.glue("var \(b.name) = __in_\(b.name)\n")
+        for b in parameters where mutated.contains(b.name) {
+            source.glue("\(b.isMutable ? "var" : "let") \(b.name) = __in_\(b.name)\n")
         }
         let bytes = input.blanked
         switch final {
@@ -528,23 +570,23 @@ public final class ReplSession {
             switch try chain.deploy(module, args: [], from: caller) {
             case .failure(let rejection):
                 fail("the input was rejected: \(rejection)")
-                chain.restore(snapshot)
+                rollback(snapshot)
                 return nil
             case .success(let receipt): deployed = receipt
             }
         } catch {
             fail("chain failure: \(error)")
-            chain.restore(snapshot)
+            rollback(snapshot)
             return nil
         }
         guard deployed.status == .success else {
             fail("the input could not be deployed: \(deployed.revertMessage)")
-            chain.restore(snapshot)
+            rollback(snapshot)
             return nil
         }
         let address = deployed.contract
         if !Self.hasEffects(module) {
-            defer { chain.restore(snapshot) }
+            defer { rollback(snapshot) }
             do {
                 let run = try chain.chain.simulate(
                     address, function: function, args: args, caller: try chain.address(of: caller),
@@ -565,14 +607,14 @@ public final class ReplSession {
             switch try chain.call(address, function, args: args, from: caller) {
             case .failure(let rejection):
                 fail("the input was rejected: \(rejection)")
-                chain.restore(snapshot)
+                rollback(snapshot)
                 return nil
             case .success(let receipt):
                 let gas = Int64(clamping: receipt.gasUsed) - Int64(clamping: intrinsic(module, function, args, address))
                 guard receipt.status == .success else {
                     reportTrap(receipt.revertMessage, position: receipt.revertPosition.isEmpty ? nil : receipt.revertPosition,
                         source: compiled.source, gas: gas)
-                    chain.restore(snapshot)
+                    rollback(snapshot)
                     return nil
                 }
                 printEvents(receipt)
@@ -580,7 +622,7 @@ public final class ReplSession {
             }
         } catch {
             fail("chain failure: \(error)")
-            chain.restore(snapshot)
+            rollback(snapshot)
             return nil
         }
     }
@@ -686,11 +728,15 @@ public final class ReplSession {
         }
         let types = function.params.map { TypeNames.name(module.types[Int($0)], in: module) }
         guard let values = evaluate(call.arguments, as: types, file: file) else { return }
+        if function.kind == .view {
+            runViewCall(call, module: module, function: function, values: values)
+            return
+        }
         let snapshot = chain.snapshot()
         let result: Result<Receipt, Rejection>
         do { result = try chain.call(call.contract.address, call.function, args: values, from: caller) } catch {
             fail("chain failure: \(error)")
-            chain.restore(snapshot)
+            rollback(snapshot)
             return
         }
         last = LastRun(
@@ -699,7 +745,7 @@ public final class ReplSession {
         switch result {
         case .failure(let rejection):
             fail("the call was rejected: \(rejection)")
-            chain.restore(snapshot)
+            rollback(snapshot)
         case .success(let receipt):
             let intrinsic = intrinsic(module, call.function, values, call.contract.address)
             let gas = "gas \(receipt.gasUsed), of which \(intrinsic) intrinsic"
@@ -708,7 +754,7 @@ public final class ReplSession {
                 if !receipt.revertPosition.isEmpty { text += " at \(receipt.revertPosition)" }
                 fail(text)
                 say("(\(gas); the session is as it was before this input)")
-                chain.restore(snapshot)
+                rollback(snapshot)
                 return
             }
             printEvents(receipt)
@@ -726,22 +772,52 @@ public final class ReplSession {
         }
     }
 
+    /// A `view` function reads and never writes: it runs as a query on the latest state, with no transaction.
+    func runViewCall(_ call: DirectCall, module: Module, function: Function, values: [Value]) {
+        last = LastRun(
+            module: module, function: call.function, args: values, source: nil, before: chain.snapshot(),
+            contract: call.contract.address, caller: caller)
+        let run: Chain.QueryResult
+        do {
+            run = try chain.chain.query(
+                call.contract.address, function: call.function, args: values, caller: try chain.address(of: caller),
+                gasLimit: Self.gasLimit)
+        } catch {
+            return fail("chain failure: \(error)")
+        }
+        switch run.outcome {
+        case .failure(let trap):
+            var text = "reverted: \"\(trap.message)\""
+            if let p = trap.position { text += " at \(p.file):\(p.line):\(p.column)" }
+            fail(text)
+            say("(gas \(run.gasUsed))")
+        case .success(let results):
+            let resultType = function.results.first.map { TypeNames.name(module.types[Int($0)], in: module) }
+            guard let value = results.first, let resultType else { return say("(gas \(run.gasUsed), a view call)") }
+            let shown = describe(value, typeName: resultType, module: module)
+            if case .binding(let b) = call.binding {
+                bindings.removeAll { $0.name == b.name.name }
+                bindings.append(Binding(name: b.name.name, isMutable: b.isMutable, type: resultType, value: value))
+                say("\(b.name.name) = \(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
+            } else {
+                say("\(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
+            }
+        }
+    }
+
     /// Evaluates `expressions` of `file` (typed as `types`) in one dry run; nil after reporting errors or a trap.
     func evaluate(_ expressions: [Expr], as types: [String], file: SourceFile) -> [Value]? {
         if expressions.isEmpty { return [] }
         // `return __Args { a0: (e0), ... }` with each argument's text copied from the input.
         var fields = "struct __Args { " + types.enumerated().map { "a\($0.offset): \($0.element)" }.joined(separator: ", ")
         fields += " }\n"
-        let input = SyntheticInput(file: file, statements: [], blanked: [])
-        guard let compiled = compileArguments(expressions, types: types, file: file, input: input, structText: fields)
-        else { return nil }
+        guard let compiled = compileArguments(expressions, file: file, structText: fields) else { return nil }
         guard let ran = execute(compiled), case .structure(let values)? = ran.values.first else { return nil }
         return values
     }
 
-    func compileArguments(
-        _ expressions: [Expr], types: [String], file: SourceFile, input: SyntheticInput, structText: String
-    ) -> Compiled? {
+    /// `pub fn __input(bindings...) -> __Args { return __Args { a0: e0, ... } }` for `evaluate`.
+    func compileArguments(_ expressions: [Expr], file: SourceFile, structText: String) -> Compiled? {
         var source = prelude()
         source.glue(structText)
         let mentioned = mentionedNames(file)
@@ -782,7 +858,7 @@ public final class ReplSession {
 
     /// Addresses by account or contract name, for printing `@alice` instead of 64 hex digits.
     func addressName(_ address: [UInt8]) -> String? {
-        for name in Self.accounts + seenAccounts.sorted() where (try? chain.address(of: name)) == address {
+        for name in accountNames + seenAccounts.sorted() where (try? chain.address(of: name)) == address {
             return "@" + name
         }
         return nil
