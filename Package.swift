@@ -25,11 +25,7 @@ let package = Package(
         .target(name: "Compiler", dependencies: ["Bytecode", "Diagnostics"]),
         .target(name: "Tooling", dependencies: ["VM", "Chain", "Compiler", "Crypto"]),
         .target(name: "CLI", dependencies: ["Tooling", "Chain", "Compiler"]),
-        // Release builds link the Swift runtime and Foundation statically: `datanet --version` then starts in about
-        // half the time, as the dynamic loader no longer resolves Foundation's symbols at every start (Docs/cli.md).
-        .executableTarget(
-            name: "datanet", dependencies: ["CLI"],
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]),
+        .executableTarget(name: "datanet", dependencies: ["CLI"]),
         .target(name: "StateStore", dependencies: ["CSQLite", "Crypto"]),
         .target(name: "Chain", dependencies: ["VM", "StateStore", "Crypto"]),
 
