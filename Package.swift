@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "datanet", targets: ["datanet"]),
         // The bytecode, verifier and VM for packages beside this one (the fuzz targets in Fuzz/).
-        .library(name: "DatanetCore", targets: ["Bytecode", "Verifier", "VM"]),
+        .library(name: "DatanetCore", targets: ["Bytecode", "Verifier", "VM", "Diagnostics", "Compiler"]),
     ],
     targets: [
         // MARK: - C system libraries (nothing else touches C)
@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Verifier", dependencies: ["Bytecode"]),
         .target(name: "VM", dependencies: ["Verifier"]),
         .target(name: "Compiler", dependencies: ["Bytecode", "Diagnostics"]),
-        .target(name: "Tooling", dependencies: ["VM", "Chain", "Compiler"]),
+        .target(name: "Tooling", dependencies: ["VM", "Chain", "Compiler", "Crypto"]),
         .target(name: "CLI", dependencies: ["Tooling", "Chain", "Compiler"]),
         .executableTarget(name: "datanet", dependencies: ["CLI"]),
         .target(name: "StateStore", dependencies: ["CSQLite", "Crypto"]),

@@ -14,6 +14,10 @@ struct ChainDirectory {
         path = args.flags["--dir"] ?? Self.defaultPath
     }
 
+    init(path: String) {
+        self.path = path
+    }
+
     var databasePath: String { (path as NSString).appendingPathComponent("chain.sqlite") }
     var genesisPath: String { (path as NSString).appendingPathComponent("genesis.json") }
     var keystorePath: String { (path as NSString).appendingPathComponent("keys.json") }

@@ -9,25 +9,48 @@ struct ChainPrinter {
 
     /// `Name(field: value, …)`, or the raw data when the module cannot type it.
     func describe(_ event: EventRecord) -> String {
-        guard let module = try? chain.module(id: event.moduleID),
-            let decl = module.events.first(where: { $0.name == event.name }),
-            let values = try? ValueCodec.decodeSequence(
-                event.data, as: decl.fields.map { module.types[Int($0.type)] }, in: module)
-        else { return "\(event.name)(data 0x\(Hex.encode(event.data)))" }
+        guard let (decl, values) = chain.decode(event) else {
+            return "\(event.name)(data 0x\(Hex.encode(event.data)))"
+        }
         let fields = zip(decl.fields, values).map { "\($0.name): \(TypeNames.literal($1))" }
         return "\(event.name)(" + fields.joined(separator: ", ") + ")"
     }
 
     /// The receipt's return values as `value : Type`, one per line.
     func results(_ receipt: Receipt) -> [String] {
+        typedResults(receipt).map { $0.type.isEmpty ? $0.value : "\($0.value) : \($0.type)" }
+    }
+
+    /// The receipt's return values written as in the language, with their types (the raw bytes, untyped, when
+    /// the module cannot decode them).
+    func typedResults(_ receipt: Receipt) -> [(value: String, type: String)] {
         guard !receipt.returnData.isEmpty, let module = try? chain.module(id: receipt.moduleID),
             let index = module.functionIndex(named: receipt.function)
         else { return [] }
         let types = module.functions[index].results.map { module.types[Int($0)] }
         guard let values = try? ValueCodec.decodeSequence(receipt.returnData, as: types, in: module) else {
-            return ["0x" + Hex.encode(receipt.returnData)]
+            return [("0x" + Hex.encode(receipt.returnData), "")]
         }
-        return zip(values, types).map { "\(TypeNames.literal($0)) : \(TypeNames.name($1, in: module))" }
+        return zip(values, types).map { (TypeNames.literal($0), TypeNames.name($1, in: module)) }
+    }
+
+    /// The receipt as `--json` prints it; the same facts as `print`.
+    func json(_ receipt: Receipt, hash: [UInt8], height: UInt64, index: Int) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "transaction": .string(Hex.prefixed(hash)), "block": .int(height), "index": .int(index),
+            "status": .string(receipt.status == .success ? "success" : "reverted"), "gas_used": .int(receipt.gasUsed),
+            "contract": receipt.contract.isEmpty ? .null : .string(Hex.prefixed(receipt.contract)),
+            "function": receipt.function.isEmpty ? .null : .string(receipt.function),
+            "returned": .array(typedResults(receipt).map { .object(["value": .string($0.value), "type": .string($0.type)]) }),
+            "events": .array(receipt.events.map {
+                .object(["event": .string(describe($0)), "contract": .string(Hex.prefixed($0.contract))])
+            }),
+        ]
+        if receipt.status != .success {
+            let place = receipt.revertPosition.isEmpty ? receipt.revertLocation : receipt.revertPosition
+            fields["revert"] = .object(["message": .string(receipt.revertMessage), "at": .string(place)])
+        }
+        return .object(fields)
     }
 
     /// Prints a receipt; returns the exit code it stands for (1 when reverted).

@@ -6,9 +6,11 @@ public enum DatanetCLI {
 
     static let commands: [Command] = [
         CompileCommands.build, CompileCommands.check, AsmCommands.asm, AsmCommands.disasm, AsmCommands.verify,
-        RunCommand.command, TestCommand.command, BenchCommand.command,
+        RunCommand.command, TestCommand.command, ScenarioCommand.command, ReplCommand.command, BenchCommand.command,
+        FmtCommand.command, NewCommand.command,
         ChainCommands.command, KeysCommand.command, TransactionCommands.deploy, TransactionCommands.call,
         TransactionCommands.query, TransactionCommands.upgrade, TransactionCommands.transfer,
+        GovCommands.command, ExplainCommand.command,
     ]
 
     /// Runs `datanet` with `args` (without the program name); returns the exit code.

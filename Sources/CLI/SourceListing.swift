@@ -1,14 +1,16 @@
 import Bytecode
+import Compiler
 import Foundation
 
 /// `datanet disasm FILE.dn`: each function's bytecode with the source lines it came from, from the
 /// module's source map.
 enum SourceListing {
-    static func text(of module: Module) -> String {
+    /// The listing of `module`, compiled from the main file at `main` (source-map names are relative to it).
+    static func text(of module: Module, compiledFrom main: String) -> String {
         var fileLines: [String: [Substring]] = [:]
         func line(_ path: String, _ number: Int) -> String {
             if fileLines[path] == nil {
-                var file = path
+                var file = LibraryResolver.sourcePath(of: path, main: main)
                 if path.hasPrefix("std/"), let directory = SourceCompilation.stdlibDirectory() {
                     file = directory + "/" + path.dropFirst(4)
                 }

@@ -280,6 +280,24 @@ public final class Chain {
         return try programs.program(id: id) { try WorldState(Overlay(base: store)).moduleBytes(id) }.module
     }
 
+    /// An event's declaration and field values, typed by the module that emitted it; nil when that module is
+    /// unknown, declares no such event, or the data does not decode.
+    public func decode(_ event: EventRecord) -> (decl: EventDecl, values: [Value])? {
+        guard let module = try? module(id: event.moduleID) else { return nil }
+        return Self.decode(event, in: module)
+    }
+
+    /// An event's declaration and field values, typed by `module` (for a module not installed on the chain, such as
+    /// the code a proposal would install in a dry run).
+    public static func decode(_ event: EventRecord, in module: Module) -> (decl: EventDecl, values: [Value])? {
+        guard let decl = module.events.first(where: { $0.name == event.name }),
+            decl.fields.allSatisfy({ Int($0.type) < module.types.count }),
+            let values = try? ValueCodec.decodeSequence(
+                event.data, as: decl.fields.map { module.types[Int($0.type)] }, in: module)
+        else { return nil }
+        return (decl, values)
+    }
+
     /// The module the contract at `address` runs now.
     public func module(at address: [UInt8]) throws -> Module? {
         guard let record = try contract(address) else { return nil }
@@ -309,19 +327,70 @@ public final class Chain {
         try dryRun(contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: false)
     }
 
+    /// One transaction payload of a dry run, as `sender` would send it.
+    public struct Step: Sendable {
+        public var payload: Transaction.Payload
+        public var sender: [UInt8]
+
+        public init(_ payload: Transaction.Payload, from sender: [UInt8]) {
+            self.payload = payload
+            self.sender = sender
+        }
+    }
+
+    /// Runs `steps` one after the other on the latest state, each seeing the effects of the ones before, then
+    /// discards every write: a dry run of a sequence of transactions. Each gets a receipt (gas without the
+    /// intrinsic cost) or the rejection a transaction would get. No signature, nonce, fee or upgrade-authority
+    /// check applies, and a call's sender is credited its `value` first, so recorded calls can be replayed under
+    /// code that is not installed yet (`datanet gov simulate`).
+    public func simulate(_ steps: [Step], gasLimit: Int64 = 10_000_000) throws -> [Result<Receipt, Rejection>] {
+        try dryRun { executor, state in
+            try steps.map { try executor.dryRun($0.payload, sender: $0.sender, state: state, gasLimit: gasLimit) }
+        }
+    }
+
+    /// `simulate`, reporting every step of the call to `tracer` (the REPL's `:gas` and `:trace`).
+    public func simulate<T: Tracer>(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, tracer: inout T
+    ) throws -> QueryResult {
+        try dryRun(
+            contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: false,
+            tracer: &tracer)
+    }
+
     /// One call on an overlay of the latest state that is then dropped: `query` (read-only) and `simulate`.
     private func dryRun(
         _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, readOnly: Bool
     ) throws -> QueryResult {
+        var tracer = NoTracer()
+        return try dryRun(
+            contract, function: function, args: args, caller: caller, gasLimit: gasLimit, readOnly: readOnly,
+            tracer: &tracer)
+    }
+
+    private func dryRun<T: Tracer>(
+        _ contract: [UInt8], function: String, args: [Value], caller: [UInt8], gasLimit: Int64, readOnly: Bool,
+        tracer: inout T
+    ) throws -> QueryResult {
+        try dryRun { executor, state in
+            let session = ExecutionSession(
+                state: state, programs: programs, origin: caller, blockHeight: executor.height,
+                blockTime: executor.time)
+            let run = session.invoke(
+                contract: contract, function: function, args: args, value: 0, caller: caller, gasLimit: gasLimit,
+                readOnly: readOnly, tracer: &tracer)
+            if let failure = session.failure { throw failure }
+            return QueryResult(outcome: run.outcome, gasUsed: run.gasUsed)
+        }
+    }
+
+    /// The one dry-run body: `body` runs on an overlay of the latest state that is then dropped, at the head's
+    /// height and time.
+    private func dryRun<T>(_ body: (TransactionExecutor, WorldState) throws -> T) throws -> T {
         let head = try head().header
-        let session = ExecutionSession(
-            state: WorldState(Overlay(base: store)), programs: programs, origin: caller, blockHeight: head.height,
-            blockTime: head.time)
-        let run = session.invoke(
-            contract: contract, function: function, args: args, value: 0, caller: caller, gasLimit: gasLimit,
-            readOnly: readOnly)
-        if let failure = session.failure { throw failure }
-        return QueryResult(outcome: run.outcome, gasUsed: run.gasUsed)
+        return try body(
+            TransactionExecutor(programs: programs, height: head.height, time: head.time),
+            WorldState(Overlay(base: store)))
     }
 
     /// A proof of the value under state `key` against the latest state root.
@@ -334,8 +403,11 @@ public final class Chain {
     /// Re-executes every block of this chain from its genesis into `fresh` (an empty store), checking the
     /// genesis, every transaction's receipt and every root. Returns the number of blocks replayed; throws the
     /// first difference as a `ChainError` naming the block (and the transaction, when one is to blame).
+    /// `progress` is told each height once its block is replayed (the CLI's progress display).
     @discardableResult
-    public func replay(into fresh: any KeyValueStore) throws -> UInt64 {
+    public func replay(
+        into fresh: any KeyValueStore, progress: (_ height: UInt64, _ last: UInt64) -> Void = { _, _ in }
+    ) throws -> UInt64 {
         let target = Chain(store: fresh)
         let genesisBlock = try target.initialize(try genesis())
         guard let recordedGenesis = try block(at: 0) else { throw ChainError.notInitialized }
@@ -354,6 +426,7 @@ public final class Chain {
                 throw ChainError.invalidBlock(height: height, "missing from the archive")
             }
             try target.apply(block, recorded: try receipts(at: height))
+            progress(height, last)
             guard height < UInt64.max else { break }
             height += 1
         }
@@ -362,5 +435,22 @@ public final class Chain {
                 height: last, what: "final state root", expected: store.stateRoot, actual: fresh.stateRoot)
         }
         return last
+    }
+}
+
+extension Chain {
+    /// The fields of `event` by name, decoded with the declaration in the module that emitted it; nil when the
+    /// module or declaration is unknown or the data does not decode.
+    public func fields(of event: EventRecord) -> [(name: String, value: Value)]? {
+        decode(event).map(Self.named)
+    }
+
+    /// The fields of `event` by name, typed by `module`.
+    public static func fields(of event: EventRecord, in module: Module) -> [(name: String, value: Value)]? {
+        decode(event, in: module).map(named)
+    }
+
+    private static func named(_ decoded: (decl: EventDecl, values: [Value])) -> [(name: String, value: Value)] {
+        zip(decoded.decl.fields, decoded.values).map { (name: $0.name, value: $1) }
     }
 }

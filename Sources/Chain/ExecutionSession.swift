@@ -50,6 +50,17 @@ final class ExecutionSession {
         contract: [UInt8], function: String, args: [Value], value: Int128, caller: [UInt8], gasLimit: Int64,
         readOnly: Bool, kinds: [FunctionKind] = [.public, .view]
     ) -> Invocation {
+        var tracer = NoTracer()
+        return invoke(
+            contract: contract, function: function, args: args, value: value, caller: caller, gasLimit: gasLimit,
+            readOnly: readOnly, kinds: kinds, tracer: &tracer)
+    }
+
+    /// `invoke` reporting every step of the outermost call to `tracer` (calls into other contracts run untraced).
+    func invoke<T: Tracer>(
+        contract: [UInt8], function: String, args: [Value], value: Int128, caller: [UInt8], gasLimit: Int64,
+        readOnly: Bool, kinds: [FunctionKind] = [.public, .view], tracer: inout T
+    ) -> Invocation {
         func reverted(_ message: String, _ module: Module? = nil, _ id: [UInt8] = []) -> Invocation {
             Invocation(outcome: .failure(Trap(.revert(message))), gasUsed: 0, moduleID: id, module: module)
         }
@@ -90,7 +101,7 @@ final class ExecutionSession {
             blockTime: Int128(blockTime))
         var host = ChainHost(session: self, context: context, module: module, moduleID: record.codeID)
         let result = Interpreter.call(
-            program, function: function, args: args, host: &host, gasLimit: gasLimit, readOnly: readOnly)
+            program, function: index, args: args, host: &host, gasLimit: gasLimit, readOnly: readOnly, tracer: &tracer)
         callStack.removeLast()
         do {
             if case .failure = result.outcome {

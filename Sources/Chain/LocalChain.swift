@@ -8,7 +8,8 @@ import VM
 public final class LocalChain {
     /// The chain underneath, over a `MemoryStore`.
     public private(set) var chain: Chain
-    private var memory: MemoryStore
+    /// The store when it is in memory (then `snapshot()` works); nil over a persistent store.
+    private var memory: MemoryStore?
     /// Accounts by name, sorted by name.
     public private(set) var names: [String]
     private var keys: [String: Ed25519PrivateKey] = [:]
@@ -16,9 +17,15 @@ public final class LocalChain {
     public var gasLimit: UInt64 = 1_000_000_000
 
     /// A chain whose genesis gives `startBalance` to each of `accounts` (names as written after `@`).
-    public init(accounts: [String], startBalance: Int128) throws {
-        memory = MemoryStore()
-        chain = Chain(store: memory)
+    public convenience init(accounts: [String], startBalance: Int128) throws {
+        let memory = MemoryStore()
+        try self.init(accounts: accounts, startBalance: startBalance, store: memory)
+        self.memory = memory
+    }
+
+    /// The same chain over `store` (which must be empty), e.g. SQLite for a scenario that leaves a chain behind.
+    public init(accounts: [String], startBalance: Int128, store: any KeyValueStore) throws {
+        chain = Chain(store: store)
         names = Array(Set(accounts)).sorted()
         var allocations: [Genesis.Allocation] = []
         for name in names {
@@ -27,6 +34,17 @@ public final class LocalChain {
             allocations.append(Genesis.Allocation(address: SHA256.hash(key.publicKey), balance: startBalance))
         }
         try chain.initialize(Genesis(time: 0, allocations: allocations))
+    }
+
+    /// An in-memory copy of the initialized chain in `store` (left untouched), signing as `keys` by name: the REPL's
+    /// `--chain DIR`. Names without a key sign with their deterministic local key.
+    public init(copying store: any KeyValueStore, keys named: [String: Ed25519PrivateKey]) throws {
+        let memory = try MemoryStore(copying: store)
+        chain = Chain(store: memory)
+        guard try chain.isInitialized else { throw ChainError.notInitialized }
+        names = named.keys.sorted()
+        keys = named
+        self.memory = memory
     }
 
     /// The deterministic key of the account called `name`.
@@ -52,15 +70,17 @@ public final class LocalChain {
         return try chain.submit(tx, time: try nextTime()).map(\.receipt)
     }
 
-    /// Deploys `module` as `name` with init arguments `args`; the receipt's `contract` is the new address.
+    /// Deploys `module` as `name` with init arguments `args`; the receipt's `contract` is the new address. The
+    /// upgrade authority is `authority` (an account or a contract such as governance), by default the deployer.
     public func deploy(
-        _ module: Module, args: [Value], from name: String, policy: UpgradePolicy = .compatible
+        _ module: Module, args: [Value], from name: String, policy: UpgradePolicy = .compatible,
+        authority: [UInt8]? = nil
     ) throws -> Result<Receipt, Rejection> {
         let params = module.functions.first { $0.kind == .`init` }?.params ?? []
         guard let encoded = try? ValueCodec.encodeSequence(
             args, as: params.map { Int($0) < module.types.count ? module.types[Int($0)] : .int }, in: module)
         else { return .failure(.badArguments("'init' takes \(params.count) argument(s)")) }
-        let authority = try address(of: name)
+        let authority = try authority ?? address(of: name)
         return try submit(
             .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy), from: name)
     }
@@ -98,20 +118,27 @@ public final class LocalChain {
         return overflow ? UInt64.max : next
     }
 
-    /// The whole chain as it is now, to go back to with `restore(_:)`.
+    /// The whole chain as it is now, to go back to with `restore(_:)`. Over a persistent store there is no copy
+    /// to go back to: the snapshot is empty and restoring it changes nothing (see `isPersistent`).
     public struct Snapshot {
-        fileprivate let store: MemoryStore
+        fileprivate let store: MemoryStore?
     }
 
-    /// Takes a snapshot (cheap: the store is copied on write).
+    /// Whether the chain is over a persistent store, where snapshots cannot undo anything.
+    public var isPersistent: Bool { memory == nil }
+
+    /// Takes a snapshot (cheap: the store is copied on write); empty when the chain is persistent.
     public func snapshot() -> Snapshot {
-        Snapshot(store: memory.copy())
+        Snapshot(store: memory?.copy())
     }
 
-    /// Puts the chain back as it was at `snapshot` (blocks, state and nonces); the snapshot stays usable.
+    /// Puts the chain back as it was at `snapshot` (blocks, state and nonces); the snapshot stays usable. An
+    /// empty snapshot (of a persistent chain) leaves the chain as it is.
     public func restore(_ snapshot: Snapshot) {
-        memory = snapshot.store.copy()
-        chain = Chain(store: memory, programs: chain.programs)
+        guard let store = snapshot.store else { return }
+        let copy = store.copy()
+        memory = copy
+        chain = Chain(store: copy, programs: chain.programs)
     }
 
     /// The decoded return values of `receipt` (empty when it returned nothing or reverted).

@@ -55,7 +55,7 @@ struct TransactionExecutor {
                 required: feeOverflow || overflow ? Int128.max : required, available: sender.balance))
         }
         let plan: Plan
-        switch try makePlan(tx, sender: senderAddress, state: state) {
+        switch try makePlan(tx.payload, sender: senderAddress, state: state) {
         case .success(let made): plan = made
         case .failure(let rejection): return .failure(rejection)
         }
@@ -63,9 +63,53 @@ struct TransactionExecutor {
         // Accepted: from here on the nonce advances and gas is paid whatever happens.
         sender.nonce += 1
         state.setAccount(sender, senderAddress)
+        let receipt = try run(
+            plan, sender: senderAddress, nonce: tx.nonce, state: state, gas: Int64(tx.gasLimit - intrinsic),
+            intrinsic: intrinsic)
+        // Gas used × price, burnt. The balance check above guarantees it is there: only `value` left the sender.
+        var payer = try state.account(senderAddress)
+        let (fee, overflowed) = Int128(receipt.gasUsed).multipliedReportingOverflow(by: Int128(tx.gasPrice))
+        let charge = overflowed ? payer.balance : min(fee, payer.balance)
+        payer.balance -= charge
+        state.setAccount(payer, senderAddress)
+        return .success(receipt)
+    }
+
+    /// Runs `payload` as `sender` would send it, on `state` (an overlay the caller discards): no signature,
+    /// nonce, fee, intrinsic gas or upgrade-authority check. `sender` is first credited the value a call or a
+    /// transfer sends, so a recorded transaction can be replayed whatever the sender holds now. What `Chain.simulate(_:gasLimit:)` runs.
+    func dryRun(
+        _ payload: Transaction.Payload, sender: [UInt8], state: WorldState, gasLimit: Int64
+    ) throws -> Result<Receipt, Rejection> {
+        var value: Int128 = 0
+        switch payload {
+        case .call(_, _, _, let amount), .transfer(_, let amount): value = amount
+        default: break
+        }
+        guard value >= 0 else { return .failure(.badArguments("negative value")) }
+        if value > 0 {
+            var account = try state.account(sender)
+            let (credited, overflow) = account.balance.addingReportingOverflow(value)
+            guard !overflow else { return .failure(.insufficientBalance(required: value, available: account.balance)) }
+            account.balance = credited
+            state.setAccount(account, sender)
+        }
+        switch try makePlan(payload, sender: sender, state: state, checkAuthority: false) {
+        case .failure(let rejection):
+            return .failure(rejection)
+        case .success(let plan):
+            let nonce = try state.account(sender).nonce
+            return .success(try run(plan, sender: sender, nonce: nonce, state: state, gas: gasLimit, intrinsic: 0))
+        }
+    }
+
+    /// Executes an accepted plan: its effects, or none of them when it reverts. The receipt's gas includes
+    /// `intrinsic`; events are those of the calls that stood.
+    private func run(
+        _ plan: Plan, sender senderAddress: [UInt8], nonce: UInt64, state: WorldState, gas: Int64, intrinsic: UInt64
+    ) throws -> Receipt {
         let session = ExecutionSession(
             state: state, programs: programs, origin: senderAddress, blockHeight: height, blockTime: time)
-        let gas = Int64(tx.gasLimit - intrinsic)
         var receipt = Receipt(status: .success, gasUsed: intrinsic)
         switch plan {
         case let .transfer(to, amount):
@@ -73,7 +117,7 @@ struct TransactionExecutor {
                 throw ChainError.store("transfer of a checked balance failed")
             }
         case let .deploy(bytes, id, program, args, authority, policy):
-            let address = SHA256.hash(senderAddress + BigEndian.bytes(tx.nonce))
+            let address = SHA256.hash(senderAddress + BigEndian.bytes(nonce))
             receipt.contract = address
             receipt.moduleID = id
             let checkpoint = state.overlay.checkpoint()
@@ -131,13 +175,7 @@ struct TransactionExecutor {
         }
         if let failure = session.failure { throw failure }
         receipt.events = receipt.status == .success ? session.events : []
-        // Gas used × price, burnt. The balance check above guarantees it is there: only `value` left the sender.
-        var payer = try state.account(senderAddress)
-        let (fee, overflowed) = Int128(receipt.gasUsed).multipliedReportingOverflow(by: Int128(tx.gasPrice))
-        let charge = overflowed ? payer.balance : min(fee, payer.balance)
-        payer.balance -= charge
-        state.setAccount(payer, senderAddress)
-        return .success(receipt)
+        return receipt
     }
 
     /// Fills `receipt` from a finished invocation: gas, results or the revert.
@@ -165,8 +203,12 @@ struct TransactionExecutor {
 
     // MARK: - Checks before execution
 
-    private func makePlan(_ tx: Transaction, sender: [UInt8], state: WorldState) throws -> Result<Plan, Rejection> {
-        switch tx.payload {
+    /// Checks `payload` from `sender` against `state`; `checkAuthority: false` (dry runs only) skips the upgrade
+    /// authority, so a dry run can show what a proposed upgrade would do before it is approved.
+    private func makePlan(
+        _ payload: Transaction.Payload, sender: [UInt8], state: WorldState, checkAuthority: Bool = true
+    ) throws -> Result<Plan, Rejection> {
+        switch payload {
         case let .transfer(to, amount):
             return .success(.transfer(to: to, amount: amount))
         case let .deploy(bytes, args, authority, policy):
@@ -212,7 +254,7 @@ struct TransactionExecutor {
             }
         case let .upgrade(contract, bytes, policy):
             guard let record = try state.contract(contract) else { return .failure(.unknownContract(contract)) }
-            guard try record.authority == sender
+            guard try !checkAuthority || record.authority == sender
                 || approves(record.authority, contract: contract, id: ModuleCodec.id(of: bytes), sender: sender,
                             state: state)
             else { return .failure(.unauthorized(authority: record.authority)) }

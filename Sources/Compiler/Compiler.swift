@@ -8,11 +8,14 @@ public struct CompileOptions: Sendable {
     public var libraries: LibraryResolver
     /// Record a source map (positions of statements and of instructions that can trap).
     public var sourceMap: Bool
+    /// Addresses of named accounts (`@alice`), which only the REPL compiles; elsewhere they are an error.
+    public var namedAccounts: [String: [UInt8]]
 
     /// Options with a library resolver.
-    public init(libraries: LibraryResolver = .none, sourceMap: Bool = true) {
+    public init(libraries: LibraryResolver = .none, sourceMap: Bool = true, namedAccounts: [String: [UInt8]] = [:]) {
         self.libraries = libraries
         self.sourceMap = sourceMap
+        self.namedAccounts = namedAccounts
     }
 }
 

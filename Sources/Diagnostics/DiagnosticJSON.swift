@@ -36,8 +36,9 @@ public enum DiagnosticJSON {
         return "{\"column\":\(lineColumn.column),\"line\":\(lineColumn.line),\"offset\":\(offset)}"
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped, the rest as UTF-8.
-    static func string(_ text: String) -> String {
+    /// A JSON string literal: quotes, backslashes and control characters escaped, the rest as UTF-8 (also
+    /// what the CLI's `--json` output uses).
+    public static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -10,7 +10,7 @@ struct TestChecker {
     /// Prelude forms and how many arguments each takes (nil: any number, at least one).
     static let prelude: [String: Int?] = [
         "assert": 1, "assert_eq": 2, "balance": 1, "advance": 1, "send": 3, "deploy": nil, "require": nil,
-        "split": 2,
+        "with_value": 2, "events": 1, "note": 1, "sha256": 1, "split": 2,
     ]
 
     private var diagnostics: [Diagnostic] = []
@@ -45,7 +45,7 @@ struct TestChecker {
                 checker.scopes.append(Dictionary(f.parameters.map { ($0.name.name, "") }) { a, _ in a })
                 if let body = f.body { checker.block(body) }
                 checker.scopes.removeLast()
-            case .test(_, _, let body): checker.block(body)
+            case .test(_, _, let body), .scenario(_, _, let body): checker.block(body)
             case .use, .initializer, .migration, .state, .event, .structure, .interface:
                 break
             }
@@ -170,7 +170,7 @@ struct TestChecker {
                     }
                 } else {
                     diagnostics.append(.error("cannot find function '\(name)' in a test file", at: callee.range,
-                        hint: "tests call the prelude (deploy, send, advance, balance, split, assert, assert_eq), "
+                        hint: "tests call the prelude (deploy, send, advance, balance, with_value, events, note, sha256, split, assert, assert_eq), "
                             + "the file's 'fn's and contract functions through a handle"))
                 }
             case .member(let base, let name):

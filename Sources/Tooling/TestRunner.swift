@@ -7,6 +7,7 @@
 import Bytecode
 import Chain
 import Compiler
+import Crypto
 import struct Compiler.Block
 import Diagnostics
 import Foundation
@@ -66,6 +67,9 @@ public final class TestRunner {
     private var gas: [String: [String: [UInt64]]] = [:]
     private var libraries: [String: Result<Program, TestError>] = [:]
 
+    /// Called with the text of each `note("…")` as it runs (scenarios print them; tests ignore them).
+    public var onNote: (String) -> Void = { _ in }
+
     /// A runner; `stdlibDirectory` is for compiling deployed contracts.
     public init(stdlibDirectory: String?) {
         self.stdlibDirectory = stdlibDirectory
@@ -84,23 +88,34 @@ public final class TestRunner {
         return rows
     }
 
-    /// Parses the file at `path` (contents `bytes`) and runs each of its tests on a fresh chain.
-    public func run(path: String, bytes: [UInt8]) -> TestFileResult {
+    /// Parses and checks the test file at `path` (contents `bytes`): its syntax tree, or the errors that keep
+    /// it from running.
+    func load(path: String, bytes: [UInt8]) -> Result<SourceFileAST, DiagnosticList> {
         let file = SourceFile(path: path, bytes: bytes)
         let (ast, parseDiagnostics) = Parser.parse(file)
         let errors = parseDiagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty { return TestFileResult(path: path, diagnostics: errors, outcomes: []) }
+        if !errors.isEmpty { return .failure(DiagnosticList(errors)) }
         if ast.kind != .tests {
             let range = ast.headerRange ?? SourceRange.point(file, 0)
-            return TestFileResult(path: path, diagnostics: [
+            return .failure(DiagnosticList([
                 .error("this is not a test file: it declares a contract or library", at: range,
-                    hint: "test files have no header; they hold 'use', 'const', 'fn' and 'test' declarations")
-            ], outcomes: [])
+                    hint: "test files have no header; they hold 'use', 'const', 'fn', 'test' and 'scenario' "
+                        + "declarations")
+            ]))
         }
         let checked = TestChecker.check(ast) { written in
             try? self.module(at: Self.deployPath(written, testFile: path), range: SourceRange.point(file, 0)).get()
         }
-        if !checked.isEmpty { return TestFileResult(path: path, diagnostics: checked, outcomes: []) }
+        return checked.isEmpty ? .success(ast) : .failure(DiagnosticList(checked))
+    }
+
+    /// Parses the file at `path` (contents `bytes`) and runs each of its tests on a fresh chain.
+    public func run(path: String, bytes: [UInt8]) -> TestFileResult {
+        let ast: SourceFileAST
+        switch load(path: path, bytes: bytes) {
+        case .success(let loaded): ast = loaded
+        case .failure(let errors): return TestFileResult(path: path, diagnostics: errors.items, outcomes: [])
+        }
         let accounts = Self.accountNames(in: bytes)
         var outcomes: [TestOutcome] = []
         for decl in ast.declarations {
@@ -201,6 +216,12 @@ public final class TestRunner {
     }
 }
 
+/// Diagnostics as an `Error`, for `Result`.
+struct DiagnosticList: Error {
+    var items: [Diagnostic]
+    init(_ items: [Diagnostic]) { self.items = items }
+}
+
 /// A test failure (or a revert not expected): its message and where.
 struct TestError: Error {
     var message: String
@@ -216,7 +237,7 @@ struct TestError: Error {
 }
 
 /// How a statement ended.
-private enum Flow {
+enum Flow {
     case normal
     case breakLoop
     case continueLoop
@@ -224,7 +245,7 @@ private enum Flow {
 }
 
 /// One test's run: its chain, the current caller, locals.
-private final class TestSession {
+final class TestSession {
     let runner: TestRunner
     let ast: SourceFileAST
     var chain: LocalChain?
@@ -236,16 +257,21 @@ private final class TestSession {
     var libraries: [String: (target: UseTarget, range: SourceRange)] = [:]
     var names: [[UInt8]: String] = [:]
     var gasUsed: UInt64 = 0
+    /// The native tokens `with_value` attaches to the contract call it wraps.
+    var attachedValue: Int128 = 0
+    /// The events of the last successful transaction, for `events("Name")`.
+    var lastEvents: [EventRecord] = []
     var depth = 0
     var steps = 0
     /// Statements one test may run (loops included), so a test that never ends fails instead.
     static let stepLimit = 200_000
 
-    init(runner: TestRunner, ast: SourceFileAST, accounts: [String]) {
+    /// A session on `chain`, or on a fresh in-memory chain funding `accounts` when `chain` is nil.
+    init(runner: TestRunner, ast: SourceFileAST, accounts: [String], chain given: LocalChain? = nil) {
         self.runner = runner
         self.ast = ast
         do {
-            let chain = try LocalChain(accounts: accounts, startBalance: testStartBalance)
+            let chain = try given ?? LocalChain(accounts: accounts, startBalance: testStartBalance)
             for name in accounts { names[try chain.address(of: name)] = name }
             self.chain = chain
         } catch {
@@ -404,7 +430,7 @@ private final class TestSession {
             expected = text
         }
         guard let chain else { return .normal }
-        let snapshot = chain.snapshot()
+        let snapshot = chain.snapshot()  // empty on a persistent (SQLite) chain: a scenario's history stays real
         let savedCallers = callers
         let savedScopes = scopes
         defer {
@@ -593,10 +619,17 @@ private final class TestSession {
     // MARK: Calls
 
     func call(_ callee: Expr, _ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
+        if case .name("with_value") = callee.kind { return try withValue(arguments, range: range) }
         if case .member(let base, let name) = callee.kind {
+            // The value belongs to this call alone, not to calls made while evaluating its arguments.
+            let attached = attachedValue
+            attachedValue = 0
             if case .name(let library) = base.kind, lookup(library) == nil {
                 guard let use = libraries[library] else {
                     throw TestError(message: "cannot find '\(library)' in a test", range: base.range)
+                }
+                if attached != 0 {
+                    throw TestError(message: "with_value needs a contract call, not a library call", range: range)
                 }
                 var values: [Value] = []
                 for argument in arguments { values.append(try evaluate(argument)) }
@@ -607,7 +640,7 @@ private final class TestSession {
             }
             var values: [Value] = []
             for argument in arguments { values.append(try evaluate(argument)) }
-            return try callContract(contract, name.name, values, range: range)
+            return try callContract(contract, name.name, values, value: attached, range: range)
         }
         guard case .name(let name) = callee.kind else {
             throw TestError(message: "cannot call this in a test", range: callee.range)
@@ -621,6 +654,20 @@ private final class TestSession {
             }
         }
         switch name {
+        case "sha256":
+            try arity(1)
+            switch values[0] {
+            case .string(let text): return .hash(SHA256.hash(Array(text.utf8)))
+            case .bytes(let bytes): return .hash(SHA256.hash(bytes))
+            default: throw TestError(message: "sha256 needs a String or Bytes", range: range)
+            }
+        case "note":
+            try arity(1)
+            guard case .string(let text) = values[0] else {
+                throw TestError(message: "note needs a String", range: range)
+            }
+            runner.onNote(text)
+            return nil
         case "assert":
             try arity(1)
             guard case .bool(let b) = values[0] else {
@@ -696,6 +743,19 @@ private final class TestSession {
             }
             _ = try check(result, contract: nil, function: "send", range: range)
             return nil
+        case "events":
+            try arity(1)
+            guard case .string(let wanted) = values[0], let chain else {
+                throw TestError(message: "events(\"EventName\")", range: range)
+            }
+            var found: [Value] = []
+            for event in lastEvents where event.name == wanted {
+                guard let decoded = chain.chain.decode(event) else {
+                    throw TestError(message: "cannot decode event '\(wanted)'", range: range)
+                }
+                found.append(.list(decoded.values))
+            }
+            return .list(found)
         case "deploy":
             guard let first = values.first, case .string(let path) = first, let chain else {
                 throw TestError(message: "deploy(\"path.dn\", init arguments...)", range: range)
@@ -719,6 +779,22 @@ private final class TestSession {
     }
 
     var caller: String { callers.last ?? "alice" }
+
+    /// `with_value(amount, r.f(args))`: the call, sending `amount` native tokens with it.
+    func withValue(_ arguments: [Expr], range: SourceRange) throws(TestError) -> Value? {
+        guard arguments.count == 2 else {
+            throw TestError(message: "'with_value' takes 2 argument(s) but \(arguments.count) were given", range: range)
+        }
+        let amount = try integer(arguments[0])
+        guard amount >= 0 else { throw TestError(message: "with_value needs an amount >= 0", range: arguments[0].range) }
+        guard case .call(let inner, _) = arguments[1].kind, case .member = inner.kind else {
+            throw TestError(message: "with_value's second argument must be a contract call such as r.f(args)",
+                range: arguments[1].range)
+        }
+        attachedValue = amount
+        defer { attachedValue = 0 }
+        return try evaluate(arguments[1], allowVoid: true)
+    }
 
     func lookup(_ name: String) -> Value? {
         for scope in scopes.reversed() { if let v = scope[name] { return v } }
@@ -775,8 +851,8 @@ private final class TestSession {
         }
     }
 
-    func callContract(_ contract: [UInt8], _ function: String, _ values: [Value], range: SourceRange)
-        throws(TestError) -> Value?
+    func callContract(_ contract: [UInt8], _ function: String, _ values: [Value], value: Int128 = 0,
+        range: SourceRange) throws(TestError) -> Value?
     {
         guard let chain else { return nil }
         guard let module = try? chain.chain.module(at: contract) else {
@@ -793,7 +869,7 @@ private final class TestSession {
                 range: range)
         }
         let result: Result<Receipt, Rejection>
-        do { result = try chain.call(contract, function, args: values, from: caller) } catch {
+        do { result = try chain.call(contract, function, args: values, from: caller, value: value) } catch {
             throw TestError(message: "call failed: \(error)", range: range)
         }
         let receipt = try check(result, contract: module.name, function: function, range: range)
@@ -810,6 +886,7 @@ private final class TestSession {
             throw TestError(message: "transaction rejected: \(rejection)", range: range, revert: "\(rejection)")
         case .success(let receipt):
             gasUsed = gasUsed &+ receipt.gasUsed
+            lastEvents = receipt.status == .success ? receipt.events : []
             if let contract { runner.record(contract: contract, function: function, gas: receipt.gasUsed) }
             guard receipt.status == .success else {
                 var where_ = ""
@@ -859,14 +936,7 @@ private final class TestSession {
 public enum TestReport {
     /// Every `*_test.dn` file under `directory` (recursively), sorted by path.
     public static func testFiles(under directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix("_test.dn") {
-                found.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
-            }
-        }
-        return found.sorted()
+        SourceTree.files(under: directory, suffix: "_test.dn")
     }
 
     /// One line per test (`✓ name  (gas N, T)` or `✗ name` and its failure indented), files with no tests

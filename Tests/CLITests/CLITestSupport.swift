@@ -32,9 +32,11 @@ func datanet(_ args: String...) -> Captured {
     datanet(args)
 }
 
-func datanet(_ args: [String]) -> Captured {
+/// Runs `datanet ARGS` in-process with `input` as standard input.
+func datanet(_ args: [String], input: String = "") -> Captured {
     let out = OutputBuffer(), err = OutputBuffer()
-    let console = Console(out: { out.append($0) }, err: { err.append($0) }, color: false)
+    let bytes = Array(input.utf8)
+    let console = Console(out: { out.append($0) }, err: { err.append($0) }, color: false, input: { bytes })
     let status = DatanetCLI.run(args, console: console)
     return Captured(status: status, out: out.text, err: err.text)
 }

@@ -160,6 +160,49 @@ import Testing
         #expect(capture.stdout.hasSuffix("\n1 passed, 0 failed"))
     }
 
+    @Test func withValueSendsTokensWithOneCallAndEventsReadTheLastTransaction() {
+        let file = testFile("v_test.dn", """
+            test "value and events" {
+                let t = deploy("tip.dn")
+                as(@bob) { assert_eq(with_value(40, t.tip(1)), 40) }
+                assert_eq(events("Got"), [[@bob, 40, 1]])
+                assert_eq(events("Other"), [])
+                assert_eq(balance(t), 40)
+                assert_eq(balance(@bob), START_BALANCE - 40)
+                assert_eq(t.seen(), 40)
+                assert_eq(events("Got"), [])
+                with_value(7, t.tip(t.tip(2)))
+                assert_eq(events("Got"), [[@alice, 7, 0]])
+                assert_eq(balance(t), 47)
+                expect_revert("insufficient") { as(@bob) { with_value(START_BALANCE, t.tip(3)) } }
+            }
+            test "negative value" {
+                let t = deploy("tip.dn")
+                with_value(-1, t.tip(1))
+            }
+
+            """)
+        let tip = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("tip.dn").path
+        _ = FileManager.default.createFile(atPath: tip, contents: Data("""
+            contract Tip
+            state total: Int
+            event Got(from: Address, amount: Int, note: Int)
+            pub fn tip(note: Int) -> Int {
+                total += value
+                emit Got(caller, value, note)
+                return value
+            }
+            view fn seen() -> Int { return total }
+
+            """.utf8))
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        let out = capture.stdout
+        #expect(out.contains("  ✓ value and events"), "\(out)")
+        #expect(out.contains(":17:16: with_value needs an amount >= 0"))
+        #expect(out.hasSuffix("\n1 passed, 1 failed"))
+    }
+
     @Test func gasReportListsEveryContractFunction() {
         let (code, capture) = run([path("Examples/royalty/royalty_split_test.dn"), "--gas-report"])
         #expect(code == 0)

@@ -1,4 +1,6 @@
+import Bytecode
 import Compiler
+import Foundation
 import Diagnostics
 import Testing
 
@@ -108,4 +110,37 @@ func fixtureParsesWithoutDiagnostics(name: String) {
     #expect(!incomplete("fn f() { }"))
     #expect(!incomplete(""))
     #expect(!incomplete("}"))
+}
+
+/// A module's bytes — and so its id and every state root holding it — do not depend on where the source is.
+@Suite struct LocationIndependenceTests {
+    @Test func theSameSourceCompiledFromTwoDirectoriesIsTheSameModule() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try Data(contentsOf: root.appendingPathComponent("Contracts/staking.dn"))
+        let stdlib = root.appendingPathComponent("Stdlib").path
+        func compile(_ path: String) throws -> [UInt8] {
+            let result = Compiler.compile(SourceFile(path: path, bytes: [UInt8](text)),
+                options: CompileOptions(libraries: LibraryResolver(stdlibDirectory: stdlib)))
+            return ModuleCodec.encode(try #require(result.module))
+        }
+        let here = try compile(root.appendingPathComponent("Contracts/staking.dn").path)
+        #expect(try compile("/somewhere/else/entirely/staking.dn") == here)
+        #expect(try compile("staking.dn") == here)
+    }
+
+    @Test(arguments: [
+        ("a/b/main.dn", "a/b/main.dn", "main.dn"),
+        ("a/b/lib/x.dn", "a/b/main.dn", "lib/x.dn"),
+        ("a/x.dn", "a/b/main.dn", "../x.dn"),
+        ("/r/a/x.dn", "/r/b/c/main.dn", "../../a/x.dn"),
+        ("std/math.dn", "/r/main.dn", "std/math.dn"),
+        ("x.dn", "main.dn", "x.dn"),
+    ])
+    func sourceMapNamesAreRelativeToTheMainFile(_ path: String, _ main: String, _ name: String) {
+        #expect(LibraryResolver.sourceMapName(of: path, main: main) == name)
+        if !path.hasPrefix("std/") {
+            #expect(LibraryResolver.sourcePath(of: name, main: main) == path)
+        }
+    }
 }

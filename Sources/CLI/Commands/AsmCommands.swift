@@ -47,7 +47,8 @@ enum AsmCommands {
                 return ExitCode.ok
             }
             if args.positional[0].hasSuffix(".dn") {
-                console.out(SourceListing.text(of: module))  // bytecode beside the source lines
+                // bytecode beside the source lines
+                console.out(SourceListing.text(of: module, compiledFrom: args.positional[0]))
                 return ExitCode.ok
             }
             console.out(Disassembler.text(of: module))

@@ -9,7 +9,7 @@ enum BenchCommand {
     static let command = Command(
         name: "bench",
         summary: "run the W1, W2, W3 and W4 workloads (time, ns per iteration, gas) and time the compiler",
-        usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4,compile] [--dir DIR] [--source]\n"
+        usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4,compile] [--workloads DIR] [--source]\n"
             + "       datanet bench chain [--json] [--runs N] [--only large|roots]",
         examples: [
             "swift build -c release && .build/release/datanet bench",
@@ -17,13 +17,13 @@ enum BenchCommand {
             ".build/release/datanet bench --only compile   # lines/s on a generated 50,000-line contract, beside luac5.4 -p",
             "python3 ../shared/anchors/compare_lua.py \"$(.build/release/datanet bench --json)\"",
         ],
-        spec: .init(valued: ["--runs", "--only", "--dir"], switches: ["--json", "--source"])
+        spec: .init(valued: ["--runs", "--only", "--workloads"], switches: ["--json", "--source"])
     ) { args, console in
         if args.positional.first == "chain" { return ChainBenchCommand.run(args, console) }
         let runs: Int64
         do throws(Arguments.UsageError) { runs = try args.integer("--runs", default: 5) } catch { return usage(console, error.message) }
-        guard let dir = args.flags["--dir"] ?? findBenchDirectory() else {
-            console.error("cannot find Examples/bench; run from the repository or pass --dir")
+        guard let dir = args.flags["--workloads"] ?? findBenchDirectory() else {
+            console.error("cannot find Examples/bench; run from the repository or pass --workloads DIR")
             return ExitCode.failure
         }
         var workloads = Workload.standard
@@ -38,7 +38,9 @@ enum BenchCommand {
             }
         }
         var results: [BenchmarkResult] = []
-        for w in workloads {
+        defer { console.progress?("") }
+        for (n, w) in workloads.enumerated() {
+            console.progress?("bench: \(w.name) (\(n + 1) of \(workloads.count)), \(max(1, runs)) timed runs")
             // `--source`: the same workload written in the language (w1.dn beside w1.dna), where one exists
             // (W2 is assembly only so far).
             let source = String(w.file.dropLast())
@@ -60,6 +62,7 @@ enum BenchCommand {
         // The compiler on a generated contract, and luac5.4 -p on the same shape in Lua when it is on PATH.
         var compile: (datanet: CompileSpeed, luac: CompileSpeed?)?
         if timeCompiler {
+            console.progress?("bench: compiling a generated 50,000-line contract, \(max(1, runs)) timed runs")
             let n = Int(max(1, runs))
             compile = (CompileBenchmark.datanet(runs: n), CompileBenchmark.luac(runs: n))
         }

@@ -40,11 +40,12 @@ enum ChainBenchCommand {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("datanet-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
+        defer { console.progress?("") }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let figures = try measure(
                 in: directory.path, scale: Int(max(1, min(scale, 100))), large: args.flags["--only"] == "large" || args.flags["--only"] == "roots",
-                rootsOnly: args.flags["--only"] == "roots")
+                rootsOnly: args.flags["--only"] == "roots", step: { console.progress?("bench chain: \($0)") })
             report(figures, json: args.switches.contains("--json"), console: console)
             return ExitCode.ok
         } catch {
@@ -59,14 +60,19 @@ enum ChainBenchCommand {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    static func measure(in directory: String, scale: Int, large: Bool, rootsOnly: Bool = false) throws -> Figures {
+    /// Runs the measurements; `step` names each stage as it starts (the progress display).
+    static func measure(
+        in directory: String, scale: Int, large: Bool, rootsOnly: Bool = false, step: (String) -> Void = { _ in }
+    ) throws -> Figures {
         var figures = Figures()
-        if !rootsOnly { try measureChain(in: directory, scale: scale, into: &figures) }
-        try measureRoots(in: directory, large: large, into: &figures)
+        if !rootsOnly { try measureChain(in: directory, scale: scale, into: &figures, step: step) }
+        try measureRoots(in: directory, large: large, into: &figures, step: step)
         return figures
     }
 
-    static func measureChain(in directory: String, scale: Int, into figures: inout Figures) throws {
+    static func measureChain(
+        in directory: String, scale: Int, into figures: inout Figures, step: (String) -> Void = { _ in }
+    ) throws {
         let keys = try (0..<32).map { try Ed25519PrivateKey(seed: SHA256.hash(Array("bench key \($0)".utf8))) }
         let chain = Chain(store: try SQLiteStore(path: (directory as NSString).appendingPathComponent("chain.sqlite")))
         try chain.initialize(Genesis(
@@ -74,6 +80,7 @@ enum ChainBenchCommand {
         var nonces = [UInt64](repeating: 0, count: keys.count)
 
         // Single-core verification rate.
+        step("signature verification")
         let sample = try (0..<1_000).map { i -> SignedTransaction in
             let key = keys[i % keys.count]
             return try Transaction(
@@ -106,6 +113,7 @@ enum ChainBenchCommand {
         }
 
         // Signed transfers: verify (all cores), execute, commit.
+        step("signed transfers")
         let transferBlocks = try signedBlocks(2 * scale, 1_000) {
             .transfer(to: SHA256.hash(BigEndianBytes.of($0)), amount: 1)
         }
@@ -124,6 +132,7 @@ enum ChainBenchCommand {
         figures.transfersPerSecond = Double(transferBlocks.count * 1_000) / transferTime
 
         // Contract calls: a payout into a storage map per transaction.
+        step("contract calls")
         let payout = try Assembler.assemble(payoutSource)
         let deployKey = keys[0]
         let deployed = try chain.submit(try Transaction(
@@ -154,6 +163,7 @@ enum ChainBenchCommand {
         // W2 through the journaled host (a dry run, so the map starts empty every time), over SQLite and over
         // the memory store (what `datanet test` and the anchors' in-memory EVM databases use).
         if let benchDirectory = BenchCommand.findBenchDirectory() {
+            step("W2 through the journaled host")
             let w2 = try Assembler.assemble(
                 String(contentsOfFile: (benchDirectory as NSString).appendingPathComponent("w2.dna"), encoding: .utf8))
             let local = try LocalChain(accounts: ["bench"], startBalance: 1 << 100)
@@ -173,9 +183,12 @@ enum ChainBenchCommand {
     }
 
     /// State-root cost per changed key, against the same inserts straight into SQLite.
-    static func measureRoots(in directory: String, large: Bool, into figures: inout Figures) throws {
+    static func measureRoots(
+        in directory: String, large: Bool, into figures: inout Figures, step: (String) -> Void = { _ in }
+    ) throws {
         let sizes = large ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]
         for size in sizes {
+            step("state roots, \(size) keys")
             let store = try SQLiteStore(path: (directory as NSString).appendingPathComponent("root-\(size).sqlite"))
             var height: UInt64 = 0
             var start = 0

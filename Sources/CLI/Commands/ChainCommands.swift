@@ -14,8 +14,8 @@ enum ChainCommands {
         name: "chain", summary: "init a chain directory; status, blocks, tx, events, history, replay, prove",
         usage: """
             datanet chain init [--dir D] [--balance N]
-                   datanet chain status | account 0x…|NAME | blocks [--from N] [--limit N] | tx HASH
-                   datanet chain events [--contract 0x…]
+                   datanet chain status [--json] | account 0x…|NAME [--json] | blocks [--start N] [--limit N] | tx HASH [--json]
+                   datanet chain events [--contract 0x…] [--json]
                    datanet chain history 0xCONTRACT | replay | prove KEY | prove 0xCONTRACT 'var' | 'var[key]'
                    datanet chain verify-proof --root 0x… --key KEY --proof 0x… [--value 0x… | --absent]
             KEY is a raw state key in hex, or account:0x…, contract:0x…, storage:0xCONTRACT:0xRELATIVEKEY
@@ -25,8 +25,8 @@ enum ChainCommands {
             "datanet chain replay",
         ],
         spec: .init(valued: [
-            "--dir", "--balance", "--from", "--limit", "--contract", "--root", "--key", "--proof", "--value",
-        ], switches: ["--absent"])
+            "--dir", "--balance", "--start", "--limit", "--contract", "--root", "--key", "--proof", "--value",
+        ], switches: ["--absent", "--json"])
     ) { args, console in
         guard let action = args.positional.first else {
             return usage(console, "chain needs an action: " + actions.joined(separator: ", "))
@@ -43,16 +43,16 @@ enum ChainCommands {
             }
             let chain = try ChainDirectory(args).open()
             switch action {
-            case "status": return try status(chain, console)
+            case "status": return try status(chain, json: args.switches.contains("--json"), console)
             case "account":
                 guard rest.count == 1 else { return usage(console, "chain account needs an address or a key name") }
-                return try account(chain, rest[0], ChainDirectory(args), console)
+                return try account(chain, rest[0], ChainDirectory(args), json: args.switches.contains("--json"), console)
             case "blocks": return try blocks(chain, args, console)
             case "tx":
                 guard rest.count == 1, let hash = Hex.decode32(rest[0]) else {
                     return usage(console, "chain tx needs a transaction hash (0x and 64 hex digits)")
                 }
-                return try transaction(chain, hash, console)
+                return try transaction(chain, hash, json: args.switches.contains("--json"), console)
             case "events": return try events(chain, args, console)
             case "history":
                 guard rest.count == 1, let address = Hex.decode32(rest[0]) else {
@@ -121,8 +121,15 @@ enum ChainCommands {
         return ExitCode.ok
     }
 
-    static func status(_ chain: Chain, _ console: Console) throws(CLIFailure) -> Int32 {
+    static func status(_ chain: Chain, json: Bool = false, _ console: Console) throws(CLIFailure) -> Int32 {
         let head = try attempt { try chain.head() }
+        if json {
+            console.out(JSONValue.object([
+                "height": .int(head.header.height), "head": .string(Hex.prefixed(head.hash)),
+                "state_root": .string(Hex.prefixed(chain.store.stateRoot)), "time": .int(head.header.time),
+            ]).text)
+            return ExitCode.ok
+        }
         console.out("height      \(head.header.height)")
         console.out("head        \(Hex.prefixed(head.hash))")
         console.out("state root  \(Hex.prefixed(chain.store.stateRoot))")
@@ -131,17 +138,33 @@ enum ChainCommands {
     }
 
     static func account(
-        _ chain: Chain, _ text: String, _ directory: ChainDirectory, _ console: Console
+        _ chain: Chain, _ text: String, _ directory: ChainDirectory, json: Bool = false, _ console: Console
     ) throws(CLIFailure) -> Int32 {
         let keystore = try directory.keystore()
         guard let address = Hex.decode32(text) ?? keystore.key(text.hasPrefix("@") ? String(text.dropFirst()) : text)?
             .address
         else { throw CLIFailure("'\(text)' is neither an address nor a key name") }
         let account = try attempt { try chain.account(address) }
+        let record = try attempt { try chain.contract(address) }
+        if json {
+            var fields: [String: JSONValue] = [
+                "address": .string(Hex.prefixed(address)), "balance": .int(account.balance), "nonce": .int(account.nonce),
+                "contract": .null,
+            ]
+            if let record {
+                fields["contract"] = .object([
+                    "name": .string((try? chain.module(id: record.codeID))?.name ?? "?"),
+                    "version": .int(record.version), "module": .string(Hex.prefixed(record.codeID)),
+                    "policy": .string("\(record.policy)"), "authority": .string(Hex.prefixed(record.authority)),
+                ])
+            }
+            console.out(JSONValue.object(fields).text)
+            return ExitCode.ok
+        }
         console.out("address     \(Hex.prefixed(address))")
         console.out("balance     \(account.balance)")
         console.out("nonce       \(account.nonce)")
-        if let record = try attempt({ try chain.contract(address) }) {
+        if let record {
             let name = (try? chain.module(id: record.codeID))?.name ?? "?"
             console.out("contract    '\(name)' version \(record.version), module \(Hex.prefixed(record.codeID))")
             console.out("policy      \(record.policy), authority \(Hex.prefixed(record.authority))")
@@ -152,7 +175,7 @@ enum ChainCommands {
     static func blocks(_ chain: Chain, _ args: Arguments, _ console: Console) throws(CLIFailure) -> Int32 {
         let top = chain.store.height
         let (from, limit) = try attempt {
-            (try args.integer("--from", default: 0), try args.integer("--limit", default: 100))
+            (try args.integer("--start", default: 0), try args.integer("--limit", default: 100))
         }
         var height = UInt64(from)
         var shown: Int64 = 0
@@ -171,11 +194,25 @@ enum ChainCommands {
 
     // MARK: - tx, events, history
 
-    static func transaction(_ chain: Chain, _ hash: [UInt8], _ console: Console) throws(CLIFailure) -> Int32 {
+    static func transaction(
+        _ chain: Chain, _ hash: [UInt8], json: Bool = false, _ console: Console
+    ) throws(CLIFailure) -> Int32 {
         guard let found = try attempt({ try chain.transaction(hash) }) else {
             throw CLIFailure("no transaction \(Hex.prefixed(hash)) on this chain")
         }
         let tx = found.transaction.transaction
+        if json {
+            let receipt = ChainPrinter(chain: chain, console: console)
+                .json(found.receipt, hash: hash, height: found.block.header.height, index: found.index)
+            guard case .object(var fields) = receipt else { return ExitCode.failure }
+            fields["kind"] = .string(tx.payload.kindName)
+            fields["sender"] = .string(Hex.prefixed(tx.senderAddress))
+            fields["nonce"] = .int(tx.nonce)
+            fields["gas_limit"] = .int(tx.gasLimit)
+            fields["gas_price"] = .int(tx.gasPrice)
+            console.out(JSONValue.object(fields).text)
+            return ExitCode.ok
+        }
         ChainPrinter(chain: chain, console: console)
             .print(found.receipt, hash: hash, height: found.block.header.height, index: found.index)
         console.out("  kind        \(tx.payload.kindName)")
@@ -197,17 +234,27 @@ enum ChainCommands {
             filter = address
         }
         let printer = ChainPrinter(chain: chain, console: console)
+        let json = args.switches.contains("--json")
+        var found: [JSONValue] = []
         var height: UInt64 = 1
         while height <= chain.store.height {
             let receipts = try attempt { try chain.receipts(at: height) }
             for (index, receipt) in receipts.enumerated() {
                 for event in receipt.events where filter == nil || filter == event.contract {
-                    console.out("\(height):\(index)  \(Hex.prefixed(event.contract))  \(printer.describe(event))")
+                    if json {
+                        found.append(.object([
+                            "block": .int(height), "index": .int(index), "contract": .string(Hex.prefixed(event.contract)),
+                            "event": .string(printer.describe(event)),
+                        ]))
+                    } else {
+                        console.out("\(height):\(index)  \(Hex.prefixed(event.contract))  \(printer.describe(event))")
+                    }
                 }
             }
             guard height < UInt64.max else { break }
             height += 1
         }
+        if json { console.out(JSONValue.array(found).text) }
         return ExitCode.ok
     }
 
@@ -229,8 +276,13 @@ enum ChainCommands {
     // MARK: - replay, proofs
 
     static func replay(_ chain: Chain, _ console: Console) throws(CLIFailure) -> Int32 {
+        defer { console.progress?("") }
         do {
-            let blocks = try chain.replay(into: MemoryStore())
+            let blocks = try chain.replay(into: MemoryStore()) { height, last in
+                if let show = console.progress, height % 32 == 0 || height == last {
+                    show("replaying block \(height) of \(last)")
+                }
+            }
             console.out("replayed \(blocks) blocks from genesis: every state root matches")
             console.out("state root \(Hex.prefixed(chain.store.stateRoot))")
             return ExitCode.ok

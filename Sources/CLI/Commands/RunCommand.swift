@@ -9,13 +9,14 @@ enum RunCommand {
         name: "run",
         summary: "call a function of a module on a fresh in-memory host; print the result, events and gas",
         usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--gas-limit N]"
-            + " [--trace]",
+            + " [--trace] [--json]",
         examples: [
             "datanet run Examples/bench/w4.dna --call 'w4(1000)'",
             "datanet run Examples/bench/w3.dna --call 'fib(10)' --trace",
             "datanet run Examples/royalty/royalty_split.dn --init 'init(@0x01…01)' --call 'set_share(@0x01…01, 5)'",
+            "datanet run Examples/bench/w4.dn --call 'w4(10)' --json",
         ],
-        spec: .init(valued: ["--call", "--gas-limit", "--init"], switches: ["--trace"])
+        spec: .init(valued: ["--call", "--gas-limit", "--init"], switches: ["--trace", "--json"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "run needs one module file") }
         guard let callText = args.flags["--call"] else { return usage(console, "run needs --call 'fn(args)'") }
@@ -85,12 +86,12 @@ enum RunCommand {
         }
         return execute(
             verified, function: index, values: values, gasLimit: gasLimit, trace: args.switches.contains("--trace"),
-            console: console, initValues: initValues)
+            console: console, initValues: initValues, json: args.switches.contains("--json"))
     }
 
     static func execute(
         _ verified: VerifiedModule, function index: Int, values: [Value], gasLimit: Int64, trace: Bool,
-        console: Console, initValues: [Value] = []
+        console: Console, initValues: [Value] = [], json: Bool = false
     ) -> Int32 {
         let module = verified.module
         var host = MemoryHost()
@@ -125,19 +126,44 @@ enum RunCommand {
                 Program(verified), function: index, args: values, host: &host, gasLimit: gasLimit, readOnly: false,
                 tracer: &tracer)
         }
-        for e in host.events {
-            console.out("event \(e.name)(" + e.values.map(TypeNames.literal).joined(separator: ", ") + ")")
+        let events = host.events.map { "\($0.name)(" + $0.values.map(TypeNames.literal).joined(separator: ", ") + ")" }
+        let types = module.functions[index].results.map { TypeNames.name(module.types[Int($0)], in: module) }
+        return report(result.outcome, types: types, gasUsed: result.gasUsed, events: events, json: json, console: console)
+    }
+
+    /// Prints a call's events, its results as `value : Type` and the gas used, or the revert with its position;
+    /// with `json`, one object with the same facts. Exit 1 when the call reverted.
+    static func report(
+        _ outcome: Result<[Value], Trap>, types: [String], gasUsed: Int64, events: [String] = [], json: Bool,
+        console: Console
+    ) -> Int32 {
+        if json {
+            var fields: [String: JSONValue] = ["gas_used": .int(gasUsed), "events": .array(events.map(JSONValue.string))]
+            switch outcome {
+            case .success(let results):
+                fields["results"] = .array(zip(results, types).map {
+                    .object(["value": .string(TypeNames.literal($0)), "type": .string($1)])
+                })
+            case .failure(let trap):
+                fields["revert"] = .object([
+                    "message": .string(trap.message), "position": trap.position.map { .string($0.description) } ?? .null,
+                    "function": trap.function.map(JSONValue.string) ?? .null,
+                    "offset": trap.offset.map { .int($0) } ?? .null,
+                ])
+            }
+            console.out(JSONValue.object(fields).text)
+            return (try? outcome.get()) == nil ? ExitCode.failure : ExitCode.ok
         }
-        switch result.outcome {
+        for e in events { console.out("event \(e)") }
+        switch outcome {
         case .success(let results):
-            let types = module.functions[index].results.map { TypeNames.name(module.types[Int($0)], in: module) }
             for (v, t) in zip(results, types) { console.out("\(TypeNames.literal(v)) : \(t)") }
-            console.out("gas used: \(result.gasUsed)")
+            console.out("gas used: \(gasUsed)")
             return ExitCode.ok
         case .failure(let trap):
             console.error("reverted: \(trap.message)", at: trap.position?.description)
             if trap.position == nil, let f = trap.function, let o = trap.offset { console.note("in '\(f)' at offset \(o)") }
-            console.out("gas used: \(result.gasUsed)")
+            console.out("gas used: \(gasUsed)")
             return ExitCode.failure
         }
     }

@@ -11,13 +11,13 @@ enum TransactionCommands {
 
     static let deploy = Command(
         name: "deploy", summary: "deploy a contract (signs, submits, mines one block, prints the receipt)",
-        usage: "datanet deploy FILE.dna|FILE.dnb [INIT ARGS...] --from KEY [--policy compatible|additive|immutable] "
-            + "[--authority 0x…] [--gas-limit N] [--gas-price N] [--dir D]",
+        usage: "datanet deploy FILE.dn|FILE.dna|FILE.dnb [INIT ARGS...] --from KEY [--policy compatible|additive|immutable] "
+            + "[--authority 0x…] [--gas-limit N] [--gas-price N] [--dir D] [--json]",
         examples: [
             "datanet deploy counter.dna 5 --from alice",
             "datanet deploy split.dnb '@alice' --from alice --policy additive",
         ],
-        spec: .init(valued: txFlags + ["--policy", "--authority"])
+        spec: .init(valued: txFlags + ["--policy", "--authority"], switches: ["--json"])
     ) { args, console in
         guard let file = args.positional.first else { return usage(console, "deploy needs a module file") }
         return run(args, console) { session throws(CLIFailure) in
@@ -40,12 +40,12 @@ enum TransactionCommands {
 
     static let call = Command(
         name: "call", summary: "call a contract function in a transaction (signs, submits, mines one block)",
-        usage: "datanet call 0xCONTRACT 'fn(args)' --from KEY [--value N] [--gas-limit N] [--gas-price N] [--dir D]",
+        usage: "datanet call 0xCONTRACT 'fn(args)' --from KEY [--value N] [--gas-limit N] [--gas-price N] [--dir D] [--json]",
         examples: [
             "datanet call 0x… 'set_share(@0x…, 5)' --from alice",
             "datanet call 0x… 'deposit()' --from bob --value 100",
         ],
-        spec: .init(valued: txFlags + ["--value"])
+        spec: .init(valued: txFlags + ["--value"], switches: ["--json"])
     ) { args, console in
         guard args.positional.count == 2 else { return usage(console, "call needs a contract address and 'fn(args)'") }
         return run(args, console) { session throws(CLIFailure) in
@@ -61,9 +61,9 @@ enum TransactionCommands {
 
     static let transfer = Command(
         name: "transfer", summary: "send native tokens to an account or contract (signs, submits, mines one block)",
-        usage: "datanet transfer 0xADDRESS|@NAME AMOUNT --from KEY [--gas-limit N] [--gas-price N] [--dir D]",
+        usage: "datanet transfer 0xADDRESS|@NAME AMOUNT --from KEY [--gas-limit N] [--gas-price N] [--dir D] [--json]",
         examples: ["datanet transfer @bob 1000 --from alice", "datanet transfer 0x… 5 --from bob"],
-        spec: .init(valued: txFlags)
+        spec: .init(valued: txFlags, switches: ["--json"])
     ) { args, console in
         guard args.positional.count == 2 else { return usage(console, "transfer needs a recipient and an amount") }
         return run(args, console) { session throws(CLIFailure) in
@@ -79,12 +79,13 @@ enum TransactionCommands {
 
     static let upgrade = Command(
         name: "upgrade", summary: "replace a contract's code, keeping its address and state (runs migrate)",
-        usage: "datanet upgrade 0xCONTRACT FILE.dna|FILE.dnb --from KEY [--policy P] [--gas-limit N] [--dir D]",
+        usage: "datanet upgrade 0xCONTRACT FILE.dn|FILE.dna|FILE.dnb --from KEY [--policy P] [--gas-limit N] [--gas-price N] "
+            + "[--dir D] [--json]",
         examples: [
             "datanet upgrade 0x… counter_v2.dna --from alice",
             "datanet upgrade 0x… v3.dna --from alice --policy immutable",
         ],
-        spec: .init(valued: txFlags + ["--policy"])
+        spec: .init(valued: txFlags + ["--policy"], switches: ["--json"])
     ) { args, console in
         guard args.positional.count == 2 else {
             return usage(console, "upgrade needs a contract address and a module file")
@@ -105,9 +106,9 @@ enum TransactionCommands {
 
     static let query = Command(
         name: "query", summary: "run a view function on the latest state (no transaction, nothing written)",
-        usage: "datanet query 0xCONTRACT 'fn(args)' [--from KEY] [--gas-limit N] [--dir D]",
+        usage: "datanet query 0xCONTRACT 'fn(args)' [--from KEY] [--gas-limit N] [--dir D] [--json]",
         examples: ["datanet query 0x… 'share_of(@0x…)'", "datanet query 0x… get", "datanet query 0x… mine --from bob"],
-        spec: .init(valued: ["--dir", "--gas-limit", "--from"])
+        spec: .init(valued: ["--dir", "--gas-limit", "--from"], switches: ["--json"])
     ) { args, console in
         guard args.positional.count == 2 else { return usage(console, "query needs a contract address and 'fn(args)'") }
         let directory = ChainDirectory(args)
@@ -146,17 +147,10 @@ enum TransactionCommands {
             } catch {
                 throw CLIFailure("\(error)")
             }
-            switch result.outcome {
-            case .success(let values):
-                let types = target.results.map { TypeNames.name(module.types[Int($0)], in: module) }
-                for (value, type) in zip(values, types) { console.out("\(TypeNames.literal(value)) : \(type)") }
-                console.out("gas used: \(result.gasUsed)")
-                return ExitCode.ok
-            case .failure(let trap):
-                console.error("reverted: \(trap.message)", at: trap.position?.description)
-                console.out("gas used: \(result.gasUsed)")
-                return ExitCode.failure
-            }
+            let types = target.results.map { TypeNames.name(module.types[Int($0)], in: module) }
+            return RunCommand.report(
+                result.outcome, types: types, gasUsed: result.gasUsed, json: args.switches.contains("--json"),
+                console: console)
         } catch {
             console.error(error.message)
             return ExitCode.failure
@@ -313,8 +307,12 @@ enum TransactionCommands {
                     console.error("transaction rejected: \(rejection)")
                     return ExitCode.failure
                 case .success(let (block, receipt)):
-                    return ChainPrinter(chain: chain, console: console)
-                        .print(receipt, hash: tx.hash, height: block.header.height, index: 0)
+                    let printer = ChainPrinter(chain: chain, console: console)
+                    guard args.switches.contains("--json") else {
+                        return printer.print(receipt, hash: tx.hash, height: block.header.height, index: 0)
+                    }
+                    console.out(printer.json(receipt, hash: tx.hash, height: block.header.height, index: 0).text)
+                    return receipt.status == .success ? ExitCode.ok : ExitCode.failure
                 }
             } catch {
                 throw CLIFailure("\(error)")

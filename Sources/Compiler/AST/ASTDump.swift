@@ -34,6 +34,7 @@ public enum ASTDump {
         case .migration(let parameters, let body): return "(migrate \(dump(parameters)) \(dump(body)))"
         case .function(let function): return dump(function)
         case .test(let name, _, let body): return "(test \(quote(name)) \(dump(body)))"
+        case .scenario(let name, _, let body): return "(scenario \(quote(name)) \(dump(body)))"
         }
     }
 

@@ -40,6 +40,8 @@ public enum DeclKind: Hashable, Sendable {
     case function(FunctionDecl)
     /// `test "name" { }`.
     case test(name: String, nameRange: SourceRange, body: Block)
+    /// `scenario "title" { }`: a test-file block that `datanet scenario` runs on a persistent SQLite chain.
+    case scenario(name: String, nameRange: SourceRange, body: Block)
 }
 
 /// What `use` names.

@@ -15,7 +15,11 @@ extension FunctionCompiler {
             }
             pushConstant(value)
             return value.type
-        case .address(.named):
+        case .address(.named(let name)):
+            if let raw = module.options.namedAccounts[name] {
+                pushPool(.address(raw))
+                return .address
+            }
             error(Messages.namedAccountOutsideTests, at: e.range)
             code.emit(.pushInt, 0)
             return .error

@@ -65,6 +65,7 @@ extension Parser {
         case .kwInit, .kwMigrate: kind = parseSpecialFunction()
         case .kwPub, .kwView, .kwFn: kind = parseFunction(inInterface: false).map(DeclKind.function)
         case .kwTest: kind = parseTest()
+        case .identifier where isScenarioStart: kind = parseTest(scenario: true)
         case .rightBrace:
             error(Messages.unexpectedCloseBrace, at: range(current))
             advance()
@@ -214,18 +215,24 @@ extension Parser {
                             returnType: returnType, body: body, range: range(from: start))
     }
 
-    private mutating func parseTest() -> DeclKind? {
+    /// `test "name" { }`, or `scenario "title" { }` (`scenario` is a keyword only there, before a string).
+    private mutating func parseTest(scenario: Bool = false) -> DeclKind? {
+        let what = scenario ? "scenario" : "test"
         advance()
         guard current.kind == .string else {
-            errorAtCurrent(Messages.expected("the test's name as a string", after: "'test'"))
+            errorAtCurrent(Messages.expected("the \(what)'s name as a string", after: "'\(what)'"))
             return nil
         }
         let nameToken = advance()
         guard current.kind == .leftBrace else {
-            errorAtCurrent(Messages.expected("'{'", after: "the test's name"))
+            errorAtCurrent(Messages.expected("'{'", after: "the \(what)'s name"))
             return nil
         }
-        return .test(name: LiteralDecoder.string(bytes, nameToken), nameRange: range(nameToken), body: parseBlock())
+        let name = LiteralDecoder.string(bytes, nameToken)
+        let body = parseBlock()
+        return scenario
+            ? .scenario(name: name, nameRange: range(nameToken), body: body)
+            : .test(name: name, nameRange: range(nameToken), body: body)
     }
 
     // MARK: - Parameters and types

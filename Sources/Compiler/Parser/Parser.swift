@@ -291,7 +291,13 @@ public struct Parser {
         case .kwInit, .kwMigrate: return (next == .leftParen || next == .leftBrace) && !peek(1).isAtLineStart
         case .kwPub, .kwView: return next == .kwFn || next == .kwView || next == .kwPub
         case .kwTest: return next == .string
+        case .identifier: return isScenarioStart
         default: return false
         }
+    }
+
+    /// `scenario "…"`: the contextual keyword that starts a scenario block in a test file.
+    var isScenarioStart: Bool {
+        current.kind == .identifier && peek(1).kind == .string && text(current) == "scenario"
     }
 }

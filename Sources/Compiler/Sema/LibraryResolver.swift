@@ -47,6 +47,31 @@ public struct LibraryResolver: Sendable {
         return SourceFile(path: path, bytes: [UInt8](data))
     }
 
+    /// The name a module's source map gives the file at `path` when the module's main file is `main`: the main
+    /// file's own name, another file's path relative to the main file's directory, and `std/NAME.dn` for the
+    /// standard library — never where the files happen to be on this machine, so a module's bytes, its id and
+    /// every state root that holds it are the same wherever and from whichever directory it is compiled.
+    public static func sourceMapName(of path: String, main: String) -> String {
+        if path.hasPrefix("std/") { return path }
+        if path == main { return String(main.split(separator: "/").last ?? Substring(main)) }
+        let base = directory(of: main)
+        if base.isEmpty { return path }
+        if path.hasPrefix(base + "/") { return String(path.dropFirst(base.count + 1)) }
+        guard path.hasPrefix("/") == base.hasPrefix("/") else { return path }
+        let from = base.split(separator: "/").map(String.init)
+        let to = path.split(separator: "/").map(String.init)
+        var common = 0
+        while common < from.count, common < to.count - 1, from[common] == to[common] { common += 1 }
+        guard !from[common...].contains("..") else { return path }
+        return (Array(repeating: "..", count: from.count - common) + to[common...]).joined(separator: "/")
+    }
+
+    /// Where the file a source map calls `name` is, for a module compiled from the main file at `main`.
+    public static func sourcePath(of name: String, main: String) -> String {
+        if name.hasPrefix("std/") || name.hasPrefix("/") { return name }
+        return join(directory(of: main), name)
+    }
+
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])

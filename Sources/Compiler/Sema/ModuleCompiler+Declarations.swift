@@ -42,7 +42,7 @@ extension ModuleCompiler {
                 addFunction(
                     name: function.name, kind: kind, parameters: function.parameters, returnType: function.returnType,
                     body: function.body, range: function.range, unit: unit)
-            case .test:
+            case .test, .scenario:
                 diagnostics.report(.error(Messages.testDeclarationInContract, at: decl.range))
             default:
                 if unit.isLibrary {
