@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "datanet", targets: ["datanet"]),
         // The bytecode, verifier and VM for packages beside this one (the fuzz targets in Fuzz/).
-        .library(name: "DatanetCore", targets: ["Bytecode", "Verifier", "VM"]),
+        .library(name: "DatanetCore", targets: ["Bytecode", "Verifier", "VM", "Diagnostics", "Compiler"]),
     ],
     targets: [
         // MARK: - C system libraries (nothing else touches C)

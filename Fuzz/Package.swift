@@ -15,5 +15,8 @@ let package = Package(
         .executableTarget(
             name: "fuzz-asm", dependencies: ["FuzzSupport"],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+        .executableTarget(
+            name: "fuzz-compile", dependencies: ["FuzzSupport"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (release, with coverage and AddressSanitizer) and runs one of them.
 #
-#   Fuzz/run.sh [fuzz-vm|fuzz-asm] [SECONDS] [extra libFuzzer flags...]
+#   Fuzz/run.sh [fuzz-vm|fuzz-asm|fuzz-compile] [SECONDS] [extra libFuzzer flags...]
 #
 # New inputs go to Fuzz/.work/corpus-TARGET (not committed); the seeds in Fuzz/corpus/TARGET are read
 # only. Crashes are written to Fuzz/.work/crashes/. See Docs/fuzzing.md.

@@ -56,6 +56,7 @@ step gov propose upgrade "$royalty" "$here/royalty_v2.dn" "quality-boosted payou
 step gov simulate 1 --gov "$gov"
 step gov vote 1 yes --gov "$gov" --from bob
 for i in 1 2 3 4 5; do "$DATANET" transfer @carol 1 --from alice $d >/dev/null; done
+step gov list --gov "$gov"
 step gov show 1 --gov "$gov"
 step gov execute 1 --gov "$gov" --from carol
 

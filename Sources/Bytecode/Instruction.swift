@@ -17,9 +17,16 @@ public struct Instruction: Hashable, Sendable {
     /// Appends the encoding to `out`. Immediates out of their kind's range are truncated; the
     /// assembler range-checks them first.
     public func encode(into out: inout [UInt8]) {
+        Instruction.encode(
+            opcode, immediates.count, immediates.first ?? 0, immediates.count > 1 ? immediates[1] : 0, into: &out)
+    }
+
+    /// Appends `opcode` and the first `count` of its immediates `a`, `b` (no opcode has more than two),
+    /// truncated to their widths: the encoder for callers that hold no `Instruction` (the compiler).
+    public static func encode(_ opcode: Opcode, _ count: Int, _ a: Int64, _ b: Int64, into out: inout [UInt8]) {
         out.append(opcode.rawValue)
-        for (kind, value) in zip(opcode.info.immediates, immediates) {
-            var v = UInt64(bitPattern: value)
+        for (i, kind) in opcode.info.immediates.enumerated() where i < min(count, 2) {
+            var v = UInt64(bitPattern: i == 0 ? a : b)
             for _ in 0..<kind.size {
                 out.append(UInt8(truncatingIfNeeded: v))
                 v >>= 8

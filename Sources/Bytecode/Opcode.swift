@@ -181,8 +181,9 @@ public struct OpcodeFlags: OptionSet, Sendable {
     public static let dynamicGas = OpcodeFlags(rawValue: 1 << 4)
 }
 
-/// Everything about one opcode.
-public struct OpcodeInfo: Sendable {
+/// Everything about one opcode. A class, so that `Opcode.info` hands out one reference instead of copying
+/// two arrays, two strings and the stack effect (the compiler reads it for every instruction it emits).
+public final class OpcodeInfo: Sendable {
     /// lower_snake name used by the assembler and disassembler.
     public let mnemonic: String
     public let immediates: [ImmediateKind]
@@ -195,5 +196,19 @@ public struct OpcodeInfo: Sendable {
     public let summary: String
 
     /// Encoded size: opcode byte plus immediates.
-    public var size: Int { 1 + immediates.reduce(0) { $0 + $1.size } }
+    public let size: Int
+
+    init(
+        mnemonic: String, immediates: [ImmediateKind], roles: [ImmediateRole], effect: StackEffect, gas: UInt16,
+        flags: OpcodeFlags, summary: String
+    ) {
+        self.mnemonic = mnemonic
+        self.immediates = immediates
+        self.roles = roles
+        self.effect = effect
+        self.gas = gas
+        self.flags = flags
+        self.summary = summary
+        size = 1 + immediates.reduce(0) { $0 + $1.size }
+    }
 }

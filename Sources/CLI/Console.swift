@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Synchronization
 
 /// Where a command writes. The process uses stdout/stderr; tests capture the text.
 public struct Console: Sendable {
@@ -28,15 +29,20 @@ public struct Console: Sendable {
     /// unset (the compiler's policy, `DiagnosticRenderer.shouldColor`).
     public static func standard() -> Console {
         let terminal = isatty(2) == 1
-        let rewriteLine: @Sendable (String) -> Void = { text in
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        let line = ProgressLine()
+        let out: @Sendable (String) -> Void = { text in
+            line.erase()
+            FileHandle.standardOutput.write(Data((text + "\n").utf8))
         }
+        let err: @Sendable (String) -> Void = { text in
+            line.erase()
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+        let show: @Sendable (String) -> Void = { text in line.show(text) }
+        let environment = ProcessInfo.processInfo.environment
         return Console(
-            out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
-            err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-            color: DiagnosticRenderer.shouldColor(isTerminal: terminal, environment: ProcessInfo.processInfo.environment),
-            input: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
-            progress: terminal ? rewriteLine : nil)
+            out: out, err: err, color: DiagnosticRenderer.shouldColor(isTerminal: terminal, environment: environment),
+            input: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }, progress: terminal ? show : nil)
     }
 
     /// `path:line:col: error: message`, red when colour is on.
@@ -57,4 +63,26 @@ public enum ExitCode {
     public static let failure: Int32 = 1
     /// The command line itself was wrong: unknown command or flag, missing argument.
     public static let usage: Int32 = 2
+}
+
+/// The progress display on a terminal's standard error: one line rewritten in place, erased before any other
+/// output so that results never share its line.
+final class ProgressLine: Sendable {
+    private let visible = Mutex(false)
+
+    func show(_ text: String) {
+        guard !text.isEmpty else { return erase() }
+        visible.withLock { visible in
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            visible = true
+        }
+    }
+
+    func erase() {
+        visible.withLock { visible in
+            guard visible else { return }
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            visible = false
+        }
+    }
 }

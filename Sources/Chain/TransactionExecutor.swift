@@ -76,12 +76,18 @@ struct TransactionExecutor {
     }
 
     /// Runs `payload` as `sender` would send it, on `state` (an overlay the caller discards): no signature,
-    /// nonce, fee, intrinsic gas or upgrade-authority check. `sender` is first credited the call's value, so a
-    /// recorded call can be replayed whatever the sender holds now. What `Chain.simulate(_:gasLimit:)` runs.
+    /// nonce, fee, intrinsic gas or upgrade-authority check. `sender` is first credited the value a call or a
+    /// transfer sends, so a recorded transaction can be replayed whatever the sender holds now. What `Chain.simulate(_:gasLimit:)` runs.
     func dryRun(
         _ payload: Transaction.Payload, sender: [UInt8], state: WorldState, gasLimit: Int64
     ) throws -> Result<Receipt, Rejection> {
-        if case .call(_, _, _, let value) = payload, value > 0 {
+        var value: Int128 = 0
+        switch payload {
+        case .call(_, _, _, let amount), .transfer(_, let amount): value = amount
+        default: break
+        }
+        guard value >= 0 else { return .failure(.badArguments("negative value")) }
+        if value > 0 {
             var account = try state.account(sender)
             let (credited, overflow) = account.balance.addingReportingOverflow(value)
             guard !overflow else { return .failure(.insufficientBalance(required: value, available: account.balance)) }

@@ -186,6 +186,8 @@ extension Messages {
     static let libraryDeclaration = "libraries hold only 'use', 'const' and 'fn' declarations"
     static let testDeclarationInContract = "'test' blocks belong in test files"
     static let testFile = "this is a test file; run it with 'datanet test'"
+    static let emptyFile = "this file declares no contract or library"
+    static let emptyFileHint = "start it with 'contract Name' or 'library Name'"
     static func unknownEvent(_ name: String) -> String { "cannot find event '\(name)' in scope" }
     static func stateLength(_ name: String) -> String { "the length of state map '\(name)' is not available" }
     static let unusedResult = "result of this expression is unused"

@@ -1,6 +1,5 @@
-// A source file held as UTF-8 bytes. Positions are byte offsets; line and column are computed only
-// when asked for, from a table of line starts built on first use.
-import Synchronization
+// A source file held as UTF-8 bytes. Positions are byte offsets; line and column are computed when asked
+// for, from a table of line starts built with the file (one pass over the bytes, like the lexer's).
 
 /// A 1-based line and column. Columns count Unicode scalars of the line (an invalid UTF-8 byte counts
 /// as one), so `é` or `→` advance the column by one and a tab also counts as one column.
@@ -30,12 +29,21 @@ public final class SourceFile: Sendable, Hashable {
     public let path: String
     /// The raw bytes of the file.
     public let bytes: [UInt8]
-    private let lineStartsCache = Mutex<[Int]?>(nil)
+    /// The byte offsets at which each line starts; the first is always 0. A line ends at `\n`
+    /// (a `\r` before it belongs to the line's terminator, not its text).
+    public let lineStarts: [Int]
 
     /// Creates a source file from raw bytes.
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
+        // Built here rather than on first use: the lock around a lazily built table cost more than this
+        // scan, as the compiler asks for a line and column for every source-map entry.
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] == UInt8(ascii: "\n") { starts.append(index + 1) }
+        }
+        lineStarts = starts
     }
 
     /// Creates a source file from a string (stored as its UTF-8 encoding).
@@ -49,34 +57,21 @@ public final class SourceFile: Sendable, Hashable {
 
     // MARK: - Lines
 
-    /// The byte offsets at which each line starts; the first is always 0. A line ends at `\n`
-    /// (a `\r` before it belongs to the line's terminator, not its text).
-    public var lineStarts: [Int] {
-        lineStartsCache.withLock { cache in
-            if let starts = cache { return starts }
-            var starts = [0]
-            for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-                starts.append(index + 1)
-            }
-            cache = starts
-            return starts
-        }
-    }
-
     /// The number of lines (an empty file has one, empty, line).
     public var lineCount: Int { lineStarts.count }
 
     /// The 0-based index of the line holding `offset` (clamped to the file).
     public func lineIndex(of offset: Int) -> Int {
-        let starts = lineStarts
-        let target = min(max(offset, 0), bytes.count)
-        var low = 0
-        var high = starts.count - 1
-        while low < high {
-            let mid = low + (high - low + 1) / 2
-            if starts[mid] <= target { low = mid } else { high = mid - 1 }
+        lineStarts.withUnsafeBufferPointer { starts in
+            let target = min(max(offset, 0), bytes.count)
+            var low = 0
+            var high = starts.count - 1
+            while low < high {
+                let mid = low + (high - low + 1) / 2
+                if starts[mid] <= target { low = mid } else { high = mid - 1 }
+            }
+            return low
         }
-        return low
     }
 
     /// The byte range of the text of the 0-based line `index`, without its `\n` or `\r\n`.
@@ -91,8 +86,19 @@ public final class SourceFile: Sendable, Hashable {
 
     /// The 1-based line and column of a byte offset (clamped to the file).
     public func lineColumn(of offset: Int) -> LineColumn {
+        var hint = -1
+        return lineColumn(of: offset, lineHint: &hint)
+    }
+
+    /// `lineColumn(of:)` for callers asking about nearby offsets in order (the compiler's source map):
+    /// `hint` is the 0-based line of the previous answer, used when `offset` is still on it instead of a
+    /// binary search, and updated.
+    public func lineColumn(of offset: Int, lineHint hint: inout Int) -> LineColumn {
         let target = min(max(offset, 0), bytes.count)
-        let line = lineIndex(of: target)
+        let onHint = hint >= 0 && hint < lineStarts.count && lineStarts[hint] <= target
+            && (hint + 1 == lineStarts.count || target < lineStarts[hint + 1])
+        let line = onHint ? hint : lineIndex(of: target)
+        hint = line
         let start = lineStarts[line]
         return LineColumn(line: line + 1, column: UTF8Scan.scalarCount(bytes, from: start, to: target) + 1)
     }

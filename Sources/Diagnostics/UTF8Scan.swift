@@ -45,7 +45,7 @@ public enum UTF8Scan {
         let end = min(to, bytes.count)
         var count = 0
         while index < end {
-            index += scalarLength(bytes, at: index)
+            index += bytes[index] < 0x80 ? 1 : scalarLength(bytes, at: index)  // ASCII inline: most columns
             count += 1
         }
         return count

@@ -46,22 +46,45 @@ import Glibc
 
         var text: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
 
+        /// How often `needle` occurs in the output, counted on bytes (as a String, "\r\n" is one character and
+        /// would hide a "\n").
+        func occurrences(of needle: String) -> Int {
+            let pattern = Array(needle.utf8)
+            return output.withLock { bytes in
+                guard !pattern.isEmpty, bytes.count >= pattern.count else { return 0 }
+                var found = 0
+                for i in 0...(bytes.count - pattern.count) where bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                    found += 1
+                }
+                return found
+            }
+        }
+
         /// Waits (at most a generous 30 s, as a guard against a hang, not a timing assertion) until the output
         /// holds `needle` `count` times.
         func waitFor(_ needle: String, count: Int = 1) -> Bool {
             for _ in 0..<3000 {
-                if text.components(separatedBy: needle).count - 1 >= count { return true }
+                if occurrences(of: needle) >= count { return true }
                 usleep(10_000)
             }
             return false
         }
 
+        /// Prompts shown so far: each is written once the terminal is in raw mode, just after a line break.
+        private var prompts = 0
+
+        /// Types `keys` once the next prompt is up (so the editor, not the terminal's line discipline, gets them).
         func type(_ keys: String) {
+            prompts += 1
+            _ = waitFor("\n> ", count: prompts)
             let bytes = Array(keys.utf8)
             _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
         }
 
+        /// Waits for the child to exit (ending it after 30 s, so a broken editor fails the test instead of hanging it).
         func finish() -> Int32 {
+            for _ in 0..<3000 where process.isRunning { usleep(10_000) }
+            if process.isRunning { process.terminate() }
             process.waitUntilExit()
             close(master)
             return process.terminationStatus
@@ -79,7 +102,6 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: history) }
 
         let first = try TerminalSession(binary: Self.binary, arguments: ["--history", history])
-        #expect(first.waitFor("> "))
         first.type("let pool = 40\r")
         #expect(first.waitFor("pool = 40 : Int"))
         // Home, then insert before the text; End; left and backspace; right.
@@ -103,7 +125,6 @@ import Glibc
 
         // A new session finds the history in the file.
         let second = try TerminalSession(binary: Self.binary, arguments: ["--history", history])
-        #expect(second.waitFor("> "))
         second.type("let pool = 10\r")
         #expect(second.waitFor("pool = 10 : Int"))
         second.type("\u{1B}[A\u{1B}[A\r")

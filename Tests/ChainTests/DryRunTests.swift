@@ -63,7 +63,7 @@ import Testing
         }
     }
 
-    @Test func aCallsValueIsCreditedToItsSenderFirst() throws {
+    @Test func theValueSentIsCreditedToTheSenderFirst() throws {
         let t = try TestChain()
         let counter = try t.deploy("counter", args: [.int(0)])
         let pauper = SHA256.hash(Array("an account with nothing".utf8))
@@ -71,6 +71,9 @@ import Testing
         let results = try t.chain.simulate([Chain.Step(deposit, from: pauper)])
         #expect(try results[0].get().status == .success)
         #expect(try t.chain.account(pauper).balance == 0)
+        #expect(try t.chain.account(counter).balance == 0)
+        let transfer = try t.chain.simulate([Chain.Step(.transfer(to: counter, amount: 7), from: pauper)])
+        #expect(try transfer[0].get().status == .success)
         #expect(try t.chain.account(counter).balance == 0)
     }
 }

@@ -181,3 +181,15 @@ private let vocabulary = [
         _ = parseAndRender(SourceFile(path: "mutated.dn", bytes: mutated))
     }
 }
+
+/// Found by fuzz-compile: an empty (or comment-only) file compiled to nothing and said nothing, so
+/// `datanet build` exited 1 silently. It is an error with a hint now.
+@Test func compilingAFileWithNoDeclarationsSaysWhy() {
+    for text in ["", "\n", "// only a comment\n"] {
+        let result = Compiler.compile(SourceFile(path: "empty.dn", text: text))
+        #expect(result.module == nil)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.message) == ["this file declares no contract or library"])
+        #expect(errors.first?.hint == "start it with 'contract Name' or 'library Name'")
+    }
+}

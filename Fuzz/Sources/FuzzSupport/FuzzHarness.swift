@@ -1,4 +1,6 @@
 import Bytecode
+import Compiler
+import Diagnostics
 import Verifier
 import VM
 
@@ -70,6 +72,36 @@ public enum FuzzHarness {
                 fail("disassembly of a verified module does not assemble:\n\(text2)")
             }
             guard ModuleCodec.encode(module2) == encoded else { fail("asm(disasm(m)) differs from m") }
+        }
+    }
+
+    /// Compiles `bytes` as a `.dn` file (any bytes: invalid UTF-8, garbage, deep nesting) and formats it.
+    /// The compiler must answer with diagnostics or a module; a module it produces must pass the verifier and
+    /// round-trip through the codec, and must run (fused = unfused) like any module. The formatter must refuse
+    /// exactly the files with syntax errors, and its output must format to itself and compile to the same bytes.
+    public static func runSource(_ bytes: [UInt8]) {
+        let file = SourceFile(path: "fuzz.dn", bytes: bytes)
+        let compiled = Compiler.compile(file)
+        let errors = compiled.diagnostics.contains { $0.severity == .error }
+        if let module = compiled.module {
+            if errors { fail("the compiler produced a module and reported errors") }
+            do {
+                _ = try Verifier.verify(module)
+            } catch {
+                fail("compiled module does not verify: \(error)")
+            }
+            runModule(ModuleCodec.encode(module))
+        } else if !errors {
+            fail("the compiler produced neither a module nor an error")
+        }
+        let formatted = Formatter.format(file)
+        guard let out = formatted.bytes else { return }
+        let again = Formatter.format(SourceFile(path: "fuzz.dn", bytes: out))
+        guard let twice = again.bytes else { fail("formatted output does not format again") }
+        guard twice == out else { fail("the formatter is not idempotent") }
+        let recompiled = Compiler.compile(SourceFile(path: "fuzz.dn", bytes: out))
+        guard recompiled.module.map(ModuleCodec.encode) == compiled.module.map(ModuleCodec.encode) else {
+            fail("formatting changed what the file compiles to")
         }
     }
 

@@ -7,12 +7,14 @@ import VM
 /// `datanet bench`: the anchor workloads on the VM (release build), as a table or JSON.
 enum BenchCommand {
     static let command = Command(
-        name: "bench", summary: "run the W1, W2, W3 and W4 workloads and report time, ns per iteration and gas",
-        usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4] [--workloads DIR] [--source]\n"
+        name: "bench",
+        summary: "run the W1, W2, W3 and W4 workloads (time, ns per iteration, gas) and time the compiler",
+        usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4,compile] [--workloads DIR] [--source]\n"
             + "       datanet bench chain [--json] [--runs N] [--only large|roots]",
         examples: [
             "swift build -c release && .build/release/datanet bench",
             ".build/release/datanet bench --source    # the workloads compiled from Examples/bench/*.dn",
+            ".build/release/datanet bench --only compile   # lines/s on a generated 50,000-line contract, beside luac5.4 -p",
             "python3 ../shared/anchors/compare_lua.py \"$(.build/release/datanet bench --json)\"",
         ],
         spec: .init(valued: ["--runs", "--only", "--workloads"], switches: ["--json", "--source"])
@@ -26,10 +28,14 @@ enum BenchCommand {
         }
         var workloads = Workload.standard
         workloads.insert(Workload.w2, at: 1)
+        var timeCompiler = true
         if let only = args.flags["--only"] {
             let names = only.uppercased().split(separator: ",").map(String.init)
             workloads = workloads.filter { names.contains($0.name) }
-            guard !workloads.isEmpty else { return usage(console, "--only names none of W1, W2, W3, W4") }
+            timeCompiler = names.contains("COMPILE")
+            guard !workloads.isEmpty || timeCompiler else {
+                return usage(console, "--only names none of W1, W2, W3, W4, compile")
+            }
         }
         var results: [BenchmarkResult] = []
         defer { console.progress?("") }
@@ -53,10 +59,17 @@ enum BenchCommand {
                 return ExitCode.failure
             }
         }
+        // The compiler on a generated contract, and luac5.4 -p on the same shape in Lua when it is on PATH.
+        var compile: (datanet: CompileSpeed, luac: CompileSpeed?)?
+        if timeCompiler {
+            console.progress?("bench: compiling a generated 50,000-line contract, \(max(1, runs)) timed runs")
+            let n = Int(max(1, runs))
+            compile = (CompileBenchmark.datanet(runs: n), CompileBenchmark.luac(runs: n))
+        }
         if args.switches.contains("--json") {
-            console.out(json(results))
+            console.out(json(results, compile: compile))
         } else {
-            console.out("workload   median time   ns/iter        gas   gas/s (M)   checksum")
+            if !results.isEmpty { console.out("workload   median time   ns/iter        gas   gas/s (M)   checksum") }
             for r in results {
                 let gps = r.seconds > 0 ? Double(r.gas) / r.seconds / 1e6 : 0
                 let check = r.error ?? (r.checksumOK ? "ok" : "WRONG \(r.checksum.map { String($0) } ?? "-")")
@@ -66,8 +79,10 @@ enum BenchCommand {
                         + pad(String(r.gas), 11, right: true) + pad(String(format: "%.0f", gps), 12, right: true)
                         + "   " + check)
             }
+            if let compile { console.out(compileLine(compile.datanet, luac: compile.luac)) }
         }
-        return results.allSatisfy({ $0.checksumOK && $0.error == nil }) ? ExitCode.ok : ExitCode.failure
+        let compiled = compile.map { $0.datanet.errors == 0 } ?? true
+        return results.allSatisfy({ $0.checksumOK && $0.error == nil }) && compiled ? ExitCode.ok : ExitCode.failure
     }
 
     /// W2 through the chain's journaled host over the memory store: deployed on a `LocalChain`, each timed call a
@@ -101,8 +116,46 @@ enum BenchCommand {
         return right ? fill + s : s + fill
     }
 
-    /// `{"workloads": [...]}` with keys in sorted order.
-    static func json(_ results: [BenchmarkResult]) -> String {
+    /// "compile    49,997 lines in 0.150 s: 333,313 lines/s   luac5.4 -p: 300,000 lines/s   1.11x luac's rate"
+    static func compileLine(_ ours: CompileSpeed, luac: CompileSpeed?) -> String {
+        var line = "compile  " + pad(grouped(ours.lines), 8, right: true) + " lines in "
+            + String(format: "%.3f s", ours.seconds) + ": " + grouped(Int(ours.linesPerSecond)) + " lines/s"
+        if ours.errors > 0 { line += " (\(ours.errors) errors: WRONG)" }
+        if let luac {
+            line += "   luac5.4 -p: " + grouped(Int(luac.linesPerSecond)) + " lines/s   "
+                + String(format: "%.2fx", ours.linesPerSecond / max(luac.linesPerSecond, 1e-9)) + " luac's rate"
+        } else {
+            line += "   (luac5.4 not on PATH)"
+        }
+        return line
+    }
+
+    /// 1234567 as "1,234,567".
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n.magnitude))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(d)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// `{"compile": {...}, "workloads": [...]}` with keys in sorted order; "compile" only when the compiler
+    /// was timed, its "luac" null when luac5.4 is not on PATH.
+    static func json(_ results: [BenchmarkResult], compile: (datanet: CompileSpeed, luac: CompileSpeed?)? = nil)
+        -> String
+    {
+        var head = ""
+        if let (ours, luac) = compile {
+            func speed(_ s: CompileSpeed) -> String {
+                "{\"lines\": \(s.lines), \"lines_per_second\": \(String(format: "%.0f", s.linesPerSecond)), "
+                    + "\"seconds\": \(String(format: "%.6f", s.seconds))}"
+            }
+            let ratio = luac.map { String(format: "%.3f", ours.linesPerSecond / max($0.linesPerSecond, 1e-9)) } ?? "null"
+            head = "\"compile\": {\"datanet\": \(speed(ours)), \"errors\": \(ours.errors), "
+                + "\"luac\": \(luac.map(speed) ?? "null"), \"ratio\": \(ratio)}, "
+        }
         let items = results.map { r -> String in
             let checksum = r.checksum.map { String($0) } ?? "null"
             return "{\"checksum\": \(checksum), \"checksum_ok\": \(r.checksumOK), \"gas\": \(r.gas), "
@@ -110,7 +163,7 @@ enum BenchCommand {
                 + "\"ns_per_iter\": \(String(format: "%.3f", r.nsPerIteration)), "
                 + "\"seconds\": \(String(format: "%.6f", r.seconds))}"
         }
-        return "{\"workloads\": [" + items.joined(separator: ", ") + "]}"
+        return "{" + head + "\"workloads\": [" + items.joined(separator: ", ") + "]}"
     }
 
     /// `Examples/bench` in the working directory or above it, or above the executable.

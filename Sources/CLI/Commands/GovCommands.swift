@@ -7,7 +7,7 @@ import VM
 /// `datanet gov ACTION`: proposals of the governance contract (Contracts/governance.dn) on the chain in `--dir`:
 /// propose, vote, execute (and install an approved upgrade), show, and simulate a rule change on recorded usage.
 enum GovCommands {
-    static let actions = ["execute", "propose", "show", "simulate", "vote"]
+    static let actions = ["execute", "list", "propose", "show", "simulate", "vote"]
     static let proposalKinds = ["param", "spend", "upgrade"]
 
     static let command = Command(
@@ -18,6 +18,7 @@ enum GovCommands {
                    datanet gov propose spend 0xTO|@NAME AMOUNT [DESCRIPTION] --gov 0xGOV --from KEY
                    datanet gov vote ID yes|no --gov 0xGOV --from KEY
                    datanet gov execute ID --gov 0xGOV --from KEY
+                   datanet gov list --gov 0xGOV
                    datanet gov show ID --gov 0xGOV
                    datanet gov simulate ID --gov 0xGOV [--last N]
             Every action takes --dir D and --json; transactions also take --gas-limit N and --gas-price N.
@@ -58,6 +59,16 @@ enum GovCommands {
                 return usage(console, "gov execute needs a proposal id")
             }
             return execute(id, gov: gov, args, console)
+        case "list":
+            guard rest.isEmpty else { return usage(console, "gov list takes no arguments") }
+            do throws(CLIFailure) {
+                let chain = try ChainDirectory(args).open()
+                let governance = try Governance(chain: chain, address: gov)
+                return try list(governance, json: args.switches.contains("--json"), console)
+            } catch {
+                console.error(error.message)
+                return ExitCode.failure
+            }
         default:
             guard rest.count == 1, let id = Int128(rest[0]) else {
                 return usage(console, "gov \(action) needs a proposal id")
@@ -162,7 +173,54 @@ enum GovCommands {
         }
     }
 
-    // MARK: - show
+    // MARK: - list, show
+
+    /// One line per proposal: id, state, action, target, tallies, description.
+    static func list(_ governance: Governance, json: Bool, _ console: Console) throws(CLIFailure) -> Int32 {
+        guard case .int(let count) = try governance.view("proposals_made", []) else {
+            throw CLIFailure("proposals_made did not return an Int")
+        }
+        var rows: [JSONValue] = []
+        var cells: [[String]] = []
+        var id: Int128 = 1
+        while id <= count {
+            let state = try governance.string("proposal_state", id)
+            let action = try governance.string("proposal_action", id)
+            let description = try governance.string("proposal_description", id)
+            guard case .address(let target) = try governance.view("proposal_target", [.int(id)]),
+                case .list(let tally) = try governance.view("proposal_tally", [.int(id)]), tally.count == 5,
+                case .int(let yes) = tally[0], case .int(let no) = tally[1]
+            else { throw CLIFailure("governance returned an unexpected proposal shape") }
+            rows.append(.object([
+                "proposal": .int(id), "state": .string(state), "action": .string(action),
+                "target": .string(Hex.prefixed(target)), "yes": .int(yes), "no": .int(no),
+                "description": .string(description),
+            ]))
+            cells.append(["\(id)", state, action, "\(yes)", "\(no)", Hex.prefixed(target), description])
+            id += 1
+        }
+        if json {
+            console.out(JSONValue.array(rows).text)
+            return ExitCode.ok
+        }
+        guard !cells.isEmpty else {
+            console.out("no proposals yet")
+            return ExitCode.ok
+        }
+        let header = ["id", "state", "action", "yes", "no", "target", "description"]
+        var widths = header.map(\.count)
+        for row in cells {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        let lines = ([header] + cells).map { row in
+            row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return i == 6 ? cell : ([0, 3, 4].contains(i) ? pad + cell : cell + pad)
+            }.joined(separator: "  ")
+        }
+        for line in lines { console.out(line) }
+        return ExitCode.ok
+    }
 
     static func show(_ id: Int128, _ governance: Governance, _ keystore: Keystore, json: Bool, _ console: Console)
         throws(CLIFailure) -> Int32

@@ -25,6 +25,8 @@ struct CodeBuffer {
     /// Offset of the last instruction emitted and the code size when the last label was placed.
     private var lastInstruction: (offset: Int, opcode: Opcode, immediate: Int64)?
     private var lastLabelAt = -1
+    /// The source line of the last `mark`, where the next one usually is.
+    private var lineHint = -1
     /// True once any label was placed: code after it may run more than once.
     private(set) var anyLabelPlaced = false
 
@@ -50,18 +52,37 @@ struct CodeBuffer {
 
     // MARK: - Instructions
 
-    /// Emits `opcode` with `immediates`; the stack effect comes from the opcode table unless given.
-    mutating func emit(_ opcode: Opcode, _ immediates: Int64..., effect: (pops: Int, pushes: Int)? = nil) {
+    /// Emits `opcode` with no immediates; the stack effect comes from the opcode table unless given.
+    mutating func emit(_ opcode: Opcode, effect: (pops: Int, pushes: Int)? = nil) {
+        emit(opcode, 0, 0, 0, effect: effect)
+    }
+
+    /// Emits `opcode` with one immediate.
+    mutating func emit(_ opcode: Opcode, _ a: Int64, effect: (pops: Int, pushes: Int)? = nil) {
+        emit(opcode, 1, a, 0, effect: effect)
+    }
+
+    /// Emits `opcode` with two immediates.
+    mutating func emit(_ opcode: Opcode, _ a: Int64, _ b: Int64, effect: (pops: Int, pushes: Int)? = nil) {
+        emit(opcode, 2, a, b, effect: effect)
+    }
+
+    /// The one emitter: `count` immediates `a`, `b` (fixed overloads rather than a variadic list, which
+    /// allocated an array per instruction).
+    private mutating func emit(
+        _ opcode: Opcode, _ count: Int, _ a: Int64, _ b: Int64, effect: (pops: Int, pushes: Int)?
+    ) {
+        let info = opcode.info
         let counts: (pops: Int, pushes: Int)
         if let effect {
             counts = effect
-        } else if case .fixed(let pops, let pushes) = opcode.info.effect {
+        } else if case .fixed(let pops, let pushes) = info.effect {
             counts = (pops.count, pushes.count)
         } else {
             counts = CodeBuffer.specialCounts(opcode)
         }
         // Peephole: `local_set x; local_get x` is `local_tee x`.
-        if opcode == .localGet, let last = lastInstruction, last.opcode == .localSet, last.immediate == immediates[0],
+        if opcode == .localGet, let last = lastInstruction, last.opcode == .localSet, last.immediate == a,
             last.offset + 3 == code.count, lastLabelAt != code.count, reachable
         {
             code[last.offset] = Opcode.localTee.rawValue
@@ -70,10 +91,10 @@ struct CodeBuffer {
             return
         }
         let offset = code.count
-        Instruction(offset: offset, opcode: opcode, immediates: immediates).encode(into: &code)
-        lastInstruction = (offset, opcode, immediates.first ?? 0)
+        Instruction.encode(opcode, count, a, b, into: &code)
+        lastInstruction = (offset, opcode, count > 0 ? a : 0)
         adjust(pops: counts.pops, pushes: counts.pushes)
-        if opcode.info.flags.contains(.terminator) { reachable = false }
+        if info.flags.contains(.terminator) { reachable = false }
     }
 
     /// Emits a jump (`jump`, `jump_if` or `jump_unless`) to `label`.
@@ -85,7 +106,7 @@ struct CodeBuffer {
             if labelHeights[label.id] == nil { labelHeights[label.id] = height }
         }
         fixups.append((code.count + 1, label.id))
-        Instruction(offset: code.count, opcode: opcode, immediates: [0]).encode(into: &code)
+        Instruction.encode(opcode, 1, 0, 0, into: &code)
         lastInstruction = nil
         if opcode == .jump { reachable = false }
     }
@@ -101,7 +122,7 @@ struct CodeBuffer {
 
     /// Records that the next instruction comes from `range`.
     mutating func mark(_ range: SourceRange) {
-        let position = range.startLineColumn
+        let position = range.file.lineColumn(of: range.start, lineHint: &lineHint)
         if let last = positions.last {
             if last.line == position.line && last.column == position.column { return }
             if last.offset == code.count { positions.removeLast() }

@@ -141,7 +141,7 @@ extension FunctionCompiler {
             function.name, function.params.map(\.type), arguments, at: e.range, copy: true,
             declaration: function.nameRange)
         let index = module.schedule(function)
-        symbol.callees.append((function, e.range))
+        symbol.callees.append(FunctionSymbol.Callee(symbol: function, range: e.range))
         code.mark(e.range)
         code.emit(.call, Int64(index), effect: (function.params.count, function.result == .void ? 0 : 1))
         return function.result

@@ -110,8 +110,11 @@ final class FunctionCompiler {
     }
 
     func lookup(_ name: String) -> LocalVariable? {
-        for scope in scopes.reversed() {
-            if let local = scope[name] { return local }
+        // By index, innermost first: no copy of each scope's dictionary.
+        var i = scopes.count - 1
+        while i >= 0 {
+            if let local = scopes[i][name] { return local }
+            i -= 1
         }
         return nil
     }

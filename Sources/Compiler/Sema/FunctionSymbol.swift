@@ -20,8 +20,16 @@ final class FunctionSymbol {
     var index: Int?
     /// The first state write in the body itself (for `view` checks).
     var firstWrite: SourceRange?
-    /// Functions of this module it calls, with the call's range.
-    var callees: [(FunctionSymbol, SourceRange)] = []
+    /// Functions of this module it calls, with the call's range. Unowned: a recursive function calls itself, and
+    /// a strong reference would keep every symbol (and its syntax tree) alive forever — the REPL and a node
+    /// compile many modules in one process (fuzz-compile's leak check found it).
+    var callees: [Callee] = []
+
+    /// A call from this function: whom, and where.
+    struct Callee {
+        unowned let symbol: FunctionSymbol
+        let range: SourceRange
+    }
     /// State initializers run before the body (`init` only).
     var stateInitializers: [StateSymbol] = []
 

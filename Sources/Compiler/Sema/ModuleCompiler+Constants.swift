@@ -53,7 +53,7 @@ extension ModuleCompiler {
         case .address(.bytes(let raw)): return .address(raw)
         case .hash(let raw): return .hash(raw)
         case .name(let name):
-            guard !isLocal(name), let symbol = unit.consts[name] else { return nil }
+            guard let symbol = unit.consts[name], !isLocal(name) else { return nil }  // most names are no const
             return value(of: symbol, in: unit)
         case .member(let base, let name):
             guard case .name(let q) = base.kind, !isLocal(q), let library = unit.libraries[q],

@@ -46,6 +46,9 @@ final class ModuleCompiler {
         case .tests:
             if let first = ast.declarations.first {
                 diagnostics.report(.error(Messages.testFile, at: first.range))
+            } else {
+                diagnostics.report(.error(Messages.emptyFile, at: SourceRange.point(ast.file, 0),
+                    hint: Messages.emptyFileHint))
             }
             return nil
         }
@@ -165,7 +168,7 @@ final class ModuleCompiler {
         while changed {
             changed = false
             for (i, symbol) in scheduled.enumerated() where !writes[i] {
-                if symbol.callees.contains(where: { writes[$0.0.index ?? 0] }) {
+                if symbol.callees.contains(where: { writes[$0.symbol.index ?? 0] }) {
                     writes[i] = true
                     changed = true
                 }
@@ -179,7 +182,8 @@ final class ModuleCompiler {
                         labels: [DiagnosticLabel(range: symbol.nameRange, message: "declared 'view' here")]))
                 continue
             }
-            for (callee, range) in symbol.callees where writes[callee.index ?? 0] {
+            for call in symbol.callees where writes[call.symbol.index ?? 0] {
+                let (callee, range) = (call.symbol, call.range)
                 diagnostics.report(.error(Messages.viewCallsWriter(symbol.name, callee.name), at: range))
                 break
             }

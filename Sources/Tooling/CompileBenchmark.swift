@@ -1,0 +1,158 @@
+// Compile speed: lines per second compiling a generated contract, beside `luac5.4 -p` on a Lua file of the
+// same shape (issue 3, "Speed"). Timing is reported by `datanet bench`, never consensus-relevant.
+import Compiler
+import Diagnostics
+import Dispatch
+import Foundation
+
+/// A generated source for the compile-speed figure: the same functions in Datanet and in Lua.
+public enum CompileCorpus {
+    /// Lines of the standard corpus.
+    public static let standardLines = 50_000
+
+    /// One function body in each language, `index` picking its constant: 11 lines.
+    private static func function(_ index: Int, lua: Bool) -> [String] {
+        let k = index % 97 + 1
+        if lua {
+            return [
+                "function f\(index)(a, b)",
+                "    local x = a * \(k) + b",
+                "    local s = 0",
+                "    for i = 0, b - 1 do",
+                "        s = s + i * x % 1000",
+                "        if s > 10000 then break end",
+                "    end",
+                "    shares[a] = (shares[a] or 0) + s",
+                "    total = total + s - x",
+                "    return s + x",
+                "end",
+            ]
+        }
+        return [
+            "pub fn f\(index)(a: Int, b: Int) -> Int {",
+            "    var x = a * \(k) + b",
+            "    var s = 0",
+            "    for i in 0..b {",
+            "        s += i * x % 1000",
+            "        if s > 10_000 { break }",
+            "    }",
+            "    shares[a] += s",
+            "    total = total + s - x",
+            "    return s + x",
+            "}",
+        ]
+    }
+
+    /// A contract of about `lines` lines (never more): a header, then 11-line functions `f0`, `f1`, ... that
+    /// loop, branch, and read and write state. Deterministic: the same text for the same `lines`.
+    public static func datanet(lines: Int = standardLines) -> String {
+        generate(lines: lines, header: ["contract Big", "state total: Int", "state shares: Map<Int, Int>"], lua: false)
+    }
+
+    /// The same functions in Lua 5.4, line for line (state becomes globals).
+    public static func lua(lines: Int = standardLines) -> String {
+        generate(lines: lines, header: ["-- Big", "total = 0", "shares = {}"], lua: true)
+    }
+
+    private static func generate(lines target: Int, header: [String], lua: Bool) -> String {
+        var out = header
+        var n = 0
+        while out.count + 11 <= target {
+            out += function(n, lua: lua)
+            n += 1
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+/// One compile-speed measurement.
+public struct CompileSpeed: Sendable {
+    /// Lines compiled.
+    public var lines: Int
+    /// Median seconds per compile.
+    public var seconds: Double
+    /// Error diagnostics of the compile (0 for the generated corpus).
+    public var errors: Int
+
+    public init(lines: Int, seconds: Double, errors: Int) {
+        self.lines = lines
+        self.seconds = seconds
+        self.errors = errors
+    }
+
+    public var linesPerSecond: Double { seconds > 0 ? Double(lines) / seconds : 0 }
+}
+
+/// Times the compiler, and `luac5.4 -p`, on `CompileCorpus`.
+public enum CompileBenchmark {
+    /// The median over `runs` of `Compiler.compile` on the generated contract of `lines` lines (after one
+    /// untimed warm-up run).
+    public static func datanet(lines: Int = CompileCorpus.standardLines, runs: Int = 5) -> CompileSpeed {
+        let text = CompileCorpus.datanet(lines: lines)
+        let count = lineCount(text)
+        var errors = 0
+        let seconds = median(runs: runs) {
+            let result = Compiler.compile(SourceFile(path: "big.dn", text: text))
+            errors = result.diagnostics.filter { $0.severity == .error }.count
+        }
+        return CompileSpeed(lines: count, seconds: seconds, errors: errors)
+    }
+
+    /// `luac5.4` on PATH, or nil.
+    public static func luacPath() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/luac5.4"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// The median time of `luac5.4 -p` on the Lua file of the same shape, less the median time of `luac5.4 -p`
+    /// on an empty file (process start-up, which the in-process compile does not pay); nil when `luac5.4` is
+    /// not on PATH or fails.
+    public static func luac(lines: Int = CompileCorpus.standardLines, runs: Int = 5) -> CompileSpeed? {
+        guard let luac = luacPath() else { return nil }
+        let text = CompileCorpus.lua(lines: lines)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-bench-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let big = dir.appendingPathComponent("big.lua").path, empty = dir.appendingPathComponent("empty.lua").path
+        guard FileManager.default.createFile(atPath: big, contents: Data(text.utf8)),
+            FileManager.default.createFile(atPath: empty, contents: Data())
+        else { return nil }
+        var failed = false
+        func check(_ file: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: luac)
+            process.arguments = ["-p", file]
+            do {
+                try process.run()
+                process.waitUntilExit()
+                if process.terminationStatus != 0 { failed = true }
+            } catch {
+                failed = true
+            }
+        }
+        let startup = median(runs: runs) { check(empty) }
+        let total = median(runs: runs) { check(big) }
+        guard !failed else { return nil }
+        return CompileSpeed(lines: lineCount(text), seconds: max(total - startup, 1e-9), errors: 0)
+    }
+
+    /// The number of line breaks in `text` (its lines, when it ends with one).
+    public static func lineCount(_ text: String) -> Int { text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+
+    /// Median seconds of `runs` timed calls of `body`, after one untimed warm-up call.
+    static func median(runs: Int, _ body: () -> Void) -> Double {
+        var times: [UInt64] = []
+        for i in 0...max(1, runs) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            let elapsed = DispatchTime.now().uptimeNanoseconds &- start
+            if i > 0 { times.append(elapsed) }
+        }
+        times.sort()
+        return Double(times[times.count / 2]) / 1e9
+    }
+}

@@ -1,0 +1,50 @@
+@testable import CLI
+import Compiler
+import Diagnostics
+import Testing
+import Tooling
+
+/// The compile-speed figure of `datanet bench`: its generated corpus and its report (timing itself is only
+/// ever printed, never asserted).
+@Suite struct CompileBenchTests {
+    @Test func theCorpusIsFiftyThousandLinesThatCompileCleanly() {
+        let text = CompileCorpus.datanet()
+        #expect(text == CompileCorpus.datanet())  // deterministic
+        let lines = CompileBenchmark.lineCount(text)
+        #expect(lines <= 50_000 && lines > 49_980)
+        let result = Compiler.compile(SourceFile(path: "big.dn", text: text))
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.module?.functions.count == (lines - 3) / 11)
+    }
+
+    @Test func theLuaCorpusHasTheSameShape() {
+        let dn = CompileCorpus.datanet(lines: 1_000), lua = CompileCorpus.lua(lines: 1_000)
+        #expect(CompileBenchmark.lineCount(dn) == CompileBenchmark.lineCount(lua))
+        #expect(lua.hasPrefix("-- Big\ntotal = 0\nshares = {}\nfunction f0(a, b)\n    local x = a * 1 + b\n"))
+        #expect(lua.hasSuffix("    return s + x\nend\n"))
+    }
+
+    @Test func aSmallRunReportsLinesAndNoErrors() {
+        let speed = CompileBenchmark.datanet(lines: 500, runs: 1)
+        #expect(speed.lines == CompileBenchmark.lineCount(CompileCorpus.datanet(lines: 500)))
+        #expect(speed.errors == 0)
+        #expect(speed.seconds > 0)
+        if CompileBenchmark.luacPath() != nil {
+            #expect(CompileBenchmark.luac(lines: 500, runs: 1)?.lines == speed.lines)
+        }
+    }
+
+    @Test func theReportPrintsBothRatesAndTheRatio() {
+        let ours = CompileSpeed(lines: 49_997, seconds: 0.1, errors: 0)
+        let luac = CompileSpeed(lines: 49_997, seconds: 0.2, errors: 0)
+        #expect(BenchCommand.compileLine(ours, luac: luac)
+            == "compile    49,997 lines in 0.100 s: 499,970 lines/s   luac5.4 -p: 249,985 lines/s   2.00x luac's rate")
+        #expect(BenchCommand.compileLine(ours, luac: nil).hasSuffix("499,970 lines/s   (luac5.4 not on PATH)"))
+        let json = BenchCommand.json([], compile: (ours, luac))
+        #expect(json == "{\"compile\": {\"datanet\": {\"lines\": 49997, \"lines_per_second\": 499970, "
+            + "\"seconds\": 0.100000}, \"errors\": 0, \"luac\": {\"lines\": 49997, \"lines_per_second\": 249985, "
+            + "\"seconds\": 0.200000}, \"ratio\": 2.000}, \"workloads\": []}")
+        #expect(BenchCommand.json([]) == "{\"workloads\": []}")
+        #expect(BenchCommand.grouped(1_234_567) == "1,234,567" && BenchCommand.grouped(12) == "12")
+    }
+}
