@@ -1,21 +1,12 @@
+import Bytecode
 import Compiler
 import Diagnostics
 import Testing
 
 // No input crashes or hangs the front end, and bad input always gets a diagnostic.
 
-/// A small deterministic generator (SplitMix64), so failures reproduce from the seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A small deterministic generator (Bytecode's SplitMix64), so failures reproduce from the seed.
+typealias SeededGenerator = SplitMix64
 
 /// Parses and renders; checks that every diagnostic points inside the file.
 @discardableResult

@@ -1,3 +1,4 @@
+import Bytecode
 import Testing
 @testable import VM
 

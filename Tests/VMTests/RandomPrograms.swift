@@ -1,19 +1,7 @@
 import Bytecode
 
-/// SplitMix64: a small deterministic generator so random tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator of the random tests (Bytecode's SplitMix64).
+typealias SeededGenerator = SplitMix64
 
 /// Random programs that always verify: straight-line Int, Dec, Bool, String, list and map code written
 /// as assembly, generated with an abstract stack of types so every instruction gets the operands it

@@ -353,16 +353,11 @@ extension ReplSession {
         return nil
     }
 
-    /// SplitMix64: the deterministic source of generated inputs.
+    /// The deterministic source of generated inputs (Bytecode's SplitMix64, seeded by `:check`).
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var base: SplitMix64
+        init(state: UInt64) { base = SplitMix64(state: state) }
+        mutating func next() -> UInt64 { base.next() }
         /// A value in `0...bound`.
         mutating func upTo(_ bound: UInt64) -> Int128 {
             bound == UInt64.max ? Int128(next()) : Int128(next() % (bound + 1))
