@@ -4,7 +4,7 @@ import Bytecode
 /// trapping the process; operands that fit in 64 bits take a fast path.
 enum Arithmetic {
     @inline(__always) static func fits64(_ x: Int128) -> Bool {
-        Int128(Int64(truncatingIfNeeded: x)) == x
+        Int128(wide: Int64(truncatingIfNeeded: x)) == x
     }
 
     /// a * b, or nil on overflow.
@@ -12,7 +12,7 @@ enum Arithmetic {
         if fits64(a) && fits64(b) {
             // |a * b| < 2^126: always representable.
             let (high, low) = Int64(truncatingIfNeeded: a).multipliedFullWidth(by: Int64(truncatingIfNeeded: b))
-            return Int128(high) << 64 | Int128(low)
+            return Int128(wide: high) << 64 | Int128(wide: low)
         }
         let (r, o) = a.multipliedReportingOverflow(by: b)
         return o ? nil : r
@@ -25,7 +25,7 @@ enum Arithmetic {
         if b == 0 { return .divisionByZero }
         if fits64(a) && fits64(b) {
             let (q, o) = Int64(truncatingIfNeeded: a).dividedReportingOverflow(by: Int64(truncatingIfNeeded: b))
-            if !o { return .ok(Int128(q)) }
+            if !o { return .ok(Int128(wide: q)) }
         }
         let (q, o) = a.dividedReportingOverflow(by: b)
         return o ? .overflow : .ok(q)
@@ -36,7 +36,7 @@ enum Arithmetic {
         if b == 0 { return nil }
         if fits64(a) && fits64(b) {
             let (r, o) = Int64(truncatingIfNeeded: a).remainderReportingOverflow(dividingBy: Int64(truncatingIfNeeded: b))
-            if !o { return Int128(r) }
+            if !o { return Int128(wide: r) }
         }
         let (r, o) = a.remainderReportingOverflow(dividingBy: b)
         return o ? 0 : r
@@ -77,4 +77,14 @@ enum Arithmetic {
         guard m < UInt128(1) << 127 else { return nil }
         return Int128(m)
     }
+}
+
+extension Int128 {
+    /// `Int128(x)` for the hot loop. The generic `init<T: BinaryInteger>(_:)` is specialised but not always
+    /// inlined: after unrelated code was added, the optimiser left W4's conversions as calls and the loop
+    /// went from 129 to 159 instructions per iteration (callgrind). These cannot be left out of line.
+    @inline(__always) init(wide x: Int64) { self.init(_low: UInt64(bitPattern: x), _high: x >> 63) }
+    @inline(__always) init(wide x: UInt64) { self.init(_low: x, _high: 0) }
+    @inline(__always) init(wide x: Int) { self.init(wide: Int64(truncatingIfNeeded: x)) }
+    @inline(__always) init(wide x: Int32) { self.init(wide: Int64(x)) }
 }

@@ -42,7 +42,7 @@ extension Machine {
             case .nop:
                 pc += 1
             case .pushInt:
-                sp.pointee = Int128(pc.pointee.b); sp += 1; pc += 1
+                sp.pointee = Int128(wide: pc.pointee.b); sp += 1; pc += 1
             case .pushConst:
                 self.gas = gas
                 guard let v = constant(Int(pc.pointee.a)) else { return trap(pendingTrap ?? .outOfGas, pc, self.gas) }
@@ -176,23 +176,23 @@ extension Machine {
 
             // MARK: lists (hot paths inline)
             case .listLen:
-                sp[-1] = Int128(arena.listCount(Int(truncatingIfNeeded: sp[-1]))); pc += 1
+                sp[-1] = Int128(wide: arena.listCount(Int(truncatingIfNeeded: sp[-1]))); pc += 1
             case .listGet:
                 let h = Int(truncatingIfNeeded: sp[-2]), i = sp[-1]
-                guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 sp[-2] = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp -= 1; pc += 1
             case .listGetLL:
                 let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(pc.pointee.b)]
-                guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 sp.pointee = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp += 1; pc += 1
             case .listSet:
                 let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
-                guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
             case .teeListSet:
                 fp[Int(pc.pointee.a)] = sp[-1]
                 let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
-                guard i >= 0 && i < Int128(arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
             case .listPush:
                 let h = Int(truncatingIfNeeded: sp[-2])
@@ -228,15 +228,15 @@ extension Machine {
                 guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], fp[Int(pc.pointee.b)]) else { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .addLI:
-                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(pc.pointee.b))
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .subLI:
-                let (r, o) = fp[Int(pc.pointee.a)].subtractingReportingOverflow(Int128(pc.pointee.b))
+                let (r, o) = fp[Int(pc.pointee.a)].subtractingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .mulLI:
-                guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], Int128(pc.pointee.b)) else { return trap(.overflow, pc, gas) }
+                guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], Int128(wide: pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .divLI, .modLI:
                 // cond != 0: b = divisor index << 32 | local, magic division for 0 <= x < 2^63.
@@ -248,25 +248,25 @@ extension Machine {
                     let d = divisors[Int(truncatingIfNeeded: pc.pointee.b >> 32)]
                     if x >= 0 && x <= Int128(Int64.max) {
                         let n = UInt64(truncatingIfNeeded: x)
-                        sp.pointee = Int128(isDiv ? d.quotient(n) : d.remainder(n)); sp += 1; pc += 1
+                        sp.pointee = Int128(wide: isDiv ? d.quotient(n) : d.remainder(n)); sp += 1; pc += 1
                         continue
                     }
-                    guard let r = divide(x, Int128(d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
+                    guard let r = divide(x, Int128(wide: d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
                     sp.pointee = r; sp += 1; pc += 1
                 } else {
-                    guard let r = divide(x, Int128(pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
+                    guard let r = divide(x, Int128(wide: pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
                     sp.pointee = r; sp += 1; pc += 1
                 }
             case .addI:
-                let (r, o) = sp[-1].addingReportingOverflow(Int128(pc.pointee.b))
+                let (r, o) = sp[-1].addingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
             case .subI:
-                let (r, o) = sp[-1].subtractingReportingOverflow(Int128(pc.pointee.b))
+                let (r, o) = sp[-1].subtractingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
             case .mulI:
-                guard let r = Arithmetic.mul(sp[-1], Int128(pc.pointee.b)) else { return trap(.overflow, pc, gas) }
+                guard let r = Arithmetic.mul(sp[-1], Int128(wide: pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
             case .divI, .modI:
                 // cond != 0: a = divisor index, magic division for 0 <= x < 2^63.
@@ -276,17 +276,17 @@ extension Machine {
                     let d = divisors[Int(pc.pointee.a)]
                     if x >= 0 && x <= Int128(Int64.max) {
                         let n = UInt64(truncatingIfNeeded: x)
-                        sp[-1] = Int128(isDiv ? d.quotient(n) : d.remainder(n)); pc += 1
+                        sp[-1] = Int128(wide: isDiv ? d.quotient(n) : d.remainder(n)); pc += 1
                         continue
                     }
-                    guard let r = divide(x, Int128(d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
+                    guard let r = divide(x, Int128(wide: d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
                     sp[-1] = r; pc += 1
                 } else {
-                    guard let r = divide(x, Int128(pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
+                    guard let r = divide(x, Int128(wide: pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
                     sp[-1] = r; pc += 1
                 }
             case .incLocal:
-                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(pc.pointee.b))
+                let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas + setGas) }  // the local_set never ran
                 fp[Int(pc.pointee.a)] = r; pc += 1
             case .addSetLL:
@@ -335,7 +335,7 @@ extension Machine {
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
                 fp[Int(pc.pointee.a)] = x
-                pc = x < Int128(Int32(truncatingIfNeeded: pc.pointee.b)) ? code + Int(pc.pointee.b >> 32) : pc + 2
+                pc = x < Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b)) ? code + Int(pc.pointee.b >> 32) : pc + 2
             case .incBranchLL:
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
@@ -346,7 +346,7 @@ extension Machine {
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
                 fp[Int(pc.pointee.a)] = x
-                let y = Int128(Int32(truncatingIfNeeded: pc.pointee.b))
+                let y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
                 pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 2
             case .branchLL:
@@ -354,7 +354,7 @@ extension Machine {
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
                 pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 1
             case .branchLI:
-                let x = fp[Int(pc.pointee.a)], y = Int128(Int32(truncatingIfNeeded: pc.pointee.b))
+                let x = fp[Int(pc.pointee.a)], y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
                 pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 1
             case .branchS:
@@ -394,7 +394,7 @@ extension Machine {
         switch ins.op {
         case .incLocal, .addSetLL, .addToLocal:
             let prefix = Int64(ins.gas) - Int64(Opcode.localSet.info.gas)
-            let y = ins.op == .incLocal ? Int128(ins.b) : ins.op == .addSetLL ? fp[Int(ins.b)] : sp[-1]
+            let y = ins.op == .incLocal ? Int128(wide: ins.b) : ins.op == .addSetLL ? fp[Int(ins.b)] : sp[-1]
             if gasBefore >= prefix && fp[Int(ins.a)].addingReportingOverflow(y).overflow {
                 gas = gasBefore - prefix
                 return locate(.overflow, at: index)
