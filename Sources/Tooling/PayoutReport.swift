@@ -98,19 +98,19 @@ public struct PayoutReport: Sendable {
         var sum: Int128 = 0
         for row in totals {
             table.append((roles ? [row.recipient, row.role] : [row.recipient])
-                + [String(row.count), Self.grouped(row.total)])
+                + [String(row.count), TextTable.grouped(row.total)])
             sum = sum &+ row.total
         }
-        table.append((roles ? ["total", ""] : ["total"]) + [String(payments.count), Self.grouped(sum)])
+        table.append((roles ? ["total", ""] : ["total"]) + [String(payments.count), TextTable.grouped(sum)])
         var lines = ["Payouts (\(plural(payments.count, "payment")) for \(plural(usages.count, "usage")))"]
-        lines += Self.align(table, rightAligned: roles ? [2, 3] : [1, 2]).map { "  " + $0 }
+        lines += TextTable.lines(table, rightAligned: roles ? [2, 3] : [1, 2]).map { "  " + $0 }
         guard !usages.isEmpty else { return lines }
         lines.append("")
         lines.append("Why each was paid")
         var byUsage: [Int128: [Payment]] = [:]
         for p in payments { if let u = p.usage { byUsage[u, default: []].append(p) } }
         for usage in usages {
-            let described = usage.fields.keys.sorted().map { "\($0) \(Self.grouped(usage.fields[$0] ?? 0))" }
+            let described = usage.fields.keys.sorted().map { "\($0) \(TextTable.grouped(usage.fields[$0] ?? 0))" }
             lines.append("  usage \(usage.usage) (block \(usage.height)): " + described.joined(separator: ", "))
             let paid = (byUsage[usage.usage] ?? []).filter { $0.contract == usage.contract }
             var rows: [[String]] = []
@@ -118,40 +118,12 @@ public struct PayoutReport: Sendable {
                 var cause = ""
                 if let c = p.contribution { cause = "contribution #0x" + Hex.encode(Array(c.prefix(4))) + "…" }
                 if let w = p.weight, p.role == "contributor" || p.contribution != nil { cause += " weight \(w)" }
-                rows.append([name(p.to), p.role, Self.grouped(p.amount), cause])
+                rows.append([name(p.to), p.role, TextTable.grouped(p.amount), cause])
             }
-            lines += Self.align(rows, rightAligned: [2]).map { "    " + $0 }
+            lines += TextTable.lines(rows, rightAligned: [2]).map { "    " + $0 }
         }
         return lines
     }
 
     private func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-
-    /// `1234567` as `1,234,567`.
-    public static func grouped(_ n: Int128) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
-
-    /// Rows padded into columns two spaces apart; columns in `rightAligned` are right-aligned.
-    static func align(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
-        let columns = rows.map(\.count).max() ?? 0
-        var widths = [Int](repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        return rows.map { row in
-            var cells: [String] = []
-            for (i, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                cells.append(rightAligned.contains(i) ? pad + cell : (i == row.count - 1 ? cell : cell + pad))
-            }
-            var line = cells.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
-        }
-    }
 }

@@ -970,17 +970,9 @@ public enum TestReport {
         let cells = rows.map {
             [$0.contract, $0.function, "\($0.samples.count)", "\($0.min)", "\($0.median)", "\($0.max)"]
         }
-        var widths = header.map(\.count)
-        for row in cells {
-            for (i, cell) in row.enumerated() { widths[i] = Swift.max(widths[i], cell.count) }
-        }
+        let widths = TextTable.widths([header] + cells)
         func line(_ row: [String]) -> String {
-            var parts: [String] = []
-            for (i, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                parts.append(i < 2 ? cell + pad : pad + cell)
-            }
-            return "| " + parts.joined(separator: " | ") + " |"
+            "| " + TextTable.line(row, widths: widths, rightAligned: [2, 3, 4, 5], separator: " | ") + " |"
         }
         let rule = "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"
         return [line(header), rule] + cells.map(line)

@@ -44,6 +44,6 @@ import Tooling
             + "\"seconds\": 0.100000}, \"errors\": 0, \"luac\": {\"lines\": 49997, \"lines_per_second\": 249985, "
             + "\"seconds\": 0.200000}, \"ratio\": 2.000}, \"workloads\": []}")
         #expect(BenchCommand.json([]) == "{\"workloads\": []}")
-        #expect(BenchCommand.grouped(1_234_567) == "1,234,567" && BenchCommand.grouped(12) == "12")
+        #expect(TextTable.grouped(1_234_567) == "1,234,567" && TextTable.grouped(12) == "12")
     }
 }

@@ -118,27 +118,16 @@ enum BenchCommand {
 
     /// "compile    49,997 lines in 0.150 s: 333,313 lines/s   luac5.4 -p: 300,000 lines/s   1.11x luac's rate"
     static func compileLine(_ ours: CompileSpeed, luac: CompileSpeed?) -> String {
-        var line = "compile  " + pad(grouped(ours.lines), 8, right: true) + " lines in "
-            + String(format: "%.3f s", ours.seconds) + ": " + grouped(Int(ours.linesPerSecond)) + " lines/s"
+        var line = "compile  " + pad(TextTable.grouped(ours.lines), 8, right: true) + " lines in "
+            + String(format: "%.3f s", ours.seconds) + ": " + TextTable.grouped(Int(ours.linesPerSecond)) + " lines/s"
         if ours.errors > 0 { line += " (\(ours.errors) errors: WRONG)" }
         if let luac {
-            line += "   luac5.4 -p: " + grouped(Int(luac.linesPerSecond)) + " lines/s   "
+            line += "   luac5.4 -p: " + TextTable.grouped(Int(luac.linesPerSecond)) + " lines/s   "
                 + String(format: "%.2fx", ours.linesPerSecond / max(luac.linesPerSecond, 1e-9)) + " luac's rate"
         } else {
             line += "   (luac5.4 not on PATH)"
         }
         return line
-    }
-
-    /// 1234567 as "1,234,567".
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n.magnitude))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(d)
-        }
-        return (n < 0 ? "-" : "") + out
     }
 
     /// `{"compile": {...}, "workloads": [...]}` with keys in sorted order; "compile" only when the compiler

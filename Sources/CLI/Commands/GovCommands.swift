@@ -208,17 +208,7 @@ enum GovCommands {
             return ExitCode.ok
         }
         let header = ["id", "state", "action", "yes", "no", "target", "description"]
-        var widths = header.map(\.count)
-        for row in cells {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
-        }
-        let lines = ([header] + cells).map { row in
-            row.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return i == 6 ? cell : ([0, 3, 4].contains(i) ? pad + cell : cell + pad)
-            }.joined(separator: "  ")
-        }
-        for line in lines { console.out(line) }
+        for line in TextTable.lines([header] + cells, rightAligned: [0, 3, 4]) { console.out(line) }
         return ExitCode.ok
     }
 
@@ -497,16 +487,7 @@ struct PayoutTable {
             total[1] = total[1] &+ row.amounts[1]
         }
         cells.append(["total", "", "\(total[0])", "\(total[1])", signed(total[1] &- total[0])])
-        var widths = Array(repeating: 0, count: 5)
-        for row in cells {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
-        }
-        return cells.map { row in
-            row.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return i < 2 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
+        return TextTable.lines(cells, rightAligned: [2, 3, 4])
     }
 
     /// The rows and the totals as `--json` prints them.

@@ -108,7 +108,7 @@ enum ScenarioCommand {
             }
             console.out("")
             console.out("\(plural(result.completed.count, "scenario")) ran: \(head.header.height) blocks, "
-                + "\(PayoutReport.grouped(Int128(result.gas))) gas")
+                + "\(TextTable.grouped(result.gas)) gas")
             console.out("state root \(Hex.prefixed(head.header.stateRoot))")
             console.out("chain kept in '\(directory.path)'; try:")
             if let top = report.totals(naming: name).first(where: { $0.recipient.hasPrefix("@") }) {

@@ -315,21 +315,9 @@ extension ReplSession {
 
     /// Text table lines: a header, a rule, the rows; `rightAligned` column indices are padded on the left.
     static func grid(header: [String], rows: [[String]], rightAligned: Set<Int>) -> [String] {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-        }
-        func line(_ row: [String]) -> String {
-            var parts: [String] = []
-            for (i, width) in widths.enumerated() {
-                let cell = i < row.count ? row[i] : ""
-                let pad = String(repeating: " ", count: width - cell.count)
-                parts.append(rightAligned.contains(i) ? pad + cell : cell + pad)
-            }
-            var text = parts.joined(separator: "  ")
-            while text.hasSuffix(" ") { text.removeLast() }
-            return text
-        }
+        // Columns as wide as the header's: a row's extra cells are not shown.
+        let widths = TextTable.widths([header] + rows.map { Array($0.prefix(header.count)) })
+        func line(_ row: [String]) -> String { TextTable.line(row, widths: widths, rightAligned: rightAligned) }
         let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
         return [line(header), rule] + rows.map(line)
     }
