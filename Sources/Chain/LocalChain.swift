@@ -119,13 +119,10 @@ public final class LocalChain {
     }
 
     /// The whole chain as it is now, to go back to with `restore(_:)`. Over a persistent store there is no copy
-    /// to go back to: the snapshot is empty and restoring it changes nothing (see `isPersistent`).
+    /// to go back to: the snapshot is empty and restoring it changes nothing.
     public struct Snapshot {
         fileprivate let store: MemoryStore?
     }
-
-    /// Whether the chain is over a persistent store, where snapshots cannot undo anything.
-    public var isPersistent: Bool { memory == nil }
 
     /// Takes a snapshot (cheap: the store is copied on write); empty when the chain is persistent.
     public func snapshot() -> Snapshot {
