@@ -186,7 +186,7 @@ struct PendingWrites {
 
     private(set) var items: [Item] = []
     /// Every key and value recorded, at the places the items and the journal name.
-    private var bytes: [UInt8] = []
+    private let bytes = ByteArena()
     /// Indices into `items` + 1 (0 = empty); the count is a power of two, at least twice `items.count`.
     private var slots: [Int32] = []
     private var journal: [JournalEntry] = []
@@ -319,9 +319,7 @@ struct PendingWrites {
 
     /// Appends `raw` to the arena; returns where it starts.
     @inline(__always) private mutating func append(_ raw: UnsafeRawBufferPointer) -> Int {
-        let start = bytes.count
-        bytes.append(contentsOf: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
-        return start
+        bytes.append(raw)
     }
 
     /// Sets (`value`) or deletes (`nil`) `key`, journaled when a scope is open.
@@ -455,6 +453,44 @@ struct PendingWrites {
         }
         orderedItems = merged
         sortedCount = items.count
+    }
+}
+
+/// An append-only byte buffer freed in one go: `PendingWrites`'s keys and values. A class so that appending is a
+/// capacity check and a copy (`Array.append(contentsOf:)` of a buffer took ~150 instructions through its
+/// generic path); `PendingWrites` is never copied (it lives in one `Overlay`), so the buffer is never shared.
+final class ByteArena {
+    private var base: UnsafeMutableRawPointer?
+    private var capacity = 0
+    private(set) var count = 0
+
+    deinit { base?.deallocate() }
+
+    /// Appends `raw`; returns where it starts.
+    @inline(__always) func append(_ raw: UnsafeRawBufferPointer) -> Int {
+        let start = count
+        if raw.count > capacity - count { grow(to: count + raw.count) }
+        if let base, let source = raw.baseAddress, raw.count > 0 {
+            (base + start).copyMemory(from: source, byteCount: raw.count)
+        }
+        count += raw.count
+        return start
+    }
+
+    private func grow(to needed: Int) {
+        let newCapacity = max(needed, 2 * capacity, 4096)
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
+        if let base {
+            newBase.copyMemory(from: base, byteCount: count)
+            base.deallocate()
+        }
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Calls `body` with the bytes appended so far (valid only during the call).
+    @inline(__always) func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        body(UnsafeRawBufferPointer(start: base, count: count))
     }
 }
 
