@@ -6,7 +6,6 @@
 import Bytecode
 import Chain
 import Compiler
-import Crypto
 import struct Compiler.Block
 import Diagnostics
 import Foundation

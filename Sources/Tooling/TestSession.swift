@@ -831,6 +831,7 @@ final class TestSession {
             return nil
         case "assert_eq":
             try arity(2)
+            if try equalOnVM(arguments[0], arguments[1], chain: chain) { return nil }
             var left: Slot?
             if let literal = Self.literal(arguments[1]) {
                 // `assert_eq(f(x), 3)`: the literal types the other side (a literal has no effects to order).
@@ -945,6 +946,35 @@ final class TestSession {
         default:
             throw TestError(message: "cannot find function '\(name)' in a test", range: callee.range)
         }
+    }
+
+    /// Whether `a == b` holds when both sides are test code that changes nothing: one compiled comparison, the
+    /// language's own `==`. False when it does not hold, or cannot be decided so (the sides act on the chain,
+    /// change a local, do not compile together or trap): `assert_eq` then evaluates each side to show them.
+    func equalOnVM(_ a: Expr, _ b: Expr, chain: LocalChain) throws(TestError) -> Bool {
+        guard !actsOnChain(a), !actsOnChain(b), Self.literal(a) == nil || Self.literal(b) == nil else { return false }
+        var parameters: [(name: String, slot: Slot)] = []
+        var mentioned: Set<String> = []
+        for e in [a, b] {
+            let fragment = SourceFile(path: ast.file.path, bytes: Array(ast.file.bytes[e.range.start..<e.range.end]))
+            if !SyntheticCode.mutatedNames(fragment).isEmpty { return false }
+            mentioned.formUnion(SyntheticCode.mentionedNames(fragment))
+        }
+        for name in mentioned.sorted() {
+            if let slot = lookup(name), let type = slot.type.name { parameters.append((name, Slot(value: slot.value,
+                type: .language(type)))) }
+        }
+        var source = prelude
+        source.glue("pub fn __test(" + parameters.map { "\($0.name): \($0.slot.type.name ?? "Int")" }
+            .joined(separator: ", ") + ") -> Bool {\nreturn (")
+        source.copy(ast.file, a.range.start..<a.range.end)
+        source.glue(") == (")
+        source.copy(ast.file, b.range.start..<b.range.end)
+        source.glue(")\n}\n")
+        guard case .success(let program) = runner.program(source, chain: chain) else { return false }
+        guard let values = try? execute(program, source, args: parameters.map(\.slot.value), chain: chain, at: a.range)
+        else { return false }
+        return values.first == .bool(true)
     }
 
     func callHelper(_ f: FunctionDecl, _ arguments: [Expr], range: SourceRange) throws(TestError) -> Slot? {
