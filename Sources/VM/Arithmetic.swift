@@ -20,26 +20,29 @@ enum Arithmetic {
 
     enum DivisionResult { case ok(Int128), divisionByZero, overflow }
 
-    /// a / b truncated toward zero.
+    /// a / b truncated toward zero (`IntegerSemantics.quotient`).
     @inline(__always) static func div(_ a: Int128, _ b: Int128) -> DivisionResult {
         if b == 0 { return .divisionByZero }
         if fits64(a) && fits64(b) {
             let (q, o) = Int64(truncatingIfNeeded: a).dividedReportingOverflow(by: Int64(truncatingIfNeeded: b))
             if !o { return .ok(Int128(wide: q)) }
         }
-        let (q, o) = a.dividedReportingOverflow(by: b)
-        return o ? .overflow : .ok(q)
+        switch IntegerSemantics.quotient(a, b) {
+        case .value(let q): return .ok(q)
+        case .divisionByZero: return .divisionByZero
+        case .overflow: return .overflow
+        }
     }
 
-    /// a % b with the dividend's sign (Int128.min % -1 is 0).
+    /// a % b with the dividend's sign (Int128.min % -1 is 0: `IntegerSemantics.remainder`).
     @inline(__always) static func rem(_ a: Int128, _ b: Int128) -> Int128? {
         if b == 0 { return nil }
         if fits64(a) && fits64(b) {
             let (r, o) = Int64(truncatingIfNeeded: a).remainderReportingOverflow(dividingBy: Int64(truncatingIfNeeded: b))
             if !o { return Int128(wide: r) }
         }
-        let (r, o) = a.remainderReportingOverflow(dividingBy: b)
-        return o ? 0 : r
+        guard case .value(let r) = IntegerSemantics.remainder(a, b) else { return nil }
+        return r
     }
 
     // MARK: - Dec (value × 10^18)

@@ -16,6 +16,11 @@ import VM
         ("var x = 170141183460469231731687303715884105727\nreturn x + 1", "trap: overflow"),
         ("var z = 0\nreturn 1 / z", "trap: division by zero"),
         ("var z = 0\nreturn 1 % z", "trap: division by zero"),
+        // Int128.min is a literal; a folded constant computes what the same code computes at run time.
+        ("return -170141183460469231731687303715884105728", "-170141183460469231731687303715884105728"),
+        ("return -170141183460469231731687303715884105728 % -1", "0"),
+        ("var m = -170141183460469231731687303715884105728\nreturn m % -1", "0"),
+        ("var m = -170141183460469231731687303715884105728\nreturn m / -1", "trap: overflow"),
     ])
     func integerArithmetic(body: String, expected: String) {
         #expect(evaluate(body) == expected)

@@ -127,6 +127,14 @@ import Testing
                 "2:26: error: division by zero in constant expression"
             ])
         #expect(
+            diagnosticLines("contract C\nfn f() -> Int { return -170141183460469231731687303715884105728 / -1 }") == [
+                "2:65: error: arithmetic overflow in constant expression ('/')"
+            ])
+        #expect(
+            diagnosticLines("contract C\nfn f() -> Int { return -(-170141183460469231731687303715884105728) }") == [
+                "2:24: error: arithmetic overflow in constant expression ('-')"
+            ])
+        #expect(
             diagnosticLines("contract C\nfn f() { let xs = [] }") == [
                 "2:19: error: cannot infer the type of an empty list"
             ])

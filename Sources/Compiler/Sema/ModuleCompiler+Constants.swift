@@ -60,6 +60,8 @@ extension ModuleCompiler {
                 let symbol = library.consts[name.name]
             else { return nil }
             return value(of: symbol, in: library)
+        case .unary(.negate, let operand) where ModuleCompiler.isMinimumMagnitude(operand):
+            return .int(Int128.min)  // `-170141183460469231731687303715884105728`: its magnitude alone does not fit
         case .unary(let op, let operand):
             guard let v = fold(operand, in: unit, isLocal: isLocal) else { return nil }
             switch (op, v) {
@@ -107,13 +109,14 @@ extension ModuleCompiler {
             case .subtract: let (v, o) = a.subtractingReportingOverflow(b); return o ? overflow() : .int(v)
             case .multiply: let (v, o) = a.multipliedReportingOverflow(by: b); return o ? overflow() : .int(v)
             case .divide, .remainder:
-                if b == 0 {
+                // The VM's own definition, so a folded constant is what the code would compute at run time.
+                switch op == .divide ? IntegerSemantics.quotient(a, b) : IntegerSemantics.remainder(a, b) {
+                case .value(let v): return .int(v)
+                case .overflow: return overflow()
+                case .divisionByZero:
                     diagnostics.report(.error(Messages.constantDivisionByZero, at: range))
                     return nil
                 }
-                let (v, o) =
-                    op == .divide ? a.dividedReportingOverflow(by: b) : a.remainderReportingOverflow(dividingBy: b)
-                return o ? overflow() : .int(v)
             case .equal: return .bool(a == b)
             case .notEqual: return .bool(a != b)
             case .less: return .bool(a < b)
@@ -155,6 +158,12 @@ extension ModuleCompiler {
     }
 
     // MARK: - Literals
+
+    /// Whether `expr` is the integer literal 2^127: the magnitude of `Int128.min`, valid only when negated.
+    static func isMinimumMagnitude(_ expr: Expr) -> Bool {
+        guard case .integer(let digits) = expr.kind else { return false }
+        return digits.drop { $0 == "0" } == "170141183460469231731687303715884105728"
+    }
 
     /// Decimal digits to an Int, nil when out of range.
     static func parseInteger(_ digits: String) -> Int128? {
