@@ -32,6 +32,8 @@ public final class SourceFile: Sendable, Hashable {
     /// The byte offsets at which each line starts; the first is always 0. A line ends at `\n`
     /// (a `\r` before it belongs to the line's terminator, not its text).
     public let lineStarts: [Int]
+    /// True when every byte is ASCII: a column is then a byte difference, with no scalars to count.
+    private let isASCII: Bool
 
     /// Creates a source file from raw bytes.
     public init(path: String, bytes: [UInt8]) {
@@ -40,10 +42,13 @@ public final class SourceFile: Sendable, Hashable {
         // Built here rather than on first use: the lock around a lazily built table cost more than this
         // scan, as the compiler asks for a line and column for every source-map entry.
         var starts = [0]
+        var high: UInt8 = 0
         bytes.withUnsafeBufferPointer { buffer in
             for index in buffer.indices where buffer[index] == UInt8(ascii: "\n") { starts.append(index + 1) }
+            for byte in buffer { high |= byte & 0x80 }
         }
         lineStarts = starts
+        isASCII = high == 0
     }
 
     /// Creates a source file from a string (stored as its UTF-8 encoding).
@@ -95,12 +100,24 @@ public final class SourceFile: Sendable, Hashable {
     /// binary search, and updated.
     public func lineColumn(of offset: Int, lineHint hint: inout Int) -> LineColumn {
         let target = min(max(offset, 0), bytes.count)
-        let onHint = hint >= 0 && hint < lineStarts.count && lineStarts[hint] <= target
-            && (hint + 1 == lineStarts.count || target < lineStarts[hint + 1])
-        let line = onHint ? hint : lineIndex(of: target)
+        let line: Int
+        if isOnLine(hint, target) {
+            line = hint
+        } else if hint >= 0, isOnLine(hint + 1, target) {
+            line = hint + 1  // the next line: where in-order callers usually go next
+        } else {
+            line = lineIndex(of: target)
+        }
         hint = line
         let start = lineStarts[line]
-        return LineColumn(line: line + 1, column: UTF8Scan.scalarCount(bytes, from: start, to: target) + 1)
+        let column = isASCII ? target - start : UTF8Scan.scalarCount(bytes, from: start, to: target)
+        return LineColumn(line: line + 1, column: column + 1)
+    }
+
+    /// Whether the offset `target` (already clamped to the file) is on the 0-based line `line`.
+    private func isOnLine(_ line: Int, _ target: Int) -> Bool {
+        line >= 0 && line < lineStarts.count && lineStarts[line] <= target
+            && (line + 1 == lineStarts.count || target < lineStarts[line + 1])
     }
 
     /// The text of a byte range, with invalid UTF-8 replaced by U+FFFD.

@@ -11,17 +11,16 @@ struct Label: Hashable {
 
 /// Emits the instructions of one function.
 struct CodeBuffer {
-    private(set) var code: [UInt8] = []
+    private(set) var code: [UInt8]
     private(set) var height = 0
     private(set) var maxHeight = 0
     /// False after a terminator until a label with a live incoming jump is placed.
     private(set) var reachable = true
-    private var labelOffsets: [Int?] = []
-    private var labelHeights: [Int?] = []
-    private var labelLive: [Bool] = []
-    private var fixups: [(at: Int, label: Int)] = []
+    /// Per label: where it was placed, the stack height at it, and whether a live jump targets it.
+    private var labels: [(offset: Int?, height: Int?, live: Bool)]
+    private var fixups: [(at: Int, label: Int)]
     /// `(offset, line, column)` source positions, ascending by offset.
-    private(set) var positions: [(offset: Int, line: Int, column: Int)] = []
+    private(set) var positions: [(offset: Int, line: Int, column: Int)]
     /// Offset of the last instruction emitted and the code size when the last label was placed.
     private var lastInstruction: (offset: Int, opcode: Opcode, immediate: Int64)?
     private var lastLabelAt = -1
@@ -30,24 +29,35 @@ struct CodeBuffer {
     /// True once any label was placed: code after it may run more than once.
     private(set) var anyLabelPlaced = false
 
+    /// An empty buffer, with room for a typical function (growing each table from empty cost several
+    /// allocations and copies per function).
+    init() {
+        code = []
+        code.reserveCapacity(128)
+        labels = []
+        labels.reserveCapacity(16)
+        fixups = []
+        fixups.reserveCapacity(16)
+        positions = []
+        positions.reserveCapacity(32)
+    }
+
     // MARK: - Labels
 
     mutating func newLabel() -> Label {
-        labelOffsets.append(nil)
-        labelHeights.append(nil)
-        labelLive.append(false)
-        return Label(id: labelOffsets.count - 1)
+        labels.append((nil, nil, false))
+        return Label(id: labels.count - 1)
     }
 
     /// Places `label` here. Code after it is reachable when a live jump targets it, when code before it
     /// falls through, or when `live` says a later (backward) jump will target it.
     mutating func place(_ label: Label, live: Bool = false) {
-        labelOffsets[label.id] = code.count
+        labels[label.id].offset = code.count
         lastLabelAt = code.count
         anyLabelPlaced = true
-        if !reachable, let h = labelHeights[label.id] { height = h }
-        reachable = reachable || labelLive[label.id] || live
-        if live { labelHeights[label.id] = height }
+        if !reachable, let h = labels[label.id].height { height = h }
+        reachable = reachable || labels[label.id].live || live
+        if live { labels[label.id].height = height }
     }
 
     // MARK: - Instructions
@@ -102,8 +112,8 @@ struct CodeBuffer {
         let wasReachable = reachable
         if opcode != .jump { adjust(pops: 1, pushes: 0) }
         if wasReachable {
-            labelLive[label.id] = true
-            if labelHeights[label.id] == nil { labelHeights[label.id] = height }
+            labels[label.id].live = true
+            if labels[label.id].height == nil { labels[label.id].height = height }
         }
         fixups.append((code.count + 1, label.id))
         Instruction.encode(opcode, 1, 0, 0, into: &code)
@@ -139,7 +149,7 @@ struct CodeBuffer {
     func finished() -> [UInt8] {
         var out = code
         for fix in fixups {
-            let target = UInt32(truncatingIfNeeded: labelOffsets[fix.label] ?? 0)
+            let target = UInt32(truncatingIfNeeded: labels[fix.label].offset ?? 0)
             for i in 0..<4 where fix.at + i < out.count {
                 out[fix.at + i] = UInt8(truncatingIfNeeded: target >> (8 * i))
             }

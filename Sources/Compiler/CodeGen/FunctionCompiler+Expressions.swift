@@ -67,7 +67,7 @@ extension FunctionCompiler {
 
     private func nameExpr(_ name: String, _ e: Expr) -> SemaType {
         if let local = lookup(name) {
-            usedLocals.insert(local.index)
+            markUsed(local.index)
             code.emit(.localGet, Int64(local.index), effect: (0, 1))
             return local.type
         }
@@ -148,8 +148,10 @@ extension FunctionCompiler {
             error(Messages.binaryOperands(op.rawValue, left, right), at: opRange)
             return .error
         }
-        if [.divInt, .modInt, .mulInt, .addInt, .subInt, .addDec, .subDec, .mulDec, .divDec, .concat].contains(opcode) {
-            code.mark(opRange)
+        switch opcode {
+        case .divInt, .modInt, .mulInt, .addInt, .subInt, .addDec, .subDec, .mulDec, .divDec, .concat:
+            code.mark(opRange)  // these can trap
+        default: break
         }
         code.emit(opcode, effect: (2, 1))
         return result
@@ -168,14 +170,40 @@ extension FunctionCompiler {
         return nil
     }
 
-    private static let intOpcodes: [BinaryOperator: Opcode] = [
-        .add: .addInt, .subtract: .subInt, .multiply: .mulInt, .divide: .divInt, .remainder: .modInt,
-        .equal: .eqInt, .notEqual: .neInt, .less: .ltInt, .lessEqual: .leInt, .greater: .gtInt, .greaterEqual: .geInt,
-    ]
-    private static let decOpcodes: [BinaryOperator: Opcode] = [
-        .add: .addDec, .subtract: .subDec, .multiply: .mulDec, .divide: .divDec, .equal: .eqDec,
-        .notEqual: .neDec, .less: .ltDec, .lessEqual: .leDec, .greater: .gtDec, .greaterEqual: .geDec,
-    ]
+    /// The Int opcode of `op` (a switch: hashing the operator, a String-backed enum, cost more than the lookup).
+    private static func intOpcode(_ op: BinaryOperator) -> Opcode? {
+        switch op {
+        case .add: .addInt
+        case .subtract: .subInt
+        case .multiply: .mulInt
+        case .divide: .divInt
+        case .remainder: .modInt
+        case .equal: .eqInt
+        case .notEqual: .neInt
+        case .less: .ltInt
+        case .lessEqual: .leInt
+        case .greater: .gtInt
+        case .greaterEqual: .geInt
+        case .and, .or: nil
+        }
+    }
+
+    /// The Dec opcode of `op`.
+    private static func decOpcode(_ op: BinaryOperator) -> Opcode? {
+        switch op {
+        case .add: .addDec
+        case .subtract: .subDec
+        case .multiply: .mulDec
+        case .divide: .divDec
+        case .equal: .eqDec
+        case .notEqual: .neDec
+        case .less: .ltDec
+        case .lessEqual: .leDec
+        case .greater: .gtDec
+        case .greaterEqual: .geDec
+        case .remainder, .and, .or: nil
+        }
+    }
     /// Names of the call's world, each one instruction.
     static let worldValues: [String: (Opcode, SemaType)] = [
         "caller": (.caller, .address), "origin": (.origin, .address), "self": (.selfAddress, .address),
@@ -186,10 +214,10 @@ extension FunctionCompiler {
     static func binaryOpcode(_ op: BinaryOperator, _ type: SemaType) -> (Opcode, SemaType)? {
         switch type {
         case .int:
-            guard let opcode = intOpcodes[op] else { return nil }
+            guard let opcode = intOpcode(op) else { return nil }
             return (opcode, op.precedence == .comparison ? .bool : .int)
         case .dec:
-            guard let opcode = decOpcodes[op] else { return nil }
+            guard let opcode = decOpcode(op) else { return nil }
             return (opcode, op.precedence == .comparison ? .bool : .dec)
         case .bool:
             switch op {

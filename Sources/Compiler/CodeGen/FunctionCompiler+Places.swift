@@ -20,7 +20,7 @@ extension FunctionCompiler {
             return abandon(mutation)
         }
         if let local = lookup(root) {
-            if !steps.isEmpty { usedLocals.insert(local.index) }
+            if !steps.isEmpty { markUsed(local.index) }
             switch local.kind {
             case .variable: break
             case .parameter:

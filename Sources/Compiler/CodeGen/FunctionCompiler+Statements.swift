@@ -4,7 +4,7 @@ import Diagnostics
 
 extension FunctionCompiler {
     func block(_ block: Block, newScope: Bool = true) {
-        if newScope { scopes.append([:]) }
+        if newScope { pushScope() }
         var warned = false
         for stmt in block.statements {
             if !code.reachable && !warned {
@@ -95,10 +95,17 @@ extension FunctionCompiler {
 
     /// Remembers where a `let` keyword is, for the fix-it that makes the binding a `var`.
     private func markKeyword(_ binding: Binding, range: SourceRange) {
-        guard !binding.isMutable, range.text.hasPrefix("let"), var local = scopes[scopes.count - 1][binding.name.name]
+        guard !binding.isMutable, FunctionCompiler.startsWithLet(range), let position = innermostPosition(of: binding.name.name)
         else { return }
-        local.keyword = SourceRange(file: range.file, start: range.start, end: range.start + 3)
-        scopes[scopes.count - 1][binding.name.name] = local
+        visible[position].local.keyword = SourceRange(file: range.file, start: range.start, end: range.start + 3)
+    }
+
+    /// Whether the text of `range` starts with `let` (compared in place, without building the statement's text).
+    static func startsWithLet(_ range: SourceRange) -> Bool {
+        let bytes = range.file.bytes
+        guard range.length >= 3, range.start >= 0, range.start + 3 <= bytes.count else { return false }
+        return bytes[range.start] == UInt8(ascii: "l") && bytes[range.start + 1] == UInt8(ascii: "e")
+            && bytes[range.start + 2] == UInt8(ascii: "t")
     }
 
     /// The type of a zero `Int`, `Dec` or `Bool` initializer (or of a missing one), if that is what it is.
@@ -154,7 +161,7 @@ extension FunctionCompiler {
     }
 
     private func forLoop(_ loop: ForLoop) {
-        scopes.append([:])
+        pushScope()
         defer { popScope() }
         switch loop.sequence {
         case .range(let lower, let upper): rangeLoop(loop, lower, upper)
@@ -224,7 +231,7 @@ extension FunctionCompiler {
             expect(.int, found: value.type, at: upper.range)
             bound = { [self] in pushConstant(value) }
         } else if case .name(let n) = upper.kind, let local = lookup(n), local.kind != .variable {
-            usedLocals.insert(local.index)
+            markUsed(local.index)
             expect(.int, found: local.type, at: upper.range)
             bound = { [self] in code.emit(.localGet, Int64(local.index), effect: (0, 1)) }
         }

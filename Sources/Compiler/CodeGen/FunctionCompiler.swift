@@ -6,15 +6,26 @@ import Diagnostics
 
 /// Compiles the body of one `FunctionSymbol` into a `Function`.
 final class FunctionCompiler {
-    unowned let module: ModuleCompiler
+    /// The module being compiled. Unowned and unchecked: a `FunctionCompiler` lives only inside
+    /// `ModuleCompiler.compile`, which holds the module, and the checked form retained and released the module on
+    /// every access.
+    unowned(unsafe) let module: ModuleCompiler
     let symbol: FunctionSymbol
-    var unit: Unit { symbol.unit }
-    var code = CodeBuffer()
-    var localTypes: [SemaType] = []
-    var scopes: [[String: LocalVariable]] = [[:]]
-    var loops: [(breakLabel: Label, continueLabel: Label)] = []
-    /// Locals read somewhere (for "never used" warnings).
-    var usedLocals: Set<Int> = []
+    /// The symbol's unit, held for the body's compile (`symbol.unit` is unowned: a checked retain per access).
+    let unit: Unit
+    // The hot state of the walk is never accessed overlappingly (no inout access to it is held across a call
+    // that touches it again), so its dynamic exclusivity checks — 7 % of a compile — are off.
+    @exclusivity(unchecked) var code = CodeBuffer()
+    @exclusivity(unchecked) var localTypes: [SemaType] = []
+    /// The names in scope, outermost first: a scope is the run from its start in `scopeStarts` to the end of
+    /// `visible` (or the next scope's start). Searched from the innermost end, as shadowing requires; function
+    /// bodies have few names, and comparing small strings is cheaper than hashing them into a dictionary per scope.
+    @exclusivity(unchecked) var visible: [(name: String, local: LocalVariable)] = []
+    /// Where each open scope starts in `visible`; the first is the function's (parameters).
+    @exclusivity(unchecked) var scopeStarts: [Int] = [0]
+    @exclusivity(unchecked) var loops: [(breakLabel: Label, continueLabel: Label)] = []
+    /// Locals read somewhere (for "never used" warnings), by local index.
+    @exclusivity(unchecked) var usedLocals: [Bool] = []
     /// The `for` statement whose loop is being emitted (its step and test map to its line).
     var loopHeader: SourceRange?
     /// Set once the function has errors: "never used" warnings would only add noise.
@@ -23,6 +34,10 @@ final class FunctionCompiler {
     init(module: ModuleCompiler, symbol: FunctionSymbol) {
         self.module = module
         self.symbol = symbol
+        self.unit = symbol.unit
+        localTypes.reserveCapacity(16)
+        usedLocals.reserveCapacity(16)
+        visible.reserveCapacity(16)
     }
 
     // MARK: - Entry
@@ -72,7 +87,7 @@ final class FunctionCompiler {
             error(Messages.functionTooLarge, at: symbol.nameRange, hint: Messages.functionTooLargeHint)
             return nil
         }
-        reportUnused(scopes[0])
+        reportUnused(from: 0)
         let paramCount = symbol.params.count
         let fileIndex = module.fileIndex(unit.file)
         module.sourceEntries[symbol.index ?? 0] = code.positions.map {
@@ -93,27 +108,48 @@ final class FunctionCompiler {
     @discardableResult
     func declare(_ name: String, type: SemaType, kind: LocalVariable.Kind, range: SourceRange) -> Int {
         let index = newLocal(type)
-        if let previous = scopes[scopes.count - 1][name], name != "_" {
-            module.diagnostics.report(
-                Diagnostic(
-                    severity: .error, message: Messages.duplicate("variable", name), range: range,
-                    labels: [DiagnosticLabel(range: previous.range, message: Messages.previousDefinition)]))
+        let local = LocalVariable(index: index, type: type, kind: kind, range: range)
+        // A name declared again in the same scope replaces the earlier binding (after the error, unless `_`).
+        if let position = innermostPosition(of: name) {
+            if name != "_" {
+                module.diagnostics.report(
+                    Diagnostic(
+                        severity: .error, message: Messages.duplicate("variable", name), range: range,
+                        labels: [DiagnosticLabel(range: visible[position].local.range, message: Messages.previousDefinition)]))
+            }
+            visible[position].local = local
+        } else {
+            visible.append((name, local))
         }
-        scopes[scopes.count - 1][name] = LocalVariable(index: index, type: type, kind: kind, range: range)
         return index
+    }
+
+    /// Where `name` is bound in the innermost scope, if it is.
+    func innermostPosition(of name: String) -> Int? {
+        var i = visible.count - 1
+        let start = scopeStarts[scopeStarts.count - 1]
+        while i >= start {
+            if visible[i].name == name { return i }
+            i -= 1
+        }
+        return nil
     }
 
     /// A fresh local slot (also used for temporaries).
     func newLocal(_ type: SemaType) -> Int {
         localTypes.append(type)
+        usedLocals.append(false)
         return localTypes.count - 1
     }
 
+    /// Marks a local as read.
+    @inline(__always)
+    func markUsed(_ index: Int) { usedLocals[index] = true }
+
     func lookup(_ name: String) -> LocalVariable? {
-        // By index, innermost first: no copy of each scope's dictionary.
-        var i = scopes.count - 1
+        var i = visible.count - 1
         while i >= 0 {
-            if let local = scopes[i][name] { return local }
+            if visible[i].name == name { return visible[i].local }
             i -= 1
         }
         return nil
@@ -121,18 +157,23 @@ final class FunctionCompiler {
 
     func isLocal(_ name: String) -> Bool { lookup(name) != nil }
 
+    /// Enters a new innermost scope.
+    func pushScope() { scopeStarts.append(visible.count) }
+
     /// Leaves the innermost scope, warning about its `let` and `var` bindings that were never read.
     func popScope() {
-        reportUnused(scopes.removeLast())
+        let start = scopeStarts.removeLast()
+        reportUnused(from: start)
+        visible.removeSubrange(start...)
     }
 
-    func reportUnused(_ scope: [String: LocalVariable]) {
+    /// Warns about the `let` and `var` bindings in `visible[start...]` that were never read, in declaration order.
+    func reportUnused(from start: Int) {
         guard !suppressUnused, module.diagnostics.errorCount == 0 else { return }
-        let unused = scope.filter { name, local in
-            (local.kind == .constant || local.kind == .variable) && !name.hasPrefix("_")
-                && !usedLocals.contains(local.index)
+        let unused = visible[start...].filter { name, local in
+            (local.kind == .constant || local.kind == .variable) && !name.hasPrefix("_") && !usedLocals[local.index]
         }
-        for (name, local) in unused.sorted(by: { $0.value.index < $1.value.index }) {
+        for (name, local) in unused.sorted(by: { $0.local.index < $1.local.index }) {
             module.diagnostics.report(
                 .warning(
                     Messages.unusedVariable(name), at: local.range,
@@ -142,8 +183,7 @@ final class FunctionCompiler {
 
     /// Every name visible here, for suggestions.
     func visibleNames() -> [String] {
-        var names: [String] = []
-        for scope in scopes { names += scope.keys }
+        var names: [String] = visible.map(\.name)
         names += module.stateOrder
         names += unit.consts.keys
         names += unit.functions.keys

@@ -139,8 +139,7 @@ public struct Lexer {
         while index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) { index += 1 }
         let length = index - start
         guard length >= 2, length <= 9 else { return .identifier }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        return TokenKind.keywords[text] ?? .identifier
+        return bytes.withUnsafeBufferPointer { TokenKind.keyword(in: $0, start: start, length: length) }
     }
 
     /// A run of bytes that start no token: one error token and one diagnostic for the whole run.

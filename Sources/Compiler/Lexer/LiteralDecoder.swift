@@ -5,13 +5,13 @@ import Diagnostics
 /// Values of literal tokens.
 public enum LiteralDecoder {
     /// The digits of an integer or decimal literal without its `_` separators (`10_000` gives `10000`).
+    /// Number tokens are ASCII; the result is built in one step (a small string, no heap storage, for
+    /// literals of up to 15 digits).
     public static func digits(_ bytes: [UInt8], _ token: Token) -> String {
-        var out = ""
-        out.reserveCapacity(token.end - token.start)
-        for index in token.start..<min(token.end, bytes.count) where bytes[index] != UInt8(ascii: "_") {
-            out.unicodeScalars.append(Unicode.Scalar(bytes[index]))
-        }
-        return out
+        let end = min(max(token.end, 0), bytes.count)
+        let slice = bytes[min(max(token.start, 0), end)..<end]
+        guard slice.contains(UInt8(ascii: "_")) else { return String(decoding: slice, as: UTF8.self) }
+        return String(decoding: slice.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
     }
 
     /// The value of a string literal token, escapes resolved (invalid ones dropped).

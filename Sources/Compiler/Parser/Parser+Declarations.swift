@@ -238,12 +238,12 @@ extension Parser {
     // MARK: - Parameters and types
 
     /// `( name: Type, ... )` with an optional trailing comma; line breaks are free inside.
-    mutating func parseParameters(after owner: String) -> [Parameter]? {
+    mutating func parseParameters(after owner: @autoclosure () -> String) -> [Parameter]? {
         let open = current
-        guard expect(.leftParen, Messages.expected("'('", after: owner)) else { return nil }
+        guard expect(.leftParen, Messages.expected("'('", after: owner())) else { return nil }
         var parameters: [Parameter] = []
         while current.kind != .rightParen, current.kind != .endOfFile {
-            guard let parameter = parseParameter(in: "the parameters of \(owner)") else { return nil }
+            guard let parameter = parseParameter(in: "the parameters of \(owner())") else { return nil }
             parameters.append(parameter)
             if match(.comma) { continue }
             if current.kind != .rightParen, !current.isAtLineStart, current.kind != .endOfFile {
@@ -256,8 +256,8 @@ extension Parser {
         return panicking ? nil : parameters
     }
 
-    mutating func parseParameter(in context: String) -> Parameter? {
-        guard let name = expectName(Messages.expected("name", in: context)) else { return nil }
+    mutating func parseParameter(in context: @autoclosure () -> String) -> Parameter? {
+        guard let name = expectName(Messages.expected("name", in: context())) else { return nil }
         guard expect(.colon, Messages.expected("':' and a type", after: "'\(name.name)'")) else { return nil }
         let type = parseType()
         return Parameter(id: makeID(), name: name, type: type)
@@ -271,8 +271,10 @@ extension Parser {
             return TypeSyntax(id: makeID(), range: range(current), kind: .error)
         }
         defer { leaveNesting() }
-        let message = Messages.expected("type", after: previousDescription)
-        guard let name = expectName(message, sameLine: true) else {
+        // The message is built only on error (the autoclosure captures the token and bytes, not the parser).
+        let before = position == 0 ? nil : previous, source = bytes
+        guard let name = expectName(Messages.expected("type", after: Parser.describe(before, in: source)), sameLine: true)
+        else {
             return TypeSyntax(id: makeID(), range: missingTokenRange, kind: .error)
         }
         var arguments: [TypeSyntax] = []

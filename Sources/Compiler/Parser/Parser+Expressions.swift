@@ -48,8 +48,9 @@ extension Parser {
                 left = Expr(id: makeID(), range: range(from: start), kind: .index(base: left, index: index))
             case .member:
                 advance()
-                let message = Messages.expected("a member name", after: "'.'")
-                guard let name = expectName(message, sameLine: true) else { break }
+                guard let name = expectName(Messages.expected("a member name", after: "'.'"), sameLine: true) else {
+                    break
+                }
                 left = Expr(id: makeID(), range: range(from: start), kind: .member(base: left, name: name))
             case .none:
                 break

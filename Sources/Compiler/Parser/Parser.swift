@@ -157,18 +157,22 @@ public struct Parser {
     }
 
     /// `'text'` of a token for messages, shortened; "end of file" at the end.
-    func describe(_ token: Token) -> String {
+    func describe(_ token: Token) -> String { Parser.describe(token, in: bytes) }
+
+    /// `describe` for a token of `bytes`; "start of file" for no token.
+    static func describe(_ token: Token?, in bytes: [UInt8]) -> String {
+        guard let token else { return "start of file" }
         switch token.kind {
         case .endOfFile: return "end of file"
         case .string: return "string literal"
         default:
-            let text = text(token)
+            let text = String(decoding: bytes[min(token.start, bytes.count)..<min(token.end, bytes.count)], as: UTF8.self)
             return "'" + (text.count > 24 ? String(text.prefix(24)) + "..." : text) + "'"
         }
     }
 
     /// The previous token for "expected X after Y" messages.
-    var previousDescription: String { position == 0 ? "start of file" : describe(previous) }
+    var previousDescription: String { Parser.describe(position == 0 ? nil : previous, in: bytes) }
 
     // MARK: - Errors
 

@@ -6,31 +6,37 @@ import Diagnostics
 /// The state of one compilation. Function bodies are checked and emitted by `FunctionCompiler`.
 final class ModuleCompiler {
     let options: CompileOptions
-    var diagnostics = DiagnosticEngine()
+    // The tables below are read or extended for nearly every expression; no access to them overlaps another
+    // (no inout access is held across a call that touches the same table), so dynamic exclusivity checks are off.
+    @exclusivity(unchecked) var diagnostics = DiagnosticEngine()
     var main: Unit?
-    var structs: [String: StructSymbol] = [:]
+    @exclusivity(unchecked) var structs: [String: StructSymbol] = [:]
     var structOrder: [String] = []
-    var events: [String: EventSymbol] = [:]
+    @exclusivity(unchecked) var events: [String: EventSymbol] = [:]
     var eventOrder: [String] = []
-    var state: [String: StateSymbol] = [:]
+    @exclusivity(unchecked) var state: [String: StateSymbol] = [:]
     var stateOrder: [String] = []
-    var interfaces: [String: InterfaceSymbol] = [:]
+    @exclusivity(unchecked) var interfaces: [String: InterfaceSymbol] = [:]
     /// Units by resolved file path, so a library used twice is compiled once.
     var loadedUnits: [String: Unit] = [:]
     var loading: Set<String> = []
 
     // Module tables, in the order entries are first needed.
-    var types: [TypeDesc] = []
-    private var typeIndices: [TypeDesc: Int] = [:]
-    var constants: [Constant] = []
-    private var constantIndices: [Constant: Int] = [:]
+    @exclusivity(unchecked) var types: [TypeDesc] = []
+    @exclusivity(unchecked) private var typeIndices: [TypeDesc: Int] = [:]
+    /// `typeIndex` of the seven scalar types (Int, Dec, Bool, Address, Hash, String, Bytes), once known.
+    @exclusivity(unchecked) private var scalarTypeIndices = [UInt16?](repeating: nil, count: 7)
+    @exclusivity(unchecked) var constants: [Constant] = []
+    @exclusivity(unchecked) private var constantIndices: [Constant: Int] = [:]
     var externs: [ExternDecl] = []
     private var externIndices: [ExternDecl: Int] = [:]
     /// Functions in module order; bodies compiled from the worklist.
     var scheduled: [FunctionSymbol] = []
     var compiled: [Function?] = []
     var sourceFiles: [String] = []
-    var sourceEntries: [[SourceMapEntry]] = []
+    /// The file `fileIndex` was last asked about and its answer: every function of a file asks in turn.
+    private var lastFileIndex: (file: SourceFile, index: Int)?
+    @exclusivity(unchecked) var sourceEntries: [[SourceMapEntry]] = []
 
     init(options: CompileOptions) {
         self.options = options
@@ -112,20 +118,41 @@ final class ModuleCompiler {
     /// The module type index of `type`, adding entries as needed.
     func typeIndex(_ type: SemaType) -> UInt16 {
         let desc: TypeDesc
+        let scalar: Int
         switch type {
-        case .int, .error, .void: desc = .int
-        case .dec: desc = .dec
-        case .bool: desc = .bool
-        case .address, .interface: desc = .address
-        case .hash: desc = .hash
-        case .string: desc = .string
-        case .bytes: desc = .bytes
+        case .int, .error, .void: (desc, scalar) = (.int, 0)
+        case .dec: (desc, scalar) = (.dec, 1)
+        case .bool: (desc, scalar) = (.bool, 2)
+        case .address, .interface: (desc, scalar) = (.address, 3)
+        case .hash: (desc, scalar) = (.hash, 4)
+        case .string: (desc, scalar) = (.string, 5)
+        case .bytes: (desc, scalar) = (.bytes, 6)
+        default: return compoundTypeIndex(type)
+        }
+        // Scalar types, asked for every parameter and local, are answered without hashing a `TypeDesc`.
+        if let index = scalarTypeIndices[scalar] { return index }
+        let index = tableIndex(of: desc)
+        scalarTypeIndices[scalar] = index
+        return index
+    }
+
+    /// `typeIndex` of a list, map or struct type.
+    private func compoundTypeIndex(_ type: SemaType) -> UInt16 {
+        let desc: TypeDesc
+        switch type {
+        case .int, .error, .void, .dec, .bool, .address, .interface, .hash, .string, .bytes:
+            return typeIndex(type)
         case .list(let element): desc = .list(elem: typeIndex(element))
         case .map(let key, let value):
             let k = typeIndex(key)
             desc = .map(key: k, value: typeIndex(value))
         case .structure(let name): desc = .structure(UInt16(truncatingIfNeeded: structs[name]?.index ?? 0))
         }
+        return tableIndex(of: desc)
+    }
+
+    /// The index of `desc` in the type table, adding it if needed.
+    private func tableIndex(of desc: TypeDesc) -> UInt16 {
         if let index = typeIndices[desc] { return UInt16(truncatingIfNeeded: index) }
         types.append(desc)
         typeIndices[desc] = types.count - 1
@@ -153,6 +180,13 @@ final class ModuleCompiler {
 
     /// The source-map file index of `file`.
     func fileIndex(_ file: SourceFile) -> Int {
+        if let last = lastFileIndex, last.file === file { return last.index }
+        let index = sourceMapIndex(of: file)
+        lastFileIndex = (file, index)
+        return index
+    }
+
+    private func sourceMapIndex(of file: SourceFile) -> Int {
         let name = LibraryResolver.sourceMapName(of: file.path, main: main?.file.path ?? file.path)
         if let index = sourceFiles.firstIndex(of: name) { return index }
         sourceFiles.append(name)

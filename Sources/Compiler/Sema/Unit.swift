@@ -6,8 +6,9 @@ final class Unit {
     let file: SourceFile
     let name: String
     let isLibrary: Bool
-    var consts: [String: ConstSymbol] = [:]
-    var functions: [String: FunctionSymbol] = [:]
+    // Read for most names a function body uses; never accessed overlappingly, so unchecked.
+    @exclusivity(unchecked) var consts: [String: ConstSymbol] = [:]
+    @exclusivity(unchecked) var functions: [String: FunctionSymbol] = [:]
     var functionOrder: [FunctionSymbol] = []
     /// Libraries by the qualifier used to call them (`math` for `use std.math`).
     var libraries: [String: Unit] = [:]
