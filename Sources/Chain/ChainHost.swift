@@ -32,21 +32,17 @@ struct ChainHost: Host {
 
     var storageKeyPrefix: [UInt8] { prefix }
 
-    mutating func storageRead(absolute key: [UInt8]) -> [UInt8]? {
+    mutating func storageRead(absolute key: UnsafeRawBufferPointer) -> [UInt8]? {
         do {
-            return try session.state.overlay.get(key)
+            return try session.state.overlay.get(bytes: key)
         } catch {
             session.fail(error)
             return nil
         }
     }
 
-    mutating func storageWrite(absolute key: [UInt8], _ value: [UInt8]?) {
-        if let value {
-            session.state.overlay.set(key, value)
-        } else {
-            session.state.overlay.delete(key)
-        }
+    mutating func storageWrite(absolute key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) {
+        session.state.overlay.write(key: key, value: value)
     }
 
     mutating func storageRead(_ key: [UInt8]) -> [UInt8]? {

@@ -6,15 +6,24 @@ enum ByteOrder {
     /// Negative if `a < b`, zero if equal, positive if `a > b`.
     @inline(__always)
     static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in compare(pa, pb) } }
+    }
+
+    /// `compare` of borrowed bytes.
+    @inline(__always)
+    static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
         let common = min(a.count, b.count)
-        let result: Int32 = a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                guard common > 0, let baseA = pa.baseAddress, let baseB = pb.baseAddress else { return 0 }
-                return memcmp(baseA, baseB, common)
-            }
+        if common > 0, let baseA = a.baseAddress, let baseB = b.baseAddress {
+            let result = memcmp(baseA, baseB, common)
+            if result != 0 { return Int(result) }
         }
-        if result != 0 { return Int(result) }
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+
+    /// A new array holding `bytes`.
+    @inline(__always)
+    static func array(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
     }
 
     /// Whether `a` sorts strictly before `b`.

@@ -34,6 +34,10 @@ public final class MemoryStore: KeyValueStore {
         values.value(for: key)
     }
 
+    public func get(bytes key: UnsafeRawBufferPointer) throws -> [UInt8]? {
+        values.value(forBytes: key)
+    }
+
     public func entries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
         Self.entries(of: values, prefix: prefix, after: after, limit: limit)
     }

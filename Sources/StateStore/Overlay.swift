@@ -27,21 +27,27 @@ public final class Overlay: KeyValueReader {
 
     /// Sets `value` under `key`.
     public func set(_ key: [UInt8], _ value: [UInt8]) {
-        state.record(key, value)
+        key.withUnsafeBytes { k in value.withUnsafeBytes { v in state.record(k, v) } }
     }
 
     /// Deletes `key` (hides any base value).
     public func delete(_ key: [UInt8]) {
-        state.record(key, nil)
+        key.withUnsafeBytes { state.record($0, nil) }
+    }
+
+    /// Sets (`value`) or deletes (`nil`) a borrowed key (bytes bound to `UInt8`): the overlay copies both into its
+    /// own buffers, so a caller that builds keys and values on the stack allocates nothing.
+    public func write(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
+        state.record(key, value)
     }
 
     /// The pending writes, sorted by key, one per key (`nil` value = delete).
     public var changes: [Write] {
         state.sortKeys()
         var writes: [Write] = []
-        writes.reserveCapacity(state.orderedKeys.count)
-        for key in state.orderedKeys {
-            if let value = state.lookup(key) { writes.append(Write(key: key, value: value)) }
+        writes.reserveCapacity(state.orderedItems.count)
+        for index in state.orderedItems {
+            writes.append(Write(key: state.key(of: Int(index)), value: state.value(of: Int(index))))
         }
         return writes
     }
@@ -49,14 +55,14 @@ public final class Overlay: KeyValueReader {
     /// Whether there are no pending writes.
     public var isEmpty: Bool { state.items.isEmpty }
 
-    /// The index in `orderedKeys` of the first key a scan of `prefix` after `after` visits.
+    /// The index in `orderedItems` of the first key a scan of `prefix` after `after` visits.
     private func startIndex(prefix: [UInt8], after: [UInt8]?) -> Int {
         let (bound, inclusive) = ByteOrder.scanStart(prefix: prefix, after: after)
         var low = 0
-        var high = state.orderedKeys.count
+        var high = state.orderedItems.count
         while low < high {
             let mid = low + (high - low) / 2
-            let order = ByteOrder.compare(state.orderedKeys[mid], bound)
+            let order = bound.withUnsafeBytes { state.compare(item: Int(state.orderedItems[mid]), $0) }
             if order < 0 || (order == 0 && !inclusive) { low = mid + 1 } else { high = mid }
         }
         return low
@@ -92,8 +98,15 @@ public final class Overlay: KeyValueReader {
     // MARK: - Reads
 
     public func get(_ key: [UInt8]) throws -> [UInt8]? {
-        if let value = state.lookup(key) { return value }
-        return try base.get(key)
+        try key.withUnsafeBytes { try get(bytes: $0) }
+    }
+
+    public func get(bytes key: UnsafeRawBufferPointer) throws -> [UInt8]? {
+        switch state.lookup(key) {
+        case .absent: return try base.get(bytes: key)
+        case .deleted: return nil
+        case .value(let item): return state.value(of: item)
+        }
     }
 
     /// Merges the base's entries with the pending writes in key order; pending values win, deletes hide.
@@ -103,23 +116,25 @@ public final class Overlay: KeyValueReader {
         var baseNext = try base.next(after: after, within: prefix)
         var index = startIndex(prefix: prefix, after: after)
         while result.count < limit {
-            let pendingKey: [UInt8]? =
-                index < state.orderedKeys.count && ByteOrder.hasPrefix(state.orderedKeys[index], prefix)
-                ? state.orderedKeys[index] : nil
+            let pending: Int? =
+                index < state.orderedItems.count && state.item(Int(state.orderedItems[index]), hasPrefix: prefix)
+                ? Int(state.orderedItems[index]) : nil
             let order: Int
-            switch (baseNext, pendingKey) {
+            switch (baseNext, pending) {
             case (nil, nil): return result
             case (.some, nil): order = -1
             case (nil, .some): order = 1
-            case let (.some(entry), .some(key)): order = ByteOrder.compare(entry.key, key)
+            case let (.some(entry), .some(item)):
+                order = -entry.key.withUnsafeBytes { state.compare(item: item, $0) }
             }
             if order < 0, let entry = baseNext {
                 result.append(entry)
                 baseNext = try base.next(after: entry.key, within: prefix)
                 continue
             }
-            if let key = pendingKey {
-                if let value = state.lookup(key) ?? nil { result.append(Entry(key: key, value: value)) }
+            if let item = pending {
+                let key = state.key(of: item)
+                if let value = state.value(of: item) { result.append(Entry(key: key, value: value)) }
                 index += 1
                 if order == 0 { baseNext = try base.next(after: key, within: prefix) }
             }
@@ -128,37 +143,59 @@ public final class Overlay: KeyValueReader {
     }
 }
 
-/// The mutable part of an `Overlay`: its pending writes, the journal of the open scopes and the sorted key list.
+/// The mutable part of an `Overlay`: its pending writes, the journal of the open scopes and the key order.
 ///
-/// Pending writes are `items` (one per key, in first-write order) indexed by an open-addressing table of
-/// `slots`; each item keeps its key's hash, so growing the table never hashes a key again. The table is looked
-/// up, never iterated: ordered access goes through `orderedKeys`. A journal entry names the item it changed and
-/// what the item held before (`nil` when the write created it). Reverting undoes entries last first, so an
-/// item a write created is the last item when its entry is undone (every later write was journaled and undone
-/// before it), and removing it pops `items`.
+/// Keys and values live in one byte arena (`bytes`, append-only): an item (one per key, in first-write order) is
+/// the key's and the value's place in it and the key's hash, plain numbers, so recording a write allocates
+/// nothing per key (the arrays grow geometrically) and dropping the overlay frees five buffers whatever the
+/// number of keys. A new value is appended and the item pointed at it; the old bytes stay until the overlay is
+/// dropped (a journal entry may still name them). Items are indexed by an open-addressing table of `slots`;
+/// each item keeps its key's hash, so growing the table never hashes a key again. The table is looked up, never
+/// iterated: ordered access goes through `orderedItems`. A journal entry names the item it changed and where
+/// its previous value was (or that the write created the item). Reverting undoes entries last first, so an item
+/// a write created is the last item when its entry is undone (every later write was journaled and undone before
+/// it), and removing it pops `items`.
 struct PendingWrites {
     struct Item {
-        let key: [UInt8]
-        /// The pending value; `nil` is a delete that hides the base's value.
-        var value: [UInt8]?
+        let keyStart: Int
+        let keyCount: Int32
+        /// The pending value's length; `Item.deleted` for a delete that hides the base's value.
+        var valueCount: Int32
+        var valueStart: Int
         let hash: Int
+
+        static let deleted: Int32 = -1
     }
 
     private struct JournalEntry {
-        let item: Int
-        /// What the item held before the write; `nil` when the write created the item.
-        let previous: [UInt8]??
+        let item: Int32
+        /// The item's value before the write (`Item.deleted` for a delete), or `JournalEntry.created` when the write
+        /// created the item.
+        let previousCount: Int32
+        let previousStart: Int
+
+        static let created: Int32 = -2
+    }
+
+    /// What `lookup` found.
+    enum Pending {
+        case absent, deleted
+        /// The index of the item holding the value.
+        case value(Int)
     }
 
     private(set) var items: [Item] = []
+    /// Every key and value recorded, at the places the items and the journal name.
+    private let bytes = ByteArena()
     /// Indices into `items` + 1 (0 = empty); the count is a power of two, at least twice `items.count`.
     private var slots: [Int32] = []
     private var journal: [JournalEntry] = []
     var open: [Overlay.Checkpoint] = []
     var nextID = 0
-    /// The keys of `items` in key order as of the last `sortKeys()`; may still hold keys a revert removed.
-    private(set) var orderedKeys: [[UInt8]] = []
-    /// `items[sortedCount...]` were added since the last `sortKeys()` (items below it are unchanged since).
+    /// Indices of `items` in key order as of the last `sortKeys()`, deletes included; may still hold indices at
+    /// or past `sortedCount` (removed, or reused by a later item), which the next `sortKeys()` drops.
+    private(set) var orderedItems: [Int32] = []
+    /// `items[sortedCount...]` were added (or replaced) since the last `sortKeys()`; items below it are unchanged.
     private var sortedCount = 0
 
     var journalCount: Int { journal.count }
@@ -177,7 +214,7 @@ struct PendingWrites {
     /// SipHash-1-3 of `key` under (`k0`, `k1`), the function behind the standard `Hasher`, computed on whole
     /// words: `Hasher.combine(bytes:)` (and an `Array`'s own hash) go through the hasher's byte buffer, several
     /// times slower on 40-50-byte storage keys.
-    @inline(__always) private func hash(_ key: [UInt8]) -> Int {
+    @inline(__always) private func hash(_ raw: UnsafeRawBufferPointer) -> Int {
         var v0 = k0 ^ 0x736f_6d65_7073_6575, v1 = k1 ^ 0x646f_7261_6e64_6f6d
         var v2 = k0 ^ 0x6c79_6765_6e65_7261, v3 = k1 ^ 0x7465_6462_7974_6573
         @inline(__always) func round() {
@@ -186,63 +223,132 @@ struct PendingWrites {
             v0 &+= v3; v3 = v3.rotl(21); v3 ^= v0
             v2 &+= v1; v1 = v1.rotl(17); v1 ^= v2; v2 = v2.rotl(32)
         }
-        key.withUnsafeBytes { raw in
-            var i = 0
-            while i + 8 <= raw.count {
-                let m = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                v3 ^= m; round(); v0 ^= m
-                i += 8
-            }
-            var last = UInt64(truncatingIfNeeded: raw.count) << 56
-            var shift: UInt64 = 0
-            while i < raw.count {
-                last |= UInt64(raw[i]) << shift
-                shift += 8
-                i += 1
-            }
-            v3 ^= last; round(); v0 ^= last
+        var i = 0
+        while i + 8 <= raw.count {
+            let m = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            v3 ^= m; round(); v0 ^= m
+            i += 8
         }
+        var last = UInt64(truncatingIfNeeded: raw.count) << 56
+        var shift: UInt64 = 0
+        while i < raw.count {
+            last |= UInt64(raw[i]) << shift
+            shift += 8
+            i += 1
+        }
+        v3 ^= last; round(); v0 ^= last
         v2 ^= 0xff
         round(); round(); round()
         return Int(truncatingIfNeeded: v0 ^ v1 ^ v2 ^ v3)
     }
 
+    /// Whether item `item`'s key is `key`.
+    @inline(__always) private func keyEquals(_ item: Item, _ key: UnsafeRawBufferPointer) -> Bool {
+        guard Int(item.keyCount) == key.count else { return false }
+        return bytes.withUnsafeBytes {
+            ByteOrder.compare(UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + key.count]), key) == 0
+        }
+    }
+
     /// The slot holding `key`'s item, or the empty slot where it would go (`found` false).
-    @inline(__always) private func slot(of key: [UInt8], hash: Int) -> (slot: Int, found: Bool) {
+    @inline(__always) private func slot(of key: UnsafeRawBufferPointer, hash: Int) -> (slot: Int, found: Bool) {
         let mask = slots.count - 1
         var i = hash & mask
         while true {
             let s = Int(slots[i])
             if s == 0 { return (i, false) }
             let item = items[s - 1]
-            if item.hash == hash && item.key.count == key.count && ByteOrder.compare(item.key, key) == 0 {
-                return (i, true)
-            }
+            if item.hash == hash && keyEquals(item, key) { return (i, true) }
             i = (i + 1) & mask
         }
     }
 
-    /// The pending value of `key`: `nil` when there is none, `.some(nil)` for a pending delete.
-    func lookup(_ key: [UInt8]) -> [UInt8]?? {
-        guard !items.isEmpty else { return nil }
+    /// The pending write of `key`, if any.
+    func lookup(_ key: UnsafeRawBufferPointer) -> Pending {
+        guard !items.isEmpty else { return .absent }
         let (i, found) = slot(of: key, hash: hash(key))
-        guard found else { return nil }
-        return items[Int(slots[i]) - 1].value
+        guard found else { return .absent }
+        let index = Int(slots[i]) - 1
+        return items[index].valueCount == Item.deleted ? .deleted : .value(index)
+    }
+
+    /// The key of item `index`, copied out.
+    func key(of index: Int) -> [UInt8] {
+        let item = items[index]
+        return bytes.withUnsafeBytes {
+            ByteOrder.array(UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + Int(item.keyCount)]))
+        }
+    }
+
+    /// The pending value of item `index`, copied out; `nil` for a delete.
+    func value(of index: Int) -> [UInt8]? {
+        let item = items[index]
+        guard item.valueCount != Item.deleted else { return nil }
+        return bytes.withUnsafeBytes {
+            ByteOrder.array(
+                UnsafeRawBufferPointer(rebasing: $0[item.valueStart..<item.valueStart + Int(item.valueCount)]))
+        }
+    }
+
+    /// `ByteOrder.compare` of item `index`'s key with `key`.
+    func compare(item index: Int, _ key: UnsafeRawBufferPointer) -> Int {
+        let item = items[index]
+        return bytes.withUnsafeBytes {
+            ByteOrder.compare(UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + Int(item.keyCount)]), key)
+        }
+    }
+
+    /// `ByteOrder.compare` of the keys of items `a` and `b`.
+    private func compare(items a: Int, _ b: Int) -> Int {
+        let item = items[b]
+        return bytes.withUnsafeBytes {
+            compare(item: a, UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + Int(item.keyCount)]))
+        }
+    }
+
+    /// Whether item `index`'s key starts with `prefix`.
+    func item(_ index: Int, hasPrefix prefix: [UInt8]) -> Bool {
+        let item = items[index]
+        guard Int(item.keyCount) >= prefix.count else { return false }
+        return bytes.withUnsafeBytes { arena in
+            prefix.withUnsafeBytes { p in
+                ByteOrder.compare(UnsafeRawBufferPointer(rebasing: arena[item.keyStart..<item.keyStart + p.count]), p) == 0
+            }
+        }
+    }
+
+    /// Appends `raw` to the arena; returns where it starts.
+    @inline(__always) private mutating func append(_ raw: UnsafeRawBufferPointer) -> Int {
+        bytes.append(raw)
     }
 
     /// Sets (`value`) or deletes (`nil`) `key`, journaled when a scope is open.
-    mutating func record(_ key: [UInt8], _ value: [UInt8]?) {
+    mutating func record(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) {
         if 2 * (items.count + 1) > slots.count { grow() }
         let hash = self.hash(key)
         let (i, found) = slot(of: key, hash: hash)
+        let valueStart = value.map { append($0) } ?? 0
+        let valueCount = value.map { Int32(truncatingIfNeeded: $0.count) } ?? Item.deleted
         if found {
             let index = Int(slots[i]) - 1
-            if !open.isEmpty { journal.append(JournalEntry(item: index, previous: .some(items[index].value))) }
-            items[index].value = value
+            if !open.isEmpty {
+                journal.append(JournalEntry(
+                    item: Int32(truncatingIfNeeded: index), previousCount: items[index].valueCount,
+                    previousStart: items[index].valueStart))
+            }
+            items[index].valueStart = valueStart
+            items[index].valueCount = valueCount
         } else {
-            items.append(Item(key: key, value: value, hash: hash))
+            let keyStart = append(key)
+            items.append(Item(
+                keyStart: keyStart, keyCount: Int32(truncatingIfNeeded: key.count), valueCount: valueCount,
+                valueStart: valueStart, hash: hash))
             slots[i] = Int32(truncatingIfNeeded: items.count)
-            if !open.isEmpty { journal.append(JournalEntry(item: items.count - 1, previous: nil)) }
+            if !open.isEmpty {
+                journal.append(JournalEntry(
+                    item: Int32(truncatingIfNeeded: items.count - 1), previousCount: JournalEntry.created,
+                    previousStart: 0))
+            }
         }
     }
 
@@ -250,10 +356,11 @@ struct PendingWrites {
     mutating func undo(to length: Int) {
         while journal.count > length {
             let entry = journal.removeLast()
-            if let previous = entry.previous {
-                items[entry.item].value = previous
+            if entry.previousCount == JournalEntry.created {
+                remove(Int(entry.item))
             } else {
-                remove(entry.item)
+                items[Int(entry.item)].valueStart = entry.previousStart
+                items[Int(entry.item)].valueCount = entry.previousCount
             }
         }
     }
@@ -264,14 +371,23 @@ struct PendingWrites {
         if open.isEmpty { journal.removeAll(keepingCapacity: true) }
     }
 
-    /// Removes item `index` (the last one when undoing; another is moved into its place otherwise).
+    /// The slot of item `index` (which is in the table).
+    private func slot(ofItem index: Int) -> (slot: Int, found: Bool) {
+        let item = items[index]
+        return bytes.withUnsafeBytes {
+            slot(of: UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + Int(item.keyCount)]), hash: item.hash)
+        }
+    }
+
+    /// Removes item `index` (the last one when undoing; another is moved into its place otherwise). Its bytes
+    /// stay in the arena.
     private mutating func remove(_ index: Int) {
-        let (i, found) = slot(of: items[index].key, hash: items[index].hash)
+        let (i, found) = slot(ofItem: index)
         guard found else { return }
         deleteSlot(i)
         let last = items.count - 1
         if index != last {
-            let (j, movedFound) = slot(of: items[last].key, hash: items[last].hash)
+            let (j, movedFound) = slot(ofItem: last)
             if movedFound { slots[j] = Int32(truncatingIfNeeded: index + 1) }
             items.swapAt(index, last)
         }
@@ -311,30 +427,70 @@ struct PendingWrites {
         }
     }
 
-    /// Brings `orderedKeys` up to date: sorts the keys added since and merges them in one pass, dropping keys no
-    /// longer pending and duplicates. O(k log k + n) for k new keys; nothing when no key was added or removed.
+    /// Brings `orderedItems` up to date: sorts the items added since and merges them in one pass with the
+    /// still-valid old ones. O(k log k + n) for k new items; nothing when no item was added or removed.
     mutating func sortKeys() {
-        guard sortedCount < items.count || orderedKeys.count != items.count else { return }
-        var newKeys = items[sortedCount...].map(\.key)
-        newKeys.sort { ByteOrder.less($0, $1) }
-        var merged: [[UInt8]] = []
+        guard sortedCount < items.count || orderedItems.count != items.count else { return }
+        var newItems = (sortedCount..<items.count).map { Int32(truncatingIfNeeded: $0) }
+        newItems.sort { compare(items: Int($0), Int($1)) < 0 }
+        var merged: [Int32] = []
         merged.reserveCapacity(items.count)
         var old = 0
         var new = 0
-        while old < orderedKeys.count || new < newKeys.count {
-            let key: [UInt8]
-            if new == newKeys.count || (old < orderedKeys.count && ByteOrder.less(orderedKeys[old], newKeys[new])) {
-                key = orderedKeys[old]
+        while true {
+            // indices at or past `sortedCount` were removed or are among the new ones
+            while old < orderedItems.count && Int(orderedItems[old]) >= sortedCount { old += 1 }
+            if old == orderedItems.count && new == newItems.count { break }
+            if new == newItems.count
+                || (old < orderedItems.count && compare(items: Int(orderedItems[old]), Int(newItems[new])) < 0)
+            {
+                merged.append(orderedItems[old])
                 old += 1
             } else {
-                key = newKeys[new]
+                merged.append(newItems[new])
                 new += 1
             }
-            if let last = merged.last, last == key { continue }
-            if lookup(key) != nil { merged.append(key) }
         }
-        orderedKeys = merged
+        orderedItems = merged
         sortedCount = items.count
+    }
+}
+
+/// An append-only byte buffer freed in one go: `PendingWrites`'s keys and values. A class so that appending is a
+/// capacity check and a copy (`Array.append(contentsOf:)` of a buffer took ~150 instructions through its
+/// generic path); `PendingWrites` is never copied (it lives in one `Overlay`), so the buffer is never shared.
+final class ByteArena {
+    private var base: UnsafeMutableRawPointer?
+    private var capacity = 0
+    private(set) var count = 0
+
+    deinit { base?.deallocate() }
+
+    /// Appends `raw`; returns where it starts.
+    @inline(__always) func append(_ raw: UnsafeRawBufferPointer) -> Int {
+        let start = count
+        if raw.count > capacity - count { grow(to: count + raw.count) }
+        if let base, let source = raw.baseAddress, raw.count > 0 {
+            (base + start).copyMemory(from: source, byteCount: raw.count)
+        }
+        count += raw.count
+        return start
+    }
+
+    private func grow(to needed: Int) {
+        let newCapacity = max(needed, 2 * capacity, 4096)
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
+        if let base {
+            newBase.copyMemory(from: base, byteCount: count)
+            base.deallocate()
+        }
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Calls `body` with the bytes appended so far (valid only during the call).
+    @inline(__always) func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        body(UnsafeRawBufferPointer(start: base, count: count))
     }
 }
 

@@ -8,11 +8,16 @@ struct SortedMap<Value> {
 
     /// The index of `key` if present, otherwise where it would be inserted.
     func search(_ key: [UInt8]) -> (found: Bool, index: Int) {
+        key.withUnsafeBytes { search(bytes: $0) }
+    }
+
+    /// `search` of a borrowed key.
+    func search(bytes key: UnsafeRawBufferPointer) -> (found: Bool, index: Int) {
         var low = 0
         var high = keys.count
         while low < high {
             let mid = low + (high - low) / 2
-            let order = ByteOrder.compare(keys[mid], key)
+            let order = keys[mid].withUnsafeBytes { ByteOrder.compare($0, key) }
             if order == 0 { return (true, mid) }
             if order < 0 { low = mid + 1 } else { high = mid }
         }
@@ -22,6 +27,12 @@ struct SortedMap<Value> {
     /// The value under `key`, if any.
     func value(for key: [UInt8]) -> Value? {
         let (found, index) = search(key)
+        return found ? values[index] : nil
+    }
+
+    /// The value under a borrowed key, if any.
+    func value(forBytes key: UnsafeRawBufferPointer) -> Value? {
+        let (found, index) = search(bytes: key)
         return found ? values[index] : nil
     }
 

@@ -48,14 +48,16 @@ public protocol Host {
     mutating func storageRead(_ key: [UInt8]) -> [UInt8]?
     /// Stores `value` at `key`; `nil` deletes.
     mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?)
-    /// The bytes the host puts before every relative key (the chain: `04 ‖ contract`). A machine that keeps
-    /// keys for a while builds them once with this prefix and passes them to the `absolute` calls, saving a copy
-    /// per access. Default: empty (the absolute key is the relative key).
+    /// The bytes the host puts before every relative key (the chain: `04 ‖ contract`). The machine's storage
+    /// cache builds whole keys with this prefix in a stack buffer and passes them to the `absolute` calls, so a
+    /// scalar map entry costs no array. Default: empty (the absolute key is the relative key).
     var storageKeyPrefix: [UInt8] { get }
-    /// `storageRead` of `storageKeyPrefix ‖ key`, given the whole key.
-    mutating func storageRead(absolute key: [UInt8]) -> [UInt8]?
-    /// `storageWrite` of `storageKeyPrefix ‖ key`, given the whole key.
-    mutating func storageWrite(absolute key: [UInt8], _ value: [UInt8]?)
+    /// `storageRead` of a whole key (`storageKeyPrefix ‖ key`), borrowed (bytes bound to `UInt8`, valid only
+    /// during the call).
+    mutating func storageRead(absolute key: UnsafeRawBufferPointer) -> [UInt8]?
+    /// `storageWrite` of a whole key (`storageKeyPrefix ‖ key`) and value (`nil` deletes), both borrowed: a host
+    /// that keeps them copies them.
+    mutating func storageWrite(absolute key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?)
     /// The smallest key that starts with `prefix` and is greater than `key` (or the smallest with the
     /// prefix when `key` is nil), in unsigned byte order.
     mutating func storageNext(prefix: [UInt8], after key: [UInt8]?) -> [UInt8]?
@@ -76,11 +78,21 @@ public protocol Host {
 extension Host {
     public var storageKeyPrefix: [UInt8] { [] }
 
-    public mutating func storageRead(absolute key: [UInt8]) -> [UInt8]? {
-        storageRead(key)
+    public mutating func storageRead(absolute key: UnsafeRawBufferPointer) -> [UInt8]? {
+        storageRead(relativeKey(key, dropping: storageKeyPrefix.count))
     }
 
-    public mutating func storageWrite(absolute key: [UInt8], _ value: [UInt8]?) {
-        storageWrite(key, value)
+    public mutating func storageWrite(absolute key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) {
+        storageWrite(relativeKey(key, dropping: storageKeyPrefix.count), value.map { byteArray($0) })
     }
+}
+
+/// The relative key of a whole key: without the first `count` bytes (the prefix).
+private func relativeKey(_ key: UnsafeRawBufferPointer, dropping count: Int) -> [UInt8] {
+    byteArray(UnsafeRawBufferPointer(rebasing: key[min(count, key.count)...]))
+}
+
+/// A new array holding `bytes` (bound to `UInt8`).
+private func byteArray(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    Array(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
 }

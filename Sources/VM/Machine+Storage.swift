@@ -133,8 +133,9 @@ extension Machine {
             guard charge(GasSchedule.cost(18 + cachedLength(storageCache.items[index], kind), GasSchedule.perByteRead))
             else { return nil }
         } else {
-            let hostKey = cacheKey(v, key)
-            let stored = host.storageRead(absolute: hostKey)
+            let stored = ScalarCodec.withIntKey(variable: v, key, after: hostKeyPrefix()) {
+                host.storageRead(absolute: $0)
+            }
             guard charge(GasSchedule.cost(18 + (stored?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
             var value: Int128 = 0
             if let stored {
@@ -153,7 +154,7 @@ extension Machine {
             }
             if storageCache.isFull { flushStorage(); storageCache.removeAll() }
             index = storageCache.insert(
-                .init(key: key, variable: v, value: value, exists: stored != nil, dirty: false, hostKey: hostKey))
+                .init(key: key, variable: v, value: value, exists: stored != nil, dirty: false))
         }
         let item = storageCache.items[index]
         if has { return item.exists ? 1 : 0 }
@@ -172,34 +173,45 @@ extension Machine {
         } else {
             if storageCache.isFull { flushStorage(); storageCache.removeAll() }
             _ = storageCache.insert(
-                .init(key: key, variable: v, value: stored, exists: exists, dirty: true, hostKey: cacheKey(v, key)))
+                .init(key: key, variable: v, value: stored, exists: exists, dirty: true))
         }
         return true
     }
 
-    /// The host's whole key of entry `key` of variable `v` (the host's prefix is asked once per run).
-    mutating func cacheKey(_ v: Int, _ key: Int128) -> [UInt8] {
-        let prefix: [UInt8]
-        if let known = storageCache.hostPrefix {
-            prefix = known
-        } else {
-            prefix = host.storageKeyPrefix
-            storageCache.hostPrefix = prefix
-        }
-        return ScalarCodec.intKey(variable: v, key, after: prefix)
+    /// `Host.storageKeyPrefix`, asked once per run.
+    mutating func hostKeyPrefix() -> [UInt8] {
+        if let known = storageCache.hostPrefix { return known }
+        let prefix = host.storageKeyPrefix
+        storageCache.hostPrefix = prefix
+        return prefix
     }
 
-    /// Hands the cached writes to the host, in first-touch order. `Interpreter.call` calls it when the run
-    /// returns; scans call it first.
+    /// Hands the cached writes to the host, in first-touch order, each key and value built in one stack buffer.
+    /// `Interpreter.call` calls it when the run returns; scans call it first.
     mutating func flushStorage() {
         guard storageCache.hasDirty else { return }
-        for item in storageCache.items where item.dirty {
-            if !item.exists {
-                host.storageWrite(absolute: item.hostKey, nil)
-            } else if cachedValues[item.variable] == .bool {
-                host.storageWrite(absolute: item.hostKey, [item.value != 0 ? 1 : 0])
-            } else {
-                host.storageWrite(absolute: item.hostKey, ScalarCodec.encodeNumber(item.value))
+        let prefix = hostKeyPrefix()
+        let keyLength = prefix.count + ScalarCodec.intKeyLength
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: keyLength + ScalarCodec.maxNumberLength) { buffer in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            prefix.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[..<prefix.count]).copyMemory(from: $0) }
+            let key = UnsafeRawBufferPointer(rebasing: raw[..<keyLength])
+            let valueSpace = UnsafeMutableRawBufferPointer(rebasing: raw[keyLength...])
+            for item in storageCache.items where item.dirty {
+                ScalarCodec.writeIntKey(
+                    variable: item.variable, item.key, to: UnsafeMutableRawBufferPointer(rebasing: raw[prefix.count...]))
+                guard item.exists else {
+                    host.storageWrite(absolute: key, nil)
+                    continue
+                }
+                let length: Int
+                if cachedValues[item.variable] == .bool {
+                    valueSpace[0] = item.value != 0 ? 1 : 0
+                    length = 1
+                } else {
+                    length = ScalarCodec.writeNumber(item.value, to: valueSpace)
+                }
+                host.storageWrite(absolute: key, UnsafeRawBufferPointer(rebasing: valueSpace[..<length]))
             }
         }
         storageCache.markClean()

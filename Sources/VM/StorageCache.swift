@@ -9,7 +9,8 @@ import Bytecode
 /// dropped). Gas is charged exactly as without the cache: the byte counts are those of the encodings.
 ///
 /// Items are kept in first-touch order (`items`), so the flush order is deterministic; `slots` is an
-/// open-addressing index into them, looked up, never iterated.
+/// open-addressing index into them, looked up, never iterated. Items are plain numbers (no per-entry heap
+/// object): the host's keys and values are built in a stack buffer when the host is asked (`ScalarCodec`).
 struct StorageCache {
     struct Item {
         var key: Int128
@@ -20,8 +21,6 @@ struct StorageCache {
         var exists: Bool
         /// Written since the last flush.
         var dirty: Bool
-        /// The host's whole key (`Host.storageKeyPrefix ‖ variable ‖ KeyEncoding(key)`), built once.
-        var hostKey: [UInt8]
     }
 
     /// `Host.storageKeyPrefix`, asked once per run.
@@ -118,16 +117,27 @@ enum ScalarCodec {
         return 1 + (bits + 7) / 8
     }
 
+    /// The longest encoding of a number (`numberLength` of the extremes).
+    static let maxNumberLength = 17
+
+    /// Writes `ValueCodec.encode(.int(v))` (also `.dec(v)`) at the start of `out` (at least `numberLength(v)`
+    /// bytes); returns its length.
+    @inline(__always) static func writeNumber(_ v: Int128, to out: UnsafeMutableRawBufferPointer) -> Int {
+        let length = numberLength(v)
+        out[0] = UInt8(truncatingIfNeeded: length - 1)
+        withUnsafeBytes(of: UInt128(bitPattern: v).bigEndian) {
+            UnsafeMutableRawBufferPointer(rebasing: out[1..<length])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[(17 - length)...]))
+        }
+        return length
+    }
+
     /// `ValueCodec.encode(.int(v))` (also `.dec(v)`).
     static func encodeNumber(_ v: Int128) -> [UInt8] {
-        let length = numberLength(v)
-        // `reserveCapacity` takes the specialised allocation path (`Array(repeating:count:)` does not, here)
-        var out: [UInt8] = []
-        out.reserveCapacity(length)
-        out.append(UInt8(truncatingIfNeeded: length - 1))
-        let big = UInt128(bitPattern: v).bigEndian
-        withUnsafeBytes(of: big) { out.append(contentsOf: $0[(17 - length)...]) }
-        return out
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxNumberLength) { buffer in
+            let length = writeNumber(v, to: UnsafeMutableRawBufferPointer(buffer))
+            return Array(buffer[..<length])
+        }
     }
 
     /// The number `bytes` encodes, when they are exactly `ValueCodec`'s canonical encoding of it; nil otherwise.
@@ -141,15 +151,32 @@ enum ScalarCodec {
         return numberLength(v) == bytes.count ? v : nil
     }
 
+    /// The length of a relative map-entry key with an int key: the 2-byte variable index and 16 key bytes.
+    static let intKeyLength = 18
+
+    /// Writes `KeyEncoding.encode(.int(key))` after the 2-byte big-endian variable index into `out`
+    /// (`intKeyLength` bytes).
+    @inline(__always) static func writeIntKey(variable: Int, _ key: Int128, to out: UnsafeMutableRawBufferPointer) {
+        out[0] = UInt8(truncatingIfNeeded: variable >> 8)
+        out[1] = UInt8(truncatingIfNeeded: variable)
+        out.storeBytes(of: (UInt128(bitPattern: key) ^ (UInt128(1) << 127)).bigEndian, toByteOffset: 2, as: UInt128.self)
+    }
+
+    /// Calls `body` with `prefix ‖ variable ‖ KeyEncoding(.int(key))`, built in a stack buffer (valid only during
+    /// the call).
+    @inline(__always) static func withIntKey<R>(
+        variable: Int, _ key: Int128, after prefix: [UInt8], _ body: (UnsafeRawBufferPointer) -> R
+    ) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.count + intKeyLength) { buffer in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            prefix.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[..<prefix.count]).copyMemory(from: $0) }
+            writeIntKey(variable: variable, key, to: UnsafeMutableRawBufferPointer(rebasing: raw[prefix.count...]))
+            return body(UnsafeRawBufferPointer(raw))
+        }
+    }
+
     /// `KeyEncoding.encode(.int(key))` after the 2-byte big-endian variable index, after `prefix`.
     static func intKey(variable: Int, _ key: Int128, after prefix: [UInt8] = []) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(prefix.count + 18)
-        out.append(contentsOf: prefix)
-        out.append(UInt8(truncatingIfNeeded: variable >> 8))
-        out.append(UInt8(truncatingIfNeeded: variable))
-        let big = (UInt128(bitPattern: key) ^ (UInt128(1) << 127)).bigEndian
-        withUnsafeBytes(of: big) { out.append(contentsOf: $0) }
-        return out
+        withIntKey(variable: variable, key, after: prefix) { Array($0) }
     }
 }

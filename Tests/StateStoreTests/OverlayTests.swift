@@ -128,6 +128,12 @@ private func base() throws -> MemoryStore {
     let call = Overlay(base: transaction)
     call.delete([1, 1])
     #expect(try call.scan(prefix: [1]).map(\.key) == [[1, 2], [1, 3], [1, 5]])
+    // borrowed-key reads go through both overlays to the store
+    func get(_ key: [UInt8]) throws -> [UInt8]? { try key.withUnsafeBytes { try call.get(bytes: $0) } }
+    #expect(try get([1, 2]) == [20])
+    #expect(try get([1, 1]) == nil)
+    #expect(try get([1, 3]) == call.get([1, 3]))
+    #expect(try get([1, 3]) != nil)
 }
 
 /// A plain model of the overlay: the pending writes as a sorted map, one snapshot per open scope.
@@ -136,8 +142,8 @@ private struct OverlayModel {
     var scopes: [(checkpoint: Overlay.Checkpoint, saved: SortedMap<[UInt8]?>)] = []
 }
 
-/// Three thousand seeded operations (writes, deletes, scopes opened, committed and reverted at random depths,
-/// reads, scans, `changes`) on enough keys to grow the overlay's hash table many times and to revert long runs
+/// Three thousand seeded operations (writes and deletes through both the array and the borrowed-bytes entry
+/// points, scopes opened, committed and reverted at random depths, reads both ways, scans, `changes`) on enough keys to grow the overlay's hash table many times and to revert long runs
 /// of new keys, checked after every step against a plain model.
 @Test func randomOperationsMatchAPlainModel() throws {
     let store = try base()
@@ -155,12 +161,17 @@ private struct OverlayModel {
     for step in 0..<3_000 {
         switch next(20) {
         case 0..<9:
-            let k = key(), v = [UInt8(truncatingIfNeeded: step)]
-            overlay.set(k, v)
+            // values of varying length, so the arena holds values of several sizes side by side
+            let k = key(), v = [UInt8](repeating: UInt8(truncatingIfNeeded: step), count: 1 + next(3))
+            if next(2) == 0 {
+                overlay.set(k, v)
+            } else {
+                k.withUnsafeBytes { key in v.withUnsafeBytes { overlay.write(key: key, value: $0) } }
+            }
             model.pending.set(v, for: k)
         case 9..<11:
             let k = key()
-            overlay.delete(k)
+            if next(2) == 0 { overlay.delete(k) } else { k.withUnsafeBytes { overlay.write(key: $0, value: nil) } }
             model.pending.set(nil, for: k)
         case 11..<13:
             model.scopes.append((overlay.checkpoint(), model.pending))
@@ -191,6 +202,7 @@ private struct OverlayModel {
             let k = key()
             let expected = try model.pending.value(for: k) ?? store.get(k)
             #expect(try overlay.get(k) == expected, "step \(step)")
+            #expect(try k.withUnsafeBytes { try overlay.get(bytes: $0) } == expected, "step \(step)")
         }
         #expect(overlay.isEmpty == (model.pending.count == 0))
     }

@@ -240,3 +240,39 @@ private func run(
         }
     }
 }
+
+/// A host with a key prefix that implements only the relative storage calls: the cache's borrowed whole keys
+/// reach it through `Host`'s default `absolute` implementations, which drop the prefix.
+private struct PrefixedHost: Host {
+    var inner = MemoryHost()
+    var context: CallContext { inner.context }
+    var storageKeyPrefix: [UInt8] { [4, 9, 9] }
+    mutating func storageRead(_ key: [UInt8]) -> [UInt8]? { inner.storageRead(key) }
+    mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?) { inner.storageWrite(key, value) }
+    mutating func storageNext(prefix: [UInt8], after key: [UInt8]?) -> [UInt8]? {
+        inner.storageNext(prefix: prefix, after: key)
+    }
+    mutating func balance(of address: [UInt8]) -> Int128 { 0 }
+    mutating func transfer(to address: [UInt8], amount: Int128) -> Bool { false }
+    mutating func emit(event: EventDecl, values: [Value]) {}
+    mutating func call(
+        contract address: [UInt8], function: String, args: [Value], value: Int128, gasLimit: Int64, readOnly: Bool
+    ) -> ExternalCallOutcome { .reverted("none", gasUsed: 0) }
+}
+
+@Test func defaultAbsoluteStorageCallsDropTheHostsPrefix() throws {
+    let p = try program(cachedContract)
+    var prefixed = PrefixedHost()
+    var plain = MemoryHost()
+    var tracer = NoTracer()
+    for (function, args) in [("mixed", [Value.int(40)]), ("setDec", [.int(-7), .dec(5)]), ("flag", [.int(3), .bool(true)]),
+                             ("add", [.int(1), .int(9)]), ("remove", [.int(2)]), ("sum", [])] {
+        let index = try #require(p.module.functionIndex(named: function))
+        let a = Interpreter.call(p, function: index, args: args, host: &prefixed, gasLimit: 1 << 30, readOnly: false,
+                                 tracer: &tracer)
+        let b = run(p, function, args, host: &plain, gas: 1 << 30, cache: false)
+        #expect(a.outcome == b.outcome && a.gasUsed == b.gasUsed, "\(function)")
+        #expect(prefixed.inner.keys == plain.keys && prefixed.inner.values == plain.values, "\(function)")
+    }
+    #expect(!plain.keys.isEmpty)
+}
