@@ -100,15 +100,41 @@ enum Condition: UInt8 {
     }
 }
 
-/// One lowered instruction: 16 bytes, read once per step.
+extension InternalOp {
+    /// Whether the instruction ends a run (a straight-line stretch whose base gas is charged at once,
+    /// Docs/gas.md "Metering by runs"): it may leave the fall-through path (jumps, branches, calls,
+    /// returns, traps it always raises), charge dynamic gas or read the gas left (every out-of-line
+    /// instruction, `push_const`, `list_push`). Only instructions that do none of that may run inside a
+    /// run without their own gas check, because nothing in them can observe gas.
+    var endsRun: Bool {
+        switch self {
+        case .nop, .pushInt, .pushTrue, .pushFalse, .pop, .dup, .swap, .localGet, .localSet, .localTee,
+            .addInt, .subInt, .mulInt, .divInt, .modInt, .negInt, .eqInt, .neInt, .ltInt, .leInt, .gtInt, .geInt,
+            .addDec, .subDec, .mulDec, .divDec, .negDec, .eqDec, .neDec, .ltDec, .leDec, .gtDec, .geDec,
+            .intToDec, .decToInt, .not, .and, .or, .eqBool, .neBool,
+            .listLen, .listGet, .listSet, .listPop,
+            .getGet, .addLL, .subLL, .mulLL, .addLI, .subLI, .mulLI, .divLI, .modLI,
+            .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
+            .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL:
+            false
+        default:
+            true
+        }
+    }
+}
+
+/// One lowered instruction: 24 bytes, read once per step.
 struct Instr {
     var op: InternalOp
     /// A `Condition` for fused branches.
     var cond: UInt8
-    /// Base gas (summed for superinstructions), charged before the instruction runs.
+    /// Base gas (summed for superinstructions), charged before the instruction runs in per-step metering.
     var gas: UInt16
     var a: UInt32
     var b: Int64
+    /// Base gas of this instruction and the rest of its run (up to and including the next instruction
+    /// that `endsRun`): what metering by runs charges when control arrives here.
+    var run: Int64 = 0
 
     init(_ op: InternalOp, gas: UInt16, a: UInt32 = 0, b: Int64 = 0, cond: UInt8 = 0) {
         self.op = op

@@ -1,41 +1,74 @@
 import Bytecode
 
+/// How the hot loop charges base gas (Docs/gas.md, "Metering by runs").
+protocol Metering { static var perStep: Bool { get } }
+/// Every instruction charges and checks its own gas before it runs: the reference, used in trace mode and
+/// for the run that the gas left cannot pay for.
+enum PerStep: Metering { static var perStep: Bool { true } }
+/// A run's gas (`Instr.run`) is charged once when control enters it; the instructions inside it do not
+/// check gas. When the gas left cannot pay for a run, that run executes per step, so out of gas stops
+/// at the same instruction with the same gas as per-step metering.
+enum PerRun: Metering { static var perStep: Bool { false } }
+
 extension Machine {
     /// Runs function `entry` whose arguments are already in `stack[0 ..< params]`. On success the
     /// results are in `stack[0 ..< results]`; on failure returns the located trap.
-    ///
-    /// Verified code needs no type, bounds or underflow checks on the stack; only guest-dependent
-    /// conditions (overflow, division by zero, indices, gas, depth) are tested.
     mutating func run<Mode: TraceMode>(entry: Int, mode: Mode.Type) -> Trap? {
         guard let code = UnsafePointer(program.code.baseAddress) else { return Trap(.badCall("empty program")) }
-        let fns = program.functions
-        let divisors = UnsafePointer(program.divisors.baseAddress.unsafelyUnwrapped)
-        let entryInfo = fns[entry]
-        var fp = stack
-        var sp = fp + entryInfo.locals
+        let entryInfo = program.functions[entry]
+        let fp = stack
+        let sp = fp + entryInfo.locals
         guard sp + entryInfo.maxStack <= stackEnd else { return Trap(.stackOverflow) }
         guard charge(Program.frameGas(entryInfo)) else { return locate(.outOfGas, at: entryInfo.entry) }
         (fp + entryInfo.params).initialize(repeating: 0, count: entryInfo.locals - entryInfo.params)
-        var pc = code + entryInfo.entry
+        let pc = code + entryInfo.entry
+        if Mode.on || !program.meteredByRuns {
+            return loop(mode, PerStep.self, pc: pc, sp: sp, fp: fp, depth: 0)
+        }
+        return loop(Untraced.self, PerRun.self, pc: pc, sp: sp, fp: fp, depth: 0)
+    }
+
+    /// The interpreter loop from `pc` with `depth` frames below (in `frames`).
+    ///
+    /// Verified code needs no type, bounds or underflow checks on the stack; only guest-dependent
+    /// conditions (overflow, division by zero, indices, gas, depth) are tested.
+    mutating func loop<Mode: TraceMode, M: Metering>(
+        _ mode: Mode.Type, _ metering: M.Type, pc start: UnsafePointer<Instr>,
+        sp stackTop: UnsafeMutablePointer<Int128>, fp framePointer: UnsafeMutablePointer<Int128>, depth frameDepth: Int
+    ) -> Trap? {
+        guard let code = UnsafePointer(program.code.baseAddress) else { return Trap(.badCall("empty program")) }
+        let fns = program.functions
+        let divisors = UnsafePointer(program.divisors.baseAddress.unsafelyUnwrapped)
+        var pc = start, sp = stackTop, fp = framePointer, depth = frameDepth
         var gas = self.gas
-        var depth = 0
         /// Gas of the `local_set` that ends `inc_local`, `add_set_ll` and `add_to_local`, given back
         /// when their add traps.
         let setGas = Int64(Opcode.localSet.info.gas)
         /// Gas of `local_get; push_int; add_int`, the parts of an increment up to its add.
         let incPrefixGas = Machine.incPrefixGas
 
-        // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it.
+        // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it
+        // (and, metering by runs, the rest of its run, given back here).
         func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64, firstPart: Bool = false) -> Trap {
+            let gas = M.perStep ? gas : gas &+ (pc.pointee.run &- Int64(pc.pointee.gas))
             self.gas = reason == .outOfGas ? 0 : gas
             let gasBefore = reason == .outOfGas ? gas + Int64(pc.pointee.gas) : gas
             return locate(reason, at: pc - code, gasBefore: gasBefore, firstTrappingPart: firstPart)
         }
 
+        // Metering by runs, control enters a run here and wherever an instruction that ends a run
+        // (`endsRun`) has set `pc`: it charges the run there (inline in each such case, which
+        // measured faster than one shared entry point).
+        if !M.perStep {
+            gas &-= pc.pointee.run
+            if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) }
+        }
         while true {
             if Mode.on { traceStep(pc - code, depth: depth, gas: gas, sp: sp, fp: fp) }
-            gas &-= Int64(pc.pointee.gas)
-            if gas < 0 { return exactOutOfGas(at: pc - code, gasAfter: gas, sp: sp, fp: fp) }
+            if M.perStep {
+                gas &-= Int64(pc.pointee.gas)
+                if gas < 0 { return exactOutOfGas(at: pc - code, gasAfter: gas, sp: sp, fp: fp) }
+            }
 
             switch pc.pointee.op {
             // MARK: constants, stack, locals
@@ -48,6 +81,7 @@ extension Machine {
                 guard let v = constant(Int(pc.pointee.a)) else { return trap(pendingTrap ?? .outOfGas, pc, self.gas) }
                 gas = self.gas
                 sp.pointee = v; sp += 1; pc += 1
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .pushTrue:
                 sp.pointee = 1; sp += 1; pc += 1
             case .pushFalse:
@@ -138,36 +172,48 @@ extension Machine {
             // MARK: control
             case .jump:
                 pc = code + Int(pc.pointee.a)
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .jumpIf:
                 sp -= 1
                 pc = sp.pointee != 0 ? code + Int(pc.pointee.a) : pc + 1
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .jumpUnless:
                 sp -= 1
                 pc = sp.pointee == 0 ? code + Int(pc.pointee.a) : pc + 1
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .call:
                 let f = fns[Int(pc.pointee.a)]
-                if depth + 1 >= Limits.maxCallDepth { return trap(.callDepthExceeded, pc, gas) }
+                if depth &+ 1 >= Limits.maxCallDepth { return trap(.callDepthExceeded, pc, gas) }
+                // Verified counts: small and non-negative, so wrapping arithmetic cannot wrap.
                 let newFp = sp - f.params
                 let newSp = newFp + f.locals
                 if newSp + f.maxStack > stackEnd { return trap(.stackOverflow, pc, gas) }
-                sp.initialize(repeating: 0, count: f.locals - f.params)
+                let declared = f.locals &- f.params
+                if declared > 0 { sp.initialize(repeating: 0, count: declared) }
                 frames[depth] = Frame(returnPC: pc + 1, fp: fp)
                 depth += 1
                 fp = newFp; sp = newSp; pc = code + Int(pc.pointee.b)
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .ret:
                 let n = Int(pc.pointee.a)
-                let results = sp - n
-                for k in 0..<n { fp[k] = results[k] }
+                if n == 1 {
+                    fp[0] = sp[-1]
+                } else {
+                    let results = sp - n
+                    for k in 0..<n { fp[k] = results[k] }
+                }
                 sp = fp + n
                 if depth == 0 { self.gas = gas; return nil }
                 depth -= 1
                 pc = frames[depth].returnPC; fp = frames[depth].fp
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .retLocal:
                 fp[0] = fp[Int(pc.pointee.a)]
                 sp = fp + 1
                 if depth == 0 { self.gas = gas; return nil }
                 depth -= 1
                 pc = frames[depth].returnPC; fp = frames[depth].fp
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .revert:
                 let message = String(decoding: arena.blobBytes(Int(truncatingIfNeeded: sp[-1])), as: UTF8.self)
                 return trap(.revert(message), pc, gas)
@@ -205,6 +251,7 @@ extension Machine {
                 arena.words[arena.listData(h) + count] = sp[-1]
                 arena.setListCount(h, count + 1)
                 sp -= 2; pc += 1
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .listPop:
                 let h = Int(truncatingIfNeeded: sp[-1])
                 let count = arena.listCount(h)
@@ -331,17 +378,20 @@ extension Machine {
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
                 fp[Int(pc.pointee.a)] = x
                 pc = x < fp[Int(pc.pointee.b & 0xFFFF_FFFF)] ? code + Int(pc.pointee.b >> 32) : pc + 2
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .incBranchLtLI:
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
                 fp[Int(pc.pointee.a)] = x
                 pc = x < Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b)) ? code + Int(pc.pointee.b >> 32) : pc + 2
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .incBranchLL:
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
                 fp[Int(pc.pointee.a)] = x
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, fp[Int(pc.pointee.b & 0xFFFF_FFFF)])
                 pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 2
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .incBranchLI:
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
@@ -349,18 +399,22 @@ extension Machine {
                 let y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
                 pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 2
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .branchLL:
                 let x = fp[Int(pc.pointee.a)], y = fp[Int(pc.pointee.b & 0xFFFF_FFFF)]
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
                 pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 1
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .branchLI:
                 let x = fp[Int(pc.pointee.a)], y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
                 pc = taken ? code + Int(pc.pointee.b >> 32) : pc + 1
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .branchS:
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(sp[-2], sp[-1])
                 sp -= 2
                 pc = taken ? code + Int(pc.pointee.a) : pc + 1
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
 
             // MARK: everything else: out-of-line helpers
             // (`default` on purpose: listing these cases to make the switch exhaustive removes a range
@@ -372,8 +426,20 @@ extension Machine {
                 }
                 gas = self.gas
                 sp = newSp; pc += 1
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             }
         }
+    }
+
+    /// Metering by runs, the run at `pc` costs more than the gas left (`gasAfter` is negative): gives the
+    /// charge back and executes per step from there, which runs out of gas (or traps) within that run.
+    @inline(never)
+    mutating func perStep(
+        from pc: UnsafePointer<Instr>, gasAfter: Int64, sp: UnsafeMutablePointer<Int128>,
+        fp: UnsafeMutablePointer<Int128>, depth: Int
+    ) -> Trap? {
+        gas = gasAfter &+ pc.pointee.run
+        return loop(Untraced.self, PerStep.self, pc: pc, sp: sp, fp: fp, depth: depth)
     }
 
     /// Gas of `local_get; push_int; add_int`: what an increment has paid when its add traps.

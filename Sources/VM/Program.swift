@@ -30,13 +30,18 @@ public final class Program: @unchecked Sendable {
     let scalarConstants: [Int128]
     /// True when superinstructions were fused (false in trace mode, so every bytecode step shows).
     public let fused: Bool
+    /// True when gas is charged per run (`Instr.run`, Docs/gas.md "Metering by runs"); false charges and
+    /// checks every instruction, the reference the tests compare against. Trace mode always charges per step.
+    let meteredByRuns: Bool
 
-    /// Lowers `verified`. `fuse: false` keeps one internal instruction per bytecode instruction.
-    public init(_ verified: VerifiedModule, fuse: Bool = true) {
+    /// Lowers `verified`. `fuse: false` keeps one internal instruction per bytecode instruction;
+    /// `meteredByRuns: false` charges gas instruction by instruction (same results, slower).
+    public init(_ verified: VerifiedModule, fuse: Bool = true, meteredByRuns: Bool = true) {
         let module = verified.module
         self.module = module
         self.verified = verified
         self.fused = fuse
+        self.meteredByRuns = meteredByRuns
         var lowered: [Instr] = []
         var origins: [(Int32, Int32)] = []
         var parts: [[FunctionLowering.Part]] = []
@@ -93,6 +98,16 @@ public final class Program: @unchecked Sendable {
                 else { lowered[i].b = Int64(truncatingIfNeeded: UInt64(divisors.count) << 32 | UInt64(instr.a)) ; lowered[i].a = 0 }
                 divisors.append(d)
             }
+        }
+        // Each instruction's run: its gas and that of the following ones up to the next run end (or the end
+        // of its function, though verified functions end with a terminator).
+        var startsFunction = [Bool](repeating: false, count: lowered.count + 1)
+        for info in infos { startsFunction[info.entry] = true }
+        var rest: Int64 = 0
+        for i in lowered.indices.reversed() {
+            if lowered[i].op.endsRun || startsFunction[i + 1] { rest = 0 }
+            rest &+= Int64(lowered[i].gas)
+            lowered[i].run = rest
         }
         self.divisors = .allocate(capacity: max(divisors.count, 1))
         _ = self.divisors.initialize(from: divisors)

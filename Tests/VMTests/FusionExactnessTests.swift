@@ -3,8 +3,9 @@ import Testing
 import Verifier
 @testable import VM
 
-/// Superinstructions must be invisible: for every gas limit from 0 to the full cost, fused and unfused
-/// runs agree on results, trap reason, trap location and gas used.
+/// Superinstructions and metering by runs must be invisible: for every gas limit from 0 to the full cost,
+/// fused and unfused code metered by runs agree with unfused code metered step by step on results, trap
+/// reason, trap location and gas used.
 private let programs: [(name: String, source: String, args: [[Value]])] = [
     ("mul_div_l", """
         .module m
@@ -104,23 +105,28 @@ private let programs: [(name: String, source: String, args: [[Value]])] = [
               [.int(1 << 100), .list([.int(3), .int(1)])]]),
 ]
 
-/// Runs `f` of `source` fused and unfused with every argument set at every gas limit from 0 to the full
-/// cost (+2), expecting identical results, gas, trap reasons and trap offsets; and that the lowering
-/// really produced `fusedOp` (otherwise the test would prove nothing).
+/// Runs `f` of `source` fused and unfused, metered by runs, and unfused metered step by step (the
+/// reference), with every argument set at every gas limit from 0 to the full cost (+2), expecting identical
+/// results, gas, trap reasons and trap offsets; and that the lowering really produced `fusedOp` (otherwise
+/// the test would prove nothing).
+@discardableResult
 private func expectIndistinguishable(
     _ name: String, _ source: String, _ argSets: [[Value]], fusedOp: String
 ) throws -> Program {
     let verified = try Verifier.verify(try Assembler.assemble(source))
     let fused = Program(verified, fuse: true), plain = Program(verified, fuse: false)
+    let reference = Program(verified, fuse: false, meteredByRuns: false)
     #expect(fused.listing.contains(fusedOp), "\(name): '\(fusedOp)' was not fused")
     for args in argSets {
-        let full = call(plain, "f", args)
+        let full = call(reference, "f", args)
         for limit in 0...(full.gasUsed + 2) {
-            let a = call(fused, "f", args, gas: limit), b = call(plain, "f", args, gas: limit)
-            #expect(a.values == b.values, "\(name) \(args) limit \(limit)")
-            #expect(a.gasUsed == b.gasUsed, "\(name) \(args) limit \(limit): gas \(a.gasUsed) vs \(b.gasUsed)")
-            #expect(a.trap?.reason == b.trap?.reason, "\(name) \(args) limit \(limit)")
-            #expect(a.trap?.offset == b.trap?.offset, "\(name) \(args) limit \(limit): trap offset")
+            let b = call(reference, "f", args, gas: limit)
+            for (a, how) in [(call(fused, "f", args, gas: limit), "fused"), (call(plain, "f", args, gas: limit), "unfused")] {
+                #expect(a.values == b.values, "\(name) \(how) \(args) limit \(limit)")
+                #expect(a.gasUsed == b.gasUsed, "\(name) \(how) \(args) limit \(limit): gas \(a.gasUsed) vs \(b.gasUsed)")
+                #expect(a.trap?.reason == b.trap?.reason, "\(name) \(how) \(args) limit \(limit)")
+                #expect(a.trap?.offset == b.trap?.offset, "\(name) \(how) \(args) limit \(limit): trap offset")
+            }
         }
     }
     return fused
@@ -215,4 +221,78 @@ func fusedAndUnfusedRunsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
     let expected = ["mul_div_l": "mulDivL", "inc_local and add_set_ll": "incLocal", "add_to_local": "addToLocal",
                     "binary forms and branches": "branch", "split between fused steps": "addLI"]
     _ = try expectIndistinguishable(name, source, argSets, fusedOp: expected[name] ?? "")
+}
+
+/// Runs that end in a call, a return, a list push that grows the list (dynamic gas), `gas_left` and a
+/// blob constant; traps inside runs (overflow, index, division by zero) give back the rest of the run.
+private let runPrograms: [(name: String, source: String, args: [[Value]])] = [
+    ("calls, pushes, gas_left", """
+        .module m
+        .fn public f(n: int, d: int) -> int
+            .local xs: list<int>
+            .local i: int
+            list_new list<int>
+            local_set xs
+            jump test
+        body:
+            local_get xs
+            local_get i
+            call sq
+            list_push
+            local_get i
+            push_int 1
+            add_int
+            local_set i
+        test:
+            local_get i
+            local_get n
+            lt_int
+            jump_if body
+            push_const "done"
+            blob_len
+            local_get xs
+            local_get n
+            push_int 1
+            sub_int
+            list_get
+            add_int
+            push_int 100
+            local_get d
+            div_int
+            add_int
+            gas_left
+            push_int 0
+            mul_int
+            add_int
+            ret
+        .fn private sq(x: int) -> int
+            local_get x
+            local_get x
+            mul_int
+            push_int 1
+            add_int
+            ret
+        """, [[.int(6), .int(3)], [.int(5), .int(0)], [.int(0), .int(1)], [.int(3), .int(-1)]]),
+    ("overflow inside a run", """
+        .module m
+        .fn public f(a: int, b: int) -> int
+            .local c: int
+            local_get a
+            local_get b
+            add_int
+            local_set c
+            local_get c
+            push_int 2
+            mul_int
+            local_get a
+            sub_int
+            ret
+        """, [[.int(1), .int(2)], [.int(Int128.max), .int(1)], [.int(Int128.max / 2 + 1), .int(0)],
+              [.int(Int128.min), .int(0)]]),
+]
+
+@Test(arguments: runPrograms.indices)
+func meteringByRunsIsIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, argSets) = runPrograms[index]
+    try expectIndistinguishable(name, source, argSets, fusedOp: ["call", "mulLI"][index])
 }

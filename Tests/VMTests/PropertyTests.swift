@@ -84,14 +84,14 @@ import Verifier
         #expect(reasons.count >= 2, "\(reasons)")
     }
 
-    /// Out of gas at every limit below what a call needs: both lowerings stop, consume the whole limit,
-    /// and agree with a second run.
+    /// Out of gas at every limit below what a call needs: fused code metered by runs and unfused code
+    /// metered step by step (the reference) stop alike, consume the whole limit, and agree with a second run.
     @Test(arguments: Array(seeds.prefix(40)))
     func outOfGasIsTheSameAtEveryLimitFusedOrNot(seed: UInt64) throws {
         var (module, functions, gen) = try Self.generate(seed)
         let verified = try Verifier.verify(module)
         let fused = Program(verified, fuse: true)
-        let plain = Program(verified, fuse: false)
+        let plain = Program(verified, fuse: false, meteredByRuns: false)
         for f in RandomPrograms.entryPoints(functions) {
             let args = gen.arguments(f.params).values
             let full = call(fused, f.name, args, gas: 1_000_000)

@@ -28,7 +28,8 @@ public enum FuzzHarness {
         guard encoded == bytes else { fail("decoded input re-encodes to different bytes (not canonical)") }
         guard let verified = try? Verifier.verify(module) else { return }
         let fused = Program(verified, fuse: true)
-        let plain = Program(verified, fuse: false)
+        // The reference: unfused and metered step by step (fused code is metered by runs).
+        let plain = Program(verified, fuse: false, meteredByRuns: false)
         for (index, function) in module.functions.enumerated() where [.public, .view].contains(function.kind) {
             let args = zeroArguments(function, in: module)
             var hostA = MemoryHost()
