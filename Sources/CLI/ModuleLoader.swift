@@ -11,6 +11,8 @@ enum ModuleLoader {
         var location: String?
         /// Compiler diagnostics, already rendered, printed instead of `message`.
         var rendered: String?
+        /// The verifier's reason, when verification rejected the module.
+        var verification: VerificationError?
     }
 
     static func read(_ path: String) throws(LoadError) -> Data {
@@ -45,7 +47,8 @@ enum ModuleLoader {
             }
             return module
         }
-        if path.hasSuffix(".dnb") {
+        // Bytecode is recognised by its magic as well as by its extension, so `build -o ANY_NAME` loads back.
+        if path.hasSuffix(".dnb") || data.starts(with: ModuleCodec.magic) {
             do {
                 return try ModuleCodec.decode([UInt8](data))
             } catch {
@@ -60,7 +63,7 @@ enum ModuleLoader {
         do {
             return try Verifier.verify(module)
         } catch {
-            throw LoadError(message: "verification failed: \(error)", location: path)
+            throw LoadError(message: "verification failed: \(error)", location: path, verification: error)
         }
     }
 }

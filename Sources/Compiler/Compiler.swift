@@ -56,3 +56,9 @@ public enum Compiler {
         return diagnostics.filter { seen.insert($0).inserted }
     }
 }
+
+extension Compiler {
+    /// The language's builtin functions (`len`, `require`, `split`, …): what a call by a bare name may name besides
+    /// declared functions, for tools that check calls before compiling (the test runner's name check).
+    public static var builtinFunctionNames: [String] { FunctionCompiler.builtinFunctions }
+}

@@ -22,16 +22,21 @@ enum MerkleNode: Equatable {
     }
 
     /// SHA-256 of the encoding.
-    var hash: [UInt8] { SHA256.hash(encoded) }
+    var hash: [UInt8] {
+        switch self {
+        case let .leaf(path, valueHash): Self.leafHash(path: path, valueHash: valueHash)
+        case let .inner(left, right): Self.innerHash(left: left, right: right)
+        }
+    }
 
     /// The leaf hash for `path` and `valueHash`, without building the node.
     static func leafHash(path: [UInt8], valueHash: [UInt8]) -> [UInt8] {
-        SHA256.hash([leafTag] + path + valueHash)
+        SHA256.hash(leafTag, path, valueHash)
     }
 
     /// The inner node hash over two child hashes.
     static func innerHash(left: [UInt8], right: [UInt8]) -> [UInt8] {
-        SHA256.hash([innerTag] + left + right)
+        SHA256.hash(innerTag, left, right)
     }
 
     /// Decodes a stored node; throws on any malformed record.

@@ -6,8 +6,10 @@ import CSQLite
 ///
 /// Not thread-safe: use one instance from one thread (or actor) at a time.
 public final class SQLiteStore: KeyValueStore {
-    /// The schema version stored in `meta`; a file with another version is refused.
-    public static let formatVersion: UInt8 = 1
+    /// The schema version stored in `meta`. Version 1 stored one row per tree node; such a file is upgraded on
+    /// open (the hashes are the same, so the tree is rebuilt from the values and must give the stored root).
+    /// A file with any other version is refused.
+    public static let formatVersion: UInt8 = 2
 
     /// The file this store was opened on.
     public let path: String
@@ -58,12 +60,13 @@ public final class SQLiteStore: KeyValueStore {
         CREATE TABLE IF NOT EXISTS archive(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
         INSERT OR IGNORE INTO meta(name, value) VALUES
-            ('format', x'01'), ('height', x'0000000000000000'), ('root', zeroblob(32));
+            ('format', x'02'), ('height', x'0000000000000000'), ('root', zeroblob(32));
         """
 
     /// Opens (creating if needed) the store in the SQLite file at `path`, and reads its height and root.
     /// Throws a `StateStoreError` for a file that is not a database, is corrupt, or has another format.
     public init(path: String) throws {
+        var upgrade = false
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -81,7 +84,8 @@ public final class SQLiteStore: KeyValueStore {
             try Self.execute(db, "PRAGMA cache_size=-131072;")
             try Self.execute(db, "BEGIN IMMEDIATE; \(Self.schema) COMMIT;")
             let format = try Self.readMeta(db, "format")
-            guard format == [Self.formatVersion] else {
+            upgrade = format == [1]
+            guard format == [Self.formatVersion] || upgrade else {
                 throw StateStoreError.corruptMetadata("unsupported format \(format) in \(path)")
             }
             let heightBytes = try Self.readMeta(db, "height")
@@ -99,6 +103,34 @@ public final class SQLiteStore: KeyValueStore {
         }
         self.db = db
         self.path = path
+        if upgrade { try upgradeFromFormat1() }
+    }
+
+    /// Rebuilds the tree rows of a format-1 file (one row per node) as format-2 rows (`NodeRows`) in one
+    /// transaction, after checking that the values give the stored root.
+    private func upgradeFromFormat1() throws {
+        var values: [Write] = []
+        var after: [UInt8]?
+        while true {
+            let page = try entries(prefix: [], after: after, limit: 4096)
+            values += page.map { Write(key: $0.key, value: $0.value) }
+            guard let last = page.last, page.count == 4096 else { break }
+            after = last.key
+        }
+        var tree = SparseMerkleTree(root: SparseMerkleTree.emptyRoot, rows: { _ in nil })
+        guard try tree.update(values) == stateRoot else {
+            throw StateStoreError.corruptMetadata("format 1 file \(path): its values do not give its stored state root")
+        }
+        try statements.begin.run()
+        do {
+            try Self.execute(db, "DELETE FROM nodes")
+            for write in tree.nodeWrites { try put(write, set: statements.putNode, delete: statements.deleteNode) }
+            try Self.execute(db, "UPDATE meta SET value = x'02' WHERE name = 'format'")
+            try statements.commit.run()
+        } catch {
+            if sqlite3_get_autocommit(db) == 0 { try? statements.rollback.run() }
+            throw error
+        }
     }
 
     deinit {

@@ -5,20 +5,30 @@ import Crypto
 /// A subtree with no keys hashes to 32 zero bytes and is not stored; a subtree with exactly one key is that
 /// key's leaf, placed as high as it can go; every other subtree is an inner node. The shape therefore depends
 /// only on the set of keys, and the root only on the set of key/values. An update reads and rewrites the nodes
-/// on the paths of the changed keys only: O(changed keys × log n). Nodes are stored by position
-/// (`TreePath.position`), so a node is overwritten in place and a removed subtree's nodes are deleted.
+/// on the paths of the changed keys only: O(changed keys × log n). Nodes are stored four levels to a row
+/// (`NodeRows`), so a node is overwritten in place and a removed subtree's nodes are deleted.
 public struct SparseMerkleTree {
     /// The root of the empty state: 32 zero bytes.
     public static let emptyRoot = [UInt8](repeating: 0, count: 32)
 
-    private let store: any KeyValueStore
-    /// Node writes gathered by `update`, children before parents.
-    private(set) var nodeWrites: [Write] = []
+    /// The root the tree starts from.
+    private let root: [UInt8]
+    /// The node rows read and changed.
+    private var rows: NodeRows
 
     /// A tree over the nodes held in `store`.
     public init(store: any KeyValueStore) {
-        self.store = store
+        self.init(root: store.stateRoot, rows: store.node(at:))
     }
+
+    /// A tree with root `root` whose node rows `rows` reads (`KeyValueStore.node(at:)`).
+    init(root: [UInt8], rows: @escaping ([UInt8]) throws -> [UInt8]?) {
+        self.root = root
+        self.rows = NodeRows(read: rows)
+    }
+
+    /// The row writes gathered by `update`: every changed row's new encoding, or its deletion.
+    var nodeWrites: [Write] { rows.writes }
 
     /// One change to a leaf: `valueHash` nil removes the key.
     private struct Change {
@@ -43,11 +53,10 @@ public struct SparseMerkleTree {
             if changes[index].path == changes[index - 1].path { throw StateStoreError.pathCollision }
             index += 1
         }
-        let rootPosition = TreePath.position(of: Self.emptyRoot, depth: 0)
-        guard !changes.isEmpty else { return store.stateRoot }
-        let current = try loadNode(at: rootPosition)
+        guard let first = changes.first else { return root }
+        let current = try rows.node(depth: 0, path: first.path)
         let updated = try update(depth: 0, current: current, changes: changes[...])
-        write(updated, at: rootPosition, existed: current != nil)
+        try rows.set(updated, depth: 0, path: first.path)
         return updated?.hash ?? Self.emptyRoot
     }
 
@@ -78,24 +87,24 @@ public struct SparseMerkleTree {
         let oldHashes = [leftHash, rightHash]
         var results: [MerkleNode?] = [nil, nil]
         var newHashes = oldHashes
+        // Paths leading to each child (only the first `depth + 1` bits matter).
+        let paths = [TreePath.with(first.path, bit: depth, set: 0), TreePath.with(first.path, bit: depth, set: 1)]
         for side in 0...1 where !sides[side].isEmpty {
-            let position = TreePath.childPosition(of: first.path, depth: depth, side: side)
-            let child = oldHashes[side] == Self.emptyRoot ? nil : try loadNode(at: position)
+            let child = oldHashes[side] == Self.emptyRoot ? nil : try rows.node(depth: depth + 1, path: paths[side])
             results[side] = try update(depth: depth + 1, current: child, changes: sides[side])
             newHashes[side] = results[side]?.hash ?? Self.emptyRoot
         }
-        let positions = [0, 1].map { TreePath.childPosition(of: first.path, depth: depth, side: $0) }
         if newHashes[0] == Self.emptyRoot || newHashes[1] == Self.emptyRoot {
             let side = newHashes[0] == Self.emptyRoot ? 1 : 0
             var survivor: MerkleNode? = nil
             if newHashes[side] != Self.emptyRoot {
-                survivor = sides[side].isEmpty ? try loadNode(at: positions[side]) : results[side]
+                survivor = sides[side].isEmpty ? try rows.node(depth: depth + 1, path: paths[side]) : results[side]
             }
             switch survivor {
             case nil, .leaf?:
                 // At most one key left below: the subtree collapses into its leaf (or nothing).
                 for other in 0...1 where oldHashes[other] != Self.emptyRoot {
-                    nodeWrites.append(Write(key: positions[other], value: nil))
+                    try rows.set(nil, depth: depth + 1, path: paths[other])
                 }
                 return survivor
             case .inner?:
@@ -103,7 +112,7 @@ public struct SparseMerkleTree {
             }
         }
         for side in 0...1 where !sides[side].isEmpty {
-            write(results[side], at: positions[side], existed: oldHashes[side] != Self.emptyRoot)
+            try rows.set(results[side], depth: depth + 1, path: paths[side])
         }
         return .inner(left: newHashes[0], right: newHashes[1])
     }
@@ -116,35 +125,23 @@ public struct SparseMerkleTree {
         let split = leaves.firstIndex { TreePath.bit($0.path, depth) == 1 } ?? leaves.endIndex
         let left = try build(depth: depth + 1, leaves: leaves[leaves.startIndex..<split])
         let right = try build(depth: depth + 1, leaves: leaves[split..<leaves.endIndex])
-        write(left, at: TreePath.childPosition(of: first.path, depth: depth, side: 0), existed: false)
-        write(right, at: TreePath.childPosition(of: first.path, depth: depth, side: 1), existed: false)
+        try rows.set(left, depth: depth + 1, path: TreePath.with(first.path, bit: depth, set: 0))
+        try rows.set(right, depth: depth + 1, path: TreePath.with(first.path, bit: depth, set: 1))
         return .inner(left: left?.hash ?? Self.emptyRoot, right: right?.hash ?? Self.emptyRoot)
-    }
-
-    private mutating func write(_ node: MerkleNode?, at position: [UInt8], existed: Bool) {
-        if let node {
-            nodeWrites.append(Write(key: position, value: node.encoded))
-        } else if existed {
-            nodeWrites.append(Write(key: position, value: nil))
-        }
-    }
-
-    private func loadNode(at position: [UInt8]) throws -> MerkleNode? {
-        guard let bytes = try store.node(at: position) else { return nil }
-        return try MerkleNode(decoding: bytes)
     }
 
     // MARK: - Proofs
 
-    /// An inclusion proof for `key` if present, otherwise a non-inclusion proof, against `store.stateRoot`.
+    /// An inclusion proof for `key` if present, otherwise a non-inclusion proof, against the store's root.
     /// Checks every node it reads against its parent's hash and throws on a mismatch.
     public func prove(key: [UInt8]) throws -> MerkleProof {
         let path = SHA256.hash(key)
         var siblings: [[UInt8]] = []
-        var expected = store.stateRoot
+        var expected = root
         var depth = 0
+        var rows = self.rows
         while expected != Self.emptyRoot {
-            guard let node = try loadNode(at: TreePath.position(of: path, depth: depth)), node.hash == expected else {
+            guard let node = try rows.node(depth: depth, path: path), node.hash == expected else {
                 throw StateStoreError.corruptNode("node at depth \(depth) does not match its parent's hash")
             }
             switch node {

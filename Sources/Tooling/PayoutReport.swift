@@ -19,6 +19,26 @@ public struct PayoutReport: Sendable {
         public var contribution: [UInt8]?
         public var weight: Int128?
         public var amount: Int128
+
+        /// A `Paid` event of the Royalty interface, from its fields by name: `to` and `amount` are required;
+        /// `usage`, `role`, `contribution` (absent when all zero) and `weight` are read when present.
+        public init?(height: UInt64, contract: [UInt8], fields: [(name: String, value: Value)]) {
+            var to: [UInt8]?, amount: Int128?
+            (self.height, self.contract, self.role) = (height, contract, "")
+            for (name, value) in fields {
+                switch (name, value) {
+                case ("to", .address(let a)): to = a
+                case ("amount", .int(let i)): amount = i
+                case ("usage", .int(let i)): usage = i
+                case ("weight", .int(let i)): weight = i
+                case ("role", .string(let s)): role = s
+                case ("contribution", .hash(let h)) where h != [UInt8](repeating: 0, count: 32): contribution = h
+                default: break
+                }
+            }
+            guard let to, let amount else { return nil }
+            (self.to, self.amount) = (to, amount)
+        }
     }
 
     /// One `Usage` event.
@@ -47,30 +67,17 @@ public struct PayoutReport: Sendable {
 
     private mutating func add(_ event: EventRecord, height: UInt64, chain: Chain) {
         guard event.name == "Paid" || event.name == "Usage", let fields = chain.fields(of: event) else { return }
-        var ints: [String: Int128] = [:]
-        var to: [UInt8]?
-        var role = ""
-        var contribution: [UInt8]?
-        for (name, value) in fields {
-            switch value {
-            case .int(let i): ints[name] = i
-            case .address(let a) where name == "to": to = a
-            case .hash(let h) where name == "contribution": contribution = h
-            case .string(let s) where name == "role": role = s
-            default: break
+        if event.name == "Paid" {
+            if let payment = Payment(height: height, contract: event.contract, fields: fields) {
+                payments.append(payment)
             }
+            return
         }
-        if event.name == "Usage" {
-            guard let usage = ints["usage"] else { return }
-            ints["usage"] = nil
-            usages.append(Usage(height: height, contract: event.contract, usage: usage, fields: ints))
-        } else {
-            guard let to, let amount = ints["amount"] else { return }
-            if contribution == [UInt8](repeating: 0, count: 32) { contribution = nil }
-            payments.append(Payment(
-                height: height, contract: event.contract, usage: ints["usage"], to: to, role: role,
-                contribution: contribution, weight: ints["weight"], amount: amount))
-        }
+        var ints: [String: Int128] = [:]
+        for case let (name, .int(i)) in fields { ints[name] = i }
+        guard let usage = ints["usage"] else { return }
+        ints["usage"] = nil
+        usages.append(Usage(height: height, contract: event.contract, usage: usage, fields: ints))
     }
 
     /// The total paid to each recipient (and role), largest first, then by name.

@@ -1,6 +1,7 @@
 // Checks a test file's names before any test runs: every name a test reads is a local, a parameter, a
-// const, `START_BALANCE` or a deploy handle; every function it calls is a prelude form or one of the file's
-// `fn`s, with the prelude's argument counts. Types are checked as the test runs.
+// const, `START_BALANCE`, a library or a deploy handle; the prelude forms and the file's `fn`s get their
+// argument counts, and calls through a `deploy` handle name a `pub`/`view` function of that contract. Everything
+// else (builtins, library functions, types) the compiler checks when the test code is compiled as it runs.
 import Compiler
 import struct Compiler.Block
 import Bytecode
@@ -9,9 +10,11 @@ import Diagnostics
 struct TestChecker {
     /// Prelude forms and how many arguments each takes (nil: any number, at least one).
     static let prelude: [String: Int?] = [
-        "assert": 1, "assert_eq": 2, "balance": 1, "advance": 1, "send": 3, "deploy": nil, "require": nil,
-        "with_value": 2, "events": 1, "note": 1, "sha256": 1, "split": 2,
+        "assert": 1, "assert_eq": 2, "balance": 1, "advance": 1, "send": 3, "deploy": nil, "with_value": 2,
+        "events": 1, "note": 1,
     ]
+    /// Names the language defines in every function (the world a call sees).
+    static let worldNames: Set<String> = ["caller", "origin", "self", "value", "block"]
 
     private var diagnostics: [Diagnostic] = []
     /// Names in scope; a `let` bound straight to `deploy("path.dn", …)` maps to that path.
@@ -19,21 +22,21 @@ struct TestChecker {
     private var contracts: (String) -> Module? = { _ in nil }
     private var functions: [String: Int] = [:]
     private var libraries: Set<String> = []
+    /// Structs and interfaces the file declares: `Name { … }` and `Name(address)` are not calls of functions.
+    private var types: Set<String> = []
 
     /// Errors in `ast`, in source order.
     /// `contract` gives the module `deploy(path)` deploys, to check calls through its handle.
     static func check(_ ast: SourceFileAST, contract: @escaping (String) -> Module?) -> [Diagnostic] {
         var checker = TestChecker()
         checker.contracts = contract
-        var globals: Set<String> = ["START_BALANCE"]
+        var globals: Set<String> = Self.worldNames.union(["START_BALANCE"])
         for decl in ast.declarations {
             switch decl.kind {
             case .constant(let name, _, _): globals.insert(name.name)
             case .function(let f): checker.functions[f.name.name] = f.parameters.count
-            case .use(.library(let path)): if let last = path.last { checker.libraries.insert(last.name) }
-            case .use(.file(let path, _)):
-                let base = path.split(separator: "/").last.map(String.init) ?? path
-                checker.libraries.insert(base.hasSuffix(".dn") ? String(base.dropLast(3)) : base)
+            case .use(let target): checker.libraries.insert(TestSession.libraryName(target))
+            case .structure(let name, _), .interface(let name, _): checker.types.insert(name.name)
             default: break
             }
         }
@@ -104,9 +107,6 @@ struct TestChecker {
                 expression(lower)
                 expression(upper)
             }
-            if loop.names.count != 1 {
-                diagnostics.append(.error("tests loop with one name ('for x in')", at: stmt.range))
-            }
             scopes.append(Dictionary(loop.names.map { ($0.name, "") }) { a, _ in a })
             block(loop.body)
             scopes.removeLast()
@@ -168,10 +168,13 @@ struct TestChecker {
                     } else if entry == nil, arguments.isEmpty {
                         diagnostics.append(.error("'\(name)' needs at least one argument", at: e.range))
                     }
-                } else {
+                } else if !Compiler.builtinFunctionNames.contains(name), !types.contains(name), !isDeclared(name) {
+                    let known = Array(functions.keys) + Array(Self.prelude.keys) + Compiler.builtinFunctionNames
+                    let hint = EditDistance.suggestion(for: name, among: known.sorted()).map { "did you mean '\($0)'?" }
                     diagnostics.append(.error("cannot find function '\(name)' in a test file", at: callee.range,
-                        hint: "tests call the prelude (deploy, send, advance, balance, with_value, events, note, sha256, split, assert, assert_eq), "
-                            + "the file's 'fn's and contract functions through a handle"))
+                        hint: hint ?? "tests call the prelude (deploy, send, advance, balance, with_value, events, "
+                            + "note, assert, assert_eq), the language's builtins, library functions and the file's "
+                            + "'fn's, and contract functions through a handle"))
                 }
             case .member(let base, let name):
                 if case .name(let library) = base.kind, !isDeclared(library), libraries.contains(library) {
@@ -185,17 +188,16 @@ struct TestChecker {
                     }
                 }
             default:
-                diagnostics.append(.error("cannot call this in a test", at: callee.range))
+                expression(callee)
             }
         case .member(let base, _):
+            if case .name(let library) = base.kind, !isDeclared(library), libraries.contains(library) { break }
             expression(base)
-            diagnostics.append(.error("tests read contract state through its view functions", at: e.range))
         case .index(let base, let index):
             expression(base)
             expression(index)
         case .list(let elements): for element in elements { expression(element) }
-        case .structLiteral:
-            diagnostics.append(.error("struct values are not supported in tests yet", at: e.range))
+        case .structLiteral(_, let fields): for field in fields { expression(field.value) }
         case .integer, .decimal, .string, .bool, .address, .hash, .error: break
         }
     }

@@ -105,6 +105,28 @@ import Testing
         #expect(r.err.hasPrefix("\(bad): error: verification failed: "), "\(r.err)")
         #expect(r.err.contains("'w4'"), "\(r.err)")
         #expect(r.err.contains("offset 0"), "\(r.err)")
+        let j = datanet("verify", bad, "--json")
+        #expect(j.status == 1)
+        let reason = try #require(
+            try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any], "\(j.out)")
+        #expect(reason["ok"] as? Bool == false)
+        #expect(reason["function_name"] as? String == "w4")
+        #expect(reason["offset"] as? Int == 0)
+        #expect((reason["error"] as? String)?.isEmpty == false)
+    }
+
+    @Test func verifyPrintsJSONAndRecognisesBytecodeByItsMagic() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let odd = dir.appendingPathComponent("w4.module").path  // not .dnb: found by the magic
+        #expect(datanet("asm", benchFile("w4.dna"), "-o", odd).status == 0)
+        let r = datanet("verify", odd, "--json")
+        #expect(r.status == 0, "\(r.err)")
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(fields["ok"] as? Bool == true)
+        #expect(fields["module"] as? String == "bench_w4")
+        #expect((fields["id"] as? String)?.count == 66)
+        #expect(datanet("disasm", odd).status == 0)
     }
 
     @Test func missingFileAndUnknownExtensionAreReported() throws {

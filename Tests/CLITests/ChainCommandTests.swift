@@ -112,8 +112,53 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--value", value, "--proof", proof) == 0)
         #expect(run("chain", "prove", contract, "paid[@carol]") == 0)
         #expect(field("value") == "absent")
+        #expect(field("as") == "0 : Int (absent: reads as the zero value)")
+        #expect(run("chain", "prove", contract, "paid[@bob]", "--json") == 0)
+        let proved = try #require(try JSONSerialization.jsonObject(with: Data(transcript.out.utf8)) as? [String: Any])
+        #expect((proved["as"] as? [String: Any])?["literal"] as? String == "40")
         #expect(run("chain", "prove", contract, "payd[@bob]") == 1)
         #expect(transcript.err.contains("did you mean 'paid'?"))
+    }
+
+    /// The last output parsed as JSON.
+    func json() throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(transcript.out.utf8), options: [.fragmentsAllowed])
+    }
+
+    @Test func inspectionCommandsPrintJSON() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(run("chain", "init") == 0)
+        #expect(run("deploy", fixtures.appendingPathComponent("counter.dna").path, "5", "--from", "alice") == 0)
+        let contract = try #require(field("contract"))
+        #expect(run("upgrade", contract, fixtures.appendingPathComponent("counter_v2.dna").path, "--from", "alice") == 0)
+
+        #expect(run("chain", "blocks", "--json") == 0)
+        let blocks = try #require(try json() as? [[String: Any]])
+        #expect(blocks.map { $0["height"] as? Int } == [0, 1, 2])
+        #expect(blocks.map { $0["transactions"] as? Int } == [0, 1, 1])
+        #expect(blocks[1]["parent"] as? String == blocks[0]["hash"] as? String)
+        #expect(run("chain", "status") == 0)
+        #expect(blocks[2]["state_root"] as? String == field("state root"))
+        #expect(run("chain", "blocks", "--start", "1", "--limit", "1", "--json") == 0)
+        #expect((try json() as? [[String: Any]])?.map { $0["height"] as? Int } == [1])
+
+        #expect(run("chain", "history", contract, "--json") == 0)
+        let history = try #require(try json() as? [String: Any])
+        #expect(history["version"] as? Int == 2)
+        let versions = try #require(history["versions"] as? [[String: Any]])
+        #expect(versions.map { $0["version"] as? Int } == [1, 2])
+        #expect(versions.map { $0["block"] as? Int } == [1, 2])
+
+        #expect(run("chain", "prove", "contract:" + contract, "--json") == 0)
+        let proof = try #require(try json() as? [String: Any])
+        #expect(proof["present"] as? Bool == true)
+        let root = try #require(proof["root"] as? String), key = try #require(proof["key"] as? String)
+        let value = try #require(proof["value"] as? String), encoded = try #require(proof["proof"] as? String)
+        #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--value", value, "--proof", encoded) == 0)
+        #expect(run("chain", "prove", "account:0x" + String(repeating: "ab", count: 32), "--json") == 0)
+        let absent = try #require(try json() as? [String: Any])
+        #expect(absent["present"] as? Bool == false)
+        #expect(absent["value"] is NSNull)
     }
 
     @Test func commandsOnAMissingChainSayWhatToDo() {

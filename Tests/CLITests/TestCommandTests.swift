@@ -65,8 +65,53 @@ import Testing
         let file = testFile("s_test.dn", "test \"bad\" {\n    let p = split(3, [])\n}\n")
         let (failed, output) = run([file])
         #expect(failed == 1)
+        // A trap in test code fails the test at its position; it is not a revert `expect_revert` could catch.
         #expect(output.stdout.contains(
-            "s_test.dn:2:13: 'split' trapped: \"split: the weights sum to zero but the amount is not zero\""))
+            "s_test.dn:2:13: test code trapped: \"split: the weights sum to zero but the amount is not zero\""))
+        let caught = testFile("c_test.dn", "test \"caught?\" {\n    expect_revert { let p = split(3, []) }\n}\n")
+        let (notCaught, caughtOutput) = run([caught])
+        #expect(notCaught == 1)
+        #expect(caughtOutput.stdout.contains("c_test.dn:2:29: test code trapped: \"split: the weights sum"))
+    }
+
+    @Test func everyLanguageFormRunsInTestCode() {
+        // Tests/CLITests/Fixtures/test_code: literals of every type, lists, maps, structs, len/push/pop, loops,
+        // library calls and consts, the file's fns, Dec, hashing, split, and chain values mixed with test code.
+        let (code, capture) = run([path("Tests/CLITests/Fixtures/test_code")])
+        #expect(code == 0, "\(capture.stdout)")
+        #expect(capture.stdout.contains("  ✓ Int128.min % -1 is what a contract computes  (gas "))
+        #expect(capture.stdout.hasSuffix("\n8 passed, 0 failed"))
+    }
+
+    @Test func testCodeFailsWithTheVMsMessageAndPosition() {
+        let file = testFile("t_test.dn", """
+            use std.math
+            const MAX: Int = 170_141_183_460_469_231_731_687_303_715_884_105_727
+            test "trap" { var big = MAX
+                big += 1 }
+            test "not a revert" { var zero = 0
+                expect_revert { let y = 10 / zero } }
+            test "require" { require(1 > 2, "one is not above two") }
+            test "library" { expect_revert("division by zero") { let z = math.mul_div(1, 2, 0) } }
+            test "types" { let s: String = 1 + 2 }
+            test "lists" { assert_eq([1, 2] + [], [1]) }
+            test "values" { var xs: List<Int> = [1]
+                xs.push(2)
+                assert_eq(xs, [2, 1]) }
+
+            """)
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        let out = capture.stdout
+        #expect(out.contains("t_test.dn:4:9: test code trapped: \"overflow\""))
+        // expect_revert catches reverts of transactions (and of library code), not traps in the test's own code.
+        #expect(out.contains("t_test.dn:6:32: test code trapped: \"division by zero\""))
+        #expect(out.contains("t_test.dn:7:18: test code trapped: \"one is not above two\""))
+        #expect(out.contains("  ✓ library  (gas 0)"))
+        #expect(out.contains("t_test.dn:9:32: error: type mismatch: expected 'String', found 'Int'"))
+        #expect(out.contains("t_test.dn:10:33: error: operator '+' cannot be applied to 'List<Int>' and 'List<Int>'"))
+        #expect(out.contains("t_test.dn:13:5: assert_eq failed: left [1, 2], right [2, 1]"))
+        #expect(out.hasSuffix("1 passed, 6 failed"))
     }
 
     @Test func failedAssertionShowsBothValuesAndPosition() {
@@ -285,9 +330,21 @@ import Testing
         #expect(capture.stdout.contains(":7:16: assert_eq failed: left 4, right 5"))
     }
     @Test func aTestThatNeverEndsFails() {
-        let file = testFile("w_test.dn", "test \"forever\" {\n    var i = 0\n    while true { i += 1 }\n}\n")
+        // Test code on the VM stops at its gas limit; a loop the runner drives (it acts on the chain) at the
+        // statement limit.
+        let file = testFile("w_test.dn", """
+            test "forever" {
+                var i = 0
+                while true { i += 1 }
+            }
+            test "forever on the chain" {
+                while true { note("again") }
+            }
+
+            """)
         let (code, capture) = run([file])
         #expect(code == 1)
-        #expect(capture.stdout.contains(":3:18: test ran over 200000 statements"))
+        #expect(capture.stdout.contains("w_test.dn:3:20: test code trapped: \"out of gas\""))
+        #expect(capture.stdout.contains("w_test.dn:6:18: test ran over 200000 statements"))
     }
 }

@@ -1,4 +1,5 @@
-import Crypto
+@testable import Crypto
+import Foundation
 import Testing
 
 private func bytes(_ hex: String) -> [UInt8] {
@@ -74,4 +75,57 @@ func rfc8032VectorGivesThePublicKeyAndSignature(index: Int) throws {
     #expect(try Ed25519PrivateKey(seed: first.seed) == first)
     let message: [UInt8] = Array("payout".utf8)
     #expect(Ed25519.verify(signature: try first.sign(message), message: message, publicKey: first.publicKey))
+}
+
+@Test func aSmallKeyCacheEvictsInOrderAndNeverChangesAResult() throws {
+    let cache = PublicKeyCache(capacity: 2)
+    let keys = try (0..<5).map { try Ed25519PrivateKey(seed: [UInt8](repeating: UInt8($0 + 1), count: 32)) }
+    let message: [UInt8] = [9, 8, 7]
+    let signatures = try keys.map { try $0.sign(message) }
+    // Interleaved, so keys are evicted while others are still in use; every answer is the uncached one.
+    for round in 0..<3 {
+        for (index, key) in keys.enumerated() {
+            #expect(Ed25519.verify(signature: signatures[index], message: message, publicKey: key.publicKey, keys: cache))
+            let other = signatures[(index + 1) % keys.count]
+            #expect(!Ed25519.verify(signature: other, message: message, publicKey: key.publicKey, keys: cache))
+            #expect(!Ed25519.verify(signature: signatures[index], message: [UInt8(round)], publicKey: key.publicKey, keys: cache))
+            #expect(cache.count <= 2)
+        }
+    }
+    let notAPoint = [UInt8](repeating: 0xff, count: 32)
+    for _ in 0..<2 {
+        #expect(!Ed25519.verify(signature: signatures[0], message: message, publicKey: notAPoint, keys: cache))
+    }
+    #expect(cache.count == 2)
+}
+
+@Test func theKeyCacheGivesTheSameAnswersFromManyThreads() throws {
+    let cache = PublicKeyCache(capacity: 3)
+    let keys = try (0..<8).map { try Ed25519PrivateKey(seed: [UInt8](repeating: UInt8($0 + 40), count: 32)) }
+    let checks = try (0..<64).map { index -> (signature: [UInt8], message: [UInt8], publicKey: [UInt8], valid: Bool) in
+        let key = keys[index % keys.count]
+        let message = [UInt8(index)]
+        var signature = try key.sign(message)
+        if index % 5 == 0 { signature[7] ^= 0x40 }
+        return (signature, message, key.publicKey, index % 5 != 0)
+    }
+    let results = Results(count: checks.count)
+    DispatchQueue.concurrentPerform(iterations: 8) { worker in
+        for index in stride(from: worker, to: checks.count, by: 8) {
+            let check = checks[index]
+            results.set(index, Ed25519.verify(signature: check.signature, message: check.message,
+                                              publicKey: check.publicKey, keys: cache))
+        }
+    }
+    #expect(results.values == checks.map(\.valid))
+    #expect(cache.count <= 3)
+}
+
+/// Results written by several threads at distinct indices.
+private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Bool]
+    init(count: Int) { stored = [Bool](repeating: false, count: count) }
+    func set(_ index: Int, _ value: Bool) { lock.withLock { stored[index] = value } }
+    var values: [Bool] { lock.withLock { stored } }
 }

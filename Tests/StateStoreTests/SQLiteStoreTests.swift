@@ -89,7 +89,58 @@ import Testing
     let path = temporaryPath("node.db")
     let store = try SQLiteStore(path: path)
     try store.commit((0..<10).map { Write(key: [UInt8($0)], value: [1]) }, height: 1)
-    try store.executeForTesting("UPDATE nodes SET node = x'0203' WHERE position = x'0000'")
+    try store.executeForTesting("UPDATE nodes SET node = x'0203' WHERE position = x''")
+    #expect(throws: StateStoreError.self) { try store.prove(key: [1]) }
+    #expect(throws: StateStoreError.self) { try store.commit([Write(key: [1], value: [2])], height: 2) }
+    #expect(store.height == 1)
+}
+
+@Test func aFormatOneFileIsUpgradedOnOpen() throws {
+    let path = temporaryPath("format1.db")
+    let writes = (0..<300).map { Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8($0 % 7)]) }
+    let root: [UInt8]
+    do {
+        let store = try SQLiteStore(path: path)
+        root = try store.commit(writes, height: 3)
+        // A format-1 file kept one row per node under other keys; the upgrade ignores them and rebuilds the rows.
+        try store.executeForTesting(
+            "DELETE FROM nodes; INSERT INTO nodes VALUES (x'0000', x'01'); UPDATE meta SET value = x'01' WHERE name = 'format'")
+    }
+    let upgraded = try SQLiteStore(path: path)
+    #expect(upgraded.height == 3)
+    #expect(upgraded.stateRoot == root)
+    for write in writes.prefix(40) {
+        #expect(SparseMerkleTree.verify(proof: try upgraded.prove(key: write.key), root: root, key: write.key, value: write.value))
+    }
+    let memory = MemoryStore()
+    try memory.commit(writes, height: 3)
+    let change = [Write(key: [5, 0], value: nil), Write(key: [9, 9, 9], value: [1])]
+    #expect(try upgraded.commit(change, height: 4) == (try memory.commit(change, height: 4)))
+    // The file now says format 2: broken rows are no longer rebuilt on open but reported.
+    try upgraded.executeForTesting("UPDATE nodes SET node = x'0203' WHERE position = x''")
+    let reopened = try SQLiteStore(path: path)
+    #expect(throws: StateStoreError.self) { try reopened.prove(key: [1, 0]) }
+}
+
+@Test func aFormatOneFileWhoseValuesDoNotGiveItsRootIsRefused() throws {
+    let path = temporaryPath("format1-bad.db")
+    do {
+        let store = try SQLiteStore(path: path)
+        try store.commit((0..<20).map { Write(key: [UInt8($0)], value: [1]) }, height: 1)
+        try store.executeForTesting(
+            "UPDATE kv SET value = x'02' WHERE key = x'05'; UPDATE meta SET value = x'01' WHERE name = 'format'")
+    }
+    #expect(throws: StateStoreError.corruptMetadata("format 1 file \(path): its values do not give its stored state root")) {
+        try SQLiteStore(path: path)
+    }
+}
+
+@Test func aRowWhoseLengthDoesNotMatchItsBitmapIsReported() throws {
+    let path = temporaryPath("row.db")
+    let store = try SQLiteStore(path: path)
+    try store.commit((0..<50).map { Write(key: [UInt8($0)], value: [1]) }, height: 1)
+    // The root row with one byte cut off its last node.
+    try store.executeForTesting("UPDATE nodes SET node = substr(node, 1, length(node) - 1) WHERE position = x''")
     #expect(throws: StateStoreError.self) { try store.prove(key: [1]) }
     #expect(throws: StateStoreError.self) { try store.commit([Write(key: [1], value: [2])], height: 2) }
     #expect(store.height == 1)

@@ -61,20 +61,40 @@ enum AsmCommands {
 
     static let verify = Command(
         name: "verify", summary: "check a module with the bytecode verifier",
-        usage: "datanet verify FILE.dnb|FILE.dna",
-        examples: ["datanet verify w4.dnb"],
-        spec: .init()
+        usage: "datanet verify FILE.dnb|FILE.dna|FILE.dn [--json]",
+        examples: ["datanet verify w4.dnb", "datanet verify w4.dnb --json"],
+        spec: .init(switches: ["--json"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "verify needs one file") }
         let path = args.positional[0]
+        let json = args.switches.contains("--json")
         do throws(ModuleLoader.LoadError) {
             let module = try ModuleLoader.load(path)
             _ = try ModuleLoader.verify(module, path: path)
-            let id = ModuleCodec.id(of: ModuleCodec.encode(module))
-            console.out("ok: module '\(module.name)', \(module.functions.count) functions, id 0x\(Hex.encode(id))")
+            let id = Hex.prefixed(ModuleCodec.id(of: ModuleCodec.encode(module)))
+            if json {
+                console.out(JSONValue.object([
+                    "ok": .bool(true), "module": .string(module.name), "functions": .int(module.functions.count),
+                    "id": .string(id),
+                ]).text)
+            } else {
+                console.out("ok: module '\(module.name)', \(module.functions.count) functions, id \(id)")
+            }
             return ExitCode.ok
         } catch {
-            console.report(error)
+            guard json else {
+                console.report(error)
+                return ExitCode.failure
+            }
+            var fields: [String: JSONValue] = ["ok": .bool(false), "error": .string(error.verification?.message ?? error.message)]
+            if let reason = error.verification {
+                fields["function"] = reason.function.map { .int($0) } ?? .null
+                fields["function_name"] = reason.functionName.map { .string($0) } ?? .null
+                fields["offset"] = reason.offset.map { .int($0) } ?? .null
+            } else if let rendered = error.rendered {
+                fields["diagnostics"] = .string(rendered)
+            }
+            console.out(JSONValue.object(fields).text)
             return ExitCode.failure
         }
     }

@@ -14,9 +14,9 @@ enum ChainCommands {
         name: "chain", summary: "init a chain directory; status, blocks, tx, events, history, replay, prove",
         usage: """
             datanet chain init [--dir D] [--balance N]
-                   datanet chain status [--json] | account 0x…|NAME [--json] | blocks [--start N] [--limit N] | tx HASH [--json]
+                   datanet chain status [--json] | account 0x…|NAME [--json] | blocks [--start N] [--limit N] [--json] | tx HASH [--json]
                    datanet chain events [--contract 0x…] [--json]
-                   datanet chain history 0xCONTRACT | replay | prove KEY | prove 0xCONTRACT 'var' | 'var[key]'
+                   datanet chain history 0xCONTRACT [--json] | replay | prove KEY | prove 0xCONTRACT 'var' | 'var[key]' [--json]
                    datanet chain verify-proof --root 0x… --key KEY --proof 0x… [--value 0x… | --absent]
             KEY is a raw state key in hex, or account:0x…, contract:0x…, storage:0xCONTRACT:0xRELATIVEKEY
             """,
@@ -58,14 +58,17 @@ enum ChainCommands {
                 guard rest.count == 1, let address = Hex.decode32(rest[0]) else {
                     return usage(console, "chain history needs a contract address (0x and 64 hex digits)")
                 }
-                return try history(chain, address, console)
+                return try history(chain, address, json: args.switches.contains("--json"), console)
             case "replay": return try replay(chain, console)
             default:
-                if rest.count == 2 { return try proveState(chain, rest[0], rest[1], ChainDirectory(args), console) }
+                let json = args.switches.contains("--json")
+                if rest.count == 2 {
+                    return try proveState(chain, rest[0], rest[1], ChainDirectory(args), json: json, console)
+                }
                 guard rest.count == 1 else {
                     return usage(console, "chain prove needs a KEY, or 0xCONTRACT 'var[key]'")
                 }
-                return try prove(chain, rest[0], console)
+                return try prove(chain, rest[0], json: json, console)
             }
         } catch {
             console.error(error.message)
@@ -179,15 +182,30 @@ enum ChainCommands {
         }
         var height = UInt64(from)
         var shown: Int64 = 0
-        console.out("height  hash                                                                time        txs")
+        var rows = [["height", "hash", "time", "txs", "state root"]]
+        var found: [JSONValue] = []
         while height <= top, shown < limit {
             guard let block = try attempt({ try chain.block(at: height) }) else { break }
-            let time = String(block.header.time).padding(toLength: 10, withPad: " ", startingAt: 0)
-            let label = String(height).padding(toLength: 6, withPad: " ", startingAt: 0)
-            console.out("\(label)  \(Hex.prefixed(block.hash))  \(time)  \(block.transactions.count)")
+            let header = block.header
+            rows.append([
+                String(height), Hex.prefixed(block.hash), String(header.time), String(block.transactions.count),
+                Hex.prefixed(header.stateRoot),
+            ])
+            found.append(.object([
+                "height": .int(height), "hash": .string(Hex.prefixed(block.hash)), "time": .int(header.time),
+                "transactions": .int(block.transactions.count), "parent": .string(Hex.prefixed(header.parentHash)),
+                "state_root": .string(Hex.prefixed(header.stateRoot)),
+                "transactions_root": .string(Hex.prefixed(header.transactionsRoot)),
+                "receipts_root": .string(Hex.prefixed(header.receiptsRoot)),
+            ]))
             guard height < UInt64.max else { break }
             height += 1
             shown += 1
+        }
+        if args.switches.contains("--json") {
+            console.out(JSONValue.array(found).text)
+        } else {
+            TextTable.lines(rows, rightAligned: [0, 3]).forEach(console.out)
         }
         return ExitCode.ok
     }
@@ -258,18 +276,35 @@ enum ChainCommands {
         return ExitCode.ok
     }
 
-    static func history(_ chain: Chain, _ address: [UInt8], _ console: Console) throws(CLIFailure) -> Int32 {
+    static func history(
+        _ chain: Chain, _ address: [UInt8], json: Bool = false, _ console: Console
+    ) throws(CLIFailure) -> Int32 {
         guard let record = try attempt({ try chain.contract(address) }) else {
             throw CLIFailure("no contract at \(Hex.prefixed(address))")
         }
+        let versions = try attempt { try chain.history(address) }
+        if json {
+            console.out(JSONValue.object([
+                "contract": .string(Hex.prefixed(address)), "version": .int(record.version),
+                "policy": .string("\(record.policy)"), "authority": .string(Hex.prefixed(record.authority)),
+                "versions": .array(versions.map { version in
+                    .object([
+                        "version": .int(version.version), "block": .int(version.height),
+                        "module": .string(Hex.prefixed(version.codeID)), "by": .string(Hex.prefixed(version.by)),
+                    ])
+                }),
+            ]).text)
+            return ExitCode.ok
+        }
         console.out("contract \(Hex.prefixed(address)): version \(record.version), policy \(record.policy), "
             + "authority \(Hex.prefixed(record.authority))")
-        console.out("version  block   module id                                                           by")
-        for version in try attempt({ try chain.history(address) }) {
-            let v = String(version.version).padding(toLength: 7, withPad: " ", startingAt: 0)
-            let h = String(version.height).padding(toLength: 6, withPad: " ", startingAt: 0)
-            console.out("\(v)  \(h)  \(Hex.prefixed(version.codeID))  \(Hex.prefixed(version.by))")
+        var rows = [["version", "block", "module id", "by"]]
+        for version in versions {
+            rows.append([
+                String(version.version), String(version.height), Hex.prefixed(version.codeID), Hex.prefixed(version.by),
+            ])
         }
+        TextTable.lines(rows, rightAligned: [0, 1]).forEach(console.out)
         return ExitCode.ok
     }
 
@@ -314,22 +349,46 @@ enum ChainCommands {
         throw CLIFailure("'\(text)' is not a state key (hex, account:0x…, contract:0x…, storage:0x…:0x…)")
     }
 
-    static func prove(_ chain: Chain, _ text: String, _ console: Console) throws(CLIFailure) -> Int32 {
+    static func prove(
+        _ chain: Chain, _ text: String, json: Bool = false, _ console: Console,
+        decoded: (literal: String, type: String, stored: Bool)? = nil
+    ) throws(CLIFailure) -> Int32 {
         let key = try stateKey(text)
         let (value, proof) = try attempt { try chain.prove(key: key) }
-        console.out("root   \(Hex.prefixed(chain.store.stateRoot))")
+        let root = Hex.prefixed(chain.store.stateRoot)
+        let check = value.map { "--value \(Hex.prefixed($0))" } ?? "--absent"
+        let command = "datanet chain verify-proof --root \(root) --key \(Hex.prefixed(key)) \(check) "
+            + "--proof \(Hex.prefixed(proof.encoded))"
+        if json {
+            var fields: [String: JSONValue] = [
+                "root": .string(root), "key": .string(Hex.prefixed(key)),
+                "value": value.map { .string(Hex.prefixed($0)) } ?? .null, "present": .bool(value != nil),
+                "proof": .string(Hex.prefixed(proof.encoded)), "height": .int(chain.store.height),
+                "check": .string(command),
+            ]
+            if let decoded {
+                fields["as"] = .object([
+                    "literal": .string(decoded.literal), "type": .string(decoded.type), "stored": .bool(decoded.stored),
+                ])
+            }
+            console.out(JSONValue.object(fields).text)
+            return ExitCode.ok
+        }
+        console.out("root   \(root)")
         console.out("key    \(Hex.prefixed(key))")
         console.out("value  " + (value.map(Hex.prefixed) ?? "absent"))
         console.out("proof  \(Hex.prefixed(proof.encoded))")
-        let check = value.map { "--value \(Hex.prefixed($0))" } ?? "--absent"
-        console.out("check  datanet chain verify-proof --root \(Hex.prefixed(chain.store.stateRoot)) "
-            + "--key \(Hex.prefixed(key)) \(check) --proof \(Hex.prefixed(proof.encoded))")
+        console.out("check  \(command)")
+        if let decoded {
+            console.out("as     \(decoded.literal) : \(decoded.type)" + (decoded.stored ? "" : " (absent: reads as the zero value)"))
+        }
         return ExitCode.ok
     }
 
     /// Proves a state variable of a contract, or one entry of a map or list variable, written as in the language.
     static func proveState(
-        _ chain: Chain, _ contractText: String, _ expression: String, _ directory: ChainDirectory, _ console: Console
+        _ chain: Chain, _ contractText: String, _ expression: String, _ directory: ChainDirectory, json: Bool = false,
+        _ console: Console
     ) throws(CLIFailure) -> Int32 {
         guard let contract = Hex.decode32(contractText) else {
             throw CLIFailure("'\(contractText)' is not a contract address (0x and 64 hex digits)")
@@ -375,15 +434,16 @@ enum ChainCommands {
             guard let encoded = KeyEncoding.encode(key) else { throw CLIFailure("'\(keyText)' cannot be a key") }
             relative += encoded
         }
-        let status = try prove(chain, "storage:\(Hex.prefixed(contract)):\(Hex.prefixed(relative))", console)
+        var decoded: (literal: String, type: String, stored: Bool)?
         if let bytes = try attempt({ try chain.store.get(StateLayout.storageKey(contract, relative)) }),
             let value = try? ValueCodec.decode(bytes, as: valueType, in: module)
         {
-            console.out("as     \(TypeNames.literal(value)) : \(TypeNames.name(valueType, in: module))")
+            decoded = (TypeNames.literal(value), TypeNames.name(valueType, in: module), true)
         } else if valueType.isScalar {
-            console.out("as     absent (reads as the zero value)")
+            decoded = (TypeNames.literal(zeroValue(of: valueType, in: module)), TypeNames.name(valueType, in: module), false)
         }
-        return status
+        return try prove(
+            chain, "storage:\(Hex.prefixed(contract)):\(Hex.prefixed(relative))", json: json, console, decoded: decoded)
     }
 
     static func verifyProof(_ args: Arguments, _ console: Console) throws(CLIFailure) -> Int32 {

@@ -1,6 +1,7 @@
 import Bytecode
 import Chain
 import Foundation
+import Tooling
 import Verifier
 import VM
 
@@ -44,11 +45,11 @@ enum ExplainCommand {
         var transaction: [UInt8]
         var contract: [UInt8]
         var moduleID: [UInt8]
-        var payment: Payment
+        var payment: PayoutReport.Payment
         /// The Usage event's fields by name, when the receipt has one for the payment's usage.
         var usage: [String: Int128]
         /// Every Paid event of the same usage, in order.
-        var siblings: [Payment]
+        var siblings: [PayoutReport.Payment]
     }
 
     static func explain(
@@ -109,13 +110,13 @@ enum ExplainCommand {
                     + "\(t.usage["datanet"].map(String.init) ?? "?"), fee \(t.usage["fee"].map(String.init) ?? "?") "
                     + "paid to \(Hex.prefixed(t.contract))")
             } else {
-                console.out("  usage         #\(p.usage) (no Usage event in this transaction)")
+                console.out("  usage         #\(p.usage ?? 0) (no Usage event in this transaction)")
             }
             console.out("  rule          \(GovCommands.quoted(e.rule)), rule_version "
                 + "\(t.usage["rule_version"].map(String.init) ?? "?") (contract version "
                 + "\(e.version.map(String.init) ?? "?"), module \(Hex.prefixed(t.moduleID)))")
             if p.role == "contributor" {
-                console.out("  contribution  \(Hex.prefixed(p.contribution)), attribution weight \(p.weight)")
+                console.out("  contribution  \(p.contribution.map(Hex.prefixed) ?? "none"), attribution weight \(p.weight ?? 0)")
             }
             for (i, line) in e.arithmetic.enumerated() {
                 console.out((i == 0 ? "  arithmetic    " : String(repeating: " ", count: 16)) + line)
@@ -136,15 +137,18 @@ enum ExplainCommand {
 
         var json: JSONValue {
             let p = traced.payment
-            return .object([
+            var fields: [String: JSONValue] = [
                 "block": .int(traced.height), "transaction": .string(Hex.prefixed(traced.transaction)),
                 "contract": .string(Hex.prefixed(traced.contract)), "module": .string(Hex.prefixed(traced.moduleID)),
                 "amount": .int(p.amount), "role": .string(p.role),
-                "contribution": .string(Hex.prefixed(p.contribution)), "weight": .int(p.weight), "usage": .int(p.usage),
                 "usage_event": .object(traced.usage.mapValues { .int($0) }),
                 "rule": rule.map { .string($0) } ?? .null, "contract_version": version.map { .int($0) } ?? .null,
                 "arithmetic": .array(arithmetic.map { .string($0) }),
-            ])
+            ]
+            fields["contribution"] = p.contribution.map { .string(Hex.prefixed($0)) } ?? .null
+            fields["weight"] = p.weight.map { .int($0) } ?? .null
+            fields["usage"] = p.usage.map { .int($0) } ?? .null
+            return .object(fields)
         }
     }
 
@@ -153,7 +157,7 @@ enum ExplainCommand {
         _ receipt: Receipt, to address: [UInt8], contract filter: [UInt8]?, printer: ChainPrinter
     ) -> [Traced] {
         var usages: [String: [String: Int128]] = [:]
-        var payments: [(event: EventRecord, payment: Payment)] = []
+        var payments: [(event: EventRecord, payment: PayoutReport.Payment)] = []
         for event in receipt.events where filter == nil || filter == event.contract {
             guard event.name == "Usage" || event.name == "Paid", let fields = printer.chain.fields(of: event) else {
                 continue
@@ -162,12 +166,14 @@ enum ExplainCommand {
                 var values: [String: Int128] = [:]
                 for (name, value) in fields { if case .int(let n) = value { values[name] = n } }
                 if let usage = values["usage"] { usages[Hex.encode(event.contract) + ":\(usage)"] = values }
-            } else if let payment = Payment(fields) {
+            } else if let payment = PayoutReport.Payment(height: 0, contract: event.contract, fields: fields),
+                payment.usage != nil
+            {
                 payments.append((event, payment))
             }
         }
         return payments.filter { $0.payment.to == address }.map { event, payment in
-            let key = Hex.encode(event.contract) + ":\(payment.usage)"
+            let key = Hex.encode(event.contract) + ":\(payment.usage ?? 0)"
             let siblings = payments.filter { $0.event.contract == event.contract && $0.payment.usage == payment.usage }
             return Traced(
                 height: 0, transaction: [], contract: event.contract, moduleID: event.moduleID, payment: payment,
@@ -192,11 +198,11 @@ enum ExplainCommand {
             }
         }
         guard p.role == "contributor" else { return lines }
-        let total = contributors.reduce(Int128(0)) { $0 &+ $1.weight }
-        let (product, overflow) = pool.multipliedReportingOverflow(by: p.weight)
+        let total = contributors.reduce(Int128(0)) { $0 &+ ($1.weight ?? 0) }
+        let (product, overflow) = pool.multipliedReportingOverflow(by: p.weight ?? 0)
         guard total > 0, !overflow else { return lines }
         let floor = product / total, remainder = product % total
-        var line = "pool \(pool) x weight \(p.weight) / total weight \(total) = \(floor)"
+        var line = "pool \(pool) x weight \(p.weight ?? 0) / total weight \(total) = \(floor)"
         if remainder != 0 { line += " remainder \(remainder)/\(total)" }
         switch p.amount &- floor {
         case 0: line += remainder == 0 ? " (exact)" : " (rounded down)"

@@ -353,7 +353,7 @@ enum GovCommands {
                     for event in receipt.events where event.name == "Paid" && event.contract == target {
                         guard let module = modules(event.moduleID),
                             let fields = Chain.fields(of: event, in: module),
-                            let payment = Payment(fields)
+                            let payment = PayoutReport.Payment(height: usage.height, contract: event.contract, fields: fields)
                         else { continue }
                         table.add(payment, column: column)
                     }
@@ -438,32 +438,11 @@ enum GovCommands {
     }
 }
 
-/// One Paid event of the Royalty interface.
-struct Payment {
-    var usage: Int128
-    var to: [UInt8]
-    var role: String
-    var contribution: [UInt8]
-    var weight: Int128
-    var amount: Int128
-
-    /// From the event's fields by name; nil when one is missing or has another type.
-    init?(_ fields: [(name: String, value: Value)]) {
-        func field(_ name: String) -> Value? { fields.first { $0.name == name }?.value }
-        guard case .int(let usage)? = field("usage"), case .address(let to)? = field("to"),
-            case .string(let role)? = field("role"), case .hash(let contribution)? = field("contribution"),
-            case .int(let weight)? = field("weight"), case .int(let amount)? = field("amount")
-        else { return nil }
-        (self.usage, self.to, self.role, self.contribution, self.weight, self.amount) =
-            (usage, to, role, contribution, weight, amount)
-    }
-}
-
 /// Payouts per recipient in two columns (now, proposed), in order of first appearance.
 struct PayoutTable {
     private var rows: [(to: [UInt8], roles: [String], amounts: [Int128])] = []
 
-    mutating func add(_ payment: Payment, column: Int) {
+    mutating func add(_ payment: PayoutReport.Payment, column: Int) {
         let index: Int
         if let found = rows.firstIndex(where: { $0.to == payment.to }) {
             index = found

@@ -103,7 +103,7 @@ extension ReplSession {
         guard let position = run.module.sourceMap?.position(function: step.function, offset: step.offset) else {
             return nil
         }
-        if position.file == ReplSource.path, let source = run.source {
+        if position.file == SyntheticSource.replPath, let source = run.source {
             guard let found = source.location(line: position.line, column: position.column) else {
                 return ("(generated)", "")
             }

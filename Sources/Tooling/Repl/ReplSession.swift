@@ -77,7 +77,7 @@ public final class ReplSession {
         var module: Module
         var function: String
         var args: [Value]
-        var source: ReplSource?
+        var source: SyntheticSource?
         /// The chain before the input, to run it again traced.
         var before: LocalChain.Snapshot?
         /// The called contract; nil when `module` is the input's synthetic contract, deployed first.
@@ -278,17 +278,8 @@ public final class ReplSession {
     /// A compiled synthetic contract with the source it came from.
     struct Compiled {
         var module: Module
-        var source: ReplSource
+        var source: SyntheticSource
         var parameters: [Binding]
-    }
-
-    /// The names (identifiers) the input mentions.
-    func mentionedNames(_ file: SourceFile) -> Set<String> {
-        var names: Set<String> = []
-        for token in Lexer.tokenize(file).tokens where token.kind.isName {
-            names.insert(String(decoding: file.bytes[token.start..<token.end], as: UTF8.self))
-        }
-        return names
     }
 
     /// Builds and compiles the synthetic contract for `input`. `outputs` are `(name, type)` of the bindings the
@@ -303,9 +294,9 @@ public final class ReplSession {
             if case .binding(let b) = stmt.kind { return b.name.name }
             return nil
         })
-        let mentioned = mentionedNames(input.file)
+        let mentioned = SyntheticCode.mentionedNames(input.file)
         let parameters = bindings.filter { mentioned.contains($0.name) && !declaredNames.contains($0.name) }
-        let mutated = mutatedNames(input.file)
+        let mutated = SyntheticCode.mutatedNames(input.file)
         if !outputs.isEmpty {
             source.glue("struct __Out {")
             var fields: [String] = []
@@ -350,8 +341,8 @@ public final class ReplSession {
 
     /// The start of every synthetic contract: its header, the session's `use` lines and declarations, and an
     /// interface for each loaded contract.
-    func prelude() -> ReplSource {
-        var source = ReplSource()
+    func prelude() -> SyntheticSource {
+        var source = SyntheticSource()
         source.glue("contract Repl\n")
         for decl in declarations where decl.key.hasPrefix("use ") {
             source.copy(decl.file, decl.range)
@@ -367,14 +358,8 @@ public final class ReplSession {
 
     /// Compiles a synthetic contract (named accounts resolved); reports its diagnostics mapped into the inputs,
     /// unless `quiet`. Nil when it has errors.
-    func compileSource(_ source: ReplSource, quiet: Bool = false, warnings: Bool = true) -> Module? {
-        var named: [String: [UInt8]] = [:]
-        for name in TestRunner.accountNames(in: source.bytes) {
-            if let address = try? chain.address(of: name) { named[name] = address }
-        }
-        let result = Compiler.compile(
-            source.file(),
-            options: CompileOptions(libraries: LibraryResolver(stdlibDirectory: stdlibDirectory), namedAccounts: named))
+    func compileSource(_ source: SyntheticSource, quiet: Bool = false, warnings: Bool = true) -> Module? {
+        let result = SyntheticCode.compile(source, stdlibDirectory: stdlibDirectory, chain: chain)
         if !quiet {
             report(result.diagnostics.compactMap { d -> Diagnostic? in
                 if d.severity != .error && !warnings { return nil }
@@ -402,46 +387,6 @@ public final class ReplSession {
         return (lines + ["}", ""]).joined(separator: "\n")
     }
 
-    /// Names of `var` bindings the input may change: assigned (`x = `, `x[i] = `, `x.f += `), pushed or popped,
-    /// or passed to `remove`.
-    func mutatedNames(_ file: SourceFile) -> Set<String> {
-        let tokens = Lexer.tokenize(file).tokens
-        func text(_ t: Token) -> String { String(decoding: file.bytes[t.start..<t.end], as: UTF8.self) }
-        var names: Set<String> = []
-        for (i, token) in tokens.enumerated() where token.kind.isName {
-            let name = text(token)
-            if i >= 2, tokens[i - 1].kind == .leftParen, text(tokens[i - 2]) == "remove" { names.insert(name) }
-            if i >= 1, tokens[i - 1].kind == .dot { continue }
-            var j = i + 1
-            var lastMember: String?
-            walk: while j < tokens.count {
-                switch tokens[j].kind {
-                case .dot where j + 1 < tokens.count:
-                    lastMember = text(tokens[j + 1])
-                    j += 2
-                case .leftBracket:
-                    var depth = 0
-                    while j < tokens.count {
-                        if tokens[j].kind == .leftBracket { depth += 1 }
-                        if tokens[j].kind == .rightBracket { depth -= 1; if depth == 0 { break } }
-                        j += 1
-                    }
-                    j += 1
-                    lastMember = nil
-                default:
-                    break walk
-                }
-            }
-            guard j < tokens.count else { continue }
-            switch tokens[j].kind {
-            case .equal, .plusEqual, .minusEqual, .starEqual, .slashEqual: names.insert(name)
-            case .leftParen where lastMember == "push" || lastMember == "pop": names.insert(name)
-            default: break
-            }
-        }
-        return names
-    }
-
     // MARK: - Running statements
 
     func runStatements(_ input: SyntheticInput) {
@@ -454,7 +399,7 @@ public final class ReplSession {
                 newBindings.append((b.name.name, b.isMutable, b.initializer))
             }
         }
-        let mutated = mutatedNames(input.file)
+        let mutated = SyntheticCode.mutatedNames(input.file)
         let changed = bindings.filter { b in
             b.isMutable && mutated.contains(b.name) && !newBindings.contains { $0.name == b.name }
         }
@@ -474,14 +419,9 @@ public final class ReplSession {
                 probed = plain
                 finalExpr = nil
             }
-            guard let probed, let index = probed.module.functionIndex(named: "__input") else { return }
-            let module = probed.module
-            let locals = module.functions[index].locals
             let count = newBindings.count + (finalExpr == nil ? 0 : 1)
-            guard locals.count >= count else { return }
-            let names = locals.suffix(count).map {
-                Int($0) < module.types.count ? TypeNames.name(module.types[Int($0)], in: module) : "Int"
-            }
+            guard let probed, let names = SyntheticCode.lastLocalTypes(probed.module, function: "__input", count: count)
+            else { return }
             if finalExpr != nil { valueType = interfaceType(of: finalExpr) ?? names[0] }
             newTypes = zip(newBindings, names.suffix(newBindings.count)).map { interfaceType(of: $0.0.initializer) ?? $0.1 }
         }
@@ -635,11 +575,11 @@ public final class ReplSession {
         return IntrinsicGas.cost(of: .call(contract: address, function: function, args: encoded, value: 0))
     }
 
-    func reportTrap(_ message: String, position: String?, source: ReplSource?, gas: Int64) {
+    func reportTrap(_ message: String, position: String?, source: SyntheticSource?, gas: Int64) {
         let text = "reverted: \"\(message)\""
         if let position, let place = source?.location(position) {
             report([.error(text, at: .point(place.file, place.offset))])
-        } else if let position, !position.hasPrefix(ReplSource.path) {
+        } else if let position, !position.hasPrefix(SyntheticSource.replPath) {
             fail(text + " at " + position)
         } else {
             fail(text)
@@ -820,7 +760,7 @@ public final class ReplSession {
     func compileArguments(_ expressions: [Expr], file: SourceFile, structText: String) -> Compiled? {
         var source = prelude()
         source.glue(structText)
-        let mentioned = mentionedNames(file)
+        let mentioned = SyntheticCode.mentionedNames(file)
         let parameters = bindings.filter { mentioned.contains($0.name) }
         source.glue("pub fn __input(" + parameters.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
             + ") -> __Args {\nreturn __Args {")
@@ -834,27 +774,6 @@ public final class ReplSession {
     }
 
     // MARK: - Values
-
-    /// `["Int"]` of `List<Int>`, `["Address", "List<Int>"]` of `Map<Address, List<Int>>`.
-    static func typeArguments(_ type: String) -> [String] {
-        guard let open = type.firstIndex(of: "<"), type.hasSuffix(">") else { return [] }
-        let inner = type[type.index(after: open)..<type.index(before: type.endIndex)]
-        var parts: [String] = []
-        var depth = 0
-        var current = ""
-        for c in inner {
-            if c == "<" { depth += 1 }
-            if c == ">" { depth -= 1 }
-            if c == ",", depth == 0 {
-                parts.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-            } else {
-                current.append(c)
-            }
-        }
-        parts.append(current.trimmingCharacters(in: .whitespaces))
-        return parts
-    }
 
     /// Addresses by account or contract name, for printing `@alice` instead of 64 hex digits.
     func addressName(_ address: [UInt8]) -> String? {
@@ -872,10 +791,10 @@ public final class ReplSession {
             if let c = contracts.first(where: { $0.address == a }) { return "\(c.module.name)(@0x\(Hex.encode(a).prefix(8))…)" }
             return TypeNames.literal(value)
         case .list(let items):
-            let element = Self.typeArguments(typeName).first ?? ""
+            let element = SyntheticCode.typeArguments(typeName).first ?? ""
             return "[" + items.map { describe($0, typeName: element, module: module) }.joined(separator: ", ") + "]"
         case .map(let entries):
-            let arguments = Self.typeArguments(typeName)
+            let arguments = SyntheticCode.typeArguments(typeName)
             let (k, v) = arguments.count == 2 ? (arguments[0], arguments[1]) : ("", "")
             return "{" + entries.map {
                 describe($0.key, typeName: k, module: module) + ": " + describe($0.value, typeName: v, module: module)

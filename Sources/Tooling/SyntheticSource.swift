@@ -1,11 +1,12 @@
-// The synthetic contract a REPL input compiles into, assembled from pieces of the inputs (declarations, the
-// statements of the current input) and generated glue. Every piece remembers where its text came from, so the
-// compiler's diagnostics and the VM's trap positions can be put back into the input the user typed.
+// The synthetic contract a REPL input or a piece of test code compiles into, assembled from pieces of the
+// inputs (declarations, the statements of the current input or test) and generated glue. Every piece remembers
+// where its text came from, so the compiler's diagnostics and the VM's trap positions can be put back into the
+// text the user wrote. Shared by `ReplSession` and `TestSession` (SyntheticCode.swift holds the rest).
 import Bytecode
 import Diagnostics
 
 /// Source text built from pieces, each either copied from an input or generated.
-struct ReplSource {
+struct SyntheticSource {
     /// Where a piece of the synthetic text came from: `file` at byte `start`.
     struct Origin {
         var file: SourceFile
@@ -17,8 +18,15 @@ struct ReplSource {
         var origin: Origin?
     }
 
-    /// The path of the synthetic file (never shown when every position maps back to an input).
-    static let path = "<repl session>"
+    /// The path of the REPL's synthetic file (never shown when every position maps back to an input).
+    static let replPath = "<repl session>"
+
+    /// The path the synthetic file is compiled under: `use "relative.dn"` resolves from its directory.
+    let path: String
+
+    init(path: String = SyntheticSource.replPath) {
+        self.path = path
+    }
 
     private(set) var bytes: [UInt8] = []
     private var pieces: [Piece] = []
@@ -47,7 +55,7 @@ struct ReplSource {
     }
 
     /// The file to compile.
-    func file() -> SourceFile { SourceFile(path: Self.path, bytes: bytes) }
+    func file() -> SourceFile { SourceFile(path: path, bytes: bytes) }
 
     /// Where byte `offset` of the synthetic text came from (nil for generated text). An offset at the very end of
     /// a copied piece still maps to it, so that "expected X after Y" points just after the input.
@@ -93,8 +101,8 @@ struct ReplSource {
 
     /// A trap position of the synthetic file (`file:line:col`) as a place in the input it came from.
     func location(_ text: String) -> (file: SourceFile, offset: Int)? {
-        guard text.hasPrefix(Self.path + ":") else { return nil }
-        let parts = text.dropFirst(Self.path.count + 1).split(separator: ":")
+        guard text.hasPrefix(path + ":") else { return nil }
+        let parts = text.dropFirst(path.count + 1).split(separator: ":")
         guard parts.count == 2, let line = Int(parts[0]), let column = Int(parts[1]) else { return nil }
         return location(line: line, column: column)
     }
