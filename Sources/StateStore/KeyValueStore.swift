@@ -9,7 +9,7 @@ public protocol KeyValueStore: KeyValueReader {
     /// The state root stored with the last applied batch; `SparseMerkleTree.emptyRoot` for a new store.
     var stateRoot: [UInt8] { get }
 
-    /// The encoded tree node at `position`, or `nil` if there is none.
+    /// The stored tree row under `position` (a `NodeRows` key: path nibbles), or `nil` if there is none.
     func node(at position: [UInt8]) throws -> [UInt8]?
 
     /// Applies every write of `batch` and records its height and root, all or nothing.

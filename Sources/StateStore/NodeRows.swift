@@ -24,15 +24,16 @@ struct NodeRows {
     /// Keys of changed rows, in first-change order (deterministic: the tree walk's order).
     private var changed: [[UInt8]] = []
 
-    /// One row: slot `i` at `bytes[i * 65 ..< (i + 1) * 65]` when bit `i` of `present` is set.
-    private struct Row {
+    /// One row: slot `i` at `bytes[i * 65 ..< (i + 1) * 65]` when bit `i` of `present` is set. A class, so a
+    /// row is found with one dictionary look-up and changed in place.
+    private final class Row {
         var present: UInt16 = 0
         var bytes = [UInt8](repeating: 0, count: 16 * NodeRows.nodeSize)
         var existed = false
         var isChanged = false
 
         /// Puts `encoded` (65 bytes) in `slot`, or clears the slot for `nil`; marks the row changed.
-        mutating func put(_ encoded: [UInt8]?, slot: Int) {
+        func put(_ encoded: [UInt8]?, slot: Int) {
             let bit = UInt16(1) << UInt16(slot)
             if let encoded {
                 present |= bit
@@ -62,13 +63,10 @@ struct NodeRows {
     /// Sets (or, with `nil`, removes) the node at `depth` on the way to `path`.
     mutating func set(_ node: MerkleNode?, depth: Int, path: [UInt8]) throws {
         let (key, slot) = Self.locate(depth: depth, path: path)
-        if rows[key] == nil { rows[key] = try stored(key) }
-        let bit = UInt16(1) << UInt16(slot)
-        if node == nil, rows[key, default: Row()].present & bit == 0 { return }
-        let firstChange = !rows[key, default: Row()].isChanged
-        // Mutated in place: the row's buffer is not copied.
-        rows[key, default: Row()].put(node?.encoded, slot: slot)
-        if firstChange { changed.append(key) }
+        let row = try load(key)
+        if node == nil, row.present & (UInt16(1) << UInt16(slot)) == 0 { return }
+        if !row.isChanged { changed.append(key) }
+        row.put(node?.encoded, slot: slot)
     }
 
     /// The row writes for every changed row: its new encoding, or a delete when it became empty.
@@ -137,7 +135,7 @@ struct NodeRows {
             throw StateStoreError.corruptNode(
                 "\(name(key)): \(stored.count) bytes do not match its slot bitmap \(present)")
         }
-        var row = Row()
+        let row = Row()
         row.present = present
         row.existed = true
         var offset = 2

@@ -5,7 +5,7 @@
 public struct WriteBatch: Equatable, Sendable {
     /// Writes to the key-value state, sorted by key, keys unique.
     public let values: [Write]
-    /// Writes to the Merkle tree node table, sorted by node position, positions unique.
+    /// Writes to the Merkle tree node table (rows of four levels, `NodeRows`), sorted by row key, keys unique.
     public let nodes: [Write]
     /// Writes to the archive: records kept outside the state root (blocks, receipts, indexes), sorted, unique.
     public let archive: [Write]
