@@ -62,6 +62,10 @@ enum Messages {
         "a file holds 'use', 'const', 'state', 'event', 'struct', 'interface', 'init', 'migrate', 'fn' and 'test'"
     static func headerNotFirst(_ keyword: String) -> String { "'\(keyword)' must be the first declaration in the file" }
     static let duplicateHeader = "a file holds only one 'contract' or 'library'"
+    static func bracedHeader(_ keyword: String) -> String {
+        "a \(keyword)'s declarations are the rest of the file, not a '{ }' block"
+    }
+    static let bracedHeaderHint = "remove this '{' and its matching '}'"
     static let unexpectedCloseBrace = "unexpected '}' with no '{' to close"
     static let expectedStatement = "expected a statement"
     static let consecutiveStatements = "consecutive statements on a line must be separated by a line break"

@@ -105,6 +105,15 @@ import Testing
     #expect(summaries(parse("x = 1\n").1) == ["1:1: expected a declaration"])
     #expect(summaries(parse("fn f()\n").1) == ["1:7: expected '{' to start the body of 'fn'"])
     #expect(summaries(parse("}\n").1) == ["1:1: unexpected '}' with no '{' to close"])
+    // `contract C { … }` (as in other languages): one error with a hint, and the body is still checked.
+    let braced = parse("contract C {\n    fn f() -> Int { return 1 }\n}\n")
+    #expect(summaries(braced.1) == ["1:12: a contract's declarations are the rest of the file, not a '{ }' block"])
+    #expect(braced.1.first?.hint == "remove this '{' and its matching '}'")
+    #expect(braced.0.declarations.count == 1)
+    #expect(summaries(parse("library L {\n    fn f() { }\n}\n}\n").1) == [
+        "1:11: a library's declarations are the rest of the file, not a '{ }' block",
+        "4:1: unexpected '}' with no '{' to close",
+    ])
     #expect(summaries(parse("fn a() { }\ncontract C\n").1)
         == ["2:1: 'contract' must be the first declaration in the file"])
     #expect(summaries(parse("interface I {\n    fn f() { }\n}\n").1) == ["2:12: interface functions have no body"])

@@ -9,8 +9,14 @@ extension Parser {
         var kind = FileKind.tests
         var headerRange: SourceRange?
         var declarations: [Decl] = []
+        var bracedHeader = false  // `contract C {`: reported once; the matching top-level `}` is then skipped
         while current.kind != .endOfFile, !diagnostics.isSaturated {
             let start = position
+            if bracedHeader, current.kind == .rightBrace {
+                bracedHeader = false
+                advance()
+                continue
+            }
             let isHeader = (current.kind == .kwContract || current.kind == .kwLibrary)
                 && peek(1).kind.isName && !peek(1).isAtLineStart
             if isHeader {
@@ -22,6 +28,12 @@ extension Parser {
                 } else {
                     kind = header.kind
                     headerRange = header.range
+                }
+                if current.kind == .leftBrace, !current.isAtLineStart {
+                    softError(Messages.bracedHeader(header.keyword), at: range(current), hint: Messages.bracedHeaderHint)
+                    bracedHeader = true
+                    advance()
+                    continue
                 }
             } else if let decl = parseDeclaration() {
                 declarations.append(decl)
