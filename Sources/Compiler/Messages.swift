@@ -190,6 +190,10 @@ extension Messages {
     static let libraryDeclaration = "libraries hold only 'use', 'const' and 'fn' declarations"
     static let testDeclarationInContract = "'test' blocks belong in test files"
     static let testFile = "this is a test file; run it with 'datanet test'"
+    static let binaryFile = "this is not source text: it holds binary data"
+    static let binaryFileHint = "a .dn file is UTF-8 text"
+    static let bytecodeNotSource = "this is compiled bytecode, not source text"
+    static let bytecodeNotSourceHint = "bytecode files are named .dnb; disasm, verify, run and deploy read them"
     static let emptyFile = "this file declares no contract or library"
     static let emptyFileHint = "start it with 'contract Name' or 'library Name'"
     static func unknownEvent(_ name: String) -> String { "cannot find event '\(name)' in scope" }

@@ -1,3 +1,4 @@
+import Bytecode
 import Compiler
 import Diagnostics
 import Testing
@@ -160,4 +161,21 @@ func goldenMultiErrorFile(name: String) {
     let (ast, diagnostics) = Parser.parse(SourceFile(path: "crlf.dn", bytes: bytes))
     #expect(diagnostics.isEmpty)
     #expect(ast.comments.allSatisfy { !$0.text.hasSuffix("\r") })
+}
+
+/// Binary data gets one error instead of one per byte; bytecode is named as such; text with a stray control
+/// character is still lexed and reported where it is.
+@Test func binaryFilesGetOneError() {
+    var generator = SplitMix64(seed: 7)
+    let noise = (0..<3000).map { _ in UInt8(truncatingIfNeeded: generator.next() % 255 + 1) }  // no NUL
+    let random = Compiler.compile(SourceFile(path: "noise.dn", bytes: noise)).diagnostics
+    #expect(random.map(\.message) == ["this is not source text: it holds binary data"])
+    let withNul = Compiler.compile(SourceFile(path: "n.dn", bytes: Array("contract C\n\u{0}".utf8))).diagnostics
+    #expect(summaries(withNul) == ["2:1: this is not source text: it holds binary data"])
+    let module = Array("DNVM".utf8) + [1, 0, 0, 0]
+    let bytecode = Compiler.compile(SourceFile(path: "m.dn", bytes: module)).diagnostics
+    #expect(bytecode.map(\.message) == ["this is compiled bytecode, not source text"])
+    #expect(bytecode.first?.hint?.contains(".dnb") == true)
+    let stray = Compiler.compile(SourceFile(path: "s.dn", bytes: Array("contract C\nconst A: Int = 1 \u{7}\n".utf8)))
+    #expect(summaries(stray.diagnostics) == ["2:18: unexpected control character 0x07"])
 }

@@ -41,10 +41,40 @@ public struct Parser {
 
     /// Parses a whole file. The diagnostics (lexer's and parser's) are sorted by position.
     public static func parse(_ file: SourceFile) -> (SourceFileAST, [Diagnostic]) {
+        if let binary = binaryContent(file) {
+            let empty = SourceFileAST(
+                file: file, kind: .tests, headerRange: nil, declarations: [], comments: [], nodeCount: 1)
+            return (empty, [binary])
+        }
         let lexed = Lexer.tokenize(file)
         var parser = Parser(lexed: lexed)
         let ast = parser.parseFile(comments: lexed.comments)
         return (ast, parser.diagnostics.sorted)
+    }
+
+    /// One error for a file that is binary data instead of a hundred about its bytes: it holds a NUL byte
+    /// (no text does), or control characters are more than 5 % of its first 4 KiB (more than ten of them).
+    /// Compiled bytecode is named as such.
+    public static func binaryContent(_ file: SourceFile) -> Diagnostic? {
+        let sample = file.bytes.prefix(4096)
+        var first: Int?
+        var controls = 0
+        for (offset, byte) in sample.enumerated() where byte < 0x20 && byte != 9 && byte != 10 && byte != 13 {
+            if first == nil { first = offset }
+            controls += 1
+        }
+        let at: Int
+        if let first, controls > 10, controls * 20 > sample.count {
+            at = first
+        } else if let nul = file.bytes.firstIndex(of: 0) {
+            at = nul
+        } else {
+            return nil
+        }
+        let bytecode = file.bytes.starts(with: Array("DNVM".utf8))
+        return .error(
+            bytecode ? Messages.bytecodeNotSource : Messages.binaryFile, at: SourceRange.point(file, at),
+            hint: bytecode ? Messages.bytecodeNotSourceHint : Messages.binaryFileHint)
     }
 
     /// Parses one expression filling the whole file (the REPL, tests, tools).
