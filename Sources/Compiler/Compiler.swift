@@ -35,7 +35,7 @@ public enum Compiler {
     /// Parses, checks and compiles `file`. A library compiles to a module whose functions are public.
     public static func compile(_ file: SourceFile, options: CompileOptions = CompileOptions()) -> CompileResult {
         if let binary = Parser.binaryContent(file) { return CompileResult(module: nil, diagnostics: [binary]) }
-        let (ast, parseDiagnostics) = Parser.parse(file)
+        let (ast, parseDiagnostics) = Parser.parseText(file)
         let compiler = ModuleCompiler(options: options)
         compiler.diagnostics.append(contentsOf: parseDiagnostics)
         var module: Module?

@@ -182,31 +182,34 @@ enum ChainCommands {
         }
         var height = UInt64(from)
         var shown: Int64 = 0
-        var rows = [["height", "hash", "time", "txs", "state root"]]
-        var found: [JSONValue] = []
+        var blocks: [Block] = []
         while height <= top, shown < limit {
             guard let block = try attempt({ try chain.block(at: height) }) else { break }
-            let header = block.header
-            rows.append([
-                String(height), Hex.prefixed(block.hash), String(header.time), String(block.transactions.count),
-                Hex.prefixed(header.stateRoot),
-            ])
-            found.append(.object([
-                "height": .int(height), "hash": .string(Hex.prefixed(block.hash)), "time": .int(header.time),
-                "transactions": .int(block.transactions.count), "parent": .string(Hex.prefixed(header.parentHash)),
-                "state_root": .string(Hex.prefixed(header.stateRoot)),
-                "transactions_root": .string(Hex.prefixed(header.transactionsRoot)),
-                "receipts_root": .string(Hex.prefixed(header.receiptsRoot)),
-            ]))
+            blocks.append(block)
             guard height < UInt64.max else { break }
             height += 1
             shown += 1
         }
         if args.switches.contains("--json") {
-            console.out(JSONValue.array(found).text)
-        } else {
-            TextTable.lines(rows, rightAligned: [0, 3]).forEach(console.out)
+            console.out(JSONValue.array(blocks.map { block in
+                let header = block.header
+                return .object([
+                    "height": .int(header.height), "hash": .string(Hex.prefixed(block.hash)), "time": .int(header.time),
+                    "transactions": .int(block.transactions.count), "parent": .string(Hex.prefixed(header.parentHash)),
+                    "state_root": .string(Hex.prefixed(header.stateRoot)),
+                    "transactions_root": .string(Hex.prefixed(header.transactionsRoot)),
+                    "receipts_root": .string(Hex.prefixed(header.receiptsRoot)),
+                ])
+            }).text)
+            return ExitCode.ok
         }
+        let rows = [["height", "hash", "time", "txs", "state root"]] + blocks.map { block in
+            [
+                String(block.header.height), Hex.prefixed(block.hash), String(block.header.time),
+                String(block.transactions.count), Hex.prefixed(block.header.stateRoot),
+            ]
+        }
+        TextTable.lines(rows, rightAligned: [0, 3]).forEach(console.out)
         return ExitCode.ok
     }
 

@@ -46,6 +46,11 @@ public struct Parser {
                 file: file, kind: .tests, headerRange: nil, declarations: [], comments: [], nodeCount: 1)
             return (empty, [binary])
         }
+        return parseText(file)
+    }
+
+    /// `parse` for a file already known not to be binary (`Compiler.compile` checks first, to stop there).
+    static func parseText(_ file: SourceFile) -> (SourceFileAST, [Diagnostic]) {
         let lexed = Lexer.tokenize(file)
         var parser = Parser(lexed: lexed)
         let ast = parser.parseFile(comments: lexed.comments)

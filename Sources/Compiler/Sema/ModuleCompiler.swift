@@ -66,7 +66,7 @@ final class ModuleCompiler {
         var next = 0
         while next < scheduled.count, !diagnostics.isSaturated {
             let symbol = scheduled[next]
-            var compiler = FunctionCompiler(module: self, symbol: symbol)
+            let compiler = FunctionCompiler(module: self, symbol: symbol)
             let function = compiler.compile()
             compiled[next] = function
             next += 1
