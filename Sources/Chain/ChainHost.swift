@@ -12,6 +12,8 @@ struct ChainHost: Host {
     let moduleID: [UInt8]
     /// `04 ‖ self`: the store prefix of the running contract's storage, built once per call.
     private let prefix: [UInt8]
+    /// `session.state.overlay`, held directly for the storage calls.
+    private let overlay: Overlay
 
     init(session: ExecutionSession, context: CallContext, module: Module, moduleID: [UInt8]) {
         self.session = session
@@ -19,6 +21,7 @@ struct ChainHost: Host {
         self.module = module
         self.moduleID = moduleID
         self.prefix = StateLayout.storagePrefix(context.selfAddress)
+        self.overlay = session.state.overlay
     }
 
     /// `04 ‖ self ‖ key`, in one allocation.
@@ -34,7 +37,7 @@ struct ChainHost: Host {
 
     mutating func storageRead(absolute key: UnsafeRawBufferPointer) -> [UInt8]? {
         do {
-            return try session.state.overlay.get(bytes: key)
+            return try overlay.get(bytes: key)
         } catch {
             session.fail(error)
             return nil
@@ -42,7 +45,7 @@ struct ChainHost: Host {
     }
 
     mutating func storageWrite(absolute key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) {
-        session.state.overlay.write(key: key, value: value)
+        overlay.write(key: key, value: value)
     }
 
     mutating func storageRead(_ key: [UInt8]) -> [UInt8]? {

@@ -9,6 +9,8 @@ public final class Overlay: KeyValueReader {
     public struct Checkpoint: Equatable, Sendable {
         fileprivate let id: Int
         fileprivate let journalLength: Int
+        /// `items.count` when the scope opened: the items at or past it were created inside the scope.
+        fileprivate let itemCount: Int
     }
 
     /// The reader this overlay writes over (a store, or another overlay).
@@ -16,12 +18,21 @@ public final class Overlay: KeyValueReader {
     /// Every mutable part in one struct. Not checked for exclusivity at run time (two checks per read or write
     /// were a sixth of the overlay's cost): every access is a call of one `PendingWrites` method that calls
     /// nothing outside it, so no two accesses can overlap (the overlay is not shared between threads).
-    @exclusivity(unchecked) private var state = PendingWrites()
+    @exclusivity(unchecked) private var state = PendingWrites(maxProbe: PendingWrites.defaultMaxProbe)
 
     /// An overlay with no writes over `base`.
     public init(base: any KeyValueReader) {
         self.base = base
     }
+
+    /// An overlay whose table switches to SipHash after a probe longer than `maxProbe` (tests force the switch).
+    init(base: any KeyValueReader, maxProbe: Int) {
+        self.base = base
+        state = PendingWrites(maxProbe: maxProbe)
+    }
+
+    /// Whether the pending writes' table has switched to SipHash-1-3 (see `PendingWrites`).
+    var usesSipHash: Bool { state.useSipHash }
 
     // MARK: - Writes
 
@@ -73,7 +84,7 @@ public final class Overlay: KeyValueReader {
     /// Opens a nested scope whose writes `revert(to:)` can discard.
     public func checkpoint() -> Checkpoint {
         state.nextID += 1
-        let checkpoint = Checkpoint(id: state.nextID, journalLength: state.journalCount)
+        let checkpoint = Checkpoint(id: state.nextID, journalLength: state.journalCount, itemCount: state.items.count)
         state.open.append(checkpoint)
         return checkpoint
     }
@@ -81,7 +92,7 @@ public final class Overlay: KeyValueReader {
     /// Discards every write made since `checkpoint`, and closes it and every scope opened after it.
     public func revert(to checkpoint: Checkpoint) throws {
         let index = try openIndex(of: checkpoint)
-        state.undo(to: checkpoint.journalLength)
+        state.undo(to: checkpoint.journalLength, itemCount: checkpoint.itemCount)
         state.close(from: index)
     }
 
@@ -151,10 +162,19 @@ public final class Overlay: KeyValueReader {
 /// number of keys. A new value is appended and the item pointed at it; the old bytes stay until the overlay is
 /// dropped (a journal entry may still name them). Items are indexed by an open-addressing table of `slots`;
 /// each item keeps its key's hash, so growing the table never hashes a key again. The table is looked up, never
-/// iterated: ordered access goes through `orderedItems`. A journal entry names the item it changed and where
-/// its previous value was (or that the write created the item). Reverting undoes entries last first, so an item
-/// a write created is the last item when its entry is undone (every later write was journaled and undone before
-/// it), and removing it pops `items`.
+/// iterated: ordered access goes through `orderedItems`.
+///
+/// Journal: items are only ever appended (and removed from the end by a revert), so the items a scope created are
+/// exactly those at or past its checkpoint's `itemCount`; a revert removes them from the end and needs no entry
+/// for them. A journal entry is kept only when a write changes an item older than the innermost open scope: it
+/// names the item and where its previous value was. Reverting restores those last first, then pops the items
+/// the scope created.
+///
+/// Hash: a seeded multiply-mix over 16-byte blocks (`fastHash`), ~30 instructions on a 51-byte storage key
+/// against ~170 for SipHash-1-3. Its seed is drawn once per process, so keys cannot be chosen to collide without
+/// knowing it; and should any insert or lookup probe more than `maxProbe` slots (a flood, however caused), the
+/// table switches for good to SipHash-1-3 under the same seed (`useSipHash`), rehashing every item once. Either
+/// way nothing observable depends on the hash: the table is looked up, never iterated.
 struct PendingWrites {
     struct Item {
         let keyStart: Int
@@ -169,12 +189,9 @@ struct PendingWrites {
 
     private struct JournalEntry {
         let item: Int32
-        /// The item's value before the write (`Item.deleted` for a delete), or `JournalEntry.created` when the write
-        /// created the item.
+        /// The item's value before the write (`Item.deleted` for a delete).
         let previousCount: Int32
         let previousStart: Int
-
-        static let created: Int32 = -2
     }
 
     /// What `lookup` found.
@@ -199,6 +216,17 @@ struct PendingWrites {
     private var sortedCount = 0
 
     var journalCount: Int { journal.count }
+    /// Whether the table hashes with SipHash-1-3 (after a probe longer than `maxProbe`) instead of `fastHash`.
+    private(set) var useSipHash = false
+    /// The longest probe (slots passed) tolerated before switching to SipHash: `defaultMaxProbe` but in tests.
+    let maxProbe: Int
+    /// With the table at most half full and a well-mixed hash, probes this long practically never happen (the
+    /// expected probe is under 2.5 slots).
+    static let defaultMaxProbe = 48
+
+    init(maxProbe: Int) {
+        self.maxProbe = maxProbe
+    }
 
     /// The hash key: drawn once per process from the standard hasher's per-process random seed, so the table's
     /// layout is unpredictable (no crafted keys collide) and never observable (the table is never iterated).
@@ -211,10 +239,49 @@ struct PendingWrites {
     private let k0 = PendingWrites.seed.0
     private let k1 = PendingWrites.seed.1
 
+    /// The table's hash of `key`: `fastHash`, or SipHash-1-3 once the table has switched.
+    @inline(__always) private func hash(_ raw: UnsafeRawBufferPointer) -> Int {
+        useSipHash ? sipHash(raw) : fastHash(raw)
+    }
+
+    /// The high and low halves of the full product, xored: every input bit reaches the middle bits.
+    @inline(__always) private static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (high, low) = a.multipliedFullWidth(by: b)
+        return high ^ low
+    }
+
+    /// A seeded multiply-mix of `key` (the folded 64×64→128 multiply of wyhash): 16 bytes per multiply, the last
+    /// block read overlapping the one before it (the length is mixed in first, so this is unambiguous), shorter keys
+    /// read as two overlapping words or bytes.
+    @inline(__always) private func fastHash(_ raw: UnsafeRawBufferPointer) -> Int {
+        let n = raw.count
+        var h = k0 ^ PendingWrites.mix(UInt64(truncatingIfNeeded: n) ^ 0xA076_1D64_78BD_642F, k1)
+        @inline(__always) func word(_ offset: Int) -> UInt64 {
+            UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        var a: UInt64 = 0, b: UInt64 = 0
+        if n >= 16 {
+            var i = 0
+            while i + 16 < n {
+                h = PendingWrites.mix(word(i) ^ k1, word(i + 8) ^ h)
+                i += 16
+            }
+            a = word(n - 16)
+            b = word(n - 8)
+        } else if n >= 8 {
+            a = word(0)
+            b = word(n - 8)
+        } else {
+            for i in 0..<n { a = a << 8 | UInt64(raw[i]) }
+        }
+        h = PendingWrites.mix(a ^ k1, b ^ h)
+        return Int(truncatingIfNeeded: PendingWrites.mix(h ^ 0xE703_7ED1_A0B4_28DB, k0 ^ 0x8EBC_6AF0_9C88_C6E3))
+    }
+
     /// SipHash-1-3 of `key` under (`k0`, `k1`), the function behind the standard `Hasher`, computed on whole
     /// words: `Hasher.combine(bytes:)` (and an `Array`'s own hash) go through the hasher's byte buffer, several
     /// times slower on 40-50-byte storage keys.
-    @inline(__always) private func hash(_ raw: UnsafeRawBufferPointer) -> Int {
+    @inline(__always) private func sipHash(_ raw: UnsafeRawBufferPointer) -> Int {
         var v0 = k0 ^ 0x736f_6d65_7073_6575, v1 = k1 ^ 0x646f_7261_6e64_6f6d
         var v2 = k0 ^ 0x6c79_6765_6e65_7261, v3 = k1 ^ 0x7465_6462_7974_6573
         @inline(__always) func round() {
@@ -242,78 +309,87 @@ struct PendingWrites {
         return Int(truncatingIfNeeded: v0 ^ v1 ^ v2 ^ v3)
     }
 
+    /// Item `item`'s key, borrowed from the arena (valid until the overlay is dropped).
+    @inline(__always) private func keyBytes(_ item: Item) -> UnsafeRawBufferPointer {
+        bytes.bytes(at: item.keyStart, count: Int(item.keyCount))
+    }
+
     /// Whether item `item`'s key is `key`.
     @inline(__always) private func keyEquals(_ item: Item, _ key: UnsafeRawBufferPointer) -> Bool {
         guard Int(item.keyCount) == key.count else { return false }
-        return bytes.withUnsafeBytes {
-            ByteOrder.compare(UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + key.count]), key) == 0
-        }
+        return ByteOrder.compare(keyBytes(item), key) == 0
     }
 
-    /// The slot holding `key`'s item, or the empty slot where it would go (`found` false).
-    @inline(__always) private func slot(of key: UnsafeRawBufferPointer, hash: Int) -> (slot: Int, found: Bool) {
+    /// The slot holding `key`'s item, or the empty slot where it would go (`found` false), and whether the probe
+    /// was longer than `maxProbe`.
+    @inline(__always) private func slot(of key: UnsafeRawBufferPointer, hash: Int) -> (slot: Int, found: Bool, long: Bool) {
         let mask = slots.count - 1
         var i = hash & mask
+        var probes = 0
         while true {
             let s = Int(slots[i])
-            if s == 0 { return (i, false) }
+            if s == 0 { return (i, false, probes > maxProbe) }
             let item = items[s - 1]
-            if item.hash == hash && keyEquals(item, key) { return (i, true) }
+            if item.hash == hash && keyEquals(item, key) { return (i, true, probes > maxProbe) }
             i = (i + 1) & mask
+            probes += 1
         }
     }
 
     /// The pending write of `key`, if any.
-    func lookup(_ key: UnsafeRawBufferPointer) -> Pending {
+    mutating func lookup(_ key: UnsafeRawBufferPointer) -> Pending {
         guard !items.isEmpty else { return .absent }
-        let (i, found) = slot(of: key, hash: hash(key))
+        var (i, found, long) = slot(of: key, hash: hash(key))
+        if long && !useSipHash {
+            switchToSipHash()
+            (i, found, long) = slot(of: key, hash: hash(key))
+        }
         guard found else { return .absent }
         let index = Int(slots[i]) - 1
         return items[index].valueCount == Item.deleted ? .deleted : .value(index)
     }
 
+    /// Rehashes every item with SipHash-1-3 and rebuilds the table: once per overlay at most, after a long probe.
+    private mutating func switchToSipHash() {
+        useSipHash = true
+        for index in items.indices {
+            let item = items[index]
+            items[index] = Item(
+                keyStart: item.keyStart, keyCount: item.keyCount, valueCount: item.valueCount,
+                valueStart: item.valueStart,
+                hash: sipHash(keyBytes(item)))
+        }
+        rebuildSlots(count: slots.count)
+    }
+
     /// The key of item `index`, copied out.
     func key(of index: Int) -> [UInt8] {
-        let item = items[index]
-        return bytes.withUnsafeBytes {
-            ByteOrder.array(UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + Int(item.keyCount)]))
-        }
+        ByteOrder.array(keyBytes(items[index]))
     }
 
     /// The pending value of item `index`, copied out; `nil` for a delete.
     func value(of index: Int) -> [UInt8]? {
         let item = items[index]
         guard item.valueCount != Item.deleted else { return nil }
-        return bytes.withUnsafeBytes {
-            ByteOrder.array(
-                UnsafeRawBufferPointer(rebasing: $0[item.valueStart..<item.valueStart + Int(item.valueCount)]))
-        }
+        return ByteOrder.array(bytes.bytes(at: item.valueStart, count: Int(item.valueCount)))
     }
 
     /// `ByteOrder.compare` of item `index`'s key with `key`.
     func compare(item index: Int, _ key: UnsafeRawBufferPointer) -> Int {
-        let item = items[index]
-        return bytes.withUnsafeBytes {
-            ByteOrder.compare(UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + Int(item.keyCount)]), key)
-        }
+        ByteOrder.compare(keyBytes(items[index]), key)
     }
 
     /// `ByteOrder.compare` of the keys of items `a` and `b`.
     private func compare(items a: Int, _ b: Int) -> Int {
-        let item = items[b]
-        return bytes.withUnsafeBytes {
-            compare(item: a, UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + Int(item.keyCount)]))
-        }
+        ByteOrder.compare(keyBytes(items[a]), keyBytes(items[b]))
     }
 
     /// Whether item `index`'s key starts with `prefix`.
     func item(_ index: Int, hasPrefix prefix: [UInt8]) -> Bool {
         let item = items[index]
         guard Int(item.keyCount) >= prefix.count else { return false }
-        return bytes.withUnsafeBytes { arena in
-            prefix.withUnsafeBytes { p in
-                ByteOrder.compare(UnsafeRawBufferPointer(rebasing: arena[item.keyStart..<item.keyStart + p.count]), p) == 0
-            }
+        return prefix.withUnsafeBytes {
+            ByteOrder.compare(bytes.bytes(at: item.keyStart, count: $0.count), $0) == 0
         }
     }
 
@@ -322,16 +398,22 @@ struct PendingWrites {
         bytes.append(raw)
     }
 
-    /// Sets (`value`) or deletes (`nil`) `key`, journaled when a scope is open.
+    /// Sets (`value`) or deletes (`nil`) `key`, journaled when it changes an item older than the innermost open
+    /// scope.
     mutating func record(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) {
         if 2 * (items.count + 1) > slots.count { grow() }
-        let hash = self.hash(key)
-        let (i, found) = slot(of: key, hash: hash)
+        var hash = self.hash(key)
+        var (i, found, long) = slot(of: key, hash: hash)
+        if long && !useSipHash {
+            switchToSipHash()
+            hash = self.hash(key)
+            (i, found, long) = slot(of: key, hash: hash)
+        }
         let valueStart = value.map { append($0) } ?? 0
         let valueCount = value.map { Int32(truncatingIfNeeded: $0.count) } ?? Item.deleted
         if found {
             let index = Int(slots[i]) - 1
-            if !open.isEmpty {
+            if let innermost = open.last, index < innermost.itemCount {
                 journal.append(JournalEntry(
                     item: Int32(truncatingIfNeeded: index), previousCount: items[index].valueCount,
                     previousStart: items[index].valueStart))
@@ -344,25 +426,18 @@ struct PendingWrites {
                 keyStart: keyStart, keyCount: Int32(truncatingIfNeeded: key.count), valueCount: valueCount,
                 valueStart: valueStart, hash: hash))
             slots[i] = Int32(truncatingIfNeeded: items.count)
-            if !open.isEmpty {
-                journal.append(JournalEntry(
-                    item: Int32(truncatingIfNeeded: items.count - 1), previousCount: JournalEntry.created,
-                    previousStart: 0))
-            }
         }
     }
 
-    /// Undoes the journal's entries past `length`, last first.
-    mutating func undo(to length: Int) {
+    /// Undoes the journal's entries past `length`, last first, then removes the items from `itemCount` on (those
+    /// created since), last first.
+    mutating func undo(to length: Int, itemCount: Int) {
         while journal.count > length {
             let entry = journal.removeLast()
-            if entry.previousCount == JournalEntry.created {
-                remove(Int(entry.item))
-            } else {
-                items[Int(entry.item)].valueStart = entry.previousStart
-                items[Int(entry.item)].valueCount = entry.previousCount
-            }
+            items[Int(entry.item)].valueStart = entry.previousStart
+            items[Int(entry.item)].valueCount = entry.previousCount
         }
+        while items.count > itemCount { removeLast() }
     }
 
     /// Closes the open scopes from `index` on; the journal is dropped when none is left.
@@ -374,23 +449,15 @@ struct PendingWrites {
     /// The slot of item `index` (which is in the table).
     private func slot(ofItem index: Int) -> (slot: Int, found: Bool) {
         let item = items[index]
-        return bytes.withUnsafeBytes {
-            slot(of: UnsafeRawBufferPointer(rebasing: $0[item.keyStart..<item.keyStart + Int(item.keyCount)]), hash: item.hash)
-        }
+        let (slot, found, _) = slot(of: keyBytes(item), hash: item.hash)
+        return (slot, found)
     }
 
-    /// Removes item `index` (the last one when undoing; another is moved into its place otherwise). Its bytes
-    /// stay in the arena.
-    private mutating func remove(_ index: Int) {
+    /// Removes the last item. Its bytes stay in the arena.
+    private mutating func removeLast() {
+        let index = items.count - 1
         let (i, found) = slot(ofItem: index)
-        guard found else { return }
-        deleteSlot(i)
-        let last = items.count - 1
-        if index != last {
-            let (j, movedFound) = slot(ofItem: last)
-            if movedFound { slots[j] = Int32(truncatingIfNeeded: index + 1) }
-            items.swapAt(index, last)
-        }
+        if found { deleteSlot(i) }
         items.removeLast()
         sortedCount = min(sortedCount, index)
     }
@@ -417,7 +484,11 @@ struct PendingWrites {
     }
 
     private mutating func grow() {
-        let count = max(16, slots.count * 2)
+        rebuildSlots(count: max(16, slots.count * 2))
+    }
+
+    /// A table of `count` slots (a power of two) holding every item.
+    private mutating func rebuildSlots(count: Int) {
         let mask = count - 1
         slots = [Int32](repeating: 0, count: count)
         for index in items.indices {
@@ -456,41 +527,45 @@ struct PendingWrites {
     }
 }
 
-/// An append-only byte buffer freed in one go: `PendingWrites`'s keys and values. A class so that appending is a
-/// capacity check and a copy (`Array.append(contentsOf:)` of a buffer took ~150 instructions through its
-/// generic path); `PendingWrites` is never copied (it lives in one `Overlay`), so the buffer is never shared.
+/// An append-only byte store freed in one go: `PendingWrites`'s keys and values. Bytes go into chunks of
+/// `chunkSize` (a longer key or value gets a chunk of its own), so appending never moves what is already there:
+/// no copying as it grows, and borrowed bytes stay valid until the arena is dropped. A place is the chunk's index
+/// in the high 32 bits and the offset in the low ones. A class so that appending is a capacity check and a copy
+/// (`Array.append(contentsOf:)` of a buffer took ~150 instructions through its generic path); `PendingWrites` is
+/// never copied (it lives in one `Overlay`), so the chunks are never shared.
 final class ByteArena {
-    private var base: UnsafeMutableRawPointer?
-    private var capacity = 0
-    private(set) var count = 0
+    static let chunkSize = 1 << 16
 
-    deinit { base?.deallocate() }
+    // Not checked for exclusivity at run time (the checks were ~330 instructions per write): each access is in
+    // one of the methods below, which call nothing that could reach the arena again.
+    @exclusivity(unchecked) private var chunks: [UnsafeMutableRawPointer] = []
+    /// The last chunk's size and the bytes used in it.
+    @exclusivity(unchecked) private var capacity = 0
+    @exclusivity(unchecked) private var used = 0
 
-    /// Appends `raw`; returns where it starts.
+    deinit { for chunk in chunks { chunk.deallocate() } }
+
+    /// Appends `raw`; returns its place.
     @inline(__always) func append(_ raw: UnsafeRawBufferPointer) -> Int {
-        let start = count
-        if raw.count > capacity - count { grow(to: count + raw.count) }
-        if let base, let source = raw.baseAddress, raw.count > 0 {
-            (base + start).copyMemory(from: source, byteCount: raw.count)
+        if raw.count > capacity - used { addChunk(raw.count) }
+        let start = used
+        if let source = raw.baseAddress, raw.count > 0, let chunk = chunks.last {
+            (chunk + start).copyMemory(from: source, byteCount: raw.count)
         }
-        count += raw.count
-        return start
+        used += raw.count
+        return (chunks.count - 1) << 32 | start
     }
 
-    private func grow(to needed: Int) {
-        let newCapacity = max(needed, 2 * capacity, 4096)
-        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
-        if let base {
-            newBase.copyMemory(from: base, byteCount: count)
-            base.deallocate()
-        }
-        base = newBase
-        capacity = newCapacity
+    private func addChunk(_ needed: Int) {
+        capacity = max(needed, ByteArena.chunkSize)
+        chunks.append(UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8))
+        used = 0
     }
 
-    /// Calls `body` with the bytes appended so far (valid only during the call).
-    @inline(__always) func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-        body(UnsafeRawBufferPointer(start: base, count: count))
+    /// The `count` bytes appended at `place` (bound to `UInt8`; valid until the arena is dropped).
+    @inline(__always) func bytes(at place: Int, count: Int) -> UnsafeRawBufferPointer {
+        guard count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: chunks[place >> 32] + (place & 0xFFFF_FFFF), count: count)
     }
 }
 

@@ -128,11 +128,12 @@ extension Machine {
     mutating func cachedGet(_ v: Int, _ key: Int128, has: Bool) -> Int128? {
         let kind = cachedValues[v]
         let index: Int
-        if let found = storageCache.find(v, key) {
+        switch storageCache.find(v, key) {
+        case .item(let found):
             index = found
             guard charge(GasSchedule.cost(18 + cachedLength(storageCache.items[index], kind), GasSchedule.perByteRead))
             else { return nil }
-        } else {
+        case .emptySlot(var slot):
             let stored = ScalarCodec.withIntKey(variable: v, key, after: hostKeyPrefix()) {
                 host.storageRead(absolute: $0)
             }
@@ -152,9 +153,13 @@ extension Machine {
                 }
                 value = decoded
             }
-            if storageCache.isFull { flushStorage(); storageCache.removeAll() }
+            if storageCache.isFull {
+                flushStorage()
+                storageCache.removeAll()
+                slot = -1
+            }
             index = storageCache.insert(
-                .init(key: key, variable: v, value: value, exists: stored != nil, dirty: false))
+                .init(key: key, variable: v, value: value, exists: stored != nil, dirty: false), at: slot)
         }
         let item = storageCache.items[index]
         if has { return item.exists ? 1 : 0 }
@@ -168,12 +173,17 @@ extension Machine {
         let length = exists ? (cachedValues[v] == .bool ? 1 : ScalarCodec.numberLength(value)) : 0
         guard charge(GasSchedule.cost(18 + length, GasSchedule.perByteWritten)) else { return false }
         let stored = cachedValues[v] == .bool ? (value != 0 ? 1 : 0) : value
-        if let index = storageCache.find(v, key) {
+        switch storageCache.find(v, key) {
+        case .item(let index):
             storageCache.update(index, value: stored, exists: exists)
-        } else {
-            if storageCache.isFull { flushStorage(); storageCache.removeAll() }
+        case .emptySlot(var slot):
+            if storageCache.isFull {
+                flushStorage()
+                storageCache.removeAll()
+                slot = -1
+            }
             _ = storageCache.insert(
-                .init(key: key, variable: v, value: stored, exists: exists, dirty: true))
+                .init(key: key, variable: v, value: stored, exists: exists, dirty: true), at: slot)
         }
         return true
     }

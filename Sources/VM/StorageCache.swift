@@ -12,15 +12,34 @@ import Bytecode
 /// open-addressing index into them, looked up, never iterated. Items are plain numbers (no per-entry heap
 /// object): the host's keys and values are built in a stack buffer when the host is asked (`ScalarCodec`).
 struct StorageCache {
+    /// 48 bytes: the two numbers first, so the 16-byte alignment of `Int128` wastes nothing.
     struct Item {
         var key: Int128
-        var variable: Int
         /// The slot value (an Int, a Dec × 10^18, or 0/1).
         var value: Int128
+        /// The state variable's index (an instruction operand, so at most 32 bits).
+        let variableIndex: UInt32
         /// Whether the entry is stored (absent entries read as zero but cost no value bytes).
         var exists: Bool
         /// Written since the last flush.
         var dirty: Bool
+
+        init(key: Int128, variable: Int, value: Int128, exists: Bool, dirty: Bool) {
+            self.key = key
+            self.value = value
+            self.variableIndex = UInt32(truncatingIfNeeded: variable)
+            self.exists = exists
+            self.dirty = dirty
+        }
+
+        var variable: Int { Int(variableIndex) }
+
+        /// A write: one access to the item (three field assignments through the array were three).
+        @inline(__always) mutating func set(value: Int128, exists: Bool) {
+            self.value = value
+            self.exists = exists
+            dirty = true
+        }
     }
 
     /// `Host.storageKeyPrefix`, asked once per run.
@@ -32,46 +51,69 @@ struct StorageCache {
     private var shift = 64
     /// Set when any item is dirty.
     private(set) var hasDirty = false
+    /// The item `find` found or `insert` added last (-1: none): a read-modify-write finds its entry here for the
+    /// write without probing again.
+    private var last = -1
 
     /// The most items kept; past it the cache is flushed and emptied (gas bounds a run's distinct keys anyway).
     static let maxItems = 1 << 20
 
     var isFull: Bool { items.count >= StorageCache.maxItems }
 
-    @inline(__always) private func hash(_ variable: Int, _ key: Int128) -> Int {
+    @inline(__always) private func hash(_ variable: UInt32, _ key: Int128) -> Int {
         let lo = UInt64(truncatingIfNeeded: key), hi = UInt64(truncatingIfNeeded: key >> 64)
-        let mixed = (lo ^ (hi &* 0xC2B2_AE3D_27D4_EB4F) ^ (UInt64(truncatingIfNeeded: variable) << 48))
+        let mixed = (lo ^ (hi &* 0xC2B2_AE3D_27D4_EB4F) ^ (UInt64(variable) << 48))
             &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: mixed >> UInt64(shift))
     }
 
-    /// The index in `items` of (`variable`, `key`), or nil.
-    func find(_ variable: Int, _ key: Int128) -> Int? {
-        guard !slots.isEmpty else { return nil }
+    /// What `find` found: the index in `items`, or the empty slot where the entry would go.
+    enum Found {
+        case item(Int)
+        /// Valid for `insert(_:at:)` until the cache next changes.
+        case emptySlot(Int)
+    }
+
+    /// (`variable`, `key`)'s item, or where to insert it.
+    @inline(__always) mutating func find(_ variable: Int, _ key: Int128) -> Found {
+        let v = UInt32(truncatingIfNeeded: variable)
+        if last >= 0 {
+            let item = items[last]
+            if item.key == key && item.variableIndex == v { return .item(last) }
+        }
+        guard !slots.isEmpty else { return .emptySlot(-1) }
         let mask = slots.count - 1
-        var i = hash(variable, key)
+        var i = hash(v, key)
         while true {
             let s = Int(slots[i])
-            if s == 0 { return nil }
+            if s == 0 { return .emptySlot(i) }
             let item = items[s - 1]
-            if item.key == key && item.variable == variable { return s - 1 }
+            if item.key == key && item.variableIndex == v {
+                last = s - 1
+                return .item(s - 1)
+            }
             i = (i + 1) & mask
         }
     }
 
-    /// Adds an item for a key `find` did not find; returns its index.
-    mutating func insert(_ item: Item) -> Int {
-        if 2 * (items.count + 1) > slots.count { grow() }
+    /// Adds an item for a key `find` did not find, at the slot `find` returned (probed again when the table grows
+    /// or `slot` is -1); returns its index.
+    mutating func insert(_ item: Item, at slot: Int = -1) -> Int {
+        var slot = slot
+        if 2 * (items.count + 1) > slots.count {
+            grow()
+            slot = -1
+        }
         items.append(item)
         if item.dirty { hasDirty = true }
-        place(items.count - 1)
-        return items.count - 1
+        let index = items.count - 1
+        if slot >= 0 { slots[slot] = Int32(truncatingIfNeeded: index + 1) } else { place(index) }
+        last = index
+        return index
     }
 
-    mutating func update(_ index: Int, value: Int128, exists: Bool) {
-        items[index].value = value
-        items[index].exists = exists
-        items[index].dirty = true
+    @inline(__always) mutating func update(_ index: Int, value: Int128, exists: Bool) {
+        items[index].set(value: value, exists: exists)
         hasDirty = true
     }
 
@@ -84,20 +126,30 @@ struct StorageCache {
         items.removeAll(keepingCapacity: true)
         for i in slots.indices { slots[i] = 0 }
         hasDirty = false
+        last = -1
     }
 
     private mutating func place(_ index: Int) {
         let mask = slots.count - 1
-        var i = hash(items[index].variable, items[index].key)
+        var i = hash(items[index].variableIndex, items[index].key)
         while slots[i] != 0 { i = (i + 1) & mask }
         slots[i] = Int32(truncatingIfNeeded: index + 1)
     }
 
     private mutating func grow() {
-        let count = max(64, slots.count * 2)
+        let count = max(256, slots.count * 2)
         shift = 64 - count.trailingZeroBitCount
-        slots = [Int32](repeating: 0, count: count)
-        for i in items.indices { place(i) }
+        let mask = count - 1
+        if items.capacity < count / 2 { items.reserveCapacity(count / 2) }
+        var table = [Int32](repeating: 0, count: count)
+        table.withUnsafeMutableBufferPointer { table in
+            for index in items.indices {
+                var i = hash(items[index].variableIndex, items[index].key)
+                while table[i] != 0 { i = (i + 1) & mask }
+                table[i] = Int32(truncatingIfNeeded: index + 1)
+            }
+        }
+        slots = table
     }
 }
 

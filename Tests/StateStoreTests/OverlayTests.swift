@@ -144,10 +144,11 @@ private struct OverlayModel {
 
 /// Three thousand seeded operations (writes and deletes through both the array and the borrowed-bytes entry
 /// points, scopes opened, committed and reverted at random depths, reads both ways, scans, `changes`) on enough keys to grow the overlay's hash table many times and to revert long runs
-/// of new keys, checked after every step against a plain model.
-@Test func randomOperationsMatchAPlainModel() throws {
+/// of new keys, checked after every step against a plain model. Run with the default hash, with a probe bound of
+/// 0 (the table switches to SipHash at the first collision, mid-run) and of 1.
+@Test(arguments: [nil, 0, 1] as [Int?]) func randomOperationsMatchAPlainModel(maxProbe: Int?) throws {
     let store = try base()
-    let overlay = Overlay(base: store)
+    let overlay = maxProbe.map { Overlay(base: store, maxProbe: $0) } ?? Overlay(base: store)
     var model = OverlayModel()
     var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
     func next(_ bound: Int) -> Int {
@@ -206,4 +207,37 @@ private struct OverlayModel {
         }
         #expect(overlay.isEmpty == (model.pending.count == 0))
     }
+    // a zero bound switches at the first collision, which a run this long has
+    if maxProbe == 0 { #expect(overlay.usesSipHash) }
+    if maxProbe == nil { #expect(!overlay.usesSipHash) }
+}
+
+/// Keys of every length from 0 to 80 bytes (the fast hash reads short keys, whole blocks and an overlapping last
+/// block differently), pairs differing only in their last or first byte, and a key and its extensions by zero
+/// bytes: all distinct, all found again, under both hashes, and after a revert removes the later half.
+@Test(arguments: [false, true]) func keysOfEveryLengthAreToldApart(sip: Bool) throws {
+    let overlay = Overlay(base: MemoryStore(), maxProbe: sip ? 0 : PendingWrites.defaultMaxProbe)
+    var keys: [[UInt8]] = []
+    for n in 0...80 {
+        let body = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        keys.append(body)
+        if n > 0 {
+            keys.append(body.dropLast() + [body[n - 1] ^ 1])
+            keys.append([body[0] ^ 0x80] + body.dropFirst())
+        }
+        keys.append([UInt8](repeating: 0, count: n))
+    }
+    keys = Array(Set(keys)).sorted { ByteOrder.less($0, $1) }
+    let half = keys.count / 2
+    for (i, k) in keys[..<half].enumerated() { overlay.set(k, [UInt8(truncatingIfNeeded: i), 1]) }
+    let checkpoint = overlay.checkpoint()
+    for (i, k) in keys.enumerated() { overlay.set(k, [UInt8(truncatingIfNeeded: i), 2]) }
+    for (i, k) in keys.enumerated() { #expect(try overlay.get(k) == [UInt8(truncatingIfNeeded: i), 2], "\(k)") }
+    #expect(overlay.changes.map(\.key) == keys)
+    try overlay.revert(to: checkpoint)
+    for (i, k) in keys.enumerated() {
+        #expect(try overlay.get(k) == (i < half ? [UInt8(truncatingIfNeeded: i), 1] : nil), "\(k)")
+    }
+    #expect(overlay.changes.map(\.key) == Array(keys[..<half]))
+    #expect(overlay.usesSipHash == sip)
 }
