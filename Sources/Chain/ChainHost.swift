@@ -4,7 +4,12 @@ import VM
 
 /// `VM.Host` for one running contract of a transaction: storage, balances and events go through the shared
 /// `ExecutionSession` (a journaled overlay of the state); calls into other contracts run their programs there.
-struct ChainHost: Host {
+///
+/// A class: the machine holds its host as `any Host`, and a struct this size would sit in a heap box that every
+/// mutating call checks for uniqueness (~50 instructions per storage read or write); a class reference fits in the
+/// existential. Nothing depends on value semantics here: every write goes to the session's overlay at once, and a
+/// trap is undone by the call's overlay checkpoint (`Host`'s contract for reference-type hosts).
+final class ChainHost: Host {
     let session: ExecutionSession
     let context: CallContext
     /// The running contract's module (types the events it emits).
@@ -35,7 +40,7 @@ struct ChainHost: Host {
 
     var storageKeyPrefix: [UInt8] { prefix }
 
-    mutating func storageRead(absolute key: UnsafeRawBufferPointer) -> [UInt8]? {
+    func storageRead(absolute key: UnsafeRawBufferPointer) -> [UInt8]? {
         do {
             return try overlay.get(bytes: key)
         } catch {
@@ -44,11 +49,11 @@ struct ChainHost: Host {
         }
     }
 
-    mutating func storageWrite(absolute key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) {
+    func storageWrite(absolute key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) {
         overlay.write(key: key, value: value)
     }
 
-    mutating func storageRead(_ key: [UInt8]) -> [UInt8]? {
+    func storageRead(_ key: [UInt8]) -> [UInt8]? {
         do {
             return try session.state.overlay.get(absolute(key))
         } catch {
@@ -57,7 +62,7 @@ struct ChainHost: Host {
         }
     }
 
-    mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?) {
+    func storageWrite(_ key: [UInt8], _ value: [UInt8]?) {
         if let value {
             session.state.overlay.set(absolute(key), value)
         } else {
@@ -65,7 +70,7 @@ struct ChainHost: Host {
         }
     }
 
-    mutating func storageNext(prefix relative: [UInt8], after key: [UInt8]?) -> [UInt8]? {
+    func storageNext(prefix relative: [UInt8], after key: [UInt8]?) -> [UInt8]? {
         let base = prefix
         do {
             let entry = try session.state.overlay.next(after: key.map { base + $0 }, within: base + relative)
@@ -76,7 +81,7 @@ struct ChainHost: Host {
         }
     }
 
-    mutating func balance(of address: [UInt8]) -> Int128 {
+    func balance(of address: [UInt8]) -> Int128 {
         do {
             return try session.state.account(address).balance
         } catch {
@@ -85,7 +90,7 @@ struct ChainHost: Host {
         }
     }
 
-    mutating func transfer(to address: [UInt8], amount: Int128) -> Bool {
+    func transfer(to address: [UInt8], amount: Int128) -> Bool {
         do {
             return try session.state.move(amount, from: context.selfAddress, to: address)
         } catch {
@@ -94,14 +99,14 @@ struct ChainHost: Host {
         }
     }
 
-    mutating func emit(event: EventDecl, values: [Value]) {
+    func emit(event: EventDecl, values: [Value]) {
         let types = event.fields.map { Int($0.type) < module.types.count ? module.types[Int($0.type)] : .int }
         let data = (try? ValueCodec.encodeSequence(values, as: types, in: module)) ?? []
         session.events.append(
             EventRecord(contract: context.selfAddress, moduleID: moduleID, name: event.name, data: data))
     }
 
-    mutating func call(
+    func call(
         contract address: [UInt8], function: String, args: [Value], value: Int128, gasLimit: Int64, readOnly: Bool
     ) -> ExternalCallOutcome {
         let result = session.invoke(
