@@ -241,3 +241,23 @@ private struct OverlayModel {
     #expect(overlay.changes.map(\.key) == Array(keys[..<half]))
     #expect(overlay.usesSipHash == sip)
 }
+
+/// Values longer than the arena's 64 KiB chunks get chunks of their own; small writes before and after them keep
+/// their bytes, and a revert past the long value drops it.
+@Test func valuesLongerThanAnArenaChunkReadBackWhole() throws {
+    let overlay = Overlay(base: MemoryStore())
+    let long = (0..<(ByteArena.chunkSize + 4_321)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    overlay.set([1], [1, 2, 3])
+    let checkpoint = overlay.checkpoint()
+    overlay.set([2], long)
+    long.withUnsafeBytes { v in [UInt8]([3]).withUnsafeBytes { overlay.write(key: $0, value: v) } }
+    overlay.set([4], [4])
+    #expect(try overlay.get([1]) == [1, 2, 3])
+    #expect(try overlay.get([2]) == long)
+    #expect(try overlay.get([3]) == long)
+    #expect(try overlay.get([4]) == [4])
+    try overlay.revert(to: checkpoint)
+    #expect(overlay.changes == [Write(key: [1], value: [1, 2, 3])])
+    overlay.set([5], [5])
+    #expect(try overlay.get([5]) == [5] && overlay.get([2]) == nil)
+}
