@@ -12,6 +12,35 @@ import Bytecode
 /// Values are `ValueCodec` bytes. A missing entry reads as the zero value of its type.
 extension Machine {
     mutating func storageStep(_ ins: Instr, sp: UnsafeMutablePointer<Int128>) -> UnsafeMutablePointer<Int128>? {
+        // entries of cached maps first: a small function for the common case, everything else out of line
+        // (`a` is a state variable's index only for the map instructions: an event's for `emit`, an extern's for calls)
+        let v = Int(ins.a)
+        switch ins.op {
+        case .smapGet, .smapHas:
+            if cachedValues[v] != .none {
+                guard let s = cachedGet(v, sp[-1], has: ins.op == .smapHas) else { return nil }
+                sp[-1] = s
+                return sp
+            }
+        case .smapSet:
+            if cachedValues[v] != .none {
+                guard cachedWrite(v, sp[-2], value: sp[-1], exists: true) else { return nil }
+                return sp - 2
+            }
+        case .smapRemove:
+            if cachedValues[v] != .none {
+                guard cachedWrite(v, sp[-1], value: 0, exists: false) else { return nil }
+                return sp - 1
+            }
+        default:
+            break
+        }
+        return uncachedStorageStep(ins, sp: sp)
+    }
+
+    /// `storageStep` of everything but cached map entries.
+    @inline(never)
+    mutating func uncachedStorageStep(_ ins: Instr, sp: UnsafeMutablePointer<Int128>) -> UnsafeMutablePointer<Int128>? {
         let v = Int(ins.a)
         switch ins.op {
         case .sload:
@@ -22,11 +51,6 @@ extension Machine {
             guard store(prefix(v), sp[-1], type: module.state[v].type) else { return nil }
             return sp - 1
         case .smapGet, .smapHas:
-            if cachedValues[v] != .none {
-                guard let s = cachedGet(v, sp[-1], has: ins.op == .smapHas) else { return nil }
-                sp[-1] = s
-                return sp
-            }
             guard case .map(let k, let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
             let key = prefix(v) + keyBytes(sp[-1], kind: module.types[Int(k)])
             if ins.op == .smapHas {
@@ -39,19 +63,11 @@ extension Machine {
             }
             return sp
         case .smapSet:
-            if cachedValues[v] != .none {
-                guard cachedWrite(v, sp[-2], value: sp[-1], exists: true) else { return nil }
-                return sp - 2
-            }
             guard case .map(let k, let t) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
             let key = prefix(v) + keyBytes(sp[-2], kind: module.types[Int(k)])
             guard store(key, sp[-1], type: t) else { return nil }
             return sp - 2
         case .smapRemove:
-            if cachedValues[v] != .none {
-                guard cachedWrite(v, sp[-1], value: 0, exists: false) else { return nil }
-                return sp - 1
-            }
             guard case .map(let k, _) = module.types[Int(module.state[v].type)] else { return fail(.invalidValue("not a map")) }
             let key = prefix(v) + keyBytes(sp[-1], kind: module.types[Int(k)])
             guard delete(key) else { return nil }
@@ -127,43 +143,50 @@ extension Machine {
     /// `smap_get` (or `smap_has`) of entry `key` of cached variable `v`: charged as `load` would.
     mutating func cachedGet(_ v: Int, _ key: Int128, has: Bool) -> Int128? {
         let kind = cachedValues[v]
-        let index: Int
         switch storageCache.find(v, key) {
-        case .item(let found):
-            index = found
-            guard charge(GasSchedule.cost(18 + cachedLength(storageCache.items[index], kind), GasSchedule.perByteRead))
-            else { return nil }
-        case .emptySlot(var slot):
-            let stored = ScalarCodec.withIntKey(variable: v, key, after: hostKeyPrefix()) {
-                host.storageRead(absolute: $0)
-            }
-            guard charge(GasSchedule.cost(18 + (stored?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
-            var value: Int128 = 0
-            if let stored {
-                let decoded: Int128?
-                if kind == .bool {
-                    decoded = stored == [0] ? 0 : stored == [1] ? 1 : nil
-                } else {
-                    decoded = ScalarCodec.decodeNumber(stored)
-                }
-                guard let decoded else {
-                    // not canonical: has only asks whether it is there; get reports it as `load` does
-                    if has { return 1 }
-                    return fail(.invalidValue("corrupt state entry of '\(module.state[v].name)'"))
-                }
-                value = decoded
-            }
-            if storageCache.isFull {
-                flushStorage()
-                storageCache.removeAll()
-                slot = -1
-            }
-            index = storageCache.insert(
-                .init(key: key, variable: v, value: value, exists: stored != nil, dirty: false), at: slot)
+        case .item(let index):
+            let item = storageCache.items[index]
+            guard charge(GasSchedule.cost(18 + cachedLength(item, kind), GasSchedule.perByteRead)) else { return nil }
+            if has { return item.exists ? 1 : 0 }
+            return item.value
+        case .emptySlot(let slot):
+            return cachedMiss(v, key, has: has, kind: kind, slot: slot)
         }
-        let item = storageCache.items[index]
-        if has { return item.exists ? 1 : 0 }
-        return item.value
+    }
+
+    /// `cachedGet` of an entry the cache does not hold (out of line, so the hit stays a small function): reads
+    /// the host, charges, inserts the entry at `slot` (where `StorageCache.find` stopped).
+    @inline(never)
+    mutating func cachedMiss(_ v: Int, _ key: Int128, has: Bool, kind: CachedValue, slot: Int) -> Int128? {
+        var slot = slot
+        let stored = ScalarCodec.withIntKey(variable: v, key, after: hostKeyPrefix()) {
+            host.storageRead(absolute: $0)
+        }
+        guard charge(GasSchedule.cost(18 + (stored?.count ?? 0), GasSchedule.perByteRead)) else { return nil }
+        var value: Int128 = 0
+        if let stored {
+            let decoded: Int128?
+            if kind == .bool {
+                decoded = stored == [0] ? 0 : stored == [1] ? 1 : nil
+            } else {
+                decoded = ScalarCodec.decodeNumber(stored)
+            }
+            guard let decoded else {
+                // not canonical: has only asks whether it is there; get reports it as `load` does
+                if has { return 1 }
+                return fail(.invalidValue("corrupt state entry of '\(module.state[v].name)'"))
+            }
+            value = decoded
+        }
+        if storageCache.isFull {
+            flushStorage()
+            storageCache.removeAll()
+            slot = -1
+        }
+        _ = storageCache.insert(
+            .init(key: key, variable: v, value: value, exists: stored != nil, dirty: false), at: slot)
+        if has { return stored != nil ? 1 : 0 }
+        return value
     }
 
     /// `smap_set` (`exists`) or `smap_remove` of entry `key` of cached variable `v`: charged as `store` and
