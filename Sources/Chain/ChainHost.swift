@@ -53,6 +53,10 @@ final class ChainHost: Host {
         overlay.write(key: key, value: value)
     }
 
+    func storageWillWrite(count: Int) {
+        overlay.reserve(count)
+    }
+
     func storageRead(_ key: [UInt8]) -> [UInt8]? {
         do {
             return try session.state.overlay.get(absolute(key))

@@ -52,6 +52,15 @@ public final class Overlay: KeyValueReader {
         state.record(key, value)
     }
 
+    /// Makes room for `count` more keys, so that writing them grows nothing (a hint: the storage cache's flush
+    /// knows how many writes follow). At most `maxReserve` keys at a time.
+    public func reserve(_ count: Int) {
+        state.reserve(min(max(0, count), Overlay.maxReserve))
+    }
+
+    /// The most keys `reserve` makes room for in one call (a run's storage cache holds at most 2^20 entries).
+    static let maxReserve = 1 << 20
+
     /// The pending writes, sorted by key, one per key (`nil` value = delete).
     public var changes: [Write] {
         state.sortKeys()
@@ -485,6 +494,15 @@ struct PendingWrites {
 
     private mutating func grow() {
         rebuildSlots(count: max(16, slots.count * 2))
+    }
+
+    /// Room for `count` more items: the items' capacity, and a table at least twice their number.
+    mutating func reserve(_ count: Int) {
+        let needed = items.count + count
+        if items.capacity < needed { items.reserveCapacity(needed) }
+        var size = max(16, slots.count)
+        while size < 2 * needed { size *= 2 }
+        if size > slots.count { rebuildSlots(count: size) }
     }
 
     /// A table of `count` slots (a power of two) holding every item.

@@ -58,6 +58,9 @@ public protocol Host {
     /// `storageWrite` of a whole key (`storageKeyPrefix ‖ key`) and value (`nil` deletes), both borrowed: a host
     /// that keeps them copies them.
     mutating func storageWrite(absolute key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?)
+    /// A hint that about `count` storage writes follow (the machine's storage cache is about to flush them), so
+    /// the host can make room at once. Default: nothing.
+    mutating func storageWillWrite(count: Int)
     /// The smallest key that starts with `prefix` and is greater than `key` (or the smallest with the
     /// prefix when `key` is nil), in unsigned byte order.
     mutating func storageNext(prefix: [UInt8], after key: [UInt8]?) -> [UInt8]?
@@ -77,6 +80,8 @@ public protocol Host {
 
 extension Host {
     public var storageKeyPrefix: [UInt8] { [] }
+
+    public mutating func storageWillWrite(count: Int) {}
 
     public mutating func storageRead(absolute key: UnsafeRawBufferPointer) -> [UInt8]? {
         storageRead(relativeKey(key, dropping: storageKeyPrefix.count))

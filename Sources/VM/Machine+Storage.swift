@@ -223,6 +223,7 @@ extension Machine {
     /// `Interpreter.call` calls it when the run returns; scans call it first.
     mutating func flushStorage() {
         guard storageCache.hasDirty else { return }
+        host.storageWillWrite(count: storageCache.dirtyCount)
         let prefix = hostKeyPrefix()
         let keyLength = prefix.count + ScalarCodec.intKeyLength
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: keyLength + ScalarCodec.maxNumberLength) { buffer in

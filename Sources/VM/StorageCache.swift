@@ -34,11 +34,13 @@ struct StorageCache {
 
         var variable: Int { Int(variableIndex) }
 
-        /// A write: one access to the item (three field assignments through the array were three).
-        @inline(__always) mutating func set(value: Int128, exists: Bool) {
+        /// A write: one access to the item (three field assignments through the array were three). Returns
+        /// whether the item was clean.
+        @inline(__always) mutating func set(value: Int128, exists: Bool) -> Bool {
             self.value = value
             self.exists = exists
-            dirty = true
+            defer { dirty = true }
+            return !dirty
         }
     }
 
@@ -49,8 +51,10 @@ struct StorageCache {
     /// Indices into `items` + 1 (0 = empty); the count is a power of two at least twice `items.count`.
     private var slots: [Int32] = []
     private var shift = 64
-    /// Set when any item is dirty.
-    private(set) var hasDirty = false
+    /// The number of dirty items.
+    private(set) var dirtyCount = 0
+    /// Whether any item is dirty.
+    var hasDirty: Bool { dirtyCount > 0 }
     /// The item `find` found or `insert` added last (-1: none): a read-modify-write finds its entry here for the
     /// write without probing again.
     private var last = -1
@@ -105,7 +109,7 @@ struct StorageCache {
             slot = -1
         }
         items.append(item)
-        if item.dirty { hasDirty = true }
+        if item.dirty { dirtyCount += 1 }
         let index = items.count - 1
         if slot >= 0 { slots[slot] = Int32(truncatingIfNeeded: index + 1) } else { place(index) }
         last = index
@@ -113,19 +117,18 @@ struct StorageCache {
     }
 
     @inline(__always) mutating func update(_ index: Int, value: Int128, exists: Bool) {
-        items[index].set(value: value, exists: exists)
-        hasDirty = true
+        if items[index].set(value: value, exists: exists) { dirtyCount += 1 }
     }
 
     mutating func markClean() {
         for i in items.indices { items[i].dirty = false }
-        hasDirty = false
+        dirtyCount = 0
     }
 
     mutating func removeAll() {
         items.removeAll(keepingCapacity: true)
         for i in slots.indices { slots[i] = 0 }
-        hasDirty = false
+        dirtyCount = 0
         last = -1
     }
 

@@ -143,7 +143,7 @@ private struct OverlayModel {
 }
 
 /// Three thousand seeded operations (writes and deletes through both the array and the borrowed-bytes entry
-/// points, scopes opened, committed and reverted at random depths, reads both ways, scans, `changes`) on enough keys to grow the overlay's hash table many times and to revert long runs
+/// points, scopes opened, committed and reverted at random depths, reads both ways, scans, `changes`, `reserve`) on enough keys to grow the overlay's hash table many times and to revert long runs
 /// of new keys, checked after every step against a plain model. Run with the default hash, with a probe bound of
 /// 0 (the table switches to SipHash at the first collision, mid-run) and of 1.
 @Test(arguments: [nil, 0, 1] as [Int?]) func randomOperationsMatchAPlainModel(maxProbe: Int?) throws {
@@ -199,6 +199,9 @@ private struct OverlayModel {
             }
             expected.sort { ByteOrder.less($0.key, $1.key) }
             #expect(try overlay.scan(prefix: prefix) == expected, "step \(step)")
+        case 17:
+            // room for more keys changes nothing observable
+            overlay.reserve(next(3) == 0 ? -1 : next(600))
         default:
             let k = key()
             let expected = try model.pending.value(for: k) ?? store.get(k)

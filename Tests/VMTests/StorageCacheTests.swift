@@ -241,6 +241,48 @@ private func run(
     }
 }
 
+/// A host that records the cache's write hints and counts the writes after each.
+private struct HintedHost: Host {
+    var inner = MemoryHost()
+    /// (hinted count, writes that followed before the next hint)
+    var hints: [(hinted: Int, written: Int)] = []
+    var context: CallContext { inner.context }
+    mutating func storageWillWrite(count: Int) { hints.append((count, 0)) }
+    mutating func storageRead(_ key: [UInt8]) -> [UInt8]? { inner.storageRead(key) }
+    mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?) {
+        if !hints.isEmpty { hints[hints.count - 1].written += 1 }
+        inner.storageWrite(key, value)
+    }
+    mutating func storageNext(prefix: [UInt8], after key: [UInt8]?) -> [UInt8]? {
+        inner.storageNext(prefix: prefix, after: key)
+    }
+    mutating func balance(of address: [UInt8]) -> Int128 { 0 }
+    mutating func transfer(to address: [UInt8], amount: Int128) -> Bool { false }
+    mutating func emit(event: EventDecl, values: [Value]) {}
+    mutating func call(
+        contract address: [UInt8], function: String, args: [Value], value: Int128, gasLimit: Int64, readOnly: Bool
+    ) -> ExternalCallOutcome { .reverted("none", gasUsed: 0) }
+}
+
+/// Each flush announces exactly the number of writes it hands the host (entries read but not written are not
+/// counted, nor entries written twice twice).
+@Test func flushesAnnounceExactlyTheirWriteCount() throws {
+    let p = try program(cachedContract)
+    var tracer = NoTracer()
+    var host = HintedHost()
+    for (function, args) in [("mixed", [Value.int(40)]), ("add", [.int(1), .int(9)]), ("peek", [.int(2)]),
+                             ("sum", []), ("remove", [.int(2)])] {
+        host.hints = []
+        let index = try #require(p.module.functionIndex(named: function))
+        let r = Interpreter.call(p, function: index, args: args, host: &host, gasLimit: 1 << 30, readOnly: false,
+                                 tracer: &tracer)
+        #expect(r.trap == nil, "\(function)")
+        for hint in host.hints { #expect(hint.hinted == hint.written, "\(function)") }
+        #expect(host.hints.isEmpty == (function == "peek" || function == "sum"), "\(function)")
+    }
+    #expect(!host.inner.keys.isEmpty)
+}
+
 /// A host with a key prefix that implements only the relative storage calls: the cache's borrowed whole keys
 /// reach it through `Host`'s default `absolute` implementations, which drop the prefix.
 private struct PrefixedHost: Host {
