@@ -43,9 +43,14 @@ enum ChainBenchCommand {
         defer { console.progress?("") }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let only = args.flags["--only"]
+            guard only == nil || ["large", "roots", "transfers"].contains(only) else {
+                return usage(console, "--only takes large, roots or transfers")
+            }
             let figures = try measure(
-                in: directory.path, scale: Int(max(1, min(scale, 100))), large: args.flags["--only"] == "large" || args.flags["--only"] == "roots",
-                rootsOnly: args.flags["--only"] == "roots", step: { console.progress?("bench chain: \($0)") })
+                in: directory.path, scale: Int(max(1, min(scale, 100))), large: only == "large" || only == "roots",
+                rootsOnly: only == "roots", transfersOnly: only == "transfers",
+                step: { console.progress?("bench chain: \($0)") })
             report(figures, json: args.switches.contains("--json"), console: console)
             return ExitCode.ok
         } catch {
@@ -62,16 +67,20 @@ enum ChainBenchCommand {
 
     /// Runs the measurements; `step` names each stage as it starts (the progress display).
     static func measure(
-        in directory: String, scale: Int, large: Bool, rootsOnly: Bool = false, step: (String) -> Void = { _ in }
+        in directory: String, scale: Int, large: Bool, rootsOnly: Bool = false, transfersOnly: Bool = false,
+        step: (String) -> Void = { _ in }
     ) throws -> Figures {
         var figures = Figures()
-        if !rootsOnly { try measureChain(in: directory, scale: scale, into: &figures, step: step) }
-        try measureRoots(in: directory, large: large, into: &figures, step: step)
+        if !rootsOnly {
+            try measureChain(in: directory, scale: scale, transfersOnly: transfersOnly, into: &figures, step: step)
+        }
+        if !transfersOnly { try measureRoots(in: directory, large: large, into: &figures, step: step) }
         return figures
     }
 
     static func measureChain(
-        in directory: String, scale: Int, into figures: inout Figures, step: (String) -> Void = { _ in }
+        in directory: String, scale: Int, transfersOnly: Bool = false, into figures: inout Figures,
+        step: (String) -> Void = { _ in }
     ) throws {
         let keys = try (0..<32).map { try Ed25519PrivateKey(seed: SHA256.hash(Array("bench key \($0)".utf8))) }
         let chain = Chain(store: try SQLiteStore(path: (directory as NSString).appendingPathComponent("chain.sqlite")))
@@ -130,6 +139,7 @@ enum ChainBenchCommand {
             }
         }
         figures.transfersPerSecond = Double(transferBlocks.count * 1_000) / transferTime
+        if transfersOnly { return }
 
         // Contract calls: a payout into a storage map per transaction.
         step("contract calls")
@@ -245,6 +255,8 @@ enum ChainBenchCommand {
             console.out(String(format: "signature verification, one core   %10.0f /s", figures.verifyPerSecond))
             console.out(String(format: "signed transfers end to end        %10.0f /s  (%.0f%% of 2 × one-core verify)",
                                figures.transfersPerSecond, 100 * figures.transfersPerSecond / max(twoCore, 1)))
+        }
+        if figures.callsPerSecond > 0 {
             console.out(String(format: "contract calls (payout into a map) %10.0f /s", figures.callsPerSecond))
         }
         if figures.w2NanosecondsPerUpdate > 0 {
