@@ -226,12 +226,9 @@ public final class SQLiteStore: KeyValueStore {
 
     private func put(_ write: Write, set: SQLiteStatement, delete: SQLiteStatement) throws {
         if let value = write.value {
-            try set.bind(write.key, at: 1)
-            try set.bind(value, at: 2)
-            try set.run()
+            try set.run(key: write.key, value: value)
         } else {
-            try delete.bind(write.key, at: 1)
-            try delete.run()
+            try delete.run(key: write.key)
         }
     }
 
