@@ -68,6 +68,14 @@ public final class Chain {
         return block
     }
 
+    /// The latest block's header, decoded without its transactions (what producing a block needs of its parent).
+    public func headHeader() throws -> BlockHeader {
+        guard let bytes = try store.archived(ArchiveLayout.blockKey(store.height)) else {
+            throw ChainError.notInitialized
+        }
+        return try Block.header(decoding: bytes)
+    }
+
     /// The block at `height`, if the chain has one.
     public func block(at height: UInt64) throws -> Block? {
         guard let bytes = try store.archived(ArchiveLayout.blockKey(height)) else { return nil }
@@ -110,7 +118,7 @@ public final class Chain {
     public func produce(
         _ transactions: [SignedTransaction], time: UInt64, signatures check: SignatureCheck? = nil
     ) throws -> Produced {
-        let parent = try head().header
+        let parent = try headHeader()
         guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
         let height = parent.height + 1
         let blockTime = max(time, parent.time)
@@ -151,7 +159,7 @@ public final class Chain {
     public func submit(
         _ transaction: SignedTransaction, time: UInt64
     ) throws -> Result<(block: Block, receipt: Receipt), Rejection> {
-        let parent = try head().header
+        let parent = try headHeader()
         guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
         let height = parent.height + 1
         let blockTime = max(time, parent.time)
@@ -179,7 +187,7 @@ public final class Chain {
     /// With `recorded` receipts, the first transaction whose receipt differs is named.
     @discardableResult
     public func apply(_ block: Block, recorded: [Receipt]? = nil) throws -> [Receipt] {
-        let parent = try head().header
+        let parent = try headHeader()
         let header = block.header
         let height = header.height
         guard parent.height < UInt64.max, height == parent.height + 1 else {
@@ -399,7 +407,7 @@ public final class Chain {
     /// The one dry-run body: `body` runs on an overlay of the latest state that is then dropped, at the head's
     /// height and time.
     private func dryRun<T>(_ body: (TransactionExecutor, WorldState) throws -> T) throws -> T {
-        let head = try head().header
+        let head = try headHeader()
         return try body(
             TransactionExecutor(programs: programs, height: head.height, time: head.time),
             WorldState(Overlay(base: store)))
