@@ -25,6 +25,16 @@ public struct Block: Hashable, Sendable {
         return w.bytes
     }
 
+    /// The header at the start of an encoded block, without decoding the transactions after it.
+    public static func header(decoding bytes: [UInt8]) throws(ChainError) -> BlockHeader {
+        var r = ByteReader(bytes)
+        do throws(ByteReader.Failure) {
+            return try BlockHeader.read(&r)
+        } catch {
+            throw .malformed("block: \(error.message)")
+        }
+    }
+
     /// Decodes exactly one block from all of `bytes`.
     public init(decoding bytes: [UInt8]) throws(ChainError) {
         var r = ByteReader(bytes)

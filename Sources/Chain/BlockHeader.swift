@@ -67,6 +67,11 @@ public struct BlockHeader: Hashable, Sendable {
 
     /// The transactions root of `transactions`.
     public static func transactionsRoot(of transactions: [SignedTransaction]) -> [UInt8] {
-        Receipt.listRoot(transactions.map(\.hash))
+        transactionsRoot(hashes: transactions.map(\.hash))
+    }
+
+    /// The transactions root of the transactions with these hashes, in order.
+    static func transactionsRoot(hashes: [[UInt8]]) -> [UInt8] {
+        Receipt.listRoot(hashes)
     }
 }

@@ -68,6 +68,14 @@ public final class Chain {
         return block
     }
 
+    /// The latest block's header, decoded without its transactions (what producing a block needs of its parent).
+    public func headHeader() throws -> BlockHeader {
+        guard let bytes = try store.archived(ArchiveLayout.blockKey(store.height)) else {
+            throw ChainError.notInitialized
+        }
+        return try Block.header(decoding: bytes)
+    }
+
     /// The block at `height`, if the chain has one.
     public func block(at height: UInt64) throws -> Block? {
         guard let bytes = try store.archived(ArchiveLayout.blockKey(height)) else { return nil }
@@ -110,35 +118,39 @@ public final class Chain {
     public func produce(
         _ transactions: [SignedTransaction], time: UInt64, signatures check: SignatureCheck? = nil
     ) throws -> Produced {
-        let parent = try head().header
+        let parent = try headHeader()
         guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
         let height = parent.height + 1
         let blockTime = max(time, parent.time)
         let overlay = Overlay(base: store)
         let executor = TransactionExecutor(programs: programs, height: height, time: blockTime)
         var included: [SignedTransaction] = []
+        var hashes: [[UInt8]] = []
         var receipts: [Receipt] = []
         var rejected: [(SignedTransaction, Rejection)] = []
-        let signatures: [Bool]
+        let signatures: [SignatureBatch.Checked]
         if let check, check.transactions == transactions {
-            signatures = check.wait()
+            signatures = check.waitChecked()
         } else {
-            signatures = SignatureBatch.verify(transactions)
+            signatures = SignatureBatch.check(transactions)
         }
-        for (tx, valid) in zip(transactions, signatures) {
-            switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: valid) {
+        for (tx, checked) in zip(transactions, signatures) {
+            switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: checked.valid) {
             case .success(let receipt):
                 included.append(tx)
+                hashes.append(checked.hash)
                 receipts.append(receipt)
             case .failure(let reason):
                 rejected.append((tx, reason))
             }
         }
+        let encodedReceipts = receipts.map(\.encoded)
         let header = BlockHeader(
             height: height, time: blockTime, parentHash: parent.hash,
-            transactionsRoot: BlockHeader.transactionsRoot(of: included), stateRoot: [],
-            receiptsRoot: Receipt.root(of: receipts))
-        let block = try commit(Block(header: header, transactions: included), receipts: receipts, overlay: overlay)
+            transactionsRoot: BlockHeader.transactionsRoot(hashes: hashes), stateRoot: [],
+            receiptsRoot: Receipt.root(encoded: encodedReceipts))
+        let block = try commit(
+            Block(header: header, transactions: included), hashes: hashes, receipts: encodedReceipts, overlay: overlay)
         return Produced(block: block, receipts: receipts, rejected: rejected)
     }
 
@@ -147,7 +159,7 @@ public final class Chain {
     public func submit(
         _ transaction: SignedTransaction, time: UInt64
     ) throws -> Result<(block: Block, receipt: Receipt), Rejection> {
-        let parent = try head().header
+        let parent = try headHeader()
         guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
         let height = parent.height + 1
         let blockTime = max(time, parent.time)
@@ -157,12 +169,15 @@ public final class Chain {
         case .failure(let reason):
             return .failure(reason)
         case .success(let receipt):
+            let hash = transaction.hash
+            let encodedReceipt = receipt.encoded
             let header = BlockHeader(
                 height: height, time: blockTime, parentHash: parent.hash,
-                transactionsRoot: BlockHeader.transactionsRoot(of: [transaction]), stateRoot: [],
-                receiptsRoot: Receipt.root(of: [receipt]))
+                transactionsRoot: BlockHeader.transactionsRoot(hashes: [hash]), stateRoot: [],
+                receiptsRoot: Receipt.root(encoded: [encodedReceipt]))
             let block = try commit(
-                Block(header: header, transactions: [transaction]), receipts: [receipt], overlay: overlay)
+                Block(header: header, transactions: [transaction]), hashes: [hash], receipts: [encodedReceipt],
+                overlay: overlay)
             return .success((block, receipt))
         }
     }
@@ -172,7 +187,7 @@ public final class Chain {
     /// With `recorded` receipts, the first transaction whose receipt differs is named.
     @discardableResult
     public func apply(_ block: Block, recorded: [Receipt]? = nil) throws -> [Receipt] {
-        let parent = try head().header
+        let parent = try headHeader()
         let header = block.header
         let height = header.height
         guard parent.height < UInt64.max, height == parent.height + 1 else {
@@ -187,42 +202,46 @@ public final class Chain {
         let overlay = Overlay(base: store)
         let executor = TransactionExecutor(programs: programs, height: height, time: header.time)
         var receipts: [Receipt] = []
-        let signatures = SignatureBatch.verify(block.transactions)
+        let signatures = SignatureBatch.check(block.transactions)
+        let hashes = signatures.map(\.hash)
         for (index, tx) in block.transactions.enumerated() {
-            switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: signatures[index]) {
+            switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: signatures[index].valid) {
             case .success(let receipt):
                 if let recorded, index >= recorded.count {
                     throw ChainError.receiptMismatch(
-                        height: height, index: index, hash: tx.hash, "no receipt was recorded for it")
+                        height: height, index: index, hash: hashes[index], "no receipt was recorded for it")
                 }
                 if let recorded, recorded[index] != receipt {
                     throw ChainError.receiptMismatch(
-                        height: height, index: index, hash: tx.hash, Self.difference(recorded[index], receipt))
+                        height: height, index: index, hash: hashes[index], Self.difference(recorded[index], receipt))
                 }
                 receipts.append(receipt)
             case .failure(let reason):
-                throw ChainError.rejectedTransaction(height: height, index: index, hash: tx.hash, reason)
+                throw ChainError.rejectedTransaction(height: height, index: index, hash: hashes[index], reason)
             }
         }
         // Checked after execution, so that a changed transaction is named by the check that catches it.
-        let txRoot = BlockHeader.transactionsRoot(of: block.transactions)
+        let txRoot = BlockHeader.transactionsRoot(hashes: hashes)
         guard txRoot == header.transactionsRoot else {
             throw ChainError.rootMismatch(
                 height: height, what: "transactions root", expected: header.transactionsRoot, actual: txRoot)
         }
-        let receiptsRoot = Receipt.root(of: receipts)
+        let encodedReceipts = receipts.map(\.encoded)
+        let receiptsRoot = Receipt.root(encoded: encodedReceipts)
         guard receiptsRoot == header.receiptsRoot else {
             throw ChainError.rootMismatch(
                 height: height, what: "receipts root", expected: header.receiptsRoot, actual: receiptsRoot)
         }
-        _ = try commit(block, receipts: receipts, overlay: overlay, expectedRoot: header.stateRoot)
+        _ = try commit(
+            block, hashes: hashes, receipts: encodedReceipts, overlay: overlay, expectedRoot: header.stateRoot)
         return receipts
     }
 
     /// Commits `overlay` with the block's archive records in one batch; the header's state root is the new root
-    /// (or, with `expectedRoot`, must equal it — otherwise nothing is written).
+    /// (or, with `expectedRoot`, must equal it — otherwise nothing is written). `hashes` are the block's
+    /// transaction hashes and `receipts` its encoded receipts, in order (each computed once per block).
     private func commit(
-        _ block: Block, receipts: [Receipt], overlay: Overlay, expectedRoot: [UInt8]? = nil
+        _ block: Block, hashes: [[UInt8]], receipts: [[UInt8]], overlay: Overlay, expectedRoot: [UInt8]? = nil
     ) throws -> Block {
         var block = block
         let height = block.header.height
@@ -233,11 +252,12 @@ public final class Chain {
             block.header.stateRoot = root
             var records = [
                 Write(key: ArchiveLayout.blockKey(height), value: block.encoded),
-                Write(key: ArchiveLayout.receiptsKey(height), value: Receipt.encodeList(receipts)),
+                Write(key: ArchiveLayout.receiptsKey(height), value: Receipt.encodeList(encoded: receipts)),
             ]
-            for (index, tx) in block.transactions.enumerated() {
+            records.reserveCapacity(2 + hashes.count)
+            for (index, hash) in hashes.enumerated() {
                 let location = BigEndian.bytes(height) + BigEndian.bytes(UInt32(truncatingIfNeeded: index))
-                records.append(Write(key: ArchiveLayout.transactionKey(tx.hash), value: location))
+                records.append(Write(key: ArchiveLayout.transactionKey(hash), value: location))
             }
             return records
         }
@@ -387,7 +407,7 @@ public final class Chain {
     /// The one dry-run body: `body` runs on an overlay of the latest state that is then dropped, at the head's
     /// height and time.
     private func dryRun<T>(_ body: (TransactionExecutor, WorldState) throws -> T) throws -> T {
-        let head = try head().header
+        let head = try headHeader()
         return try body(
             TransactionExecutor(programs: programs, height: head.height, time: head.time),
             WorldState(Overlay(base: store)))

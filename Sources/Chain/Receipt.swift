@@ -96,9 +96,14 @@ public struct Receipt: Hashable, Sendable {
 
     /// A block's receipts: count, then each receipt length-prefixed.
     public static func encodeList(_ receipts: [Receipt]) -> [UInt8] {
+        encodeList(encoded: receipts.map(\.encoded))
+    }
+
+    /// `encodeList` of receipts already encoded (a block's receipts are encoded once, for this and `root`).
+    static func encodeList(encoded receipts: [[UInt8]]) -> [UInt8] {
         var w = ByteWriter()
         w.writeCount(receipts.count)
-        for receipt in receipts { w.writeBlob(receipt.encoded) }
+        for receipt in receipts { w.writeBlob(receipt) }
         return w.bytes
     }
 
@@ -120,7 +125,12 @@ public struct Receipt: Hashable, Sendable {
 
     /// The receipts root of a block: SHA-256 of (count ‖ SHA-256 of each encoded receipt).
     public static func root(of receipts: [Receipt]) -> [UInt8] {
-        listRoot(receipts.map { SHA256.hash($0.encoded) })
+        root(encoded: receipts.map(\.encoded))
+    }
+
+    /// `root(of:)` of receipts already encoded.
+    static func root(encoded receipts: [[UInt8]]) -> [UInt8] {
+        listRoot(receipts.map(SHA256.hash))
     }
 
     /// SHA-256 of the LEB128 count followed by the given 32-byte hashes.

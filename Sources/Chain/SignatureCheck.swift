@@ -7,7 +7,7 @@ public final class SignatureCheck: @unchecked Sendable {
     /// The transactions being checked, in order.
     public let transactions: [SignedTransaction]
     /// Written once on a background thread before `group` is left; read only after waiting on `group`.
-    private var results: [Bool] = []
+    private var results: [SignatureBatch.Checked] = []
     private let group = DispatchGroup()
 
     /// Starts verifying the signatures of `transactions` (on every core) and returns at once.
@@ -15,13 +15,18 @@ public final class SignatureCheck: @unchecked Sendable {
         self.transactions = transactions
         group.enter()
         DispatchQueue.global().async {
-            self.results = SignatureBatch.verify(transactions)
+            self.results = SignatureBatch.check(transactions)
             self.group.leave()
         }
     }
 
     /// Whether each signature is valid, in order; waits for the check to finish.
     public func wait() -> [Bool] {
+        waitChecked().map(\.valid)
+    }
+
+    /// Each transaction's hash and whether its signature is valid, in order; waits for the check to finish.
+    func waitChecked() -> [SignatureBatch.Checked] {
         group.wait()
         return results
     }

@@ -19,8 +19,13 @@ public struct SignedTransaction: Hashable, Sendable {
     public var hash: [UInt8] { transaction.hash }
 
     /// Whether the signature is the sender's over the hash.
-    public var hasValidSignature: Bool {
-        Ed25519.verify(signature: signature, message: transaction.hash, publicKey: transaction.sender)
+    public var hasValidSignature: Bool { checked().valid }
+
+    /// The hash and whether the signature is the sender's over it: the hash is computed once for both.
+    func checked() -> SignatureBatch.Checked {
+        let hash = transaction.hash
+        return .init(
+            hash: hash, valid: Ed25519.verify(signature: signature, message: hash, publicKey: transaction.sender))
     }
 
     /// The transaction's encoding followed by the signature.

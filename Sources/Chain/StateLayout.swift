@@ -15,13 +15,22 @@ public enum StateLayout {
     public static let versionPrefix: UInt8 = 0x05
 
     /// The key of the account record of `address`.
-    public static func accountKey(_ address: [UInt8]) -> [UInt8] { [accountPrefix] + address }
+    public static func accountKey(_ address: [UInt8]) -> [UInt8] { key(accountPrefix, address) }
 
     /// The key of the contract record of `address`.
-    public static func contractKey(_ address: [UInt8]) -> [UInt8] { [contractPrefix] + address }
+    public static func contractKey(_ address: [UInt8]) -> [UInt8] { key(contractPrefix, address) }
 
     /// The key of the module bytes with id `id`.
-    public static func moduleKey(_ id: [UInt8]) -> [UInt8] { [modulePrefix] + id }
+    public static func moduleKey(_ id: [UInt8]) -> [UInt8] { key(modulePrefix, id) }
+
+    /// `prefix ‖ rest` in one allocation (the account key is built several times per transaction).
+    private static func key(_ prefix: UInt8, _ rest: [UInt8]) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(1 + rest.count)
+        key.append(prefix)
+        key.append(contentsOf: rest)
+        return key
+    }
 
     /// The prefix of every storage key of the contract at `address`.
     public static func storagePrefix(_ address: [UInt8]) -> [UInt8] { [storagePrefix] + address }

@@ -62,17 +62,31 @@ struct TransactionExecutor {
 
         // Accepted: from here on the nonce advances and gas is paid whatever happens.
         sender.nonce += 1
+        if case let .transfer(to, amount) = plan {
+            // No code runs: the sender's record is written once, with its nonce, the amount and the fee.
+            guard try state.move(amount, from: &sender, at: senderAddress, to: to) else {
+                throw ChainError.store("transfer of a checked balance failed")
+            }
+            let receipt = Receipt(status: .success, gasUsed: intrinsic)
+            Self.charge(receipt.gasUsed, price: tx.gasPrice, to: &sender)
+            state.setAccount(sender, senderAddress)
+            return .success(receipt)
+        }
         state.setAccount(sender, senderAddress)
         let receipt = try run(
             plan, sender: senderAddress, nonce: tx.nonce, state: state, gas: Int64(tx.gasLimit - intrinsic),
             intrinsic: intrinsic)
-        // Gas used × price, burnt. The balance check above guarantees it is there: only `value` left the sender.
         var payer = try state.account(senderAddress)
-        let (fee, overflowed) = Int128(receipt.gasUsed).multipliedReportingOverflow(by: Int128(tx.gasPrice))
-        let charge = overflowed ? payer.balance : min(fee, payer.balance)
-        payer.balance -= charge
+        Self.charge(receipt.gasUsed, price: tx.gasPrice, to: &payer)
         state.setAccount(payer, senderAddress)
         return .success(receipt)
+    }
+
+    /// Takes gas used × price from `payer`, burnt. The balance check before execution guarantees it is there
+    /// (only the transaction's value left the sender); never more than the balance.
+    private static func charge(_ gasUsed: UInt64, price: UInt64, to payer: inout Account) {
+        let (fee, overflowed) = Int128(gasUsed).multipliedReportingOverflow(by: Int128(price))
+        payer.balance -= overflowed ? payer.balance : min(fee, payer.balance)
     }
 
     /// Runs `payload` as `sender` would send it, on `state` (an overlay the caller discards): no signature,

@@ -65,16 +65,22 @@ public struct WorldState {
 
     /// Moves `amount` (≥ 0) from `from` to `to`; false, changing nothing, when `from` holds less.
     public func move(_ amount: Int128, from: [UInt8], to: [UInt8]) throws -> Bool {
-        guard amount >= 0 else { return false }
-        guard amount > 0, from != to else { return try account(from).balance >= amount }
         var sender = try account(from)
-        guard sender.balance >= amount else { return false }
+        guard try move(amount, from: &sender, at: from, to: to) else { return false }
+        if amount > 0, from != to { setAccount(sender, from) }
+        return true
+    }
+
+    /// `move` from `sender`, the account at `from` as the caller holds it: writes the receiver's record and
+    /// takes `amount` from `sender`, whose record the caller writes (once, with its other changes).
+    func move(_ amount: Int128, from sender: inout Account, at from: [UInt8], to: [UInt8]) throws -> Bool {
+        guard amount >= 0, sender.balance >= amount else { return false }
+        guard amount > 0, from != to else { return true }
         var receiver = try account(to)
         let (sum, overflow) = receiver.balance.addingReportingOverflow(amount)
         guard !overflow else { return false }
         sender.balance -= amount
         receiver.balance = sum
-        setAccount(sender, from)
         setAccount(receiver, to)
         return true
     }

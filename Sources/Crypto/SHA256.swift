@@ -1,32 +1,53 @@
 import CCrypto
 
-/// SHA-256 over bytes, through libcrypto's one-shot digest.
+/// SHA-256 over bytes, through libcrypto.
+///
+/// The algorithm is fetched from libcrypto's provider once per process ("explicit fetching", OpenSSL's crypto(7),
+/// "Performance"): the one-shot `SHA256()` of OpenSSL 3 fetches it again at every call (`EVP_Q_digest`), which
+/// cost about as much as hashing a 65-byte input. A fetched `EVP_MD` is only read, so every thread shares it.
 public enum SHA256 {
+    /// The fetched algorithm, or `nil` if the fetch failed (then each call falls back to the one-shot `SHA256()`).
+    private static let algorithm = Algorithm(pointer: EVP_MD_fetch(nil, "SHA256", nil))
+
+    private struct Algorithm: @unchecked Sendable {
+        let pointer: OpaquePointer?
+    }
+
     /// The 32-byte digest of `bytes`.
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        bytes.withUnsafeBufferPointer { input in
-            out.withUnsafeMutableBufferPointer { output in
-                _ = CCrypto.SHA256(input.baseAddress, input.count, output.baseAddress)
-            }
+        [UInt8](unsafeUninitializedCapacity: 32) { output, count in
+            bytes.withUnsafeBytes { hash($0, into: UnsafeMutableRawBufferPointer(output)) }
+            count = 32
         }
-        return out
     }
 
     /// The digest of `tag ‖ first ‖ second`, without building the concatenation (the state tree hashes
     /// 65-byte preimages of this shape at every level).
     public static func hash(_ tag: UInt8, _ first: [UInt8], _ second: [UInt8]) -> [UInt8] {
         let count = 1 + first.count + second.count
-        var out = [UInt8](repeating: 0, count: 32)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            raw[0] = tag
-            first.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[1..<(1 + first.count)]).copyMemory(from: $0) }
-            second.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[(1 + first.count)...]).copyMemory(from: $0) }
-            out.withUnsafeMutableBufferPointer { output in
-                _ = CCrypto.SHA256(buffer.baseAddress, count, output.baseAddress)
+        return [UInt8](unsafeUninitializedCapacity: 32) { output, written in
+            withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { raw in
+                raw[0] = tag
+                first.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[1..<(1 + first.count)]).copyMemory(from: $0) }
+                second.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[(1 + first.count)...]).copyMemory(from: $0) }
+                hash(UnsafeRawBufferPointer(raw), into: UnsafeMutableRawBufferPointer(output))
             }
+            written = 32
         }
-        return out
+    }
+
+    /// Writes the 32-byte digest of `input` to the start of `output`; does nothing if `output` is shorter.
+    public static func hash(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        guard output.count >= 32, let base = output.baseAddress else { return }
+        // libcrypto may reject a null pointer even with a zero length.
+        var placeholder: UInt8 = 0
+        withUnsafeMutablePointer(to: &placeholder) { empty in
+            let data = input.baseAddress ?? UnsafeRawPointer(empty)
+            let digest = base.assumingMemoryBound(to: UInt8.self)
+            if let algorithm = algorithm.pointer, EVP_Digest(data, input.count, digest, nil, algorithm, nil) == 1 {
+                return
+            }
+            _ = CCrypto.SHA256(data.assumingMemoryBound(to: UInt8.self), input.count, digest)
+        }
     }
 }

@@ -6,26 +6,45 @@ import Crypto
 /// the node's hash is SHA-256 of exactly those 65 bytes, so the first byte is also the domain separator.
 enum MerkleNode: Equatable {
     /// A subtree holding exactly one key: `path` = SHA-256(key), `valueHash` = SHA-256(value).
-    case leaf(path: [UInt8], valueHash: [UInt8])
+    case leaf(path: Digest, valueHash: Digest)
     /// A subtree holding two or more keys, by its children's hashes (either may be the empty hash).
-    case inner(left: [UInt8], right: [UInt8])
+    case inner(left: Digest, right: Digest)
 
     static let leafTag: UInt8 = 0x00
     static let innerTag: UInt8 = 0x01
+    /// Bytes of the encoding.
+    static let size = 65
 
-    /// The 65-byte encoding, which is also the hash preimage.
-    var encoded: [UInt8] {
+    /// Writes the 65-byte encoding (also the hash preimage) at `offset` of `raw`, which must have room for it.
+    @inline(__always)
+    func write(to raw: UnsafeMutableRawBufferPointer, at offset: Int) {
         switch self {
-        case let .leaf(path, valueHash): [Self.leafTag] + path + valueHash
-        case let .inner(left, right): [Self.innerTag] + left + right
+        case let .leaf(first, second), let .inner(first, second):
+            raw.storeBytes(of: isLeaf ? Self.leafTag : Self.innerTag, toByteOffset: offset, as: UInt8.self)
+            raw.storeBytes(of: first, toByteOffset: offset + 1, as: Digest.self)
+            raw.storeBytes(of: second, toByteOffset: offset + 33, as: Digest.self)
         }
     }
 
-    /// SHA-256 of the encoding.
-    var hash: [UInt8] {
-        switch self {
-        case let .leaf(path, valueHash): Self.leafHash(path: path, valueHash: valueHash)
-        case let .inner(left, right): Self.innerHash(left: left, right: right)
+    private var isLeaf: Bool {
+        if case .leaf = self { return true }
+        return false
+    }
+
+    /// The node encoded at `offset` of `raw` (65 bytes there, the tag already checked to be one of the two).
+    @inline(__always)
+    init(reading raw: UnsafeRawBufferPointer, at offset: Int) {
+        let first = Digest(loading: raw, at: offset + 1)
+        let second = Digest(loading: raw, at: offset + 33)
+        self = raw[offset] == Self.leafTag ? .leaf(path: first, valueHash: second) : .inner(left: first, right: second)
+    }
+
+    /// SHA-256 of the encoding, hashed from a buffer on the stack.
+    var hash: Digest {
+        var buffer: (Digest, Digest, Digest) = (.zero, .zero, .zero)    // 96 bytes: room for the 65
+        return withUnsafeMutableBytes(of: &buffer) { raw in
+            write(to: raw, at: 0)
+            return Digest.hashing(UnsafeRawBufferPointer(rebasing: raw[0..<Self.size]))
         }
     }
 
@@ -37,17 +56,5 @@ enum MerkleNode: Equatable {
     /// The inner node hash over two child hashes.
     static func innerHash(left: [UInt8], right: [UInt8]) -> [UInt8] {
         SHA256.hash(innerTag, left, right)
-    }
-
-    /// Decodes a stored node; throws on any malformed record.
-    init(decoding bytes: [UInt8]) throws {
-        guard bytes.count == 65 else { throw StateStoreError.corruptNode("node of \(bytes.count) bytes, expected 65") }
-        let first = Array(bytes[1..<33])
-        let second = Array(bytes[33..<65])
-        switch bytes[0] {
-        case Self.leafTag: self = .leaf(path: first, valueHash: second)
-        case Self.innerTag: self = .inner(left: first, right: second)
-        default: throw StateStoreError.corruptNode("unknown node tag \(bytes[0])")
-        }
     }
 }

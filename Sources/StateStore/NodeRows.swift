@@ -12,38 +12,47 @@
 /// Row value: a 2-byte big-endian bitmap of the slots present (bit `i` for slot `i`, 1...15; bit 0 clear,
 /// never all clear), then each present slot's 65-byte node encoding in slot order. A row whose nodes are all
 /// gone is deleted, so the table holds exactly the current tree.
+///
+/// The tree walks its changes in path order, so a row is used many times in a row (up to four levels, reads and
+/// writes) and then rarely again: the last two rows of each row level (the two children of one node above) are
+/// kept at hand and checked by comparing path prefixes, and the table of every row used in this update (keyed by
+/// row key, so a row is read at most once) is looked up only when those miss.
 struct NodeRows {
     /// Binary levels per row.
     static let levels = 4
     /// Bytes of one node encoding.
-    static let nodeSize = 65
+    static let nodeSize = MerkleNode.size
+    /// Row levels: a path of 256 bits has nodes at depths 0...256, in rows 0...64.
+    static let rowLevels = 256 / levels + 1
 
     private let read: ([UInt8]) throws -> [UInt8]?
-    /// Rows read or changed during this update, by key. Looked up only, never iterated.
+    /// Rows read or created during this update, by key. Looked up only, never iterated.
     private var rows: [[UInt8]: Row] = [:]
-    /// Keys of changed rows, in first-change order (deterministic: the tree walk's order).
-    private var changed: [[UInt8]] = []
+    /// Changed rows, in first-change order (deterministic: the tree walk's order).
+    private var changed: [Row] = []
+    /// The last row used at each row level, on each side of its parent node: index `2 × level + bit`, where
+    /// `bit` is the last bit of the row's path prefix (0 for the root row).
+    private var recent: [Row?] = Array(repeating: nil, count: 2 * NodeRows.rowLevels)
 
-    /// One row: slot `i` at `bytes[i * 65 ..< (i + 1) * 65]` when bit `i` of `present` is set. A class, so a
-    /// row is found with one dictionary look-up and changed in place.
+    /// One row: slot `i` at `i × 65` in `slots` when bit `i` of `present` is set (other slots hold garbage).
     private final class Row {
+        /// The row's key: one nibble of the path per byte.
+        let key: [UInt8]
+        /// The path prefix the row covers (`4 × key.count` bits; later bits are those of the path it was found by).
+        let prefix: Digest
         var present: UInt16 = 0
-        var bytes = [UInt8](repeating: 0, count: 16 * NodeRows.nodeSize)
-        var existed = false
+        /// Whether the store held the row before this update (a row that ends empty is then deleted).
+        let existed: Bool
         var isChanged = false
+        let slots = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * NodeRows.nodeSize, alignment: 8)
 
-        /// Puts `encoded` (65 bytes) in `slot`, or clears the slot for `nil`; marks the row changed.
-        func put(_ encoded: [UInt8]?, slot: Int) {
-            let bit = UInt16(1) << UInt16(slot)
-            if let encoded {
-                present |= bit
-                let start = slot * NodeRows.nodeSize
-                bytes.replaceSubrange(start..<(start + NodeRows.nodeSize), with: encoded)
-            } else {
-                present &= ~bit
-            }
-            isChanged = true
+        init(key: [UInt8], prefix: Digest, existed: Bool) {
+            self.key = key
+            self.prefix = prefix
+            self.existed = existed
         }
+
+        deinit { slots.deallocate() }
     }
 
     /// Rows read with `read` (a store's `node(at:)`).
@@ -52,63 +61,90 @@ struct NodeRows {
     }
 
     /// The node at `depth` on the way to `path`, or `nil` for an empty subtree.
-    mutating func node(depth: Int, path: [UInt8]) throws -> MerkleNode? {
-        let (key, slot) = Self.locate(depth: depth, path: path)
-        let row = try load(key)
+    mutating func node(depth: Int, path: Digest) throws -> MerkleNode? {
+        let row = try row(depth: depth, path: path, fresh: false)
+        let slot = Self.slot(depth: depth, path: path)
         guard row.present & (UInt16(1) << UInt16(slot)) != 0 else { return nil }
-        let start = slot * Self.nodeSize
-        return try MerkleNode(decoding: Array(row.bytes[start..<(start + Self.nodeSize)]))
+        return MerkleNode(reading: UnsafeRawBufferPointer(row.slots), at: slot * Self.nodeSize)
     }
 
-    /// Sets (or, with `nil`, removes) the node at `depth` on the way to `path`.
-    mutating func set(_ node: MerkleNode?, depth: Int, path: [UInt8]) throws {
-        let (key, slot) = Self.locate(depth: depth, path: path)
-        let row = try load(key)
-        if node == nil, row.present & (UInt16(1) << UInt16(slot)) == 0 { return }
-        if !row.isChanged { changed.append(key) }
-        row.put(node?.encoded, slot: slot)
+    /// Sets (or, with `nil`, removes) the node at `depth` on the way to `path`. `fresh`: nothing is stored at
+    /// that depth or below on this path (the subtree above it was empty or a single leaf before this update),
+    /// so a row not used yet in this update is created empty instead of being read.
+    mutating func set(_ node: MerkleNode?, depth: Int, path: Digest, fresh: Bool = false) throws {
+        if node == nil && fresh { return }
+        let row = try row(depth: depth, path: path, fresh: fresh)
+        let slot = Self.slot(depth: depth, path: path)
+        let bit = UInt16(1) << UInt16(slot)
+        if node == nil, row.present & bit == 0 { return }
+        if !row.isChanged {
+            row.isChanged = true
+            changed.append(row)
+        }
+        if let node {
+            node.write(to: row.slots, at: slot * Self.nodeSize)
+            row.present |= bit
+        } else {
+            row.present &= ~bit
+        }
     }
 
     /// The row writes for every changed row: its new encoding, or a delete when it became empty.
     var writes: [Write] {
         var result: [Write] = []
         result.reserveCapacity(changed.count)
-        for key in changed {
-            guard let row = rows[key] else { continue }
+        for row in changed {
             if row.present != 0 {
-                result.append(Write(key: key, value: Self.encode(row)))
+                result.append(Write(key: row.key, value: Self.encode(row)))
             } else if row.existed {
-                result.append(Write(key: key, value: nil))
+                result.append(Write(key: row.key, value: nil))
             }
         }
         return result
     }
 
-    private mutating func load(_ key: [UInt8]) throws -> Row {
-        if let row = rows[key] { return row }
-        let row = try stored(key)
-        rows[key] = row
+    /// The slot of the node at `depth` within its row: 1 for the row's top node, then heap numbering.
+    @inline(__always)
+    private static func slot(depth: Int, path: Digest) -> Int {
+        var slot = 1
+        var bit = depth & ~(levels - 1)
+        while bit < depth {
+            slot = slot << 1 | path.bit(bit)
+            bit += 1
+        }
+        return slot
+    }
+
+    /// The row holding the node at `depth` on the way to `path`: one of the recent rows, a row used earlier in
+    /// this update, the stored row, or (for a missing row, or `fresh`) a new empty one.
+    @inline(__always)
+    private mutating func row(depth: Int, path: Digest, fresh: Bool) throws -> Row {
+        let level = depth / Self.levels
+        let bits = level * Self.levels
+        let index = level == 0 ? 0 : 2 * level + path.bit(bits - 1)
+        if let row = recent[index], row.prefix.sharesPrefix(with: path, bits: bits) { return row }
+        let row = try find(level: level, path: path, fresh: fresh)
+        recent[index] = row
         return row
     }
 
-    /// The row as stored (an empty one when there is none).
-    private func stored(_ key: [UInt8]) throws -> Row {
-        guard let bytes = try read(key) else { return Row() }
-        return try Self.decode(bytes, key: key)
-    }
-
-    /// The row key and slot of the node at `depth` on the way to `path`.
-    static func locate(depth: Int, path: [UInt8]) -> (key: [UInt8], slot: Int) {
-        let top = depth - depth % levels
-        let nibbles = top / levels
-        var key = [UInt8](repeating: 0, count: nibbles)
-        for index in 0..<nibbles {
-            let byte = path[index >> 1]
-            key[index] = index & 1 == 0 ? byte >> 4 : byte & 0x0f
+    private mutating func find(level: Int, path: Digest, fresh: Bool) throws -> Row {
+        var key = [UInt8](repeating: 0, count: level)
+        withUnsafeBytes(of: path) { bytes in
+            for index in 0..<level {
+                let byte = bytes[index >> 1]
+                key[index] = index & 1 == 0 ? byte >> 4 : byte & 0x0f
+            }
         }
-        var slot = 1
-        for bit in top..<depth { slot = slot << 1 | TreePath.bit(path, bit) }
-        return (key, slot)
+        if let row = rows[key] { return row }
+        let row: Row
+        if !fresh, let stored = try read(key) {
+            row = try Self.decode(stored, key: key, prefix: path)
+        } else {
+            row = Row(key: key, prefix: path, existed: false)
+        }
+        rows[key] = row
+        return row
     }
 
     /// The row's name in messages: its path prefix in hex (one digit per nibble of the key).
@@ -117,16 +153,25 @@ struct NodeRows {
     }
 
     private static func encode(_ row: Row) -> [UInt8] {
-        var bytes: [UInt8] = [UInt8(truncatingIfNeeded: row.present >> 8), UInt8(truncatingIfNeeded: row.present)]
-        bytes.reserveCapacity(2 + row.present.nonzeroBitCount * nodeSize)
-        for slot in 1..<16 where row.present & (UInt16(1) << UInt16(slot)) != 0 {
-            bytes += row.bytes[(slot * nodeSize)..<((slot + 1) * nodeSize)]
+        let present = row.present
+        let count = 2 + present.nonzeroBitCount * nodeSize
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, written in
+            let out = UnsafeMutableRawBufferPointer(buffer)
+            out[0] = UInt8(truncatingIfNeeded: present >> 8)
+            out[1] = UInt8(truncatingIfNeeded: present)
+            var offset = 2
+            for slot in 1..<16 where present & (UInt16(1) << UInt16(slot)) != 0 {
+                let start = slot * nodeSize
+                UnsafeMutableRawBufferPointer(rebasing: out[offset..<(offset + nodeSize)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: row.slots[start..<(start + nodeSize)]))
+                offset += nodeSize
+            }
+            written = count
         }
-        return bytes
     }
 
     /// Decodes a stored row strictly; a malformed one throws `corruptNode` naming the row.
-    private static func decode(_ stored: [UInt8], key: [UInt8]) throws -> Row {
+    private static func decode(_ stored: [UInt8], key: [UInt8], prefix: Digest) throws -> Row {
         guard stored.count >= 2 else {
             throw StateStoreError.corruptNode("\(name(key)) of \(stored.count) bytes")
         }
@@ -135,18 +180,20 @@ struct NodeRows {
             throw StateStoreError.corruptNode(
                 "\(name(key)): \(stored.count) bytes do not match its slot bitmap \(present)")
         }
-        let row = Row()
+        let row = Row(key: key, prefix: prefix, existed: true)
         row.present = present
-        row.existed = true
-        var offset = 2
-        for slot in 1..<16 where present & (UInt16(1) << UInt16(slot)) != 0 {
-            let tag = stored[offset]
-            guard tag == MerkleNode.leafTag || tag == MerkleNode.innerTag else {
-                throw StateStoreError.corruptNode("\(name(key)) slot \(slot): unknown node tag \(tag)")
+        try stored.withUnsafeBytes { raw in
+            var offset = 2
+            for slot in 1..<16 where present & (UInt16(1) << UInt16(slot)) != 0 {
+                let tag = raw[offset]
+                guard tag == MerkleNode.leafTag || tag == MerkleNode.innerTag else {
+                    throw StateStoreError.corruptNode("\(name(key)) slot \(slot): unknown node tag \(tag)")
+                }
+                let start = slot * nodeSize
+                UnsafeMutableRawBufferPointer(rebasing: row.slots[start..<(start + nodeSize)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + nodeSize)]))
+                offset += nodeSize
             }
-            row.bytes.replaceSubrange((slot * nodeSize)..<((slot + 1) * nodeSize),
-                                      with: stored[offset..<(offset + nodeSize)])
-            offset += nodeSize
         }
         return row
     }

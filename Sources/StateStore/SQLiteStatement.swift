@@ -34,6 +34,43 @@ final class SQLiteStatement {
         guard code == SQLITE_OK else { throw SQLiteStore.error(db, code, "bind \(sql)") }
     }
 
+    /// Binds `key` (and `value`, when given) as BLOBs to parameters 1 and 2 without SQLite copying them
+    /// (`SQLITE_STATIC`: the arrays stay alive and unchanged until the bindings are cleared, which this does before
+    /// returning), runs the statement to completion and resets it. For the writes of a batch.
+    func run(key: [UInt8], value: [UInt8]? = nil) throws {
+        try key.withUnsafeBytes { keyBuffer in
+            // Cleared while the buffers are alive, error or not: SQLite keeps no pointer to them.
+            defer { reset() }
+            try bindStatic(keyBuffer, at: 1)
+            if let value {
+                try value.withUnsafeBytes { valueBuffer in
+                    try bindStatic(valueBuffer, at: 2)
+                    while try step() {}
+                }
+            } else {
+                while try step() {}
+            }
+        }
+    }
+
+    /// Binds `key` to parameter 1 without SQLite copying it (`SQLITE_STATIC`, cleared before returning), steps
+    /// once and returns column 0 of the row as bytes, or `nil` when there is no row; resets. For point reads.
+    func firstColumn(key: UnsafeRawBufferPointer) throws -> [UInt8]? {
+        defer { reset() }
+        try bindStatic(key, at: 1)
+        return try step() ? bytes(at: 0) : nil
+    }
+
+    private func bindStatic(_ buffer: UnsafeRawBufferPointer, at index: Int32) throws {
+        let code: Int32
+        if let base = buffer.baseAddress {
+            code = sqlite3_bind_blob(handle, index, base, Int32(clamping: buffer.count), nil)
+        } else {
+            code = sqlite3_bind_zeroblob(handle, index, 0)
+        }
+        guard code == SQLITE_OK else { throw SQLiteStore.error(db, code, "bind \(sql)") }
+    }
+
     /// Binds an integer to parameter `index` (1-based).
     func bind(_ value: Int64, at index: Int32) throws {
         let code = sqlite3_bind_int64(handle, index, value)

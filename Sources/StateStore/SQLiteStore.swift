@@ -177,10 +177,13 @@ public final class SQLiteStore: KeyValueStore {
         return result
     }
 
+    /// A borrowed key is bound as it is (the overlay reads missing keys this way, without building an array).
+    public func get(bytes key: UnsafeRawBufferPointer) throws -> [UInt8]? {
+        try statements.getValue.firstColumn(key: key)
+    }
+
     private func single(_ statement: SQLiteStatement, _ key: [UInt8]) throws -> [UInt8]? {
-        defer { statement.reset() }
-        try statement.bind(key, at: 1)
-        return try statement.step() ? statement.bytes(at: 0) : nil
+        try key.withUnsafeBytes { try statement.firstColumn(key: $0) }
     }
 
     // MARK: - Writes
@@ -226,12 +229,9 @@ public final class SQLiteStore: KeyValueStore {
 
     private func put(_ write: Write, set: SQLiteStatement, delete: SQLiteStatement) throws {
         if let value = write.value {
-            try set.bind(write.key, at: 1)
-            try set.bind(value, at: 2)
-            try set.run()
+            try set.run(key: write.key, value: value)
         } else {
-            try delete.bind(write.key, at: 1)
-            try delete.run()
+            try delete.run(key: write.key)
         }
     }
 

@@ -32,22 +32,22 @@ public struct SparseMerkleTree {
 
     /// One change to a leaf: `valueHash` nil removes the key.
     private struct Change {
-        var path: [UInt8]
-        var valueHash: [UInt8]?
+        var path: Digest
+        var valueHash: Digest?
     }
 
     /// A leaf to place while building a fresh subtree.
     private struct Leaf {
-        var path: [UInt8]
-        var valueHash: [UInt8]
+        var path: Digest
+        var valueHash: Digest
     }
 
     // MARK: - Update
 
     /// Applies `writes` (unique keys) to the tree, gathering node writes in `nodeWrites`; returns the new root.
     mutating func update(_ writes: [Write]) throws -> [UInt8] {
-        var changes = writes.map { Change(path: SHA256.hash($0.key), valueHash: $0.value.map(SHA256.hash)) }
-        changes.sort { ByteOrder.less($0.path, $1.path) }
+        var changes = writes.map { Change(path: Digest.hashing($0.key), valueHash: $0.value.map(Digest.hashing)) }
+        changes.sort { $0.path < $1.path }
         var index = 1
         while index < changes.count {
             if changes[index].path == changes[index - 1].path { throw StateStoreError.pathCollision }
@@ -57,7 +57,7 @@ public struct SparseMerkleTree {
         let current = try rows.node(depth: 0, path: first.path)
         let updated = try update(depth: 0, current: current, changes: changes[...])
         try rows.set(updated, depth: 0, path: first.path)
-        return updated?.hash ?? Self.emptyRoot
+        return updated?.hash.bytes ?? Self.emptyRoot
     }
 
     /// The new node for the subtree at `depth` that holds `current` and receives `changes` (all sharing the
@@ -67,12 +67,13 @@ public struct SparseMerkleTree {
         guard case let .inner(leftHash, rightHash) = current else {
             // Empty or a single leaf: nothing stored below, so rebuild from the leaves the subtree will hold.
             var leaves: [Leaf] = []
+            leaves.reserveCapacity(changes.count + 1)
             var kept: Leaf?
             if case let .leaf(path, valueHash) = current, !changes.contains(where: { $0.path == path }) {
                 kept = Leaf(path: path, valueHash: valueHash)
             }
             for change in changes {
-                if let existing = kept, ByteOrder.less(existing.path, change.path) {
+                if let existing = kept, existing.path < change.path {
                     leaves.append(existing)
                     kept = nil
                 }
@@ -82,39 +83,47 @@ public struct SparseMerkleTree {
             return try build(depth: depth, leaves: leaves[...])
         }
         guard depth < TreePath.depth else { throw StateStoreError.corruptNode("inner node below the maximum depth") }
-        let split = changes.firstIndex { TreePath.bit($0.path, depth) == 1 } ?? changes.endIndex
-        let sides = [changes[changes.startIndex..<split], changes[split..<changes.endIndex]]
-        let oldHashes = [leftHash, rightHash]
-        var results: [MerkleNode?] = [nil, nil]
-        var newHashes = oldHashes
+        let split = changes.firstIndex { $0.path.bit(depth) == 1 } ?? changes.endIndex
+        let leftChanges = changes[changes.startIndex..<split]
+        let rightChanges = changes[split..<changes.endIndex]
         // Paths leading to each child (only the first `depth + 1` bits matter).
-        let paths = [TreePath.with(first.path, bit: depth, set: 0), TreePath.with(first.path, bit: depth, set: 1)]
-        for side in 0...1 where !sides[side].isEmpty {
-            let child = oldHashes[side] == Self.emptyRoot ? nil : try rows.node(depth: depth + 1, path: paths[side])
-            results[side] = try update(depth: depth + 1, current: child, changes: sides[side])
-            newHashes[side] = results[side]?.hash ?? Self.emptyRoot
+        let leftPath = first.path.with(bit: depth, set: 0)
+        let rightPath = first.path.with(bit: depth, set: 1)
+        var left: MerkleNode?
+        var right: MerkleNode?
+        var newLeft = leftHash
+        var newRight = rightHash
+        if !leftChanges.isEmpty {
+            let child = leftHash == .zero ? nil : try rows.node(depth: depth + 1, path: leftPath)
+            left = try update(depth: depth + 1, current: child, changes: leftChanges)
+            newLeft = left?.hash ?? .zero
         }
-        if newHashes[0] == Self.emptyRoot || newHashes[1] == Self.emptyRoot {
-            let side = newHashes[0] == Self.emptyRoot ? 1 : 0
+        if !rightChanges.isEmpty {
+            let child = rightHash == .zero ? nil : try rows.node(depth: depth + 1, path: rightPath)
+            right = try update(depth: depth + 1, current: child, changes: rightChanges)
+            newRight = right?.hash ?? .zero
+        }
+        if newLeft == .zero || newRight == .zero {
+            let survivorOnLeft = newRight == .zero
             var survivor: MerkleNode? = nil
-            if newHashes[side] != Self.emptyRoot {
-                survivor = sides[side].isEmpty ? try rows.node(depth: depth + 1, path: paths[side]) : results[side]
+            if survivorOnLeft, newLeft != .zero {
+                survivor = leftChanges.isEmpty ? try rows.node(depth: depth + 1, path: leftPath) : left
+            } else if !survivorOnLeft, newRight != .zero {
+                survivor = rightChanges.isEmpty ? try rows.node(depth: depth + 1, path: rightPath) : right
             }
             switch survivor {
             case nil, .leaf?:
                 // At most one key left below: the subtree collapses into its leaf (or nothing).
-                for other in 0...1 where oldHashes[other] != Self.emptyRoot {
-                    try rows.set(nil, depth: depth + 1, path: paths[other])
-                }
+                if leftHash != .zero { try rows.set(nil, depth: depth + 1, path: leftPath) }
+                if rightHash != .zero { try rows.set(nil, depth: depth + 1, path: rightPath) }
                 return survivor
             case .inner?:
                 break
             }
         }
-        for side in 0...1 where !sides[side].isEmpty {
-            try rows.set(results[side], depth: depth + 1, path: paths[side])
-        }
-        return .inner(left: newHashes[0], right: newHashes[1])
+        if !leftChanges.isEmpty { try rows.set(left, depth: depth + 1, path: leftPath) }
+        if !rightChanges.isEmpty { try rows.set(right, depth: depth + 1, path: rightPath) }
+        return .inner(left: newLeft, right: newRight)
     }
 
     /// The subtree at `depth` holding exactly `leaves` (sorted, unique), when nothing is stored below it.
@@ -122,12 +131,12 @@ public struct SparseMerkleTree {
         guard let first = leaves.first else { return nil }
         if leaves.count == 1 { return .leaf(path: first.path, valueHash: first.valueHash) }
         guard depth < TreePath.depth else { throw StateStoreError.pathCollision }
-        let split = leaves.firstIndex { TreePath.bit($0.path, depth) == 1 } ?? leaves.endIndex
+        let split = leaves.firstIndex { $0.path.bit(depth) == 1 } ?? leaves.endIndex
         let left = try build(depth: depth + 1, leaves: leaves[leaves.startIndex..<split])
         let right = try build(depth: depth + 1, leaves: leaves[split..<leaves.endIndex])
-        try rows.set(left, depth: depth + 1, path: TreePath.with(first.path, bit: depth, set: 0))
-        try rows.set(right, depth: depth + 1, path: TreePath.with(first.path, bit: depth, set: 1))
-        return .inner(left: left?.hash ?? Self.emptyRoot, right: right?.hash ?? Self.emptyRoot)
+        try rows.set(left, depth: depth + 1, path: first.path.with(bit: depth, set: 0), fresh: true)
+        try rows.set(right, depth: depth + 1, path: first.path.with(bit: depth, set: 1), fresh: true)
+        return .inner(left: left?.hash ?? .zero, right: right?.hash ?? .zero)
     }
 
     // MARK: - Proofs
@@ -135,22 +144,22 @@ public struct SparseMerkleTree {
     /// An inclusion proof for `key` if present, otherwise a non-inclusion proof, against the store's root.
     /// Checks every node it reads against its parent's hash and throws on a mismatch.
     public func prove(key: [UInt8]) throws -> MerkleProof {
-        let path = SHA256.hash(key)
+        let path = Digest.hashing(key)
         var siblings: [[UInt8]] = []
-        var expected = root
+        guard var expected = Digest(root) else { throw StateStoreError.corruptMetadata("state root of \(root.count) bytes") }
         var depth = 0
         var rows = self.rows
-        while expected != Self.emptyRoot {
+        while expected != .zero {
             guard let node = try rows.node(depth: depth, path: path), node.hash == expected else {
                 throw StateStoreError.corruptNode("node at depth \(depth) does not match its parent's hash")
             }
             switch node {
             case let .leaf(leafPath, valueHash):
-                return MerkleProof(terminal: .leaf(path: leafPath, valueHash: valueHash), siblings: siblings)
+                return MerkleProof(terminal: .leaf(path: leafPath.bytes, valueHash: valueHash.bytes), siblings: siblings)
             case let .inner(left, right):
                 guard depth < TreePath.depth else { throw StateStoreError.corruptNode("tree deeper than 256") }
-                let goRight = TreePath.bit(path, depth) == 1
-                siblings.append(goRight ? left : right)
+                let goRight = path.bit(depth) == 1
+                siblings.append(goRight ? left.bytes : right.bytes)
                 expected = goRight ? right : left
                 depth += 1
             }

@@ -1,5 +1,5 @@
-/// Bit arithmetic on 256-bit tree paths (SHA-256 of a key), most significant bit first (`NodeRows` says where a
-/// node is stored).
+/// Bit arithmetic on 256-bit tree paths (SHA-256 of a key) as byte arrays, most significant bit first (what
+/// proofs check; the tree's update works on `Digest`s, `NodeRows` says where a node is stored).
 enum TreePath {
     /// Bits in a path: the tree's maximum depth.
     static let depth = 256
@@ -8,13 +8,5 @@ enum TreePath {
     @inline(__always)
     static func bit(_ path: [UInt8], _ index: Int) -> Int {
         Int((path[index >> 3] >> UInt8(7 - (index & 7))) & 1)
-    }
-
-    /// `path` with bit `index` set to `value` (0 or 1): the way to a node's child on that side.
-    static func with(_ path: [UInt8], bit index: Int, set value: Int) -> [UInt8] {
-        var adjusted = path
-        let mask = UInt8(truncatingIfNeeded: 1 << (7 - (index & 7)))
-        if value == 0 { adjusted[index >> 3] &= ~mask } else { adjusted[index >> 3] |= mask }
-        return adjusted
     }
 }

@@ -22,9 +22,14 @@ import Testing
         while height <= t.store.height {
             let block = try #require(try t.chain.block(at: height))
             #expect(try Block(decoding: block.encoded) == block)
+            #expect(try Block.header(decoding: block.encoded) == block.header)
             let receipts = try t.chain.receipts(at: height)
             #expect(try Receipt.decodeList(Receipt.encodeList(receipts)) == receipts)
             height += 1
+        }
+        #expect(try t.chain.headHeader() == t.chain.head().header)
+        #expect(throws: ChainError.malformed("block: unexpected end of input reading header version")) {
+            try Block.header(decoding: [])
         }
         let genesis = try t.chain.genesis()
         #expect(try Genesis(decoding: genesis.encoded) == genesis)

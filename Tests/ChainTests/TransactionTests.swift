@@ -20,6 +20,24 @@ import VM
         #expect(try t.chain.account(try t.address("alice")).nonce == 2)
     }
 
+    @Test func transfersToSelfOrOfNothingPayOnlyTheFee() throws {
+        let t = try TestChain()
+        let alice = try t.address("alice")
+        let receipt = try t.run("alice", .transfer(to: alice, amount: 300), gasPrice: 3)
+        #expect(receipt.status == .success)
+        #expect(try t.balance("alice") == TestChain.startBalance - 3 * Int128(IntrinsicGas.base))
+        #expect(try t.chain.account(alice).nonce == 1)
+        let fresh = SHA256.hash([7])
+        try t.run("alice", .transfer(to: fresh, amount: 0), gasPrice: 1)
+        #expect(try t.chain.account(fresh) == Account())
+        #expect(try t.balance("alice") == TestChain.startBalance - 4 * Int128(IntrinsicGas.base))
+        #expect(try t.chain.account(alice).nonce == 2)
+        try t.run("alice", .transfer(to: fresh, amount: 5), gasPrice: 0)
+        #expect(try t.chain.account(fresh) == Account(balance: 5))
+        #expect(try t.balance("alice") == TestChain.startBalance - 4 * Int128(IntrinsicGas.base) - 5)
+        #expect(try t.chain.account(alice).nonce == 3)
+    }
+
     @Test func transactionsRoundTripThroughTheirEncoding() throws {
         let t = try TestChain()
         let payloads: [Transaction.Payload] = [

@@ -10,7 +10,7 @@ enum BenchCommand {
         name: "bench",
         summary: "run the W1, W2, W3 and W4 workloads (time, ns per iteration, gas) and time the compiler",
         usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4,compile] [--workloads DIR] [--source]\n"
-            + "       datanet bench chain [--json] [--runs N] [--only large|roots]",
+            + "       datanet bench chain [--json] [--runs N] [--only large|roots|transfers]",
         examples: [
             "swift build -c release && .build/release/datanet bench",
             ".build/release/datanet bench --source    # the workloads compiled from Examples/bench/*.dn",
