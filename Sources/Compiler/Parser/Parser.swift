@@ -29,8 +29,6 @@ public struct Parser {
     var nextID = 0
     /// False while parsing `if`/`while`/`for` heads, where `Name {` starts the body, not a struct literal.
     var allowStructLiteral = true
-    /// Each distinct name's `String`, made once.
-    var names = NameTable()
 
     init(lexed: LexedFile) {
         file = lexed.file
@@ -184,9 +182,6 @@ public struct Parser {
         String(decoding: bytes[min(token.start, bytes.count)..<min(token.end, bytes.count)], as: UTF8.self)
     }
 
-    /// The text of a name token, shared with earlier uses of the same name.
-    mutating func name(_ token: Token) -> String { names.name(bytes, token.start, token.end) }
-
     func range(_ token: Token) -> SourceRange { SourceRange(fileID: fileID, start: token.start, end: token.end) }
 
     /// From `start` to the end of the last consumed token.
@@ -272,7 +267,7 @@ public struct Parser {
             return nil
         }
         let token = advance()
-        return Identifier(name: name(token), range: range(token))
+        return Identifier(name: text(token), range: range(token))
     }
 
     // MARK: - Nesting
