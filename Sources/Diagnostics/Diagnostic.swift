@@ -52,15 +52,17 @@ public struct Diagnostic: Hashable, Sendable {
     /// The one-line message.
     public var message: String
     /// The exact span the diagnostic is about.
-    public var range: SourceRange
+    public var range: SourceRange { didSet { holdFiles() } }
     /// Other spans that explain it.
-    public var labels: [DiagnosticLabel]
+    public var labels: [DiagnosticLabel] { didSet { holdFiles() } }
     /// Extra lines printed as `note: ...` after the snippet.
     public var notes: [String]
     /// A suggestion printed as `hint: ...`.
     public var hint: String?
     /// A machine-applicable edit.
-    public var fixIt: FixIt?
+    public var fixIt: FixIt? { didSet { holdFiles() } }
+    /// The files the ranges point into, kept alive for rendering (a range holds only its file's id).
+    private var hold = SourceFileHold()
 
     /// Creates a diagnostic.
     public init(
@@ -74,6 +76,14 @@ public struct Diagnostic: Hashable, Sendable {
         self.notes = notes
         self.hint = hint
         self.fixIt = fixIt
+        holdFiles()
+    }
+
+    private mutating func holdFiles() {
+        var ids = [range.fileID]
+        for label in labels where !ids.contains(label.range.fileID) { ids.append(label.range.fileID) }
+        if let fix = fixIt?.range.fileID, !ids.contains(fix) { ids.append(fix) }
+        hold = SourceFileHold(files: ids.map(SourceFile.live))
     }
 
     /// An error diagnostic.
@@ -90,4 +100,14 @@ public struct Diagnostic: Hashable, Sendable {
     public var headline: String {
         "\(range.file.path):\(range.startLineColumn): \(severity.rawValue): \(message)"
     }
+}
+
+/// Strong references that keep source files alive; equal to every other hold, so it takes no part in comparing
+/// or hashing what holds it.
+struct SourceFileHold: Hashable, Sendable {
+    var files: [SourceFile] = []
+
+    static func == (lhs: SourceFileHold, rhs: SourceFileHold) -> Bool { true }
+
+    func hash(into hasher: inout Hasher) {}
 }

@@ -55,7 +55,10 @@ public struct DiagnosticEngine: Sendable {
         diagnostics.enumerated().sorted { lhs, rhs in
             let l = lhs.element.range
             let r = rhs.element.range
-            if l.file.path != r.file.path { return l.file.path < r.file.path }
+            if l.fileID != r.fileID {
+                let (a, b) = (l.file.path, r.file.path)
+                if a != b { return a < b }
+            }
             if l.start != r.start { return l.start < r.start }
             return lhs.offset < rhs.offset
         }.map(\.element)

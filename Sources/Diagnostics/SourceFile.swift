@@ -24,7 +24,13 @@ public struct LineColumn: Hashable, Comparable, Sendable, CustomStringConvertibl
 }
 
 /// One source file: its path as given by the caller and its text as UTF-8 bytes (not validated).
+///
+/// Each file gets a process-unique `id` and is findable by it while it lives (`SourceFile.live(_:)`), so a
+/// `SourceRange` holds the id and two offsets instead of a strong reference: copying a range (every AST node
+/// holds some) costs no reference counting.
 public final class SourceFile: Sendable, Hashable {
+    /// The file's identity, unique in the process; what a `SourceRange` holds.
+    public let id: SourceFileID
     /// The path used in diagnostics, exactly as the caller gave it.
     public let path: String
     /// The raw bytes of the file.
@@ -36,7 +42,18 @@ public final class SourceFile: Sendable, Hashable {
     private let isASCII: Bool
 
     /// Creates a source file from raw bytes.
-    public init(path: String, bytes: [UInt8]) {
+    public convenience init(path: String, bytes: [UInt8]) {
+        self.init(id: SourceFileRegistry.nextID(), path: path, bytes: bytes)
+        SourceFileRegistry.add(self)
+    }
+
+    /// The registry's stand-in for a file that no longer exists: id 0, empty, never registered.
+    convenience init(placeholderPath path: String) {
+        self.init(id: SourceFileID(0), path: path, bytes: [])
+    }
+
+    private init(id: SourceFileID, path: String, bytes: [UInt8]) {
+        self.id = id
         self.path = path
         self.bytes = bytes
         // Built here rather than on first use: the lock around a lazily built table cost more than this
@@ -50,6 +67,12 @@ public final class SourceFile: Sendable, Hashable {
         lineStarts = starts
         isASCII = high == 0
     }
+
+    deinit { SourceFileRegistry.remove(id) }
+
+    /// The live file with identity `id`; a file that no longer exists gives an empty file named `<unknown>`
+    /// (whoever keeps a range must keep its file: `Diagnostic` does, the AST's `SourceFileAST` does).
+    public static func live(_ id: SourceFileID) -> SourceFile { SourceFileRegistry.file(id) }
 
     /// Creates a source file from a string (stored as its UTF-8 encoding).
     public convenience init(path: String, text: String) {

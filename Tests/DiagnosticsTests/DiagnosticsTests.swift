@@ -119,3 +119,41 @@ import Testing
     #expect(!DiagnosticRenderer.shouldColor(isTerminal: true, environment: ["NO_COLOR": "1"]))
     #expect(!DiagnosticRenderer.shouldColor(isTerminal: false, environment: [:]))
 }
+
+// MARK: - Ranges hold a file id
+
+@Test func aRangeFindsItsFileByID() {
+    let file = SourceFile(path: "r.dn", text: "state total: Int\n")
+    let other = SourceFile(path: "r.dn", text: "state total: Int\n")
+    let range = SourceRange(file: file, start: 6, end: 11)
+    #expect(range.fileID == file.id && file.id != other.id)
+    #expect(range.file === file)
+    #expect(range.text == "total")
+    #expect(range.description == "r.dn:1:7")
+    // Ranges of different files never merge, even with the same path and text.
+    #expect(range.union(SourceRange(file: other, start: 0, end: 16)) == range)
+    #expect(range.union(SourceRange(file: file, start: 0, end: 5)) == SourceRange(file: file, start: 0, end: 11))
+    withExtendedLifetime(other) {}
+}
+
+@Test func aDiagnosticKeepsItsFilesAliveForRendering() {
+    func make() -> Diagnostic {
+        let file = SourceFile(path: "gone.dn", text: "let a = bb\n")
+        let label = SourceFile(path: "lib.dn", text: "fn bb() {}\n")
+        return Diagnostic(
+            severity: .error, message: "unknown name 'bb'", range: SourceRange(file: file, start: 8, end: 10),
+            labels: [DiagnosticLabel(range: SourceRange(file: label, start: 3, end: 5), message: "declared here")])
+    }
+    let diagnostic = make()
+    #expect(diagnostic.headline == "gone.dn:1:9: error: unknown name 'bb'")
+    #expect(diagnostic.labels[0].range.file.path == "lib.dn")
+    #expect(DiagnosticRenderer().render(diagnostic).contains("let a = bb"))
+}
+
+@Test func aRangeWhoseFileIsGoneNamesAnUnknownFileInsteadOfCrashing() {
+    func make() -> SourceRange { SourceRange(file: SourceFile(path: "gone.dn", text: "abc"), start: 1, end: 2) }
+    let range = make()
+    #expect(range.file.path == "<unknown>")
+    #expect(range.text == "")
+    #expect(range.startLineColumn == LineColumn(line: 1, column: 1))
+}

@@ -28,10 +28,14 @@ struct CodeBuffer {
     private var lineHint = -1
     /// True once any label was placed: code after it may run more than once.
     private(set) var anyLabelPlaced = false
+    /// The file the function's ranges are in, at hand (a range holds only its file's id; looking a file up
+    /// by id takes a lock).
+    let file: SourceFile?
 
     /// An empty buffer, with room for a typical function (growing each table from empty cost several
     /// allocations and copies per function).
-    init() {
+    init(file: SourceFile? = nil) {
+        self.file = file
         code = []
         code.reserveCapacity(128)
         labels = []
@@ -132,7 +136,12 @@ struct CodeBuffer {
 
     /// Records that the next instruction comes from `range`.
     mutating func mark(_ range: SourceRange) {
-        let position = range.file.lineColumn(of: range.start, lineHint: &lineHint)
+        let position: LineColumn
+        if let file, file.id == range.fileID {
+            position = file.lineColumn(of: range.start, lineHint: &lineHint)
+        } else {
+            position = range.file.lineColumn(of: range.start, lineHint: &lineHint)
+        }
         if let last = positions.last {
             if last.line == position.line && last.column == position.column { return }
             if last.offset == code.count { positions.removeLast() }

@@ -95,14 +95,15 @@ extension FunctionCompiler {
 
     /// Remembers where a `let` keyword is, for the fix-it that makes the binding a `var`.
     private func markKeyword(_ binding: Binding, range: SourceRange) {
-        guard !binding.isMutable, FunctionCompiler.startsWithLet(range), let position = innermostPosition(of: binding.name.name)
+        guard !binding.isMutable, FunctionCompiler.startsWithLet(range, in: unit.file), let position = innermostPosition(of: binding.name.name)
         else { return }
-        visible[position].local.keyword = SourceRange(file: range.file, start: range.start, end: range.start + 3)
+        visible[position].local.keyword = SourceRange(fileID: range.fileID, start: range.start, end: range.start + 3)
     }
 
-    /// Whether the text of `range` starts with `let` (compared in place, without building the statement's text).
-    static func startsWithLet(_ range: SourceRange) -> Bool {
-        let bytes = range.file.bytes
+    /// Whether the text of `range` starts with `let` (compared in place, without building the statement's text);
+    /// `file` is the one at hand, used when the range is in it.
+    static func startsWithLet(_ range: SourceRange, in file: SourceFile) -> Bool {
+        let bytes = file.id == range.fileID ? file.bytes : range.file.bytes
         guard range.length >= 3, range.start >= 0, range.start + 3 <= bytes.count else { return false }
         return bytes[range.start] == UInt8(ascii: "l") && bytes[range.start + 1] == UInt8(ascii: "e")
             && bytes[range.start + 2] == UInt8(ascii: "t")

@@ -35,6 +35,7 @@ final class FunctionCompiler {
         self.module = module
         self.symbol = symbol
         self.unit = symbol.unit
+        code = CodeBuffer(file: symbol.unit.file)
         localTypes.reserveCapacity(16)
         usedLocals.reserveCapacity(16)
         visible.reserveCapacity(16)
@@ -67,11 +68,11 @@ final class FunctionCompiler {
         if code.reachable {
             if symbol.result == .void {
                 if let body = symbol.body {
-                    code.mark(SourceRange.point(body.range.file, max(body.range.start, body.range.end - 1)))
+                    code.mark(SourceRange.point(body.range.fileID, max(body.range.start, body.range.end - 1)))
                 }
                 code.emit(.ret, effect: (0, 0))
             } else {
-                let end = symbol.body.map { SourceRange.point($0.range.file, max($0.range.start, $0.range.end - 1)) }
+                let end = symbol.body.map { SourceRange.point($0.range.fileID, max($0.range.start, $0.range.end - 1)) }
                 module.diagnostics.report(
                     Diagnostic(
                         severity: .error, message: Messages.missingReturn(symbol.name, symbol.result),

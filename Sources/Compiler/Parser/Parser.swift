@@ -17,6 +17,8 @@ public struct Parser {
     public static let maxDepth = 256
 
     let file: SourceFile
+    /// The file's id, for the ranges of the nodes (building them needs no reference to the file).
+    let fileID: SourceFileID
     let bytes: [UInt8]
     let tokens: [Token]
     var position = 0
@@ -30,6 +32,7 @@ public struct Parser {
 
     init(lexed: LexedFile) {
         file = lexed.file
+        fileID = lexed.file.id
         bytes = lexed.file.bytes
         tokens = lexed.tokens.isEmpty
             ? [Token(kind: .endOfFile, start: 0, end: 0, isAtLineStart: true)]
@@ -179,11 +182,11 @@ public struct Parser {
         String(decoding: bytes[min(token.start, bytes.count)..<min(token.end, bytes.count)], as: UTF8.self)
     }
 
-    func range(_ token: Token) -> SourceRange { SourceRange(file: file, start: token.start, end: token.end) }
+    func range(_ token: Token) -> SourceRange { SourceRange(fileID: fileID, start: token.start, end: token.end) }
 
     /// From `start` to the end of the last consumed token.
     func range(from start: Int) -> SourceRange {
-        SourceRange(file: file, start: start, end: max(start, position > 0 ? previous.end : start))
+        SourceRange(fileID: fileID, start: start, end: max(start, position > 0 ? previous.end : start))
     }
 
     mutating func makeID() -> NodeID {

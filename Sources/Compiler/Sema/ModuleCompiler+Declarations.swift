@@ -123,11 +123,11 @@ extension ModuleCompiler {
                 name: Identifier(
                     name: "init",
                     range: SourceRange(
-                        file: decl.range.file, start: decl.range.start,
+                        fileID: decl.range.fileID, start: decl.range.start,
                         end: decl.range.start + 4)),
                 kind: .`init`, parameters: parameters, returnType: nil, body: body, range: decl.range, unit: unit)
         case .migration(let parameters, let body):
-            let nameRange = SourceRange(file: decl.range.file, start: decl.range.start, end: decl.range.start + 7)
+            let nameRange = SourceRange(fileID: decl.range.fileID, start: decl.range.start, end: decl.range.start + 7)
             if parameters.count != 1 || resolve(parameters[0].type) != .int {
                 diagnostics.report(.error(Messages.migrateSignature, at: nameRange))
             }
