@@ -167,7 +167,44 @@ struct FunctionLowering {
     private func fused(at i: Int) -> (Instr, Int, Int?)? {
         guard i < insts.count, accumulateInto[i] == nil else { return nil }
         func imm(_ k: Int, _ j: Int = 0) -> Int64 { insts[i + k].immediates[j] }
+        /// Two local indices in one field (locals are at most `Limits.maxLocals`, verified).
+        func pair(_ x: Int64, _ y: Int64) -> UInt32? {
+            guard x >= 0, x <= 0xFFFF, y >= 0, y <= 0xFFFF else { return nil }
+            return UInt32(x) | UInt32(y) << 16
+        }
+        if let o = window(i, 6) {
+            // `if x < k { return y }`: a forward branch on a local and an immediate whose fall-through is
+            // `local_get y; ret`. (Only forward: a loop's test jumps back and stays a plain branch, which
+            // the back edge's fusion copies.)
+            if o[0] == .localGet, o[1] == .pushInt, let c = Condition(o[2]), o[3] == .jumpIf || o[3] == .jumpUnless,
+                o[4] == .localGet, o[5] == .ret, function.results.count == 1, imm(3) > insts[i].offset,
+                let k = Int32(exactly: imm(1)), let locals = pair(imm(0), imm(4))
+            {
+                let cond = o[3] == .jumpIf ? c : c.negated
+                let b = Int64(UInt32(bitPattern: k))
+                return (Instr(.branchLIElseRet, gas: gas(i, 4), a: locals, b: b, cond: cond.rawValue), 6, Int(imm(3)))
+            }
+        }
+        if let o = window(i, 5) {
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .mulInt, o[3] == .pushInt, o[4] == .modInt, imm(3) >= 2,
+                let locals = pair(imm(0), imm(1))
+            {
+                return (Instr(.mulLLModI, gas: gas(i, 5), a: locals, b: imm(3)), 5, nil)
+            }
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .pushInt, o[3] == .addInt, o[4] == .mulInt,
+                let k = Int32(exactly: imm(2)), imm(1) >= 0, imm(1) <= 0xFFFF_FFFF,
+                window(i + 4, 3).map({ $0[1] == .localGet && $0[2] == .divInt }) != true  // `mul_div_l` instead
+            {
+                let b = imm(1) | Int64(k) << 32
+                return (Instr(.mulLAddLI, gas: gas(i, 5), a: UInt32(imm(0)), b: b), 5, nil)
+            }
+        }
         if let o = window(i, 4) {
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listSet,
+                imm(1) >= 0, imm(1) <= 0xFFFF_FFFF
+            {
+                return (Instr(.listSetLLL, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1) | imm(2) << 32), 4, nil)
+            }
             if o[0] == .localGet, o[1] == .pushInt, o[2] == .addInt, o[3] == .localSet, imm(0) == imm(3) {
                 return (Instr(.incLocal, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1)), 4, nil)
             }

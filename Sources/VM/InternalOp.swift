@@ -59,6 +59,21 @@ enum InternalOp: UInt8 {
     case listGetLL
     /// return L[a] (functions with one result)
     case retLocal
+    /// `div_i` / `mod_i` (on the top) and `div_li` / `mod_li` (on L[a]) by an immediate `d >= 2`: the
+    /// magic-number division by `Program.divisors[b]` (`ConstantDivisor`) for dividends in `0 ..< 2^63`,
+    /// the general path otherwise. Never traps (`d >= 2`).
+    case divIMagic, modIMagic, divLIMagic, modLIMagic
+    /// push (L[a & 0xffff] * L[a >> 16]) % d, `d >= 2` the divisor `Program.divisors[b]`
+    /// (`local_get; local_get; mul_int; push_int d; mod_int`); only the multiply can trap
+    case mulLLModI
+    /// push L[a] * (L[b & 0xffffffff] + Int32(b >> 32)) (`local_get; local_get; push_int; add_int; mul_int`,
+    /// the `x * (i + 1)` of a weighted sum); the add traps first
+    case mulLAddLI
+    /// L[a][L[b & 0xffffffff]] = L[b >> 32] (`local_get; local_get; local_get; list_set`)
+    case listSetLLL
+    /// if L[a & 0xffff] <cond> Int32(b & 0xffffffff) goto b >> 32, else return L[a >> 16]
+    /// (`if n < 2 { return n }`: a fused branch followed by `local_get; ret` in a one-result function)
+    case branchLIElseRet
 }
 
 /// Comparison codes of the fused branches.
@@ -115,7 +130,8 @@ extension InternalOp {
             .listLen, .listGet, .listSet, .listPop,
             .getGet, .addLL, .subLL, .mulLL, .addLI, .subLI, .mulLI, .divLI, .modLI,
             .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
-            .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL:
+            .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL,
+            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL:
             false
         default:
             true

@@ -37,7 +37,6 @@ extension Machine {
         sp stackTop: UnsafeMutablePointer<Int128>, fp framePointer: UnsafeMutablePointer<Int128>, depth frameDepth: Int
     ) -> Trap? {
         guard let code = UnsafePointer(program.code.baseAddress) else { return Trap(.badCall("empty program")) }
-        let fns = program.functions
         let divisors = UnsafePointer(program.divisors.baseAddress.unsafelyUnwrapped)
         var pc = start, sp = stackTop, fp = framePointer, depth = frameDepth
         var gas = self.gas
@@ -46,6 +45,8 @@ extension Machine {
         let setGas = Int64(Opcode.localSet.info.gas)
         /// Gas of `local_get; push_int; add_int`, the parts of an increment up to its add.
         let incPrefixGas = Machine.incPrefixGas
+        /// Gas of `local_get; ret`, the return that `branch_li_else_ret` charges when it does not branch.
+        let retLocalGas = Machine.retLocalGas
 
         // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it
         // (and, metering by runs, the rest of its run, given back here).
@@ -54,6 +55,11 @@ extension Machine {
             self.gas = reason == .outOfGas ? 0 : gas
             let gasBefore = reason == .outOfGas ? gas + Int64(pc.pointee.gas) : gas
             return locate(reason, at: pc - code, gasBefore: gasBefore, firstTrappingPart: firstPart)
+        }
+        // A trap in the first part that can trap of a superinstruction: the later parts never ran, so their
+        // gas is given back.
+        func trapInFirstPart(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64) -> Trap {
+            trap(reason, pc, gas &+ program.gasAfterFirstTrappingPart(pc - code), firstPart: true)
         }
 
         // Metering by runs, control enters a run here and wherever an instruction that ends a run
@@ -182,17 +188,16 @@ extension Machine {
                 pc = sp.pointee == 0 ? code + Int(pc.pointee.a) : pc + 1
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .call:
-                let f = fns[Int(pc.pointee.a)]
+                // a = parameters | declared locals << 16, b = entry | (declared + max stack) << 32 (Program):
+                // verified counts, at most 4,096 each.
                 if depth &+ 1 >= Limits.maxCallDepth { return trap(.callDepthExceeded, pc, gas) }
-                // Verified counts: small and non-negative, so wrapping arithmetic cannot wrap.
-                let newFp = sp - f.params
-                let newSp = newFp + f.locals
-                if newSp + f.maxStack > stackEnd { return trap(.stackOverflow, pc, gas) }
-                let declared = f.locals &- f.params
+                let a = Int(pc.pointee.a), b = pc.pointee.b
+                if sp + Int(truncatingIfNeeded: b >> 32) > stackEnd { return trap(.stackOverflow, pc, gas) }
+                let declared = a >> 16
                 if declared > 0 { sp.initialize(repeating: 0, count: declared) }
                 frames[depth] = Frame(returnPC: pc + 1, fp: fp)
                 depth += 1
-                fp = newFp; sp = newSp; pc = code + Int(pc.pointee.b)
+                fp = sp - (a & 0xFFFF); sp += declared; pc = code + Int(truncatingIfNeeded: b & 0xFFFF_FFFF)
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .ret:
                 let n = Int(pc.pointee.a)
@@ -214,6 +219,22 @@ extension Machine {
                 depth -= 1
                 pc = frames[depth].returnPC; fp = frames[depth].fp
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
+            case .branchLIElseRet:
+                let a = Int(pc.pointee.a)
+                let x = fp[a & 0xFFFF], y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
+                if unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y) {
+                    pc = code + Int(pc.pointee.b >> 32)
+                } else {
+                    // The fall-through `local_get; ret` is its own run: charged here, in both meterings.
+                    gas &-= retLocalGas
+                    if gas < 0 { return outOfGasInReturn(at: pc - code, gasBefore: gas &+ retLocalGas) }
+                    fp[0] = fp[a >> 16]
+                    sp = fp + 1
+                    if depth == 0 { self.gas = gas; return nil }
+                    depth -= 1
+                    pc = frames[depth].returnPC; fp = frames[depth].fp
+                }
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .revert:
                 let message = String(decoding: arena.blobBytes(Int(truncatingIfNeeded: sp[-1])), as: UTF8.self)
                 return trap(.revert(message), pc, gas)
@@ -231,6 +252,11 @@ extension Machine {
                 let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(pc.pointee.b)]
                 guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 sp.pointee = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp += 1; pc += 1
+            case .listSetLLL:
+                let b = pc.pointee.b
+                let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(b & 0xFFFF_FFFF)]
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)] = fp[Int(b >> 32)]; pc += 1
             case .listSet:
                 let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
                 guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
@@ -286,24 +312,24 @@ extension Machine {
                 guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], Int128(wide: pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .divLI, .modLI:
-                // cond != 0: b = divisor index << 32 | local, magic division for 0 <= x < 2^63.
-                let magic = pc.pointee.cond != 0
-                let local = magic ? Int(truncatingIfNeeded: pc.pointee.b & 0xFFFF_FFFF) : Int(pc.pointee.a)
-                let x = fp[local]
-                let isDiv = pc.pointee.op == .divLI
-                if magic {
-                    let d = divisors[Int(truncatingIfNeeded: pc.pointee.b >> 32)]
-                    if x >= 0 && x <= Int128(Int64.max) {
-                        let n = UInt64(truncatingIfNeeded: x)
-                        sp.pointee = Int128(wide: isDiv ? d.quotient(n) : d.remainder(n)); sp += 1; pc += 1
-                        continue
-                    }
-                    guard let r = divide(x, Int128(wide: d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
-                    sp.pointee = r; sp += 1; pc += 1
-                } else {
-                    guard let r = divide(x, Int128(wide: pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
-                    sp.pointee = r; sp += 1; pc += 1
+                guard let r = divide(fp[Int(pc.pointee.a)], Int128(wide: pc.pointee.b), pc.pointee.op == .divLI) else {
+                    return trap(pendingTrap ?? .overflow, pc, gas)
                 }
+                sp.pointee = r; sp += 1; pc += 1
+            case .modLIMagic:
+                sp.pointee = remainder(fp[Int(pc.pointee.a)], divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
+            case .divLIMagic:
+                sp.pointee = quotient(fp[Int(pc.pointee.a)], divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
+            case .mulLLModI:
+                let a = Int(pc.pointee.a)
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return trapInFirstPart(.overflow, pc, gas) }
+                sp.pointee = remainder(p, divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
+            case .mulLAddLI:
+                let b = pc.pointee.b
+                let (y, o) = fp[Int(b & 0xFFFF_FFFF)].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b >> 32)))
+                if o { return trapInFirstPart(.overflow, pc, gas) }
+                guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], y) else { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
             case .addI:
                 let (r, o) = sp[-1].addingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
@@ -316,22 +342,14 @@ extension Machine {
                 guard let r = Arithmetic.mul(sp[-1], Int128(wide: pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
             case .divI, .modI:
-                // cond != 0: a = divisor index, magic division for 0 <= x < 2^63.
-                let x = sp[-1]
-                let isDiv = pc.pointee.op == .divI
-                if pc.pointee.cond != 0 {
-                    let d = divisors[Int(pc.pointee.a)]
-                    if x >= 0 && x <= Int128(Int64.max) {
-                        let n = UInt64(truncatingIfNeeded: x)
-                        sp[-1] = Int128(wide: isDiv ? d.quotient(n) : d.remainder(n)); pc += 1
-                        continue
-                    }
-                    guard let r = divide(x, Int128(wide: d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
-                    sp[-1] = r; pc += 1
-                } else {
-                    guard let r = divide(x, Int128(wide: pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
-                    sp[-1] = r; pc += 1
+                guard let r = divide(sp[-1], Int128(wide: pc.pointee.b), pc.pointee.op == .divI) else {
+                    return trap(pendingTrap ?? .overflow, pc, gas)
                 }
+                sp[-1] = r; pc += 1
+            case .modIMagic:
+                sp[-1] = remainder(sp[-1], divisors[Int(pc.pointee.b)]); pc += 1
+            case .divIMagic:
+                sp[-1] = quotient(sp[-1], divisors[Int(pc.pointee.b)]); pc += 1
             case .incLocal:
                 let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas + setGas) }  // the local_set never ran
@@ -442,6 +460,43 @@ extension Machine {
         return loop(Untraced.self, PerStep.self, pc: pc, sp: sp, fp: fp, depth: depth)
     }
 
+    /// Gas of `local_get; ret`: the return `branch_li_else_ret` runs when it does not branch.
+    static var retLocalGas: Int64 { Int64(Opcode.localGet.info.gas) + Int64(Opcode.ret.info.gas) }
+
+    /// `branch_li_else_ret` did not branch and cannot pay for its `local_get; ret` (`gasBefore` is the gas
+    /// left after the branch): out of gas at the first of those two parts it cannot pay for.
+    @inline(never)
+    mutating func outOfGasInReturn(at index: Int, gasBefore: Int64) -> Trap {
+        gas = 0
+        return locate(.outOfGas, at: index, gasBefore: gasBefore, fromPart: 4)
+    }
+
+    /// `x % d` for a divisor `d >= 2`: the magic-number path for `0 <= x < 2^63`, else the general one
+    /// (which cannot fail for `d >= 2`).
+    @inline(__always)
+    func remainder(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
+        if x >= 0 && x <= Int128(Int64.max) { return Int128(wide: d.remainder(UInt64(truncatingIfNeeded: x))) }
+        return Machine.slowRemainder(x, d)
+    }
+
+    /// `x / d` for a divisor `d >= 2`, like `remainder`.
+    @inline(__always)
+    func quotient(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
+        if x >= 0 && x <= Int128(Int64.max) { return Int128(wide: d.quotient(UInt64(truncatingIfNeeded: x))) }
+        return Machine.slowQuotient(x, d)
+    }
+
+    @inline(never)
+    static func slowRemainder(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
+        Arithmetic.rem(x, Int128(wide: d.divisor)) ?? 0  // never nil: d >= 2
+    }
+
+    @inline(never)
+    static func slowQuotient(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
+        guard case .ok(let q) = Arithmetic.div(x, Int128(wide: d.divisor)) else { return 0 }  // d >= 2: always ok
+        return q
+    }
+
     /// Gas of `local_get; push_int; add_int`: what an increment has paid when its add traps.
     static var incPrefixGas: Int64 {
         Int64(Opcode.localGet.info.gas) + Int64(Opcode.pushInt.info.gas) + Int64(Opcode.addInt.info.gas)
@@ -469,6 +524,19 @@ extension Machine {
             if gasBefore >= Machine.incPrefixGas && fp[Int(ins.a)].addingReportingOverflow(1).overflow {
                 gas = gasBefore - Machine.incPrefixGas
                 return locate(.overflow, at: index)
+            }
+        case .mulLLModI, .mulLAddLI:
+            let prefix = Int64(ins.gas) - program.gasAfterFirstTrappingPart(index)
+            let firstPartTraps: Bool
+            if ins.op == .mulLLModI {
+                firstPartTraps = Arithmetic.mul(fp[Int(ins.a & 0xFFFF)], fp[Int(ins.a >> 16)]) == nil
+            } else {
+                let k = Int128(wide: Int32(truncatingIfNeeded: ins.b >> 32))
+                firstPartTraps = fp[Int(ins.b & 0xFFFF_FFFF)].addingReportingOverflow(k).overflow
+            }
+            if gasBefore >= prefix && firstPartTraps {
+                gas = gasBefore - prefix
+                return locate(.overflow, at: index, firstTrappingPart: true)
             }
         case .mulDivL:
             let prefix = Int64(ins.gas) - ins.b
@@ -502,9 +570,11 @@ extension Machine {
     }
 
     /// A trap located at instruction `index`, with the source position when the module has a map.
-    func locate(_ reason: TrapReason, at index: Int, gasBefore: Int64 = 0, firstTrappingPart: Bool = false) -> Trap {
+    func locate(
+        _ reason: TrapReason, at index: Int, gasBefore: Int64 = 0, firstTrappingPart: Bool = false, fromPart: Int = 0
+    ) -> Trap {
         let (function, offset) = program.trapOrigin(
-            of: index, reason: reason, gasBefore: gasBefore, firstTrappingPart: firstTrappingPart)
+            of: index, reason: reason, gasBefore: gasBefore, firstTrappingPart: firstTrappingPart, fromPart: fromPart)
         let name = function < module.functions.count ? module.functions[function].name : nil
         return Trap(reason, function: name, offset: offset,
                     position: module.sourceMap?.position(function: function, offset: offset))

@@ -24,7 +24,7 @@ public final class Program: @unchecked Sendable {
     /// For each superinstruction, the bytecode instructions it covers (empty for plain ones); read only
     /// when a trap has to be located.
     let parts: [[FunctionLowering.Part]]
-    /// Precomputed divisors for `div`/`mod` by an immediate, indexed by the instruction's `a`.
+    /// Precomputed divisors for `div`/`mod` by an immediate, indexed by the instruction's `b`.
     let divisors: UnsafeMutableBufferPointer<ConstantDivisor>
     /// Int and Dec constants by constant index (0 for blob constants).
     let scalarConstants: [Int128]
@@ -78,26 +78,38 @@ public final class Program: @unchecked Sendable {
         for fix in fixups {
             let target = UInt32(offsetToIndex[fix.function][fix.targetOffset] ?? 0)
             switch lowered[fix.index].op {
-            case .branchLL, .branchLI, .incBranchLL, .incBranchLI, .incBranchLtLL, .incBranchLtLI:
+            case .branchLL, .branchLI, .incBranchLL, .incBranchLI, .incBranchLtLL, .incBranchLtLI, .branchLIElseRet:
                 lowered[fix.index].b = (lowered[fix.index].b & 0xFFFF_FFFF) | Int64(target) << 32
             default:
                 lowered[fix.index].a = target
             }
         }
+        // The callee's facts go into the call instruction, so `call` reads no table: a = parameters |
+        // declared locals << 16, b = entry | (declared locals + max stack) << 32. The verifier bounds
+        // locals (parameters included) and max stack by 4,096 (`Limits`), so each fits its field.
         for (i, instr) in lowered.enumerated() where instr.op == .call {
             let callee = infos[Int(instr.a)]
-            lowered[i].b = Int64(callee.entry)
+            let declared = callee.locals - callee.params
+            lowered[i].a = UInt32(truncatingIfNeeded: callee.params & 0xFFFF | (declared & 0xFFFF) << 16)
+            lowered[i].b = Int64(callee.entry & 0xFFFF_FFFF) | Int64(declared + callee.maxStack) << 32
             lowered[i].gas = UInt16(clamping: Int64(instr.gas) + Program.frameGas(callee))
         }
-        // Division by an immediate: give each such instruction a precomputed divisor (none for d < 2).
+        // Division by an immediate d >= 2: a magic-number op with a precomputed divisor (`b` its index).
         var divisors: [ConstantDivisor] = []
-        for (i, instr) in lowered.enumerated() where [.divI, .modI, .divLI, .modLI].contains(instr.op) {
-            if let d = ConstantDivisor(instr.b) {
-                lowered[i].cond = 1
-                if instr.op == .divI || instr.op == .modI { lowered[i].a = UInt32(divisors.count) }
-                else { lowered[i].b = Int64(truncatingIfNeeded: UInt64(divisors.count) << 32 | UInt64(instr.a)) ; lowered[i].a = 0 }
-                divisors.append(d)
+        for (i, instr) in lowered.enumerated() {
+            let magic: InternalOp
+            switch instr.op {
+            case .divI: magic = .divIMagic
+            case .modI: magic = .modIMagic
+            case .divLI: magic = .divLIMagic
+            case .modLI: magic = .modLIMagic
+            case .mulLLModI: magic = .mulLLModI  // the lowering made it only for d >= 2
+            default: continue
             }
+            guard let d = ConstantDivisor(instr.b) else { continue }
+            lowered[i].op = magic
+            lowered[i].b = Int64(divisors.count)
+            divisors.append(d)
         }
         // Each instruction's run: its gas and that of the following ones up to the next run end (or the end
         // of its function, though verified functions end with a terminator).
@@ -139,12 +151,13 @@ public final class Program: @unchecked Sendable {
     /// would report it: for out of gas, the first part whose gas no longer fits in `gasBefore` (gas left
     /// before the instruction was charged); for other traps, the last part that can trap (or the first,
     /// when the handler says so: `mul_div_l`'s multiply).
+    /// `fromPart` skips the parts already paid for (out of gas in the return of `branch_li_else_ret`).
     func trapOrigin(
-        of index: Int, reason: TrapReason, gasBefore: Int64, firstTrappingPart: Bool = false
+        of index: Int, reason: TrapReason, gasBefore: Int64, firstTrappingPart: Bool = false, fromPart: Int = 0
     ) -> (function: Int, offset: Int) {
         let (function, offset) = origin(of: index)
-        guard index >= 0 && index < parts.count, !parts[index].isEmpty else { return (function, offset) }
-        let covered = parts[index]
+        guard index >= 0 && index < parts.count, parts[index].count > fromPart else { return (function, offset) }
+        let covered = Array(parts[index][fromPart...])
         if reason == .outOfGas {
             var spent: Int64 = 0
             for part in covered {
@@ -155,6 +168,13 @@ public final class Program: @unchecked Sendable {
         }
         let part = firstTrappingPart ? covered.first { $0.canTrap } : covered.last { $0.canTrap }
         return (function, Int(part?.offset ?? covered[0].offset))
+    }
+
+    /// Gas of the parts of the superinstruction at `index` after its first part that can trap: what a
+    /// trap in that part gives back (the later parts never ran).
+    func gasAfterFirstTrappingPart(_ index: Int) -> Int64 {
+        guard index >= 0 && index < parts.count, let k = parts[index].firstIndex(where: \.canTrap) else { return 0 }
+        return parts[index][(k + 1)...].reduce(0) { $0 + Int64($1.gas) }
     }
 
     /// Function and bytecode offset of the instruction at `index`.

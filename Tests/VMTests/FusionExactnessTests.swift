@@ -296,3 +296,174 @@ func meteringByRunsIsIndistinguishableAtEveryGasLimit(index: Int) throws {
     let (name, source, argSets) = runPrograms[index]
     try expectIndistinguishable(name, source, argSets, fusedOp: ["call", "mulLI"][index])
 }
+
+/// The superinstructions of the second round (conditional return, `a * b % k`, `x * (i + k)`, a list store
+/// from three locals, magic-number division as its own ops): each against per-step unfused code at every
+/// gas limit, with arguments that take the fast path, the general path and every trap.
+private let secondRoundPrograms: [(name: String, source: String, fusedOp: String, args: [[Value]])] = [
+    ("branch_li_else_ret (if n < 2 { return n }) with recursion", """
+        .module m
+        .fn public f(n: int) -> int
+            local_get n
+            push_int 2
+            lt_int
+            jump_unless more
+            local_get n
+            ret
+        more:
+            local_get n
+            push_int 1
+            sub_int
+            call f
+            local_get n
+            push_int 2
+            sub_int
+            call f
+            add_int
+            ret
+        """, "branchLIElseRet", [[.int(0)], [.int(1)], [.int(5)], [.int(-3)]]),
+    ("branch_li_else_ret returning another local, jump_if form", """
+        .module m
+        .fn public f(n: int, r: int) -> int
+            local_get n
+            push_int -7
+            ge_int
+            jump_if big
+            local_get r
+            ret
+        big:
+            local_get n
+            local_get r
+            add_int
+            ret
+        """, "branchLIElseRet", [[.int(-8), .int(3)], [.int(-7), .int(3)], [.int(Int128.max), .int(1)]]),
+    ("mul_ll_mod_i (acc += i * i % k)", """
+        .module m
+        .fn public f(x: int, y: int) -> int
+            .local acc: int
+            local_get acc
+            local_get x
+            local_get y
+            mul_int
+            push_int 1000003
+            mod_int
+            add_int
+            local_set acc
+            local_get acc
+            ret
+        """, "mulLLModI", [[.int(12345), .int(678)], [.int(-12345), .int(678)], [.int(Int128.max), .int(2)],
+                          [.int(1 << 62), .int(4)], [.int(1 << 70), .int(3)], [.int(Int128.min), .int(-1)]]),
+    ("mul_l_add_li (rs += x * (i + 1))", """
+        .module m
+        .fn public f(x: int, i: int) -> int
+            .local rs: int
+            local_get rs
+            local_get x
+            local_get i
+            push_int 1
+            add_int
+            mul_int
+            add_int
+            local_set rs
+            local_get rs
+            ret
+        """, "mulLAddLI", [[.int(7), .int(9)], [.int(7), .int(Int128.max)], [.int(Int128.max), .int(1)],
+                          [.int(-3), .int(-1)], [.int(1 << 100), .int(1 << 20)]]),
+    ("list_set_lll (xs[i] = v)", """
+        .module m
+        .fn public f(i: int, v: int) -> int
+            .local xs: list<int>
+            push_int 0
+            push_int 0
+            list_lit list<int> 2
+            local_set xs
+            local_get xs
+            local_get i
+            local_get v
+            list_set
+            local_get xs
+            push_int 1
+            list_get
+            ret
+        """, "listSetLLL", [[.int(1), .int(7)], [.int(0), .int(7)], [.int(2), .int(7)], [.int(-1), .int(7)]]),
+    ("magic division and remainder ops", """
+        .module m
+        .fn public f(x: int) -> int
+            local_get x
+            push_int 7
+            div_int
+            local_get x
+            push_int 1000
+            mod_int
+            add_int
+            push_int 13
+            mod_int
+            push_int 3
+            div_int
+            ret
+        """, "Magic", [[.int(123_456_789)], [.int(-123_456_789)], [.int(Int128(Int64.max))],
+                       [.int(Int128(Int64.max) + 1)], [.int(Int128.min)], [.int(Int128.max)], [.int(0)]]),
+]
+
+@Test(arguments: secondRoundPrograms.indices)
+func secondRoundSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, fusedOp, argSets) = secondRoundPrograms[index]
+    try expectIndistinguishable(name, source, argSets, fusedOp: fusedOp)
+}
+
+@Test func secondRoundSuperinstructionsComputeWhatTheSourceSays() throws {
+    func run(_ index: Int, _ args: [Value]) throws -> ExecutionResult {
+        let (_, source, _, _) = secondRoundPrograms[index]
+        return call(Program(try Verifier.verify(try Assembler.assemble(source))), "f", args)
+    }
+    #expect(try run(0, [.int(10)]).values == [.int(55)])  // fib(10)
+    #expect(try run(1, [.int(-8), .int(3)]).values == [.int(3)])
+    #expect(try run(1, [.int(-7), .int(3)]).values == [.int(-4)])
+    #expect(try run(2, [.int(12345), .int(678)]).values == [.int(12345 * 678 % 1_000_003)])
+    #expect(try run(2, [.int(-12345), .int(678)]).values == [.int(-(12345 * 678 % 1_000_003))])
+    #expect(try run(2, [.int(Int128.max), .int(2)]).trap?.reason == .overflow)
+    #expect(try run(3, [.int(7), .int(9)]).values == [.int(70)])
+    #expect(try run(3, [.int(7), .int(Int128.max)]).trap?.reason == .overflow)
+    #expect(try run(3, [.int(Int128.max), .int(1)]).trap?.reason == .overflow)
+    #expect(try run(4, [.int(1), .int(7)]).values == [.int(7)])
+    #expect(try run(4, [.int(2), .int(7)]).trap?.reason == .indexOutOfRange)
+    let x: Int128 = -123_456_789
+    #expect(try run(5, [.int(x)]).values == [.int((x / 7 + x % 1000) % 13 / 3)])
+}
+
+/// `call` carries its callee's facts (entry, parameters, locals, stack need) in the instruction: a callee
+/// with declared locals is entered with them zeroed, and the stack limit still traps.
+@Test func callsWithCalleeFactsInTheInstructionZeroLocalsAndCheckTheStack() throws {
+    let source = """
+        .module m
+        .fn public f(n: int) -> int
+            local_get n
+            push_int 3
+            call g
+            ret
+        .fn private g(a: int, b: int) -> int
+            .local t: int
+            .local u: int
+            local_get t
+            local_get u
+            add_int
+            local_get a
+            add_int
+            local_get b
+            mul_int
+            local_get a
+            local_set t
+            ret
+        .fn public deep(n: int) -> int
+            local_get n
+            push_int 1
+            add_int
+            call deep
+            ret
+        """
+    let program = Program(try Verifier.verify(try Assembler.assemble(source)))
+    #expect(call(program, "f", [.int(5)]).values == [.int(15)])
+    let deep = call(program, "deep", [.int(0)])
+    #expect(deep.trap?.reason == .callDepthExceeded)
+    try expectIndistinguishable("call facts", source, [[.int(5)], [.int(Int128.max)]], fusedOp: "call")
+}
