@@ -145,9 +145,27 @@ struct FunctionLowering {
             if fused.0.op == .getGet, let next = self.fused(at: i + 1), next.1 >= 3 {
                 return plain(first)
             }
-            return fused
+            return accumulating(fused, at: i) ?? fused
         }
         return plain(first)
+    }
+
+    /// `fused` (at `i`) followed by the `add_int; local_set x` of an `x += e` (`accumulateInto`): one
+    /// instruction that adds its value to `x`, for the superinstructions that read only locals.
+    private func accumulating(_ fused: (Instr, Int, Int?), at i: Int) -> (Instr, Int, Int?)? {
+        let (instr, width, _) = fused
+        let k = i + width
+        guard let x = accumulateInto[k], x >= 0, x <= 0xFFFF else { return nil }
+        let gas = UInt16(clamping: Int(instr.gas) + Int(self.gas(k, 2)))
+        switch instr.op {
+        case .mulLLModI where instr.b <= 0xFFFF_FFFF:
+            return (Instr(.accMulLLModI, gas: gas, a: instr.a, b: instr.b | x << 32), width + 2, nil)
+        case .mulLAddLI where instr.a <= 0xFFFF && instr.b & 0xFFFF_FFFF <= 0xFFFF:
+            let a = instr.a | UInt32(instr.b & 0xFFFF_FFFF) << 16
+            return (Instr(.accMulLAddLI, gas: gas, a: a, b: (instr.b >> 32) & 0xFFFF_FFFF | x << 32), width + 2, nil)
+        default:
+            return nil
+        }
     }
 
     private func gas(_ i: Int, _ n: Int) -> UInt16 {
@@ -200,6 +218,9 @@ struct FunctionLowering {
             }
         }
         if let o = window(i, 4) {
+            if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt, o[3] == .localSet {
+                return (Instr(.mulDivLSet, gas: gas(i, 4), a: UInt32(imm(1)), b: imm(3)), 4, nil)
+            }
             if o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listSet,
                 imm(1) >= 0, imm(1) <= 0xFFFF_FFFF
             {
@@ -224,7 +245,7 @@ struct FunctionLowering {
         }
         if let o = window(i, 3) {
             if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt {
-                return (Instr(.mulDivL, gas: gas(i, 3), a: UInt32(imm(1)), b: Int64(gas(i + 1, 2))), 3, nil)
+                return (Instr(.mulDivL, gas: gas(i, 3), a: UInt32(imm(1))), 3, nil)
             }
             if o[0] == .localGet, o[1] == .localGet, o[2] == .listGet {
                 return (Instr(.listGetLL, gas: gas(i, 3), a: UInt32(imm(0)), b: imm(1)), 3, nil)

@@ -42,8 +42,8 @@ enum InternalOp: UInt8 {
     case incBranchLtLL, incBranchLtLI
     /// `xs[i] = x = v`: L[a] = v, then list_set(xs, i, v) (`local_tee; list_set`)
     case teeListSet
-    /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; `b` holds the
-    /// gas of the `local_get` and `div_int`, given back when the multiply traps
+    /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; when the
+    /// multiply traps, the gas of the `local_get` and `div_int` is given back
     case mulDivL
     /// L[a] += b
     case incLocal
@@ -74,6 +74,14 @@ enum InternalOp: UInt8 {
     /// if L[a & 0xffff] <cond> Int32(b & 0xffffffff) goto b >> 32, else return L[a >> 16]
     /// (`if n < 2 { return n }`: a fused branch followed by `local_get; ret` in a one-result function)
     case branchLIElseRet
+    /// y = pop, x = pop; L[b] = x * y / L[a] (`mul_div_l` followed by `local_set`: `let x = p * w / s`)
+    case mulDivLSet
+    /// L[b >> 32] += (L[a & 0xffff] * L[a >> 16]) % d, d = `Program.divisors[b & 0xffffffff]` >= 2
+    /// (`mul_ll_mod_i` whose value an `x += e` adds: `acc += i * i % k`)
+    case accMulLLModI
+    /// L[b >> 32] += L[a & 0xffff] * (L[a >> 16] + Int32(b & 0xffffffff)) (`mul_l_add_li` whose value an
+    /// `x += e` adds: `rs += x * (i + 1)`)
+    case accMulLAddLI
 }
 
 /// Comparison codes of the fused branches.
@@ -131,7 +139,7 @@ extension InternalOp {
             .getGet, .addLL, .subLL, .mulLL, .addLI, .subLI, .mulLI, .divLI, .modLI,
             .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
             .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL,
-            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL:
+            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI:
             false
         default:
             true

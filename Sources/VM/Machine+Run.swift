@@ -50,16 +50,16 @@ extension Machine {
 
         // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it
         // (and, metering by runs, the rest of its run, given back here).
-        func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64, firstPart: Bool = false) -> Trap {
+        func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64, part: Int = -1) -> Trap {
             let gas = M.perStep ? gas : gas &+ (pc.pointee.run &- Int64(pc.pointee.gas))
             self.gas = reason == .outOfGas ? 0 : gas
             let gasBefore = reason == .outOfGas ? gas + Int64(pc.pointee.gas) : gas
-            return locate(reason, at: pc - code, gasBefore: gasBefore, firstTrappingPart: firstPart)
+            return locate(reason, at: pc - code, gasBefore: gasBefore, trappingPart: part)
         }
-        // A trap in the first part that can trap of a superinstruction: the later parts never ran, so their
-        // gas is given back.
-        func trapInFirstPart(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64) -> Trap {
-            trap(reason, pc, gas &+ program.gasAfterFirstTrappingPart(pc - code), firstPart: true)
+        // A trap in the `part`-th part that can trap of a superinstruction (-1: the last): the later parts
+        // never ran, so their gas is given back.
+        func trapInPart(_ part: Int, _ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64) -> Trap {
+            trap(reason, pc, gas &+ program.gasAfterTrappingPart(pc - code, part), part: part)
         }
 
         // Metering by runs, control enters a run here and wherever an instruction that ends a run
@@ -322,12 +322,12 @@ extension Machine {
                 sp.pointee = quotient(fp[Int(pc.pointee.a)], divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
             case .mulLLModI:
                 let a = Int(pc.pointee.a)
-                guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return trapInFirstPart(.overflow, pc, gas) }
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return trapInPart(0, .overflow, pc, gas) }
                 sp.pointee = remainder(p, divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
             case .mulLAddLI:
                 let b = pc.pointee.b
                 let (y, o) = fp[Int(b & 0xFFFF_FFFF)].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b >> 32)))
-                if o { return trapInFirstPart(.overflow, pc, gas) }
+                if o { return trapInPart(0, .overflow, pc, gas) }
                 guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], y) else { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .addI:
@@ -364,13 +364,36 @@ extension Machine {
                 fp[Int(pc.pointee.a)] = r; sp -= 1; pc += 1
             case .mulDivL:
                 guard let p = Arithmetic.mul(sp[-2], sp[-1]) else {
-                    return trap(.overflow, pc, gas + pc.pointee.b, firstPart: true)  // local_get, div_int never ran
+                    return trapInPart(0, .overflow, pc, gas)  // local_get, div_int never ran
                 }
                 switch Arithmetic.div(p, fp[Int(pc.pointee.a)]) {
                 case .ok(let q): sp[-2] = q; sp -= 1; pc += 1
                 case .divisionByZero: return trap(.divisionByZero, pc, gas)
                 case .overflow: return trap(.overflow, pc, gas)
                 }
+            case .mulDivLSet:
+                guard let p = Arithmetic.mul(sp[-2], sp[-1]) else { return trapInPart(0, .overflow, pc, gas) }
+                switch Arithmetic.div(p, fp[Int(pc.pointee.a)]) {
+                case .ok(let q): fp[Int(pc.pointee.b)] = q; sp -= 2; pc += 1
+                case .divisionByZero: return trapInPart(-1, .divisionByZero, pc, gas)  // the local_set never ran
+                case .overflow: return trapInPart(-1, .overflow, pc, gas)
+                }
+            case .accMulLLModI:
+                let a = Int(pc.pointee.a), b = pc.pointee.b
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return trapInPart(0, .overflow, pc, gas) }
+                let x = Int(truncatingIfNeeded: b >> 32)
+                let (r, o) = fp[x].addingReportingOverflow(remainder(p, divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)]))
+                if o { return trapInPart(-1, .overflow, pc, gas) }  // the local_set never ran
+                fp[x] = r; pc += 1
+            case .accMulLAddLI:
+                let a = Int(pc.pointee.a), b = pc.pointee.b
+                let (y, o1) = fp[a >> 16].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b)))
+                if o1 { return trapInPart(0, .overflow, pc, gas) }
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], y) else { return trapInPart(1, .overflow, pc, gas) }
+                let x = Int(truncatingIfNeeded: b >> 32)
+                let (r, o2) = fp[x].addingReportingOverflow(p)
+                if o2 { return trapInPart(-1, .overflow, pc, gas) }  // the local_set never ran
+                fp[x] = r; pc += 1
             case .addL:
                 let (r, o) = sp[-1].addingReportingOverflow(fp[Int(pc.pointee.a)])
                 if o { return trap(.overflow, pc, gas) }
@@ -526,7 +549,7 @@ extension Machine {
                 return locate(.overflow, at: index)
             }
         case .mulLLModI, .mulLAddLI:
-            let prefix = Int64(ins.gas) - program.gasAfterFirstTrappingPart(index)
+            let prefix = Int64(ins.gas) - program.gasAfterTrappingPart(index, 0)
             let firstPartTraps: Bool
             if ins.op == .mulLLModI {
                 firstPartTraps = Arithmetic.mul(fp[Int(ins.a & 0xFFFF)], fp[Int(ins.a >> 16)]) == nil
@@ -536,19 +559,57 @@ extension Machine {
             }
             if gasBefore >= prefix && firstPartTraps {
                 gas = gasBefore - prefix
-                return locate(.overflow, at: index, firstTrappingPart: true)
+                return locate(.overflow, at: index, trappingPart: 0)
             }
         case .mulDivL:
-            let prefix = Int64(ins.gas) - ins.b
+            let prefix = Int64(ins.gas) - program.gasAfterTrappingPart(index, 0)
             if gasBefore >= prefix && Arithmetic.mul(sp[-2], sp[-1]) == nil {
                 gas = gasBefore - prefix
-                return locate(.overflow, at: index, firstTrappingPart: true)
+                return locate(.overflow, at: index, trappingPart: 0)
+            }
+        case .mulDivLSet, .accMulLLModI, .accMulLAddLI:
+            // The first part that traps with these operands; the unfused code reaches it if it can pay for
+            // everything up to and including it.
+            if let (part, reason) = firstTrap(of: ins, sp: sp, fp: fp) {
+                let prefix = Int64(ins.gas) - program.gasAfterTrappingPart(index, part)
+                if gasBefore >= prefix {
+                    gas = gasBefore - prefix
+                    return locate(reason, at: index, trappingPart: part)
+                }
             }
         default:
             break
         }
         gas = 0
         return locate(.outOfGas, at: index, gasBefore: gasBefore)
+    }
+
+    /// For the superinstructions whose parts trap in more than one place: which part that can trap
+    /// (numbered as `Program.trappingPartIndex`, -1 the last) traps first with these operands, and why.
+    private func firstTrap(
+        of ins: Instr, sp: UnsafeMutablePointer<Int128>, fp: UnsafeMutablePointer<Int128>
+    ) -> (part: Int, reason: TrapReason)? {
+        let a = Int(ins.a), b = ins.b
+        switch ins.op {
+        case .mulDivLSet:
+            guard let p = Arithmetic.mul(sp[-2], sp[-1]) else { return (0, .overflow) }
+            switch Arithmetic.div(p, fp[a]) {
+            case .ok: return nil
+            case .divisionByZero: return (-1, .divisionByZero)
+            case .overflow: return (-1, .overflow)
+            }
+        case .accMulLLModI:
+            guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return (0, .overflow) }
+            let r = remainder(p, program.divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)])
+            return fp[Int(truncatingIfNeeded: b >> 32)].addingReportingOverflow(r).overflow ? (-1, .overflow) : nil
+        case .accMulLAddLI:
+            let (y, o) = fp[a >> 16].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b)))
+            if o { return (0, .overflow) }
+            guard let p = Arithmetic.mul(fp[a & 0xFFFF], y) else { return (1, .overflow) }
+            return fp[Int(truncatingIfNeeded: b >> 32)].addingReportingOverflow(p).overflow ? (-1, .overflow) : nil
+        default:
+            return nil
+        }
     }
 
     /// `x / d` or `x % d` by the general path; nil with `pendingTrap` set on a zero divisor or overflow.
@@ -571,10 +632,10 @@ extension Machine {
 
     /// A trap located at instruction `index`, with the source position when the module has a map.
     func locate(
-        _ reason: TrapReason, at index: Int, gasBefore: Int64 = 0, firstTrappingPart: Bool = false, fromPart: Int = 0
+        _ reason: TrapReason, at index: Int, gasBefore: Int64 = 0, trappingPart: Int = -1, fromPart: Int = 0
     ) -> Trap {
         let (function, offset) = program.trapOrigin(
-            of: index, reason: reason, gasBefore: gasBefore, firstTrappingPart: firstTrappingPart, fromPart: fromPart)
+            of: index, reason: reason, gasBefore: gasBefore, trappingPart: trappingPart, fromPart: fromPart)
         let name = function < module.functions.count ? module.functions[function].name : nil
         return Trap(reason, function: name, offset: offset,
                     position: module.sourceMap?.position(function: function, offset: offset))

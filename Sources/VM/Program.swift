@@ -103,12 +103,14 @@ public final class Program: @unchecked Sendable {
             case .modI: magic = .modIMagic
             case .divLI: magic = .divLIMagic
             case .modLI: magic = .modLIMagic
-            case .mulLLModI: magic = .mulLLModI  // the lowering made it only for d >= 2
+            case .mulLLModI: magic = .mulLLModI  // the lowering made these two only for d >= 2
+            case .accMulLLModI: magic = .accMulLLModI  // b = d (< 2^32) | acc << 32
             default: continue
             }
-            guard let d = ConstantDivisor(instr.b) else { continue }
+            let keep = magic == .accMulLLModI ? instr.b & ~0xFFFF_FFFF : 0
+            guard let d = ConstantDivisor(magic == .accMulLLModI ? instr.b & 0xFFFF_FFFF : instr.b) else { continue }
             lowered[i].op = magic
-            lowered[i].b = Int64(divisors.count)
+            lowered[i].b = Int64(divisors.count) | keep
             divisors.append(d)
         }
         // Each instruction's run: its gas and that of the following ones up to the next run end (or the end
@@ -149,11 +151,12 @@ public final class Program: @unchecked Sendable {
 
     /// Function and bytecode offset where a trap at instruction `index` happened, as the unfused code
     /// would report it: for out of gas, the first part whose gas no longer fits in `gasBefore` (gas left
-    /// before the instruction was charged); for other traps, the last part that can trap (or the first,
-    /// when the handler says so: `mul_div_l`'s multiply).
+    /// before the instruction was charged); for other traps, the part that can trap named by
+    /// `trappingPart` (-1: the last one; k >= 0: the k-th, counting only parts that can trap, when the
+    /// handler says so, e.g. `mul_div_l`'s multiply is 0).
     /// `fromPart` skips the parts already paid for (out of gas in the return of `branch_li_else_ret`).
     func trapOrigin(
-        of index: Int, reason: TrapReason, gasBefore: Int64, firstTrappingPart: Bool = false, fromPart: Int = 0
+        of index: Int, reason: TrapReason, gasBefore: Int64, trappingPart: Int = -1, fromPart: Int = 0
     ) -> (function: Int, offset: Int) {
         let (function, offset) = origin(of: index)
         guard index >= 0 && index < parts.count, parts[index].count > fromPart else { return (function, offset) }
@@ -166,15 +169,22 @@ public final class Program: @unchecked Sendable {
             }
             return (function, Int(covered[covered.count - 1].offset))
         }
-        let part = firstTrappingPart ? covered.first { $0.canTrap } : covered.last { $0.canTrap }
-        return (function, Int(part?.offset ?? covered[0].offset))
+        let k = trappingPartIndex(index, trappingPart) ?? 0
+        return (function, Int(parts[index][k].offset))
     }
 
-    /// Gas of the parts of the superinstruction at `index` after its first part that can trap: what a
-    /// trap in that part gives back (the later parts never ran).
-    func gasAfterFirstTrappingPart(_ index: Int) -> Int64 {
-        guard index >= 0 && index < parts.count, let k = parts[index].firstIndex(where: \.canTrap) else { return 0 }
-        return parts[index][(k + 1)...].reduce(0) { $0 + Int64($1.gas) }
+    /// Index in `parts[index]` of the superinstruction's `k`-th part that can trap (-1: the last).
+    func trappingPartIndex(_ index: Int, _ k: Int) -> Int? {
+        guard index >= 0 && index < parts.count else { return nil }
+        let trapping = parts[index].indices.filter { parts[index][$0].canTrap }
+        return k < 0 ? trapping.last : k < trapping.count ? trapping[k] : nil
+    }
+
+    /// Gas of the parts of the superinstruction at `index` after its `k`-th part that can trap (-1: the
+    /// last): what a trap in that part gives back (the later parts never ran).
+    func gasAfterTrappingPart(_ index: Int, _ k: Int) -> Int64 {
+        guard let j = trappingPartIndex(index, k) else { return 0 }
+        return parts[index][(j + 1)...].reduce(0) { $0 + Int64($1.gas) }
     }
 
     /// Function and bytecode offset of the instruction at `index`.

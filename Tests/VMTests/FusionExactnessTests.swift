@@ -44,7 +44,7 @@ private let programs: [(name: String, source: String, args: [[Value]])] = [
             local_get y
             local_get y
             mul_int
-            push_int 7
+            local_get x
             mod_int
             add_int
             local_set acc
@@ -351,7 +351,7 @@ private let secondRoundPrograms: [(name: String, source: String, fusedOp: String
             local_set acc
             local_get acc
             ret
-        """, "mulLLModI", [[.int(12345), .int(678)], [.int(-12345), .int(678)], [.int(Int128.max), .int(2)],
+        """, "accMulLLModI", [[.int(12345), .int(678)], [.int(-12345), .int(678)], [.int(Int128.max), .int(2)],
                           [.int(1 << 62), .int(4)], [.int(1 << 70), .int(3)], [.int(Int128.min), .int(-1)]]),
     ("mul_l_add_li (rs += x * (i + 1))", """
         .module m
@@ -367,8 +367,67 @@ private let secondRoundPrograms: [(name: String, source: String, fusedOp: String
             local_set rs
             local_get rs
             ret
-        """, "mulLAddLI", [[.int(7), .int(9)], [.int(7), .int(Int128.max)], [.int(Int128.max), .int(1)],
+        """, "accMulLAddLI", [[.int(7), .int(9)], [.int(7), .int(Int128.max)], [.int(Int128.max), .int(1)],
                           [.int(-3), .int(-1)], [.int(1 << 100), .int(1 << 20)]]),
+    ("mul_ll_mod_i and mul_l_add_li without an accumulator", """
+        .module m
+        .fn public f(x: int, y: int) -> int
+            local_get x
+            local_get y
+            mul_int
+            push_int 97
+            mod_int
+            local_get x
+            local_get y
+            push_int -3
+            add_int
+            mul_int
+            sub_int
+            ret
+        """, "mulLLModI", [[.int(12345), .int(678)], [.int(-5), .int(4)], [.int(Int128.max), .int(2)],
+                          [.int(2), .int(Int128.min + 1)], [.int(1 << 70), .int(1 << 60)]]),
+    ("accumulators that overflow the sum", """
+        .module m
+        .fn public f(acc: int, x: int, i: int) -> int
+            local_get acc
+            local_get x
+            local_get i
+            push_int 1
+            add_int
+            mul_int
+            add_int
+            local_set acc
+            local_get acc
+            local_get x
+            local_get x
+            mul_int
+            push_int 1000003
+            mod_int
+            add_int
+            local_set acc
+            local_get acc
+            ret
+        """, "accMul", [[.int(Int128.max - 10), .int(2), .int(3)], [.int(Int128.max - 6), .int(2), .int(2)],
+                       [.int(Int128.max - 6), .int(2000), .int(0)], [.int(5), .int(1 << 64), .int(1 << 64)],
+                       [.int(-4), .int(3), .int(-1)], [.int(0), .int(2), .int(Int128.max)]]),
+    ("mul_div_l_set (let x = p * w / s)", """
+        .module m
+        .fn public f(p: int, w: int, s: int) -> int
+            .local x: int
+            local_get p
+            local_get w
+            swap
+            mul_int
+            local_get s
+            div_int
+            local_set x
+            local_get x
+            push_int 1
+            add_int
+            ret
+        """, "mulDivLSet", [[.int(1_000_000), .int(7), .int(3)], [.int(5), .int(7), .int(0)],
+                          [.int(Int128.max), .int(2), .int(1)], [.int(Int128.min), .int(1), .int(-1)],
+                          [.int(Int128.max), .int(1), .int(1)]]),
     ("list_set_lll (xs[i] = v)", """
         .module m
         .fn public f(i: int, v: int) -> int
@@ -425,10 +484,15 @@ func secondRoundSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: Int)
     #expect(try run(3, [.int(7), .int(9)]).values == [.int(70)])
     #expect(try run(3, [.int(7), .int(Int128.max)]).trap?.reason == .overflow)
     #expect(try run(3, [.int(Int128.max), .int(1)]).trap?.reason == .overflow)
-    #expect(try run(4, [.int(1), .int(7)]).values == [.int(7)])
-    #expect(try run(4, [.int(2), .int(7)]).trap?.reason == .indexOutOfRange)
+    #expect(try run(4, [.int(12345), .int(678)]).values == [.int(12345 * 678 % 97 - 12345 * 675)])
+    #expect(try run(5, [.int(10), .int(2), .int(3)]).values == [.int(10 + 8 + 4)])
+    #expect(try run(5, [.int(Int128.max - 6), .int(2), .int(2)]).trap?.reason == .overflow)
+    #expect(try run(6, [.int(1_000_000), .int(7), .int(3)]).values == [.int(2_333_334)])
+    #expect(try run(6, [.int(5), .int(7), .int(0)]).trap?.reason == .divisionByZero)
+    #expect(try run(7, [.int(1), .int(7)]).values == [.int(7)])
+    #expect(try run(7, [.int(2), .int(7)]).trap?.reason == .indexOutOfRange)
     let x: Int128 = -123_456_789
-    #expect(try run(5, [.int(x)]).values == [.int((x / 7 + x % 1000) % 13 / 3)])
+    #expect(try run(8, [.int(x)]).values == [.int((x / 7 + x % 1000) % 13 / 3)])
 }
 
 /// `call` carries its callee's facts (entry, parameters, locals, stack need) in the instruction: a callee
