@@ -221,6 +221,9 @@ struct FunctionLowering {
             if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt, o[3] == .localSet {
                 return (Instr(.mulDivLSet, gas: gas(i, 4), a: UInt32(imm(1)), b: imm(3)), 4, nil)
             }
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listGet, imm(1) >= 0, imm(1) <= 0xFFFF_FFFF {
+                return (Instr(.getListGetLLL, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1) | imm(2) << 32), 4, nil)
+            }
             if o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listSet,
                 imm(1) >= 0, imm(1) <= 0xFFFF_FFFF
             {

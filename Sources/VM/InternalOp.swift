@@ -82,6 +82,8 @@ enum InternalOp: UInt8 {
     /// L[b >> 32] += L[a & 0xffff] * (L[a >> 16] + Int32(b & 0xffffffff)) (`mul_l_add_li` whose value an
     /// `x += e` adds: `rs += x * (i + 1)`)
     case accMulLAddLI
+    /// push L[a], L[b & 0xffffffff][L[b >> 32]] (`local_get; local_get; local_get; list_get`: `p * w[i]`)
+    case getListGetLLL
 }
 
 /// Comparison codes of the fused branches.
@@ -139,7 +141,7 @@ extension InternalOp {
             .getGet, .addLL, .subLL, .mulLL, .addLI, .subLI, .mulLI, .divLI, .modLI,
             .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
             .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL,
-            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI:
+            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL:
             false
         default:
             true

@@ -531,3 +531,26 @@ func secondRoundSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: Int)
     #expect(deep.trap?.reason == .callDepthExceeded)
     try expectIndistinguishable("call facts", source, [[.int(5)], [.int(Int128.max)]], fusedOp: "call")
 }
+
+@Test func theListElementOperandIsIndistinguishableAtEveryGasLimit() throws {
+    let source = """
+        .module m
+        .fn public f(p: int, i: int) -> int
+            .local w: list<int>
+            push_int 3
+            push_int 5
+            list_lit list<int> 2
+            local_set w
+            local_get p
+            local_get w
+            local_get i
+            list_get
+            mul_int
+            ret
+        """
+    let fused = try expectIndistinguishable(
+        "get_list_get_lll", source, [[.int(7), .int(1)], [.int(7), .int(2)], [.int(7), .int(-1)], [.int(Int128.max), .int(0)]],
+        fusedOp: "getListGetLLL")
+    #expect(call(fused, "f", [.int(7), .int(1)]).values == [.int(35)])
+    #expect(call(fused, "f", [.int(7), .int(2)]).trap?.reason == .indexOutOfRange)
+}
