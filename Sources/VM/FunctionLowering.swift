@@ -190,6 +190,12 @@ struct FunctionLowering {
             guard x >= 0, x <= 0xFFFF, y >= 0, y <= 0xFFFF else { return nil }
             return UInt32(x) | UInt32(y) << 16
         }
+        if let o = window(i, 8), o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listGet,
+            o[4] == .mulInt, o[5] == .localGet, o[6] == .divInt, o[7] == .localSet,
+            let ab = pair(imm(0), imm(1)), let cd = pair(imm(2), imm(5)), imm(7) >= 0, imm(7) <= 0xFFFF
+        {
+            return (Instr(.mulListGetDivLSet, gas: gas(i, 8), a: ab, b: Int64(cd) | imm(7) << 32), 8, nil)
+        }
         if let o = window(i, 6) {
             // `if x < k { return y }`: a forward branch on a local and an immediate whose fall-through is
             // `local_get y; ret`. (Only forward: a loop's test jumps back and stays a plain branch, which

@@ -84,6 +84,10 @@ enum InternalOp: UInt8 {
     case accMulLAddLI
     /// push L[a], L[b & 0xffffffff][L[b >> 32]] (`local_get; local_get; local_get; list_get`: `p * w[i]`)
     case getListGetLLL
+    /// L[b >> 32] = L[a & 0xffff] * L[a >> 16][L[b & 0xffff]] / L[(b >> 16) & 0xffff]: a proportional
+    /// share `let x = amount * weights[i] / total` (`local_get` ×3; `list_get; mul_int; local_get; div_int;
+    /// local_set`), its parts trapping in order: the index, the multiply, the division
+    case mulListGetDivLSet
 }
 
 /// Comparison codes of the fused branches.
@@ -141,7 +145,7 @@ extension InternalOp {
             .getGet, .addLL, .subLL, .mulLL, .addLI, .subLI, .mulLI, .divLI, .modLI,
             .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
             .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL,
-            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL:
+            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL, .mulListGetDivLSet:
             false
         default:
             true

@@ -258,6 +258,17 @@ extension Machine {
                 guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
                 sp[0] = fp[Int(pc.pointee.a)]
                 sp[1] = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]; sp += 2; pc += 1
+            case .mulListGetDivLSet:
+                let a = Int(pc.pointee.a), b = Int(truncatingIfNeeded: pc.pointee.b)
+                let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFFF]
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
+                let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return trapInPart(1, .overflow, pc, gas) }
+                switch Arithmetic.div(p, fp[(b >> 16) & 0xFFFF]) {
+                case .ok(let q): fp[b >> 32] = q; pc += 1
+                case .divisionByZero: return trapInPart(-1, .divisionByZero, pc, gas)  // the local_set never ran
+                case .overflow: return trapInPart(-1, .overflow, pc, gas)
+                }
             case .listSetLLL:
                 let b = pc.pointee.b
                 let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(b & 0xFFFF_FFFF)]
@@ -576,7 +587,7 @@ extension Machine {
                 gas = gasBefore - prefix
                 return locate(.overflow, at: index, trappingPart: 0)
             }
-        case .mulDivLSet, .accMulLLModI, .accMulLAddLI:
+        case .mulDivLSet, .accMulLLModI, .accMulLAddLI, .mulListGetDivLSet:
             // The first part that traps with these operands; the unfused code reaches it if it can pay for
             // everything up to and including it.
             if let (part, reason) = firstTrap(of: ins, sp: sp, fp: fp) {
@@ -603,6 +614,16 @@ extension Machine {
         case .mulDivLSet:
             guard let p = Arithmetic.mul(sp[-2], sp[-1]) else { return (0, .overflow) }
             switch Arithmetic.div(p, fp[a]) {
+            case .ok: return nil
+            case .divisionByZero: return (-1, .divisionByZero)
+            case .overflow: return (-1, .overflow)
+            }
+        case .mulListGetDivLSet:
+            let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[Int(truncatingIfNeeded: b & 0xFFFF)]
+            guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return (0, .indexOutOfRange) }
+            let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
+            guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return (1, .overflow) }
+            switch Arithmetic.div(p, fp[Int(truncatingIfNeeded: (b >> 16) & 0xFFFF)]) {
             case .ok: return nil
             case .divisionByZero: return (-1, .divisionByZero)
             case .overflow: return (-1, .overflow)

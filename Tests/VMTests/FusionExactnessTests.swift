@@ -554,3 +554,36 @@ func secondRoundSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: Int)
     #expect(call(fused, "f", [.int(7), .int(1)]).values == [.int(35)])
     #expect(call(fused, "f", [.int(7), .int(2)]).trap?.reason == .indexOutOfRange)
 }
+
+@Test func theProportionalShareIsIndistinguishableAtEveryGasLimit() throws {
+    let source = """
+        .module m
+        .fn public f(p: int, i: int, s: int) -> int
+            .local w: list<int>
+            .local x: int
+            push_int 3
+            push_int -5
+            list_lit list<int> 2
+            local_set w
+            local_get p
+            local_get w
+            local_get i
+            list_get
+            mul_int
+            local_get s
+            div_int
+            local_set x
+            local_get x
+            ret
+        """
+    let args: [[Value]] = [
+        [.int(1_000_000), .int(0), .int(7)], [.int(1_000_000), .int(1), .int(7)], [.int(9), .int(2), .int(7)],
+        [.int(9), .int(-1), .int(0)], [.int(9), .int(0), .int(0)], [.int(Int128.max), .int(0), .int(1)],
+        [.int(Int128.min / 3), .int(0), .int(-1)], [.int(1 << 80), .int(1), .int(3)],
+    ]
+    let fused = try expectIndistinguishable("mul_list_get_div_l_set", source, args, fusedOp: "mulListGetDivLSet")
+    #expect(call(fused, "f", [.int(1_000_000), .int(1), .int(7)]).values == [.int(-714_285)])
+    #expect(call(fused, "f", [.int(9), .int(0), .int(0)]).trap?.reason == .divisionByZero)
+    #expect(call(fused, "f", [.int(9), .int(2), .int(7)]).trap?.reason == .indexOutOfRange)
+    #expect(call(fused, "f", [.int(Int128.max), .int(0), .int(1)]).trap?.reason == .overflow)
+}
