@@ -18,6 +18,8 @@ struct FunctionLowering {
     let module: Module
     let fuse: Bool
     private var isTarget: [Bool]
+    /// Instruction index by bytecode offset (-1 between instructions).
+    private var indexAtOffset: [Int]
     /// `local_get x` instructions removed because an `x += expr` pattern reads `x` at its end instead.
     /// A jump to a removed instruction lands on the next lowered one (the start of E).
     private(set) var dropped: [Bool]
@@ -38,6 +40,8 @@ struct FunctionLowering {
             let t = Int(inst.immediates[0])
             if t >= 0 && t < isTarget.count { isTarget[t] = true }
         }
+        indexAtOffset = [Int](repeating: -1, count: function.code.count + 1)
+        for (k, inst) in insts.enumerated() where inst.offset < indexAtOffset.count { indexAtOffset[inst.offset] = k }
         dropped = [Bool](repeating: false, count: insts.count)
         if fuse { findAccumulations() }
     }
@@ -112,6 +116,9 @@ struct FunctionLowering {
             parts += (i + 4..<i + 8).map { Part(insts[$0]) }
             return (combined, width, target, parts)
         }
+        if instr.op == .branchLIRet, let k = returnAt(Int(insts[i + 3].immediates[0])) {
+            parts += [Part(insts[k]), Part(insts[k + 1])]  // the return it runs when it branches
+        }
         if parts.count == 1 { parts = [] }  // a plain instruction: its origin says it all
         return (instr, width, jump, parts)
     }
@@ -168,6 +175,14 @@ struct FunctionLowering {
         }
     }
 
+    /// The index of the `local_get` of a `local_get; ret` at bytecode offset `target`, if that is what is there.
+    private func returnAt(_ target: Int) -> Int? {
+        guard target >= 0, target < indexAtOffset.count else { return nil }
+        let k = indexAtOffset[target]
+        guard k >= 0, k + 1 < insts.count, insts[k].opcode == .localGet, insts[k + 1].opcode == .ret else { return nil }
+        return k
+    }
+
     private func gas(_ i: Int, _ n: Int) -> UInt16 {
         UInt16(clamping: insts[i..<(i + n)].reduce(0) { $0 + Int($1.opcode.info.gas) })
     }
@@ -189,6 +204,12 @@ struct FunctionLowering {
         func pair(_ x: Int64, _ y: Int64) -> UInt32? {
             guard x >= 0, x <= 0xFFFF, y >= 0, y <= 0xFFFF else { return nil }
             return UInt32(x) | UInt32(y) << 16
+        }
+        if let o = window(i, 9), o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listGet,
+            o[4] == .mulInt, o[5] == .localGet, o[6] == .divInt, o[7] == .localTee, o[8] == .listSet,
+            let ab = pair(imm(0), imm(1)), let cd = pair(imm(2), imm(5)), imm(7) >= 0, imm(7) <= 0xFFFF
+        {
+            return (Instr(.mulListGetDivLTeeListSet, gas: gas(i, 9), a: ab, b: Int64(cd) | imm(7) << 32), 9, nil)
         }
         if let o = window(i, 8), o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listGet,
             o[4] == .mulInt, o[5] == .localGet, o[6] == .divInt, o[7] == .localSet,
@@ -224,6 +245,14 @@ struct FunctionLowering {
             }
         }
         if let o = window(i, 4) {
+            // `if x < k { return y }` with the return after the body: the branch returns when it is taken.
+            if o[0] == .localGet, o[1] == .pushInt, let c = Condition(o[2]), o[3] == .jumpIf || o[3] == .jumpUnless,
+                function.results.count == 1, imm(3) > insts[i].offset, let k = returnAt(Int(imm(3))),
+                let v = Int32(exactly: imm(1)), let locals = pair(imm(0), insts[k].immediates[0])
+            {
+                let cond = o[3] == .jumpIf ? c : c.negated
+                return (Instr(.branchLIRet, gas: gas(i, 4), a: locals, b: Int64(UInt32(bitPattern: v)), cond: cond.rawValue), 4, nil)
+            }
             if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt, o[3] == .localSet {
                 return (Instr(.mulDivLSet, gas: gas(i, 4), a: UInt32(imm(1)), b: imm(3)), 4, nil)
             }

@@ -88,6 +88,12 @@ enum InternalOp: UInt8 {
     /// share `let x = amount * weights[i] / total` (`local_get` ×3; `list_get; mul_int; local_get; div_int;
     /// local_set`), its parts trapping in order: the index, the multiply, the division
     case mulListGetDivLSet
+    /// The same share, `local_tee x; list_set` into the list and index below it on the stack
+    /// (`xs[i] = x = amount * weights[i] / total`); the store's index traps last
+    case mulListGetDivLTeeListSet
+    /// if L[a & 0xffff] <cond> Int32(b) return L[a >> 16], else fall through: a forward branch whose
+    /// target is `local_get; ret` (`if n < 2 { return n }` with the return placed after the body)
+    case branchLIRet
 }
 
 /// Comparison codes of the fused branches.
@@ -145,7 +151,7 @@ extension InternalOp {
             .getGet, .addLL, .subLL, .mulLL, .addLI, .subLI, .mulLI, .divLI, .modLI,
             .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
             .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL,
-            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL, .mulListGetDivLSet:
+            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL, .mulListGetDivLSet, .mulListGetDivLTeeListSet:
             false
         default:
             true

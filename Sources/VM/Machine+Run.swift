@@ -219,6 +219,22 @@ extension Machine {
                 depth -= 1
                 pc = frames[depth].returnPC; fp = frames[depth].fp
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
+            case .branchLIRet:
+                let a = Int(pc.pointee.a)
+                let x = fp[a & 0xFFFF], y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
+                if unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y) {
+                    // The target's `local_get; ret` is its own run: charged here, in both meterings.
+                    gas &-= retLocalGas
+                    if gas < 0 { return outOfGasInReturn(at: pc - code, gasBefore: gas &+ retLocalGas) }
+                    fp[0] = fp[a >> 16]
+                    sp = fp + 1
+                    if depth == 0 { self.gas = gas; return nil }
+                    depth -= 1
+                    pc = frames[depth].returnPC; fp = frames[depth].fp
+                } else {
+                    pc += 1
+                }
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .branchLIElseRet:
                 let a = Int(pc.pointee.a)
                 let x = fp[a & 0xFFFF], y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
@@ -269,6 +285,22 @@ extension Machine {
                 case .divisionByZero: return trapInPart(-1, .divisionByZero, pc, gas)  // the local_set never ran
                 case .overflow: return trapInPart(-1, .overflow, pc, gas)
                 }
+            case .mulListGetDivLTeeListSet:
+                let a = Int(pc.pointee.a), b = Int(truncatingIfNeeded: pc.pointee.b)
+                let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFFF]
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
+                let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return trapInPart(1, .overflow, pc, gas) }
+                let q: Int128
+                switch Arithmetic.div(p, fp[(b >> 16) & 0xFFFF]) {
+                case .ok(let v): q = v
+                case .divisionByZero: return trapInPart(2, .divisionByZero, pc, gas)
+                case .overflow: return trapInPart(2, .overflow, pc, gas)
+                }
+                fp[b >> 32] = q
+                let hs = Int(truncatingIfNeeded: sp[-2]), j = sp[-1]
+                guard j >= 0 && j < Int128(wide: arena.listCount(hs)) else { return trap(.indexOutOfRange, pc, gas) }
+                arena.words[arena.listData(hs) &+ Int(truncatingIfNeeded: j)] = q; sp -= 2; pc += 1
             case .listSetLLL:
                 let b = pc.pointee.b
                 let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(b & 0xFFFF_FFFF)]
@@ -587,7 +619,7 @@ extension Machine {
                 gas = gasBefore - prefix
                 return locate(.overflow, at: index, trappingPart: 0)
             }
-        case .mulDivLSet, .accMulLLModI, .accMulLAddLI, .mulListGetDivLSet:
+        case .mulDivLSet, .accMulLLModI, .accMulLAddLI, .mulListGetDivLSet, .mulListGetDivLTeeListSet:
             // The first part that traps with these operands; the unfused code reaches it if it can pay for
             // everything up to and including it.
             if let (part, reason) = firstTrap(of: ins, sp: sp, fp: fp) {
@@ -618,16 +650,19 @@ extension Machine {
             case .divisionByZero: return (-1, .divisionByZero)
             case .overflow: return (-1, .overflow)
             }
-        case .mulListGetDivLSet:
+        case .mulListGetDivLSet, .mulListGetDivLTeeListSet:
             let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[Int(truncatingIfNeeded: b & 0xFFFF)]
             guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return (0, .indexOutOfRange) }
             let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
             guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return (1, .overflow) }
             switch Arithmetic.div(p, fp[Int(truncatingIfNeeded: (b >> 16) & 0xFFFF)]) {
-            case .ok: return nil
-            case .divisionByZero: return (-1, .divisionByZero)
-            case .overflow: return (-1, .overflow)
+            case .ok: break
+            case .divisionByZero: return (2, .divisionByZero)
+            case .overflow: return (2, .overflow)
             }
+            guard ins.op == .mulListGetDivLTeeListSet else { return nil }
+            let j = sp[-1]
+            return j >= 0 && j < Int128(wide: arena.listCount(Int(truncatingIfNeeded: sp[-2]))) ? nil : (-1, .indexOutOfRange)
         case .accMulLLModI:
             guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return (0, .overflow) }
             let r = remainder(p, program.divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)])

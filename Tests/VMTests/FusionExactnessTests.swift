@@ -587,3 +587,78 @@ func secondRoundSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: Int)
     #expect(call(fused, "f", [.int(9), .int(2), .int(7)]).trap?.reason == .indexOutOfRange)
     #expect(call(fused, "f", [.int(Int128.max), .int(0), .int(1)]).trap?.reason == .overflow)
 }
+
+/// `xs[j] = x = a * ws[i] / d` in one instruction, and the conditional return whose `local_get; ret` is the
+/// branch's target (the hand-written forms of W1 and W3).
+private let storeAndReturnPrograms: [(name: String, source: String, fusedOp: String, args: [[Value]])] = [
+    ("mul_list_get_div_l_tee_list_set", """
+        .module m
+        .fn public f(p: int, i: int, s: int, j: int) -> int
+            .local w: list<int>
+            .local out: list<int>
+            .local x: int
+            push_int 3
+            push_int -5
+            list_lit list<int> 2
+            local_set w
+            push_int 0
+            push_int 0
+            list_lit list<int> 2
+            local_set out
+            local_get out
+            local_get j
+            local_get p
+            local_get w
+            local_get i
+            list_get
+            mul_int
+            local_get s
+            div_int
+            local_tee x
+            list_set
+            local_get out
+            push_int 1
+            list_get
+            local_get x
+            add_int
+            ret
+        """, "mulListGetDivLTeeListSet", [
+            [.int(1_000_000), .int(1), .int(7), .int(1)], [.int(1_000_000), .int(0), .int(7), .int(0)],
+            [.int(9), .int(2), .int(7), .int(0)], [.int(9), .int(0), .int(0), .int(0)],
+            [.int(Int128.max), .int(0), .int(1), .int(0)], [.int(Int128.min / 3), .int(0), .int(-1), .int(0)],
+            [.int(9), .int(0), .int(7), .int(2)], [.int(9), .int(0), .int(7), .int(-1)],
+        ]),
+    ("branch_li_ret (the return after the body)", """
+        .module m
+        .fn public f(n: int) -> int
+            local_get n
+            push_int 2
+            lt_int
+            jump_if base
+            local_get n
+            push_int 1
+            sub_int
+            call f
+            local_get n
+            push_int 2
+            sub_int
+            call f
+            add_int
+            ret
+        base:
+            local_get n
+            ret
+        """, "branchLIRet", [[.int(0)], [.int(1)], [.int(6)], [.int(-2)]]),
+]
+
+@Test(arguments: storeAndReturnPrograms.indices)
+func storeAndReturnSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, fusedOp, argSets) = storeAndReturnPrograms[index]
+    let fused = try expectIndistinguishable(name, source, argSets, fusedOp: fusedOp)
+    if index == 0 {
+        #expect(call(fused, "f", [.int(1_000_000), .int(1), .int(7), .int(1)]).values == [.int(-714_285 * 2)])
+        #expect(call(fused, "f", [.int(9), .int(0), .int(7), .int(2)]).trap?.reason == .indexOutOfRange)
+    } else {
+        #expect(call(fused, "f", [.int(10)]).values == [.int(55)])
+    }
+}
