@@ -1,3 +1,5 @@
+import Compiler
+
 /// A parsed command line for one subcommand: positional arguments and `--flag [value]` options.
 public struct Arguments: Sendable {
     public var positional: [String] = []
@@ -69,24 +71,11 @@ public struct Arguments: Sendable {
     }
 }
 
-/// "; did you mean 'x'?" when a known word is within a small edit distance of `word`.
+/// "; did you mean 'x'?" when a known word is within a small edit distance of `word` (the compiler's
+/// `EditDistance`, with a wider allowance: command names and options are short, `--fo` should find `--from`).
 func suggestion(_ word: String, among known: [String]) -> String {
-    let best = known.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-    guard let (name, d) = best, d <= max(2, word.count / 3) else { return "" }
+    let limit = max(2, word.count / 3)
+    let best = known.sorted().map { ($0, EditDistance.distance(word, $0, limit: limit)) }.min { $0.1 < $1.1 }
+    guard let (name, d) = best, d <= limit else { return "" }
     return "; did you mean '\(name)'?"
-}
-
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    guard !a.isEmpty else { return b.count }
-    guard !b.isEmpty else { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + [Int](repeating: 0, count: b.count)
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

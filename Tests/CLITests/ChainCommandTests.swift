@@ -99,6 +99,25 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("chain", "verify-proof", "--root", root, "--key", key, "--absent", "--proof", proof) == 1)
     }
 
+    /// Wrong argument counts name the function's parameter types; an `@name` that is no key names the keys.
+    @Test func argumentMistakesSayWhatWasExpected() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(run("chain", "init") == 0)
+        let counter = fixtures.appendingPathComponent("counter.dna").path
+        #expect(run("deploy", counter, "--from", "alice") == 1)
+        #expect(transcript.err.contains("'setup' takes 1 argument (Int) but 0 were given"), "counter.dna's init function")
+        #expect(transcript.err.contains("write init's arguments after the module file"))
+        #expect(run("deploy", counter, "5", "--from", "alice") == 0)
+        let contract = try #require(field("contract"))
+        #expect(run("call", contract, "pay(@carl, 0)", "--from", "alice") == 1)
+        #expect(transcript.err.contains("no key '@carl' in this chain's keystore; did you mean 'carol'?"))
+        #expect(transcript.err.contains("(keys: @alice, @bob, @carol)"))
+        #expect(run("call", contract, "bump()", "--from", "alice") == 1)
+        #expect(transcript.err.contains("'bump' takes 1 argument (Int) but 0 were given"))
+        #expect(run("query", contract, "get(1)") == 1)
+        #expect(transcript.err.contains("'get' takes no arguments but 1 was given"))
+    }
+
     @Test func aContributorProvesAMapEntry() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)

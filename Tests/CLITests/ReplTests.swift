@@ -112,6 +112,33 @@ import Tooling
         #expect(lines.map(\.text) == ["42 : Int  (gas 3)"])
     }
 
+    /// `:gas INPUT` and `:trace INPUT` run INPUT first and break down that run, not the one before; an INPUT that
+    /// does not compile leaves the last run as it was.
+    @Test func gasAndTraceWithAnInputInspectThatInput() throws {
+        let session = try ReplSession(stdlibDirectory: repositoryRoot.path + "/Stdlib")
+        _ = session.submit("fn pay(p: Int, w: Int, s: Int) -> Int {\n    return p * w / s\n}")
+        _ = session.submit("let d: Dec = 1.5")
+        let gas = session.submit(":gas pay(1000, 3, 6)").lines.map(\.text)
+        #expect(gas.first?.hasPrefix("500 : Int  (gas ") == true)
+        #expect(gas.contains { $0.hasPrefix("gas ") && $0.contains(" in ") })
+        #expect(gas.contains { $0.contains("pay") && !$0.contains("let d") })
+        #expect(gas.contains { $0.contains("return p * w / s") })
+        #expect(!gas.contains { $0.contains("let d: Dec") })
+
+        let trace = session.submit(":trace pay(10, 1, 0)").lines
+        #expect(trace.contains { $0.isError && $0.text.contains("division by zero") })
+        #expect(trace.last?.text.hasPrefix("reverted: \"division by zero\"") == true)
+
+        let broken = session.submit(":gas pay(1, 2").lines
+        #expect(broken.contains { $0.isError })
+        #expect(!broken.contains { $0.text.hasPrefix("gas ") })
+        let again = session.submit(":gas").lines.map(\.text)
+        #expect(again.contains { $0.contains("return p * w / s") }, "the last run is still pay(10, 1, 0)")
+
+        let table = session.submit(":table pay(p: 1000)").lines
+        #expect(table.contains { $0.isError && $0.text.contains("formula names, not calls: write 'pay'") })
+    }
+
     /// `--chain DIR` works on a copy (the chain on disk keeps its height); with `--write` the blocks the session
     /// keeps are applied to it, and the chain still replays.
     @Test func chainDirectoryReadOnlyUnlessWrite() throws {

@@ -68,7 +68,7 @@ import Testing
     @Test func theWrongNumberOfArgumentsIsReported() {
         let r = datanet("run", fixture("small.dna"), "--call", "add(1)")
         #expect(r.status == 1)
-        #expect(r.err == "error: 'add' takes 2 arguments but 1 was given\n", "\(r.err)")
+        #expect(r.err == "error: 'add' takes 2 arguments (Int, Int) but 1 was given\n", "\(r.err)")
     }
 
     @Test func anArgumentOfTheWrongTypeIsReported() {

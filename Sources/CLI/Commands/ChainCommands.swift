@@ -425,8 +425,9 @@ enum ChainCommands {
             }
             let session = TransactionCommands.Session(chain: chain, keystore: try directory.keystore(), sender: nil)
             let literal: CallSyntax.Literal
+            let substituted = try session.substituteNames(keyText)
             do throws(CallSyntax.ParseError) {
-                literal = try CallSyntax.parseLiteral(session.substituteNames(keyText))
+                literal = try CallSyntax.parseLiteral(substituted)
             } catch {
                 throw CLIFailure("in '\(keyText)', \(error)")
             }

@@ -46,17 +46,12 @@ enum RunCommand {
                 + suggestion(call.function, among: names))
             return ExitCode.failure
         }
-        let function = module.functions[index]
-        guard call.arguments.count == function.params.count else {
-            console.error("'\(function.name)' takes \(plural(function.params.count, "argument")) but \(call.arguments.count) \(call.arguments.count == 1 ? "was" : "were") given")
+        let values: [Value]
+        do throws(CLIFailure) {
+            values = try CallArguments.values(call.arguments, of: module.functions[index], in: module)
+        } catch {
+            console.error(error.message)
             return ExitCode.failure
-        }
-        var values: [Value] = []
-        for (i, literal) in call.arguments.enumerated() {
-            do throws(ArgumentError) { values.append(try literal.value(as: module.types[Int(function.params[i])], in: module)) } catch {
-                console.error("argument \(i + 1) of '\(function.name)': \(error.message)")
-                return ExitCode.failure
-            }
         }
         var initValues: [Value] = []
         if let initText = args.flags["--init"] {
@@ -66,18 +61,11 @@ enum RunCommand {
             }
             do throws(CallSyntax.ParseError) {
                 let parsed = try CallSyntax.parse(initText.hasPrefix("init(") ? initText : "init(\(initText))")
-                let params = module.functions[setup].params
-                guard parsed.arguments.count == params.count else {
-                    console.error("'init' takes \(params.count) arguments but \(parsed.arguments.count) were given")
+                do throws(CLIFailure) {
+                    initValues = try CallArguments.values(parsed.arguments, of: module.functions[setup], in: module)
+                } catch {
+                    console.error("in --init, " + error.message)
                     return ExitCode.failure
-                }
-                for (i, literal) in parsed.arguments.enumerated() {
-                    do throws(ArgumentError) {
-                        initValues.append(try literal.value(as: module.types[Int(params[i])], in: module))
-                    } catch {
-                        console.error("argument \(i + 1) of 'init': \(error.message)")
-                        return ExitCode.failure
-                    }
                 }
             } catch {
                 console.error("in --init, \(error)")

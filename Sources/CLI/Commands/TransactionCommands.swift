@@ -22,10 +22,16 @@ enum TransactionCommands {
         guard let file = args.positional.first else { return usage(console, "deploy needs a module file") }
         return run(args, console) { session throws(CLIFailure) in
             let module = try load(file)
-            let initText = "init(" + args.positional.dropFirst().joined(separator: ", ") + ")"
+            let given = args.positional.dropFirst()
             let initFunction = module.functions.first { $0.kind == .`init` }
-            let encoded = try session.arguments(
-                initText, params: initFunction?.params ?? [], in: module, function: initFunction?.name ?? "init")
+                ?? Function(name: "init", kind: .`init`, params: [], results: [], locals: [], maxStack: 0, code: [])
+            let encoded: [UInt8]
+            do throws(CLIFailure) {
+                encoded = try session.arguments("init(" + given.joined(separator: ", ") + ")", of: initFunction, in: module)
+            } catch where given.count < initFunction.params.count {
+                throw CLIFailure(error.message + "; write init's arguments after the module file, e.g. 'datanet deploy "
+                    + "\(file) \(initFunction.params.map { _ in "ARG" }.joined(separator: " ")) --from KEY'")
+            }
             let policy = try policyFlag(args, default: .compatible)
             guard var authority = session.sender?.address else { throw CLIFailure("deploy needs --from KEY") }
             if let text = args.flags["--authority"] {
@@ -181,8 +187,9 @@ enum TransactionCommands {
 
         /// Parses `fn(args)`, with `@name` standing for the address of keystore key `name`.
         func parse(_ text: String) throws(CLIFailure) -> CallSyntax {
+            let substituted = try substituteNames(text)
             do throws(CallSyntax.ParseError) {
-                return try CallSyntax.parse(substituteNames(text))
+                return try CallSyntax.parse(substituted)
             } catch {
                 throw CLIFailure("in '\(text)', \(error)")
             }
@@ -209,41 +216,24 @@ enum TransactionCommands {
                 throw CLIFailure("no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
                     + suggestion(syntax.function, among: names))
             }
-            let params = module.functions[index].params
-            let encoded = try arguments(text, params: params, in: module, function: syntax.function)
+            let encoded = try arguments(text, of: module.functions[index], in: module)
             return (syntax.function, encoded)
         }
 
-        /// The arguments of `text` (a call) converted to `params` and encoded.
-        func arguments(
-            _ text: String, params: [UInt16], in module: Module, function: String
-        ) throws(CLIFailure) -> [UInt8] {
-            let syntax = try parse(text)
-            guard syntax.arguments.count == params.count else {
-                let given = syntax.arguments.count
-                let verb = given == 1 ? "was" : "were"
-                throw CLIFailure("'\(function)' takes \(plural(params.count, "argument")) but \(given) \(verb) given")
-            }
-            var values: [Value] = []
-            var types: [TypeDesc] = []
-            for (i, literal) in syntax.arguments.enumerated() {
-                let type = module.types[Int(params[i])]
-                do throws(ArgumentError) {
-                    values.append(try literal.value(as: type, in: module))
-                } catch {
-                    throw CLIFailure("argument \(i + 1) of '\(function)': \(error.message)")
-                }
-                types.append(type)
-            }
+        /// The arguments of `text` (a call) converted to `function`'s parameter types and encoded.
+        func arguments(_ text: String, of function: Function, in module: Module) throws(CLIFailure) -> [UInt8] {
+            let values = try CallArguments.values(try parse(text).arguments, of: function, in: module)
             do {
-                return try ValueCodec.encodeSequence(values, as: types, in: module)
+                return try ValueCodec.encodeSequence(
+                    values, as: function.params.map { module.types[Int($0)] }, in: module)
             } catch {
-                throw CLIFailure("arguments of '\(function)': \(error)")
+                throw CLIFailure("arguments of '\(function.name)': \(error)")
             }
         }
 
         /// Replaces `@name` (outside string literals) by `@0x…` when `name` is a keystore key.
-        func substituteNames(_ text: String) -> String {
+        /// A name that is not a key (and not `@0x…`) is an error naming the keystore's keys.
+        func substituteNames(_ text: String) throws(CLIFailure) -> String {
             var out = ""
             var chars = Array(text)[...]
             var inString = false
@@ -258,7 +248,14 @@ enum TransactionCommands {
                 if c == "\"" { inString = true }
                 if c == "@" {
                     let name = String(chars.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
-                    if !name.hasPrefix("0x"), let key = keystore.key(name) {
+                    if !name.isEmpty, !name.hasPrefix("0x") {
+                        guard let key = keystore.key(name) else {
+                            let names = keystore.keys.map(\.name)
+                            throw CLIFailure("no key '@\(name)' in this chain's keystore"
+                                + suggestion(name, among: names)
+                                + (names.isEmpty ? "" : " (keys: \(names.sorted().map { "@" + $0 }.joined(separator: ", ")))")
+                                + "; 'datanet keys new \(name)' makes one")
+                        }
                         out += "@" + Hex.prefixed(key.address)
                         chars = chars.dropFirst(name.count)
                         continue

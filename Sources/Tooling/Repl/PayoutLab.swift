@@ -31,6 +31,11 @@ extension ReplSession {
 
     /// The formula called `name`, or nil after saying why it is not one.
     func formula(_ name: String) -> Formula? {
+        if let paren = name.firstIndex(of: "(") {
+            fail("':table' and ':check' take formula names, not calls: write '\(name[..<paren])'; the inputs come from"
+                + " the session's bindings named like its parameters, or from --from FILE.csv")
+            return nil
+        }
         guard let decl = declarations.last(where: { $0.key == "fn \(name)" }) else {
             let names = declarations.compactMap { $0.key.hasPrefix("fn ") ? String($0.key.dropFirst(3)) : nil }
             var message = "no fn '\(name)' in the session"

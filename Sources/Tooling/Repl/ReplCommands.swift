@@ -42,9 +42,11 @@ extension ReplSession {
         CommandHelp(name: "check", arguments: "FORMULA [--cases N]",
             summary: "try a payout formula on generated inputs; report the smallest input breaking a property",
             example: ":check pro_rata"),
-        CommandHelp(name: "gas", arguments: "", summary: "the last input's gas by function and source line",
-            example: ":gas"),
-        CommandHelp(name: "trace", arguments: "", summary: "the last call's instructions beside its source lines",
+        CommandHelp(name: "gas", arguments: "[INPUT]",
+            summary: "the last input's gas by function and source line (with INPUT: run it first, then break it down)",
+            example: ":gas pro_rata(1000, [3, 1])"),
+        CommandHelp(name: "trace", arguments: "[INPUT]",
+            summary: "the last call's instructions beside its source lines (with INPUT: run it first)",
             example: ":trace"),
         CommandHelp(name: "bindings", arguments: "", summary: "the session's bindings and declarations",
             example: ":bindings"),
@@ -74,8 +76,8 @@ extension ReplSession {
         case "advance": advance(rest)
         case "table": table(rest)
         case "check": check(rest)
-        case "gas": gasCommand()
-        case "trace": traceCommand()
+        case "gas": if runFirst(rest) { gasCommand() }
+        case "trace": if runFirst(rest) { traceCommand() }
         case "bindings", "env": bindingsCommand()
         case "reset": reset()
         default:
@@ -86,6 +88,22 @@ extension ReplSession {
             fail(message + " (':help' lists them)")
         }
         return false
+    }
+
+    /// `:gas INPUT` and `:trace INPUT` run INPUT as an ordinary input first. True when there is a run to inspect:
+    /// the input's, or with no INPUT the last one; false when INPUT did not compile (its errors are printed, and
+    /// the last run stays what it was).
+    func runFirst(_ text: String) -> Bool {
+        guard !text.isEmpty else { return true }
+        let previous = last
+        last = nil
+        inputCount += 1
+        run(SourceFile(path: "[\(inputCount)]", text: text))
+        guard last != nil else {
+            last = previous
+            return false
+        }
+        return true
     }
 
     func help() {
