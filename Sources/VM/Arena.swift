@@ -100,8 +100,8 @@ struct Arena {
     // MARK: - Lists
 
     @inline(__always) func listCount(_ h: Int) -> Int { lo(h) }
-    @inline(__always) func listData(_ h: Int) -> Int { lo(h + 1) }
-    @inline(__always) func listCapacity(_ h: Int) -> Int { hi(h + 1) }
+    @inline(__always) func listData(_ h: Int) -> Int { lo(h &+ 1) }  // h < capacity: cannot wrap
+    @inline(__always) func listCapacity(_ h: Int) -> Int { hi(h &+ 1) }
 
     /// A new list of `count` zero slots (capacity `count`) of list type `type`.
     mutating func makeList(type: Int, count: Int) -> Int? {

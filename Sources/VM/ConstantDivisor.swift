@@ -24,7 +24,7 @@ struct ConstantDivisor: Hashable {
 
     @inline(__always) func quotient(_ n: UInt64) -> UInt64 {
         let t = multiplier.multipliedFullWidth(by: n).high
-        return (t &+ ((n &- t) >> 1)) >> shift
+        return (t &+ ((n &- t) &>> 1)) &>> shift  // shift <= 62: no range check
     }
 
     @inline(__always) func remainder(_ n: UInt64) -> UInt64 {

@@ -18,6 +18,8 @@ struct FunctionLowering {
     let module: Module
     let fuse: Bool
     private var isTarget: [Bool]
+    /// Instruction index by bytecode offset (-1 between instructions).
+    private var indexAtOffset: [Int]
     /// `local_get x` instructions removed because an `x += expr` pattern reads `x` at its end instead.
     /// A jump to a removed instruction lands on the next lowered one (the start of E).
     private(set) var dropped: [Bool]
@@ -38,6 +40,8 @@ struct FunctionLowering {
             let t = Int(inst.immediates[0])
             if t >= 0 && t < isTarget.count { isTarget[t] = true }
         }
+        indexAtOffset = [Int](repeating: -1, count: function.code.count + 1)
+        for (k, inst) in insts.enumerated() where inst.offset < indexAtOffset.count { indexAtOffset[inst.offset] = k }
         dropped = [Bool](repeating: false, count: insts.count)
         if fuse { findAccumulations() }
     }
@@ -112,6 +116,9 @@ struct FunctionLowering {
             parts += (i + 4..<i + 8).map { Part(insts[$0]) }
             return (combined, width, target, parts)
         }
+        if instr.op == .branchLIRet, let k = returnAt(Int(insts[i + 3].immediates[0])) {
+            parts += [Part(insts[k]), Part(insts[k + 1])]  // the return it runs when it branches
+        }
         if parts.count == 1 { parts = [] }  // a plain instruction: its origin says it all
         return (instr, width, jump, parts)
     }
@@ -145,9 +152,35 @@ struct FunctionLowering {
             if fused.0.op == .getGet, let next = self.fused(at: i + 1), next.1 >= 3 {
                 return plain(first)
             }
-            return fused
+            return accumulating(fused, at: i) ?? fused
         }
         return plain(first)
+    }
+
+    /// `fused` (at `i`) followed by the `add_int; local_set x` of an `x += e` (`accumulateInto`): one
+    /// instruction that adds its value to `x`, for the superinstructions that read only locals.
+    private func accumulating(_ fused: (Instr, Int, Int?), at i: Int) -> (Instr, Int, Int?)? {
+        let (instr, width, _) = fused
+        let k = i + width
+        guard let x = accumulateInto[k], x >= 0, x <= 0xFFFF else { return nil }
+        let gas = UInt16(clamping: Int(instr.gas) + Int(self.gas(k, 2)))
+        switch instr.op {
+        case .mulLLModI where instr.b <= 0xFFFF_FFFF:
+            return (Instr(.accMulLLModI, gas: gas, a: instr.a, b: instr.b | x << 32), width + 2, nil)
+        case .mulLAddLI where instr.a <= 0xFFFF && instr.b & 0xFFFF_FFFF <= 0xFFFF:
+            let a = instr.a | UInt32(instr.b & 0xFFFF_FFFF) << 16
+            return (Instr(.accMulLAddLI, gas: gas, a: a, b: (instr.b >> 32) & 0xFFFF_FFFF | x << 32), width + 2, nil)
+        default:
+            return nil
+        }
+    }
+
+    /// The index of the `local_get` of a `local_get; ret` at bytecode offset `target`, if that is what is there.
+    private func returnAt(_ target: Int) -> Int? {
+        guard target >= 0, target < indexAtOffset.count else { return nil }
+        let k = indexAtOffset[target]
+        guard k >= 0, k + 1 < insts.count, insts[k].opcode == .localGet, insts[k + 1].opcode == .ret else { return nil }
+        return k
     }
 
     private func gas(_ i: Int, _ n: Int) -> UInt16 {
@@ -167,7 +200,70 @@ struct FunctionLowering {
     private func fused(at i: Int) -> (Instr, Int, Int?)? {
         guard i < insts.count, accumulateInto[i] == nil else { return nil }
         func imm(_ k: Int, _ j: Int = 0) -> Int64 { insts[i + k].immediates[j] }
+        /// Two local indices in one field (locals are at most `Limits.maxLocals`, verified).
+        func pair(_ x: Int64, _ y: Int64) -> UInt32? {
+            guard x >= 0, x <= 0xFFFF, y >= 0, y <= 0xFFFF else { return nil }
+            return UInt32(x) | UInt32(y) << 16
+        }
+        if let o = window(i, 9), o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listGet,
+            o[4] == .mulInt, o[5] == .localGet, o[6] == .divInt, o[7] == .localTee, o[8] == .listSet,
+            let ab = pair(imm(0), imm(1)), let cd = pair(imm(2), imm(5)), imm(7) >= 0, imm(7) <= 0xFFFF
+        {
+            return (Instr(.mulListGetDivLTeeListSet, gas: gas(i, 9), a: ab, b: Int64(cd) | imm(7) << 32), 9, nil)
+        }
+        if let o = window(i, 8), o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listGet,
+            o[4] == .mulInt, o[5] == .localGet, o[6] == .divInt, o[7] == .localSet,
+            let ab = pair(imm(0), imm(1)), let cd = pair(imm(2), imm(5)), imm(7) >= 0, imm(7) <= 0xFFFF
+        {
+            return (Instr(.mulListGetDivLSet, gas: gas(i, 8), a: ab, b: Int64(cd) | imm(7) << 32), 8, nil)
+        }
+        if let o = window(i, 6) {
+            // `if x < k { return y }`: a forward branch on a local and an immediate whose fall-through is
+            // `local_get y; ret`. (Only forward: a loop's test jumps back and stays a plain branch, which
+            // the back edge's fusion copies.)
+            if o[0] == .localGet, o[1] == .pushInt, let c = Condition(o[2]), o[3] == .jumpIf || o[3] == .jumpUnless,
+                o[4] == .localGet, o[5] == .ret, function.results.count == 1, imm(3) > insts[i].offset,
+                let k = Int32(exactly: imm(1)), let locals = pair(imm(0), imm(4))
+            {
+                let cond = o[3] == .jumpIf ? c : c.negated
+                let b = Int64(UInt32(bitPattern: k))
+                return (Instr(.branchLIElseRet, gas: gas(i, 4), a: locals, b: b, cond: cond.rawValue), 6, Int(imm(3)))
+            }
+        }
+        if let o = window(i, 5) {
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .mulInt, o[3] == .pushInt, o[4] == .modInt, imm(3) >= 2,
+                let locals = pair(imm(0), imm(1))
+            {
+                return (Instr(.mulLLModI, gas: gas(i, 5), a: locals, b: imm(3)), 5, nil)
+            }
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .pushInt, o[3] == .addInt, o[4] == .mulInt,
+                let k = Int32(exactly: imm(2)), imm(1) >= 0, imm(1) <= 0xFFFF_FFFF,
+                window(i + 4, 3).map({ $0[1] == .localGet && $0[2] == .divInt }) != true  // `mul_div_l` instead
+            {
+                let b = imm(1) | Int64(k) << 32
+                return (Instr(.mulLAddLI, gas: gas(i, 5), a: UInt32(imm(0)), b: b), 5, nil)
+            }
+        }
         if let o = window(i, 4) {
+            // `if x < k { return y }` with the return after the body: the branch returns when it is taken.
+            if o[0] == .localGet, o[1] == .pushInt, let c = Condition(o[2]), o[3] == .jumpIf || o[3] == .jumpUnless,
+                function.results.count == 1, imm(3) > insts[i].offset, let k = returnAt(Int(imm(3))),
+                let v = Int32(exactly: imm(1)), let locals = pair(imm(0), insts[k].immediates[0])
+            {
+                let cond = o[3] == .jumpIf ? c : c.negated
+                return (Instr(.branchLIRet, gas: gas(i, 4), a: locals, b: Int64(UInt32(bitPattern: v)), cond: cond.rawValue), 4, nil)
+            }
+            if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt, o[3] == .localSet {
+                return (Instr(.mulDivLSet, gas: gas(i, 4), a: UInt32(imm(1)), b: imm(3)), 4, nil)
+            }
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listGet, imm(1) >= 0, imm(1) <= 0xFFFF_FFFF {
+                return (Instr(.getListGetLLL, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1) | imm(2) << 32), 4, nil)
+            }
+            if o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listSet,
+                imm(1) >= 0, imm(1) <= 0xFFFF_FFFF
+            {
+                return (Instr(.listSetLLL, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1) | imm(2) << 32), 4, nil)
+            }
             if o[0] == .localGet, o[1] == .pushInt, o[2] == .addInt, o[3] == .localSet, imm(0) == imm(3) {
                 return (Instr(.incLocal, gas: gas(i, 4), a: UInt32(imm(0)), b: imm(1)), 4, nil)
             }
@@ -187,7 +283,7 @@ struct FunctionLowering {
         }
         if let o = window(i, 3) {
             if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt {
-                return (Instr(.mulDivL, gas: gas(i, 3), a: UInt32(imm(1)), b: Int64(gas(i + 1, 2))), 3, nil)
+                return (Instr(.mulDivL, gas: gas(i, 3), a: UInt32(imm(1))), 3, nil)
             }
             if o[0] == .localGet, o[1] == .localGet, o[2] == .listGet {
                 return (Instr(.listGetLL, gas: gas(i, 3), a: UInt32(imm(0)), b: imm(1)), 3, nil)

@@ -42,8 +42,8 @@ enum InternalOp: UInt8 {
     case incBranchLtLL, incBranchLtLI
     /// `xs[i] = x = v`: L[a] = v, then list_set(xs, i, v) (`local_tee; list_set`)
     case teeListSet
-    /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; `b` holds the
-    /// gas of the `local_get` and `div_int`, given back when the multiply traps
+    /// y = pop, x = pop; push x * y / L[a] — the royalty formula `amount * weight / total`; when the
+    /// multiply traps, the gas of the `local_get` and `div_int` is given back
     case mulDivL
     /// L[a] += b
     case incLocal
@@ -59,6 +59,41 @@ enum InternalOp: UInt8 {
     case listGetLL
     /// return L[a] (functions with one result)
     case retLocal
+    /// `div_i` / `mod_i` (on the top) and `div_li` / `mod_li` (on L[a]) by an immediate `d >= 2`: the
+    /// magic-number division by `Program.divisors[b]` (`ConstantDivisor`) for dividends in `0 ..< 2^63`,
+    /// the general path otherwise. Never traps (`d >= 2`).
+    case divIMagic, modIMagic, divLIMagic, modLIMagic
+    /// push (L[a & 0xffff] * L[a >> 16]) % d, `d >= 2` the divisor `Program.divisors[b]`
+    /// (`local_get; local_get; mul_int; push_int d; mod_int`); only the multiply can trap
+    case mulLLModI
+    /// push L[a] * (L[b & 0xffffffff] + Int32(b >> 32)) (`local_get; local_get; push_int; add_int; mul_int`,
+    /// the `x * (i + 1)` of a weighted sum); the add traps first
+    case mulLAddLI
+    /// L[a][L[b & 0xffffffff]] = L[b >> 32] (`local_get; local_get; local_get; list_set`)
+    case listSetLLL
+    /// if L[a & 0xffff] <cond> Int32(b & 0xffffffff) goto b >> 32, else return L[a >> 16]
+    /// (`if n < 2 { return n }`: a fused branch followed by `local_get; ret` in a one-result function)
+    case branchLIElseRet
+    /// y = pop, x = pop; L[b] = x * y / L[a] (`mul_div_l` followed by `local_set`: `let x = p * w / s`)
+    case mulDivLSet
+    /// L[b >> 32] += (L[a & 0xffff] * L[a >> 16]) % d, d = `Program.divisors[b & 0xffffffff]` >= 2
+    /// (`mul_ll_mod_i` whose value an `x += e` adds: `acc += i * i % k`)
+    case accMulLLModI
+    /// L[b >> 32] += L[a & 0xffff] * (L[a >> 16] + Int32(b & 0xffffffff)) (`mul_l_add_li` whose value an
+    /// `x += e` adds: `rs += x * (i + 1)`)
+    case accMulLAddLI
+    /// push L[a], L[b & 0xffffffff][L[b >> 32]] (`local_get; local_get; local_get; list_get`: `p * w[i]`)
+    case getListGetLLL
+    /// L[b >> 32] = L[a & 0xffff] * L[a >> 16][L[b & 0xffff]] / L[(b >> 16) & 0xffff]: a proportional
+    /// share `let x = amount * weights[i] / total` (`local_get` ×3; `list_get; mul_int; local_get; div_int;
+    /// local_set`), its parts trapping in order: the index, the multiply, the division
+    case mulListGetDivLSet
+    /// The same share, `local_tee x; list_set` into the list and index below it on the stack
+    /// (`xs[i] = x = amount * weights[i] / total`); the store's index traps last
+    case mulListGetDivLTeeListSet
+    /// if L[a & 0xffff] <cond> Int32(b) return L[a >> 16], else fall through: a forward branch whose
+    /// target is `local_get; ret` (`if n < 2 { return n }` with the return placed after the body)
+    case branchLIRet
 }
 
 /// Comparison codes of the fused branches.
@@ -115,7 +150,8 @@ extension InternalOp {
             .listLen, .listGet, .listSet, .listPop,
             .getGet, .addLL, .subLL, .mulLL, .addLI, .subLI, .mulLI, .divLI, .modLI,
             .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
-            .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL:
+            .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL,
+            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL, .mulListGetDivLSet, .mulListGetDivLTeeListSet:
             false
         default:
             true

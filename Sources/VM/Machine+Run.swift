@@ -37,7 +37,6 @@ extension Machine {
         sp stackTop: UnsafeMutablePointer<Int128>, fp framePointer: UnsafeMutablePointer<Int128>, depth frameDepth: Int
     ) -> Trap? {
         guard let code = UnsafePointer(program.code.baseAddress) else { return Trap(.badCall("empty program")) }
-        let fns = program.functions
         let divisors = UnsafePointer(program.divisors.baseAddress.unsafelyUnwrapped)
         var pc = start, sp = stackTop, fp = framePointer, depth = frameDepth
         var gas = self.gas
@@ -46,14 +45,21 @@ extension Machine {
         let setGas = Int64(Opcode.localSet.info.gas)
         /// Gas of `local_get; push_int; add_int`, the parts of an increment up to its add.
         let incPrefixGas = Machine.incPrefixGas
+        /// Gas of `local_get; ret`, the return that `branch_li_else_ret` charges when it does not branch.
+        let retLocalGas = Machine.retLocalGas
 
         // Builds the located trap for the instruction at `pc`; `gas` is what is left after charging it
         // (and, metering by runs, the rest of its run, given back here).
-        func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64, firstPart: Bool = false) -> Trap {
+        func trap(_ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64, part: Int = -1) -> Trap {
             let gas = M.perStep ? gas : gas &+ (pc.pointee.run &- Int64(pc.pointee.gas))
             self.gas = reason == .outOfGas ? 0 : gas
             let gasBefore = reason == .outOfGas ? gas + Int64(pc.pointee.gas) : gas
-            return locate(reason, at: pc - code, gasBefore: gasBefore, firstTrappingPart: firstPart)
+            return locate(reason, at: pc - code, gasBefore: gasBefore, trappingPart: part)
+        }
+        // A trap in the `part`-th part that can trap of a superinstruction (-1: the last): the later parts
+        // never ran, so their gas is given back.
+        func trapInPart(_ part: Int, _ reason: TrapReason, _ pc: UnsafePointer<Instr>, _ gas: Int64) -> Trap {
+            trap(reason, pc, gas &+ program.gasAfterTrappingPart(pc - code, part), part: part)
         }
 
         // Metering by runs, control enters a run here and wherever an instruction that ends a run
@@ -182,17 +188,16 @@ extension Machine {
                 pc = sp.pointee == 0 ? code + Int(pc.pointee.a) : pc + 1
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .call:
-                let f = fns[Int(pc.pointee.a)]
+                // a = parameters | declared locals << 16, b = entry | (declared + max stack) << 32 (Program):
+                // verified counts, at most 4,096 each.
                 if depth &+ 1 >= Limits.maxCallDepth { return trap(.callDepthExceeded, pc, gas) }
-                // Verified counts: small and non-negative, so wrapping arithmetic cannot wrap.
-                let newFp = sp - f.params
-                let newSp = newFp + f.locals
-                if newSp + f.maxStack > stackEnd { return trap(.stackOverflow, pc, gas) }
-                let declared = f.locals &- f.params
+                let a = Int(pc.pointee.a), b = pc.pointee.b
+                if sp + Int(truncatingIfNeeded: b >> 32) > stackEnd { return trap(.stackOverflow, pc, gas) }
+                let declared = a >> 16
                 if declared > 0 { sp.initialize(repeating: 0, count: declared) }
                 frames[depth] = Frame(returnPC: pc + 1, fp: fp)
                 depth += 1
-                fp = newFp; sp = newSp; pc = code + Int(pc.pointee.b)
+                fp = sp - (a & 0xFFFF); sp += declared; pc = code + Int(truncatingIfNeeded: b & 0xFFFF_FFFF)
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .ret:
                 let n = Int(pc.pointee.a)
@@ -214,6 +219,38 @@ extension Machine {
                 depth -= 1
                 pc = frames[depth].returnPC; fp = frames[depth].fp
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
+            case .branchLIRet:
+                let a = Int(pc.pointee.a)
+                let x = fp[a & 0xFFFF], y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
+                if unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y) {
+                    // The target's `local_get; ret` is its own run: charged here, in both meterings.
+                    gas &-= retLocalGas
+                    if gas < 0 { return outOfGasInReturn(at: pc - code, gasBefore: gas &+ retLocalGas) }
+                    fp[0] = fp[a >> 16]
+                    sp = fp + 1
+                    if depth == 0 { self.gas = gas; return nil }
+                    depth -= 1
+                    pc = frames[depth].returnPC; fp = frames[depth].fp
+                } else {
+                    pc += 1
+                }
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
+            case .branchLIElseRet:
+                let a = Int(pc.pointee.a)
+                let x = fp[a & 0xFFFF], y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
+                if unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y) {
+                    pc = code + Int(pc.pointee.b >> 32)
+                } else {
+                    // The fall-through `local_get; ret` is its own run: charged here, in both meterings.
+                    gas &-= retLocalGas
+                    if gas < 0 { return outOfGasInReturn(at: pc - code, gasBefore: gas &+ retLocalGas) }
+                    fp[0] = fp[a >> 16]
+                    sp = fp + 1
+                    if depth == 0 { self.gas = gas; return nil }
+                    depth -= 1
+                    pc = frames[depth].returnPC; fp = frames[depth].fp
+                }
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .revert:
                 let message = String(decoding: arena.blobBytes(Int(truncatingIfNeeded: sp[-1])), as: UTF8.self)
                 return trap(.revert(message), pc, gas)
@@ -226,20 +263,58 @@ extension Machine {
             case .listGet:
                 let h = Int(truncatingIfNeeded: sp[-2]), i = sp[-1]
                 guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
-                sp[-2] = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp -= 1; pc += 1
+                sp[-2] = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]; sp -= 1; pc += 1
             case .listGetLL:
                 let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(pc.pointee.b)]
                 guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
-                sp.pointee = arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)]; sp += 1; pc += 1
+                sp.pointee = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]; sp += 1; pc += 1
+            case .getListGetLLL:
+                let b = pc.pointee.b
+                let h = Int(truncatingIfNeeded: fp[Int(b & 0xFFFF_FFFF)]), i = fp[Int(b >> 32)]
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                sp[0] = fp[Int(pc.pointee.a)]
+                sp[1] = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]; sp += 2; pc += 1
+            case .mulListGetDivLSet:
+                let a = Int(pc.pointee.a), b = Int(truncatingIfNeeded: pc.pointee.b)
+                let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFFF]
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
+                let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return trapInPart(1, .overflow, pc, gas) }
+                switch Arithmetic.div(p, fp[(b >> 16) & 0xFFFF]) {
+                case .ok(let q): fp[b >> 32] = q; pc += 1
+                case .divisionByZero: return trapInPart(-1, .divisionByZero, pc, gas)  // the local_set never ran
+                case .overflow: return trapInPart(-1, .overflow, pc, gas)
+                }
+            case .mulListGetDivLTeeListSet:
+                let a = Int(pc.pointee.a), b = Int(truncatingIfNeeded: pc.pointee.b)
+                let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFFF]
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
+                let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return trapInPart(1, .overflow, pc, gas) }
+                let q: Int128
+                switch Arithmetic.div(p, fp[(b >> 16) & 0xFFFF]) {
+                case .ok(let v): q = v
+                case .divisionByZero: return trapInPart(2, .divisionByZero, pc, gas)
+                case .overflow: return trapInPart(2, .overflow, pc, gas)
+                }
+                fp[b >> 32] = q
+                let hs = Int(truncatingIfNeeded: sp[-2]), j = sp[-1]
+                guard j >= 0 && j < Int128(wide: arena.listCount(hs)) else { return trap(.indexOutOfRange, pc, gas) }
+                arena.words[arena.listData(hs) &+ Int(truncatingIfNeeded: j)] = q; sp -= 2; pc += 1
+            case .listSetLLL:
+                let b = pc.pointee.b
+                let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(b & 0xFFFF_FFFF)]
+                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)] = fp[Int(b >> 32)]; pc += 1
             case .listSet:
                 let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
                 guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
-                arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
+                arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
             case .teeListSet:
                 fp[Int(pc.pointee.a)] = sp[-1]
                 let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
                 guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
-                arena.words[arena.listData(h) + Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
+                arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
             case .listPush:
                 let h = Int(truncatingIfNeeded: sp[-2])
                 let count = arena.listCount(h)
@@ -248,7 +323,7 @@ extension Machine {
                     guard growList(h) else { return trap(pendingTrap ?? .outOfGas, pc, self.gas) }
                     gas = self.gas
                 }
-                arena.words[arena.listData(h) + count] = sp[-1]
+                arena.words[arena.listData(h) &+ count] = sp[-1]
                 arena.setListCount(h, count + 1)
                 sp -= 2; pc += 1
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
@@ -256,7 +331,7 @@ extension Machine {
                 let h = Int(truncatingIfNeeded: sp[-1])
                 let count = arena.listCount(h)
                 guard count > 0 else { return trap(.indexOutOfRange, pc, gas) }
-                sp[-1] = arena.words[arena.listData(h) + count - 1]
+                sp[-1] = arena.words[arena.listData(h) &+ count - 1]
                 arena.setListCount(h, count - 1)
                 pc += 1
 
@@ -286,24 +361,24 @@ extension Machine {
                 guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], Int128(wide: pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp.pointee = r; sp += 1; pc += 1
             case .divLI, .modLI:
-                // cond != 0: b = divisor index << 32 | local, magic division for 0 <= x < 2^63.
-                let magic = pc.pointee.cond != 0
-                let local = magic ? Int(truncatingIfNeeded: pc.pointee.b & 0xFFFF_FFFF) : Int(pc.pointee.a)
-                let x = fp[local]
-                let isDiv = pc.pointee.op == .divLI
-                if magic {
-                    let d = divisors[Int(truncatingIfNeeded: pc.pointee.b >> 32)]
-                    if x >= 0 && x <= Int128(Int64.max) {
-                        let n = UInt64(truncatingIfNeeded: x)
-                        sp.pointee = Int128(wide: isDiv ? d.quotient(n) : d.remainder(n)); sp += 1; pc += 1
-                        continue
-                    }
-                    guard let r = divide(x, Int128(wide: d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
-                    sp.pointee = r; sp += 1; pc += 1
-                } else {
-                    guard let r = divide(x, Int128(wide: pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
-                    sp.pointee = r; sp += 1; pc += 1
+                guard let r = divide(fp[Int(pc.pointee.a)], Int128(wide: pc.pointee.b), pc.pointee.op == .divLI) else {
+                    return trap(pendingTrap ?? .overflow, pc, gas)
                 }
+                sp.pointee = r; sp += 1; pc += 1
+            case .modLIMagic:
+                sp.pointee = remainder(fp[Int(pc.pointee.a)], divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
+            case .divLIMagic:
+                sp.pointee = quotient(fp[Int(pc.pointee.a)], divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
+            case .mulLLModI:
+                let a = Int(pc.pointee.a)
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return trapInPart(0, .overflow, pc, gas) }
+                sp.pointee = remainder(p, divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
+            case .mulLAddLI:
+                let b = pc.pointee.b
+                let (y, o) = fp[Int(b & 0xFFFF_FFFF)].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b >> 32)))
+                if o { return trapInPart(0, .overflow, pc, gas) }
+                guard let r = Arithmetic.mul(fp[Int(pc.pointee.a)], y) else { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
             case .addI:
                 let (r, o) = sp[-1].addingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas) }
@@ -316,22 +391,14 @@ extension Machine {
                 guard let r = Arithmetic.mul(sp[-1], Int128(wide: pc.pointee.b)) else { return trap(.overflow, pc, gas) }
                 sp[-1] = r; pc += 1
             case .divI, .modI:
-                // cond != 0: a = divisor index, magic division for 0 <= x < 2^63.
-                let x = sp[-1]
-                let isDiv = pc.pointee.op == .divI
-                if pc.pointee.cond != 0 {
-                    let d = divisors[Int(pc.pointee.a)]
-                    if x >= 0 && x <= Int128(Int64.max) {
-                        let n = UInt64(truncatingIfNeeded: x)
-                        sp[-1] = Int128(wide: isDiv ? d.quotient(n) : d.remainder(n)); pc += 1
-                        continue
-                    }
-                    guard let r = divide(x, Int128(wide: d.divisor), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
-                    sp[-1] = r; pc += 1
-                } else {
-                    guard let r = divide(x, Int128(wide: pc.pointee.b), isDiv) else { return trap(pendingTrap ?? .overflow, pc, gas) }
-                    sp[-1] = r; pc += 1
+                guard let r = divide(sp[-1], Int128(wide: pc.pointee.b), pc.pointee.op == .divI) else {
+                    return trap(pendingTrap ?? .overflow, pc, gas)
                 }
+                sp[-1] = r; pc += 1
+            case .modIMagic:
+                sp[-1] = remainder(sp[-1], divisors[Int(pc.pointee.b)]); pc += 1
+            case .divIMagic:
+                sp[-1] = quotient(sp[-1], divisors[Int(pc.pointee.b)]); pc += 1
             case .incLocal:
                 let (r, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(Int128(wide: pc.pointee.b))
                 if o { return trap(.overflow, pc, gas + setGas) }  // the local_set never ran
@@ -346,13 +413,36 @@ extension Machine {
                 fp[Int(pc.pointee.a)] = r; sp -= 1; pc += 1
             case .mulDivL:
                 guard let p = Arithmetic.mul(sp[-2], sp[-1]) else {
-                    return trap(.overflow, pc, gas + pc.pointee.b, firstPart: true)  // local_get, div_int never ran
+                    return trapInPart(0, .overflow, pc, gas)  // local_get, div_int never ran
                 }
                 switch Arithmetic.div(p, fp[Int(pc.pointee.a)]) {
                 case .ok(let q): sp[-2] = q; sp -= 1; pc += 1
                 case .divisionByZero: return trap(.divisionByZero, pc, gas)
                 case .overflow: return trap(.overflow, pc, gas)
                 }
+            case .mulDivLSet:
+                guard let p = Arithmetic.mul(sp[-2], sp[-1]) else { return trapInPart(0, .overflow, pc, gas) }
+                switch Arithmetic.div(p, fp[Int(pc.pointee.a)]) {
+                case .ok(let q): fp[Int(pc.pointee.b)] = q; sp -= 2; pc += 1
+                case .divisionByZero: return trapInPart(-1, .divisionByZero, pc, gas)  // the local_set never ran
+                case .overflow: return trapInPart(-1, .overflow, pc, gas)
+                }
+            case .accMulLLModI:
+                let a = Int(pc.pointee.a), b = pc.pointee.b
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return trapInPart(0, .overflow, pc, gas) }
+                let x = Int(truncatingIfNeeded: b >> 32)
+                let (r, o) = fp[x].addingReportingOverflow(remainder(p, divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)]))
+                if o { return trapInPart(-1, .overflow, pc, gas) }  // the local_set never ran
+                fp[x] = r; pc += 1
+            case .accMulLAddLI:
+                let a = Int(pc.pointee.a), b = pc.pointee.b
+                let (y, o1) = fp[a >> 16].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b)))
+                if o1 { return trapInPart(0, .overflow, pc, gas) }
+                guard let p = Arithmetic.mul(fp[a & 0xFFFF], y) else { return trapInPart(1, .overflow, pc, gas) }
+                let x = Int(truncatingIfNeeded: b >> 32)
+                let (r, o2) = fp[x].addingReportingOverflow(p)
+                if o2 { return trapInPart(-1, .overflow, pc, gas) }  // the local_set never ran
+                fp[x] = r; pc += 1
             case .addL:
                 let (r, o) = sp[-1].addingReportingOverflow(fp[Int(pc.pointee.a)])
                 if o { return trap(.overflow, pc, gas) }
@@ -417,9 +507,12 @@ extension Machine {
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
 
             // MARK: everything else: out-of-line helpers
-            // (`default` on purpose: listing these cases to make the switch exhaustive removes a range
-            // check but LLVM then lays the loop out worse: +9% instructions per W4 iteration, measured.)
-            default:
+            // (listed, not `default`: an exhaustive switch needs no range check before the jump table)
+            case .eqBlob, .neBlob, .concat, .blobLen, .sha256, .toBytes, .intToString, .byteAt, .listNew, .listLit,
+                .split, .mapNew, .mapGet, .mapSet, .mapHas, .mapRemove, .mapLen, .mapKeyAt, .mapValueAt, .structNew,
+                .structGet, .structSet, .copy, .sload, .sstore, .smapGet, .smapSet, .smapHas, .smapRemove, .smapFirst,
+                .smapNext, .slistLen, .slistGet, .slistSet, .slistPush, .slistPop, .caller, .origin, .selfAddress,
+                .callValue, .blockHeight, .blockTime, .gasLeft, .balance, .transfer, .emit, .callExt, .tryCallExt:
                 self.gas = gas
                 guard let newSp = slowStep(pc.pointee, sp: sp, fp: fp) else {
                     return trap(pendingTrap ?? .outOfGas, pc, self.gas)
@@ -440,6 +533,43 @@ extension Machine {
     ) -> Trap? {
         gas = gasAfter &+ pc.pointee.run
         return loop(Untraced.self, PerStep.self, pc: pc, sp: sp, fp: fp, depth: depth)
+    }
+
+    /// Gas of `local_get; ret`: the return `branch_li_else_ret` runs when it does not branch.
+    static var retLocalGas: Int64 { Int64(Opcode.localGet.info.gas) + Int64(Opcode.ret.info.gas) }
+
+    /// `branch_li_else_ret` did not branch and cannot pay for its `local_get; ret` (`gasBefore` is the gas
+    /// left after the branch): out of gas at the first of those two parts it cannot pay for.
+    @inline(never)
+    mutating func outOfGasInReturn(at index: Int, gasBefore: Int64) -> Trap {
+        gas = 0
+        return locate(.outOfGas, at: index, gasBefore: gasBefore, fromPart: 4)
+    }
+
+    /// `x % d` for a divisor `d >= 2`: the magic-number path for `0 <= x < 2^63`, else the general one
+    /// (which cannot fail for `d >= 2`).
+    @inline(__always)
+    func remainder(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
+        if x >= 0 && x <= Int128(Int64.max) { return Int128(wide: d.remainder(UInt64(truncatingIfNeeded: x))) }
+        return Machine.slowRemainder(x, d)
+    }
+
+    /// `x / d` for a divisor `d >= 2`, like `remainder`.
+    @inline(__always)
+    func quotient(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
+        if x >= 0 && x <= Int128(Int64.max) { return Int128(wide: d.quotient(UInt64(truncatingIfNeeded: x))) }
+        return Machine.slowQuotient(x, d)
+    }
+
+    @inline(never)
+    static func slowRemainder(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
+        Arithmetic.rem(x, Int128(wide: d.divisor)) ?? 0  // never nil: d >= 2
+    }
+
+    @inline(never)
+    static func slowQuotient(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
+        guard case .ok(let q) = Arithmetic.div(x, Int128(wide: d.divisor)) else { return 0 }  // d >= 2: always ok
+        return q
     }
 
     /// Gas of `local_get; push_int; add_int`: what an increment has paid when its add traps.
@@ -470,17 +600,81 @@ extension Machine {
                 gas = gasBefore - Machine.incPrefixGas
                 return locate(.overflow, at: index)
             }
+        case .mulLLModI, .mulLAddLI:
+            let prefix = Int64(ins.gas) - program.gasAfterTrappingPart(index, 0)
+            let firstPartTraps: Bool
+            if ins.op == .mulLLModI {
+                firstPartTraps = Arithmetic.mul(fp[Int(ins.a & 0xFFFF)], fp[Int(ins.a >> 16)]) == nil
+            } else {
+                let k = Int128(wide: Int32(truncatingIfNeeded: ins.b >> 32))
+                firstPartTraps = fp[Int(ins.b & 0xFFFF_FFFF)].addingReportingOverflow(k).overflow
+            }
+            if gasBefore >= prefix && firstPartTraps {
+                gas = gasBefore - prefix
+                return locate(.overflow, at: index, trappingPart: 0)
+            }
         case .mulDivL:
-            let prefix = Int64(ins.gas) - ins.b
+            let prefix = Int64(ins.gas) - program.gasAfterTrappingPart(index, 0)
             if gasBefore >= prefix && Arithmetic.mul(sp[-2], sp[-1]) == nil {
                 gas = gasBefore - prefix
-                return locate(.overflow, at: index, firstTrappingPart: true)
+                return locate(.overflow, at: index, trappingPart: 0)
+            }
+        case .mulDivLSet, .accMulLLModI, .accMulLAddLI, .mulListGetDivLSet, .mulListGetDivLTeeListSet:
+            // The first part that traps with these operands; the unfused code reaches it if it can pay for
+            // everything up to and including it.
+            if let (part, reason) = firstTrap(of: ins, sp: sp, fp: fp) {
+                let prefix = Int64(ins.gas) - program.gasAfterTrappingPart(index, part)
+                if gasBefore >= prefix {
+                    gas = gasBefore - prefix
+                    return locate(reason, at: index, trappingPart: part)
+                }
             }
         default:
             break
         }
         gas = 0
         return locate(.outOfGas, at: index, gasBefore: gasBefore)
+    }
+
+    /// For the superinstructions whose parts trap in more than one place: which part that can trap
+    /// (numbered as `Program.trappingPartIndex`, -1 the last) traps first with these operands, and why.
+    private func firstTrap(
+        of ins: Instr, sp: UnsafeMutablePointer<Int128>, fp: UnsafeMutablePointer<Int128>
+    ) -> (part: Int, reason: TrapReason)? {
+        let a = Int(ins.a), b = ins.b
+        switch ins.op {
+        case .mulDivLSet:
+            guard let p = Arithmetic.mul(sp[-2], sp[-1]) else { return (0, .overflow) }
+            switch Arithmetic.div(p, fp[a]) {
+            case .ok: return nil
+            case .divisionByZero: return (-1, .divisionByZero)
+            case .overflow: return (-1, .overflow)
+            }
+        case .mulListGetDivLSet, .mulListGetDivLTeeListSet:
+            let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[Int(truncatingIfNeeded: b & 0xFFFF)]
+            guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return (0, .indexOutOfRange) }
+            let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
+            guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return (1, .overflow) }
+            switch Arithmetic.div(p, fp[Int(truncatingIfNeeded: (b >> 16) & 0xFFFF)]) {
+            case .ok: break
+            case .divisionByZero: return (2, .divisionByZero)
+            case .overflow: return (2, .overflow)
+            }
+            guard ins.op == .mulListGetDivLTeeListSet else { return nil }
+            let j = sp[-1]
+            return j >= 0 && j < Int128(wide: arena.listCount(Int(truncatingIfNeeded: sp[-2]))) ? nil : (-1, .indexOutOfRange)
+        case .accMulLLModI:
+            guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return (0, .overflow) }
+            let r = remainder(p, program.divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)])
+            return fp[Int(truncatingIfNeeded: b >> 32)].addingReportingOverflow(r).overflow ? (-1, .overflow) : nil
+        case .accMulLAddLI:
+            let (y, o) = fp[a >> 16].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b)))
+            if o { return (0, .overflow) }
+            guard let p = Arithmetic.mul(fp[a & 0xFFFF], y) else { return (1, .overflow) }
+            return fp[Int(truncatingIfNeeded: b >> 32)].addingReportingOverflow(p).overflow ? (-1, .overflow) : nil
+        default:
+            return nil
+        }
     }
 
     /// `x / d` or `x % d` by the general path; nil with `pendingTrap` set on a zero divisor or overflow.
@@ -502,9 +696,11 @@ extension Machine {
     }
 
     /// A trap located at instruction `index`, with the source position when the module has a map.
-    func locate(_ reason: TrapReason, at index: Int, gasBefore: Int64 = 0, firstTrappingPart: Bool = false) -> Trap {
+    func locate(
+        _ reason: TrapReason, at index: Int, gasBefore: Int64 = 0, trappingPart: Int = -1, fromPart: Int = 0
+    ) -> Trap {
         let (function, offset) = program.trapOrigin(
-            of: index, reason: reason, gasBefore: gasBefore, firstTrappingPart: firstTrappingPart)
+            of: index, reason: reason, gasBefore: gasBefore, trappingPart: trappingPart, fromPart: fromPart)
         let name = function < module.functions.count ? module.functions[function].name : nil
         return Trap(reason, function: name, offset: offset,
                     position: module.sourceMap?.position(function: function, offset: offset))

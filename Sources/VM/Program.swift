@@ -24,7 +24,7 @@ public final class Program: @unchecked Sendable {
     /// For each superinstruction, the bytecode instructions it covers (empty for plain ones); read only
     /// when a trap has to be located.
     let parts: [[FunctionLowering.Part]]
-    /// Precomputed divisors for `div`/`mod` by an immediate, indexed by the instruction's `a`.
+    /// Precomputed divisors for `div`/`mod` by an immediate, indexed by the instruction's `b`.
     let divisors: UnsafeMutableBufferPointer<ConstantDivisor>
     /// Int and Dec constants by constant index (0 for blob constants).
     let scalarConstants: [Int128]
@@ -78,26 +78,40 @@ public final class Program: @unchecked Sendable {
         for fix in fixups {
             let target = UInt32(offsetToIndex[fix.function][fix.targetOffset] ?? 0)
             switch lowered[fix.index].op {
-            case .branchLL, .branchLI, .incBranchLL, .incBranchLI, .incBranchLtLL, .incBranchLtLI:
+            case .branchLL, .branchLI, .incBranchLL, .incBranchLI, .incBranchLtLL, .incBranchLtLI, .branchLIElseRet:
                 lowered[fix.index].b = (lowered[fix.index].b & 0xFFFF_FFFF) | Int64(target) << 32
             default:
                 lowered[fix.index].a = target
             }
         }
+        // The callee's facts go into the call instruction, so `call` reads no table: a = parameters |
+        // declared locals << 16, b = entry | (declared locals + max stack) << 32. The verifier bounds
+        // locals (parameters included) and max stack by 4,096 (`Limits`), so each fits its field.
         for (i, instr) in lowered.enumerated() where instr.op == .call {
             let callee = infos[Int(instr.a)]
-            lowered[i].b = Int64(callee.entry)
+            let declared = callee.locals - callee.params
+            lowered[i].a = UInt32(truncatingIfNeeded: callee.params & 0xFFFF | (declared & 0xFFFF) << 16)
+            lowered[i].b = Int64(callee.entry & 0xFFFF_FFFF) | Int64(declared + callee.maxStack) << 32
             lowered[i].gas = UInt16(clamping: Int64(instr.gas) + Program.frameGas(callee))
         }
-        // Division by an immediate: give each such instruction a precomputed divisor (none for d < 2).
+        // Division by an immediate d >= 2: a magic-number op with a precomputed divisor (`b` its index).
         var divisors: [ConstantDivisor] = []
-        for (i, instr) in lowered.enumerated() where [.divI, .modI, .divLI, .modLI].contains(instr.op) {
-            if let d = ConstantDivisor(instr.b) {
-                lowered[i].cond = 1
-                if instr.op == .divI || instr.op == .modI { lowered[i].a = UInt32(divisors.count) }
-                else { lowered[i].b = Int64(truncatingIfNeeded: UInt64(divisors.count) << 32 | UInt64(instr.a)) ; lowered[i].a = 0 }
-                divisors.append(d)
+        for (i, instr) in lowered.enumerated() {
+            let magic: InternalOp
+            switch instr.op {
+            case .divI: magic = .divIMagic
+            case .modI: magic = .modIMagic
+            case .divLI: magic = .divLIMagic
+            case .modLI: magic = .modLIMagic
+            case .mulLLModI: magic = .mulLLModI  // the lowering made these two only for d >= 2
+            case .accMulLLModI: magic = .accMulLLModI  // b = d (< 2^32) | acc << 32
+            default: continue
             }
+            let keep = magic == .accMulLLModI ? instr.b & ~0xFFFF_FFFF : 0
+            guard let d = ConstantDivisor(magic == .accMulLLModI ? instr.b & 0xFFFF_FFFF : instr.b) else { continue }
+            lowered[i].op = magic
+            lowered[i].b = Int64(divisors.count) | keep
+            divisors.append(d)
         }
         // Each instruction's run: its gas and that of the following ones up to the next run end (or the end
         // of its function, though verified functions end with a terminator).
@@ -137,14 +151,16 @@ public final class Program: @unchecked Sendable {
 
     /// Function and bytecode offset where a trap at instruction `index` happened, as the unfused code
     /// would report it: for out of gas, the first part whose gas no longer fits in `gasBefore` (gas left
-    /// before the instruction was charged); for other traps, the last part that can trap (or the first,
-    /// when the handler says so: `mul_div_l`'s multiply).
+    /// before the instruction was charged); for other traps, the part that can trap named by
+    /// `trappingPart` (-1: the last one; k >= 0: the k-th, counting only parts that can trap, when the
+    /// handler says so, e.g. `mul_div_l`'s multiply is 0).
+    /// `fromPart` skips the parts already paid for (out of gas in the return of `branch_li_else_ret`).
     func trapOrigin(
-        of index: Int, reason: TrapReason, gasBefore: Int64, firstTrappingPart: Bool = false
+        of index: Int, reason: TrapReason, gasBefore: Int64, trappingPart: Int = -1, fromPart: Int = 0
     ) -> (function: Int, offset: Int) {
         let (function, offset) = origin(of: index)
-        guard index >= 0 && index < parts.count, !parts[index].isEmpty else { return (function, offset) }
-        let covered = parts[index]
+        guard index >= 0 && index < parts.count, parts[index].count > fromPart else { return (function, offset) }
+        let covered = Array(parts[index][fromPart...])
         if reason == .outOfGas {
             var spent: Int64 = 0
             for part in covered {
@@ -153,8 +169,22 @@ public final class Program: @unchecked Sendable {
             }
             return (function, Int(covered[covered.count - 1].offset))
         }
-        let part = firstTrappingPart ? covered.first { $0.canTrap } : covered.last { $0.canTrap }
-        return (function, Int(part?.offset ?? covered[0].offset))
+        let k = trappingPartIndex(index, trappingPart) ?? 0
+        return (function, Int(parts[index][k].offset))
+    }
+
+    /// Index in `parts[index]` of the superinstruction's `k`-th part that can trap (-1: the last).
+    func trappingPartIndex(_ index: Int, _ k: Int) -> Int? {
+        guard index >= 0 && index < parts.count else { return nil }
+        let trapping = parts[index].indices.filter { parts[index][$0].canTrap }
+        return k < 0 ? trapping.last : k < trapping.count ? trapping[k] : nil
+    }
+
+    /// Gas of the parts of the superinstruction at `index` after its `k`-th part that can trap (-1: the
+    /// last): what a trap in that part gives back (the later parts never ran).
+    func gasAfterTrappingPart(_ index: Int, _ k: Int) -> Int64 {
+        guard let j = trappingPartIndex(index, k) else { return 0 }
+        return parts[index][(j + 1)...].reduce(0) { $0 + Int64($1.gas) }
     }
 
     /// Function and bytecode offset of the instruction at `index`.

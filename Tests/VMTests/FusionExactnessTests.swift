@@ -44,7 +44,7 @@ private let programs: [(name: String, source: String, args: [[Value]])] = [
             local_get y
             local_get y
             mul_int
-            push_int 7
+            local_get x
             mod_int
             add_int
             local_set acc
@@ -295,4 +295,370 @@ private let runPrograms: [(name: String, source: String, args: [[Value]])] = [
 func meteringByRunsIsIndistinguishableAtEveryGasLimit(index: Int) throws {
     let (name, source, argSets) = runPrograms[index]
     try expectIndistinguishable(name, source, argSets, fusedOp: ["call", "mulLI"][index])
+}
+
+/// The superinstructions of the second round (conditional return, `a * b % k`, `x * (i + k)`, a list store
+/// from three locals, magic-number division as its own ops): each against per-step unfused code at every
+/// gas limit, with arguments that take the fast path, the general path and every trap.
+private let secondRoundPrograms: [(name: String, source: String, fusedOp: String, args: [[Value]])] = [
+    ("branch_li_else_ret (if n < 2 { return n }) with recursion", """
+        .module m
+        .fn public f(n: int) -> int
+            local_get n
+            push_int 2
+            lt_int
+            jump_unless more
+            local_get n
+            ret
+        more:
+            local_get n
+            push_int 1
+            sub_int
+            call f
+            local_get n
+            push_int 2
+            sub_int
+            call f
+            add_int
+            ret
+        """, "branchLIElseRet", [[.int(0)], [.int(1)], [.int(5)], [.int(-3)]]),
+    ("branch_li_else_ret returning another local, jump_if form", """
+        .module m
+        .fn public f(n: int, r: int) -> int
+            local_get n
+            push_int -7
+            ge_int
+            jump_if big
+            local_get r
+            ret
+        big:
+            local_get n
+            local_get r
+            add_int
+            ret
+        """, "branchLIElseRet", [[.int(-8), .int(3)], [.int(-7), .int(3)], [.int(Int128.max), .int(1)]]),
+    ("mul_ll_mod_i (acc += i * i % k)", """
+        .module m
+        .fn public f(x: int, y: int) -> int
+            .local acc: int
+            local_get acc
+            local_get x
+            local_get y
+            mul_int
+            push_int 1000003
+            mod_int
+            add_int
+            local_set acc
+            local_get acc
+            ret
+        """, "accMulLLModI", [[.int(12345), .int(678)], [.int(-12345), .int(678)], [.int(Int128.max), .int(2)],
+                          [.int(1 << 62), .int(4)], [.int(1 << 70), .int(3)], [.int(Int128.min), .int(-1)]]),
+    ("mul_l_add_li (rs += x * (i + 1))", """
+        .module m
+        .fn public f(x: int, i: int) -> int
+            .local rs: int
+            local_get rs
+            local_get x
+            local_get i
+            push_int 1
+            add_int
+            mul_int
+            add_int
+            local_set rs
+            local_get rs
+            ret
+        """, "accMulLAddLI", [[.int(7), .int(9)], [.int(7), .int(Int128.max)], [.int(Int128.max), .int(1)],
+                          [.int(-3), .int(-1)], [.int(1 << 100), .int(1 << 20)]]),
+    ("mul_ll_mod_i and mul_l_add_li without an accumulator", """
+        .module m
+        .fn public f(x: int, y: int) -> int
+            local_get x
+            local_get y
+            mul_int
+            push_int 97
+            mod_int
+            local_get x
+            local_get y
+            push_int -3
+            add_int
+            mul_int
+            sub_int
+            ret
+        """, "mulLLModI", [[.int(12345), .int(678)], [.int(-5), .int(4)], [.int(Int128.max), .int(2)],
+                          [.int(2), .int(Int128.min + 1)], [.int(1 << 70), .int(1 << 60)]]),
+    ("accumulators that overflow the sum", """
+        .module m
+        .fn public f(acc: int, x: int, i: int) -> int
+            local_get acc
+            local_get x
+            local_get i
+            push_int 1
+            add_int
+            mul_int
+            add_int
+            local_set acc
+            local_get acc
+            local_get x
+            local_get x
+            mul_int
+            push_int 1000003
+            mod_int
+            add_int
+            local_set acc
+            local_get acc
+            ret
+        """, "accMul", [[.int(Int128.max - 10), .int(2), .int(3)], [.int(Int128.max - 6), .int(2), .int(2)],
+                       [.int(Int128.max - 6), .int(2000), .int(0)], [.int(5), .int(1 << 64), .int(1 << 64)],
+                       [.int(-4), .int(3), .int(-1)], [.int(0), .int(2), .int(Int128.max)]]),
+    ("mul_div_l_set (let x = p * w / s)", """
+        .module m
+        .fn public f(p: int, w: int, s: int) -> int
+            .local x: int
+            local_get p
+            local_get w
+            swap
+            mul_int
+            local_get s
+            div_int
+            local_set x
+            local_get x
+            push_int 1
+            add_int
+            ret
+        """, "mulDivLSet", [[.int(1_000_000), .int(7), .int(3)], [.int(5), .int(7), .int(0)],
+                          [.int(Int128.max), .int(2), .int(1)], [.int(Int128.min), .int(1), .int(-1)],
+                          [.int(Int128.max), .int(1), .int(1)]]),
+    ("list_set_lll (xs[i] = v)", """
+        .module m
+        .fn public f(i: int, v: int) -> int
+            .local xs: list<int>
+            push_int 0
+            push_int 0
+            list_lit list<int> 2
+            local_set xs
+            local_get xs
+            local_get i
+            local_get v
+            list_set
+            local_get xs
+            push_int 1
+            list_get
+            ret
+        """, "listSetLLL", [[.int(1), .int(7)], [.int(0), .int(7)], [.int(2), .int(7)], [.int(-1), .int(7)]]),
+    ("magic division and remainder ops", """
+        .module m
+        .fn public f(x: int) -> int
+            local_get x
+            push_int 7
+            div_int
+            local_get x
+            push_int 1000
+            mod_int
+            add_int
+            push_int 13
+            mod_int
+            push_int 3
+            div_int
+            ret
+        """, "Magic", [[.int(123_456_789)], [.int(-123_456_789)], [.int(Int128(Int64.max))],
+                       [.int(Int128(Int64.max) + 1)], [.int(Int128.min)], [.int(Int128.max)], [.int(0)]]),
+]
+
+@Test(arguments: secondRoundPrograms.indices)
+func secondRoundSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, fusedOp, argSets) = secondRoundPrograms[index]
+    try expectIndistinguishable(name, source, argSets, fusedOp: fusedOp)
+}
+
+@Test func secondRoundSuperinstructionsComputeWhatTheSourceSays() throws {
+    func run(_ index: Int, _ args: [Value]) throws -> ExecutionResult {
+        let (_, source, _, _) = secondRoundPrograms[index]
+        return call(Program(try Verifier.verify(try Assembler.assemble(source))), "f", args)
+    }
+    #expect(try run(0, [.int(10)]).values == [.int(55)])  // fib(10)
+    #expect(try run(1, [.int(-8), .int(3)]).values == [.int(3)])
+    #expect(try run(1, [.int(-7), .int(3)]).values == [.int(-4)])
+    #expect(try run(2, [.int(12345), .int(678)]).values == [.int(12345 * 678 % 1_000_003)])
+    #expect(try run(2, [.int(-12345), .int(678)]).values == [.int(-(12345 * 678 % 1_000_003))])
+    #expect(try run(2, [.int(Int128.max), .int(2)]).trap?.reason == .overflow)
+    #expect(try run(3, [.int(7), .int(9)]).values == [.int(70)])
+    #expect(try run(3, [.int(7), .int(Int128.max)]).trap?.reason == .overflow)
+    #expect(try run(3, [.int(Int128.max), .int(1)]).trap?.reason == .overflow)
+    #expect(try run(4, [.int(12345), .int(678)]).values == [.int(12345 * 678 % 97 - 12345 * 675)])
+    #expect(try run(5, [.int(10), .int(2), .int(3)]).values == [.int(10 + 8 + 4)])
+    #expect(try run(5, [.int(Int128.max - 6), .int(2), .int(2)]).trap?.reason == .overflow)
+    #expect(try run(6, [.int(1_000_000), .int(7), .int(3)]).values == [.int(2_333_334)])
+    #expect(try run(6, [.int(5), .int(7), .int(0)]).trap?.reason == .divisionByZero)
+    #expect(try run(7, [.int(1), .int(7)]).values == [.int(7)])
+    #expect(try run(7, [.int(2), .int(7)]).trap?.reason == .indexOutOfRange)
+    let x: Int128 = -123_456_789
+    #expect(try run(8, [.int(x)]).values == [.int((x / 7 + x % 1000) % 13 / 3)])
+}
+
+/// `call` carries its callee's facts (entry, parameters, locals, stack need) in the instruction: a callee
+/// with declared locals is entered with them zeroed, and the stack limit still traps.
+@Test func callsWithCalleeFactsInTheInstructionZeroLocalsAndCheckTheStack() throws {
+    let source = """
+        .module m
+        .fn public f(n: int) -> int
+            local_get n
+            push_int 3
+            call g
+            ret
+        .fn private g(a: int, b: int) -> int
+            .local t: int
+            .local u: int
+            local_get t
+            local_get u
+            add_int
+            local_get a
+            add_int
+            local_get b
+            mul_int
+            local_get a
+            local_set t
+            ret
+        .fn public deep(n: int) -> int
+            local_get n
+            push_int 1
+            add_int
+            call deep
+            ret
+        """
+    let program = Program(try Verifier.verify(try Assembler.assemble(source)))
+    #expect(call(program, "f", [.int(5)]).values == [.int(15)])
+    let deep = call(program, "deep", [.int(0)])
+    #expect(deep.trap?.reason == .callDepthExceeded)
+    try expectIndistinguishable("call facts", source, [[.int(5)], [.int(Int128.max)]], fusedOp: "call")
+}
+
+@Test func theListElementOperandIsIndistinguishableAtEveryGasLimit() throws {
+    let source = """
+        .module m
+        .fn public f(p: int, i: int) -> int
+            .local w: list<int>
+            push_int 3
+            push_int 5
+            list_lit list<int> 2
+            local_set w
+            local_get p
+            local_get w
+            local_get i
+            list_get
+            mul_int
+            ret
+        """
+    let fused = try expectIndistinguishable(
+        "get_list_get_lll", source, [[.int(7), .int(1)], [.int(7), .int(2)], [.int(7), .int(-1)], [.int(Int128.max), .int(0)]],
+        fusedOp: "getListGetLLL")
+    #expect(call(fused, "f", [.int(7), .int(1)]).values == [.int(35)])
+    #expect(call(fused, "f", [.int(7), .int(2)]).trap?.reason == .indexOutOfRange)
+}
+
+@Test func theProportionalShareIsIndistinguishableAtEveryGasLimit() throws {
+    let source = """
+        .module m
+        .fn public f(p: int, i: int, s: int) -> int
+            .local w: list<int>
+            .local x: int
+            push_int 3
+            push_int -5
+            list_lit list<int> 2
+            local_set w
+            local_get p
+            local_get w
+            local_get i
+            list_get
+            mul_int
+            local_get s
+            div_int
+            local_set x
+            local_get x
+            ret
+        """
+    let args: [[Value]] = [
+        [.int(1_000_000), .int(0), .int(7)], [.int(1_000_000), .int(1), .int(7)], [.int(9), .int(2), .int(7)],
+        [.int(9), .int(-1), .int(0)], [.int(9), .int(0), .int(0)], [.int(Int128.max), .int(0), .int(1)],
+        [.int(Int128.min / 3), .int(0), .int(-1)], [.int(1 << 80), .int(1), .int(3)],
+    ]
+    let fused = try expectIndistinguishable("mul_list_get_div_l_set", source, args, fusedOp: "mulListGetDivLSet")
+    #expect(call(fused, "f", [.int(1_000_000), .int(1), .int(7)]).values == [.int(-714_285)])
+    #expect(call(fused, "f", [.int(9), .int(0), .int(0)]).trap?.reason == .divisionByZero)
+    #expect(call(fused, "f", [.int(9), .int(2), .int(7)]).trap?.reason == .indexOutOfRange)
+    #expect(call(fused, "f", [.int(Int128.max), .int(0), .int(1)]).trap?.reason == .overflow)
+}
+
+/// `xs[j] = x = a * ws[i] / d` in one instruction, and the conditional return whose `local_get; ret` is the
+/// branch's target (the hand-written forms of W1 and W3).
+private let storeAndReturnPrograms: [(name: String, source: String, fusedOp: String, args: [[Value]])] = [
+    ("mul_list_get_div_l_tee_list_set", """
+        .module m
+        .fn public f(p: int, i: int, s: int, j: int) -> int
+            .local w: list<int>
+            .local out: list<int>
+            .local x: int
+            push_int 3
+            push_int -5
+            list_lit list<int> 2
+            local_set w
+            push_int 0
+            push_int 0
+            list_lit list<int> 2
+            local_set out
+            local_get out
+            local_get j
+            local_get p
+            local_get w
+            local_get i
+            list_get
+            mul_int
+            local_get s
+            div_int
+            local_tee x
+            list_set
+            local_get out
+            push_int 1
+            list_get
+            local_get x
+            add_int
+            ret
+        """, "mulListGetDivLTeeListSet", [
+            [.int(1_000_000), .int(1), .int(7), .int(1)], [.int(1_000_000), .int(0), .int(7), .int(0)],
+            [.int(9), .int(2), .int(7), .int(0)], [.int(9), .int(0), .int(0), .int(0)],
+            [.int(Int128.max), .int(0), .int(1), .int(0)], [.int(Int128.min / 3), .int(0), .int(-1), .int(0)],
+            [.int(9), .int(0), .int(7), .int(2)], [.int(9), .int(0), .int(7), .int(-1)],
+        ]),
+    ("branch_li_ret (the return after the body)", """
+        .module m
+        .fn public f(n: int) -> int
+            local_get n
+            push_int 2
+            lt_int
+            jump_if base
+            local_get n
+            push_int 1
+            sub_int
+            call f
+            local_get n
+            push_int 2
+            sub_int
+            call f
+            add_int
+            ret
+        base:
+            local_get n
+            ret
+        """, "branchLIRet", [[.int(0)], [.int(1)], [.int(6)], [.int(-2)]]),
+]
+
+@Test(arguments: storeAndReturnPrograms.indices)
+func storeAndReturnSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, fusedOp, argSets) = storeAndReturnPrograms[index]
+    let fused = try expectIndistinguishable(name, source, argSets, fusedOp: fusedOp)
+    if index == 0 {
+        #expect(call(fused, "f", [.int(1_000_000), .int(1), .int(7), .int(1)]).values == [.int(-714_285 * 2)])
+        #expect(call(fused, "f", [.int(9), .int(0), .int(7), .int(2)]).trap?.reason == .indexOutOfRange)
+    } else {
+        #expect(call(fused, "f", [.int(10)]).values == [.int(55)])
+    }
 }
