@@ -100,10 +100,24 @@ public enum FuzzHarness {
         let again = Formatter.format(SourceFile(path: "fuzz.dn", bytes: out))
         guard let twice = again.bytes else { fail("formatted output does not format again") }
         guard twice == out else { fail("the formatter is not idempotent") }
+        // Formatting keeps every line break and moves tokens within their lines, so the module must be the
+        // same but for the source map's columns.
         let recompiled = Compiler.compile(SourceFile(path: "fuzz.dn", bytes: out))
-        guard recompiled.module.map(ModuleCodec.encode) == compiled.module.map(ModuleCodec.encode) else {
+        guard recompiled.module.map(withoutColumns).map(ModuleCodec.encode)
+            == compiled.module.map(withoutColumns).map(ModuleCodec.encode)
+        else {
             fail("formatting changed what the file compiles to")
         }
+    }
+
+    /// `module` with every source-map column set to zero.
+    static func withoutColumns(_ module: Module) -> Module {
+        var module = module
+        if var map = module.sourceMap {
+            for i in map.entries.indices { map.entries[i].column = 0 }
+            module.sourceMap = map
+        }
+        return module
     }
 
     /// Results compare by value; traps by reason (messages are part of the reason), function, offset
