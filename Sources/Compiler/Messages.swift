@@ -6,6 +6,9 @@ import Diagnostics
 enum Messages {
     // MARK: - Lexer
 
+    static let closure = "closures ('|x| ...') are not part of the language"
+    static let closureHint = "write a 'for' loop (e.g. 'for i in 0..len(xs) { ... }') or a named 'fn' instead"
+
     static func singleOperator(_ found: String, _ meant: String) -> String {
         "unexpected '\(found)'; did you mean '\(meant)'?"
     }

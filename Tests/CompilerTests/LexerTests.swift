@@ -71,6 +71,19 @@ private func lexErrors(_ text: String) -> [String] {
     #expect(lexed.tokens[1].isAtLineStart)
 }
 
+/// A closure where an argument or a value starts is one error over its parameter list, with a hint; a lone `|`
+/// elsewhere is still the `||` typo.
+@Test func closuresAreOneErrorWithAHint() {
+    #expect(lexErrors("xs.map(|s| s * 2)") == ["1:8: closures ('|x| ...') are not part of the language"])
+    #expect(lexErrors("let g = |a, b: Int| a + b") == ["1:9: closures ('|x| ...') are not part of the language"])
+    #expect(lexErrors("f(1, |x| x)") == ["1:6: closures ('|x| ...') are not part of the language"])
+    let lexed = Lexer.tokenize(SourceFile(path: "c.dn", text: "f(|s| s)"))
+    #expect(lexed.tokens.map(\.kind) == [.identifier, .leftParen, .error, .identifier, .rightParen, .endOfFile])
+    #expect(lexed.diagnostics.first?.hint?.contains("'for' loop") == true)
+    #expect(lexErrors("a = b | c") == ["1:7: unexpected '|'; did you mean '||'?"])
+    #expect(lexErrors("f(| x)") == ["1:3: unexpected '|'; did you mean '||'?"])
+}
+
 @Test func invalidInputBecomesErrorTokens() {
     #expect(lexErrors("a ; b") == ["1:3: unexpected ';'"])
     #expect(lexErrors("x = é") == ["1:5: unexpected character 'é'"])

@@ -59,6 +59,25 @@ public struct Lexer {
         return position < bytes.count ? bytes[position] : 0
     }
 
+    /// After a `|` where an argument or a value starts: the end of a closure's parameter list (`|x|`,
+    /// `|a, b: Int|`) on the same line, or nil when what follows is not one.
+    private func closureParametersEnd(from start: Int) -> Int? {
+        var i = start, sawName = false
+        while i < bytes.count, i - start < 120 {
+            let b = bytes[i]
+            if b == UInt8(ascii: "|") { return sawName ? i + 1 : nil }
+            if Lexer.isIdentifierStart(b) || Lexer.isDigit(b) {
+                sawName = true
+            } else if !(b == UInt8(ascii: " ") || b == UInt8(ascii: ",") || b == UInt8(ascii: ":")
+                || b == UInt8(ascii: "<") || b == UInt8(ascii: ">"))
+            {
+                return nil
+            }
+            i += 1
+        }
+        return nil
+    }
+
     private func range(_ start: Int, _ end: Int) -> SourceRange { SourceRange(file: file, start: start, end: end) }
 
     private mutating func skipWhitespaceAndComments() {
@@ -118,6 +137,13 @@ public struct Lexer {
             return .error
         case UInt8(ascii: "|"):
             if peek() == UInt8(ascii: "|") { index += 1; return .pipePipe }
+            if let last = tokens.last?.kind, last == .leftParen || last == .comma || last == .equal,
+                let end = closureParametersEnd(from: index)
+            {
+                diagnostics.error(Messages.closure, at: range(index - 1, end), hint: Messages.closureHint)
+                index = end
+                return .error
+            }
             diagnostics.error(Messages.singleOperator("|", "||"), at: range(index - 1, index))
             return .error
         default:
