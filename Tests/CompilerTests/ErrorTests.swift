@@ -66,6 +66,19 @@ import Testing
         """)
 }
 
+/// `deploy Payout()`, `send @bob 5`: a name followed by a value on the same line is a call without parentheses.
+@Test func aCallWithoutParenthesesGetsAHint() {
+    #expect(rendered("fn f() {\n    let c = deploy Payout()\n}\n") == """
+        test.dn:2:20: error: consecutive statements on a line must be separated by a line break
+         2 |     let c = deploy Payout()
+           |                    ^~~~~~
+        hint: to call 'deploy', put its arguments in parentheses: 'deploy(...)'
+
+        """)
+    #expect(rendered("fn f() {\n    send @bob 5\n}\n").contains("hint: to call 'send', put its arguments in parentheses"))
+    #expect(!rendered("fn f() {\n    x = 1 y = 2\n}\n").contains("hint:"))
+}
+
 @Test func semicolonsGetAHint() {
     #expect(rendered("fn f() {\n    x = 1;\n}\n") == """
         test.dn:2:10: error: unexpected ';'

@@ -37,7 +37,7 @@ extension Parser {
             if panicking {
                 synchronizeStatement()
             } else if current.kind != .rightBrace, current.kind != .endOfFile, !current.isAtLineStart {
-                errorAtCurrent(Messages.consecutiveStatements)
+                errorAtCurrent(Messages.consecutiveStatements, hint: callWithoutParenthesesHint)
                 synchronizeStatement()
             }
             if let statement { statements.append(statement) }

@@ -123,7 +123,7 @@ public struct Parser {
             if parser.panicking {
                 parser.synchronizeStatement()
             } else if parser.current.kind != .endOfFile, !parser.current.isAtLineStart {
-                parser.errorAtCurrent(Messages.consecutiveStatements)
+                parser.errorAtCurrent(Messages.consecutiveStatements, hint: parser.callWithoutParenthesesHint)
                 parser.synchronizeStatement()
             }
             parser.skipLineIfStuck(since: start)
@@ -232,6 +232,15 @@ public struct Parser {
 
     /// Reports an error about the current token; when that token starts a new line (or is the end of
     /// the file), the error points just after the previous token instead, where something is missing.
+    /// For `name value` on one line (`deploy Payout()`): a hint that a call's arguments go in parentheses.
+    var callWithoutParenthesesHint: String? {
+        guard position > 0, previous.kind == .identifier,
+            [.identifier, .integer, .string, .address].contains(current.kind)
+        else { return nil }
+        let name = String(decoding: bytes[previous.start..<previous.end], as: UTF8.self)
+        return "to call '\(name)', put its arguments in parentheses: '\(name)(...)'"
+    }
+
     mutating func errorAtCurrent(_ message: String, hint: String? = nil, labels: [DiagnosticLabel] = []) {
         error(message, at: missingTokenRange, hint: hint, labels: labels)
     }
