@@ -241,12 +241,16 @@ private func run(
     }
 }
 
-/// A host that records the cache's write hints and counts the writes after each.
-private struct HintedHost: Host {
+/// A host over a `MemoryHost` that implements only the relative storage calls, with an optional key prefix (the
+/// cache's borrowed whole keys then reach it through `Host`'s default `absolute` implementations, which drop the
+/// prefix), and records the cache's write hints with the writes that followed each.
+private struct ForwardingHost: Host {
     var inner = MemoryHost()
+    var prefix: [UInt8] = []
     /// (hinted count, writes that followed before the next hint)
     var hints: [(hinted: Int, written: Int)] = []
     var context: CallContext { inner.context }
+    var storageKeyPrefix: [UInt8] { prefix }
     mutating func storageWillWrite(count: Int) { hints.append((count, 0)) }
     mutating func storageRead(_ key: [UInt8]) -> [UInt8]? { inner.storageRead(key) }
     mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?) {
@@ -269,7 +273,7 @@ private struct HintedHost: Host {
 @Test func flushesAnnounceExactlyTheirWriteCount() throws {
     let p = try program(cachedContract)
     var tracer = NoTracer()
-    var host = HintedHost()
+    var host = ForwardingHost()
     for (function, args) in [("mixed", [Value.int(40)]), ("add", [.int(1), .int(9)]), ("peek", [.int(2)]),
                              ("sum", []), ("remove", [.int(2)])] {
         host.hints = []
@@ -283,28 +287,9 @@ private struct HintedHost: Host {
     #expect(!host.inner.keys.isEmpty)
 }
 
-/// A host with a key prefix that implements only the relative storage calls: the cache's borrowed whole keys
-/// reach it through `Host`'s default `absolute` implementations, which drop the prefix.
-private struct PrefixedHost: Host {
-    var inner = MemoryHost()
-    var context: CallContext { inner.context }
-    var storageKeyPrefix: [UInt8] { [4, 9, 9] }
-    mutating func storageRead(_ key: [UInt8]) -> [UInt8]? { inner.storageRead(key) }
-    mutating func storageWrite(_ key: [UInt8], _ value: [UInt8]?) { inner.storageWrite(key, value) }
-    mutating func storageNext(prefix: [UInt8], after key: [UInt8]?) -> [UInt8]? {
-        inner.storageNext(prefix: prefix, after: key)
-    }
-    mutating func balance(of address: [UInt8]) -> Int128 { 0 }
-    mutating func transfer(to address: [UInt8], amount: Int128) -> Bool { false }
-    mutating func emit(event: EventDecl, values: [Value]) {}
-    mutating func call(
-        contract address: [UInt8], function: String, args: [Value], value: Int128, gasLimit: Int64, readOnly: Bool
-    ) -> ExternalCallOutcome { .reverted("none", gasUsed: 0) }
-}
-
 @Test func defaultAbsoluteStorageCallsDropTheHostsPrefix() throws {
     let p = try program(cachedContract)
-    var prefixed = PrefixedHost()
+    var prefixed = ForwardingHost(prefix: [4, 9, 9])
     var plain = MemoryHost()
     var tracer = NoTracer()
     for (function, args) in [("mixed", [Value.int(40)]), ("setDec", [.int(-7), .dec(5)]), ("flag", [.int(3), .bool(true)]),
