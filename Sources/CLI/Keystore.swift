@@ -36,6 +36,15 @@ struct Keystore {
     /// The key called `name`.
     func key(_ name: String) -> Key? { keys.first { $0.name == name } }
 
+    /// The key called `name`, or an error naming the keystore, the closest name and the keys it holds.
+    func require(_ name: String) throws(CLIFailure) -> Key {
+        if let key = key(name) { return key }
+        let names = keys.map(\.name)
+        throw CLIFailure("no key named '\(name)' in \(path)" + suggestion(name, among: names)
+            + (names.isEmpty ? "" : " (keys: \(names.joined(separator: ", ")))")
+            + "; 'datanet keys new \(name)' makes one")
+    }
+
     /// Adds a key (a fresh random one unless `key` is given) and saves the file.
     @discardableResult
     mutating func add(_ name: String, key: Ed25519PrivateKey? = nil) throws(CLIFailure) -> Key {

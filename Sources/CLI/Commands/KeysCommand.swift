@@ -36,9 +36,7 @@ enum KeysCommand {
                 }
             case "show":
                 guard args.positional.count == 2 else { return usage(console, "keys show needs a NAME") }
-                guard let key = keystore.key(args.positional[1]) else {
-                    throw CLIFailure("no key named '\(args.positional[1])' in \(directory.keystorePath)")
-                }
+                let key = try keystore.require(args.positional[1])
                 if json {
                     console.out(object(key).text)
                     return ExitCode.ok

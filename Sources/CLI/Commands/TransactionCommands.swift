@@ -123,8 +123,7 @@ enum TransactionCommands {
             let keystore = try directory.keystore()
             var caller = [UInt8](repeating: 0, count: 32)
             if let name = args.flags["--from"] {
-                guard let key = keystore.key(name) else { throw CLIFailure("no key named '\(name)'") }
-                caller = key.address
+                caller = try keystore.require(name).address
             }
             let session = Session(chain: chain, keystore: keystore, sender: nil)
             let contract = try session.contract(args.positional[0])
@@ -249,14 +248,7 @@ enum TransactionCommands {
                 if c == "@" {
                     let name = String(chars.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
                     if !name.isEmpty, !name.hasPrefix("0x") {
-                        guard let key = keystore.key(name) else {
-                            let names = keystore.keys.map(\.name)
-                            throw CLIFailure("no key '@\(name)' in this chain's keystore"
-                                + suggestion(name, among: names)
-                                + (names.isEmpty ? "" : " (keys: \(names.sorted().map { "@" + $0 }.joined(separator: ", ")))")
-                                + "; 'datanet keys new \(name)' makes one")
-                        }
-                        out += "@" + Hex.prefixed(key.address)
+                        out += "@" + Hex.prefixed(try keystore.require(name).address)
                         chars = chars.dropFirst(name.count)
                         continue
                     }
@@ -278,10 +270,7 @@ enum TransactionCommands {
             let chain = try directory.open()
             let keystore = try directory.keystore()
             guard let name = args.flags["--from"] else { throw CLIFailure("a transaction needs --from KEY") }
-            guard let sender = keystore.key(name) else {
-                throw CLIFailure("no key named '\(name)' in \(directory.keystorePath)"
-                    + suggestion(name, among: keystore.keys.map(\.name)))
-            }
+            let sender = try keystore.require(name)
             let session = Session(chain: chain, keystore: keystore, sender: sender)
             let payload = try build(session)
             let gasLimit: Int64
