@@ -17,7 +17,7 @@ final class ChainHost: Host {
     let moduleID: [UInt8]
     /// `04 ‖ self`: the store prefix of the running contract's storage, built once per call.
     private let prefix: [UInt8]
-    /// `session.state.overlay`, held directly for the storage calls.
+    /// `session.state.overlay` (a constant of the session), held directly for the storage calls.
     private let overlay: Overlay
 
     init(session: ExecutionSession, context: CallContext, module: Module, moduleID: [UInt8]) {
@@ -59,7 +59,7 @@ final class ChainHost: Host {
 
     func storageRead(_ key: [UInt8]) -> [UInt8]? {
         do {
-            return try session.state.overlay.get(absolute(key))
+            return try overlay.get(absolute(key))
         } catch {
             session.fail(error)
             return nil
@@ -68,16 +68,16 @@ final class ChainHost: Host {
 
     func storageWrite(_ key: [UInt8], _ value: [UInt8]?) {
         if let value {
-            session.state.overlay.set(absolute(key), value)
+            overlay.set(absolute(key), value)
         } else {
-            session.state.overlay.delete(absolute(key))
+            overlay.delete(absolute(key))
         }
     }
 
     func storageNext(prefix relative: [UInt8], after key: [UInt8]?) -> [UInt8]? {
         let base = prefix
         do {
-            let entry = try session.state.overlay.next(after: key.map { base + $0 }, within: base + relative)
+            let entry = try overlay.next(after: key.map { base + $0 }, within: base + relative)
             return entry.map { Array($0.key.dropFirst(base.count)) }
         } catch {
             session.fail(error)
