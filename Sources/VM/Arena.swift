@@ -102,6 +102,10 @@ struct Arena {
     @inline(__always) func listCount(_ h: Int) -> Int { lo(h) }
     @inline(__always) func listData(_ h: Int) -> Int { lo(h &+ 1) }  // h < capacity: cannot wrap
     @inline(__always) func listCapacity(_ h: Int) -> Int { hi(h &+ 1) }
+    /// Whether `i` is an index of list `h` (`0 <= i < count`): two 64-bit compares instead of 128-bit ones.
+    @inline(__always) func inBounds(_ i: Int128, _ h: Int) -> Bool {
+        i._high == 0 && i._low < UInt64(truncatingIfNeeded: listCount(h))
+    }
 
     /// A new list of `count` zero slots (capacity `count`) of list type `type`.
     mutating func makeList(type: Int, count: Int) -> Int? {

@@ -7,10 +7,35 @@ enum Arithmetic {
         Int128(wide: Int64(truncatingIfNeeded: x)) == x
     }
 
-    /// a * b, or nil on overflow.
+    /// `x` when it is in `0 ..< 2^63` (one test of the high half, one of the sign bit), else nil.
+    @inline(__always) static func small(_ x: Int128) -> UInt64? {
+        x._high == 0 && Int64(bitPattern: x._low) >= 0 ? x._low : nil
+    }
+
+    /// `a * b` when both operands and the product are in `0 ..< 2^63` (the usual case of a contract's
+    /// numbers: one test of both high halves, one of both sign bits, one 64-bit multiply), else nil — then
+    /// `mul` decides, so the result never depends on which path ran.
+    @inline(__always) static func smallProduct(_ a: Int128, _ b: Int128) -> UInt64? {
+        guard a._high | b._high == 0, Int64(bitPattern: a._low | b._low) >= 0 else { return nil }
+        let (p, o) = Int64(bitPattern: a._low).multipliedReportingOverflow(by: Int64(bitPattern: b._low))
+        return o ? nil : UInt64(bitPattern: p)  // both operands >= 0: a product without overflow is >= 0
+    }
+
+    /// a * b, or nil on overflow. Inline: operands and product in 64 bits (one `imul` and its overflow
+    /// flag); everything else out of line (`mulWide`).
     @inline(__always) static func mul(_ a: Int128, _ b: Int128) -> Int128? {
         if fits64(a) && fits64(b) {
-            // |a * b| < 2^126: always representable.
+            let (p, o) = Int64(truncatingIfNeeded: a).multipliedReportingOverflow(by: Int64(truncatingIfNeeded: b))
+            if !o { return Int128(wide: p) }
+        }
+        return mulWide(a, b)
+    }
+
+    /// The multiply beyond 64 bits, out of line: inlined into every multiplying case of the interpreter
+    /// loop, the 128-bit code took registers from the fast paths around it.
+    @inline(never) static func mulWide(_ a: Int128, _ b: Int128) -> Int128? {
+        if fits64(a) && fits64(b) {
+            // |a * b| <= 2^126: always representable.
             let (high, low) = Int64(truncatingIfNeeded: a).multipliedFullWidth(by: Int64(truncatingIfNeeded: b))
             return Int128(wide: high) << 64 | Int128(wide: low)
         }
@@ -20,8 +45,15 @@ enum Arithmetic {
 
     enum DivisionResult { case ok(Int128), divisionByZero, overflow }
 
-    /// a / b truncated toward zero (`IntegerSemantics.quotient`).
+    /// a / b truncated toward zero (`IntegerSemantics.quotient`). Inline: both in `0 ..< 2^63` and `b != 0`
+    /// (one unsigned 64-bit divide, which cannot overflow); everything else out of line (`divWide`).
     @inline(__always) static func div(_ a: Int128, _ b: Int128) -> DivisionResult {
+        if let x = small(a), let y = small(b), y != 0 { return .ok(Int128(_low: x / y, _high: 0)) }
+        return divWide(a, b)
+    }
+
+    /// `div` for every other case, out of line (see `mulWide`).
+    @inline(never) static func divWide(_ a: Int128, _ b: Int128) -> DivisionResult {
         if b == 0 { return .divisionByZero }
         if fits64(a) && fits64(b) {
             let (q, o) = Int64(truncatingIfNeeded: a).dividedReportingOverflow(by: Int64(truncatingIfNeeded: b))
@@ -34,8 +66,15 @@ enum Arithmetic {
         }
     }
 
-    /// a % b with the dividend's sign (Int128.min % -1 is 0: `IntegerSemantics.remainder`).
+    /// a % b with the dividend's sign (Int128.min % -1 is 0: `IntegerSemantics.remainder`), nil when
+    /// `b == 0`. Inline: both in `0 ..< 2^63` and `b != 0`; everything else out of line (`remWide`).
     @inline(__always) static func rem(_ a: Int128, _ b: Int128) -> Int128? {
+        if let x = small(a), let y = small(b), y != 0 { return Int128(_low: x % y, _high: 0) }
+        return remWide(a, b)
+    }
+
+    /// `rem` for every other case, out of line (see `mulWide`).
+    @inline(never) static func remWide(_ a: Int128, _ b: Int128) -> Int128? {
         if b == 0 { return nil }
         if fits64(a) && fits64(b) {
             let (r, o) = Int64(truncatingIfNeeded: a).remainderReportingOverflow(dividingBy: Int64(truncatingIfNeeded: b))

@@ -262,22 +262,22 @@ extension Machine {
                 sp[-1] = Int128(wide: arena.listCount(Int(truncatingIfNeeded: sp[-1]))); pc += 1
             case .listGet:
                 let h = Int(truncatingIfNeeded: sp[-2]), i = sp[-1]
-                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard arena.inBounds(i, h) else { return trap(.indexOutOfRange, pc, gas) }
                 sp[-2] = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]; sp -= 1; pc += 1
             case .listGetLL:
                 let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(pc.pointee.b)]
-                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard arena.inBounds(i, h) else { return trap(.indexOutOfRange, pc, gas) }
                 sp.pointee = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]; sp += 1; pc += 1
             case .getListGetLLL:
                 let b = pc.pointee.b
                 let h = Int(truncatingIfNeeded: fp[Int(b & 0xFFFF_FFFF)]), i = fp[Int(b >> 32)]
-                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard arena.inBounds(i, h) else { return trap(.indexOutOfRange, pc, gas) }
                 sp[0] = fp[Int(pc.pointee.a)]
                 sp[1] = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]; sp += 2; pc += 1
             case .mulListGetDivLSet:
                 let a = Int(pc.pointee.a), b = Int(truncatingIfNeeded: pc.pointee.b)
                 let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFFF]
-                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
+                guard arena.inBounds(i, h) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
                 let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
                 guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return trapInPart(1, .overflow, pc, gas) }
                 switch Arithmetic.div(p, fp[(b >> 16) & 0xFFFF]) {
@@ -288,7 +288,7 @@ extension Machine {
             case .mulListGetDivLTeeListSet:
                 let a = Int(pc.pointee.a), b = Int(truncatingIfNeeded: pc.pointee.b)
                 let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFFF]
-                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
+                guard arena.inBounds(i, h) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
                 let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
                 guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return trapInPart(1, .overflow, pc, gas) }
                 let q: Int128
@@ -299,21 +299,21 @@ extension Machine {
                 }
                 fp[b >> 32] = q
                 let hs = Int(truncatingIfNeeded: sp[-2]), j = sp[-1]
-                guard j >= 0 && j < Int128(wide: arena.listCount(hs)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard arena.inBounds(j, hs) else { return trap(.indexOutOfRange, pc, gas) }
                 arena.words[arena.listData(hs) &+ Int(truncatingIfNeeded: j)] = q; sp -= 2; pc += 1
             case .listSetLLL:
                 let b = pc.pointee.b
                 let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(b & 0xFFFF_FFFF)]
-                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard arena.inBounds(i, h) else { return trap(.indexOutOfRange, pc, gas) }
                 arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)] = fp[Int(b >> 32)]; pc += 1
             case .listSet:
                 let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
-                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard arena.inBounds(i, h) else { return trap(.indexOutOfRange, pc, gas) }
                 arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
             case .teeListSet:
                 fp[Int(pc.pointee.a)] = sp[-1]
                 let h = Int(truncatingIfNeeded: sp[-3]), i = sp[-2]
-                guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return trap(.indexOutOfRange, pc, gas) }
+                guard arena.inBounds(i, h) else { return trap(.indexOutOfRange, pc, gas) }
                 arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)] = sp[-1]; sp -= 3; pc += 1
             case .listPush:
                 let h = Int(truncatingIfNeeded: sp[-2])
@@ -370,9 +370,14 @@ extension Machine {
             case .divLIMagic:
                 sp.pointee = quotient(fp[Int(pc.pointee.a)], divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
             case .mulLLModI:
-                let a = Int(pc.pointee.a)
-                guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return trapInPart(0, .overflow, pc, gas) }
-                sp.pointee = remainder(p, divisors[Int(pc.pointee.b)]); sp += 1; pc += 1
+                let a = Int(pc.pointee.a), u = fp[a & 0xFFFF], v = fp[a >> 16], d = divisors[Int(pc.pointee.b)]
+                if let p = Arithmetic.smallProduct(u, v) {
+                    sp.pointee = Int128(_low: d.remainder(p), _high: 0)
+                } else {
+                    guard let p = Arithmetic.mulWide(u, v) else { return trapInPart(0, .overflow, pc, gas) }
+                    sp.pointee = Machine.slowRemainder(p, d)
+                }
+                sp += 1; pc += 1
             case .mulLAddLI:
                 let b = pc.pointee.b
                 let (y, o) = fp[Int(b & 0xFFFF_FFFF)].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b >> 32)))
@@ -429,9 +434,16 @@ extension Machine {
                 }
             case .accMulLLModI:
                 let a = Int(pc.pointee.a), b = pc.pointee.b
-                guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return trapInPart(0, .overflow, pc, gas) }
+                let u = fp[a & 0xFFFF], v = fp[a >> 16], d = divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)]
+                let m: Int128
+                if let p = Arithmetic.smallProduct(u, v) {
+                    m = Int128(_low: d.remainder(p), _high: 0)
+                } else {
+                    guard let p = Arithmetic.mulWide(u, v) else { return trapInPart(0, .overflow, pc, gas) }
+                    m = Machine.slowRemainder(p, d)
+                }
                 let x = Int(truncatingIfNeeded: b >> 32)
-                let (r, o) = fp[x].addingReportingOverflow(remainder(p, divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)]))
+                let (r, o) = fp[x].addingReportingOverflow(m)
                 if o { return trapInPart(-1, .overflow, pc, gas) }  // the local_set never ran
                 fp[x] = r; pc += 1
             case .accMulLAddLI:
@@ -550,17 +562,18 @@ extension Machine {
     /// (which cannot fail for `d >= 2`).
     @inline(__always)
     func remainder(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
-        if x >= 0 && x <= Int128(Int64.max) { return Int128(wide: d.remainder(UInt64(truncatingIfNeeded: x))) }
+        if let n = Arithmetic.small(x) { return Int128(_low: d.remainder(n), _high: 0) }
         return Machine.slowRemainder(x, d)
     }
 
     /// `x / d` for a divisor `d >= 2`, like `remainder`.
     @inline(__always)
     func quotient(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
-        if x >= 0 && x <= Int128(Int64.max) { return Int128(wide: d.quotient(UInt64(truncatingIfNeeded: x))) }
+        if let n = Arithmetic.small(x) { return Int128(_low: d.quotient(n), _high: 0) }
         return Machine.slowQuotient(x, d)
     }
 
+    /// `x % d` for a divisor `d >= 2` by the general path (any `x`; the magic one needs `0 <= x < 2^63`).
     @inline(never)
     static func slowRemainder(_ x: Int128, _ d: ConstantDivisor) -> Int128 {
         Arithmetic.rem(x, Int128(wide: d.divisor)) ?? 0  // never nil: d >= 2
@@ -652,7 +665,7 @@ extension Machine {
             }
         case .mulListGetDivLSet, .mulListGetDivLTeeListSet:
             let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[Int(truncatingIfNeeded: b & 0xFFFF)]
-            guard i >= 0 && i < Int128(wide: arena.listCount(h)) else { return (0, .indexOutOfRange) }
+            guard arena.inBounds(i, h) else { return (0, .indexOutOfRange) }
             let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
             guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return (1, .overflow) }
             switch Arithmetic.div(p, fp[Int(truncatingIfNeeded: (b >> 16) & 0xFFFF)]) {
@@ -662,7 +675,7 @@ extension Machine {
             }
             guard ins.op == .mulListGetDivLTeeListSet else { return nil }
             let j = sp[-1]
-            return j >= 0 && j < Int128(wide: arena.listCount(Int(truncatingIfNeeded: sp[-2]))) ? nil : (-1, .indexOutOfRange)
+            return arena.inBounds(j, Int(truncatingIfNeeded: sp[-2])) ? nil : (-1, .indexOutOfRange)
         case .accMulLLModI:
             guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return (0, .overflow) }
             let r = remainder(p, program.divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)])
