@@ -200,10 +200,26 @@ struct FunctionLowering {
     private func fused(at i: Int) -> (Instr, Int, Int?)? {
         guard i < insts.count, accumulateInto[i] == nil else { return nil }
         func imm(_ k: Int, _ j: Int = 0) -> Int64 { insts[i + k].immediates[j] }
+        /// Up to five local indices of 12 bits each in one field, the first in the lowest bits.
+        func twelveBits(_ xs: [Int64]) -> Int64? {
+            var packed: Int64 = 0
+            for (k, x) in xs.enumerated() {
+                guard x >= 0, x <= 0xFFF else { return nil }
+                packed |= x << (12 * Int64(k))
+            }
+            return packed
+        }
         /// Two local indices in one field (locals are at most `Limits.maxLocals`, verified).
         func pair(_ x: Int64, _ y: Int64) -> UInt32? {
             guard x >= 0, x <= 0xFFFF, y >= 0, y <= 0xFFFF else { return nil }
             return UInt32(x) | UInt32(y) << 16
+        }
+        if let o = window(i, 11), o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .localGet,
+            o[4] == .localGet, o[5] == .listGet, o[6] == .mulInt, o[7] == .localGet, o[8] == .divInt,
+            o[9] == .localTee, o[10] == .listSet, let ab = pair(imm(2), imm(3)),
+            let b = twelveBits([imm(4), imm(7), imm(9), imm(0), imm(1)])
+        {
+            return (Instr(.listSetShareLL, gas: gas(i, 11), a: ab, b: b), 11, nil)
         }
         if let o = window(i, 9), o[0] == .localGet, o[1] == .localGet, o[2] == .localGet, o[3] == .listGet,
             o[4] == .mulInt, o[5] == .localGet, o[6] == .divInt, o[7] == .localTee, o[8] == .listSet,

@@ -94,6 +94,10 @@ enum InternalOp: UInt8 {
     /// if L[a & 0xffff] <cond> Int32(b) return L[a >> 16], else fall through: a forward branch whose
     /// target is `local_get; ret` (`if n < 2 { return n }` with the return placed after the body)
     case branchLIRet
+    /// `xs[j] = x = amount * weights[i] / total` with every operand a local (`local_get xs; local_get j`
+    /// before `mul_list_get_div_l_tee_list_set`): a = amount | weights << 16, b = i | total << 12 | x << 24 |
+    /// xs << 36 | j << 48 (12 bits each: locals are fewer than 4,096); its parts trap in the same order
+    case listSetShareLL
 }
 
 /// Comparison codes of the fused branches.
@@ -151,7 +155,8 @@ extension InternalOp {
             .getGet, .addLL, .subLL, .mulLL, .addLI, .subLI, .mulLI, .divLI, .modLI,
             .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
             .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL,
-            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL, .mulListGetDivLSet, .mulListGetDivLTeeListSet:
+            .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL, .mulListGetDivLSet, .mulListGetDivLTeeListSet,
+            .listSetShareLL:
             false
         default:
             true

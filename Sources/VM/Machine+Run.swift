@@ -279,28 +279,52 @@ extension Machine {
                 let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFFF]
                 guard arena.inBounds(i, h) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
                 let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
-                guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return trapInPart(1, .overflow, pc, gas) }
-                switch Arithmetic.div(p, fp[(b >> 16) & 0xFFFF]) {
-                case .ok(let q): fp[b >> 32] = q; pc += 1
-                case .divisionByZero: return trapInPart(-1, .divisionByZero, pc, gas)  // the local_set never ran
-                case .overflow: return trapInPart(-1, .overflow, pc, gas)
+                let u = fp[a & 0xFFFF], d = fp[(b >> 16) & 0xFFFF]
+                if let p = Arithmetic.smallProduct(u, w), let e = Arithmetic.small(d), e != 0 {
+                    fp[b >> 32] = Int128(_low: p / e, _high: 0); pc += 1
+                } else {
+                    let (q, failure) = Machine.share(u, w, d)
+                    if failure != .none {  // 2 is the last part that traps: the local_set never ran
+                        return trapInPart(failure.trap.part, failure.trap.reason, pc, gas)
+                    }
+                    fp[b >> 32] = q; pc += 1
                 }
             case .mulListGetDivLTeeListSet:
                 let a = Int(pc.pointee.a), b = Int(truncatingIfNeeded: pc.pointee.b)
                 let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFFF]
                 guard arena.inBounds(i, h) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
                 let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
-                guard let p = Arithmetic.mul(fp[a & 0xFFFF], w) else { return trapInPart(1, .overflow, pc, gas) }
+                let u = fp[a & 0xFFFF], d = fp[(b >> 16) & 0xFFFF]
                 let q: Int128
-                switch Arithmetic.div(p, fp[(b >> 16) & 0xFFFF]) {
-                case .ok(let v): q = v
-                case .divisionByZero: return trapInPart(2, .divisionByZero, pc, gas)
-                case .overflow: return trapInPart(2, .overflow, pc, gas)
+                if let p = Arithmetic.smallProduct(u, w), let e = Arithmetic.small(d), e != 0 {
+                    q = Int128(_low: p / e, _high: 0)
+                } else {
+                    let (v, failure) = Machine.share(u, w, d)
+                    if failure != .none { return trapInPart(failure.trap.part, failure.trap.reason, pc, gas) }
+                    q = v
                 }
                 fp[b >> 32] = q
                 let hs = Int(truncatingIfNeeded: sp[-2]), j = sp[-1]
                 guard arena.inBounds(j, hs) else { return trap(.indexOutOfRange, pc, gas) }
                 arena.words[arena.listData(hs) &+ Int(truncatingIfNeeded: j)] = q; sp -= 2; pc += 1
+            case .listSetShareLL:
+                let a = Int(pc.pointee.a), b = Int(truncatingIfNeeded: pc.pointee.b)
+                let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFF]
+                guard arena.inBounds(i, h) else { return trapInPart(0, .indexOutOfRange, pc, gas) }
+                let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
+                let u = fp[a & 0xFFFF], d = fp[(b >> 12) & 0xFFF]
+                let q: Int128
+                if let p = Arithmetic.smallProduct(u, w), let e = Arithmetic.small(d), e != 0 {
+                    q = Int128(_low: p / e, _high: 0)
+                } else {
+                    let (v, failure) = Machine.share(u, w, d)
+                    if failure != .none { return trapInPart(failure.trap.part, failure.trap.reason, pc, gas) }
+                    q = v
+                }
+                fp[(b >> 24) & 0xFFF] = q
+                let hs = Int(truncatingIfNeeded: fp[(b >> 36) & 0xFFF]), j = fp[(b >> 48) & 0xFFF]
+                guard arena.inBounds(j, hs) else { return trap(.indexOutOfRange, pc, gas) }
+                arena.words[arena.listData(hs) &+ Int(truncatingIfNeeded: j)] = q; pc += 1
             case .listSetLLL:
                 let b = pc.pointee.b
                 let h = Int(truncatingIfNeeded: fp[Int(pc.pointee.a)]), i = fp[Int(b & 0xFFFF_FFFF)]
@@ -585,6 +609,33 @@ extension Machine {
         return q
     }
 
+    /// `u * w / d` when the inline path (all in `0 ..< 2^63`, `d != 0`) does not apply: the value, or the
+    /// part that traps (1 the multiply, 2 the division, numbered as the proportional-share
+    /// superinstructions number their parts) and why.
+    @inline(never)
+    static func share(_ u: Int128, _ w: Int128, _ d: Int128) -> (Int128, ShareFailure) {
+        guard let p = Arithmetic.mulWide(u, w) else { return (0, .multiplyOverflow) }
+        switch Arithmetic.div(p, d) {
+        case .ok(let q): return (q, .none)
+        case .divisionByZero: return (0, .divisionByZero)
+        case .overflow: return (0, .divisionOverflow)
+        }
+    }
+
+    /// Why `share` failed: a plain byte, so the hot cases carry no `TrapReason` (which holds a string).
+    enum ShareFailure: UInt8 {
+        case none, multiplyOverflow, divisionByZero, divisionOverflow
+
+        /// The part that trapped (1 the multiply, 2 the division) and why.
+        var trap: (part: Int, reason: TrapReason) {
+            switch self {
+            case .none, .multiplyOverflow: (1, .overflow)
+            case .divisionByZero: (2, .divisionByZero)
+            case .divisionOverflow: (2, .overflow)
+            }
+        }
+    }
+
     /// Gas of `local_get; push_int; add_int`: what an increment has paid when its add traps.
     static var incPrefixGas: Int64 {
         Int64(Opcode.localGet.info.gas) + Int64(Opcode.pushInt.info.gas) + Int64(Opcode.addInt.info.gas)
@@ -632,7 +683,7 @@ extension Machine {
                 gas = gasBefore - prefix
                 return locate(.overflow, at: index, trappingPart: 0)
             }
-        case .mulDivLSet, .accMulLLModI, .accMulLAddLI, .mulListGetDivLSet, .mulListGetDivLTeeListSet:
+        case .mulDivLSet, .accMulLLModI, .accMulLAddLI, .mulListGetDivLSet, .mulListGetDivLTeeListSet, .listSetShareLL:
             // The first part that traps with these operands; the unfused code reaches it if it can pay for
             // everything up to and including it.
             if let (part, reason) = firstTrap(of: ins, sp: sp, fp: fp) {
@@ -676,6 +727,15 @@ extension Machine {
             guard ins.op == .mulListGetDivLTeeListSet else { return nil }
             let j = sp[-1]
             return arena.inBounds(j, Int(truncatingIfNeeded: sp[-2])) ? nil : (-1, .indexOutOfRange)
+        case .listSetShareLL:
+            let b = Int(truncatingIfNeeded: b)
+            let h = Int(truncatingIfNeeded: fp[a >> 16]), i = fp[b & 0xFFF]
+            guard arena.inBounds(i, h) else { return (0, .indexOutOfRange) }
+            let w = arena.words[arena.listData(h) &+ Int(truncatingIfNeeded: i)]
+            let failure = Machine.share(fp[a & 0xFFFF], w, fp[(b >> 12) & 0xFFF]).1
+            if failure != .none { return failure.trap }
+            let hs = Int(truncatingIfNeeded: fp[(b >> 36) & 0xFFF]), j = fp[(b >> 48) & 0xFFF]
+            return arena.inBounds(j, hs) ? nil : (-1, .indexOutOfRange)
         case .accMulLLModI:
             guard let p = Arithmetic.mul(fp[a & 0xFFFF], fp[a >> 16]) else { return (0, .overflow) }
             let r = remainder(p, program.divisors[Int(truncatingIfNeeded: b & 0xFFFF_FFFF)])

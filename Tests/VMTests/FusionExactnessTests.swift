@@ -607,6 +607,8 @@ private let storeAndReturnPrograms: [(name: String, source: String, fusedOp: Str
             local_set out
             local_get out
             local_get j
+            push_int 0
+            add_int
             local_get p
             local_get w
             local_get i
@@ -627,6 +629,53 @@ private let storeAndReturnPrograms: [(name: String, source: String, fusedOp: Str
             [.int(9), .int(2), .int(7), .int(0)], [.int(9), .int(0), .int(0), .int(0)],
             [.int(Int128.max), .int(0), .int(1), .int(0)], [.int(Int128.min / 3), .int(0), .int(-1), .int(0)],
             [.int(9), .int(0), .int(7), .int(2)], [.int(9), .int(0), .int(7), .int(-1)],
+        ]),
+    ("list_set_share_ll (every operand a local)", """
+        .module m
+        .fn public f(p: int, w0: int, i: int, s: int, j: int) -> int
+            .local w: list<int>
+            .local out: list<int>
+            .local x: int
+            local_get w0
+            push_int -5
+            list_lit list<int> 2
+            local_set w
+            push_int 0
+            push_int 0
+            list_lit list<int> 2
+            local_set out
+            local_get out
+            local_get j
+            local_get p
+            local_get w
+            local_get i
+            list_get
+            mul_int
+            local_get s
+            div_int
+            local_tee x
+            list_set
+            local_get out
+            push_int 1
+            list_get
+            local_get x
+            add_int
+            ret
+        """, "listSetShareLL", [
+            [.int(1_000_000), .int(3), .int(0), .int(7), .int(1)],
+            [.int(3_037_000_499), .int(3_037_000_499), .int(0), .int(7), .int(0)],  // product just below 2^63
+            [.int(3_037_000_500), .int(3_037_000_500), .int(0), .int(7), .int(0)],  // just above: the general path
+            [.int(Int128(Int64.max)), .int(2), .int(0), .int(3), .int(1)],  // overflows 64 bits, not 128
+            [.int(Int128(Int64.min)), .int(1), .int(0), .int(-1), .int(1)],  // 2^63: fits 128 bits
+            [.int(Int128.min), .int(1), .int(0), .int(-1), .int(0)],  // the division overflows
+            [.int(1 << 64), .int(1 << 64), .int(0), .int(1), .int(0)],  // the multiply overflows 128 bits
+            [.int(9), .int(3), .int(0), .int(0), .int(0)],  // division by zero
+            [.int(9), .int(3), .int(0), .int(1 << 63), .int(0)],  // a divisor of 2^63
+            [.int(9), .int(Int128(Int64.max)), .int(1), .int(7), .int(1)],  // a negative weight
+            [.int(9), .int(3), .int(2), .int(7), .int(0)], [.int(9), .int(3), .int(-1), .int(7), .int(0)],
+            [.int(9), .int(3), .int(1 << 64), .int(7), .int(0)],  // list_get's index out of range
+            [.int(9), .int(3), .int(0), .int(7), .int(2)], [.int(9), .int(3), .int(0), .int(7), .int(-1)],
+            [.int(9), .int(3), .int(0), .int(7), .int(1 << 64)],  // list_set's index out of range
         ]),
     ("branch_li_ret (the return after the body)", """
         .module m
@@ -658,6 +707,13 @@ func storeAndReturnSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: I
     if index == 0 {
         #expect(call(fused, "f", [.int(1_000_000), .int(1), .int(7), .int(1)]).values == [.int(-714_285 * 2)])
         #expect(call(fused, "f", [.int(9), .int(0), .int(7), .int(2)]).trap?.reason == .indexOutOfRange)
+    } else if index == 1 {
+        #expect(call(fused, "f", [.int(1_000_000), .int(3), .int(0), .int(7), .int(1)]).values == [.int(428_571 * 2)])
+        #expect(call(fused, "f", [.int(3_037_000_500), .int(3_037_000_500), .int(0), .int(7), .int(0)]).values
+            == [.int(1_317_624_576_714_321_428)])
+        #expect(call(fused, "f", [.int(9), .int(3), .int(0), .int(0), .int(0)]).trap?.reason == .divisionByZero)
+        #expect(call(fused, "f", [.int(1 << 64), .int(1 << 64), .int(0), .int(1), .int(0)]).trap?.reason == .overflow)
+        #expect(call(fused, "f", [.int(9), .int(3), .int(0), .int(7), .int(2)]).trap?.reason == .indexOutOfRange)
     } else {
         #expect(call(fused, "f", [.int(10)]).values == [.int(55)])
     }
