@@ -21,6 +21,16 @@ enum Arithmetic {
         return o ? nil : UInt64(bitPattern: p)  // both operands >= 0: a product without overflow is >= 0
     }
 
+    /// `u * (v + k)` when `u` and `v` are in `0 ..< 2^63` and the sum and product fit in Int64, else nil
+    /// (then the general path decides): `x * (i + 1)` of a weighted sum.
+    @inline(__always) static func smallProductOfSum(_ u: Int128, _ v: Int128, plus k: Int64) -> Int64? {
+        guard u._high | v._high == 0, Int64(bitPattern: u._low | v._low) >= 0 else { return nil }
+        let (y, o1) = Int64(bitPattern: v._low).addingReportingOverflow(k)
+        if o1 { return nil }
+        let (p, o2) = Int64(bitPattern: u._low).multipliedReportingOverflow(by: y)
+        return o2 ? nil : p
+    }
+
     /// a * b, or nil on overflow. Inline: operands and product in 64 bits (one `imul` and its overflow
     /// flag); everything else out of line (`mulWide`).
     @inline(__always) static func mul(_ a: Int128, _ b: Int128) -> Int128? {

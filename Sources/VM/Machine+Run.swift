@@ -472,9 +472,16 @@ extension Machine {
                 fp[x] = r; pc += 1
             case .accMulLAddLI:
                 let a = Int(pc.pointee.a), b = pc.pointee.b
-                let (y, o1) = fp[a >> 16].addingReportingOverflow(Int128(wide: Int32(truncatingIfNeeded: b)))
-                if o1 { return trapInPart(0, .overflow, pc, gas) }
-                guard let p = Arithmetic.mul(fp[a & 0xFFFF], y) else { return trapInPart(1, .overflow, pc, gas) }
+                let u = fp[a & 0xFFFF], v = fp[a >> 16], k = Int32(truncatingIfNeeded: b)
+                let p: Int128
+                if let q = Arithmetic.smallProductOfSum(u, v, plus: Int64(k)) {
+                    p = Int128(wide: q)
+                } else {
+                    let (y, o1) = v.addingReportingOverflow(Int128(wide: k))
+                    if o1 { return trapInPart(0, .overflow, pc, gas) }
+                    guard let q = Arithmetic.mulWide(u, y) else { return trapInPart(1, .overflow, pc, gas) }
+                    p = q
+                }
                 let x = Int(truncatingIfNeeded: b >> 32)
                 let (r, o2) = fp[x].addingReportingOverflow(p)
                 if o2 { return trapInPart(-1, .overflow, pc, gas) }  // the local_set never ran

@@ -82,3 +82,57 @@ private let boundaries: [Int128] = {
         }
     }
 }
+
+/// `u * (v + k)` in 64 bits exactly when both operands are in `0 ..< 2^63` and the sum and the product fit
+/// in Int64; nil otherwise, whatever 128-bit arithmetic would give.
+@Test func theProductOfASumTakesTheFastPathOnlyWhenEverythingFits64Bits() {
+    var mismatches: [String] = []
+    for u in boundaries {
+        for v in boundaries {
+            for k: Int64 in [0, 1, -1, Int64(Int32.max), Int64(Int32.min)] {
+                let (sum, o1) = v.addingReportingOverflow(Int128(k))
+                let (p, o2) = sum.multipliedReportingOverflow(by: u)
+                let o = o1 || o2
+                let inRange = u >= 0 && u < (1 << 63) && v >= 0 && v < (1 << 63)
+                let fits = inRange && sum >= Int128(Int64.min) && sum <= Int128(Int64.max) && !o
+                    && p >= Int128(Int64.min) && p <= Int128(Int64.max)
+                let expected: Int64? = fits ? Int64(p) : nil
+                if Arithmetic.smallProductOfSum(u, v, plus: k) != expected { mismatches.append("\(u) * (\(v) + \(k))") }
+            }
+        }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+}
+
+/// `x += u * (v + k)` (`acc_mul_l_add_li`) computes what the unfused bytecode computes, with the same trap,
+/// for every pair of boundary operands and immediates at Int32's ends.
+@Test func theWeightedSumSuperinstructionMatchesTheUnfusedCodeOnBoundaryOperands() throws {
+    for k in [1, -1, Int64(Int32.max), Int64(Int32.min)] {
+        let source = """
+        .module m
+        .fn public f(acc: int, u: int, v: int) -> int
+            local_get acc
+            local_get u
+            local_get v
+            push_int \(k)
+            add_int
+            mul_int
+            add_int
+            local_set acc
+            local_get acc
+            ret
+        """
+        let fused = try program(source), plain = try program(source, fuse: false)
+        #expect(fused.listing.contains("accMulLAddLI"))
+        for u in boundaries {
+            for v in boundaries {
+                for acc: Int128 in [0, Int128.max - 1_000_000] {
+                    let args: [Value] = [.int(acc), .int(u), .int(v)]
+                    let a = call(fused, "f", args), b = call(plain, "f", args)
+                    #expect(a.values == b.values && a.gasUsed == b.gasUsed, "\(acc) + \(u) * (\(v) + \(k))")
+                    #expect(a.trap?.reason == b.trap?.reason && a.trap?.offset == b.trap?.offset, "\(acc) + \(u) * (\(v) + \(k))")
+                }
+            }
+        }
+    }
+}
