@@ -24,7 +24,7 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     .appendingPathComponent("ChainTests/Fixtures")
 
 @Suite struct ChainCommandTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-chain-\(UUID().uuidString)").path
+    let dir = temporaryDirectory("chain").path
     let transcript = Transcript()
 
     @discardableResult
@@ -43,7 +43,6 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     }
 
     @Test func aChainFromInitToReplay() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         #expect(run("chain", "init") == 1)
         #expect(transcript.err.contains("already holds a chain"))
@@ -101,7 +100,6 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 
     /// Wrong argument counts name the function's parameter types; an `@name` that is no key names the keys.
     @Test func argumentMistakesSayWhatWasExpected() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         let counter = fixtures.appendingPathComponent("counter.dna").path
         #expect(run("deploy", counter, "--from", "alice") == 1)
@@ -119,7 +117,6 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     }
 
     @Test func aContributorProvesAMapEntry() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         #expect(run("deploy", fixtures.appendingPathComponent("ledger.dna").path, "--from", "alice") == 0)
         let contract = try #require(field("contract"))
@@ -145,7 +142,6 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     }
 
     @Test func inspectionCommandsPrintJSON() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         #expect(run("deploy", fixtures.appendingPathComponent("counter.dna").path, "5", "--from", "alice") == 0)
         let contract = try #require(field("contract"))

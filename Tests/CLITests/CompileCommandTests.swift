@@ -23,9 +23,7 @@ import Testing
     private func path(_ relative: String) -> String { Self.root.appendingPathComponent(relative).path }
 
     private func temporary(_ name: String, _ text: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-cli-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let file = dir.appendingPathComponent(name).path
+        let file = temporaryDirectory().appendingPathComponent(name).path
         FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
         return file
     }
@@ -53,7 +51,7 @@ import Testing
     }
 
     @Test func buildWritesVerifiedBytecode() {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("w4-\(UUID().uuidString).dnb").path
+        let out = temporaryDirectory().appendingPathComponent("w4.dnb").path
         let capture = Capture()
         #expect(DatanetCLI.run(["build", path("Examples/bench/w4.dn"), "-o", out], console: capture.console) == 0)
         #expect(capture.stdout.hasPrefix("wrote \(out)"))

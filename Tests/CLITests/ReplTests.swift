@@ -66,8 +66,7 @@ import Tooling
     }
 
     @Test func historyPersistsAcrossSessions() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("repl-history-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
+        let file = temporaryDirectory("repl-history").appendingPathComponent("history").path
         var first = LineHistory(file: file)
         first.add("let a = 1")
         first.add("fn f() {\n}")
@@ -142,8 +141,7 @@ import Tooling
     /// `--chain DIR` works on a copy (the chain on disk keeps its height); with `--write` the blocks the session
     /// keeps are applied to it, and the chain still replays.
     @Test func chainDirectoryReadOnlyUnlessWrite() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repl-chain-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = temporaryDirectory("repl-chain").path
         #expect(datanet("chain", "init", "--dir", dir).status == 0)
         let deployed = datanet("deploy", repositoryRoot.path + "/Examples/counter.dna", "5", "--from", "alice", "--dir", dir)
         let address = try #require(deployed.out.split(separator: "\n").first { $0.contains("contract") }?
