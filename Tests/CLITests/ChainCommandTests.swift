@@ -110,6 +110,12 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("call", contract, "pay(@carl, 0)", "--from", "alice") == 1)
         #expect(transcript.err.contains("no key named 'carl' in "))
         #expect(transcript.err.contains("keys.json; did you mean 'carol'? (keys: alice, bob, carol)"))
+        #expect(transcript.err.contains("argument 1 of 'pay': no key named 'carl'"), "the argument is named")
+        // A syntax error after an account name points into the text as written, not into its resolved address.
+        #expect(run("call", contract, "pay(@carol 0)", "--from", "alice") == 1)
+        #expect(transcript.err.contains("in 'pay(@carol 0)', column 12: expected ',' or ')'"), "\(transcript.err)")
+        #expect(run("call", contract, "pay(@, 0)", "--from", "alice") == 1)
+        #expect(transcript.err.contains("column 6: expected an address ('@0x' and 64 hex digits) or an account name"))
         #expect(run("call", contract, "bump()", "--from", "alice") == 1)
         #expect(transcript.err.contains("'bump' takes 1 argument (Int) but 0 were given"))
         #expect(run("query", contract, "get(1)") == 1)

@@ -425,14 +425,13 @@ enum ChainCommands {
             }
             let session = TransactionCommands.Session(chain: chain, keystore: try directory.keystore(), sender: nil)
             let literal: CallSyntax.Literal
-            let substituted = try session.substituteNames(keyText)
             do throws(CallSyntax.ParseError) {
-                literal = try CallSyntax.parseLiteral(substituted)
+                literal = try CallSyntax.parseLiteral(keyText)
             } catch {
                 throw CLIFailure("in '\(keyText)', \(error)")
             }
             let key: Value
-            do throws(ArgumentError) { key = try literal.value(as: keyType, in: module) } catch {
+            do throws(ArgumentError) { key = try literal.value(as: keyType, in: module, account: session.account) } catch {
                 throw CLIFailure("key of '\(name)': \(error.message)")
             }
             guard let encoded = KeyEncoding.encode(key) else { throw CLIFailure("'\(keyText)' cannot be a key") }
