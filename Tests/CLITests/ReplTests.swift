@@ -111,6 +111,24 @@ import Tooling
         #expect(lines.map(\.text) == ["42 : Int  (gas 3)"])
     }
 
+    /// A fn that reads a session binding is told why it cannot (a fn sees parameters, constants and state, as in a
+    /// contract) and what to do, not "did you mean" another name; with a const it works.
+    @Test func aFunctionReadingABindingIsToldWhy() throws {
+        let session = try ReplSession(stdlibDirectory: repositoryRoot.path + "/Stdlib")
+        _ = session.submit("let pool = 10_000")
+        _ = session.submit("var weights = [1, 2]")
+        let (lines, _) = session.submit("fn share(w: Int) -> Int { return pool * w }")
+        let text = lines.map(\.text).joined(separator: "\n")
+        #expect(text.contains("cannot find 'pool' in scope"))
+        #expect(text.contains("hint: 'pool' is a binding of this session, and a fn sees only its parameters, constants "
+            + "and state: pass it in as a parameter, or declare it 'const pool = …'"), "\(text)")
+        let (list, _) = session.submit("fn first() -> Int { return weights[0] }")
+        #expect(list.map(\.text).joined().hasSuffix("pass it in as a parameter"), "no const for a var or a list")
+        _ = session.submit("const cap = 10_000")
+        _ = session.submit("fn share(w: Int) -> Int { return cap * w }")
+        #expect(session.submit("share(3)").lines.map(\.text) == ["30000 : Int  (gas 20)"])
+    }
+
     /// `:gas INPUT` and `:trace INPUT` run INPUT first and break down that run, not the one before; an INPUT that
     /// does not compile leaves the last run as it was.
     @Test func gasAndTraceWithAnInputInspectThatInput() throws {
