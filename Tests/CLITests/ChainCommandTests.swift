@@ -120,6 +120,11 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(transcript.err.contains("'bump' takes 1 argument (Int) but 0 were given"))
         #expect(run("query", contract, "get(1)") == 1)
         #expect(transcript.err.contains("'get' takes no arguments but 1 was given"))
+        #expect(run("query", contract, "count()") == 1)
+        #expect(transcript.err.contains("'count' is a state variable, read (with a proof) by: datanet chain prove "
+            + "\(contract) 'count'"))
+        #expect(run("chain", "prove", contract, "count") == 0, "the suggested command works")
+        #expect(transcript.out.contains("as     5 : Int"))
     }
 
     @Test func aContributorProvesAMapEntry() throws {

@@ -204,8 +204,17 @@ enum TransactionCommands {
                 [.public, .view].contains(module.functions[index].kind)
             else {
                 let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
-                throw CLIFailure("no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
-                    + suggestion(syntax.function, among: names))
+                let headline = "no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
+                if module.state.contains(where: { $0.name == syntax.function }) {
+                    var entry = syntax.function
+                    if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
+                        let key = text[text.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+                        if !key.isEmpty { entry += "[\(key)]" }
+                    }
+                    throw CLIFailure(headline + "; '\(syntax.function)' is a state variable, read (with a proof) by: "
+                        + "datanet chain prove \(Hex.prefixed(contract)) '\(entry)'")
+                }
+                throw CLIFailure(headline + suggestion(syntax.function, among: names))
             }
             let encoded = try arguments(text, of: module.functions[index], in: module)
             return (syntax.function, encoded)
