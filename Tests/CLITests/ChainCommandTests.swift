@@ -145,6 +145,27 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect((proved["as"] as? [String: Any])?["literal"] as? String == "40")
         #expect(run("chain", "prove", contract, "payd[@bob]") == 1)
         #expect(transcript.err.contains("did you mean 'paid'?"))
+        #expect(run("chain", "prove", contract, "paid") == 1)
+        #expect(transcript.err.contains("'paid' is a Map<Address, Int>, stored entry by entry: prove one entry"))
+    }
+
+    /// A list variable's own key holds its length, which `prove` says; an index past the end is absent, and says so.
+    @Test func aListVariableProvesItsLengthAndElements() throws {
+        #expect(run("chain", "init") == 0)
+        let split = repositoryRoot.appendingPathComponent("Examples/royalty/royalty_split.dn").path
+        #expect(run("deploy", split, "@alice", "--from", "alice") == 0)
+        let contract = try #require(field("contract"))
+        #expect(run("call", contract, "set_share(@bob, 7)", "--from", "alice") == 0)
+        #expect(run("chain", "prove", contract, "members") == 0)
+        #expect(field("as") == "1 : Int")
+        #expect(field("note") == "the length of 'members' (List<Address>); prove an element as 'members[i]'")
+        #expect(run("keys", "show", "bob") == 0)
+        let bob = try #require(field("address"))
+        #expect(run("chain", "prove", contract, "members[0]") == 0)
+        #expect(field("as") == "@\(bob) : Address")
+        #expect(run("chain", "prove", contract, "members[1]") == 0)
+        #expect(field("value") == "absent")
+        #expect(field("note") == "absent: no element at that index of 'members' (prove 'members' for its length)")
     }
 
     /// The last output parsed as JSON.
