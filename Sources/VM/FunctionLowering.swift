@@ -116,7 +116,7 @@ struct FunctionLowering {
             parts += (i + 4..<i + 8).map { Part(insts[$0]) }
             return (combined, width, target, parts)
         }
-        if instr.op == .branchLIRet, let k = returnAt(Int(insts[i + 3].immediates[0])) {
+        if instr.op == .branchLIRet || instr.op == .branchLtLIRet, width == 4, let k = returnAt(Int(insts[i + 3].immediates[0])) {
             parts += [Part(insts[k]), Part(insts[k + 1])]  // the return it runs when it branches
         }
         if parts.count == 1 { parts = [] }  // a plain instruction: its origin says it all
@@ -243,6 +243,12 @@ struct FunctionLowering {
             {
                 let cond = o[3] == .jumpIf ? c : c.negated
                 let b = Int64(UInt32(bitPattern: k))
+                if i + 6 < insts.count, insts[i + 6].offset == imm(3) {
+                    // The branch skips just the return: it returns when the condition fails, else falls through.
+                    let returns = cond.negated
+                    let op: InternalOp = returns == .lt ? .branchLtLIRet : .branchLIRet
+                    return (Instr(op, gas: gas(i, 4), a: locals, b: b, cond: returns.rawValue), 6, nil)
+                }
                 return (Instr(.branchLIElseRet, gas: gas(i, 4), a: locals, b: b, cond: cond.rawValue), 6, Int(imm(3)))
             }
         }
@@ -267,7 +273,8 @@ struct FunctionLowering {
                 let v = Int32(exactly: imm(1)), let locals = pair(imm(0), insts[k].immediates[0])
             {
                 let cond = o[3] == .jumpIf ? c : c.negated
-                return (Instr(.branchLIRet, gas: gas(i, 4), a: locals, b: Int64(UInt32(bitPattern: v)), cond: cond.rawValue), 4, nil)
+                let op: InternalOp = cond == .lt ? .branchLtLIRet : .branchLIRet
+                return (Instr(op, gas: gas(i, 4), a: locals, b: Int64(UInt32(bitPattern: v)), cond: cond.rawValue), 4, nil)
             }
             if o[0] == .mulInt, o[1] == .localGet, o[2] == .divInt, o[3] == .localSet {
                 return (Instr(.mulDivLSet, gas: gas(i, 4), a: UInt32(imm(1)), b: imm(3)), 4, nil)

@@ -98,6 +98,15 @@ enum InternalOp: UInt8 {
     /// before `mul_list_get_div_l_tee_list_set`): a = amount | weights << 16, b = i | total << 12 | x << 24 |
     /// xs << 36 | j << 48 (12 bits each: locals are fewer than 4,096); its parts trap in the same order
     case listSetShareLL
+    /// `branch_li_ret` whose condition is `<` (`if n < k { return y }`, also the compiled `branch_li_else_ret`
+    /// whose target is the next instruction, negated), with the comparison inline instead of decoded from `cond`
+    case branchLtLIRet
+    /// push L[a] - b, then the `call` that is the next instruction (which stays, for jumps into it), in one
+    /// step when metering by runs (`f(n - 1)`); metering per step it is `sub_li` and the call runs on its own
+    case subLICall
+    /// `add_int`, then the `ret` that is the next instruction (which stays, for jumps and returns into it), in
+    /// one step when metering by runs (`return f(a) + f(b)`); metering per step it is `add_int`
+    case addRet
 }
 
 /// Comparison codes of the fused branches.
@@ -144,7 +153,8 @@ extension InternalOp {
     /// Docs/gas.md "Metering by runs"): it may leave the fall-through path (jumps, branches, calls,
     /// returns, traps it always raises), charge dynamic gas or read the gas left (every out-of-line
     /// instruction, `push_const`, `list_push`). Only instructions that do none of that may run inside a
-    /// run without their own gas check, because nothing in them can observe gas.
+    /// run without their own gas check, because nothing in them can observe gas. (`sub_li_call` and `add_ret`
+    /// run the `call` / `ret` after them, which ends their run: their run includes it, as unfused.)
     var endsRun: Bool {
         switch self {
         case .nop, .pushInt, .pushTrue, .pushFalse, .pop, .dup, .swap, .localGet, .localSet, .localTee,
@@ -156,7 +166,7 @@ extension InternalOp {
             .addI, .subI, .mulI, .divI, .modI, .addL, .subL, .mulL, .divL, .modL,
             .addToLocal, .teeListSet, .mulDivL, .incLocal, .addSetLL, .listGetLL,
             .divIMagic, .modIMagic, .divLIMagic, .modLIMagic, .mulLLModI, .mulLAddLI, .listSetLLL, .mulDivLSet, .accMulLLModI, .accMulLAddLI, .getListGetLLL, .mulListGetDivLSet, .mulListGetDivLTeeListSet,
-            .listSetShareLL:
+            .listSetShareLL, .subLICall, .addRet:
             false
         default:
             true

@@ -38,7 +38,11 @@ extension Machine {
     ) -> Trap? {
         guard let code = UnsafePointer(program.code.baseAddress) else { return Trap(.badCall("empty program")) }
         let divisors = UnsafePointer(program.divisors.baseAddress.unsafelyUnwrapped)
-        var pc = start, sp = stackTop, fp = framePointer, depth = frameDepth
+        var pc = start, sp = stackTop, fp = framePointer
+        // The caller frames as a moving pointer (`frame` is the next free one) rather than an index: a call
+        // and a return need no multiply. (The bounds stay in `self`: as locals they took registers.)
+        var frame = frames + frameDepth
+        var depth: Int { frame - frames }
         var gas = self.gas
         /// Gas of the `local_set` that ends `inc_local`, `add_set_ll` and `add_to_local`, given back
         /// when their add traps.
@@ -187,18 +191,32 @@ extension Machine {
                 sp -= 1
                 pc = sp.pointee == 0 ? code + Int(pc.pointee.a) : pc + 1
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
+            case .subLICall:
+                // `sub_li`; metering by runs, the `call` after it too (falling through to `call` with `pc` on it)
+                let (r, o) = fp[Int(pc.pointee.a)].subtractingReportingOverflow(Int128(wide: pc.pointee.b))
+                if o { return trap(.overflow, pc, gas) }
+                sp.pointee = r; sp += 1; pc += 1
+                if M.perStep { continue }
+                fallthrough
             case .call:
                 // a = parameters | declared locals << 16, b = entry | (declared + max stack) << 32 (Program):
                 // verified counts, at most 4,096 each.
-                if depth &+ 1 >= Limits.maxCallDepth { return trap(.callDepthExceeded, pc, gas) }
+                if frame >= self.lastFrame { return trap(.callDepthExceeded, pc, gas) }
                 let a = Int(pc.pointee.a), b = pc.pointee.b
                 if sp + Int(truncatingIfNeeded: b >> 32) > stackEnd { return trap(.stackOverflow, pc, gas) }
                 let declared = a >> 16
                 if declared > 0 { sp.initialize(repeating: 0, count: declared) }
-                frames[depth] = Frame(returnPC: pc + 1, fp: fp)
-                depth += 1
+                frame.initialize(to: Frame(returnPC: pc + 1, fp: fp))
+                frame += 1  // below the limit (checked above)
                 fp = sp - (a & 0xFFFF); sp += declared; pc = code + Int(truncatingIfNeeded: b & 0xFFFF_FFFF)
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
+            case .addRet:
+                // `add_int`; metering by runs, the `ret` after it too (falling through to `ret` with `pc` on it)
+                let (r, o) = sp[-2].addingReportingOverflow(sp[-1])
+                if o { return trap(.overflow, pc, gas) }
+                sp[-2] = r; sp -= 1; pc += 1
+                if M.perStep { continue }
+                fallthrough
             case .ret:
                 let n = Int(pc.pointee.a)
                 if n == 1 {
@@ -208,16 +226,16 @@ extension Machine {
                     for k in 0..<n { fp[k] = results[k] }
                 }
                 sp = fp + n
-                if depth == 0 { self.gas = gas; return nil }
-                depth -= 1
-                pc = frames[depth].returnPC; fp = frames[depth].fp
+                if frame == frames { self.gas = gas; return nil }
+                frame -= 1
+                pc = frame.pointee.returnPC; fp = frame.pointee.fp
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .retLocal:
                 fp[0] = fp[Int(pc.pointee.a)]
                 sp = fp + 1
-                if depth == 0 { self.gas = gas; return nil }
-                depth -= 1
-                pc = frames[depth].returnPC; fp = frames[depth].fp
+                if frame == frames { self.gas = gas; return nil }
+                frame -= 1
+                pc = frame.pointee.returnPC; fp = frame.pointee.fp
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .branchLIRet:
                 let a = Int(pc.pointee.a)
@@ -228,9 +246,24 @@ extension Machine {
                     if gas < 0 { return outOfGasInReturn(at: pc - code, gasBefore: gas &+ retLocalGas) }
                     fp[0] = fp[a >> 16]
                     sp = fp + 1
-                    if depth == 0 { self.gas = gas; return nil }
-                    depth -= 1
-                    pc = frames[depth].returnPC; fp = frames[depth].fp
+                    if frame == frames { self.gas = gas; return nil }
+                    frame -= 1
+                    pc = frame.pointee.returnPC; fp = frame.pointee.fp
+                } else {
+                    pc += 1
+                }
+                if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
+            case .branchLtLIRet:
+                let a = Int(pc.pointee.a)
+                if fp[a & 0xFFFF] < Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b)) {
+                    // The target's `local_get; ret` is its own run: charged here, in both meterings.
+                    gas &-= retLocalGas
+                    if gas < 0 { return outOfGasInReturn(at: pc - code, gasBefore: gas &+ retLocalGas) }
+                    fp[0] = fp[a >> 16]
+                    sp = fp + 1
+                    if frame == frames { self.gas = gas; return nil }
+                    frame -= 1
+                    pc = frame.pointee.returnPC; fp = frame.pointee.fp
                 } else {
                     pc += 1
                 }
@@ -246,9 +279,9 @@ extension Machine {
                     if gas < 0 { return outOfGasInReturn(at: pc - code, gasBefore: gas &+ retLocalGas) }
                     fp[0] = fp[a >> 16]
                     sp = fp + 1
-                    if depth == 0 { self.gas = gas; return nil }
-                    depth -= 1
-                    pc = frames[depth].returnPC; fp = frames[depth].fp
+                    if frame == frames { self.gas = gas; return nil }
+                    frame -= 1
+                    pc = frame.pointee.returnPC; fp = frame.pointee.fp
                 }
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .revert:

@@ -33,6 +33,8 @@ struct Machine {
     let stack: UnsafeMutablePointer<Int128>
     let stackEnd: UnsafeMutablePointer<Int128>
     let frames: UnsafeMutablePointer<Frame>
+    /// The last of `frames`: a call with the next free frame here exceeds `Limits.maxCallDepth`.
+    let lastFrame: UnsafeMutablePointer<Frame>
 
     static var stackSlots: Int { Limits.maxStackSlots }
 
@@ -58,6 +60,7 @@ struct Machine {
         stack = .allocate(capacity: Machine.stackSlots)
         stackEnd = stack + Machine.stackSlots
         frames = .allocate(capacity: Limits.maxCallDepth)
+        lastFrame = frames + (Limits.maxCallDepth - 1)
     }
 
     func release() {

@@ -94,6 +94,17 @@ public final class Program: @unchecked Sendable {
             lowered[i].b = Int64(callee.entry & 0xFFFF_FFFF) | Int64(declared + callee.maxStack) << 32
             lowered[i].gas = UInt16(clamping: Int64(instr.gas) + Program.frameGas(callee))
         }
+        // An argument computed just before a call, a sum just before a return: the first instruction runs the
+        // second (its next one, which stays for jumps and returns into it) in the same step when metering by runs.
+        if fuse {
+            for i in lowered.indices.dropLast() where origins[i].0 == origins[i + 1].0 {
+                switch (lowered[i].op, lowered[i + 1].op) {
+                case (.subLI, .call): lowered[i].op = .subLICall
+                case (.addInt, .ret): lowered[i].op = .addRet
+                default: break
+                }
+            }
+        }
         // Division by an immediate d >= 2: a magic-number op with a precomputed divisor (`b` its index).
         var divisors: [ConstantDivisor] = []
         for (i, instr) in lowered.enumerated() {

@@ -321,7 +321,7 @@ private let secondRoundPrograms: [(name: String, source: String, fusedOp: String
             call f
             add_int
             ret
-        """, "branchLIElseRet", [[.int(0)], [.int(1)], [.int(5)], [.int(-3)]]),
+        """, "branchLtLIRet", [[.int(0)], [.int(1)], [.int(5)], [.int(-3)]]),
     ("branch_li_else_ret returning another local, jump_if form", """
         .module m
         .fn public f(n: int, r: int) -> int
@@ -336,7 +336,7 @@ private let secondRoundPrograms: [(name: String, source: String, fusedOp: String
             local_get r
             add_int
             ret
-        """, "branchLIElseRet", [[.int(-8), .int(3)], [.int(-7), .int(3)], [.int(Int128.max), .int(1)]]),
+        """, "branchLtLIRet", [[.int(-8), .int(3)], [.int(-7), .int(3)], [.int(Int128.max), .int(1)]]),
     ("mul_ll_mod_i (acc += i * i % k)", """
         .module m
         .fn public f(x: int, y: int) -> int
@@ -697,7 +697,7 @@ private let storeAndReturnPrograms: [(name: String, source: String, fusedOp: Str
         base:
             local_get n
             ret
-        """, "branchLIRet", [[.int(0)], [.int(1)], [.int(6)], [.int(-2)]]),
+        """, "branchLtLIRet", [[.int(0)], [.int(1)], [.int(6)], [.int(-2)]]),
 ]
 
 @Test(arguments: storeAndReturnPrograms.indices)
@@ -716,5 +716,188 @@ func storeAndReturnSuperinstructionsAreIndistinguishableAtEveryGasLimit(index: I
         #expect(call(fused, "f", [.int(9), .int(3), .int(0), .int(7), .int(2)]).trap?.reason == .indexOutOfRange)
     } else {
         #expect(call(fused, "f", [.int(10)]).values == [.int(55)])
+    }
+}
+
+/// The third round's call and return forms: the conditional return whose test is `<` (inline, not decoded),
+/// a `branch_li_else_ret` that skips only the return lowered as a conditional return, `sub_li` running the
+/// `call` after it and `add_int` the `ret` after it in one step (the call and return stay for jumps into
+/// them). Each against per-step unfused code at every gas limit, with traps in every part.
+private let callAndReturnPrograms: [(name: String, source: String, fusedOp: String, args: [[Value]])] = [
+    ("branch_li_else_ret whose target is not the next instruction", """
+        .module m
+        .fn public f(n: int, r: int) -> int
+            local_get n
+            push_int 2
+            lt_int
+            jump_unless more
+            local_get n
+            ret
+        big:
+            local_get r
+            ret
+        more:
+            local_get n
+            push_int 100
+            gt_int
+            jump_if big
+            local_get n
+            local_get r
+            add_int
+            ret
+        """, "branchLIElseRet", [[.int(0), .int(5)], [.int(1), .int(5)], [.int(2), .int(5)], [.int(101), .int(5)],
+                              [.int(-3), .int(5)], [.int(99), .int(Int128.max)]]),
+    ("a conditional return on <= (skipping only the return)", """
+        .module m
+        .fn public f(n: int, r: int) -> int
+            local_get n
+            push_int 3
+            gt_int
+            jump_if more
+            local_get r
+            ret
+        more:
+            local_get n
+            local_get r
+            mul_int
+            ret
+        """, "branchLIRet", [[.int(3), .int(7)], [.int(4), .int(7)], [.int(Int128.min), .int(7)],
+                          [.int(Int128.max), .int(2)]]),
+    ("a conditional return on >= (after the body)", """
+        .module m
+        .fn public f(n: int, r: int) -> int
+            local_get n
+            push_int -5
+            ge_int
+            jump_if done
+            local_get n
+            local_get r
+            add_int
+            ret
+        done:
+            local_get r
+            ret
+        """, "branchLIRet", [[.int(-5), .int(7)], [.int(-6), .int(7)], [.int(-6), .int(Int128.min)]]),
+    ("sub_li_call (f(n - k)), the call also a jump target", """
+        .module m
+        .fn public f(n: int) -> int
+            local_get n
+            local_get n
+            push_int 0
+            lt_int
+            jump_if direct
+            pop
+            local_get n
+            push_int -1
+            sub_int
+        direct:
+            call g
+            ret
+        .fn private g(x: int) -> int
+            .local t: int
+            local_get x
+            push_int 2
+            mul_int
+            ret
+        """, "subLICall", [[.int(5)], [.int(-3)], [.int(0)], [.int(Int128.max)], [.int(Int128.max / 2)],
+                        [.int(Int128.min)]]),
+    ("add_ret (return f(a) + g(b)), the ret also a jump target", """
+        .module m
+        .fn public f(a: int, b: int) -> int
+            local_get a
+            local_get b
+            push_int 0
+            lt_int
+            jump_if out
+            local_get b
+            call g
+            add_int
+        out:
+            ret
+        .fn private g(x: int) -> int
+            local_get x
+            push_int 1
+            add_int
+            ret
+        """, "addRet", [[.int(5), .int(3)], [.int(5), .int(-1)], [.int(Int128.max), .int(0)], [.int(1), .int(Int128.max)],
+                     [.int(Int128.max - 3), .int(3)]]),
+]
+
+@Test(arguments: callAndReturnPrograms.indices)
+func callAndReturnFormsAreIndistinguishableAtEveryGasLimit(index: Int) throws {
+    let (name, source, fusedOp, argSets) = callAndReturnPrograms[index]
+    let fused = try expectIndistinguishable(name, source, argSets, fusedOp: fusedOp)
+    let results: [[Value]: ExecutionResult] = Dictionary(
+        argSets.map { ($0, call(fused, "f", $0)) }, uniquingKeysWith: { a, _ in a })
+    switch index {
+    case 0:
+        #expect(results[[.int(1), .int(5)]]?.values == [.int(1)])
+        #expect(results[[.int(2), .int(5)]]?.values == [.int(7)])
+        #expect(results[[.int(101), .int(5)]]?.values == [.int(5)])
+        #expect(results[[.int(99), .int(Int128.max)]]?.trap?.reason == .overflow)
+    case 1:
+        #expect(results[[.int(3), .int(7)]]?.values == [.int(7)])
+        #expect(results[[.int(4), .int(7)]]?.values == [.int(28)])
+        #expect(results[[.int(Int128.max), .int(2)]]?.trap?.reason == .overflow)
+    case 2:
+        #expect(results[[.int(-5), .int(7)]]?.values == [.int(7)])
+        #expect(results[[.int(-6), .int(7)]]?.values == [.int(1)])
+        #expect(results[[.int(-6), .int(Int128.min)]]?.trap?.reason == .overflow)
+    case 3:
+        #expect(results[[.int(5)]]?.values == [.int(12)])
+        #expect(results[[.int(-3)]]?.values == [.int(-6)])
+        #expect(results[[.int(Int128.max)]]?.trap?.reason == .overflow)  // in the sub, before the call
+        #expect(results[[.int(Int128.max / 2)]]?.trap?.reason == .overflow)  // in the callee
+    default:
+        #expect(results[[.int(5), .int(3)]]?.values == [.int(9)])
+        #expect(results[[.int(5), .int(-1)]]?.values == [.int(5)])
+        #expect(results[[.int(1), .int(Int128.max)]]?.trap?.reason == .overflow)  // in the callee
+        #expect(results[[.int(Int128.max - 3), .int(3)]]?.trap?.reason == .overflow)  // in the add
+    }
+}
+
+/// Recursive fib as assembled (`Examples/bench/w3.dna`) and as compiled: both lower to the `<` conditional
+/// return, `sub_li_call` and `add_ret`; a recursion without a base case exceeds the call depth inside a
+/// `sub_li_call` exactly as the unfused code does, with the same gas.
+@Test func recursionUsesTheCallAndReturnFormsAndTrapsAtTheSameDepth() throws {
+    let source = """
+        .module m
+        .fn public fib(n: int) -> int
+            local_get n
+            push_int 2
+            lt_int
+            jump_if base
+            local_get n
+            push_int 1
+            sub_int
+            call fib
+            local_get n
+            push_int 2
+            sub_int
+            call fib
+            add_int
+            ret
+        base:
+            local_get n
+            ret
+        .fn public deep(n: int) -> int
+            local_get n
+            push_int 1
+            sub_int
+            call deep
+            ret
+        """
+    let verified = try Verifier.verify(try Assembler.assemble(source))
+    let fused = Program(verified), reference = Program(verified, fuse: false, meteredByRuns: false)
+    for op in ["branchLtLIRet", "subLICall", "addRet"] { #expect(fused.listing.contains(op), "\(op)") }
+    #expect(call(fused, "fib", [.int(15)]).values == [.int(610)])
+    #expect(call(fused, "fib", [.int(15)]).gasUsed == call(reference, "fib", [.int(15)]).gasUsed)
+    let full = call(reference, "deep", [.int(0)])
+    #expect(full.trap?.reason == .callDepthExceeded)
+    for limit in [full.gasUsed - 25, full.gasUsed - 1, full.gasUsed, full.gasUsed + 1, 1 << 40] {
+        let a = call(fused, "deep", [.int(0)], gas: limit), b = call(reference, "deep", [.int(0)], gas: limit)
+        #expect(a.trap?.reason == b.trap?.reason, "limit \(limit)")
+        #expect(a.trap?.offset == b.trap?.offset, "limit \(limit)")
+        #expect(a.gasUsed == b.gasUsed, "limit \(limit)")
     }
 }
