@@ -205,7 +205,7 @@ extension Machine {
                 let a = Int(pc.pointee.a), b = pc.pointee.b
                 if sp + Int(truncatingIfNeeded: b >> 32) > stackEnd { return trap(.stackOverflow, pc, gas) }
                 let declared = a >> 16
-                if declared > 0 { sp.initialize(repeating: 0, count: declared) }
+                if _slowPath(declared > 0) { sp.initialize(repeating: 0, count: declared) }
                 frame.initialize(to: Frame(returnPC: pc + 1, fp: fp))
                 frame += 1  // below the limit (checked above)
                 fp = sp - (a & 0xFFFF); sp += declared; pc = code + Int(truncatingIfNeeded: b & 0xFFFF_FFFF)
