@@ -115,6 +115,8 @@ public final class TestRunner {
         case .failure(let errors): return TestFileResult(path: path, diagnostics: errors.items, outcomes: [])
         }
         let accounts = Self.accountNames(in: bytes)
+        let declarations = TestSession(runner: self, ast: ast, accounts: accounts).preludeErrors()
+        if !declarations.isEmpty { return TestFileResult(path: path, diagnostics: declarations, outcomes: []) }
         var outcomes: [TestOutcome] = []
         for decl in ast.declarations {
             guard case .test(let name, _, let body) = decl.kind else { continue }

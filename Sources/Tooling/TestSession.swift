@@ -173,6 +173,20 @@ final class TestSession {
         }
     }
 
+    /// The errors of the file's own declarations (`use` lines, consts, structs, pure helpers), compiled once
+    /// before any test runs, in the test file's positions: a `use` of a file that is not a library, or a
+    /// helper that does not type-check, fails the file as a compile error would, not whichever test first
+    /// needs the code. Empty when they compile.
+    func preludeErrors() -> [Diagnostic] {
+        guard let chain else { return [] }
+        guard case .failure(let errors) = runner.program(prelude, chain: chain) else { return [] }
+        let mapped = errors.items.compactMap { prelude.map($0) }
+        if mapped.isEmpty, let first = errors.items.first {
+            return [.error(first.message, at: SourceRange.point(ast.file, 0), hint: first.hint)]
+        }
+        return mapped
+    }
+
     /// Runs a test body; returns the failure text, or nil when it passed.
     func run(_ body: Block) -> String? {
         if let setupError { return setupError }
