@@ -94,6 +94,12 @@ import Testing
                     "--call", "distribute(5)",
                 ], console: reverted.console) == 1)
         #expect(reverted.stderr.contains("royalty_split.dn:28:5: error: reverted: no shares"))
+        // The source line of the revert, with a caret under it.
+        let lines = reverted.stderr.split(separator: "\n").map(String.init)
+        let at = lines.firstIndex { $0.contains("error: reverted: no shares") } ?? lines.count
+        #expect(lines.dropFirst(at + 1).prefix(2) == [
+            " 28 |     require(total > 0, \"no shares\")", "    |     ^",
+        ], "\(reverted.stderr)")
     }
 
     /// `@name` is the local account `name` of `datanet test`, and `--from` sends as one: the owner set by `init`
