@@ -105,6 +105,12 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("deploy", counter, "--from", "alice") == 1)
         #expect(transcript.err.contains("'setup' takes 1 argument (Int) but 0 were given"), "counter.dna's init function")
         #expect(transcript.err.contains("write init's arguments after the module file"))
+        // init's arguments also as one 'init(…)' text, or with --init as in 'run'; not both ways at once.
+        #expect(run("deploy", counter, "init(5)", "--from", "alice") == 0, "\(transcript.err)")
+        #expect(run("deploy", counter, "--init", "init(5)", "--from", "alice") == 0, "\(transcript.err)")
+        #expect(run("deploy", counter, "--init", "5", "--from", "alice") == 0, "\(transcript.err)")
+        #expect(run("deploy", counter, "5", "--init", "6", "--from", "alice") == 1)
+        #expect(transcript.err.contains("init's arguments are given twice: after the module file and with --init"))
         #expect(run("deploy", counter, "5", "--from", "alice") == 0)
         let contract = try #require(field("contract"))
         #expect(run("call", contract, "pay(@carl, 0)", "--from", "alice") == 1)
@@ -113,7 +119,12 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(transcript.err.contains("argument 1 of 'pay': no key named 'carl'"), "the argument is named")
         // A syntax error after an account name points into the text as written, not into its resolved address.
         #expect(run("call", contract, "pay(@carol 0)", "--from", "alice") == 1)
-        #expect(transcript.err.contains("in 'pay(@carol 0)', column 12: expected ',' or ')'"), "\(transcript.err)")
+        #expect(transcript.err.contains("in the call, column 12: expected ',' or ')'\n  pay(@carol 0)\n             ^"),
+            "\(transcript.err)")
+        #expect(run("call", contract, "pay(0x01, 0)", "--from", "alice") == 1)
+        #expect(transcript.err.contains("column 5: an address is written '@0x' and 64 hex digits"), "\(transcript.err)")
+        #expect(run("call", contract, "pay(@carol, true)", "--from", "alice") == 1)
+        #expect(transcript.err.contains("argument 2 of 'pay': expected Int, found a Bool"), "\(transcript.err)")
         #expect(run("call", contract, "pay(@, 0)", "--from", "alice") == 1)
         #expect(transcript.err.contains("column 6: expected an address ('@0x' and 64 hex digits) or an account name"))
         #expect(run("call", contract, "bump()", "--from", "alice") == 1)

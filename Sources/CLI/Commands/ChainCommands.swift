@@ -442,7 +442,7 @@ enum ChainCommands {
             do throws(CallSyntax.ParseError) {
                 literal = try CallSyntax.parseLiteral(keyText)
             } catch {
-                throw CLIFailure("in '\(keyText)', \(error)")
+                throw CLIFailure(error.explained(in: keyText, label: "in the key"))
             }
             let key: Value
             do throws(ArgumentError) { key = try literal.value(as: keyType, in: module, account: session.account) } catch {

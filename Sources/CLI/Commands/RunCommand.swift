@@ -38,7 +38,7 @@ enum RunCommand {
         let module = verified.module
         let call: CallSyntax
         do throws(CallSyntax.ParseError) { call = try CallSyntax.parse(callText) } catch {
-            console.error("in --call, \(error)")
+            console.error(error.explained(in: callText, label: "in --call"))
             return ExitCode.usage
         }
         guard let index = module.functionIndex(named: call.function),
@@ -63,8 +63,9 @@ enum RunCommand {
                 console.error("module '\(module.name)' has no init function")
                 return ExitCode.failure
             }
+            let written = initText.hasPrefix("init(") ? initText : "init(\(initText))"
             do throws(CallSyntax.ParseError) {
-                let parsed = try CallSyntax.parse(initText.hasPrefix("init(") ? initText : "init(\(initText))")
+                let parsed = try CallSyntax.parse(written)
                 do throws(CLIFailure) {
                     initValues = try CallArguments.values(
                         parsed.arguments, of: module.functions[setup], in: module, account: localAccount)
@@ -73,7 +74,7 @@ enum RunCommand {
                     return ExitCode.failure
                 }
             } catch {
-                console.error("in --init, \(error)")
+                console.error(error.explained(in: written, label: "in --init"))
                 return ExitCode.usage
             }
         }

@@ -11,13 +11,14 @@ enum TransactionCommands {
 
     static let deploy = Command(
         name: "deploy", summary: "deploy a contract (signs, submits, mines one block, prints the receipt)",
-        usage: "datanet deploy FILE.dn|FILE.dna|FILE.dnb [INIT ARGS...] --from KEY [--policy compatible|additive|immutable] "
-            + "[--authority 0x…] [--gas-limit N] [--gas-price N] [--dir D] [--json]",
+        usage: "datanet deploy FILE.dn|FILE.dna|FILE.dnb [INIT ARGS...|--init 'init(args)'] --from KEY "
+            + "[--policy compatible|additive|immutable] [--authority 0x…] [--gas-limit N] [--gas-price N] [--dir D] [--json]",
         examples: [
             "datanet deploy counter.dna 5 --from alice",
             "datanet deploy split.dnb '@alice' --from alice --policy additive",
+            "datanet deploy Examples/royalty/royalty_split.dn --init 'init(@alice)' --from alice",
         ],
-        spec: .init(valued: txFlags + ["--policy", "--authority"], switches: ["--json"])
+        spec: .init(valued: txFlags + ["--policy", "--authority", "--init"], switches: ["--json"])
     ) { args, console in
         guard let file = args.positional.first else { return usage(console, "deploy needs a module file") }
         return run(args, console) { session throws(CLIFailure) in
@@ -25,10 +26,20 @@ enum TransactionCommands {
             let given = args.positional.dropFirst()
             let initFunction = module.functions.first { $0.kind == .`init` }
                 ?? Function(name: "init", kind: .`init`, params: [], results: [], locals: [], maxStack: 0, code: [])
+            // init's arguments after the file (`5 @alice`, or `'init(5, @alice)'` as one), or `--init` as in `run`.
+            var initText = "init(" + given.joined(separator: ", ") + ")"
+            if let flag = args.flags["--init"] {
+                guard given.isEmpty else {
+                    throw CLIFailure("init's arguments are given twice: after the module file and with --init")
+                }
+                initText = flag.hasPrefix("init(") ? flag : "init(\(flag))"
+            } else if given.count == 1, given[given.startIndex].hasPrefix("init(") {
+                initText = given[given.startIndex]
+            }
             let encoded: [UInt8]
             do throws(CLIFailure) {
-                encoded = try session.arguments("init(" + given.joined(separator: ", ") + ")", of: initFunction, in: module)
-            } catch where given.count < initFunction.params.count {
+                encoded = try session.arguments(initText, of: initFunction, in: module)
+            } catch where given.count < initFunction.params.count && args.flags["--init"] == nil {
                 throw CLIFailure(error.message + "; write init's arguments after the module file, e.g. 'datanet deploy "
                     + "\(file) \(initFunction.params.map { _ in "ARG" }.joined(separator: " ")) --from KEY'")
             }
@@ -182,7 +193,7 @@ enum TransactionCommands {
             do throws(CallSyntax.ParseError) {
                 return try CallSyntax.parse(text)
             } catch {
-                throw CLIFailure("in '\(text)', \(error)")
+                throw CLIFailure(error.explained(in: text, label: "in the call"))
             }
         }
 
