@@ -144,9 +144,7 @@ enum ChainCommands {
         _ chain: Chain, _ text: String, _ directory: ChainDirectory, json: Bool = false, _ console: Console
     ) throws(CLIFailure) -> Int32 {
         let keystore = try directory.keystore()
-        guard let address = Hex.decode32(text) ?? keystore.key(text.hasPrefix("@") ? String(text.dropFirst()) : text)?
-            .address
-        else { throw CLIFailure("'\(text)' is neither an address nor a key name") }
+        let address = try keystore.address(of: text)
         let account = try attempt { try chain.account(address) }
         let record = try attempt { try chain.contract(address) }
         if json {

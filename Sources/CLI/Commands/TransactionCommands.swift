@@ -46,10 +46,9 @@ enum TransactionCommands {
             let policy = try policyFlag(args, default: .compatible)
             guard var authority = session.sender?.address else { throw CLIFailure("deploy needs --from KEY") }
             if let text = args.flags["--authority"] {
-                guard let address = session.resolve(text) else {
-                    throw CLIFailure("--authority: not an address '\(text)'")
+                do throws(CLIFailure) { authority = try session.resolve(text) } catch {
+                    throw CLIFailure("--authority: " + error.message)
                 }
-                authority = address
             }
             return .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy)
         }
@@ -84,9 +83,7 @@ enum TransactionCommands {
     ) { args, console in
         guard args.positional.count == 2 else { return usage(console, "transfer needs a recipient and an amount") }
         return run(args, console) { session throws(CLIFailure) in
-            guard let to = session.resolve(args.positional[0]) else {
-                throw CLIFailure("'\(args.positional[0])' is neither an address nor a key name")
-            }
+            let to = try session.resolve(args.positional[0])
             guard let amount = Int128(args.positional[1].filter { $0 != "_" }), amount >= 0 else {
                 throw CLIFailure("the amount must be a non-negative integer, not '\(args.positional[1])'")
             }
@@ -174,12 +171,8 @@ enum TransactionCommands {
         let keystore: Keystore
         let sender: Keystore.Key?
 
-        /// An address written as `0x…`, `@0x…` or `@name` / `name` of a keystore key.
-        func resolve(_ text: String) -> [UInt8]? {
-            if let bytes = Hex.decode32(text) { return bytes }
-            let name = text.hasPrefix("@") ? String(text.dropFirst()) : text
-            return keystore.key(name)?.address
-        }
+        /// An address written as `0x…`, `@0x…` or `@name` / `name` of a keystore key, or why `text` is neither.
+        func resolve(_ text: String) throws(CLIFailure) -> [UInt8] { try keystore.address(of: text) }
 
         func contract(_ text: String) throws(CLIFailure) -> [UInt8] {
             guard let address = Hex.decode32(text) else {
