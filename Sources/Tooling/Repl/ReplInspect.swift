@@ -38,7 +38,7 @@ extension ReplSession {
             let whole = mine.first { $0.key.count == base + 2 }
             switch type {
             case .map(let k, let v):
-                say("  \(variable.name): \(typeName) (\(mine.count) entries)")
+                say("  \(variable.name): \(typeName) (\(mine.count) \(mine.count == 1 ? "entry" : "entries"))")
                 for entry in mine {
                     let keyBytes = Array(entry.key.dropFirst(base + 2))
                     guard let key = KeyEncoding.decode(keyBytes, as: module.types[Int(k)]),
