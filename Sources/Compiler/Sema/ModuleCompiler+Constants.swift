@@ -53,10 +53,12 @@ extension ModuleCompiler {
         case .address(.bytes(let raw)): return .address(raw)
         case .hash(let raw): return .hash(raw)
         case .name(let name):
-            guard let symbol = unit.consts[name], !isLocal(name) else { return nil }  // most names are no const
+            // Most names are no const: most units have none, and most names in a body are locals, found by a
+            // short scan, so both are asked before hashing the name into the table.
+            guard !unit.consts.isEmpty, !isLocal(name), let symbol = unit.consts[name] else { return nil }
             return value(of: symbol, in: unit)
         case .member(let base, let name):
-            guard case .name(let q) = base.kind, !isLocal(q), let library = unit.libraries[q],
+            guard case .name(let q) = base.kind, !unit.libraries.isEmpty, !isLocal(q), let library = unit.libraries[q],
                 let symbol = library.consts[name.name]
             else { return nil }
             return value(of: symbol, in: library)
