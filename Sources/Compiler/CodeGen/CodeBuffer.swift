@@ -32,18 +32,40 @@ struct CodeBuffer {
     /// by id takes a lock).
     let file: SourceFile?
 
+    /// The storage of a buffer's tables, emptied, for the next function's buffer to fill again.
+    struct Storage {
+        fileprivate var code: [UInt8] = []
+        fileprivate var labels: [(offset: Int?, height: Int?, live: Bool)] = []
+        fileprivate var fixups: [(at: Int, label: Int)] = []
+        fileprivate var positions: [(offset: Int, line: Int, column: Int)] = []
+    }
+
     /// An empty buffer, with room for a typical function (growing each table from empty cost several
-    /// allocations and copies per function).
-    init(file: SourceFile? = nil) {
+    /// allocations and copies per function), in `storage` when given (`recycled()` of the previous function's).
+    init(file: SourceFile? = nil, reusing storage: Storage = Storage()) {
         self.file = file
-        code = []
+        code = storage.code
         code.reserveCapacity(128)
-        labels = []
+        labels = storage.labels
         labels.reserveCapacity(16)
-        fixups = []
+        fixups = storage.fixups
         fixups.reserveCapacity(16)
-        positions = []
+        positions = storage.positions
         positions.reserveCapacity(32)
+    }
+
+    /// Empties the buffer and hands over its tables with their capacity (the buffer is left without storage).
+    mutating func recycled() -> Storage {
+        var storage = Storage()
+        swap(&storage.code, &code)
+        swap(&storage.labels, &labels)
+        swap(&storage.fixups, &fixups)
+        swap(&storage.positions, &positions)
+        storage.code.removeAll(keepingCapacity: true)
+        storage.labels.removeAll(keepingCapacity: true)
+        storage.fixups.removeAll(keepingCapacity: true)
+        storage.positions.removeAll(keepingCapacity: true)
+        return storage
     }
 
     // MARK: - Labels

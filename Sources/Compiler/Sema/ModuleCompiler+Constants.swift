@@ -171,6 +171,14 @@ extension ModuleCompiler {
     static func parseInteger(_ digits: String) -> Int128? {
         var value: Int128 = 0
         guard !digits.isEmpty else { return nil }
+        if digits.utf8.count <= 18 {  // below 10^18: no overflow in 64 bits, and 128-bit steps cost more
+            var small: Int64 = 0
+            for byte in digits.utf8 {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                small = small &* 10 &+ Int64(byte &- 48)
+            }
+            return Int128(small)
+        }
         for byte in digits.utf8 {
             guard byte >= 48 && byte <= 57 else { return nil }
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
