@@ -137,8 +137,8 @@ extension FunctionCompiler {
         let left = expr(lhs)
         code.mark(opRange)
         let right = expr(rhs, expected: left)
-        if left == .error || right == .error {
-            return op.precedence == .comparison ? .bool : (left == .error ? right : left)
+        if left.isError || right.isError {
+            return op.precedence == .comparison ? .bool : (left.isError ? right : left)
         }
         guard left == right || FunctionCompiler.isAddressLike(left) && FunctionCompiler.isAddressLike(right) else {
             error(Messages.binaryOperands(op.rawValue, left, right), at: opRange, hint: mixHint(left, right))
