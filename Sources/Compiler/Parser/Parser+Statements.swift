@@ -96,7 +96,7 @@ extension Parser {
         case .kwTry: kind = parseTry()
         case .kwAs: kind = parseAs()
         case .leftBrace: kind = .block(parseBlock())
-        case .identifier where text(current) == "expect_revert"
+        case .identifier where token(current, is: "expect_revert")
             && (peek(1).kind == .leftBrace || peek(1).kind == .leftParen):
             kind = parseExpectRevert()
         default: kind = parseExpressionStatement()

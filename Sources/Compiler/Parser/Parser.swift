@@ -201,6 +201,21 @@ public struct Parser {
         String(decoding: bytes[min(token.start, bytes.count)..<min(token.end, bytes.count)], as: UTF8.self)
     }
 
+    /// Whether `token`'s text is `word`, compared byte by byte (no `String` made for the test).
+    func token(_ token: Token, is word: StaticString) -> Bool {
+        guard token.start >= 0, token.end <= bytes.count, token.end - token.start == word.utf8CodeUnitCount else {
+            return false
+        }
+        return word.withUTF8Buffer { utf8 in
+            var i = token.start
+            for byte in utf8 {
+                if bytes[i] != byte { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
     func range(_ token: Token) -> SourceRange { SourceRange(fileID: fileID, start: token.start, end: token.end) }
 
     /// From `start` to the end of the last consumed token.
@@ -368,6 +383,6 @@ public struct Parser {
 
     /// `scenario "…"`: the contextual keyword that starts a scenario block in a test file.
     var isScenarioStart: Bool {
-        current.kind == .identifier && peek(1).kind == .string && text(current) == "scenario"
+        current.kind == .identifier && peek(1).kind == .string && token(current, is: "scenario")
     }
 }
