@@ -24,8 +24,8 @@ struct CodeBuffer {
     /// Offset of the last instruction emitted and the code size when the last label was placed.
     private var lastInstruction: (offset: Int, opcode: Opcode, immediate: Int64)?
     private var lastLabelAt = -1
-    /// The source line of the last `mark`, where the next one usually is.
-    private var lineHint = -1
+    /// The source line of the last `mark` in `file`, where the next one usually is.
+    private var cursor = LineCursor()
     /// True once any label was placed: code after it may run more than once.
     private(set) var anyLabelPlaced = false
     /// The file the function's ranges are in, at hand (a range holds only its file's id; looking a file up
@@ -160,9 +160,9 @@ struct CodeBuffer {
     mutating func mark(_ range: SourceRange) {
         let position: LineColumn
         if let file, file.id == range.fileID {
-            position = file.lineColumn(of: range.start, lineHint: &lineHint)
+            position = cursor.lineColumn(of: range.start, in: file)
         } else {
-            position = range.file.lineColumn(of: range.start, lineHint: &lineHint)
+            position = range.file.lineColumn(of: range.start)
         }
         if let last = positions.last {
             if last.line == position.line && last.column == position.column { return }
