@@ -163,10 +163,9 @@ extension FunctionCompiler {
         return type == .address
     }
 
-    private func mixHint(_ left: SemaType, _ right: SemaType) -> String? {
-        if (left == .int && right == .dec) || (left == .dec && right == .int) {
-            return "convert with 'dec(...)' or 'int(...)'; Int and Dec do not mix implicitly"
-        }
+    /// The hint for an operator (or compound assignment) mixing Int and Dec.
+    func mixHint(_ left: SemaType, _ right: SemaType) -> String? {
+        if (left == .int && right == .dec) || (left == .dec && right == .int) { return Messages.intDecMixHint }
         return nil
     }
 
