@@ -157,6 +157,12 @@ extension Messages {
     static func noMethod(_ type: SemaType, _ method: String) -> String {
         "value of type '\(type)' has no method '\(method)'"
     }
+    /// The hint for `xs.len()` where `len` is a builtin function: `call` is `len(xs)`, nil when too long to show.
+    static func builtinAsFunction(_ name: String, call: String?) -> String {
+        if let call { return "write '\(call)'" }
+        return "'\(name)' is a function: write '\(name)(...)' with the value as its first argument"
+    }
+    static let intDecMixHint = "convert with 'dec(...)' or 'int(...)'; Int and Dec do not mix implicitly"
     static func notIndexable(_ type: SemaType) -> String { "value of type '\(type)' cannot be indexed" }
     static func conditionNotBool(_ type: SemaType) -> String { "condition must be 'Bool', found '\(type)'" }
     static let breakOutsideLoop = "'break' outside a loop"

@@ -35,6 +35,27 @@ import Testing
     #expect(file.lineColumn(of: 3) == LineColumn(line: 1, column: 4))
 }
 
+@Test func hintedLookupsAndTheLineCursorAgreeWithPlainLookupsInAnyOrder() {
+    // 40 lines of varying length (some empty, one with a 2-byte scalar, CRLF endings), asked for every
+    // offset (and a few outside the file) in an order that jumps forwards and backwards by varying distances.
+    var text = ""
+    for i in 0..<40 { text += String(repeating: i % 7 == 3 ? "é" : "x", count: i % 5) + (i % 4 == 1 ? "\r\n" : "\n") }
+    for file in [SourceFile(path: "m.dn", text: text), SourceFile(path: "a.dn", text: String(text.map { $0 == "é" ? "e" : $0 }))] {
+        let count = file.bytes.count
+        var offsets = Array(-2...(count + 2))
+        offsets += stride(from: count, through: 0, by: -3)
+        offsets += (0..<200).map { ($0 * 37) % (count + 1) }
+        var hint = -1
+        var cursor = LineCursor()
+        for offset in offsets {
+            let expected = file.lineColumn(of: offset)
+            #expect(file.lineColumn(of: offset, lineHint: &hint) == expected, "offset \(offset)")
+            #expect(cursor.lineColumn(of: offset, in: file) == expected, "offset \(offset)")
+        }
+        #expect(file.lineIndex(of: count) == file.lineCount - 1)
+    }
+}
+
 // MARK: - Rendering
 
 @Test func rendersCaretUnderTheExactSpan() {

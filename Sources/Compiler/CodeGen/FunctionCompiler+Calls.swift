@@ -9,6 +9,15 @@ extension FunctionCompiler {
         "gas_left", "dec", "int", "string", "bytes", "split",
     ]
 
+    /// For `xs.len()` or `m.has(k)`, where a builtin function of that name exists: "write 'len(xs)'" (the
+    /// call as a function, from the source text of the value and the arguments; described instead when long).
+    private func builtinAsFunctionHint(_ name: String, _ base: Expr, _ arguments: [Expr]) -> String? {
+        guard FunctionCompiler.builtinFunctions.contains(name) else { return nil }
+        let call = "\(name)(\(([base] + arguments).map(\.range.text).joined(separator: ", ")))"
+        let shown = call.utf8.count <= 60 && !call.utf8.contains(UInt8(ascii: "\n")) ? call : nil
+        return Messages.builtinAsFunction(name, call: shown)
+    }
+
     func call(_ e: Expr, callee: Expr, arguments: [Expr], expected: SemaType?) -> SemaType {
         switch callee.kind {
         case .name(let name):
@@ -85,7 +94,10 @@ extension FunctionCompiler {
             }
             let type = expr(base)
             guard case .interface(let interfaceName) = type, let interface = module.interfaces[interfaceName] else {
-                if type != .error { error(Messages.noMethod(type, name.name), at: name.range) }
+                if type != .error {
+                    error(Messages.noMethod(type, name.name), at: name.range,
+                          hint: builtinAsFunctionHint(name.name, base, arguments))
+                }
                 code.emit(.pop, effect: (1, 0))
                 return discardArguments(arguments)
             }
