@@ -1078,15 +1078,6 @@ final class TestSession {
 
     /// A value as the language writes it, with named accounts as `@name`.
     func describe(_ v: Value) -> String {
-        switch v {
-        case .address(let a):
-            if let name = names[a] { return "@\(name)" }
-            return TypeNames.literal(v)
-        case .list(let values): return "[" + values.map(describe).joined(separator: ", ") + "]"
-        case .map(let entries):
-            return "{" + entries.map { "\(describe($0.key)): \(describe($0.value))" }.joined(separator: ", ") + "}"
-        case .structure(let fields): return "{" + fields.map(describe).joined(separator: ", ") + "}"
-        default: return TypeNames.literal(v)
-        }
+        TypeNames.literal(v) { address in self.names[address].map { "@" + $0 } }
     }
 }

@@ -46,7 +46,7 @@ enum RunCommand {
         else {
             let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
             console.error("no public function '\(call.function)' in module '\(module.name)'"
-                + suggestion(call.function, among: names))
+                + suggestionOrList(call.function, among: names, listing: "public functions"))
             return ExitCode.failure
         }
         let values: [Value]
@@ -182,7 +182,7 @@ enum RunCommand {
     /// with `json`, one object with the same facts. Exit 1 when the call reverted.
     static func report(
         _ outcome: Result<[Value], Trap>, types: [String], gasUsed: Int64, events: [String] = [], json: Bool,
-        console: Console, source: ((SourcePosition) -> SourceFile?)? = nil
+        console: Console, source: ((SourcePosition) -> SourceFile?)? = nil, naming: ([UInt8]) -> String? = { _ in nil }
     ) -> Int32 {
         if json {
             var fields: [String: JSONValue] = ["gas_used": .int(gasUsed), "events": .array(events.map(JSONValue.string))]
@@ -204,7 +204,7 @@ enum RunCommand {
         for e in events { console.out("event \(e)") }
         switch outcome {
         case .success(let results):
-            for (v, t) in zip(results, types) { console.out("\(TypeNames.literal(v)) : \(t)") }
+            for (v, t) in zip(results, types) { console.out("\(TypeNames.literal(v, naming: naming)) : \(t)") }
             console.out("gas used: \(gasUsed)")
             return ExitCode.ok
         case .failure(let trap):

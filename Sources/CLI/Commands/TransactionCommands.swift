@@ -154,9 +154,10 @@ enum TransactionCommands {
                 throw CLIFailure("\(error)")
             }
             let types = target.results.map { TypeNames.name(module.types[Int($0)], in: module) }
+            let printer = ChainPrinter(chain: chain, console: console, keystore: session.keystore)
             return RunCommand.report(
                 result.outcome, types: types, gasUsed: result.gasUsed, json: args.switches.contains("--json"),
-                console: console)
+                console: console, naming: printer.accountName)
         } catch {
             console.error(error.message)
             return ExitCode.failure
@@ -208,7 +209,7 @@ enum TransactionCommands {
                 [.public, .view].contains(module.functions[index].kind)
             else {
                 let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
-                let headline = "no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
+                let headline = "no public function '\(syntax.function)' in \(module.name) at \(Hex.prefixed(contract))"
                 if module.state.contains(where: { $0.name == syntax.function }) {
                     var entry = syntax.function
                     if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
@@ -218,7 +219,7 @@ enum TransactionCommands {
                     throw CLIFailure(headline + "; '\(syntax.function)' is a state variable, read (with a proof) by: "
                         + "datanet chain prove \(Hex.prefixed(contract)) '\(entry)'")
                 }
-                throw CLIFailure(headline + suggestion(syntax.function, among: names))
+                throw CLIFailure(headline + suggestionOrList(syntax.function, among: names, listing: "public functions"))
             }
             let encoded = try arguments(text, of: module.functions[index], in: module)
             return (syntax.function, encoded)
@@ -277,7 +278,7 @@ enum TransactionCommands {
                     console.error("transaction rejected: \(rejection)")
                     return ExitCode.failure
                 case .success(let (block, receipt)):
-                    let printer = ChainPrinter(chain: chain, console: console)
+                    let printer = ChainPrinter(chain: chain, console: console, keystore: keystore)
                     guard args.switches.contains("--json") else {
                         return printer.print(receipt, hash: tx.hash, height: block.header.height, index: 0)
                     }
