@@ -32,10 +32,10 @@ enum InternalOp: UInt8 {
     case addL, subL, mulL, divL, modL
     /// L[a] += pop (an `x += expr` whose leading `local_get x` was dropped)
     case addToLocal
-    /// L[a] += 1, then: if L[a] <cond> L[b & 0xffffffff] goto b >> 32, else skip the next instruction
+    /// L[a] += 1, then: if L[a] <cond> L[b & 0xffffffff] goto this + (b >> 32) (signed, relative), else skip the next instruction
     /// (a copy of this loop test kept for jumps into it): a counted loop's back edge in one step
     case incBranchLL
-    /// L[a] += 1, then: if L[a] <cond> Int32(b & 0xffffffff) goto b >> 32, else skip the next instruction
+    /// L[a] += 1, then: if L[a] <cond> Int32(b & 0xffffffff) goto this + (b >> 32), else skip the next instruction
     case incBranchLI
     /// `inc_branch_ll` / `inc_branch_li` whose condition is `<` (the usual counted loop), with the
     /// comparison inline instead of decoded from `cond`

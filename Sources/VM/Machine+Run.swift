@@ -543,20 +543,20 @@ extension Machine {
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
                 fp[Int(pc.pointee.a)] = x
-                pc = _fastPath(x < fp[Int(pc.pointee.b & 0xFFFF_FFFF)]) ? code + Int(pc.pointee.b >> 32) : pc + 2
+                pc = _fastPath(x < fp[Int(pc.pointee.b & 0xFFFF_FFFF)]) ? pc + Int(pc.pointee.b >> 32) : pc + 2
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .incBranchLtLI:
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
                 fp[Int(pc.pointee.a)] = x
-                pc = _fastPath(x < Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))) ? code + Int(pc.pointee.b >> 32) : pc + 2
+                pc = _fastPath(x < Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))) ? pc + Int(pc.pointee.b >> 32) : pc + 2
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .incBranchLL:
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
                 if o { return trap(.overflow, pc, gas + Int64(pc.pointee.gas) - incPrefixGas) }  // set, test never ran
                 fp[Int(pc.pointee.a)] = x
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, fp[Int(pc.pointee.b & 0xFFFF_FFFF)])
-                pc = _fastPath(taken) ? code + Int(pc.pointee.b >> 32) : pc + 2
+                pc = _fastPath(taken) ? pc + Int(pc.pointee.b >> 32) : pc + 2
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .incBranchLI:
                 let (x, o) = fp[Int(pc.pointee.a)].addingReportingOverflow(1)
@@ -564,7 +564,7 @@ extension Machine {
                 fp[Int(pc.pointee.a)] = x
                 let y = Int128(wide: Int32(truncatingIfNeeded: pc.pointee.b))
                 let taken = unsafeBitCast(pc.pointee.cond, to: Condition.self).holds(x, y)
-                pc = _fastPath(taken) ? code + Int(pc.pointee.b >> 32) : pc + 2
+                pc = _fastPath(taken) ? pc + Int(pc.pointee.b >> 32) : pc + 2
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .branchLL:
                 let x = fp[Int(pc.pointee.a)], y = fp[Int(pc.pointee.b & 0xFFFF_FFFF)]

@@ -78,7 +78,11 @@ public final class Program: @unchecked Sendable {
         for fix in fixups {
             let target = UInt32(offsetToIndex[fix.function][fix.targetOffset] ?? 0)
             switch lowered[fix.index].op {
-            case .branchLL, .branchLI, .incBranchLL, .incBranchLI, .incBranchLtLL, .incBranchLtLI, .branchLIElseRet:
+            case .incBranchLL, .incBranchLI, .incBranchLtLL, .incBranchLtLI:
+                // Relative to the instruction: the back edge then needs no code base (`pc + (b >> 32)`).
+                let relative = Int64(target) - Int64(fix.index)
+                lowered[fix.index].b = (lowered[fix.index].b & 0xFFFF_FFFF) | relative << 32
+            case .branchLL, .branchLI, .branchLIElseRet:
                 lowered[fix.index].b = (lowered[fix.index].b & 0xFFFF_FFFF) | Int64(target) << 32
             default:
                 lowered[fix.index].a = target
