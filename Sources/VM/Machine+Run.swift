@@ -199,8 +199,8 @@ extension Machine {
                 if M.perStep { continue }
                 fallthrough
             case .call:
-                // a = parameters | declared locals << 16, b = entry | (declared + max stack) << 32 (Program):
-                // verified counts, at most 4,096 each.
+                // a = parameters | declared locals << 16, b = entry relative to here | (declared + max stack) << 32
+                // (Program): verified counts, at most 4,096 each.
                 if frame >= self.lastFrame { return trap(.callDepthExceeded, pc, gas) }
                 let a = Int(pc.pointee.a), b = pc.pointee.b
                 if sp + Int(truncatingIfNeeded: b >> 32) > stackEnd { return trap(.stackOverflow, pc, gas) }
@@ -208,7 +208,7 @@ extension Machine {
                 if _slowPath(declared > 0) { sp.initialize(repeating: 0, count: declared) }
                 frame.initialize(to: Frame(returnPC: pc + 1, fp: fp))
                 frame += 1  // below the limit (checked above)
-                fp = sp - (a & 0xFFFF); sp += declared; pc = code + Int(truncatingIfNeeded: b & 0xFFFF_FFFF)
+                fp = sp - (a & 0xFFFF); sp += declared; pc += Int(Int32(truncatingIfNeeded: b))
                 if !M.perStep { gas &-= pc.pointee.run; if gas < 0 { return perStep(from: pc, gasAfter: gas, sp: sp, fp: fp, depth: depth) } }
             case .addRet:
                 // `add_int`; metering by runs, the `ret` after it too (falling through to `ret` with `pc` on it)

@@ -89,13 +89,15 @@ public final class Program: @unchecked Sendable {
             }
         }
         // The callee's facts go into the call instruction, so `call` reads no table: a = parameters |
-        // declared locals << 16, b = entry | (declared locals + max stack) << 32. The verifier bounds
-        // locals (parameters included) and max stack by 4,096 (`Limits`), so each fits its field.
+        // declared locals << 16, b = the entry relative to the call (signed 32 bits: `pc + offset`, no code
+        // base) | (declared locals + max stack) << 32. The verifier bounds locals (parameters included) and
+        // max stack by 4,096 (`Limits`), so each fits its field.
         for (i, instr) in lowered.enumerated() where instr.op == .call {
             let callee = infos[Int(instr.a)]
             let declared = callee.locals - callee.params
             lowered[i].a = UInt32(truncatingIfNeeded: callee.params & 0xFFFF | (declared & 0xFFFF) << 16)
-            lowered[i].b = Int64(callee.entry & 0xFFFF_FFFF) | Int64(declared + callee.maxStack) << 32
+            let relative = UInt32(bitPattern: Int32(truncatingIfNeeded: callee.entry - i))
+            lowered[i].b = Int64(relative) | Int64(declared + callee.maxStack) << 32
             lowered[i].gas = UInt16(clamping: Int64(instr.gas) + Program.frameGas(callee))
         }
         // An argument computed just before a call, a sum just before a return: the first instruction runs the
