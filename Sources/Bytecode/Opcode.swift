@@ -197,6 +197,8 @@ public final class OpcodeInfo: Sendable {
 
     /// Encoded size: opcode byte plus immediates.
     public let size: Int
+    /// The widths in bytes of the first two immediates (0 where there is none; no opcode has more than two).
+    public let immediateSizes: (first: Int, second: Int)
 
     init(
         mnemonic: String, immediates: [ImmediateKind], roles: [ImmediateRole], effect: StackEffect, gas: UInt16,
@@ -210,5 +212,6 @@ public final class OpcodeInfo: Sendable {
         self.flags = flags
         self.summary = summary
         size = 1 + immediates.reduce(0) { $0 + $1.size }
+        immediateSizes = (immediates.first?.size ?? 0, immediates.count > 1 ? immediates[1].size : 0)
     }
 }

@@ -127,7 +127,7 @@ struct CodeBuffer {
             return
         }
         let offset = code.count
-        Instruction.encode(opcode, count, a, b, into: &code)
+        Instruction.encode(opcode, info, count, a, b, into: &code)
         lastInstruction = (offset, opcode, count > 0 ? a : 0)
         adjust(pops: counts.pops, pushes: counts.pushes)
         if info.flags.contains(.terminator) { reachable = false }
