@@ -24,17 +24,17 @@ public struct Instruction: Hashable, Sendable {
     /// Appends `opcode` and the first `count` of its immediates `a`, `b` (no opcode has more than two),
     /// truncated to their widths: the encoder for callers that hold no `Instruction` (the compiler).
     public static func encode(_ opcode: Opcode, _ count: Int, _ a: Int64, _ b: Int64, into out: inout [UInt8]) {
-        encode(opcode, opcode.info, count, a, b, into: &out)
+        encode(opcode, opcode.layout, count, a, b, into: &out)
     }
 
-    /// `encode(_:_:_:_:into:)` for a caller that already holds `info`, the opcode's row (the compiler reads it
-    /// for every instruction it emits): no second table lookup, and the immediates' widths from the row's
-    /// stored `immediateSizes` rather than a walk over its `immediates` array.
+    /// `encode(_:_:_:_:into:)` for a caller that already holds the opcode's `layout` (the compiler reads it
+    /// for every instruction it emits): no second table lookup, and the immediates' widths as plain values
+    /// rather than a walk over the `immediates` array of its class row.
     public static func encode(
-        _ opcode: Opcode, _ info: OpcodeInfo, _ count: Int, _ a: Int64, _ b: Int64, into out: inout [UInt8]
+        _ opcode: Opcode, _ layout: OpcodeLayout, _ count: Int, _ a: Int64, _ b: Int64, into out: inout [UInt8]
     ) {
         out.append(opcode.rawValue)
-        let sizes = info.immediateSizes
+        let sizes = layout.immediateSizes
         var v = UInt64(bitPattern: a)
         var n = count > 0 ? sizes.first : 0
         while n > 0 {

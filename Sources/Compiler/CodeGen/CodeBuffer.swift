@@ -108,12 +108,12 @@ struct CodeBuffer {
     private mutating func emit(
         _ opcode: Opcode, _ count: Int, _ a: Int64, _ b: Int64, effect: (pops: Int, pushes: Int)?
     ) {
-        let info = opcode.info
+        let layout = opcode.layout
         let counts: (pops: Int, pushes: Int)
         if let effect {
             counts = effect
-        } else if case .fixed(let pops, let pushes) = info.effect {
-            counts = (pops.count, pushes.count)
+        } else if let fixed = layout.fixedEffect {
+            counts = fixed
         } else {
             counts = CodeBuffer.specialCounts(opcode)
         }
@@ -127,10 +127,10 @@ struct CodeBuffer {
             return
         }
         let offset = code.count
-        Instruction.encode(opcode, info, count, a, b, into: &code)
+        Instruction.encode(opcode, layout, count, a, b, into: &code)
         lastInstruction = (offset, opcode, count > 0 ? a : 0)
         adjust(pops: counts.pops, pushes: counts.pushes)
-        if info.flags.contains(.terminator) { reachable = false }
+        if layout.isTerminator { reachable = false }
     }
 
     /// Emits a jump (`jump`, `jump_if` or `jump_unless`) to `label`.
