@@ -31,6 +31,8 @@ struct CodeBuffer {
     /// The file the function's ranges are in, at hand (a range holds only its file's id; looking a file up
     /// by id takes a lock).
     let file: SourceFile?
+    /// `Opcode.layouts`, held here: reading the global costs a `swift_once` call per instruction.
+    private let layouts: [OpcodeLayout]
 
     /// The storage of a buffer's tables, emptied, for the next function's buffer to fill again.
     struct Storage {
@@ -44,6 +46,7 @@ struct CodeBuffer {
     /// allocations and copies per function), in `storage` when given (`recycled()` of the previous function's).
     init(file: SourceFile? = nil, reusing storage: Storage = Storage()) {
         self.file = file
+        layouts = Opcode.layouts
         code = storage.code
         code.reserveCapacity(128)
         labels = storage.labels
@@ -108,7 +111,7 @@ struct CodeBuffer {
     private mutating func emit(
         _ opcode: Opcode, _ count: Int, _ a: Int64, _ b: Int64, effect: (pops: Int, pushes: Int)?
     ) {
-        let layout = opcode.layout
+        let layout = layouts[Int(opcode.rawValue)]
         let counts: (pops: Int, pushes: Int)
         if let effect {
             counts = effect
