@@ -191,6 +191,7 @@ extension Messages {
     static func bindingNeedsValue(_ name: String) -> String { "'\(name)' needs a type or an initial value" }
     static let onlyInTests = "this statement is only allowed in test files"
     static func notCallable(_ name: String) -> String { "'\(name)' is not a function" }
+    static func valueNotCallable(_ name: String, _ what: String) -> String { "'\(name)' is \(what), not a function" }
     static func notAValue(_ name: String) -> String { "'\(name)' is not a value" }
     static func unknownLibrary(_ name: String) -> String { "cannot find library '\(name)'" }
     static func notALibrary(_ path: String) -> String {

@@ -134,6 +134,20 @@ public final class SourceFile: Sendable, Hashable {
         return start..<max(start, end)
     }
 
+    /// The byte offset of a 1-based line and column (columns count Unicode scalars, as `lineColumn(of:)` does);
+    /// nil when the line is not in the file. A column past the line's end gives the line's end.
+    public func offset(line: Int, column: Int) -> Int? {
+        guard line >= 1, line <= lineStarts.count else { return nil }
+        let end = lineRange(line - 1).upperBound
+        var offset = lineStarts[line - 1]
+        var remaining = column - 1
+        while remaining > 0, offset < end {
+            offset += UTF8Scan.scalarLength(bytes, at: offset)
+            remaining -= 1
+        }
+        return min(offset, end)
+    }
+
     /// The 1-based line and column of a byte offset (clamped to the file).
     public func lineColumn(of offset: Int) -> LineColumn {
         var hint = -1

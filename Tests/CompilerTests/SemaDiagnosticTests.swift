@@ -55,6 +55,39 @@ import Testing
         #expect(result.diagnostics.first?.hint == "did you mean 'len'?")
     }
 
+    /// `caller()`, `total()`, `block.height()`: a value called like a function is named for what it is (it said
+    /// "cannot find 'caller' in scope", though `caller` is always in scope), with the fix-it that drops `()`; a map
+    /// called with a key is shown indexed.
+    @Test func valuesCalledAsFunctionsSayWhatTheyAre() {
+        let source = """
+            contract C
+            state total: Int
+            state shares: Map<Address, Int>
+            const CAP: Int = 5
+            pub fn f(x: Int) -> Int {
+                let a = caller()
+                let b = total() + x() + CAP()
+                let c = shares(a)
+                return block.height() + value()
+            }
+            """
+        #expect(diagnosticLines(source) == [
+            "6:13: error: 'caller' is a value of the call, not a function",
+            "7:13: error: 'total' is a state variable, not a function",
+            "7:23: error: 'x' is a local, not a function",
+            "7:29: error: 'CAP' is a constant, not a function",
+            "8:13: error: 'shares' is a state variable, not a function",
+            "9:12: error: 'block.height' is a value of the block, not a function",
+            "9:29: error: 'value' is a value of the call, not a function",
+        ])
+        let diagnostics = Compiler.compile(SourceFile(path: "t.dn", text: source)).diagnostics
+        #expect(diagnostics.first?.hint == "read it without '()': 'caller'")
+        #expect(diagnostics.first?.fixIt?.range.text == "caller()")
+        #expect(diagnostics.first?.fixIt?.replacement == "caller")
+        #expect(diagnostics[4].hint == "a map or list is indexed with '[ ]': 'shares[a]'")
+        #expect(diagnostics[4].fixIt == nil)
+    }
+
     @Test func typeMismatchesNameBothTypes() {
         #expect(
             diagnosticLines("contract C\npub fn f() -> Dec { return 1 }") == [

@@ -13,6 +13,17 @@ import Testing
     #expect(file.lineColumn(of: -5) == LineColumn(line: 1, column: 1))
 }
 
+@Test func offsetOfALineAndColumnIsTheInverse() {
+    let file = SourceFile(path: "a.dn", text: "ab\nπx\n\tz")
+    for offset in [0, 1, 2, 3, 5, 6, 7, 8, 9] {
+        let position = file.lineColumn(of: offset)
+        #expect(file.offset(line: position.line, column: position.column) == offset, "offset \(offset)")
+    }
+    #expect(file.offset(line: 2, column: 40) == 6)  // past the end of 'πx': the line's end
+    #expect(file.offset(line: 0, column: 1) == nil)
+    #expect(file.offset(line: 4, column: 1) == nil)
+}
+
 @Test func emptyFileHasOneLine() {
     let file = SourceFile(path: "e.dn", bytes: [])
     #expect(file.lineCount == 1)

@@ -1,4 +1,7 @@
 import Bytecode
+import Chain
+import Compiler
+import Diagnostics
 import Tooling
 import Verifier
 import VM
@@ -8,15 +11,15 @@ enum RunCommand {
     static let command = Command(
         name: "run",
         summary: "call a function of a module on a fresh in-memory host; print the result, events and gas",
-        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--gas-limit N]"
-            + " [--trace] [--json]",
+        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--from NAME]"
+            + " [--gas-limit N] [--trace] [--json]",
         examples: [
             "datanet run Examples/bench/w4.dna --call 'w4(1000)'",
             "datanet run Examples/bench/w3.dna --call 'fib(10)' --trace",
-            "datanet run Examples/royalty/royalty_split.dn --init 'init(@0x01…01)' --call 'set_share(@0x01…01, 5)'",
+            "datanet run Examples/royalty/royalty_split.dn --init 'init(@alice)' --call 'set_share(@bob, 5)' --from alice",
             "datanet run Examples/bench/w4.dn --call 'w4(10)' --json",
         ],
-        spec: .init(valued: ["--call", "--gas-limit", "--init"], switches: ["--trace", "--json"])
+        spec: .init(valued: ["--call", "--gas-limit", "--init", "--from"], switches: ["--trace", "--json"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "run needs one module file") }
         guard let callText = args.flags["--call"] else { return usage(console, "run needs --call 'fn(args)'") }
@@ -35,7 +38,7 @@ enum RunCommand {
         let module = verified.module
         let call: CallSyntax
         do throws(CallSyntax.ParseError) { call = try CallSyntax.parse(callText) } catch {
-            console.error("in --call, \(error)")
+            console.error(error.explained(in: callText, label: "in --call"))
             return ExitCode.usage
         }
         guard let index = module.functionIndex(named: call.function),
@@ -43,12 +46,13 @@ enum RunCommand {
         else {
             let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
             console.error("no public function '\(call.function)' in module '\(module.name)'"
-                + suggestion(call.function, among: names))
+                + suggestionOrList(call.function, among: names, listing: "public functions"))
             return ExitCode.failure
         }
         let values: [Value]
         do throws(CLIFailure) {
-            values = try CallArguments.values(call.arguments, of: module.functions[index], in: module)
+            values = try CallArguments.values(
+                call.arguments, of: module.functions[index], in: module, account: localAccount)
         } catch {
             console.error(error.message)
             return ExitCode.failure
@@ -59,30 +63,65 @@ enum RunCommand {
                 console.error("module '\(module.name)' has no init function")
                 return ExitCode.failure
             }
+            let written = initText.hasPrefix("init(") ? initText : "init(\(initText))"
             do throws(CallSyntax.ParseError) {
-                let parsed = try CallSyntax.parse(initText.hasPrefix("init(") ? initText : "init(\(initText))")
+                let parsed = try CallSyntax.parse(written)
                 do throws(CLIFailure) {
-                    initValues = try CallArguments.values(parsed.arguments, of: module.functions[setup], in: module)
+                    initValues = try CallArguments.values(
+                        parsed.arguments, of: module.functions[setup], in: module, account: localAccount)
                 } catch {
                     console.error("in --init, " + error.message)
                     return ExitCode.failure
                 }
             } catch {
-                console.error("in --init, \(error)")
+                console.error(error.explained(in: written, label: "in --init"))
                 return ExitCode.usage
+            }
+        }
+        var sender = MemoryHost().context.caller
+        if let from = args.flags["--from"] {
+            let name = from.hasPrefix("@") ? String(from.dropFirst()) : from
+            if let address = Hex.decode32(name) {
+                sender = address
+            } else {
+                do throws(ArgumentError) { sender = try localAccount(name) } catch {
+                    console.error("in --from, " + error.message)
+                    return ExitCode.failure
+                }
             }
         }
         return execute(
             verified, function: index, values: values, gasLimit: gasLimit, trace: args.switches.contains("--trace"),
-            console: console, initValues: initValues, json: args.switches.contains("--json"))
+            console: console, initValues: initValues, sender: sender, json: args.switches.contains("--json"),
+            source: { position in
+                LibraryResolver(stdlibDirectory: SourceCompilation.stdlibDirectory())
+                    .file(ofSourceMapName: position.file, main: path)
+            })
+    }
+
+    /// `@name` in `--call` and `--init`, and `--from name`: the address of the local account `name`, as in
+    /// `datanet test`. Without `--from` the sender is 0x01…01.
+    static func localAccount(_ name: String) throws(ArgumentError) -> [UInt8] {
+        guard let first = name.utf8.first, !(48...57).contains(first),
+            name.utf8.allSatisfy({ Keystore.isNameByte($0) })
+        else {
+            throw ArgumentError(message: "'\(name)' is neither an account name (letters, digits and '_') nor an address "
+                + "(0x and 64 hex digits)")
+        }
+        do { return try LocalChain.address(of: name) } catch {
+            throw ArgumentError(message: "no local account '\(name)': \(error)")
+        }
     }
 
     static func execute(
         _ verified: VerifiedModule, function index: Int, values: [Value], gasLimit: Int64, trace: Bool,
-        console: Console, initValues: [Value] = [], json: Bool = false
+        console: Console, initValues: [Value] = [], sender: [UInt8], json: Bool = false,
+        source: ((SourcePosition) -> SourceFile?)? = nil
     ) -> Int32 {
         let module = verified.module
         var host = MemoryHost()
+        host.context.caller = sender  // of `init` and of the call
+        host.context.origin = sender
         // A fresh deployment: `init` runs first (with `--init` arguments, or when it takes none).
         if let setup = module.functions.firstIndex(where: { $0.kind == .`init` }), setup != index,
             module.functions[setup].params.count == initValues.count
@@ -92,7 +131,7 @@ enum RunCommand {
                 Program(verified), function: setup, args: initValues, host: &host, gasLimit: gasLimit, readOnly: false,
                 tracer: &none)
             if let trap = deployed.trap {
-                console.error("init reverted: \(trap.message)", at: trap.position?.description)
+                revert(trap, prefix: "init reverted", console: console, source: source)
                 return ExitCode.failure
             }
         }
@@ -116,14 +155,34 @@ enum RunCommand {
         }
         let events = host.events.map { "\($0.name)(" + $0.values.map(TypeNames.literal).joined(separator: ", ") + ")" }
         let types = module.functions[index].results.map { TypeNames.name(module.types[Int($0)], in: module) }
-        return report(result.outcome, types: types, gasUsed: result.gasUsed, events: events, json: json, console: console)
+        return report(
+            result.outcome, types: types, gasUsed: result.gasUsed, events: events, json: json, console: console,
+            source: source)
+    }
+
+    /// `path:line:col: error: PREFIX: message` for a trap, with the source line and a caret under the place when
+    /// `source` finds the file the position names.
+    static func revert(
+        _ trap: Trap, prefix: String, console: Console, source: ((SourcePosition) -> SourceFile?)?
+    ) {
+        let message = "\(prefix): \(trap.message)"
+        if let position = trap.position, let file = source?(position),
+            let offset = file.offset(line: position.line, column: position.column)
+        {
+            let renderer = DiagnosticRenderer(colored: console.color)
+            var text = renderer.render(.error(message, at: SourceRange.point(file, offset)))
+            if text.hasSuffix("\n") { text.removeLast() }
+            console.err(text)
+        } else {
+            console.error(message, at: trap.position?.description)
+        }
     }
 
     /// Prints a call's events, its results as `value : Type` and the gas used, or the revert with its position;
     /// with `json`, one object with the same facts. Exit 1 when the call reverted.
     static func report(
         _ outcome: Result<[Value], Trap>, types: [String], gasUsed: Int64, events: [String] = [], json: Bool,
-        console: Console
+        console: Console, source: ((SourcePosition) -> SourceFile?)? = nil, naming: ([UInt8]) -> String? = { _ in nil }
     ) -> Int32 {
         if json {
             var fields: [String: JSONValue] = ["gas_used": .int(gasUsed), "events": .array(events.map(JSONValue.string))]
@@ -145,11 +204,11 @@ enum RunCommand {
         for e in events { console.out("event \(e)") }
         switch outcome {
         case .success(let results):
-            for (v, t) in zip(results, types) { console.out("\(TypeNames.literal(v)) : \(t)") }
+            for (v, t) in zip(results, types) { console.out("\(TypeNames.literal(v, naming: naming)) : \(t)") }
             console.out("gas used: \(gasUsed)")
             return ExitCode.ok
         case .failure(let trap):
-            console.error("reverted: \(trap.message)", at: trap.position?.description)
+            revert(trap, prefix: "reverted", console: console, source: source)
             if trap.position == nil, let f = trap.function, let o = trap.offset { console.note("in '\(f)' at offset \(o)") }
             console.out("gas used: \(gasUsed)")
             return ExitCode.failure

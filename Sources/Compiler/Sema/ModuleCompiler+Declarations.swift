@@ -277,7 +277,12 @@ extension ModuleCompiler {
         let (ast, parseDiagnostics) = Parser.parse(file)
         diagnostics.append(contentsOf: parseDiagnostics)
         guard case .library(let name) = ast.kind else {
-            diagnostics.report(.error(Messages.notALibrary(shown), at: range))
+            var hint: String?
+            if case .contract(let contract) = ast.kind {
+                hint = "'\(contract.name)' is a contract: a contract is deployed, not used; a test deploys it with "
+                    + "'deploy(\"\(shown)\")', another contract calls it at its address through an 'interface'"
+            }
+            diagnostics.report(.error(Messages.notALibrary(shown), at: range, hint: hint))
             return
         }
         let library = Unit(file: file, name: name.name, isLibrary: true)
