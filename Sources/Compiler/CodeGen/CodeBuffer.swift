@@ -44,16 +44,22 @@ struct CodeBuffer {
 
     /// An empty buffer, with room for a typical function (growing each table from empty cost several
     /// allocations and copies per function), in `storage` when given (`recycled()` of the previous function's).
-    init(file: SourceFile? = nil, reusing storage: Storage = Storage()) {
+    init(file: SourceFile? = nil, reusing storage: consuming Storage = Storage()) {
         self.file = file
         layouts = Opcode.layouts
+        // Moved out of `storage` (emptied there) before reserving: a buffer still referenced from `storage`
+        // is not unique, and reserving capacity in it would allocate a new one.
         code = storage.code
-        code.reserveCapacity(128)
+        storage.code = []
         labels = storage.labels
-        labels.reserveCapacity(16)
+        storage.labels = []
         fixups = storage.fixups
-        fixups.reserveCapacity(16)
+        storage.fixups = []
         positions = storage.positions
+        storage.positions = []
+        code.reserveCapacity(128)
+        labels.reserveCapacity(16)
+        fixups.reserveCapacity(16)
         positions.reserveCapacity(32)
     }
 
