@@ -89,7 +89,7 @@ import Testing
     let path = temporaryPath("node.db")
     let store = try SQLiteStore(path: path)
     try store.commit((0..<10).map { Write(key: [UInt8($0)], value: [1]) }, height: 1)
-    try store.executeForTesting("UPDATE nodes SET node = x'0203' WHERE position = x''")
+    try store.executeForTesting("UPDATE tree SET node = x'0203' WHERE id = 0")
     #expect(throws: StateStoreError.self) { try store.prove(key: [1]) }
     #expect(throws: StateStoreError.self) { try store.commit([Write(key: [1], value: [2])], height: 2) }
     #expect(store.height == 1)
@@ -104,7 +104,7 @@ import Testing
         root = try store.commit(writes, height: 3)
         // A format-1 file kept one row per node under other keys; the upgrade ignores them and rebuilds the rows.
         try store.executeForTesting(
-            "DELETE FROM nodes; INSERT INTO nodes VALUES (x'0000', x'01'); UPDATE meta SET value = x'01' WHERE name = 'format'")
+            "DELETE FROM tree; INSERT INTO nodes VALUES (x'0000', x'01'); UPDATE meta SET value = x'01' WHERE name = 'format'")
     }
     let upgraded = try SQLiteStore(path: path)
     #expect(upgraded.height == 3)
@@ -116,8 +116,8 @@ import Testing
     try memory.commit(writes, height: 3)
     let change = [Write(key: [5, 0], value: nil), Write(key: [9, 9, 9], value: [1])]
     #expect(try upgraded.commit(change, height: 4) == (try memory.commit(change, height: 4)))
-    // The file now says format 2: broken rows are no longer rebuilt on open but reported.
-    try upgraded.executeForTesting("UPDATE nodes SET node = x'0203' WHERE position = x''")
+    // The file now says format 3: broken rows are no longer rebuilt on open but reported.
+    try upgraded.executeForTesting("UPDATE tree SET node = x'0203' WHERE id = 0")
     let reopened = try SQLiteStore(path: path)
     #expect(throws: StateStoreError.self) { try reopened.prove(key: [1, 0]) }
 }
@@ -140,8 +140,53 @@ import Testing
     let store = try SQLiteStore(path: path)
     try store.commit((0..<50).map { Write(key: [UInt8($0)], value: [1]) }, height: 1)
     // The root row with one byte cut off its last node.
-    try store.executeForTesting("UPDATE nodes SET node = substr(node, 1, length(node) - 1) WHERE position = x''")
+    try store.executeForTesting("UPDATE tree SET node = substr(node, 1, length(node) - 1) WHERE id = 0")
     #expect(throws: StateStoreError.self) { try store.prove(key: [1]) }
     #expect(throws: StateStoreError.self) { try store.commit([Write(key: [1], value: [2])], height: 2) }
     #expect(store.height == 1)
+}
+
+@Test func treeRowIDsSortLikeTheirNibbleKeys() throws {
+    var generator = SeededGenerator(seed: 11)
+    var keys: [[UInt8]] = [[], [0], [0, 0], [15], [15, 15], [0, 15], [1]]
+    for _ in 0..<400 {
+        let count = Int.random(in: 0...TreeRowID.maxNibbles, using: &generator)
+        keys.append((0..<count).map { _ in UInt8.random(in: 0...15, using: &generator) })
+    }
+    let ids = try keys.map { key in try #require(key.withUnsafeBytes(TreeRowID.init)).value }
+    for i in keys.indices {
+        #expect(ids[i] >= 0 && ids[i] < 1 << 60)
+        for j in keys.indices {
+            // Pre-order (a prefix first, then by nibble) is the keys' byte order; equal ids only for equal keys.
+            #expect((ids[i] < ids[j]) == keys[i].lexicographicallyPrecedes(keys[j]))
+        }
+    }
+    // Too deep, or not nibbles: no id (such rows are kept under their key).
+    #expect([UInt8](repeating: 1, count: TreeRowID.maxNibbles + 1).withUnsafeBytes(TreeRowID.init) == nil)
+    #expect([UInt8]([1, 16]).withUnsafeBytes(TreeRowID.init) == nil)
+}
+
+@Test func rowsWithoutAnIntegerIdAreStoredUnderTheirKey() throws {
+    let path = temporaryPath("deep.db")
+    let deep = [UInt8](repeating: 7, count: TreeRowID.maxNibbles + 3)
+    let odd: [UInt8] = [3, 0x20]
+    let shallow = [UInt8](repeating: 7, count: TreeRowID.maxNibbles)
+    do {
+        let store = try SQLiteStore(path: path)
+        let nodes = [Write(key: deep, value: [1, 2]), Write(key: odd, value: [3]), Write(key: shallow, value: [4])]
+        try store.apply(WriteBatch(values: [], nodes: nodes, height: 1, stateRoot: SparseMerkleTree.emptyRoot))
+        #expect(try store.node(at: deep) == [1, 2])
+        #expect(try store.node(at: odd) == [3])
+        #expect(try store.node(at: shallow) == [4])
+        #expect(try store.node(at: Array(deep.dropLast())) == nil)
+        // Only the shallow row has an id; the others keep their keys in `nodes` (an id of 0x…7e would be
+        // `shallow`'s).
+        try store.executeForTesting("DELETE FROM tree")
+        #expect(try store.node(at: shallow) == nil)
+        #expect(try store.node(at: deep) == [1, 2])
+    }
+    let reopened = try SQLiteStore(path: path)
+    #expect(try reopened.node(at: odd) == [3])
+    try reopened.apply(WriteBatch(values: [], nodes: [Write(key: deep, value: nil)], height: 2, stateRoot: SparseMerkleTree.emptyRoot))
+    #expect(try reopened.node(at: deep) == nil)
 }
