@@ -1,10 +1,11 @@
 import CSQLite
 
 /// A durable `KeyValueStore` in one SQLite file: WAL journal, `synchronous=FULL`, one SQLite transaction per
-/// batch. Values, tree nodes, archive records and metadata are separate `WITHOUT ROWID` tables written in the same transaction,
+/// batch. Values, tree rows, archive records and metadata are separate tables written in the same transaction,
 /// so after a crash the file holds either the previous batch or the new one, never a mix.
 ///
-/// Not thread-safe: use one instance from one thread (or actor) at a time.
+/// Not thread-safe: use one instance from one thread (or actor) at a time. (Its log is checkpointed on a
+/// background queue with a connection of its own: `WALCheckpointer`.)
 public final class SQLiteStore: KeyValueStore {
     /// The schema version stored in `meta`. Version 1 stored one row per tree node; such a file is upgraded on
     /// open (the hashes are the same, so the tree is rebuilt from the values and must give the stored root).
@@ -20,6 +21,14 @@ public final class SQLiteStore: KeyValueStore {
 
     fileprivate let db: OpaquePointer
     private let statements: Statements
+    /// Checkpoints the log in the background after commits (`WALCheckpointer`).
+    private let checkpointer: WALCheckpointer
+    /// The frames in the log after the last commit, as SQLite's WAL hook reports them.
+    private let logFrames = LogFrames()
+
+    private final class LogFrames {
+        var count: Int32 = 0
+    }
     /// Test hook: when set, `apply` throws `injectedFailure` after this many row writes, mid-transaction.
     var failAfterWrites: Int?
 
@@ -108,6 +117,13 @@ public final class SQLiteStore: KeyValueStore {
         }
         self.db = db
         self.path = path
+        self.checkpointer = WALCheckpointer(path: path)
+        // The hook replaces SQLite's automatic checkpoint on this connection: `apply` hands the log to the
+        // checkpointer instead. The box outlives the connection (closed in deinit, before the properties go).
+        sqlite3_wal_hook(db, { context, _, _, frames in
+            if let context { Unmanaged<LogFrames>.fromOpaque(context).takeUnretainedValue().count = frames }
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(logFrames).toOpaque())
         if format == [1] { try upgradeFromFormat1() }
         if format == [2] { try upgradeFromFormat2() }
     }
@@ -164,7 +180,14 @@ public final class SQLiteStore: KeyValueStore {
     }
 
     deinit {
+        checkpointer.close()
         sqlite3_close_v2(db)
+    }
+
+    /// Returns once the checkpoints asked for by earlier commits have run (the log's frames are in the database
+    /// file). Commits never need this; benchmarks and tests do.
+    public func waitForCheckpoint() {
+        checkpointer.wait()
     }
 
     // MARK: - Reads
@@ -250,6 +273,7 @@ public final class SQLiteStore: KeyValueStore {
             try statements.putRoot.bind(batch.stateRoot, at: 1)
             try statements.putRoot.run()
             try statements.commit.run()
+            checkpointer.committed(frames: logFrames.count, db: db)
         } catch {
             if sqlite3_get_autocommit(db) == 0 {
                 try? statements.rollback.run()

@@ -190,3 +190,26 @@ import Testing
     try reopened.apply(WriteBatch(values: [], nodes: [Write(key: deep, value: nil)], height: 2, stateRoot: SparseMerkleTree.emptyRoot))
     #expect(try reopened.node(at: deep) == nil)
 }
+
+@Test func committedBatchesReachTheDatabaseFileThroughTheBackgroundCheckpoint() throws {
+    let path = temporaryPath("checkpoint.db")
+    let store = try SQLiteStore(path: path)
+    // About 1,300 pages of 4 KiB: past the 1,000 frames from which a commit asks for a checkpoint.
+    let writes = (0..<5_000).map { Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: UInt8($0 % 251), count: 1_000)) }
+    let root = try store.commit(writes, height: 1)
+    store.waitForCheckpoint()
+    // The database file alone, without its log, now holds the batch, rows and all.
+    let copy = temporaryPath("checkpoint-copy.db")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    let alone = try SQLiteStore(path: copy)
+    #expect(alone.height == 1)
+    #expect(alone.root() == root)
+    #expect(try alone.get(writes[123].key) == writes[123].value)
+    let key = writes[4_321].key
+    #expect(SparseMerkleTree.verify(proof: try alone.prove(key: key), root: root, key: key, value: writes[4_321].value))
+    // The store goes on committing after its checkpoint, and reopens with everything.
+    try store.commit([Write(key: [9], value: [9])], height: 2)
+    let reopened = try SQLiteStore(path: path)
+    #expect(reopened.height == 2)
+    #expect(try reopened.get([9]) == [9])
+}
