@@ -184,6 +184,12 @@ public final class SQLiteStore: KeyValueStore {
         sqlite3_close_v2(db)
     }
 
+    /// Checkpoints the log now (all committed frames into the database file) and returns when done; commits
+    /// never need this (they ask for checkpoints themselves). For benchmarks that time a commit with its checkpoint.
+    public func checkpoint() {
+        checkpointer.checkpointNow(db: db)
+    }
+
     /// Returns once the checkpoints asked for by earlier commits have run (the log's frames are in the database
     /// file). Commits never need this; benchmarks and tests do.
     public func waitForCheckpoint() {

@@ -64,6 +64,14 @@ final class WALCheckpointer: Sendable {
         }
     }
 
+    /// Checkpoints now, in the background connection (on the main one, `db`, when that could not open), and
+    /// returns when done.
+    func checkpointNow(db: OpaquePointer) {
+        request()
+        wait()
+        if unavailable.withLock({ $0 }) { sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) }
+    }
+
     /// Returns once every checkpoint asked for so far has run.
     func wait() {
         queue.sync {}

@@ -213,3 +213,15 @@ import Testing
     #expect(reopened.height == 2)
     #expect(try reopened.get([9]) == [9])
 }
+
+@Test func anExplicitCheckpointPutsEvenASmallCommitInTheDatabaseFile() throws {
+    let path = temporaryPath("small-checkpoint.db")
+    let store = try SQLiteStore(path: path)
+    let root = try store.commit([Write(key: [1], value: [2])], height: 1)
+    store.checkpoint()
+    let copy = temporaryPath("small-checkpoint-copy.db")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    let alone = try SQLiteStore(path: copy)
+    #expect(alone.height == 1)
+    #expect(alone.root() == root)
+}
