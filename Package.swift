@@ -30,14 +30,15 @@ let package = Package(
         .target(name: "Chain", dependencies: ["VM", "StateStore", "Crypto"]),
 
         // MARK: - Tests, one target per library
+        .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier"], exclude: ["Fixtures"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "VM"], exclude: ["Fixtures"]),
         .testTarget(name: "VMTests", dependencies: ["VM"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
-        .testTarget(name: "StateStoreTests", dependencies: ["StateStore"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Bytecode", "TestSupport"]),
         .testTarget(name: "ChainTests", dependencies: ["Chain", "Bytecode", "VM"], exclude: ["Fixtures"]),
     ]
 )

@@ -4,10 +4,11 @@ import VM
 
 /// A call's argument literals as values of a function's parameter types: one conversion for `run --call`,
 /// `run --init`, `deploy`, `call` and `query`. The messages name the function and its parameter types, since a
-/// module keeps types but not parameter names.
+/// module keeps types but not parameter names. `account` gives the address of an account name (`@alice`).
 enum CallArguments {
     static func values(
-        _ literals: [CallSyntax.Literal], of function: Function, in module: Module
+        _ literals: [CallSyntax.Literal], of function: Function, in module: Module,
+        account: (String) throws(ArgumentError) -> [UInt8]
     ) throws(CLIFailure) -> [Value] {
         let types = function.params.map { module.types[Int($0)] }
         guard literals.count == types.count else {
@@ -19,7 +20,7 @@ enum CallArguments {
         var values: [Value] = []
         for (i, literal) in literals.enumerated() {
             do throws(ArgumentError) {
-                values.append(try literal.value(as: types[i], in: module))
+                values.append(try literal.value(as: types[i], in: module, account: account))
             } catch {
                 throw CLIFailure("argument \(i + 1) of '\(function.name)': \(error.message)")
             }

@@ -78,7 +78,7 @@ struct Keystore {
         else { throw CLIFailure("cannot write '\(path)'") }
     }
 
-    private static func isNameByte(_ c: UInt8) -> Bool {
+    static func isNameByte(_ c: UInt8) -> Bool {
         (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 95
     }
 }

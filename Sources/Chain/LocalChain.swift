@@ -55,7 +55,12 @@ public final class LocalChain {
     /// The address of the account called `name` (whether or not it was funded).
     public func address(of name: String) throws -> [UInt8] {
         if let key = keys[name] { return SHA256.hash(key.publicKey) }
-        return SHA256.hash(try Self.key(for: name).publicKey)
+        return try Self.address(of: name)
+    }
+
+    /// The address of the deterministic local account called `name`: `@name` in every chain made from names.
+    public static func address(of name: String) throws -> [UInt8] {
+        SHA256.hash(try key(for: name).publicKey)
     }
 
     /// The native-token balance at `address`.

@@ -1,8 +1,9 @@
 import Bytecode
 
 /// A call written as on the command line or in the REPL: `name(arg, ...)`, arguments written as in the
-/// language (`42`, `-7`, `1_000`, `0.05`, `true`, `"text"`, `@0x…`, `#0x…`, `x"0a0b"`, `[1, 2]`).
-/// Arguments are typed by the function's parameters, so `5` passed to a `Dec` means 5.0.
+/// language (`42`, `-7`, `1_000`, `0.05`, `true`, `"text"`, `@0x…`, `@alice`, `#0x…`, `x"0a0b"`, `[1, 2]`).
+/// Arguments are typed by the function's parameters, so `5` passed to a `Dec` means 5.0; an account name
+/// (`@alice`) is resolved to its address by whoever converts the literal (a keystore, the local chain).
 public struct CallSyntax: Hashable, Sendable {
     public var function: String
     public var arguments: [Literal]
@@ -12,6 +13,7 @@ public struct CallSyntax: Hashable, Sendable {
         case bool(Bool)
         case string(String)
         case address([UInt8])
+        case account(String)  // `@name`: an account's name, resolved when the literal becomes a value
         case hash([UInt8])
         case bytes([UInt8])
         case list([Literal])
@@ -149,7 +151,13 @@ public struct CallSyntax: Hashable, Sendable {
             case UInt8(ascii: "@"), UInt8(ascii: "#"):
                 i += 1
                 guard peek == UInt8(ascii: "0"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "x") else {
-                    throw error(c == UInt8(ascii: "@") ? "expected an address '@0x' and 64 hex digits" : "expected a hash '#0x' and 64 hex digits")
+                    if c == UInt8(ascii: "@") {
+                        let name = identifier()
+                        if !name.isEmpty { return .account(name) }
+                    }
+                    throw error(c == UInt8(ascii: "@")
+                        ? "expected an address ('@0x' and 64 hex digits) or an account name ('@alice')"
+                        : "expected a hash '#0x' and 64 hex digits")
                 }
                 i += 2
                 let b = try hex(count: 32)
@@ -185,11 +193,15 @@ public struct CallSyntax: Hashable, Sendable {
 public struct ArgumentError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+    public init(message: String) { self.message = message }
 }
 
 extension CallSyntax.Literal {
-    /// The value of this literal as `type` in `module`.
-    public func value(as type: TypeDesc, in module: Module) throws(ArgumentError) -> Value {
+    /// The value of this literal as `type` in `module`; `account` gives the address of an account name (`@alice`)
+    /// or throws why it cannot.
+    public func value(
+        as type: TypeDesc, in module: Module, account: (String) throws(ArgumentError) -> [UInt8]
+    ) throws(ArgumentError) -> Value {
         switch (type, self) {
         case (.int, .number(let s)):
             guard !s.contains("."), let v = Int128(s) else { throw ArgumentError(message: "'\(s)' is not an Int") }
@@ -202,11 +214,12 @@ extension CallSyntax.Literal {
         case (.bool, .bool(let b)): return .bool(b)
         case (.string, .string(let s)): return .string(s)
         case (.address, .address(let b)): return .address(b)
+        case (.address, .account(let name)): return .address(try account(name))
         case (.hash, .hash(let b)): return .hash(b)
         case (.bytes, .bytes(let b)): return .bytes(b)
         case (.list(let elem), .list(let items)):
             var out: [Value] = []
-            for item in items { out.append(try item.value(as: module.types[Int(elem)], in: module)) }
+            for item in items { out.append(try item.value(as: module.types[Int(elem)], in: module, account: account)) }
             return .list(out)
         default:
             throw ArgumentError(message: "expected \(TypeNames.name(type, in: module))")

@@ -8,8 +8,7 @@ import Testing
     @Test(arguments: ["w1.dna", "w3.dna", "w4.dna", "small.dna"])
     func asmDisasmAsmGivesIdenticalBytes(file: String) throws {
         let source = file == "small.dna" ? fixture(file) : benchFile(file)
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let first = dir.appendingPathComponent("first.dnb").path
         let text = dir.appendingPathComponent("again.dna").path
         let second = dir.appendingPathComponent("second.dnb").path
@@ -32,8 +31,7 @@ import Testing
     }
 
     @Test func asmWithoutOutputWritesBesideTheSource() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let src = dir.appendingPathComponent("m.dna")
         try FileManager.default.copyItem(at: URL(fileURLWithPath: fixture("small.dna")), to: src)
         let r = datanet("asm", src.path)
@@ -42,8 +40,7 @@ import Testing
     }
 
     @Test func asmReportsTheLineAndColumnOfAnError() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let src = dir.appendingPathComponent("bad.dna").path
         try ".module bad\n\n.fn public f() -> int\n    push_int 1\n    frobnicate\n    ret\n"
             .write(toFile: src, atomically: true, encoding: .utf8)
@@ -60,8 +57,7 @@ import Testing
     }
 
     @Test func verifyOfATruncatedModuleSaysWhereItEnds() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let good = dir.appendingPathComponent("good.dnb").path
         #expect(datanet("asm", benchFile("w4.dna"), "-o", good).status == 0)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
@@ -75,8 +71,7 @@ import Testing
     }
 
     @Test func verifyOfACorruptedMagicSaysSo() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let bad = dir.appendingPathComponent("bad.dnb").path
         try Data("DNVX\u{1}\u{0}".utf8).write(to: URL(fileURLWithPath: bad))
         let r = datanet("verify", bad)
@@ -96,8 +91,7 @@ import Testing
         code[3] = 0
         code[4] = 0
         module.functions[0].code = code
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let bad = dir.appendingPathComponent("bad.dnb").path
         try Data(ModuleCodec.encode(module)).write(to: URL(fileURLWithPath: bad))
         let r = datanet("verify", bad)
@@ -116,8 +110,7 @@ import Testing
     }
 
     @Test func verifyPrintsJSONAndRecognisesBytecodeByItsMagic() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let odd = dir.appendingPathComponent("w4.module").path  // not .dnb: found by the magic
         #expect(datanet("asm", benchFile("w4.dna"), "-o", odd).status == 0)
         let r = datanet("verify", odd, "--json")
@@ -133,8 +126,7 @@ import Testing
         let r = datanet("verify", "/nonexistent/x.dnb")
         #expect(r.status == 1)
         #expect(r.err.contains("no such file '/nonexistent/x.dnb'"))
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let txt = dir.appendingPathComponent("x.txt").path
         try "hello".write(toFile: txt, atomically: true, encoding: .utf8)
         let e = datanet("verify", txt)

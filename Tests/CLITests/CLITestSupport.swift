@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CLI
 
@@ -53,9 +54,7 @@ func benchFile(_ name: String) -> String {
     repositoryRoot.appendingPathComponent("Examples/bench/\(name)").path
 }
 
-/// A fresh temporary directory, removed by the caller.
-func temporaryDirectory() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
+/// A fresh, empty directory for one test (`ScratchDirectory`: removed when the test process exits).
+func temporaryDirectory(_ prefix: String = "cli") -> URL {
+    ScratchDirectory.make(prefix)
 }

@@ -24,7 +24,7 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     .appendingPathComponent("ChainTests/Fixtures")
 
 @Suite struct ChainCommandTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-chain-\(UUID().uuidString)").path
+    let dir = temporaryDirectory("chain").path
     let transcript = Transcript()
 
     @discardableResult
@@ -43,7 +43,6 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     }
 
     @Test func aChainFromInitToReplay() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         #expect(run("chain", "init") == 1)
         #expect(transcript.err.contains("already holds a chain"))
@@ -101,7 +100,6 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 
     /// Wrong argument counts name the function's parameter types; an `@name` that is no key names the keys.
     @Test func argumentMistakesSayWhatWasExpected() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         let counter = fixtures.appendingPathComponent("counter.dna").path
         #expect(run("deploy", counter, "--from", "alice") == 1)
@@ -112,14 +110,24 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("call", contract, "pay(@carl, 0)", "--from", "alice") == 1)
         #expect(transcript.err.contains("no key named 'carl' in "))
         #expect(transcript.err.contains("keys.json; did you mean 'carol'? (keys: alice, bob, carol)"))
+        #expect(transcript.err.contains("argument 1 of 'pay': no key named 'carl'"), "the argument is named")
+        // A syntax error after an account name points into the text as written, not into its resolved address.
+        #expect(run("call", contract, "pay(@carol 0)", "--from", "alice") == 1)
+        #expect(transcript.err.contains("in 'pay(@carol 0)', column 12: expected ',' or ')'"), "\(transcript.err)")
+        #expect(run("call", contract, "pay(@, 0)", "--from", "alice") == 1)
+        #expect(transcript.err.contains("column 6: expected an address ('@0x' and 64 hex digits) or an account name"))
         #expect(run("call", contract, "bump()", "--from", "alice") == 1)
         #expect(transcript.err.contains("'bump' takes 1 argument (Int) but 0 were given"))
         #expect(run("query", contract, "get(1)") == 1)
         #expect(transcript.err.contains("'get' takes no arguments but 1 was given"))
+        #expect(run("query", contract, "count()") == 1)
+        #expect(transcript.err.contains("'count' is a state variable, read (with a proof) by: datanet chain prove "
+            + "\(contract) 'count'"))
+        #expect(run("chain", "prove", contract, "count") == 0, "the suggested command works")
+        #expect(transcript.out.contains("as     5 : Int"))
     }
 
     @Test func aContributorProvesAMapEntry() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         #expect(run("deploy", fixtures.appendingPathComponent("ledger.dna").path, "--from", "alice") == 0)
         let contract = try #require(field("contract"))
@@ -137,6 +145,27 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect((proved["as"] as? [String: Any])?["literal"] as? String == "40")
         #expect(run("chain", "prove", contract, "payd[@bob]") == 1)
         #expect(transcript.err.contains("did you mean 'paid'?"))
+        #expect(run("chain", "prove", contract, "paid") == 1)
+        #expect(transcript.err.contains("'paid' is a Map<Address, Int>, stored entry by entry: prove one entry"))
+    }
+
+    /// A list variable's own key holds its length, which `prove` says; an index past the end is absent, and says so.
+    @Test func aListVariableProvesItsLengthAndElements() throws {
+        #expect(run("chain", "init") == 0)
+        let split = repositoryRoot.appendingPathComponent("Examples/royalty/royalty_split.dn").path
+        #expect(run("deploy", split, "@alice", "--from", "alice") == 0)
+        let contract = try #require(field("contract"))
+        #expect(run("call", contract, "set_share(@bob, 7)", "--from", "alice") == 0)
+        #expect(run("chain", "prove", contract, "members") == 0)
+        #expect(field("as") == "1 : Int")
+        #expect(field("note") == "the length of 'members' (List<Address>); prove an element as 'members[i]'")
+        #expect(run("keys", "show", "bob") == 0)
+        let bob = try #require(field("address"))
+        #expect(run("chain", "prove", contract, "members[0]") == 0)
+        #expect(field("as") == "@\(bob) : Address")
+        #expect(run("chain", "prove", contract, "members[1]") == 0)
+        #expect(field("value") == "absent")
+        #expect(field("note") == "absent: no element at that index of 'members' (prove 'members' for its length)")
     }
 
     /// The last output parsed as JSON.
@@ -145,7 +174,6 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     }
 
     @Test func inspectionCommandsPrintJSON() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         #expect(run("deploy", fixtures.appendingPathComponent("counter.dna").path, "5", "--from", "alice") == 0)
         let contract = try #require(field("contract"))

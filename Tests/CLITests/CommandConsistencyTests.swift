@@ -79,8 +79,7 @@ import Testing
 /// The progress display: shown only through `Console.progress` (set only on a terminal), cleared at the end.
 @Suite struct ProgressTests {
     @Test func replayReportsBlocksAndClearsTheLine() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let d = ["--dir", dir.path]
         #expect(datanet(["chain", "init"] + d).status == 0)
         for amount in ["1", "2"] {

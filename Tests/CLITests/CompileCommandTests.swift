@@ -23,10 +23,8 @@ import Testing
     private func path(_ relative: String) -> String { Self.root.appendingPathComponent(relative).path }
 
     private func temporary(_ name: String, _ text: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-cli-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let file = dir.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        let file = temporaryDirectory().appendingPathComponent(name).path
+        _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8))  // a missing file fails the test that reads it
         return file
     }
 
@@ -53,7 +51,7 @@ import Testing
     }
 
     @Test func buildWritesVerifiedBytecode() {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("w4-\(UUID().uuidString).dnb").path
+        let out = temporaryDirectory().appendingPathComponent("w4.dnb").path
         let capture = Capture()
         #expect(DatanetCLI.run(["build", path("Examples/bench/w4.dn"), "-o", out], console: capture.console) == 0)
         #expect(capture.stdout.hasPrefix("wrote \(out)"))
@@ -96,6 +94,26 @@ import Testing
                     "--call", "distribute(5)",
                 ], console: reverted.console) == 1)
         #expect(reverted.stderr.contains("royalty_split.dn:28:5: error: reverted: no shares"))
+    }
+
+    /// `@name` is the local account `name` of `datanet test`, and `--from` sends as one: the owner set by `init`
+    /// may set shares, anyone else is refused by the contract.
+    @Test func runWithNamedAccounts() {
+        let split = path("Examples/royalty/royalty_split.dn")
+        func run(_ extra: String...) -> (Int32, Capture) {
+            let capture = Capture()
+            let status = DatanetCLI.run(
+                ["run", split, "--init", "init(@alice)", "--call", "set_share(@bob, 5)"] + extra, console: capture.console)
+            return (status, capture)
+        }
+        #expect(run("--from", "alice").0 == 0)
+        #expect(run("--from", "@alice").0 == 0)
+        let (status, bob) = run("--from", "bob")
+        #expect(status == 1)
+        #expect(bob.stderr.contains("reverted: only owner"))
+        let (bad, named) = run("--from", "bad name")
+        #expect(bad == 1)
+        #expect(named.stderr.contains("in --from, 'bad name' is neither an account name"))
     }
 
     @Test func disasmShowsSourceLines() {

@@ -18,8 +18,7 @@ import Testing
     }
 
     @Test func formatsFilesInPlaceAndReportsThem() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let messy = write(Self.messy, "a.dn", in: dir)
         let tidy = write(Self.tidy, "b.dn", in: dir)
         let r = datanet("fmt", messy, tidy)
@@ -31,8 +30,7 @@ import Testing
     }
 
     @Test func checkListsTheFilesThatWouldChangeAndExitsWithOne() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let messy = write(Self.messy, "a.dn", in: dir)
         _ = write(Self.tidy, "b.dn", in: dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
@@ -60,8 +58,7 @@ import Testing
     }
 
     @Test func syntaxErrorsArePrintedAndTheFileIsLeftAlone() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let broken = "fn f() {\n  let = 1\n}\n"
         let bad = write(broken, "bad.dn", in: dir)
         let good = write(Self.messy, "good.dn", in: dir)
@@ -91,8 +88,7 @@ import Testing
     @Test func theRepositorysSourcesAreLeftUnchangedByASecondPass() throws {
         // Formatting twice through the command gives the same bytes as once (the formatter's own
         // idempotence test covers every file; this goes through reading, writing and directories).
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         for name in ["royalty_split.dn", "royalty_split_test.dn", "royalty_prelude_test.dn"] {
             let text = try String(
                 contentsOf: repositoryRoot.appendingPathComponent("Examples/royalty/\(name)"), encoding: .utf8)

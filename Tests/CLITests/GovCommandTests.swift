@@ -12,7 +12,7 @@ import Testing
     let dir: String
 
     init() throws {
-        dir = try temporaryDirectory().appendingPathComponent("chain").path
+        dir = temporaryDirectory().appendingPathComponent("chain").path
     }
 
     @discardableResult
@@ -63,7 +63,6 @@ import Testing
     }
 
     @Test func proposeSimulateVoteExecuteAndExplain() throws {
-        defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
         let (gov, royalty) = try setUp()
 
         let refused = run("upgrade", royalty, Self.v2, "--from", "carol")
@@ -165,7 +164,6 @@ import Testing
     }
 
     @Test func mistakesAreReported() throws {
-        defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
         let (gov, royalty) = try setUp()
         #expect(run("gov", "show", "1").status == 2)
         #expect(run("gov", "shwo", "1", "--gov", gov).err.contains("did you mean 'show'?"))
@@ -195,7 +193,6 @@ import Testing
     /// The system contracts (Contracts/registry.dn, staking.dn, royalty.dn) under governance: explain reads their
     /// Paid events, simulate replays their usage, and an upgrade whose schema does not fit is reported as rejected.
     @Test func worksOnTheSystemRoyaltyContract() throws {
-        defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
         for name in ["oracle", "owner", "ann", "ben"] { #expect(run("keys", "new", name).status == 0) }
         #expect(run("chain", "init").status == 0)
         let contracts = repositoryRoot.appendingPathComponent("Contracts").path

@@ -38,8 +38,7 @@ import Testing
     }
 
     @Test func chainCommandsPrintReceiptsStatusAccountsAndQueries() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let d = ["--dir", dir.path]
         #expect(datanet(["chain", "init"] + d).status == 0)
         let counter = Self.chainFixtures.appendingPathComponent("counter.dna").path

@@ -5,8 +5,7 @@ import Testing
 /// `datanet new`: a project that passes its own tests at once.
 @Suite struct NewCommandTests {
     @Test func scaffoldsAProjectWhoseTestsPass() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let project = dir.appendingPathComponent("royalty-pool").path
         let r = datanet("new", project)
         #expect(r.status == 0, "\(r.err)")
@@ -29,11 +28,10 @@ import Testing
     }
 
     @Test func refusesToOverwriteAnExistingDirectory() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let project = dir.appendingPathComponent("p").path
         try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: project + "/keep.txt", contents: Data("mine".utf8))
+        #expect(FileManager.default.createFile(atPath: project + "/keep.txt", contents: Data("mine".utf8)))
         let r = datanet("new", project)
         #expect(r.status == 1)
         #expect(r.err.contains("error: '\(project)' already exists; nothing was written"))

@@ -98,8 +98,7 @@ import Glibc
             Issue.record("missing \(Self.binary.path): build it with 'swift build --build-tests' before 'swift test'")
             return
         }
-        let history = FileManager.default.temporaryDirectory.appendingPathComponent("repl-pty-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: history) }
+        let history = temporaryDirectory("repl-pty").appendingPathComponent("history").path
 
         let first = try TerminalSession(binary: Self.binary, arguments: ["--history", history])
         first.type("let pool = 40\r")

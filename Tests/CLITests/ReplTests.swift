@@ -66,8 +66,7 @@ import Tooling
     }
 
     @Test func historyPersistsAcrossSessions() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("repl-history-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
+        let file = temporaryDirectory("repl-history").appendingPathComponent("history").path
         var first = LineHistory(file: file)
         first.add("let a = 1")
         first.add("fn f() {\n}")
@@ -112,6 +111,24 @@ import Tooling
         #expect(lines.map(\.text) == ["42 : Int  (gas 3)"])
     }
 
+    /// A fn that reads a session binding is told why it cannot (a fn sees parameters, constants and state, as in a
+    /// contract) and what to do, not "did you mean" another name; with a const it works.
+    @Test func aFunctionReadingABindingIsToldWhy() throws {
+        let session = try ReplSession(stdlibDirectory: repositoryRoot.path + "/Stdlib")
+        _ = session.submit("let pool = 10_000")
+        _ = session.submit("var weights = [1, 2]")
+        let (lines, _) = session.submit("fn share(w: Int) -> Int { return pool * w }")
+        let text = lines.map(\.text).joined(separator: "\n")
+        #expect(text.contains("cannot find 'pool' in scope"))
+        #expect(text.contains("hint: 'pool' is a binding of this session, and a fn sees only its parameters, constants "
+            + "and state: pass it in as a parameter, or declare it 'const pool = …'"), "\(text)")
+        let (list, _) = session.submit("fn first() -> Int { return weights[0] }")
+        #expect(list.map(\.text).joined().hasSuffix("pass it in as a parameter"), "no const for a var or a list")
+        _ = session.submit("const cap = 10_000")
+        _ = session.submit("fn share(w: Int) -> Int { return cap * w }")
+        #expect(session.submit("share(3)").lines.map(\.text) == ["30000 : Int  (gas 20)"])
+    }
+
     /// `:gas INPUT` and `:trace INPUT` run INPUT first and break down that run, not the one before; an INPUT that
     /// does not compile leaves the last run as it was.
     @Test func gasAndTraceWithAnInputInspectThatInput() throws {
@@ -142,8 +159,7 @@ import Tooling
     /// `--chain DIR` works on a copy (the chain on disk keeps its height); with `--write` the blocks the session
     /// keeps are applied to it, and the chain still replays.
     @Test func chainDirectoryReadOnlyUnlessWrite() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repl-chain-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = temporaryDirectory("repl-chain").path
         #expect(datanet("chain", "init", "--dir", dir).status == 0)
         let deployed = datanet("deploy", repositoryRoot.path + "/Examples/counter.dna", "5", "--from", "alice", "--dir", dir)
         let address = try #require(deployed.out.split(separator: "\n").first { $0.contains("contract") }?

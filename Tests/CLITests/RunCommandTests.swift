@@ -18,8 +18,7 @@ import Testing
     }
 
     @Test func runOfBytecodeMatchesRunOfAssembly() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         let dnb = dir.appendingPathComponent("small.dnb").path
         #expect(datanet("asm", fixture("small.dna"), "-o", dnb).status == 0)
         let a = datanet("run", dnb, "--call", "add(40, 2)")

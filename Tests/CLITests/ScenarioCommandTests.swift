@@ -6,8 +6,7 @@ import Testing
 @Suite struct ScenarioCommandTests {
     /// A fresh temporary directory holding RoyaltySplit, a payable contract and `scenario.dn` with `text`.
     private func scenarioDirectory(_ text: String) -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-scenario-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = temporaryDirectory("scenario")
         let split = FileManager.default.contents(
             atPath: repositoryRoot.appendingPathComponent("Examples/royalty/royalty_split.dn").path) ?? Data()
         _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("royalty_split.dn").path, contents: split)
@@ -142,7 +141,7 @@ import Testing
     @Test(arguments: ["urdu_tutoring", "healthcare_diagnostics", "writing_assistant"])
     func exampleRunsTwiceToTheSameRoot(_ name: String) throws {
         let example = repositoryRoot.appendingPathComponent("Examples/\(name)").path
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-example-\(UUID().uuidString)")
+        let dir = temporaryDirectory("example")
         var roots: [Substring] = []
         for _ in 0..<2 {
             let run = datanet("scenario", example, "--dir", dir.path)

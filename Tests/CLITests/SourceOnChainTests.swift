@@ -5,7 +5,7 @@ import Testing
 /// The LANGUAGE.md contract, deployed from source on a development chain: pro-rata payouts, the
 /// remainder kept, and a revert that names its source position.
 @Suite struct SourceOnChainTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-source-\(UUID().uuidString)").path
+    let dir = temporaryDirectory("source").path
     let transcript = Transcript()
     private static let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Examples/royalty/royalty_split.dn").path
@@ -17,7 +17,6 @@ import Testing
     }
 
     @Test func royaltySplitFromSource() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(run("chain", "init") == 0)
         #expect(run("deploy", Self.source, "@alice", "--from", "alice") == 0)
         let line = transcript.out.split(separator: "\n").first { $0.contains("contract ") }

@@ -32,8 +32,7 @@ import Testing
     /// is its authority here; Governance is in Docs/governance.md) and checks that `migrate` moved `rule_version`
     /// to 2 while what was owed survived.
     @Test func royaltyUpgradesInPlaceAndKeepsWhatIsOwed() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = temporaryDirectory()
         func run(_ args: String...) -> Captured { datanet(args + ["--dir", dir.path]) }
         func field(_ label: String, in text: String) -> String? {
             text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -24,8 +24,7 @@ import Testing
 
     /// A temporary directory holding RoyaltySplit and a test file `name` with `text`; returns the test file's path.
     private func testFile(_ name: String, _ text: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-test-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = temporaryDirectory("test")
         let contract = FileManager.default.contents(atPath: path("Examples/royalty/royalty_split.dn")) ?? Data()
         let copy = dir.appendingPathComponent("royalty_split.dn").path
         _ = FileManager.default.createFile(atPath: copy, contents: contract)

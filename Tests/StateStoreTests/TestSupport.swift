@@ -1,28 +1,15 @@
+import Bytecode
 import Crypto
 import Foundation
+import TestSupport
 @testable import StateStore
 
-/// A seeded, deterministic generator (SplitMix64) so random tests replay exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+/// The seeded generator of the random tests (Bytecode's SplitMix64), so they replay exactly.
+typealias SeededGenerator = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// A fresh temporary directory path for one test.
+/// A path named `name` in a fresh directory for one test (`ScratchDirectory`: removed when the process exits).
 func temporaryPath(_ name: String) -> String {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("statestore-\(UUID().uuidString)", isDirectory: true)
-    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory.appendingPathComponent(name).path
+    ScratchDirectory.make("statestore").appendingPathComponent(name).path
 }
 
 /// Random batches over a small key space (so keys are overwritten and deleted) with shared prefixes.

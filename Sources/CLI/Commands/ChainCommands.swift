@@ -354,7 +354,7 @@ enum ChainCommands {
 
     static func prove(
         _ chain: Chain, _ text: String, json: Bool = false, _ console: Console,
-        decoded: (literal: String, type: String, stored: Bool)? = nil
+        decoded: (literal: String, type: String, stored: Bool)? = nil, note: String? = nil
     ) throws(CLIFailure) -> Int32 {
         let key = try stateKey(text)
         let (value, proof) = try attempt { try chain.prove(key: key) }
@@ -374,6 +374,7 @@ enum ChainCommands {
                     "literal": .string(decoded.literal), "type": .string(decoded.type), "stored": .bool(decoded.stored),
                 ])
             }
+            if let note { fields["note"] = .string(note) }
             console.out(JSONValue.object(fields).text)
             return ExitCode.ok
         }
@@ -385,6 +386,7 @@ enum ChainCommands {
         if let decoded {
             console.out("as     \(decoded.literal) : \(decoded.type)" + (decoded.stored ? "" : " (absent: reads as the zero value)"))
         }
+        if let note { console.out("note   \(note)") }
         return ExitCode.ok
     }
 
@@ -411,6 +413,18 @@ enum ChainCommands {
         }
         var relative = [UInt8(truncatingIfNeeded: index >> 8), UInt8(truncatingIfNeeded: index)]
         var valueType = module.types[Int(module.state[index].type)]
+        let variableType = TypeNames.name(valueType, in: module)
+        if keyText == nil, case .map = valueType {
+            throw CLIFailure("'\(name)' is a \(variableType), stored entry by entry: prove one entry, e.g. '\(name)[KEY]'")
+        }
+        let isList: Bool
+        if case .list = valueType { isList = true } else { isList = false }
+        var note: String?
+        if keyText == nil && isList {
+            // A list variable's own key holds its length; its elements are under `name[i]`.
+            valueType = .int
+            note = "the length of '\(name)' (\(variableType)); prove an element as '\(name)[i]'"
+        }
         if let keyText {
             let keyType: TypeDesc
             switch valueType {
@@ -425,14 +439,13 @@ enum ChainCommands {
             }
             let session = TransactionCommands.Session(chain: chain, keystore: try directory.keystore(), sender: nil)
             let literal: CallSyntax.Literal
-            let substituted = try session.substituteNames(keyText)
             do throws(CallSyntax.ParseError) {
-                literal = try CallSyntax.parseLiteral(substituted)
+                literal = try CallSyntax.parseLiteral(keyText)
             } catch {
                 throw CLIFailure("in '\(keyText)', \(error)")
             }
             let key: Value
-            do throws(ArgumentError) { key = try literal.value(as: keyType, in: module) } catch {
+            do throws(ArgumentError) { key = try literal.value(as: keyType, in: module, account: session.account) } catch {
                 throw CLIFailure("key of '\(name)': \(error.message)")
             }
             guard let encoded = KeyEncoding.encode(key) else { throw CLIFailure("'\(keyText)' cannot be a key") }
@@ -443,11 +456,14 @@ enum ChainCommands {
             let value = try? ValueCodec.decode(bytes, as: valueType, in: module)
         {
             decoded = (TypeNames.literal(value), TypeNames.name(valueType, in: module), true)
+        } else if keyText != nil && isList {
+            note = "absent: no element at that index of '\(name)' (prove '\(name)' for its length)"
         } else if valueType.isScalar {
             decoded = (TypeNames.literal(zeroValue(of: valueType, in: module)), TypeNames.name(valueType, in: module), false)
         }
         return try prove(
-            chain, "storage:\(Hex.prefixed(contract)):\(Hex.prefixed(relative))", json: json, console, decoded: decoded)
+            chain, "storage:\(Hex.prefixed(contract)):\(Hex.prefixed(relative))", json: json, console, decoded: decoded,
+            note: note)
     }
 
     static func verifyProof(_ args: Arguments, _ console: Console) throws(CLIFailure) -> Int32 {

@@ -1,4 +1,5 @@
 import Bytecode
+import Chain
 import Tooling
 import Verifier
 import VM
@@ -8,15 +9,15 @@ enum RunCommand {
     static let command = Command(
         name: "run",
         summary: "call a function of a module on a fresh in-memory host; print the result, events and gas",
-        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--gas-limit N]"
-            + " [--trace] [--json]",
+        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--from NAME]"
+            + " [--gas-limit N] [--trace] [--json]",
         examples: [
             "datanet run Examples/bench/w4.dna --call 'w4(1000)'",
             "datanet run Examples/bench/w3.dna --call 'fib(10)' --trace",
-            "datanet run Examples/royalty/royalty_split.dn --init 'init(@0x01…01)' --call 'set_share(@0x01…01, 5)'",
+            "datanet run Examples/royalty/royalty_split.dn --init 'init(@alice)' --call 'set_share(@bob, 5)' --from alice",
             "datanet run Examples/bench/w4.dn --call 'w4(10)' --json",
         ],
-        spec: .init(valued: ["--call", "--gas-limit", "--init"], switches: ["--trace", "--json"])
+        spec: .init(valued: ["--call", "--gas-limit", "--init", "--from"], switches: ["--trace", "--json"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "run needs one module file") }
         guard let callText = args.flags["--call"] else { return usage(console, "run needs --call 'fn(args)'") }
@@ -48,7 +49,8 @@ enum RunCommand {
         }
         let values: [Value]
         do throws(CLIFailure) {
-            values = try CallArguments.values(call.arguments, of: module.functions[index], in: module)
+            values = try CallArguments.values(
+                call.arguments, of: module.functions[index], in: module, account: localAccount)
         } catch {
             console.error(error.message)
             return ExitCode.failure
@@ -62,7 +64,8 @@ enum RunCommand {
             do throws(CallSyntax.ParseError) {
                 let parsed = try CallSyntax.parse(initText.hasPrefix("init(") ? initText : "init(\(initText))")
                 do throws(CLIFailure) {
-                    initValues = try CallArguments.values(parsed.arguments, of: module.functions[setup], in: module)
+                    initValues = try CallArguments.values(
+                        parsed.arguments, of: module.functions[setup], in: module, account: localAccount)
                 } catch {
                     console.error("in --init, " + error.message)
                     return ExitCode.failure
@@ -72,17 +75,45 @@ enum RunCommand {
                 return ExitCode.usage
             }
         }
+        var sender = MemoryHost().context.caller
+        if let from = args.flags["--from"] {
+            let name = from.hasPrefix("@") ? String(from.dropFirst()) : from
+            if let address = Hex.decode32(name) {
+                sender = address
+            } else {
+                do throws(ArgumentError) { sender = try localAccount(name) } catch {
+                    console.error("in --from, " + error.message)
+                    return ExitCode.failure
+                }
+            }
+        }
         return execute(
             verified, function: index, values: values, gasLimit: gasLimit, trace: args.switches.contains("--trace"),
-            console: console, initValues: initValues, json: args.switches.contains("--json"))
+            console: console, initValues: initValues, sender: sender, json: args.switches.contains("--json"))
+    }
+
+    /// `@name` in `--call` and `--init`, and `--from name`: the address of the local account `name`, as in
+    /// `datanet test`. Without `--from` the sender is 0x01…01.
+    static func localAccount(_ name: String) throws(ArgumentError) -> [UInt8] {
+        guard let first = name.utf8.first, !(48...57).contains(first),
+            name.utf8.allSatisfy({ Keystore.isNameByte($0) })
+        else {
+            throw ArgumentError(message: "'\(name)' is neither an account name (letters, digits and '_') nor an address "
+                + "(0x and 64 hex digits)")
+        }
+        do { return try LocalChain.address(of: name) } catch {
+            throw ArgumentError(message: "no local account '\(name)': \(error)")
+        }
     }
 
     static func execute(
         _ verified: VerifiedModule, function index: Int, values: [Value], gasLimit: Int64, trace: Bool,
-        console: Console, initValues: [Value] = [], json: Bool = false
+        console: Console, initValues: [Value] = [], sender: [UInt8], json: Bool = false
     ) -> Int32 {
         let module = verified.module
         var host = MemoryHost()
+        host.context.caller = sender  // of `init` and of the call
+        host.context.origin = sender
         // A fresh deployment: `init` runs first (with `--init` arguments, or when it takes none).
         if let setup = module.functions.firstIndex(where: { $0.kind == .`init` }), setup != index,
             module.functions[setup].params.count == initValues.count

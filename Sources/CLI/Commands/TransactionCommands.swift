@@ -133,14 +133,7 @@ enum TransactionCommands {
                 throw CLIFailure("no function '\(function)'")
             }
             let target = module.functions[index]
-            var values: [Value] = []
-            for (i, literal) in syntax.arguments.enumerated() {
-                do throws(ArgumentError) {
-                    values.append(try literal.value(as: module.types[Int(target.params[i])], in: module))
-                } catch {
-                    throw CLIFailure("argument \(i + 1) of '\(function)': \(error.message)")
-                }
-            }
+            let values = try CallArguments.values(syntax.arguments, of: target, in: module, account: session.account)
             let gasLimit: Int64
             do throws(Arguments.UsageError) { gasLimit = try args.integer("--gas-limit", default: 10_000_000) } catch {
                 throw CLIFailure(error.message)
@@ -184,11 +177,10 @@ enum TransactionCommands {
             return address
         }
 
-        /// Parses `fn(args)`, with `@name` standing for the address of keystore key `name`.
+        /// Parses `fn(args)`; `@name` arguments stand for keystore keys (`account`).
         func parse(_ text: String) throws(CLIFailure) -> CallSyntax {
-            let substituted = try substituteNames(text)
             do throws(CallSyntax.ParseError) {
-                return try CallSyntax.parse(substituted)
+                return try CallSyntax.parse(text)
             } catch {
                 throw CLIFailure("in '\(text)', \(error)")
             }
@@ -212,8 +204,17 @@ enum TransactionCommands {
                 [.public, .view].contains(module.functions[index].kind)
             else {
                 let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
-                throw CLIFailure("no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
-                    + suggestion(syntax.function, among: names))
+                let headline = "no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
+                if module.state.contains(where: { $0.name == syntax.function }) {
+                    var entry = syntax.function
+                    if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
+                        let key = text[text.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+                        if !key.isEmpty { entry += "[\(key)]" }
+                    }
+                    throw CLIFailure(headline + "; '\(syntax.function)' is a state variable, read (with a proof) by: "
+                        + "datanet chain prove \(Hex.prefixed(contract)) '\(entry)'")
+                }
+                throw CLIFailure(headline + suggestion(syntax.function, among: names))
             }
             let encoded = try arguments(text, of: module.functions[index], in: module)
             return (syntax.function, encoded)
@@ -221,7 +222,7 @@ enum TransactionCommands {
 
         /// The arguments of `text` (a call) converted to `function`'s parameter types and encoded.
         func arguments(_ text: String, of function: Function, in module: Module) throws(CLIFailure) -> [UInt8] {
-            let values = try CallArguments.values(try parse(text).arguments, of: function, in: module)
+            let values = try CallArguments.values(try parse(text).arguments, of: function, in: module, account: account)
             do {
                 return try ValueCodec.encodeSequence(
                     values, as: function.params.map { module.types[Int($0)] }, in: module)
@@ -230,32 +231,11 @@ enum TransactionCommands {
             }
         }
 
-        /// Replaces `@name` (outside string literals) by `@0x…` when `name` is a keystore key.
-        /// A name that is not a key (and not `@0x…`) is an error naming the keystore's keys.
-        func substituteNames(_ text: String) throws(CLIFailure) -> String {
-            var out = ""
-            var chars = Array(text)[...]
-            var inString = false
-            while let c = chars.first {
-                chars = chars.dropFirst()
-                if inString {
-                    out.append(c)
-                    if c == "\\", let next = chars.first { out.append(next); chars = chars.dropFirst() }
-                    else if c == "\"" { inString = false }
-                    continue
-                }
-                if c == "\"" { inString = true }
-                if c == "@" {
-                    let name = String(chars.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
-                    if !name.isEmpty, !name.hasPrefix("0x") {
-                        out += "@" + Hex.prefixed(try keystore.require(name).address)
-                        chars = chars.dropFirst(name.count)
-                        continue
-                    }
-                }
-                out.append(c)
+        /// The address of keystore key `name`, for an `@name` argument.
+        func account(_ name: String) throws(ArgumentError) -> [UInt8] {
+            do throws(CLIFailure) { return try keystore.require(name).address } catch {
+                throw ArgumentError(message: error.message)
             }
-            return out
         }
     }
 

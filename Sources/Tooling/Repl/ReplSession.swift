@@ -363,10 +363,28 @@ public final class ReplSession {
         if !quiet {
             report(result.diagnostics.compactMap { d -> Diagnostic? in
                 if d.severity != .error && !warnings { return nil }
-                return source.map(d) ?? (d.severity == .error ? d : nil)
+                return (source.map(d) ?? (d.severity == .error ? d : nil)).map(explainingBindings)
             })
         }
         return result.module
+    }
+
+    /// The types a `const` can have.
+    static let constantTypes: Set<String> = ["Int", "Dec", "Bool", "Address", "Hash", "String"]
+
+    /// A session binding is unknown only where bindings are not passed in: inside a declaration (`fn`), which sees
+    /// its parameters, constants and state, as in a contract. Says so instead of suggesting another name.
+    func explainingBindings(_ d: Diagnostic) -> Diagnostic {
+        let prefix = "cannot find '", suffix = "' in scope"
+        guard d.message.hasPrefix(prefix), d.message.hasSuffix(suffix) else { return d }
+        let name = String(d.message.dropFirst(prefix.count).dropLast(suffix.count))
+        guard let binding = bindings.first(where: { $0.name == name }) else { return d }
+        var explained = d
+        explained.hint = "'\(name)' is a binding of this session, and a fn sees only its parameters, constants and "
+            + "state: pass it in as a parameter"
+            + (binding.isMutable || !Self.constantTypes.contains(binding.type) ? "" : ", or declare it 'const \(name) = …'")
+        explained.fixIt = nil
+        return explained
     }
 
     /// `interface NAME { ... }` for a loaded contract's public and view functions (those whose types the session
