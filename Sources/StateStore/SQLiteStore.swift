@@ -186,14 +186,20 @@ public final class SQLiteStore: KeyValueStore {
 
     /// Checkpoints the log now (all committed frames into the database file) and returns when done; commits
     /// never need this (they ask for checkpoints themselves). For benchmarks that time a commit with its checkpoint.
-    public func checkpoint() {
-        checkpointer.checkpointNow(db: db)
+    /// Throws the first checkpoint failure since the last one reported (`WALCheckpointer`).
+    public func checkpoint() throws {
+        try checkpointer.checkpointNow(db: db)
     }
 
     /// Returns once the checkpoints asked for by earlier commits have run (the log's frames are in the database
-    /// file). Commits never need this; benchmarks and tests do.
-    public func waitForCheckpoint() {
-        checkpointer.wait()
+    /// file). Commits never need this; benchmarks and tests do. Throws as `checkpoint()` does.
+    public func waitForCheckpoint() throws {
+        try checkpointer.wait()
+    }
+
+    /// Test hook: the next checkpoint returns `code` instead of running.
+    func failNextCheckpoint(with code: Int32) {
+        checkpointer.injectedResult.withLock { $0 = code }
     }
 
     // MARK: - Reads
@@ -256,6 +262,10 @@ public final class SQLiteStore: KeyValueStore {
         guard batch.stateRoot.count == 32 else {
             throw StateStoreError.corruptMetadata("state root of \(batch.stateRoot.count) bytes")
         }
+        // The previous commit's checkpoint has overlapped whatever the caller did since (executing the next
+        // block); it finishes before this transaction writes, so the two never fsync at once and the log
+        // starts over from its beginning. If it failed, this batch is refused with its error.
+        try checkpointer.wait()
         try statements.begin.run()
         do {
             var written = 0

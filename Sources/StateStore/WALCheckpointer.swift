@@ -10,11 +10,20 @@ import Synchronization
 /// and fsyncs it, on the committing thread. Here that commit only asks for a checkpoint; a serial queue runs it
 /// (`PASSIVE`: it never blocks the writer or readers) while the caller carries on. Durability does not depend on
 /// it: a commit is durable once the log is fsynced (`synchronous=FULL`), and a checkpoint interrupted by a crash
-/// is redone from the log on the next open. Requests made while one is queued are merged.
+/// is redone from the log on the next open. Requests made while one is queued are merged. The next `apply` waits
+/// for the checkpoint before it writes: at most one is in flight, it overlaps what the caller does between
+/// commits (executing the next block) but never a commit's own writes and fsync (on ext4 one file's fsync can wait
+/// for the other's writes), and the log starts over from its beginning at every commit.
 ///
 /// Bounded: when a commit leaves more than `limit` frames in the log (the background checkpoint fell behind a
 /// stream of large commits, or could not open its connection), the committing thread waits for the queue and
 /// checkpoints itself, as SQLite would.
+///
+/// Errors are reported, not swallowed: a checkpoint that fails (an I/O error, a full disk; not `SQLITE_BUSY`,
+/// which only means another connection was checkpointing and leaves the frames for the next one) is kept, and
+/// the next `wait()` throws it once: the next `apply` fails before it writes anything, and `checkpoint()` /
+/// `waitForCheckpoint()` throw. The committed blocks stay in the log, where readers and the next open find them;
+/// the next checkpoint tries again. No thread outlives the store: closing it waits for the queue.
 final class WALCheckpointer: Sendable {
     /// Frames from which a commit asks for a checkpoint (SQLite's automatic threshold).
     static let threshold: Int32 = 1_000
@@ -29,6 +38,10 @@ final class WALCheckpointer: Sendable {
     private let connection = Connection()
     /// Whether the background connection could not be opened: commits then checkpoint themselves.
     private let unavailable = Mutex(false)
+    /// The first checkpoint failure not reported yet (thrown by the next `wait()`).
+    private let failure = Mutex<StateStoreError?>(nil)
+    /// Test hook: the result code the next checkpoint returns instead of running.
+    let injectedResult = Mutex<Int32?>(nil)
 
     private final class Connection: @unchecked Sendable {
         var db: OpaquePointer?
@@ -41,8 +54,8 @@ final class WALCheckpointer: Sendable {
     /// Called after each commit with the number of frames the log holds.
     func committed(frames: Int32, db: OpaquePointer) {
         if frames > Self.limit || (frames >= Self.threshold && unavailable.withLock { $0 }) {
-            wait()
-            sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            queue.sync {}
+            run(db)
         } else if frames >= Self.threshold {
             request()
         }
@@ -58,23 +71,33 @@ final class WALCheckpointer: Sendable {
         queue.async { [self] in
             queued.withLock { $0 = false }
             guard let db = open() else { return }
-            // Errors (SQLITE_BUSY while another checkpoint runs, an I/O error) leave the frames in the log,
-            // where readers still find them; the next checkpoint copies them.
-            sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            run(db)
         }
+    }
+
+    /// Runs a `PASSIVE` checkpoint on `db` and keeps its error, if any, for the next `wait()`.
+    private func run(_ db: OpaquePointer) {
+        let injected = injectedResult.withLock { $0.take() }
+        let code = injected ?? sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        guard code != SQLITE_OK, code != SQLITE_BUSY else { return }
+        let operation = "the checkpoint of \(path) (the committed blocks are safe in its log; the next checkpoint retries)"
+        let error = SQLiteStore.error(injected == nil ? db : nil, code, operation)
+        failure.withLock { if $0 == nil { $0 = error } }
     }
 
     /// Checkpoints now, in the background connection (on the main one, `db`, when that could not open), and
     /// returns when done.
-    func checkpointNow(db: OpaquePointer) {
+    func checkpointNow(db: OpaquePointer) throws {
         request()
-        wait()
-        if unavailable.withLock({ $0 }) { sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) }
+        queue.sync {}
+        if unavailable.withLock({ $0 }) { run(db) }
+        try wait()
     }
 
-    /// Returns once every checkpoint asked for so far has run.
-    func wait() {
+    /// Returns once every checkpoint asked for so far has run; throws (once) the first of them that failed.
+    func wait() throws {
         queue.sync {}
+        if let error = failure.withLock({ $0.take() }) { throw error }
     }
 
     /// Waits for the queue and closes the background connection.

@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 import Testing
 @testable import StateStore
 
@@ -197,7 +198,7 @@ import Testing
     // About 1,300 pages of 4 KiB: past the 1,000 frames from which a commit asks for a checkpoint.
     let writes = (0..<5_000).map { Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: UInt8($0 % 251), count: 1_000)) }
     let root = try store.commit(writes, height: 1)
-    store.waitForCheckpoint()
+    try store.waitForCheckpoint()
     // The database file alone, without its log, now holds the batch, rows and all.
     let copy = temporaryPath("checkpoint-copy.db")
     try FileManager.default.copyItem(atPath: path, toPath: copy)
@@ -218,10 +219,67 @@ import Testing
     let path = temporaryPath("small-checkpoint.db")
     let store = try SQLiteStore(path: path)
     let root = try store.commit([Write(key: [1], value: [2])], height: 1)
-    store.checkpoint()
+    try store.checkpoint()
     let copy = temporaryPath("small-checkpoint-copy.db")
     try FileManager.default.copyItem(atPath: path, toPath: copy)
     let alone = try SQLiteStore(path: copy)
     #expect(alone.height == 1)
     #expect(alone.root() == root)
+}
+
+@Test func aFailedCheckpointIsReportedByTheNextCommitAndTheNextCheckpointRetries() throws {
+    let path = temporaryPath("failed-checkpoint.db")
+    let store = try SQLiteStore(path: path)
+    // Past the 1,000 frames from which a commit asks for a (background) checkpoint; that checkpoint fails.
+    let writes = (0..<5_000).map { Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: 7, count: 1_000)) }
+    store.failNextCheckpoint(with: SQLITE_IOERR)
+    let root = try store.commit(writes, height: 1)
+    // The next batch is refused before it writes anything, with the checkpoint's error, and the store is as it was.
+    #expect {
+        try store.commit([Write(key: [9], value: [9])], height: 2)
+    } throws: { error in
+        guard case let .sqlite(operation, code, _) = error as? StateStoreError else { return false }
+        return code == SQLITE_IOERR && operation.contains("checkpoint of \(path)") && operation.contains("safe in its log")
+    }
+    #expect(store.height == 1)
+    #expect(store.root() == root)
+    #expect(try store.get([9]) == nil)
+    // Reported once: the batch goes through when tried again, and the next checkpoint copies everything.
+    try store.commit([Write(key: [9], value: [9])], height: 2)
+    try store.checkpoint()
+    let copy = temporaryPath("failed-checkpoint-copy.db")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    let alone = try SQLiteStore(path: copy)
+    #expect(alone.height == 2)
+    #expect(try alone.get([9]) == [9])
+    #expect(try alone.get(writes[77].key) == writes[77].value)
+}
+
+@Test func anExplicitCheckpointThatFailsThrows() throws {
+    let store = try SQLiteStore(path: temporaryPath("explicit-failure.db"))
+    try store.commit([Write(key: [1], value: [2])], height: 1)
+    store.failNextCheckpoint(with: SQLITE_FULL)
+    #expect(throws: StateStoreError.self) { try store.checkpoint() }
+    try store.checkpoint()
+    try store.waitForCheckpoint()
+}
+
+@Test func aStoreClosedWhileItsCheckpointRunsLeavesAWholeDatabaseFile() throws {
+    let path = temporaryPath("closed-mid-checkpoint.db")
+    let writes = (0..<5_000).map { Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: UInt8($0 % 13), count: 1_000)) }
+    var root: [UInt8] = []
+    do {
+        let store = try SQLiteStore(path: path)
+        // This commit queues a background checkpoint; the store is released at once, while it runs.
+        root = try store.commit(writes, height: 1)
+    }
+    // Closing waited for the checkpoint and closed both connections: the database file alone holds the batch.
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    let copy = temporaryPath("closed-mid-checkpoint-copy.db")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    let alone = try SQLiteStore(path: copy)
+    #expect(alone.height == 1)
+    #expect(alone.root() == root)
+    let key = writes[2_345].key
+    #expect(SparseMerkleTree.verify(proof: try alone.prove(key: key), root: root, key: key, value: writes[2_345].value))
 }

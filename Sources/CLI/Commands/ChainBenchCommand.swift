@@ -254,7 +254,7 @@ enum ChainBenchCommand {
                 try store.commit((start..<end).map { Write(key: BigEndianBytes.of($0), value: [1]) }, height: height)
                 start = end
             }
-            store.checkpoint()
+            try store.checkpoint()
             let changed = (0..<1_000).map {
                 Write(key: BigEndianBytes.of(($0 * 7_919) % size), value: [2, UInt8($0 & 0xff)])
             }
@@ -262,12 +262,12 @@ enum ChainBenchCommand {
             let treeCPU = threadCPUSeconds()
             let treeTime = try seconds { try store.commit(changed, height: height) }
             let treeCPUTime = threadCPUSeconds() - treeCPU
-            let checkpointTime = seconds { store.waitForCheckpoint() }
+            let checkpointTime = try seconds { try store.waitForCheckpoint() }
             let plain = changed.map { Write(key: [0xee] + $0.key, value: $0.value) }
             let sqliteTime = try seconds {
                 try store.apply(WriteBatch(values: plain, height: height, stateRoot: store.stateRoot))
             }
-            store.checkpoint()
+            try store.checkpoint()
             // A tenth of the keys changed: each changed key then shares as much of the tree with the others at
             // every size (about log2(10) + 1 nodes of its path are its own), where 1,000 keys share most of the
             // small trees' paths. 7,919 is prime and the sizes are powers of ten, so the keys are distinct.
@@ -279,7 +279,7 @@ enum ChainBenchCommand {
             let tenthCPU = processCPUSeconds()
             let tenthTime = try seconds {
                 try store.commit(tenth, height: height)
-                store.checkpoint()
+                try store.checkpoint()
             }
             let tenthCPUTime = processCPUSeconds() - tenthCPU
             let per = 1e6 / Double(tenth.count)
