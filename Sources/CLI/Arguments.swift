@@ -73,6 +73,13 @@ public struct Arguments: Sendable {
 
 /// "; did you mean 'x'?" when a known word is within a small edit distance of `word` (the compiler's
 /// `EditDistance`, with a wider allowance: command names and options are short, `--fo` should find `--from`).
+/// `suggestion(word, among: known)`, or when nothing is close, the whole list: "; its functions: a, b, c".
+func suggestionOrList(_ word: String, among known: [String], listing what: String) -> String {
+    let close = suggestion(word, among: known)
+    guard close.isEmpty else { return close }
+    return known.isEmpty ? "; it has no \(what)" : "; its \(what): " + known.joined(separator: ", ")
+}
+
 func suggestion(_ word: String, among known: [String]) -> String {
     let limit = max(2, word.count / 3)
     let best = known.sorted().map { ($0, EditDistance.distance(word, $0, limit: limit)) }.min { $0.1 < $1.1 }

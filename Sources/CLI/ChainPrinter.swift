@@ -6,24 +6,41 @@ import Tooling
 struct ChainPrinter {
     let chain: Chain
     let console: Console
+    /// The names of the keystore's keys by address: printed as `@name` for people (JSON keeps the addresses).
+    var names: [[UInt8]: String] = [:]
 
-    /// `Name(field: value, …)`, or the raw data when the module cannot type it.
-    func describe(_ event: EventRecord) -> String {
+    init(chain: Chain, console: Console, keystore: Keystore? = nil) {
+        self.chain = chain
+        self.console = console
+        for key in keystore?.keys ?? [] { names[key.address] = key.name }
+    }
+
+    /// `Name(field: value, …)`, or the raw data when the module cannot type it; with `named`, keystore accounts
+    /// as `@name`.
+    func describe(_ event: EventRecord, named: Bool = false) -> String {
         guard let (decl, values) = chain.decode(event) else {
             return "\(event.name)(data 0x\(Hex.encode(event.data)))"
         }
-        let fields = zip(decl.fields, values).map { "\($0.name): \(TypeNames.literal($1))" }
+        let fields = zip(decl.fields, values).map { "\($0.name): \(literal($1, named: named))" }
         return "\(event.name)(" + fields.joined(separator: ", ") + ")"
+    }
+
+    /// `@name` of the keystore key at `address`, if there is one.
+    func accountName(_ address: [UInt8]) -> String? { names[address].map { "@" + $0 } }
+
+    /// `value` as the language writes it; with `named`, keystore accounts as `@name`.
+    func literal(_ value: Value, named: Bool) -> String {
+        named ? TypeNames.literal(value, naming: accountName) : TypeNames.literal(value)
     }
 
     /// The receipt's return values as `value : Type`, one per line.
     func results(_ receipt: Receipt) -> [String] {
-        typedResults(receipt).map { $0.type.isEmpty ? $0.value : "\($0.value) : \($0.type)" }
+        typedResults(receipt, named: true).map { $0.type.isEmpty ? $0.value : "\($0.value) : \($0.type)" }
     }
 
     /// The receipt's return values written as in the language, with their types (the raw bytes, untyped, when
     /// the module cannot decode them).
-    func typedResults(_ receipt: Receipt) -> [(value: String, type: String)] {
+    func typedResults(_ receipt: Receipt, named: Bool = false) -> [(value: String, type: String)] {
         guard !receipt.returnData.isEmpty, let module = try? chain.module(id: receipt.moduleID),
             let index = module.functionIndex(named: receipt.function)
         else { return [] }
@@ -31,7 +48,7 @@ struct ChainPrinter {
         guard let values = try? ValueCodec.decodeSequence(receipt.returnData, as: types, in: module) else {
             return [("0x" + Hex.encode(receipt.returnData), "")]
         }
-        return zip(values, types).map { (TypeNames.literal($0), TypeNames.name($1, in: module)) }
+        return zip(values, types).map { (literal($0, named: named), TypeNames.name($1, in: module)) }
     }
 
     /// The receipt as `--json` prints it; the same facts as `print`.
@@ -69,7 +86,7 @@ struct ChainPrinter {
         if !receipt.function.isEmpty { console.out("  function    \(receipt.function)") }
         for line in results(receipt) { console.out("  returned    \(line)") }
         for event in receipt.events {
-            console.out("  event       \(describe(event)) from \(Hex.prefixed(event.contract))")
+            console.out("  event       \(describe(event, named: true)) from \(Hex.prefixed(event.contract))")
         }
         return receipt.status == .success ? ExitCode.ok : ExitCode.failure
     }

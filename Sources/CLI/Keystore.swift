@@ -45,6 +45,23 @@ struct Keystore {
             + "; 'datanet keys new \(name)' makes one")
     }
 
+    /// An account written as `0x…` or `@0x…` (64 hex digits), or as `name` / `@name` of a key here; otherwise an
+    /// error saying which it is not (a short hex string, or a name with the closest keys).
+    func address(of text: String) throws(CLIFailure) -> [UInt8] {
+        let bare = text.hasPrefix("@") ? String(text.dropFirst()) : text
+        if let bytes = Hex.decode32(bare) { return bytes }
+        if bare.hasPrefix("0x") || bare.hasPrefix("0X") {
+            throw CLIFailure("'\(text)' is not an address: an address is 0x and 64 hex digits (this has "
+                + "\(bare.count - 2) characters after 0x)")
+        }
+        guard let first = bare.utf8.first, !(48...57).contains(first), bare.utf8.allSatisfy({ Self.isNameByte($0) })
+        else {
+            throw CLIFailure("'\(text)' is neither an address (0x and 64 hex digits) nor a key name (letters, digits "
+                + "and '_')")
+        }
+        return try require(bare).address
+    }
+
     /// Adds a key (a fresh random one unless `key` is given) and saves the file.
     @discardableResult
     mutating func add(_ name: String, key: Ed25519PrivateKey? = nil) throws(CLIFailure) -> Key {

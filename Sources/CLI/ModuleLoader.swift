@@ -27,6 +27,23 @@ enum ModuleLoader {
         return data
     }
 
+    /// Writes `bytes` to the file `path` (`-o`), or says why it cannot: a directory, a missing directory, no
+    /// permission.
+    static func write(_ bytes: [UInt8], to path: String) throws(LoadError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw LoadError(message: "cannot write '\(path)': it is a directory; -o names the output file, e.g. '-o "
+                + (path.hasSuffix("/") ? path : path + "/") + "NAME.dnb'")
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) {
+            throw LoadError(message: "cannot write '\(path)': no such directory '\(parent)'")
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw LoadError(message: "cannot write '\(path)': permission denied or no space left")
+        }
+    }
+
     static func load(_ path: String) throws(LoadError) -> Module {
         let data = try read(path)
         if path.hasSuffix(".dna") {

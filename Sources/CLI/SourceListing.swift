@@ -1,5 +1,6 @@
 import Bytecode
 import Compiler
+import Diagnostics
 import Foundation
 
 /// `datanet disasm FILE.dn`: each function's bytecode with the source lines it came from, from the
@@ -7,19 +8,12 @@ import Foundation
 enum SourceListing {
     /// The listing of `module`, compiled from the main file at `main` (source-map names are relative to it).
     static func text(of module: Module, compiledFrom main: String) -> String {
-        var fileLines: [String: [Substring]] = [:]
+        let resolver = LibraryResolver(stdlibDirectory: SourceCompilation.stdlibDirectory())
+        var files: [String: SourceFile?] = [:]
         func line(_ path: String, _ number: Int) -> String {
-            if fileLines[path] == nil {
-                var file = LibraryResolver.sourcePath(of: path, main: main)
-                if path.hasPrefix("std/"), let directory = SourceCompilation.stdlibDirectory() {
-                    file = directory + "/" + path.dropFirst(4)
-                }
-                let text = FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                fileLines[path] = text.split(separator: "\n", omittingEmptySubsequences: false)
-            }
-            let lines = fileLines[path] ?? []
-            guard number >= 1 && number <= lines.count else { return "" }
-            return String(lines[number - 1]).trimmingCharacters(in: .whitespaces)
+            if files[path] == nil { files[path] = resolver.file(ofSourceMapName: path, main: main) }
+            guard let found = files[path] ?? nil, number >= 1, number <= found.lineCount else { return "" }
+            return found.text(found.lineRange(number - 1)).trimmingCharacters(in: .whitespaces)
         }
         let map = module.sourceMap
         var out: [String] = ["; module \(module.name)"]

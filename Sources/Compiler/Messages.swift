@@ -157,6 +157,12 @@ extension Messages {
     static func noMethod(_ type: SemaType, _ method: String) -> String {
         "value of type '\(type)' has no method '\(method)'"
     }
+    /// The hint for `xs.len()` where `len` is a builtin function: `call` is `len(xs)`, nil when too long to show.
+    static func builtinAsFunction(_ name: String, call: String?) -> String {
+        if let call { return "write '\(call)'" }
+        return "'\(name)' is a function: write '\(name)(...)' with the value as its first argument"
+    }
+    static let intDecMixHint = "convert with 'dec(...)' or 'int(...)'; Int and Dec do not mix implicitly"
     static func notIndexable(_ type: SemaType) -> String { "value of type '\(type)' cannot be indexed" }
     static func conditionNotBool(_ type: SemaType) -> String { "condition must be 'Bool', found '\(type)'" }
     static let breakOutsideLoop = "'break' outside a loop"
@@ -185,6 +191,7 @@ extension Messages {
     static func bindingNeedsValue(_ name: String) -> String { "'\(name)' needs a type or an initial value" }
     static let onlyInTests = "this statement is only allowed in test files"
     static func notCallable(_ name: String) -> String { "'\(name)' is not a function" }
+    static func valueNotCallable(_ name: String, _ what: String) -> String { "'\(name)' is \(what), not a function" }
     static func notAValue(_ name: String) -> String { "'\(name)' is not a value" }
     static func unknownLibrary(_ name: String) -> String { "cannot find library '\(name)'" }
     static func notALibrary(_ path: String) -> String {

@@ -39,7 +39,7 @@ public final class SourceFile: Sendable, Hashable {
     /// (a `\r` before it belongs to the line's terminator, not its text).
     public let lineStarts: [Int]
     /// True when every byte is ASCII: a column is then a byte difference, with no scalars to count.
-    private let isASCII: Bool
+    public let isASCII: Bool
 
     /// Creates a source file from raw bytes.
     public convenience init(path: String, bytes: [UInt8]) {
@@ -89,11 +89,33 @@ public final class SourceFile: Sendable, Hashable {
     public var lineCount: Int { lineStarts.count }
 
     /// The 0-based index of the line holding `offset` (clamped to the file).
-    public func lineIndex(of offset: Int) -> Int {
+    public func lineIndex(of offset: Int) -> Int { lineIndex(of: offset, near: -1) }
+
+    /// `lineIndex(of:)`, searching outwards from the 0-based line `near` (steps doubling, then a binary
+    /// search between the last two) when it is a line: a few steps when the offset is a few lines away.
+    private func lineIndex(of offset: Int, near: Int) -> Int {
         lineStarts.withUnsafeBufferPointer { starts in
             let target = min(max(offset, 0), bytes.count)
             var low = 0
             var high = starts.count - 1
+            if near >= 0, near < starts.count {
+                var step = 1
+                if starts[near] <= target {
+                    low = near
+                    while low + step < starts.count, starts[low + step] <= target {
+                        low += step
+                        step *= 2
+                    }
+                    high = min(low + step, starts.count) - 1
+                } else {
+                    high = near - 1
+                    while high - step >= 0, starts[high - step + 1] > target {
+                        high -= step
+                        step *= 2
+                    }
+                    low = max(high - step + 1, 0)
+                }
+            }
             while low < high {
                 let mid = low + (high - low + 1) / 2
                 if starts[mid] <= target { low = mid } else { high = mid - 1 }
@@ -110,6 +132,20 @@ public final class SourceFile: Sendable, Hashable {
         var end = clamped + 1 < starts.count ? starts[clamped + 1] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         return start..<max(start, end)
+    }
+
+    /// The byte offset of a 1-based line and column (columns count Unicode scalars, as `lineColumn(of:)` does);
+    /// nil when the line is not in the file. A column past the line's end gives the line's end.
+    public func offset(line: Int, column: Int) -> Int? {
+        guard line >= 1, line <= lineStarts.count else { return nil }
+        let end = lineRange(line - 1).upperBound
+        var offset = lineStarts[line - 1]
+        var remaining = column - 1
+        while remaining > 0, offset < end {
+            offset += UTF8Scan.scalarLength(bytes, at: offset)
+            remaining -= 1
+        }
+        return min(offset, end)
     }
 
     /// The 1-based line and column of a byte offset (clamped to the file).
@@ -129,12 +165,20 @@ public final class SourceFile: Sendable, Hashable {
         } else if hint >= 0, isOnLine(hint + 1, target) {
             line = hint + 1  // the next line: where in-order callers usually go next
         } else {
-            line = lineIndex(of: target)
+            line = lineIndex(of: target, near: hint)
         }
         hint = line
         let start = lineStarts[line]
         let column = isASCII ? target - start : UTF8Scan.scalarCount(bytes, from: start, to: target)
         return LineColumn(line: line + 1, column: column + 1)
+    }
+
+    /// `lineColumn(of:lineHint:)` for a `LineCursor`: also returns the 0-based line's byte bounds.
+    @usableFromInline
+    func lineColumnAndBounds(of offset: Int, lineHint hint: inout Int) -> (LineColumn, start: Int, end: Int) {
+        let position = lineColumn(of: offset, lineHint: &hint)
+        let end = hint + 1 < lineStarts.count ? lineStarts[hint + 1] : bytes.count + 1
+        return (position, lineStarts[hint], end)
     }
 
     /// Whether the offset `target` (already clamped to the file) is on the 0-based line `line`.
@@ -148,5 +192,33 @@ public final class SourceFile: Sendable, Hashable {
         let lower = min(max(range.lowerBound, 0), bytes.count)
         let upper = min(max(range.upperBound, lower), bytes.count)
         return String(decoding: bytes[lower..<upper], as: UTF8.self)
+    }
+}
+
+/// The line and column of offsets in one file asked for mostly in order (the compiler's source map, a
+/// position per instruction): remembers the byte bounds of the last line answered, so that in an ASCII file
+/// another offset on it costs two comparisons and a subtraction instead of a call into the line table.
+public struct LineCursor: Sendable {
+    /// The byte offsets where the last line answered starts and where the next starts (one past the end of
+    /// the file for the last line); `end` below `start` before the first answer.
+    @usableFromInline var start = 0
+    @usableFromInline var end = -1
+    /// The 0-based index of that line (the hint for the next lookup), -1 before the first answer.
+    @usableFromInline var line = -1
+    @usableFromInline var ascii = false
+
+    public init() {}
+
+    /// `file.lineColumn(of: offset)`; `file` must be the same file on every call.
+    @inlinable
+    public mutating func lineColumn(of offset: Int, in file: SourceFile) -> LineColumn {
+        if ascii, offset >= start, offset < end {
+            return LineColumn(line: line + 1, column: offset - start + 1)
+        }
+        let (position, start, end) = file.lineColumnAndBounds(of: offset, lineHint: &line)
+        self.start = start
+        self.end = end
+        ascii = file.isASCII
+        return position
     }
 }

@@ -24,6 +24,21 @@ public struct CallSyntax: Hashable, Sendable {
         /// 1-based column in the call text.
         public var column: Int
         public var description: String { "column \(column): \(message)" }
+
+        /// `text`, the call as written, on one line and a caret under the column below it, each indented by
+        /// two spaces; empty when the text spans lines.
+        public func pointing(into text: String) -> String {
+            guard !text.contains(where: \.isNewline) else { return "" }
+            let before = text.utf8.prefix(max(0, column - 1))
+            let width = String(decoding: before, as: UTF8.self).unicodeScalars.count
+            return "  " + text + "\n  " + String(repeating: " ", count: width) + "^"
+        }
+
+        /// `LABEL, column N: message`, then the text with a caret under the column.
+        public func explained(in text: String, label: String) -> String {
+            let shown = pointing(into: text)
+            return "\(label), \(description)" + (shown.isEmpty ? "" : "\n" + shown)
+        }
     }
 
     /// Parses `text`, e.g. `set_share(@0x…, 5)`. A bare name means a call with no arguments.
@@ -167,6 +182,9 @@ public struct CallSyntax: Hashable, Sendable {
                 let b = try hex(count: -1)
                 try expect(UInt8(ascii: "\""))
                 return .bytes(b)
+            case UInt8(ascii: "0") where i + 1 < bytes.count && (bytes[i + 1] == UInt8(ascii: "x") || bytes[i + 1] == UInt8(ascii: "X")):
+                throw error("an address is written '@0x' and 64 hex digits, a hash '#0x' and 64 hex digits, bytes "
+                    + "x\"…\"")
             case UInt8(ascii: "-"), 48...57:
                 let start = i
                 if c == UInt8(ascii: "-") { i += 1 }
@@ -222,7 +240,21 @@ extension CallSyntax.Literal {
             for item in items { out.append(try item.value(as: module.types[Int(elem)], in: module, account: account)) }
             return .list(out)
         default:
-            throw ArgumentError(message: "expected \(TypeNames.name(type, in: module))")
+            throw ArgumentError(message: "expected \(TypeNames.name(type, in: module)), found \(kind)")
+        }
+    }
+
+    /// What this literal is, for an error: "a String", "an Address".
+    var kind: String {
+        switch self {
+        case .number(let s): s.contains(".") ? "the number \(s)" : "the Int \(s)"
+        case .bool: "a Bool"
+        case .string: "a String"
+        case .address: "an Address"
+        case .account(let name): "the account @\(name) (an Address)"
+        case .hash: "a Hash"
+        case .bytes: "Bytes"
+        case .list: "a List"
         }
     }
 

@@ -57,6 +57,8 @@ extension TestRunner {
             return result
         }
         let session = TestSession(runner: self, ast: ast, accounts: accounts, chain: chain)
+        result.diagnostics = session.preludeErrors()
+        if !result.diagnostics.isEmpty { return result }
         result.names = session.names
         for (name, body) in blocks {
             if let failure = session.run(body) {

@@ -108,16 +108,6 @@ struct SyntheticSource {
     }
 
     func location(line: Int, column: Int) -> (file: SourceFile, offset: Int)? {
-        let synthetic = file()
-        let starts = synthetic.lineStarts
-        guard line >= 1, line <= starts.count else { return nil }
-        var offset = starts[line - 1]
-        var remaining = column - 1
-        while remaining > 0, offset < bytes.count, bytes[offset] != UInt8(ascii: "\n") {
-            offset += 1
-            while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
-            remaining -= 1
-        }
-        return originOrNext(of: offset)
+        file().offset(line: line, column: column).flatMap(originOrNext)
     }
 }

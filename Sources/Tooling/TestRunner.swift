@@ -107,6 +107,18 @@ public final class TestRunner {
         return checked.isEmpty ? .success(ast) : .failure(DiagnosticList(checked))
     }
 
+    /// What `datanet check` says of a test or scenario file, without running it: what would keep it from running
+    /// (syntax errors, names the test code cannot know, its own declarations that do not compile). Nil when the
+    /// file is not one (it has a `contract` or `library` header).
+    public func check(path: String, bytes: [UInt8]) -> [Diagnostic]? {
+        guard Parser.parse(SourceFile(path: path, bytes: bytes)).0.kind == .tests else { return nil }
+        switch load(path: path, bytes: bytes) {
+        case .failure(let errors): return errors.items
+        case .success(let ast):
+            return TestSession(runner: self, ast: ast, accounts: Self.accountNames(in: bytes)).preludeErrors()
+        }
+    }
+
     /// Parses the file at `path` (contents `bytes`) and runs each of its tests on a fresh chain.
     public func run(path: String, bytes: [UInt8]) -> TestFileResult {
         let ast: SourceFileAST
@@ -115,6 +127,8 @@ public final class TestRunner {
         case .failure(let errors): return TestFileResult(path: path, diagnostics: errors.items, outcomes: [])
         }
         let accounts = Self.accountNames(in: bytes)
+        let declarations = TestSession(runner: self, ast: ast, accounts: accounts).preludeErrors()
+        if !declarations.isEmpty { return TestFileResult(path: path, diagnostics: declarations, outcomes: []) }
         var outcomes: [TestOutcome] = []
         for decl in ast.declarations {
             guard case .test(let name, _, let body) = decl.kind else { continue }

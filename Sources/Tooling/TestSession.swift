@@ -173,6 +173,20 @@ final class TestSession {
         }
     }
 
+    /// The errors of the file's own declarations (`use` lines, consts, structs, pure helpers), compiled once
+    /// before any test runs, in the test file's positions: a `use` of a file that is not a library, or a
+    /// helper that does not type-check, fails the file as a compile error would, not whichever test first
+    /// needs the code. Empty when they compile.
+    func preludeErrors() -> [Diagnostic] {
+        guard let chain else { return [] }
+        guard case .failure(let errors) = runner.program(prelude, chain: chain) else { return [] }
+        let mapped = errors.items.compactMap { prelude.map($0) }
+        if mapped.isEmpty, let first = errors.items.first {
+            return [.error(first.message, at: SourceRange.point(ast.file, 0), hint: first.hint)]
+        }
+        return mapped
+    }
+
     /// Runs a test body; returns the failure text, or nil when it passed.
     func run(_ body: Block) -> String? {
         if let setupError { return setupError }
@@ -1064,15 +1078,6 @@ final class TestSession {
 
     /// A value as the language writes it, with named accounts as `@name`.
     func describe(_ v: Value) -> String {
-        switch v {
-        case .address(let a):
-            if let name = names[a] { return "@\(name)" }
-            return TypeNames.literal(v)
-        case .list(let values): return "[" + values.map(describe).joined(separator: ", ") + "]"
-        case .map(let entries):
-            return "{" + entries.map { "\(describe($0.key)): \(describe($0.value))" }.joined(separator: ", ") + "}"
-        case .structure(let fields): return "{" + fields.map(describe).joined(separator: ", ") + "}"
-        default: return TypeNames.literal(v)
-        }
+        TypeNames.literal(v) { address in self.names[address].map { "@" + $0 } }
     }
 }

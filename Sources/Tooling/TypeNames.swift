@@ -29,6 +29,20 @@ public enum TypeNames {
         return (negative ? "-" : "") + "\(whole).\(f)"
     }
 
+    /// A value as the language writes it, each address as `naming` gives it when it does (`@alice`: a name the
+    /// reader's tools resolve back to the address).
+    public static func literal(_ v: Value, naming: ([UInt8]) -> String?) -> String {
+        switch v {
+        case .address(let b): return naming(b) ?? literal(v)
+        case .list(let items): return "[" + items.map { literal($0, naming: naming) }.joined(separator: ", ") + "]"
+        case .map(let entries):
+            return "{" + entries.map { literal($0.key, naming: naming) + ": " + literal($0.value, naming: naming) }
+                .joined(separator: ", ") + "}"
+        case .structure(let fields): return "{" + fields.map { literal($0, naming: naming) }.joined(separator: ", ") + "}"
+        default: return literal(v)
+        }
+    }
+
     /// A value as the language writes it.
     public static func literal(_ v: Value) -> String {
         switch v {

@@ -50,6 +50,32 @@ import Testing
         #expect(json.stdout.contains("cannot find 'x' in scope"))
     }
 
+    /// A directory is every `.dn` file under it; a test or scenario file is checked as `datanet test` loads it
+    /// (it was refused with "this is a test file"), without running a test.
+    @Test func checkTakesDirectoriesAndTestFiles() {
+        let clean = Capture()
+        #expect(DatanetCLI.run(["check", path("Contracts"), path("Stdlib"), path("Examples")], console: clean.console) == 0,
+            "\(clean.stderr)")
+        #expect(clean.stderr.isEmpty, "\(clean.stderr)")
+        let dir = temporaryDirectory()
+        func write(_ name: String, _ text: String) {
+            _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data(text.utf8))
+        }
+        write("pool.dn", "contract Pool\nstate total: Int\npub fn add(n: Int) { total += n }\n")
+        write("pool_test.dn", "test \"adds\" {\n    let p = deploy(\"pool.dn\")\n    p.add(1)\n    assert(nope)\n}\n")
+        write("helper_test.dn", "fn twice(n: Int) -> Int { return n * k }\ntest \"t\" { assert_eq(twice(1), 2) }\n")
+        let capture = Capture()
+        #expect(DatanetCLI.run(["check", dir.path], console: capture.console) == 1)
+        #expect(capture.stderr.contains("pool_test.dn:4:12: error: cannot find 'nope' in scope"), "\(capture.stderr)")
+        #expect(capture.stderr.contains("helper_test.dn:1:38: error: cannot find 'k' in scope"), "\(capture.stderr)")
+        #expect(!capture.stderr.contains("pool.dn:"), "the contract is clean")
+        #expect(capture.stderr.hasSuffix("2 errors, 0 warnings"))
+        #expect(capture.stdout.isEmpty, "no test ran: \(capture.stdout)")
+        let empty = Capture()
+        #expect(DatanetCLI.run(["check", temporaryDirectory().path], console: empty.console) == 1)
+        #expect(empty.stderr.contains("no .dn files under"))
+    }
+
     @Test func buildWritesVerifiedBytecode() {
         let out = temporaryDirectory().appendingPathComponent("w4.dnb").path
         let capture = Capture()
@@ -57,6 +83,15 @@ import Testing
         #expect(capture.stdout.hasPrefix("wrote \(out)"))
         let verify = Capture()
         #expect(DatanetCLI.run(["verify", out], console: verify.console) == 0)
+        // -o names a file: a directory, or a file in a directory that does not exist, is refused and says why.
+        let directory = temporaryDirectory().path
+        let intoDirectory = Capture()
+        #expect(DatanetCLI.run(["build", path("Examples/bench/w4.dn"), "-o", directory], console: intoDirectory.console) == 1)
+        #expect(intoDirectory.stderr.contains("cannot write '\(directory)': it is a directory; -o names the output file"))
+        let missing = Capture()
+        #expect(DatanetCLI.run(["build", path("Examples/bench/w4.dn"), "-o", directory + "/no/w4.dnb"],
+            console: missing.console) == 1)
+        #expect(missing.stderr.contains("no such directory '\(directory)/no'"), "\(missing.stderr)")
     }
 
     @Test func runCompilesAndCalls() {
@@ -94,6 +129,12 @@ import Testing
                     "--call", "distribute(5)",
                 ], console: reverted.console) == 1)
         #expect(reverted.stderr.contains("royalty_split.dn:28:5: error: reverted: no shares"))
+        // The source line of the revert, with a caret under it.
+        let lines = reverted.stderr.split(separator: "\n").map(String.init)
+        let at = lines.firstIndex { $0.contains("error: reverted: no shares") } ?? lines.count
+        #expect(lines.dropFirst(at + 1).prefix(2) == [
+            " 28 |     require(total > 0, \"no shares\")", "    |     ^",
+        ], "\(reverted.stderr)")
     }
 
     /// `@name` is the local account `name` of `datanet test`, and `--from` sends as one: the owner set by `init`

@@ -187,7 +187,7 @@ import Testing
         let spend = run("gov", "propose", "spend", "@carol", "0", "--gov", gov, "--from", "bob")
         #expect(spend.err.contains("the amount must be a positive integer"))
         #expect(run("gov", "vote", "1", "maybe", "--gov", gov, "--from", "bob").status == 2)
-        #expect(run("explain", "@nobody").err.contains("neither an address nor a key name"))
+        #expect(run("explain", "@nobody").err.contains("no key named 'nobody' in "))
     }
 
     /// The system contracts (Contracts/registry.dn, staking.dn, royalty.dn) under governance: explain reads their

@@ -52,7 +52,12 @@ import Testing
     @Test func anUnterminatedStringIsAUsageErrorWithItsColumn() {
         let r = datanet("run", fixture("small.dna"), "--call", "greet(\"abc, true)")
         #expect(r.status == 2)
-        #expect(r.err == "error: in --call, column 18: unterminated string\n", "\(r.err)")
+        #expect(r.err == """
+            error: in --call, column 18: unterminated string
+              greet("abc, true)
+                               ^
+
+            """, "\(r.err)")
     }
 
     @Test func malformedCallTextIsAUsageError() {
@@ -73,7 +78,7 @@ import Testing
     @Test func anArgumentOfTheWrongTypeIsReported() {
         let r = datanet("run", fixture("small.dna"), "--call", "add(1, \"two\")")
         #expect(r.status == 1)
-        #expect(r.err == "error: argument 2 of 'add': expected Int\n", "\(r.err)")
+        #expect(r.err == "error: argument 2 of 'add': expected Int, found a String\n", "\(r.err)")
         let d = datanet("run", fixture("small.dna"), "--call", "add(1.5, 2)")
         #expect(d.status == 1)
         #expect(d.err.contains("argument 1 of 'add': '1.5' is not an Int"), "\(d.err)")

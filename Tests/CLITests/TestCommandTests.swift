@@ -268,6 +268,36 @@ import Testing
         #expect(capture2.stdout.hasSuffix("0 passed, 1 failed"))
     }
 
+    /// A file's own declarations are compiled before any test runs: a `use` of a contract (it was only reported
+    /// by the first test that needed compiled code, and not at all when none did), a helper that does not
+    /// type-check.
+    @Test func theFilesDeclarationsAreCheckedBeforeAnyTestRuns() {
+        let uses = testFile("uses_test.dn", """
+            use "pool.dn"
+            test "a" { assert(true) }
+            test "b" { assert_eq(1 + 1, 2) }
+
+            """)
+        let pool = URL(fileURLWithPath: uses).deletingLastPathComponent().appendingPathComponent("pool.dn").path
+        _ = FileManager.default.createFile(atPath: pool, contents: Data(
+            "contract Pool\nstate total: Int\npub fn add(n: Int) { total += n }\n".utf8))
+        let (code, capture) = run([uses])
+        #expect(code == 1)
+        #expect(capture.stderr.contains("uses_test.dn:1:1: error: 'pool.dn' is not a library"), "\(capture.stderr)")
+        #expect(capture.stderr.contains("hint: 'Pool' is a contract: a contract is deployed, not used; a test deploys "
+            + "it with 'deploy(\"pool.dn\")'"))
+        #expect(!capture.stdout.contains("✓ a"), "no test runs: \(capture.stdout)")
+        let helper = testFile("helper_test.dn", """
+            fn twice(n: Int) -> Int { return n * flag }
+            test "a" { assert(true) }
+
+            """)
+        let (code2, capture2) = run([helper])
+        #expect(code2 == 1)
+        #expect(capture2.stderr.contains("helper_test.dn:1:38: error: cannot find 'flag' in scope"), "\(capture2.stderr)")
+        #expect(!capture2.stdout.contains("✓ a"))
+    }
+
     @Test func unknownFunctionsAndDeployErrorsFailTheTest() {
         let file = testFile("u_test.dn", """
             test "typo" {

@@ -55,6 +55,39 @@ import Testing
         #expect(result.diagnostics.first?.hint == "did you mean 'len'?")
     }
 
+    /// `caller()`, `total()`, `block.height()`: a value called like a function is named for what it is (it said
+    /// "cannot find 'caller' in scope", though `caller` is always in scope), with the fix-it that drops `()`; a map
+    /// called with a key is shown indexed.
+    @Test func valuesCalledAsFunctionsSayWhatTheyAre() {
+        let source = """
+            contract C
+            state total: Int
+            state shares: Map<Address, Int>
+            const CAP: Int = 5
+            pub fn f(x: Int) -> Int {
+                let a = caller()
+                let b = total() + x() + CAP()
+                let c = shares(a)
+                return block.height() + value()
+            }
+            """
+        #expect(diagnosticLines(source) == [
+            "6:13: error: 'caller' is a value of the call, not a function",
+            "7:13: error: 'total' is a state variable, not a function",
+            "7:23: error: 'x' is a local, not a function",
+            "7:29: error: 'CAP' is a constant, not a function",
+            "8:13: error: 'shares' is a state variable, not a function",
+            "9:12: error: 'block.height' is a value of the block, not a function",
+            "9:29: error: 'value' is a value of the call, not a function",
+        ])
+        let diagnostics = Compiler.compile(SourceFile(path: "t.dn", text: source)).diagnostics
+        #expect(diagnostics.first?.hint == "read it without '()': 'caller'")
+        #expect(diagnostics.first?.fixIt?.range.text == "caller()")
+        #expect(diagnostics.first?.fixIt?.replacement == "caller")
+        #expect(diagnostics[4].hint == "a map or list is indexed with '[ ]': 'shares[a]'")
+        #expect(diagnostics[4].fixIt == nil)
+    }
+
     @Test func typeMismatchesNameBothTypes() {
         #expect(
             diagnosticLines("contract C\npub fn f() -> Dec { return 1 }") == [
@@ -72,6 +105,69 @@ import Testing
             diagnosticLines("contract C\npub fn f() { if 1 { } }") == [
                 "2:17: error: condition must be 'Bool', found 'Int'"
             ])
+    }
+
+    @Test func aLoopWithTheWrongNumberOfNamesIsReportedOnce() {
+        // The names written are still bound (as error values): no "cannot find 'who'" at each use.
+        let lines = diagnosticLines(
+            """
+            contract C
+            state shares: Map<Address, Int>
+            state names: List<String>
+            pub fn f() -> Int {
+                var n = 0
+                for who in shares {
+                    n += shares[who]
+                    let again = who
+                }
+                for i, s in names { n += len(s) + i }
+                for a, b in 0..3 { n += a * b }
+                var m: Map<Int, Int>
+                for k in m { n += k }
+                return n
+            }
+            """)
+        #expect(
+            lines == [
+                "6:9: error: this loop takes two names ('for k, v in m')",
+                "10:9: error: this loop takes one name",
+                "11:9: error: this loop takes one name",
+                "13:9: error: this loop takes two names ('for k, v in m')",
+            ])
+    }
+
+    @Test func builtinsWrittenAsMethodsGetTheFunctionCall() {
+        #expect(
+            diagnosticsText("contract C\npub fn f(xs: List<Int>) -> Int {\n    return xs.len()\n}") == """
+                test.dn:3:15: error: value of type 'List<Int>' has no method 'len'
+                 3 |     return xs.len()
+                   |               ^~~
+                hint: write 'len(xs)'
+
+                """)
+        let hints = { (text: String) in Compiler.compile(SourceFile(path: "t.dn", text: text)).diagnostics.map(\.hint) }
+        #expect(hints("contract C\npub fn f(m: Map<Int, Int>) -> Bool { return m.has(1 + 2) }") == ["write 'has(m, 1 + 2)'"])
+        #expect(hints("contract C\npub fn f(s: String) -> Int { return s.len() }") == ["write 'len(s)'"])
+        // Not a builtin: no hint. Too long to repeat: the hint describes the call instead.
+        #expect(hints("contract C\npub fn f(xs: List<Int>) -> Int { return xs.size() }") == [nil])
+        let long = "[" + (1...30).map(String.init).joined(separator: ", ") + "]"
+        #expect(
+            hints("contract C\npub fn f() -> Int { return \(long).len() }") == [
+                "'len' is a function: write 'len(...)' with the value as its first argument"
+            ])
+    }
+
+    @Test func compoundAssignmentsMixingIntAndDecGetTheConversionHint() {
+        let result = Compiler.compile(
+            SourceFile(
+                path: "t.dn",
+                text: "contract C\npub fn f(rate: Dec) -> Int {\n    var total = 0\n    total += rate\n    return total\n}"))
+        #expect(result.diagnostics.map(\.message) == ["operator '+' cannot be applied to 'Int' and 'Dec'"])
+        #expect(
+            result.diagnostics.map(\.hint) == ["convert with 'dec(...)' or 'int(...)'; Int and Dec do not mix implicitly"])
+        // The same hint as the operator itself gets.
+        let plain = Compiler.compile(SourceFile(path: "t.dn", text: "contract C\npub fn f(a: Int, rate: Dec) -> Int { return a * rate }"))
+        #expect(plain.diagnostics.map(\.hint) == result.diagnostics.map(\.hint))
     }
 
     @Test func viewFunctionsMayNotWriteThroughHelpers() {

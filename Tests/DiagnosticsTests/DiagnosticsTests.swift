@@ -13,6 +13,17 @@ import Testing
     #expect(file.lineColumn(of: -5) == LineColumn(line: 1, column: 1))
 }
 
+@Test func offsetOfALineAndColumnIsTheInverse() {
+    let file = SourceFile(path: "a.dn", text: "ab\nπx\n\tz")
+    for offset in [0, 1, 2, 3, 5, 6, 7, 8, 9] {
+        let position = file.lineColumn(of: offset)
+        #expect(file.offset(line: position.line, column: position.column) == offset, "offset \(offset)")
+    }
+    #expect(file.offset(line: 2, column: 40) == 6)  // past the end of 'πx': the line's end
+    #expect(file.offset(line: 0, column: 1) == nil)
+    #expect(file.offset(line: 4, column: 1) == nil)
+}
+
 @Test func emptyFileHasOneLine() {
     let file = SourceFile(path: "e.dn", bytes: [])
     #expect(file.lineCount == 1)
@@ -22,6 +33,27 @@ import Testing
 @Test func invalidUTF8BytesCountOneColumnEach() {
     let file = SourceFile(path: "b.dn", bytes: [0xFF, 0xC3, 0x41, 0x42])
     #expect(file.lineColumn(of: 3) == LineColumn(line: 1, column: 4))
+}
+
+@Test func hintedLookupsAndTheLineCursorAgreeWithPlainLookupsInAnyOrder() {
+    // 40 lines of varying length (some empty, one with a 2-byte scalar, CRLF endings), asked for every
+    // offset (and a few outside the file) in an order that jumps forwards and backwards by varying distances.
+    var text = ""
+    for i in 0..<40 { text += String(repeating: i % 7 == 3 ? "é" : "x", count: i % 5) + (i % 4 == 1 ? "\r\n" : "\n") }
+    for file in [SourceFile(path: "m.dn", text: text), SourceFile(path: "a.dn", text: String(text.map { $0 == "é" ? "e" : $0 }))] {
+        let count = file.bytes.count
+        var offsets = Array(-2...(count + 2))
+        offsets += stride(from: count, through: 0, by: -3)
+        offsets += (0..<200).map { ($0 * 37) % (count + 1) }
+        var hint = -1
+        var cursor = LineCursor()
+        for offset in offsets {
+            let expected = file.lineColumn(of: offset)
+            #expect(file.lineColumn(of: offset, lineHint: &hint) == expected, "offset \(offset)")
+            #expect(cursor.lineColumn(of: offset, in: file) == expected, "offset \(offset)")
+        }
+        #expect(file.lineIndex(of: count) == file.lineCount - 1)
+    }
 }
 
 // MARK: - Rendering

@@ -20,10 +20,7 @@ enum AsmCommands {
             _ = try ModuleLoader.verify(module, path: path)
             let bytes = ModuleCodec.encode(module)
             let out = args.flags["-o"] ?? args.flags["--output"] ?? replacingExtension(path, with: "dnb")
-            guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
-                console.error("cannot write '\(out)'")
-                return ExitCode.failure
-            }
+            try ModuleLoader.write(bytes, to: out)
             console.out("wrote \(out): \(bytes.count) bytes, module id 0x\(Hex.encode(ModuleCodec.id(of: bytes)))")
             return ExitCode.ok
         } catch {

@@ -52,8 +52,9 @@ enum ChainCommands {
                 guard rest.count == 1, let hash = Hex.decode32(rest[0]) else {
                     return usage(console, "chain tx needs a transaction hash (0x and 64 hex digits)")
                 }
-                return try transaction(chain, hash, json: args.switches.contains("--json"), console)
-            case "events": return try events(chain, args, console)
+                let keystore = try? ChainDirectory(args).keystore()
+                return try transaction(chain, hash, json: args.switches.contains("--json"), keystore: keystore, console)
+            case "events": return try events(chain, args, keystore: try? ChainDirectory(args).keystore(), console)
             case "history":
                 guard rest.count == 1, let address = Hex.decode32(rest[0]) else {
                     return usage(console, "chain history needs a contract address (0x and 64 hex digits)")
@@ -144,9 +145,7 @@ enum ChainCommands {
         _ chain: Chain, _ text: String, _ directory: ChainDirectory, json: Bool = false, _ console: Console
     ) throws(CLIFailure) -> Int32 {
         let keystore = try directory.keystore()
-        guard let address = Hex.decode32(text) ?? keystore.key(text.hasPrefix("@") ? String(text.dropFirst()) : text)?
-            .address
-        else { throw CLIFailure("'\(text)' is neither an address nor a key name") }
+        let address = try keystore.address(of: text)
         let account = try attempt { try chain.account(address) }
         let record = try attempt { try chain.contract(address) }
         if json {
@@ -216,7 +215,7 @@ enum ChainCommands {
     // MARK: - tx, events, history
 
     static func transaction(
-        _ chain: Chain, _ hash: [UInt8], json: Bool = false, _ console: Console
+        _ chain: Chain, _ hash: [UInt8], json: Bool = false, keystore: Keystore? = nil, _ console: Console
     ) throws(CLIFailure) -> Int32 {
         guard let found = try attempt({ try chain.transaction(hash) }) else {
             throw CLIFailure("no transaction \(Hex.prefixed(hash)) on this chain")
@@ -234,10 +233,11 @@ enum ChainCommands {
             console.out(JSONValue.object(fields).text)
             return ExitCode.ok
         }
-        ChainPrinter(chain: chain, console: console)
+        ChainPrinter(chain: chain, console: console, keystore: keystore)
             .print(found.receipt, hash: hash, height: found.block.header.height, index: found.index)
         console.out("  kind        \(tx.payload.kindName)")
-        console.out("  sender      \(Hex.prefixed(tx.senderAddress))")
+        let senderName = keystore.flatMap { store in store.keys.first { $0.address == tx.senderAddress } }
+        console.out("  sender      \(Hex.prefixed(tx.senderAddress))" + (senderName.map { " (\($0.name))" } ?? ""))
         console.out("  nonce       \(tx.nonce)")
         console.out("  gas limit   \(tx.gasLimit) at price \(tx.gasPrice)")
         switch tx.payload {
@@ -248,13 +248,15 @@ enum ChainCommands {
         return ExitCode.ok
     }
 
-    static func events(_ chain: Chain, _ args: Arguments, _ console: Console) throws(CLIFailure) -> Int32 {
+    static func events(
+        _ chain: Chain, _ args: Arguments, keystore: Keystore? = nil, _ console: Console
+    ) throws(CLIFailure) -> Int32 {
         var filter: [UInt8]?
         if let text = args.flags["--contract"] {
             guard let address = Hex.decode32(text) else { throw CLIFailure("--contract: not an address '\(text)'") }
             filter = address
         }
-        let printer = ChainPrinter(chain: chain, console: console)
+        let printer = ChainPrinter(chain: chain, console: console, keystore: keystore)
         let json = args.switches.contains("--json")
         var found: [JSONValue] = []
         var height: UInt64 = 1
@@ -268,7 +270,8 @@ enum ChainCommands {
                             "event": .string(printer.describe(event)),
                         ]))
                     } else {
-                        console.out("\(height):\(index)  \(Hex.prefixed(event.contract))  \(printer.describe(event))")
+                        console.out(
+                            "\(height):\(index)  \(Hex.prefixed(event.contract))  \(printer.describe(event, named: true))")
                     }
                 }
             }
@@ -442,7 +445,7 @@ enum ChainCommands {
             do throws(CallSyntax.ParseError) {
                 literal = try CallSyntax.parseLiteral(keyText)
             } catch {
-                throw CLIFailure("in '\(keyText)', \(error)")
+                throw CLIFailure(error.explained(in: keyText, label: "in the key"))
             }
             let key: Value
             do throws(ArgumentError) { key = try literal.value(as: keyType, in: module, account: session.account) } catch {

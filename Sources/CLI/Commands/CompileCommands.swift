@@ -30,8 +30,8 @@ enum CompileCommands {
         }
         let bytes = ModuleCodec.encode(module)
         let out = args.flags["-o"] ?? args.flags["--output"] ?? AsmCommands.replacingExtension(path, with: "dnb")
-        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
-            console.error("cannot write '\(out)'")
+        do throws(ModuleLoader.LoadError) { try ModuleLoader.write(bytes, to: out) } catch {
+            console.report(error)
             return ExitCode.failure
         }
         console.out("wrote \(out): \(bytes.count) bytes, module id 0x\(Hex.encode(ModuleCodec.id(of: bytes)))")
@@ -39,19 +39,43 @@ enum CompileCommands {
     }
 
     static let check = Command(
-        name: "check", summary: "type-check .dn files and print their diagnostics",
-        usage: "datanet check FILE.dn... [--json]",
-        examples: ["datanet check Examples/royalty/royalty_split.dn", "datanet check a.dn b.dn --json"],
+        name: "check", summary: "type-check .dn files (contracts, libraries, tests; a directory: every .dn under it)",
+        usage: "datanet check FILE.dn|DIR... [--json]",
+        examples: [
+            "datanet check Examples/royalty/royalty_split.dn", "datanet check Contracts/ Stdlib/",
+            "datanet check a.dn b.dn --json",
+        ],
         spec: .init(switches: ["--json"])
     ) { args, console in
         guard !args.positional.isEmpty else { return usage(console, "check needs at least one .dn file") }
         var all: [Diagnostic] = []
         var failed = false
+        var paths: [String] = []
         for path in args.positional {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let found = SourceTree.files(under: path, suffix: ".dn")
+                if found.isEmpty {
+                    console.error("no .dn files under '\(path)'")
+                    failed = true
+                }
+                paths += found
+            } else {
+                paths.append(path)
+            }
+        }
+        let tests = TestRunner(stdlibDirectory: SourceCompilation.stdlibDirectory())
+        for path in paths {
             let data: Data
             do throws(ModuleLoader.LoadError) { data = try ModuleLoader.read(path) } catch {
                 console.report(error)
                 failed = true
+                continue
+            }
+            // A test or scenario file is checked as `datanet test` loads it, without running it.
+            if let found = tests.check(path: path, bytes: [UInt8](data)) {
+                all += found
+                failed = failed || found.contains { $0.severity == .error }
                 continue
             }
             let result = SourceCompilation.compile(path: path, data: data)

@@ -20,9 +20,7 @@ enum ExplainCommand {
             let chain = try directory.open()
             let keystore = try directory.keystore()
             let session = TransactionCommands.Session(chain: chain, keystore: keystore, sender: nil)
-            guard let address = session.resolve(args.positional[0]) else {
-                throw CLIFailure("'\(args.positional[0])' is neither an address nor a key name")
-            }
+            let address = try session.resolve(args.positional[0])
             var filter: [UInt8]?
             if let text = args.flags["--contract"] {
                 guard let contract = Hex.decode32(text) else {

@@ -116,18 +116,14 @@ enum GovCommands {
                 return try governance.call(
                     "propose_upgrade", [.address(target), .bytes(code), .string(description)])
             case "param":
-                guard let target = session.resolve(rest[1]) else {
-                    throw CLIFailure("'\(rest[1])' is neither an address nor a key name")
-                }
+                let target = try session.resolve(rest[1])
                 guard let value = Int128(rest[3].filter { $0 != "_" }) else {
                     throw CLIFailure("the parameter value must be an integer, not '\(rest[3])'")
                 }
                 return try governance.call(
                     "propose_param", [.address(target), .string(rest[2]), .int(value), .string(description)])
             default:
-                guard let to = session.resolve(rest[1]) else {
-                    throw CLIFailure("'\(rest[1])' is neither an address nor a key name")
-                }
+                let to = try session.resolve(rest[1])
                 guard let amount = Int128(rest[2].filter { $0 != "_" }), amount > 0 else {
                     throw CLIFailure("the amount must be a positive integer, not '\(rest[2])'")
                 }

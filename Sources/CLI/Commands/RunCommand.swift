@@ -1,5 +1,7 @@
 import Bytecode
 import Chain
+import Compiler
+import Diagnostics
 import Tooling
 import Verifier
 import VM
@@ -36,7 +38,7 @@ enum RunCommand {
         let module = verified.module
         let call: CallSyntax
         do throws(CallSyntax.ParseError) { call = try CallSyntax.parse(callText) } catch {
-            console.error("in --call, \(error)")
+            console.error(error.explained(in: callText, label: "in --call"))
             return ExitCode.usage
         }
         guard let index = module.functionIndex(named: call.function),
@@ -44,7 +46,7 @@ enum RunCommand {
         else {
             let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
             console.error("no public function '\(call.function)' in module '\(module.name)'"
-                + suggestion(call.function, among: names))
+                + suggestionOrList(call.function, among: names, listing: "public functions"))
             return ExitCode.failure
         }
         let values: [Value]
@@ -61,8 +63,9 @@ enum RunCommand {
                 console.error("module '\(module.name)' has no init function")
                 return ExitCode.failure
             }
+            let written = initText.hasPrefix("init(") ? initText : "init(\(initText))"
             do throws(CallSyntax.ParseError) {
-                let parsed = try CallSyntax.parse(initText.hasPrefix("init(") ? initText : "init(\(initText))")
+                let parsed = try CallSyntax.parse(written)
                 do throws(CLIFailure) {
                     initValues = try CallArguments.values(
                         parsed.arguments, of: module.functions[setup], in: module, account: localAccount)
@@ -71,7 +74,7 @@ enum RunCommand {
                     return ExitCode.failure
                 }
             } catch {
-                console.error("in --init, \(error)")
+                console.error(error.explained(in: written, label: "in --init"))
                 return ExitCode.usage
             }
         }
@@ -89,7 +92,11 @@ enum RunCommand {
         }
         return execute(
             verified, function: index, values: values, gasLimit: gasLimit, trace: args.switches.contains("--trace"),
-            console: console, initValues: initValues, sender: sender, json: args.switches.contains("--json"))
+            console: console, initValues: initValues, sender: sender, json: args.switches.contains("--json"),
+            source: { position in
+                LibraryResolver(stdlibDirectory: SourceCompilation.stdlibDirectory())
+                    .file(ofSourceMapName: position.file, main: path)
+            })
     }
 
     /// `@name` in `--call` and `--init`, and `--from name`: the address of the local account `name`, as in
@@ -108,7 +115,8 @@ enum RunCommand {
 
     static func execute(
         _ verified: VerifiedModule, function index: Int, values: [Value], gasLimit: Int64, trace: Bool,
-        console: Console, initValues: [Value] = [], sender: [UInt8], json: Bool = false
+        console: Console, initValues: [Value] = [], sender: [UInt8], json: Bool = false,
+        source: ((SourcePosition) -> SourceFile?)? = nil
     ) -> Int32 {
         let module = verified.module
         var host = MemoryHost()
@@ -123,7 +131,7 @@ enum RunCommand {
                 Program(verified), function: setup, args: initValues, host: &host, gasLimit: gasLimit, readOnly: false,
                 tracer: &none)
             if let trap = deployed.trap {
-                console.error("init reverted: \(trap.message)", at: trap.position?.description)
+                revert(trap, prefix: "init reverted", console: console, source: source)
                 return ExitCode.failure
             }
         }
@@ -147,14 +155,34 @@ enum RunCommand {
         }
         let events = host.events.map { "\($0.name)(" + $0.values.map(TypeNames.literal).joined(separator: ", ") + ")" }
         let types = module.functions[index].results.map { TypeNames.name(module.types[Int($0)], in: module) }
-        return report(result.outcome, types: types, gasUsed: result.gasUsed, events: events, json: json, console: console)
+        return report(
+            result.outcome, types: types, gasUsed: result.gasUsed, events: events, json: json, console: console,
+            source: source)
+    }
+
+    /// `path:line:col: error: PREFIX: message` for a trap, with the source line and a caret under the place when
+    /// `source` finds the file the position names.
+    static func revert(
+        _ trap: Trap, prefix: String, console: Console, source: ((SourcePosition) -> SourceFile?)?
+    ) {
+        let message = "\(prefix): \(trap.message)"
+        if let position = trap.position, let file = source?(position),
+            let offset = file.offset(line: position.line, column: position.column)
+        {
+            let renderer = DiagnosticRenderer(colored: console.color)
+            var text = renderer.render(.error(message, at: SourceRange.point(file, offset)))
+            if text.hasSuffix("\n") { text.removeLast() }
+            console.err(text)
+        } else {
+            console.error(message, at: trap.position?.description)
+        }
     }
 
     /// Prints a call's events, its results as `value : Type` and the gas used, or the revert with its position;
     /// with `json`, one object with the same facts. Exit 1 when the call reverted.
     static func report(
         _ outcome: Result<[Value], Trap>, types: [String], gasUsed: Int64, events: [String] = [], json: Bool,
-        console: Console
+        console: Console, source: ((SourcePosition) -> SourceFile?)? = nil, naming: ([UInt8]) -> String? = { _ in nil }
     ) -> Int32 {
         if json {
             var fields: [String: JSONValue] = ["gas_used": .int(gasUsed), "events": .array(events.map(JSONValue.string))]
@@ -176,11 +204,11 @@ enum RunCommand {
         for e in events { console.out("event \(e)") }
         switch outcome {
         case .success(let results):
-            for (v, t) in zip(results, types) { console.out("\(TypeNames.literal(v)) : \(t)") }
+            for (v, t) in zip(results, types) { console.out("\(TypeNames.literal(v, naming: naming)) : \(t)") }
             console.out("gas used: \(gasUsed)")
             return ExitCode.ok
         case .failure(let trap):
-            console.error("reverted: \(trap.message)", at: trap.position?.description)
+            revert(trap, prefix: "reverted", console: console, source: source)
             if trap.position == nil, let f = trap.function, let o = trap.offset { console.note("in '\(f)' at offset \(o)") }
             console.out("gas used: \(gasUsed)")
             return ExitCode.failure

@@ -11,13 +11,14 @@ enum TransactionCommands {
 
     static let deploy = Command(
         name: "deploy", summary: "deploy a contract (signs, submits, mines one block, prints the receipt)",
-        usage: "datanet deploy FILE.dn|FILE.dna|FILE.dnb [INIT ARGS...] --from KEY [--policy compatible|additive|immutable] "
-            + "[--authority 0x…] [--gas-limit N] [--gas-price N] [--dir D] [--json]",
+        usage: "datanet deploy FILE.dn|FILE.dna|FILE.dnb [INIT ARGS...|--init 'init(args)'] --from KEY "
+            + "[--policy compatible|additive|immutable] [--authority 0x…] [--gas-limit N] [--gas-price N] [--dir D] [--json]",
         examples: [
             "datanet deploy counter.dna 5 --from alice",
             "datanet deploy split.dnb '@alice' --from alice --policy additive",
+            "datanet deploy Examples/royalty/royalty_split.dn --init 'init(@alice)' --from alice",
         ],
-        spec: .init(valued: txFlags + ["--policy", "--authority"], switches: ["--json"])
+        spec: .init(valued: txFlags + ["--policy", "--authority", "--init"], switches: ["--json"])
     ) { args, console in
         guard let file = args.positional.first else { return usage(console, "deploy needs a module file") }
         return run(args, console) { session throws(CLIFailure) in
@@ -25,20 +26,29 @@ enum TransactionCommands {
             let given = args.positional.dropFirst()
             let initFunction = module.functions.first { $0.kind == .`init` }
                 ?? Function(name: "init", kind: .`init`, params: [], results: [], locals: [], maxStack: 0, code: [])
+            // init's arguments after the file (`5 @alice`, or `'init(5, @alice)'` as one), or `--init` as in `run`.
+            var initText = "init(" + given.joined(separator: ", ") + ")"
+            if let flag = args.flags["--init"] {
+                guard given.isEmpty else {
+                    throw CLIFailure("init's arguments are given twice: after the module file and with --init")
+                }
+                initText = flag.hasPrefix("init(") ? flag : "init(\(flag))"
+            } else if given.count == 1, given[given.startIndex].hasPrefix("init(") {
+                initText = given[given.startIndex]
+            }
             let encoded: [UInt8]
             do throws(CLIFailure) {
-                encoded = try session.arguments("init(" + given.joined(separator: ", ") + ")", of: initFunction, in: module)
-            } catch where given.count < initFunction.params.count {
+                encoded = try session.arguments(initText, of: initFunction, in: module)
+            } catch where given.count < initFunction.params.count && args.flags["--init"] == nil {
                 throw CLIFailure(error.message + "; write init's arguments after the module file, e.g. 'datanet deploy "
                     + "\(file) \(initFunction.params.map { _ in "ARG" }.joined(separator: " ")) --from KEY'")
             }
             let policy = try policyFlag(args, default: .compatible)
             guard var authority = session.sender?.address else { throw CLIFailure("deploy needs --from KEY") }
             if let text = args.flags["--authority"] {
-                guard let address = session.resolve(text) else {
-                    throw CLIFailure("--authority: not an address '\(text)'")
+                do throws(CLIFailure) { authority = try session.resolve(text) } catch {
+                    throw CLIFailure("--authority: " + error.message)
                 }
-                authority = address
             }
             return .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy)
         }
@@ -73,9 +83,7 @@ enum TransactionCommands {
     ) { args, console in
         guard args.positional.count == 2 else { return usage(console, "transfer needs a recipient and an amount") }
         return run(args, console) { session throws(CLIFailure) in
-            guard let to = session.resolve(args.positional[0]) else {
-                throw CLIFailure("'\(args.positional[0])' is neither an address nor a key name")
-            }
+            let to = try session.resolve(args.positional[0])
             guard let amount = Int128(args.positional[1].filter { $0 != "_" }), amount >= 0 else {
                 throw CLIFailure("the amount must be a non-negative integer, not '\(args.positional[1])'")
             }
@@ -146,9 +154,10 @@ enum TransactionCommands {
                 throw CLIFailure("\(error)")
             }
             let types = target.results.map { TypeNames.name(module.types[Int($0)], in: module) }
+            let printer = ChainPrinter(chain: chain, console: console, keystore: session.keystore)
             return RunCommand.report(
                 result.outcome, types: types, gasUsed: result.gasUsed, json: args.switches.contains("--json"),
-                console: console)
+                console: console, naming: printer.accountName)
         } catch {
             console.error(error.message)
             return ExitCode.failure
@@ -163,12 +172,8 @@ enum TransactionCommands {
         let keystore: Keystore
         let sender: Keystore.Key?
 
-        /// An address written as `0x…`, `@0x…` or `@name` / `name` of a keystore key.
-        func resolve(_ text: String) -> [UInt8]? {
-            if let bytes = Hex.decode32(text) { return bytes }
-            let name = text.hasPrefix("@") ? String(text.dropFirst()) : text
-            return keystore.key(name)?.address
-        }
+        /// An address written as `0x…`, `@0x…` or `@name` / `name` of a keystore key, or why `text` is neither.
+        func resolve(_ text: String) throws(CLIFailure) -> [UInt8] { try keystore.address(of: text) }
 
         func contract(_ text: String) throws(CLIFailure) -> [UInt8] {
             guard let address = Hex.decode32(text) else {
@@ -182,7 +187,7 @@ enum TransactionCommands {
             do throws(CallSyntax.ParseError) {
                 return try CallSyntax.parse(text)
             } catch {
-                throw CLIFailure("in '\(text)', \(error)")
+                throw CLIFailure(error.explained(in: text, label: "in the call"))
             }
         }
 
@@ -204,7 +209,7 @@ enum TransactionCommands {
                 [.public, .view].contains(module.functions[index].kind)
             else {
                 let names = module.functions.filter { $0.kind == .public || $0.kind == .view }.map(\.name)
-                let headline = "no public function '\(syntax.function)' in contract \(Hex.prefixed(contract))"
+                let headline = "no public function '\(syntax.function)' in \(module.name) at \(Hex.prefixed(contract))"
                 if module.state.contains(where: { $0.name == syntax.function }) {
                     var entry = syntax.function
                     if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
@@ -214,7 +219,7 @@ enum TransactionCommands {
                     throw CLIFailure(headline + "; '\(syntax.function)' is a state variable, read (with a proof) by: "
                         + "datanet chain prove \(Hex.prefixed(contract)) '\(entry)'")
                 }
-                throw CLIFailure(headline + suggestion(syntax.function, among: names))
+                throw CLIFailure(headline + suggestionOrList(syntax.function, among: names, listing: "public functions"))
             }
             let encoded = try arguments(text, of: module.functions[index], in: module)
             return (syntax.function, encoded)
@@ -273,7 +278,7 @@ enum TransactionCommands {
                     console.error("transaction rejected: \(rejection)")
                     return ExitCode.failure
                 case .success(let (block, receipt)):
-                    let printer = ChainPrinter(chain: chain, console: console)
+                    let printer = ChainPrinter(chain: chain, console: console, keystore: keystore)
                     guard args.switches.contains("--json") else {
                         return printer.print(receipt, hash: tx.hash, height: block.header.height, index: 0)
                     }

@@ -19,8 +19,9 @@ public struct Expr: Hashable, Sendable {
     }
 }
 
-/// The forms of expression.
-public indirect enum ExprKind: Hashable, Sendable {
+/// The forms of expression. Only the forms that hold other expressions are boxed (`indirect`): names and
+/// literals, most of a program's nodes, are stored inline, without a heap allocation each.
+public enum ExprKind: Hashable, Sendable {
     /// An integer literal's decimal digits, `_` removed (`10_000` is `"10000"`); range checks are Sema's.
     case integer(String)
     /// A decimal literal's text, `_` removed (`0.05`); at most 18 fractional digits.
@@ -36,17 +37,17 @@ public indirect enum ExprKind: Hashable, Sendable {
     /// A name: a local, state variable, constant, function, builtin (`caller`, `block`) or type.
     case name(String)
     /// `-e` or `!e`.
-    case unary(UnaryOperator, Expr)
+    indirect case unary(UnaryOperator, Expr)
     /// `l op r`; `operatorRange` is the operator token.
-    case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
+    indirect case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
     /// `callee(arguments)`.
-    case call(callee: Expr, arguments: [Expr])
+    indirect case call(callee: Expr, arguments: [Expr])
     /// `base.name`.
-    case member(base: Expr, name: Identifier)
+    indirect case member(base: Expr, name: Identifier)
     /// `base[index]`.
-    case index(base: Expr, index: Expr)
+    indirect case index(base: Expr, index: Expr)
     /// `Name { field: value, ... }`.
-    case structLiteral(type: Identifier, fields: [FieldInitializer])
+    indirect case structLiteral(type: Identifier, fields: [FieldInitializer])
     /// `[a, b, c]`.
     case list([Expr])
     /// An expression that failed to parse; an error was reported.

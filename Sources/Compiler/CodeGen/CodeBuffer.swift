@@ -24,26 +24,48 @@ struct CodeBuffer {
     /// Offset of the last instruction emitted and the code size when the last label was placed.
     private var lastInstruction: (offset: Int, opcode: Opcode, immediate: Int64)?
     private var lastLabelAt = -1
-    /// The source line of the last `mark`, where the next one usually is.
-    private var lineHint = -1
+    /// The source line of the last `mark` in `file`, where the next one usually is.
+    private var cursor = LineCursor()
     /// True once any label was placed: code after it may run more than once.
     private(set) var anyLabelPlaced = false
     /// The file the function's ranges are in, at hand (a range holds only its file's id; looking a file up
     /// by id takes a lock).
     let file: SourceFile?
 
+    /// The storage of a buffer's tables, emptied, for the next function's buffer to fill again.
+    struct Storage {
+        fileprivate var code: [UInt8] = []
+        fileprivate var labels: [(offset: Int?, height: Int?, live: Bool)] = []
+        fileprivate var fixups: [(at: Int, label: Int)] = []
+        fileprivate var positions: [(offset: Int, line: Int, column: Int)] = []
+    }
+
     /// An empty buffer, with room for a typical function (growing each table from empty cost several
-    /// allocations and copies per function).
-    init(file: SourceFile? = nil) {
+    /// allocations and copies per function), in `storage` when given (`recycled()` of the previous function's).
+    init(file: SourceFile? = nil, reusing storage: Storage = Storage()) {
         self.file = file
-        code = []
+        code = storage.code
         code.reserveCapacity(128)
-        labels = []
+        labels = storage.labels
         labels.reserveCapacity(16)
-        fixups = []
+        fixups = storage.fixups
         fixups.reserveCapacity(16)
-        positions = []
+        positions = storage.positions
         positions.reserveCapacity(32)
+    }
+
+    /// Empties the buffer and hands over its tables with their capacity (the buffer is left without storage).
+    mutating func recycled() -> Storage {
+        var storage = Storage()
+        swap(&storage.code, &code)
+        swap(&storage.labels, &labels)
+        swap(&storage.fixups, &fixups)
+        swap(&storage.positions, &positions)
+        storage.code.removeAll(keepingCapacity: true)
+        storage.labels.removeAll(keepingCapacity: true)
+        storage.fixups.removeAll(keepingCapacity: true)
+        storage.positions.removeAll(keepingCapacity: true)
+        return storage
     }
 
     // MARK: - Labels
@@ -138,9 +160,9 @@ struct CodeBuffer {
     mutating func mark(_ range: SourceRange) {
         let position: LineColumn
         if let file, file.id == range.fileID {
-            position = file.lineColumn(of: range.start, lineHint: &lineHint)
+            position = cursor.lineColumn(of: range.start, in: file)
         } else {
-            position = range.file.lineColumn(of: range.start, lineHint: &lineHint)
+            position = range.file.lineColumn(of: range.start)
         }
         if let last = positions.last {
             if last.line == position.line && last.column == position.column { return }

@@ -9,11 +9,20 @@ extension FunctionCompiler {
         "gas_left", "dec", "int", "string", "bytes", "split",
     ]
 
+    /// For `xs.len()` or `m.has(k)`, where a builtin function of that name exists: "write 'len(xs)'" (the
+    /// call as a function, from the source text of the value and the arguments; described instead when long).
+    private func builtinAsFunctionHint(_ name: String, _ base: Expr, _ arguments: [Expr]) -> String? {
+        guard FunctionCompiler.builtinFunctions.contains(name) else { return nil }
+        let call = "\(name)(\(([base] + arguments).map(\.range.text).joined(separator: ", ")))"
+        let shown = call.utf8.count <= 60 && !call.utf8.contains(UInt8(ascii: "\n")) ? call : nil
+        return Messages.builtinAsFunction(name, call: shown)
+    }
+
     func call(_ e: Expr, callee: Expr, arguments: [Expr], expected: SemaType?) -> SemaType {
         switch callee.kind {
         case .name(let name):
             if lookup(name) != nil {
-                error(Messages.notCallable(name), at: callee.range)
+                valueCalled(name, "a local", arguments, e, callee)
                 return discardArguments(arguments)
             }
             if let function = unit.functions[name] { return callFunction(function, arguments, e) }
@@ -33,6 +42,10 @@ extension FunctionCompiler {
                 )
                 return discardArguments(arguments)
             }
+            if let what = valueKind(name) {
+                valueCalled(name, what, arguments, e, callee)
+                return discardArguments(arguments)
+            }
             // A function of a used library, called without its qualifier.
             let qualifiers = unit.libraries.keys.sorted {
                 (unit.libraries[$0]?.name == $0 ? 1 : 0, $0) < (unit.libraries[$1]?.name == $1 ? 1 : 0, $1)
@@ -48,6 +61,12 @@ extension FunctionCompiler {
             unknownName(name, at: callee.range, among: candidates)
             return discardArguments(arguments)
         case .member(let base, let name):
+            if case .name(let q) = base.kind, q == "block", valueKind(q) == "a value of the block",
+                ["height", "time"].contains(name.name)
+            {
+                valueCalled("block.\(name.name)", "a value of the block", arguments, e, callee)
+                return discardArguments(arguments)
+            }
             if case .name(let q) = base.kind, !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {
                 guard let function = library.functions[name.name] else {
                     let hint = EditDistance.suggestion(for: name.name, among: Array(library.functions.keys))
@@ -75,7 +94,10 @@ extension FunctionCompiler {
             }
             let type = expr(base)
             guard case .interface(let interfaceName) = type, let interface = module.interfaces[interfaceName] else {
-                if type != .error { error(Messages.noMethod(type, name.name), at: name.range) }
+                if type != .error {
+                    error(Messages.noMethod(type, name.name), at: name.range,
+                          hint: builtinAsFunctionHint(name.name, base, arguments))
+                }
                 code.emit(.pop, effect: (1, 0))
                 return discardArguments(arguments)
             }
@@ -101,6 +123,32 @@ extension FunctionCompiler {
     }
 
     /// Compiles arguments for their diagnostics only, leaving a placeholder `.error` value.
+    /// What a name that is not a function is, when it is a value that can be read (`caller`, a state variable,
+    /// a constant): the phrase for the error; nil otherwise. Locals are reported before this is asked.
+    private func valueKind(_ name: String) -> String? {
+        if module.state[name] != nil, !unit.isLibrary { return "a state variable" }
+        if unit.consts[name] != nil { return "a constant" }
+        if FunctionCompiler.worldValues[name] != nil { return "a value of the call" }
+        if name == "block" { return "a value of the block" }
+        return nil
+    }
+
+    /// `caller()`, `total()`, `block.height()`, `shares(k)`: the value is read without parentheses (a map or
+    /// list is indexed), with a fix-it when the call had no arguments.
+    private func valueCalled(_ name: String, _ what: String, _ arguments: [Expr], _ e: Expr, _ callee: Expr) {
+        let hint: String
+        var fixIt: FixIt?
+        if arguments.isEmpty {
+            hint = "read it without '()': '\(name)'"
+            fixIt = FixIt(range: e.range, replacement: name)
+        } else if what == "a state variable" || what == "a local", arguments.count == 1 {
+            hint = "a map or list is indexed with '[ ]': '\(name)[\(arguments[0].range.text)]'"
+        } else {
+            hint = "read it without '()': '\(name)'"
+        }
+        error(Messages.valueNotCallable(name, what), at: callee.range, hint: hint, fixIt: fixIt)
+    }
+
     private func discardArguments(_ arguments: [Expr]) -> SemaType {
         for argument in arguments where expr(argument) != .void { code.emit(.pop, effect: (1, 0)) }
         code.emit(.pushInt, 0)

@@ -137,8 +137,8 @@ extension FunctionCompiler {
         let left = expr(lhs)
         code.mark(opRange)
         let right = expr(rhs, expected: left)
-        if left == .error || right == .error {
-            return op.precedence == .comparison ? .bool : (left == .error ? right : left)
+        if left.isError || right.isError {
+            return op.precedence == .comparison ? .bool : (left.isError ? right : left)
         }
         guard left == right || FunctionCompiler.isAddressLike(left) && FunctionCompiler.isAddressLike(right) else {
             error(Messages.binaryOperands(op.rawValue, left, right), at: opRange, hint: mixHint(left, right))
@@ -163,10 +163,9 @@ extension FunctionCompiler {
         return type == .address
     }
 
-    private func mixHint(_ left: SemaType, _ right: SemaType) -> String? {
-        if (left == .int && right == .dec) || (left == .dec && right == .int) {
-            return "convert with 'dec(...)' or 'int(...)'; Int and Dec do not mix implicitly"
-        }
+    /// The hint for an operator (or compound assignment) mixing Int and Dec.
+    func mixHint(_ left: SemaType, _ right: SemaType) -> String? {
+        if (left == .int && right == .dec) || (left == .dec && right == .int) { return Messages.intDecMixHint }
         return nil
     }
 

@@ -349,7 +349,7 @@ extension FunctionCompiler {
         guard let (opcode, result) = FunctionCompiler.binaryOpcode(binary, target), result == target,
             target.accepts(type), type.accepts(target)
         else {
-            error(Messages.binaryOperands(binary.rawValue, target, type), at: opRange)
+            error(Messages.binaryOperands(binary.rawValue, target, type), at: opRange, hint: mixHint(target, type))
             return target
         }
         code.mark(opRange)

@@ -192,6 +192,11 @@ extension FunctionCompiler {
             if let first = loop.names.first {
                 error("this loop takes \(what)", at: first.range)
             }
+            // The names written still name something in the body: error values, which every later check
+            // accepts, so the one mistake is reported once rather than again as "cannot find" at each use.
+            for name in loop.names {
+                markUsed(declare(name.name, type: .error, kind: .loop, range: name.range))
+            }
             return nil
         }
         return loop.names

@@ -15,30 +15,65 @@ final class FunctionCompiler {
     let unit: Unit
     // The hot state of the walk is never accessed overlappingly (no inout access to it is held across a call
     // that touches it again), so its dynamic exclusivity checks — 7 % of a compile — are off.
-    @exclusivity(unchecked) var code = CodeBuffer()
-    @exclusivity(unchecked) var localTypes: [SemaType] = []
+    @exclusivity(unchecked) var code: CodeBuffer
+    @exclusivity(unchecked) var localTypes: [SemaType]
     /// The names in scope, outermost first: a scope is the run from its start in `scopeStarts` to the end of
     /// `visible` (or the next scope's start). Searched from the innermost end, as shadowing requires; function
     /// bodies have few names, and comparing small strings is cheaper than hashing them into a dictionary per scope.
-    @exclusivity(unchecked) var visible: [(name: String, local: LocalVariable)] = []
+    @exclusivity(unchecked) var visible: [(name: String, local: LocalVariable)]
     /// Where each open scope starts in `visible`; the first is the function's (parameters).
-    @exclusivity(unchecked) var scopeStarts: [Int] = [0]
-    @exclusivity(unchecked) var loops: [(breakLabel: Label, continueLabel: Label)] = []
+    @exclusivity(unchecked) var scopeStarts: [Int]
+    @exclusivity(unchecked) var loops: [(breakLabel: Label, continueLabel: Label)]
     /// Locals read somewhere (for "never used" warnings), by local index.
-    @exclusivity(unchecked) var usedLocals: [Bool] = []
+    @exclusivity(unchecked) var usedLocals: [Bool]
     /// The `for` statement whose loop is being emitted (its step and test map to its line).
     var loopHeader: SourceRange?
     /// Set once the function has errors: "never used" warnings would only add noise.
     var suppressUnused = false
 
-    init(module: ModuleCompiler, symbol: FunctionSymbol) {
+    /// The tables a function's compile fills, emptied with their capacity kept: `ModuleCompiler` passes the
+    /// previous function's (`recycled()`) to the next, so a module's functions share one set of allocations
+    /// instead of making and freeing a dozen arrays each.
+    struct Tables {
+        var code = CodeBuffer.Storage()
+        var localTypes: [SemaType] = []
+        var visible: [(name: String, local: LocalVariable)] = []
+        var scopeStarts: [Int] = []
+        var loops: [(breakLabel: Label, continueLabel: Label)] = []
+        var usedLocals: [Bool] = []
+    }
+
+    init(module: ModuleCompiler, symbol: FunctionSymbol, reusing tables: Tables = Tables()) {
         self.module = module
         self.symbol = symbol
         self.unit = symbol.unit
-        code = CodeBuffer(file: symbol.unit.file)
+        code = CodeBuffer(file: symbol.unit.file, reusing: tables.code)
+        localTypes = tables.localTypes
+        visible = tables.visible
+        scopeStarts = tables.scopeStarts
+        loops = tables.loops
+        usedLocals = tables.usedLocals
         localTypes.reserveCapacity(16)
         usedLocals.reserveCapacity(16)
         visible.reserveCapacity(16)
+        scopeStarts.append(0)
+    }
+
+    /// Empties the compiler's tables and hands them over, capacity kept, for the next function's compiler.
+    func recycled() -> Tables {
+        var tables = Tables()
+        tables.code = code.recycled()
+        swap(&tables.localTypes, &localTypes)
+        swap(&tables.visible, &visible)
+        swap(&tables.scopeStarts, &scopeStarts)
+        swap(&tables.loops, &loops)
+        swap(&tables.usedLocals, &usedLocals)
+        tables.localTypes.removeAll(keepingCapacity: true)
+        tables.visible.removeAll(keepingCapacity: true)
+        tables.scopeStarts.removeAll(keepingCapacity: true)
+        tables.loops.removeAll(keepingCapacity: true)
+        tables.usedLocals.removeAll(keepingCapacity: true)
+        return tables
     }
 
     // MARK: - Entry

@@ -21,7 +21,7 @@ extension Parser {
 
     /// Statements up to (not including) `terminator` or the end of the file, recovering after errors.
     mutating func parseStatementList(until terminator: TokenKind) -> [Stmt] {
-        var statements: [Stmt] = []
+        let base = statementStack.count
         while current.kind != terminator, current.kind != .endOfFile, !diagnostics.isSaturated {
             let start = position
             if current.kind == .rightBrace {  // only when the terminator is the end of the file
@@ -40,9 +40,11 @@ extension Parser {
                 errorAtCurrent(Messages.consecutiveStatements, hint: callWithoutParenthesesHint)
                 synchronizeStatement()
             }
-            if let statement { statements.append(statement) }
+            if let statement { statementStack.append(statement) }
             skipLineIfStuck(since: start)
         }
+        let statements = Array(statementStack[base...])
+        statementStack.removeSubrange(base...)
         return statements
     }
 
@@ -94,7 +96,7 @@ extension Parser {
         case .kwTry: kind = parseTry()
         case .kwAs: kind = parseAs()
         case .leftBrace: kind = .block(parseBlock())
-        case .identifier where text(current) == "expect_revert"
+        case .identifier where token(current, is: "expect_revert")
             && (peek(1).kind == .leftBrace || peek(1).kind == .leftParen):
             kind = parseExpectRevert()
         default: kind = parseExpressionStatement()

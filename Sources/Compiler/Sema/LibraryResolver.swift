@@ -39,6 +39,14 @@ public struct LibraryResolver: Sendable {
         return load(resolved)
     }
 
+    /// The file a module's source map names `name` (`sourceMapName(of:main:)`): `std/NAME.dn` from the standard
+    /// library, any other name relative to the directory of `main`, the file the module was compiled from; nil
+    /// when it cannot be read.
+    public func file(ofSourceMapName name: String, main: String) -> SourceFile? {
+        if name.hasPrefix("std/"), name.hasSuffix(".dn") { return standard(String(name.dropFirst(4).dropLast(3))) }
+        return load(LibraryResolver.sourcePath(of: name, main: main))
+    }
+
     private func load(_ path: String) -> SourceFile? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,

@@ -53,10 +53,12 @@ extension ModuleCompiler {
         case .address(.bytes(let raw)): return .address(raw)
         case .hash(let raw): return .hash(raw)
         case .name(let name):
-            guard let symbol = unit.consts[name], !isLocal(name) else { return nil }  // most names are no const
+            // Most names are no const: most units have none, and most names in a body are locals, found by a
+            // short scan, so both are asked before hashing the name into the table.
+            guard !unit.consts.isEmpty, !isLocal(name), let symbol = unit.consts[name] else { return nil }
             return value(of: symbol, in: unit)
         case .member(let base, let name):
-            guard case .name(let q) = base.kind, !isLocal(q), let library = unit.libraries[q],
+            guard case .name(let q) = base.kind, !unit.libraries.isEmpty, !isLocal(q), let library = unit.libraries[q],
                 let symbol = library.consts[name.name]
             else { return nil }
             return value(of: symbol, in: library)
@@ -169,6 +171,14 @@ extension ModuleCompiler {
     static func parseInteger(_ digits: String) -> Int128? {
         var value: Int128 = 0
         guard !digits.isEmpty else { return nil }
+        if digits.utf8.count <= 18 {  // below 10^18: no overflow in 64 bits, and 128-bit steps cost more
+            var small: Int64 = 0
+            for byte in digits.utf8 {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                small = small &* 10 &+ Int64(byte &- 48)
+            }
+            return Int128(small)
+        }
         for byte in digits.utf8 {
             guard byte >= 48 && byte <= 57 else { return nil }
             let (m, o1) = value.multipliedReportingOverflow(by: 10)

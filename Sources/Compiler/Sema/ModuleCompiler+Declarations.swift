@@ -154,9 +154,14 @@ extension ModuleCompiler {
         let symbol = FunctionSymbol(
             name: name.name, moduleName: moduleName, kind: kind, parameterSyntax: parameters, returnSyntax: returnType,
             body: body, range: range, nameRange: name.range, unit: unit)
+        // Duplicates by a scan of the earlier parameters while there are few (a set per function cost more than
+        // its whole signature), by a set beyond that.
         var seen: Set<String> = []
-        for p in parameters {
-            if !seen.insert(p.name.name).inserted {
+        symbol.params.reserveCapacity(parameters.count)
+        for (i, p) in parameters.enumerated() {
+            let repeated = parameters.count <= 16
+                ? parameters[..<i].contains { $0.name.name == p.name.name } : !seen.insert(p.name.name).inserted
+            if repeated {
                 diagnostics.report(.error(Messages.duplicate("parameter", p.name.name), at: p.name.range))
             }
             symbol.params.append((p.name.name, resolve(p.type), p.name.range))
@@ -272,7 +277,12 @@ extension ModuleCompiler {
         let (ast, parseDiagnostics) = Parser.parse(file)
         diagnostics.append(contentsOf: parseDiagnostics)
         guard case .library(let name) = ast.kind else {
-            diagnostics.report(.error(Messages.notALibrary(shown), at: range))
+            var hint: String?
+            if case .contract(let contract) = ast.kind {
+                hint = "'\(contract.name)' is a contract: a contract is deployed, not used; a test deploys it with "
+                    + "'deploy(\"\(shown)\")', another contract calls it at its address through an 'interface'"
+            }
+            diagnostics.report(.error(Messages.notALibrary(shown), at: range, hint: hint))
             return
         }
         let library = Unit(file: file, name: name.name, isLibrary: true)

@@ -64,10 +64,13 @@ final class ModuleCompiler {
         guard !diagnostics.isSaturated else { return nil }
         scheduleMain(unit, ast: ast)
         var next = 0
+        var functionTables = FunctionCompiler.Tables()
         while next < scheduled.count, !diagnostics.isSaturated {
             let symbol = scheduled[next]
-            let compiler = FunctionCompiler(module: self, symbol: symbol)
+            // `consume`: the compiler must hold the only reference to the tables, or its first append copies them.
+            let compiler = FunctionCompiler(module: self, symbol: symbol, reusing: consume functionTables)
             let function = compiler.compile()
+            functionTables = compiler.recycled()
             compiled[next] = function
             next += 1
         }

@@ -58,9 +58,15 @@ public indirect enum SemaType: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// True for `.error` (a pattern test: the derived `==` on this indirect enum costs a call and a switch).
+    var isError: Bool {
+        if case .error = self { return true }
+        return false
+    }
+
     /// True when a value of type `other` may be used where `self` is expected.
     func accepts(_ other: SemaType) -> Bool {
-        if self == other || self == .error || other == .error { return true }
+        if isError || other.isError || self == other { return true }
         if case .interface = other, self == .address { return true }
         switch (self, other) {
         case (.list(let a), .list(let b)): return a.accepts(b) && b.accepts(a)

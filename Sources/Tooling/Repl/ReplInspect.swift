@@ -38,7 +38,7 @@ extension ReplSession {
             let whole = mine.first { $0.key.count == base + 2 }
             switch type {
             case .map(let k, let v):
-                say("  \(variable.name): \(typeName) (\(mine.count) entries)")
+                say("  \(variable.name): \(typeName) (\(mine.count) \(mine.count == 1 ? "entry" : "entries"))")
                 for entry in mine {
                     let keyBytes = Array(entry.key.dropFirst(base + 2))
                     guard let key = KeyEncoding.decode(keyBytes, as: module.types[Int(k)]),
@@ -112,19 +112,9 @@ extension ReplSession {
             let range = file.lineRange(line)
             return ("\(file.path):\(line + 1)", String(decoding: file.bytes[range], as: UTF8.self))
         }
-        // A loaded contract's file, a standard library file (`std/NAME.dn`), or a path as recorded.
-        var file: SourceFile?
-        if position.file.hasPrefix("std/"), position.file.hasSuffix(".dn") {
-            let name = String(position.file.dropFirst(4).dropLast(3))
-            file = LibraryResolver(stdlibDirectory: stdlibDirectory).standard(name)
-        } else {
-            // Names are relative to the main file the module was compiled from: a loaded contract's path.
-            let main = contracts.first { $0.module == run.module }?.path
-            let path = main.map { LibraryResolver.sourcePath(of: position.file, main: $0) } ?? position.file
-            if let data = FileManager.default.contents(atPath: path) {
-                file = SourceFile(path: path, bytes: [UInt8](data))
-            }
-        }
+        // A loaded contract's file (names are relative to it), a standard library file, or a path as recorded.
+        let main = contracts.first { $0.module == run.module }?.path ?? ""
+        let file = LibraryResolver(stdlibDirectory: stdlibDirectory).file(ofSourceMapName: position.file, main: main)
         var text = ""
         if let file, position.line >= 1, position.line <= file.lineCount {
             text = String(decoding: file.bytes[file.lineRange(position.line - 1)], as: UTF8.self)
