@@ -24,13 +24,30 @@ public struct Instruction: Hashable, Sendable {
     /// Appends `opcode` and the first `count` of its immediates `a`, `b` (no opcode has more than two),
     /// truncated to their widths: the encoder for callers that hold no `Instruction` (the compiler).
     public static func encode(_ opcode: Opcode, _ count: Int, _ a: Int64, _ b: Int64, into out: inout [UInt8]) {
+        encode(opcode, opcode.layout, count, a, b, into: &out)
+    }
+
+    /// `encode(_:_:_:_:into:)` for a caller that already holds the opcode's `layout` (the compiler reads it
+    /// for every instruction it emits): no second table lookup, and the immediates' widths as plain values
+    /// rather than a walk over the `immediates` array of its class row.
+    public static func encode(
+        _ opcode: Opcode, _ layout: OpcodeLayout, _ count: Int, _ a: Int64, _ b: Int64, into out: inout [UInt8]
+    ) {
         out.append(opcode.rawValue)
-        for (i, kind) in opcode.info.immediates.enumerated() where i < min(count, 2) {
-            var v = UInt64(bitPattern: i == 0 ? a : b)
-            for _ in 0..<kind.size {
-                out.append(UInt8(truncatingIfNeeded: v))
-                v >>= 8
-            }
+        let sizes = layout.immediateSizes
+        var v = UInt64(bitPattern: a)
+        var n = count > 0 ? sizes.first : 0
+        while n > 0 {
+            out.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+            n -= 1
+        }
+        v = UInt64(bitPattern: b)
+        n = count > 1 ? sizes.second : 0
+        while n > 0 {
+            out.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+            n -= 1
         }
     }
 }

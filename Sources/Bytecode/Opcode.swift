@@ -212,3 +212,25 @@ public final class OpcodeInfo: Sendable {
         size = 1 + immediates.reduce(0) { $0 + $1.size }
     }
 }
+
+/// What an emitter needs of an opcode for every instruction, as plain values derived from its `OpcodeInfo`
+/// row (`Opcode.layout`): reading the class row from the table costs a retain and a release each time.
+public struct OpcodeLayout: Sendable {
+    /// The widths in bytes of the first two immediates (0 where there is none; no opcode has more than two).
+    public let immediateSizes: (first: Int, second: Int)
+    /// The number of values popped and pushed, for a fixed stack effect; nil for a special one.
+    public let fixedEffect: (pops: Int, pushes: Int)?
+    /// Whether the opcode ends its block (`OpcodeFlags.terminator`).
+    public let isTerminator: Bool
+
+    init(_ info: OpcodeInfo?) {
+        let immediates = info?.immediates ?? []
+        immediateSizes = (immediates.first?.size ?? 0, immediates.count > 1 ? immediates[1].size : 0)
+        if case .fixed(let pops, let pushes) = info?.effect {
+            fixedEffect = (pops.count, pushes.count)
+        } else {
+            fixedEffect = nil
+        }
+        isTerminator = info?.flags.contains(.terminator) ?? false
+    }
+}

@@ -42,6 +42,12 @@ extension Opcode {
         return t
     }()
 
+    /// The plain-value summary of this opcode's row.
+    public var layout: OpcodeLayout { Opcode.layouts[Int(rawValue)] }
+
+    /// `OpcodeLayout` of every byte value's row (an empty layout where no opcode is assigned).
+    public static let layouts: [OpcodeLayout] = table.map(OpcodeLayout.init)
+
     /// The opcode whose mnemonic is `mnemonic`.
     public static func named(_ mnemonic: String) -> Opcode? { byMnemonic[mnemonic] }
 

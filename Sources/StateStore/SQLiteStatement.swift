@@ -61,6 +61,29 @@ final class SQLiteStatement {
         return try step() ? bytes(at: 0) : nil
     }
 
+    /// Binds `id` to parameter 1 (and `value`, when given, to parameter 2 without SQLite copying it, as above),
+    /// runs the statement to completion and resets it. For the writes of a table keyed by an integer.
+    func run(id: Int64, value: [UInt8]? = nil) throws {
+        defer { reset() }
+        try bind(id, at: 1)
+        if let value {
+            try value.withUnsafeBytes { valueBuffer in
+                try bindStatic(valueBuffer, at: 2)
+                while try step() {}
+            }
+        } else {
+            while try step() {}
+        }
+    }
+
+    /// Binds `id` to parameter 1, steps once and returns column 0 of the row as bytes, or `nil` when there is
+    /// no row; resets. For point reads of a table keyed by an integer.
+    func firstColumn(id: Int64) throws -> [UInt8]? {
+        defer { reset() }
+        try bind(id, at: 1)
+        return try step() ? bytes(at: 0) : nil
+    }
+
     private func bindStatic(_ buffer: UnsafeRawBufferPointer, at index: Int32) throws {
         let code: Int32
         if let base = buffer.baseAddress {

@@ -1,15 +1,18 @@
 import CSQLite
 
 /// A durable `KeyValueStore` in one SQLite file: WAL journal, `synchronous=FULL`, one SQLite transaction per
-/// batch. Values, tree nodes, archive records and metadata are separate `WITHOUT ROWID` tables written in the same transaction,
+/// batch. Values, tree rows, archive records and metadata are separate tables written in the same transaction,
 /// so after a crash the file holds either the previous batch or the new one, never a mix.
 ///
-/// Not thread-safe: use one instance from one thread (or actor) at a time.
+/// Not thread-safe: use one instance from one thread (or actor) at a time. (Its log is checkpointed on a
+/// background queue with a connection of its own: `WALCheckpointer`.)
 public final class SQLiteStore: KeyValueStore {
     /// The schema version stored in `meta`. Version 1 stored one row per tree node; such a file is upgraded on
     /// open (the hashes are the same, so the tree is rebuilt from the values and must give the stored root).
+    /// Version 2 kept every tree row in the `nodes` table under its nibble key; on open its rows of up to
+    /// `TreeRowID.maxNibbles` nibbles move to the `tree` table under their integer id (`TreeRowID`), unchanged.
     /// A file with any other version is refused.
-    public static let formatVersion: UInt8 = 2
+    public static let formatVersion: UInt8 = 3
 
     /// The file this store was opened on.
     public let path: String
@@ -18,15 +21,23 @@ public final class SQLiteStore: KeyValueStore {
 
     fileprivate let db: OpaquePointer
     private let statements: Statements
+    /// Checkpoints the log in the background after commits (`WALCheckpointer`).
+    private let checkpointer: WALCheckpointer
+    /// The frames in the log after the last commit, as SQLite's WAL hook reports them.
+    private let logFrames = LogFrames()
+
+    private final class LogFrames {
+        var count: Int32 = 0
+    }
     /// Test hook: when set, `apply` throws `injectedFailure` after this many row writes, mid-transaction.
     var failAfterWrites: Int?
 
     /// Every statement the store runs, prepared once at open.
     private struct Statements {
         let begin, commit, rollback: SQLiteStatement
-        let getValue, getNode, getArchive: SQLiteStatement
+        let getValue, getNode, getTreeRow, getArchive: SQLiteStatement
         let scanFrom, scanAfter, scanArchiveFrom, scanArchiveAfter: SQLiteStatement
-        let putValue, deleteValue, putNode, deleteNode, putArchive, deleteArchive: SQLiteStatement
+        let putValue, deleteValue, putNode, deleteNode, putTreeRow, deleteTreeRow, putArchive, deleteArchive: SQLiteStatement
         let putHeight, putRoot: SQLiteStatement
 
         init(_ db: OpaquePointer) throws {
@@ -35,6 +46,7 @@ public final class SQLiteStore: KeyValueStore {
             rollback = try SQLiteStatement(db: db, sql: "ROLLBACK")
             getValue = try SQLiteStatement(db: db, sql: "SELECT value FROM kv WHERE key = ?1")
             getNode = try SQLiteStatement(db: db, sql: "SELECT node FROM nodes WHERE position = ?1")
+            getTreeRow = try SQLiteStatement(db: db, sql: "SELECT node FROM tree WHERE id = ?1")
             getArchive = try SQLiteStatement(db: db, sql: "SELECT value FROM archive WHERE key = ?1")
             let scan = "SELECT key, value FROM kv WHERE key"
             scanFrom = try SQLiteStatement(db: db, sql: "\(scan) >= ?1 ORDER BY key LIMIT ?2")
@@ -46,6 +58,8 @@ public final class SQLiteStore: KeyValueStore {
             deleteValue = try SQLiteStatement(db: db, sql: "DELETE FROM kv WHERE key = ?1")
             putNode = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO nodes(position, node) VALUES (?1, ?2)")
             deleteNode = try SQLiteStatement(db: db, sql: "DELETE FROM nodes WHERE position = ?1")
+            putTreeRow = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO tree(id, node) VALUES (?1, ?2)")
+            deleteTreeRow = try SQLiteStatement(db: db, sql: "DELETE FROM tree WHERE id = ?1")
             putArchive = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO archive(key, value) VALUES (?1, ?2)")
             deleteArchive = try SQLiteStatement(db: db, sql: "DELETE FROM archive WHERE key = ?1")
             let meta = "INSERT OR REPLACE INTO meta(name, value) VALUES"
@@ -57,16 +71,17 @@ public final class SQLiteStore: KeyValueStore {
     private static let schema = """
         CREATE TABLE IF NOT EXISTS kv(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS nodes(position BLOB PRIMARY KEY, node BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS tree(id INTEGER PRIMARY KEY, node BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS archive(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
         INSERT OR IGNORE INTO meta(name, value) VALUES
-            ('format', x'02'), ('height', x'0000000000000000'), ('root', zeroblob(32));
+            ('format', x'03'), ('height', x'0000000000000000'), ('root', zeroblob(32));
         """
 
     /// Opens (creating if needed) the store in the SQLite file at `path`, and reads its height and root.
     /// Throws a `StateStoreError` for a file that is not a database, is corrupt, or has another format.
     public init(path: String) throws {
-        var upgrade = false
+        var format: [UInt8] = []
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -83,9 +98,8 @@ public final class SQLiteStore: KeyValueStore {
             // holds the nodes of only ~10^4 keys, so larger states paid a read from the OS per node.
             try Self.execute(db, "PRAGMA cache_size=-131072;")
             try Self.execute(db, "BEGIN IMMEDIATE; \(Self.schema) COMMIT;")
-            let format = try Self.readMeta(db, "format")
-            upgrade = format == [1]
-            guard format == [Self.formatVersion] || upgrade else {
+            format = try Self.readMeta(db, "format")
+            guard format == [Self.formatVersion] || format == [1] || format == [2] else {
                 throw StateStoreError.corruptMetadata("unsupported format \(format) in \(path)")
             }
             let heightBytes = try Self.readMeta(db, "height")
@@ -103,7 +117,15 @@ public final class SQLiteStore: KeyValueStore {
         }
         self.db = db
         self.path = path
-        if upgrade { try upgradeFromFormat1() }
+        self.checkpointer = WALCheckpointer(path: path)
+        // The hook replaces SQLite's automatic checkpoint on this connection: `apply` hands the log to the
+        // checkpointer instead. The box outlives the connection (closed in deinit, before the properties go).
+        sqlite3_wal_hook(db, { context, _, _, frames in
+            if let context { Unmanaged<LogFrames>.fromOpaque(context).takeUnretainedValue().count = frames }
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(logFrames).toOpaque())
+        if format == [1] { try upgradeFromFormat1() }
+        if format == [2] { try upgradeFromFormat2() }
     }
 
     /// Rebuilds the tree rows of a format-1 file (one row per node) as format-2 rows (`NodeRows`) in one
@@ -123,9 +145,33 @@ public final class SQLiteStore: KeyValueStore {
         }
         try statements.begin.run()
         do {
-            try Self.execute(db, "DELETE FROM nodes")
-            for write in tree.nodeWrites { try put(write, set: statements.putNode, delete: statements.deleteNode) }
-            try Self.execute(db, "UPDATE meta SET value = x'02' WHERE name = 'format'")
+            try Self.execute(db, "DELETE FROM nodes; DELETE FROM tree")
+            for write in tree.nodeWrites { try putNode(write) }
+            try Self.execute(db, "UPDATE meta SET value = x'03' WHERE name = 'format'")
+            try statements.commit.run()
+        } catch {
+            if sqlite3_get_autocommit(db) == 0 { try? statements.rollback.run() }
+            throw error
+        }
+    }
+
+    /// Moves the rows of a format-2 file that have an integer id (`TreeRowID`) from `nodes` to `tree`, byte for
+    /// byte, in one transaction.
+    private func upgradeFromFormat2() throws {
+        try statements.begin.run()
+        do {
+            let rows = try SQLiteStatement(db: db, sql: "SELECT position, node FROM nodes")
+            defer { rows.reset() }
+            var moved: [[UInt8]] = []
+            while try rows.step() {
+                let position = rows.bytes(at: 0)
+                guard let id = position.withUnsafeBytes(TreeRowID.init) else { continue }
+                try statements.putTreeRow.run(id: id.value, value: rows.bytes(at: 1))
+                moved.append(position)
+            }
+            rows.reset()
+            for position in moved { try statements.deleteNode.run(key: position) }
+            try Self.execute(db, "UPDATE meta SET value = x'03' WHERE name = 'format'")
             try statements.commit.run()
         } catch {
             if sqlite3_get_autocommit(db) == 0 { try? statements.rollback.run() }
@@ -134,7 +180,26 @@ public final class SQLiteStore: KeyValueStore {
     }
 
     deinit {
+        checkpointer.close()
         sqlite3_close_v2(db)
+    }
+
+    /// Checkpoints the log now (all committed frames into the database file) and returns when done; commits
+    /// never need this (they ask for checkpoints themselves). For benchmarks that time a commit with its checkpoint.
+    /// Throws the first checkpoint failure since the last one reported (`WALCheckpointer`).
+    public func checkpoint() throws {
+        try checkpointer.checkpointNow(db: db)
+    }
+
+    /// Returns once the checkpoints asked for by earlier commits have run (the log's frames are in the database
+    /// file). Commits never need this; benchmarks and tests do. Throws as `checkpoint()` does.
+    public func waitForCheckpoint() throws {
+        try checkpointer.wait()
+    }
+
+    /// Test hook: the next checkpoint returns `code` instead of running.
+    func failNextCheckpoint(with code: Int32) {
+        checkpointer.injectedResult.withLock { $0 = code }
     }
 
     // MARK: - Reads
@@ -144,7 +209,10 @@ public final class SQLiteStore: KeyValueStore {
     }
 
     public func node(at position: [UInt8]) throws -> [UInt8]? {
-        try single(statements.getNode, position)
+        try position.withUnsafeBytes { key in
+            if let id = TreeRowID(key) { return try statements.getTreeRow.firstColumn(id: id.value) }
+            return try statements.getNode.firstColumn(key: key)
+        }
     }
 
     public func entries(prefix: [UInt8], after: [UInt8]?, limit: Int) throws -> [Entry] {
@@ -194,6 +262,10 @@ public final class SQLiteStore: KeyValueStore {
         guard batch.stateRoot.count == 32 else {
             throw StateStoreError.corruptMetadata("state root of \(batch.stateRoot.count) bytes")
         }
+        // The previous commit's checkpoint has overlapped whatever the caller did since (executing the next
+        // block); it finishes before this transaction writes, so the two never fsync at once and the log
+        // starts over from its beginning. If it failed, this batch is refused with its error.
+        try checkpointer.wait()
         try statements.begin.run()
         do {
             var written = 0
@@ -204,7 +276,7 @@ public final class SQLiteStore: KeyValueStore {
             }
             for write in batch.nodes {
                 try checkInjectedFailure(written)
-                try put(write, set: statements.putNode, delete: statements.deleteNode)
+                try putNode(write)
                 written += 1
             }
             for write in batch.archive {
@@ -217,6 +289,7 @@ public final class SQLiteStore: KeyValueStore {
             try statements.putRoot.bind(batch.stateRoot, at: 1)
             try statements.putRoot.run()
             try statements.commit.run()
+            checkpointer.committed(frames: logFrames.count, db: db)
         } catch {
             if sqlite3_get_autocommit(db) == 0 {
                 try? statements.rollback.run()
@@ -232,6 +305,18 @@ public final class SQLiteStore: KeyValueStore {
             try set.run(key: write.key, value: value)
         } else {
             try delete.run(key: write.key)
+        }
+    }
+
+    /// Writes a tree row: to `tree` under its integer id when it has one, otherwise to `nodes` under its key.
+    private func putNode(_ write: Write) throws {
+        guard let id = write.key.withUnsafeBytes(TreeRowID.init) else {
+            return try put(write, set: statements.putNode, delete: statements.deleteNode)
+        }
+        if let value = write.value {
+            try statements.putTreeRow.run(id: id.value, value: value)
+        } else {
+            try statements.deleteTreeRow.run(id: id.value)
         }
     }
 

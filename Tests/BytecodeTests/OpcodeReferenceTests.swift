@@ -30,3 +30,35 @@ import Testing
         #expect(rows.contains { $0.contains("`\(op.info.mnemonic)`") }, "\(op.info.mnemonic)")
     }
 }
+
+/// `Opcode.layout`, the plain-value summary the compiler's emitter reads, agrees with each opcode's row, and
+/// the encoder writes exactly `info.size` bytes, immediates little-endian and truncated to their widths.
+@Test func everyOpcodeLayoutAgreesWithItsRow() {
+    for op in Opcode.allCases {
+        let info = op.info, layout = op.layout
+        #expect(info.immediates.count <= 2, "\(info.mnemonic)")
+        #expect(1 + layout.immediateSizes.first + layout.immediateSizes.second == info.size, "\(info.mnemonic)")
+        #expect(layout.isTerminator == info.flags.contains(.terminator), "\(info.mnemonic)")
+        switch info.effect {
+        case .fixed(let pops, let pushes):
+            #expect(layout.fixedEffect?.pops == pops.count && layout.fixedEffect?.pushes == pushes.count)
+        case .special:
+            #expect(layout.fixedEffect == nil, "\(info.mnemonic)")
+        }
+        var bytes: [UInt8] = []
+        Instruction.encode(op, info.immediates.count, -2, 0x0102_0304_0506_0708, into: &bytes)
+        #expect(bytes.count == info.size, "\(info.mnemonic)")
+        let decoded = try? Instruction.decode(bytes, at: 0)
+        var expected: [Int64] = []
+        for (i, kind) in info.immediates.enumerated() {
+            let value: Int64 = i == 0 ? -2 : 0x0102_0304_0506_0708
+            switch kind {
+            case .u16: expected.append(Int64(UInt16(truncatingIfNeeded: value)))
+            case .u32: expected.append(Int64(UInt32(truncatingIfNeeded: value)))
+            case .i64: expected.append(value)
+            }
+        }
+        #expect(decoded?.immediates == expected, "\(info.mnemonic)")
+    }
+    #expect(Opcode.layouts.count == 256)
+}

@@ -7,9 +7,13 @@ private let crashDatabaseVariable = "STATESTORE_CRASH_DB"
 private let crashKeys = 40
 
 /// Block `height` sets every crash key, and the key `[0]`, to the height: a torn batch would show mixed values.
+/// The keys `[2, i]` get 600 bytes each, so a block is some 40 pages and a background checkpoint (from 1,000
+/// frames in the log) runs every few dozen blocks: kills land in checkpoints too.
 private func crashBlock(_ height: UInt64) -> [Write] {
     let value = (0..<8).map { UInt8(truncatingIfNeeded: height >> (56 - 8 * UInt64($0))) }
+    let large = [UInt8](repeating: 0, count: 600) + value
     return [Write(key: [0], value: value)] + (0..<crashKeys).map { Write(key: [1, UInt8($0)], value: value) }
+        + (0..<crashKeys).map { Write(key: [2, UInt8($0)], value: large) }
 }
 
 /// In a normal run this does nothing; started by `killingAWriterMidCommitLeavesAWholeBlock` with the variable set,

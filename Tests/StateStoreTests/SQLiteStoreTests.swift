@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 import Testing
 @testable import StateStore
 
@@ -89,7 +90,7 @@ import Testing
     let path = temporaryPath("node.db")
     let store = try SQLiteStore(path: path)
     try store.commit((0..<10).map { Write(key: [UInt8($0)], value: [1]) }, height: 1)
-    try store.executeForTesting("UPDATE nodes SET node = x'0203' WHERE position = x''")
+    try store.executeForTesting("UPDATE tree SET node = x'0203' WHERE id = 0")
     #expect(throws: StateStoreError.self) { try store.prove(key: [1]) }
     #expect(throws: StateStoreError.self) { try store.commit([Write(key: [1], value: [2])], height: 2) }
     #expect(store.height == 1)
@@ -104,7 +105,7 @@ import Testing
         root = try store.commit(writes, height: 3)
         // A format-1 file kept one row per node under other keys; the upgrade ignores them and rebuilds the rows.
         try store.executeForTesting(
-            "DELETE FROM nodes; INSERT INTO nodes VALUES (x'0000', x'01'); UPDATE meta SET value = x'01' WHERE name = 'format'")
+            "DELETE FROM tree; INSERT INTO nodes VALUES (x'0000', x'01'); UPDATE meta SET value = x'01' WHERE name = 'format'")
     }
     let upgraded = try SQLiteStore(path: path)
     #expect(upgraded.height == 3)
@@ -116,8 +117,8 @@ import Testing
     try memory.commit(writes, height: 3)
     let change = [Write(key: [5, 0], value: nil), Write(key: [9, 9, 9], value: [1])]
     #expect(try upgraded.commit(change, height: 4) == (try memory.commit(change, height: 4)))
-    // The file now says format 2: broken rows are no longer rebuilt on open but reported.
-    try upgraded.executeForTesting("UPDATE nodes SET node = x'0203' WHERE position = x''")
+    // The file now says format 3: broken rows are no longer rebuilt on open but reported.
+    try upgraded.executeForTesting("UPDATE tree SET node = x'0203' WHERE id = 0")
     let reopened = try SQLiteStore(path: path)
     #expect(throws: StateStoreError.self) { try reopened.prove(key: [1, 0]) }
 }
@@ -140,8 +141,145 @@ import Testing
     let store = try SQLiteStore(path: path)
     try store.commit((0..<50).map { Write(key: [UInt8($0)], value: [1]) }, height: 1)
     // The root row with one byte cut off its last node.
-    try store.executeForTesting("UPDATE nodes SET node = substr(node, 1, length(node) - 1) WHERE position = x''")
+    try store.executeForTesting("UPDATE tree SET node = substr(node, 1, length(node) - 1) WHERE id = 0")
     #expect(throws: StateStoreError.self) { try store.prove(key: [1]) }
     #expect(throws: StateStoreError.self) { try store.commit([Write(key: [1], value: [2])], height: 2) }
     #expect(store.height == 1)
+}
+
+@Test func treeRowIDsSortLikeTheirNibbleKeys() throws {
+    var generator = SeededGenerator(seed: 11)
+    var keys: [[UInt8]] = [[], [0], [0, 0], [15], [15, 15], [0, 15], [1]]
+    for _ in 0..<400 {
+        let count = Int.random(in: 0...TreeRowID.maxNibbles, using: &generator)
+        keys.append((0..<count).map { _ in UInt8.random(in: 0...15, using: &generator) })
+    }
+    let ids = try keys.map { key in try #require(key.withUnsafeBytes(TreeRowID.init)).value }
+    for i in keys.indices {
+        #expect(ids[i] >= 0 && ids[i] < 1 << 60)
+        for j in keys.indices {
+            // Pre-order (a prefix first, then by nibble) is the keys' byte order; equal ids only for equal keys.
+            #expect((ids[i] < ids[j]) == keys[i].lexicographicallyPrecedes(keys[j]))
+        }
+    }
+    // Too deep, or not nibbles: no id (such rows are kept under their key).
+    #expect([UInt8](repeating: 1, count: TreeRowID.maxNibbles + 1).withUnsafeBytes(TreeRowID.init) == nil)
+    #expect([UInt8]([1, 16]).withUnsafeBytes(TreeRowID.init) == nil)
+}
+
+@Test func rowsWithoutAnIntegerIdAreStoredUnderTheirKey() throws {
+    let path = temporaryPath("deep.db")
+    let deep = [UInt8](repeating: 7, count: TreeRowID.maxNibbles + 3)
+    let odd: [UInt8] = [3, 0x20]
+    let shallow = [UInt8](repeating: 7, count: TreeRowID.maxNibbles)
+    do {
+        let store = try SQLiteStore(path: path)
+        let nodes = [Write(key: deep, value: [1, 2]), Write(key: odd, value: [3]), Write(key: shallow, value: [4])]
+        try store.apply(WriteBatch(values: [], nodes: nodes, height: 1, stateRoot: SparseMerkleTree.emptyRoot))
+        #expect(try store.node(at: deep) == [1, 2])
+        #expect(try store.node(at: odd) == [3])
+        #expect(try store.node(at: shallow) == [4])
+        #expect(try store.node(at: Array(deep.dropLast())) == nil)
+        // Only the shallow row has an id; the others keep their keys in `nodes` (an id of 0x…7e would be
+        // `shallow`'s).
+        try store.executeForTesting("DELETE FROM tree")
+        #expect(try store.node(at: shallow) == nil)
+        #expect(try store.node(at: deep) == [1, 2])
+    }
+    let reopened = try SQLiteStore(path: path)
+    #expect(try reopened.node(at: odd) == [3])
+    try reopened.apply(WriteBatch(values: [], nodes: [Write(key: deep, value: nil)], height: 2, stateRoot: SparseMerkleTree.emptyRoot))
+    #expect(try reopened.node(at: deep) == nil)
+}
+
+@Test func committedBatchesReachTheDatabaseFileThroughTheBackgroundCheckpoint() throws {
+    let path = temporaryPath("checkpoint.db")
+    let store = try SQLiteStore(path: path)
+    // About 1,300 pages of 4 KiB: past the 1,000 frames from which a commit asks for a checkpoint.
+    let writes = (0..<5_000).map { Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: UInt8($0 % 251), count: 1_000)) }
+    let root = try store.commit(writes, height: 1)
+    try store.waitForCheckpoint()
+    // The database file alone, without its log, now holds the batch, rows and all.
+    let copy = temporaryPath("checkpoint-copy.db")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    let alone = try SQLiteStore(path: copy)
+    #expect(alone.height == 1)
+    #expect(alone.root() == root)
+    #expect(try alone.get(writes[123].key) == writes[123].value)
+    let key = writes[4_321].key
+    #expect(SparseMerkleTree.verify(proof: try alone.prove(key: key), root: root, key: key, value: writes[4_321].value))
+    // The store goes on committing after its checkpoint, and reopens with everything.
+    try store.commit([Write(key: [9], value: [9])], height: 2)
+    let reopened = try SQLiteStore(path: path)
+    #expect(reopened.height == 2)
+    #expect(try reopened.get([9]) == [9])
+}
+
+@Test func anExplicitCheckpointPutsEvenASmallCommitInTheDatabaseFile() throws {
+    let path = temporaryPath("small-checkpoint.db")
+    let store = try SQLiteStore(path: path)
+    let root = try store.commit([Write(key: [1], value: [2])], height: 1)
+    try store.checkpoint()
+    let copy = temporaryPath("small-checkpoint-copy.db")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    let alone = try SQLiteStore(path: copy)
+    #expect(alone.height == 1)
+    #expect(alone.root() == root)
+}
+
+@Test func aFailedCheckpointIsReportedByTheNextCommitAndTheNextCheckpointRetries() throws {
+    let path = temporaryPath("failed-checkpoint.db")
+    let store = try SQLiteStore(path: path)
+    // Past the 1,000 frames from which a commit asks for a (background) checkpoint; that checkpoint fails.
+    let writes = (0..<5_000).map { Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: 7, count: 1_000)) }
+    store.failNextCheckpoint(with: SQLITE_IOERR)
+    let root = try store.commit(writes, height: 1)
+    // The next batch is refused before it writes anything, with the checkpoint's error, and the store is as it was.
+    #expect {
+        try store.commit([Write(key: [9], value: [9])], height: 2)
+    } throws: { error in
+        guard case let .sqlite(operation, code, _) = error as? StateStoreError else { return false }
+        return code == SQLITE_IOERR && operation.contains("checkpoint of \(path)") && operation.contains("safe in its log")
+    }
+    #expect(store.height == 1)
+    #expect(store.root() == root)
+    #expect(try store.get([9]) == nil)
+    // Reported once: the batch goes through when tried again, and the next checkpoint copies everything.
+    try store.commit([Write(key: [9], value: [9])], height: 2)
+    try store.checkpoint()
+    let copy = temporaryPath("failed-checkpoint-copy.db")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    let alone = try SQLiteStore(path: copy)
+    #expect(alone.height == 2)
+    #expect(try alone.get([9]) == [9])
+    #expect(try alone.get(writes[77].key) == writes[77].value)
+}
+
+@Test func anExplicitCheckpointThatFailsThrows() throws {
+    let store = try SQLiteStore(path: temporaryPath("explicit-failure.db"))
+    try store.commit([Write(key: [1], value: [2])], height: 1)
+    store.failNextCheckpoint(with: SQLITE_FULL)
+    #expect(throws: StateStoreError.self) { try store.checkpoint() }
+    try store.checkpoint()
+    try store.waitForCheckpoint()
+}
+
+@Test func aStoreClosedWhileItsCheckpointRunsLeavesAWholeDatabaseFile() throws {
+    let path = temporaryPath("closed-mid-checkpoint.db")
+    let writes = (0..<5_000).map { Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: UInt8($0 % 13), count: 1_000)) }
+    var root: [UInt8] = []
+    do {
+        let store = try SQLiteStore(path: path)
+        // This commit queues a background checkpoint; the store is released at once, while it runs.
+        root = try store.commit(writes, height: 1)
+    }
+    // Closing waited for the checkpoint and closed both connections: the database file alone holds the batch.
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    let copy = temporaryPath("closed-mid-checkpoint-copy.db")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    let alone = try SQLiteStore(path: copy)
+    #expect(alone.height == 1)
+    #expect(alone.root() == root)
+    let key = writes[2_345].key
+    #expect(SparseMerkleTree.verify(proof: try alone.prove(key: key), root: root, key: key, value: writes[2_345].value))
 }

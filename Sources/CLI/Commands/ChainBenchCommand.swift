@@ -33,8 +33,21 @@ enum ChainBenchCommand {
         var callsPerSecond = 0.0
         var w2NanosecondsPerUpdate = 0.0
         var w2MemoryNanosecondsPerUpdate = 0.0
-        /// Per changed key: the root update's time and CPU time (this thread's), and plain SQLite's time.
-        var rootCosts: [(keys: Int, treeMicroseconds: Double, treeCPUMicroseconds: Double, sqliteMicroseconds: Double)] = []
+        /// Per changed key: the root update's time and CPU time (this thread's) for 1,000 changed keys, plain
+        /// SQLite's time for the same writes, and the time and CPU time (process) of the commit and its checkpoint
+        /// when a tenth of the keys change.
+        var rootCosts: [RootCost] = []
+    }
+
+    struct RootCost {
+        var keys: Int
+        var treeMicroseconds: Double
+        var treeCPUMicroseconds: Double
+        var sqliteMicroseconds: Double
+        /// The wait, after the 1,000-key commit returned, for its checkpoint (run in the background).
+        var checkpointMicroseconds: Double
+        var tenthMicroseconds: Double
+        var tenthCPUMicroseconds: Double
     }
 
     static func run(_ args: Arguments, _ console: Console) -> Int32 {
@@ -218,6 +231,13 @@ enum ChainBenchCommand {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
+    /// CPU time used by the whole process so far, in seconds (every thread).
+    static func processCPUSeconds() -> Double {
+        var time = timespec()
+        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time) == 0 else { return 0 }
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     /// State-root cost per changed key, against the same inserts straight into SQLite.
     static func measureRoots(
         in directory: String, large: Bool, into figures: inout Figures, step: (String) -> Void = { _ in }
@@ -234,6 +254,7 @@ enum ChainBenchCommand {
                 try store.commit((start..<end).map { Write(key: BigEndianBytes.of($0), value: [1]) }, height: height)
                 start = end
             }
+            try store.checkpoint()
             let changed = (0..<1_000).map {
                 Write(key: BigEndianBytes.of(($0 * 7_919) % size), value: [2, UInt8($0 & 0xff)])
             }
@@ -241,11 +262,32 @@ enum ChainBenchCommand {
             let treeCPU = threadCPUSeconds()
             let treeTime = try seconds { try store.commit(changed, height: height) }
             let treeCPUTime = threadCPUSeconds() - treeCPU
+            let checkpointTime = try seconds { try store.waitForCheckpoint() }
             let plain = changed.map { Write(key: [0xee] + $0.key, value: $0.value) }
             let sqliteTime = try seconds {
                 try store.apply(WriteBatch(values: plain, height: height, stateRoot: store.stateRoot))
             }
-            figures.rootCosts.append((size, treeTime * 1e6 / 1_000, treeCPUTime * 1e6 / 1_000, sqliteTime * 1e6 / 1_000))
+            try store.checkpoint()
+            // A tenth of the keys changed: each changed key then shares as much of the tree with the others at
+            // every size (about log2(10) + 1 nodes of its path are its own), where 1,000 keys share most of the
+            // small trees' paths. 7,919 is prime and the sizes are powers of ten, so the keys are distinct.
+            let tenth = (0..<(size / 10)).map {
+                Write(key: BigEndianBytes.of(($0 * 7_919 + 1) % size), value: [3, UInt8($0 & 0xff), UInt8($0 >> 8 & 0xff)])
+            }
+            height += 1
+            // Commit and its checkpoint, all the process's CPU time (both threads).
+            let tenthCPU = processCPUSeconds()
+            let tenthTime = try seconds {
+                try store.commit(tenth, height: height)
+                try store.checkpoint()
+            }
+            let tenthCPUTime = processCPUSeconds() - tenthCPU
+            let per = 1e6 / Double(tenth.count)
+            figures.rootCosts.append(RootCost(
+                keys: size, treeMicroseconds: treeTime * 1e6 / 1_000, treeCPUMicroseconds: treeCPUTime * 1e6 / 1_000,
+                sqliteMicroseconds: sqliteTime * 1e6 / 1_000, checkpointMicroseconds: checkpointTime * 1e6 / 1_000,
+                tenthMicroseconds: tenthTime * per,
+                tenthCPUMicroseconds: tenthCPUTime * per))
         }
     }
 
@@ -270,7 +312,10 @@ enum ChainBenchCommand {
             let roots = figures.rootCosts.map {
                 "{\"keys\": \($0.keys), \"sqlite_us_per_key\": \(String(format: "%.3f", $0.sqliteMicroseconds)), "
                     + "\"tree_us_per_key\": \(String(format: "%.3f", $0.treeMicroseconds)), "
-                    + "\"tree_cpu_us_per_key\": \(String(format: "%.3f", $0.treeCPUMicroseconds))}"
+                    + "\"tree_cpu_us_per_key\": \(String(format: "%.3f", $0.treeCPUMicroseconds)), "
+                    + "\"checkpoint_wait_us_per_key\": \(String(format: "%.3f", $0.checkpointMicroseconds)), "
+                    + "\"tenth_changed_us_per_key\": \(String(format: "%.3f", $0.tenthMicroseconds)), "
+                    + "\"tenth_changed_cpu_us_per_key\": \(String(format: "%.3f", $0.tenthCPUMicroseconds))}"
             }
             console.out(
                 "{\"calls_per_s\": \(Int(figures.callsPerSecond)), \"root_update\": [" + roots.joined(separator: ", ")
@@ -311,6 +356,10 @@ enum ChainBenchCommand {
             console.out(String(format: line,
                                cost.keys, cost.treeMicroseconds, cost.sqliteMicroseconds,
                                cost.treeMicroseconds / max(cost.sqliteMicroseconds, 1e-9), cost.treeCPUMicroseconds))
+            console.out(String(format: "  then waiting for its checkpoint (background)  %6.2f µs per changed key",
+                               cost.checkpointMicroseconds))
+            console.out(String(format: "  a tenth of them changed (%7d keys)  %10.2f µs per changed key with its checkpoint (CPU %.2f µs)",
+                               cost.keys / 10, cost.tenthMicroseconds, cost.tenthCPUMicroseconds))
         }
     }
 }

@@ -31,6 +31,8 @@ struct CodeBuffer {
     /// The file the function's ranges are in, at hand (a range holds only its file's id; looking a file up
     /// by id takes a lock).
     let file: SourceFile?
+    /// `Opcode.layouts`, held here: reading the global costs a `swift_once` call per instruction.
+    private let layouts: [OpcodeLayout]
 
     /// The storage of a buffer's tables, emptied, for the next function's buffer to fill again.
     struct Storage {
@@ -42,15 +44,22 @@ struct CodeBuffer {
 
     /// An empty buffer, with room for a typical function (growing each table from empty cost several
     /// allocations and copies per function), in `storage` when given (`recycled()` of the previous function's).
-    init(file: SourceFile? = nil, reusing storage: Storage = Storage()) {
+    init(file: SourceFile? = nil, reusing storage: consuming Storage = Storage()) {
         self.file = file
+        layouts = Opcode.layouts
+        // Moved out of `storage` (emptied there) before reserving: a buffer still referenced from `storage`
+        // is not unique, and reserving capacity in it would allocate a new one.
         code = storage.code
-        code.reserveCapacity(128)
+        storage.code = []
         labels = storage.labels
-        labels.reserveCapacity(16)
+        storage.labels = []
         fixups = storage.fixups
-        fixups.reserveCapacity(16)
+        storage.fixups = []
         positions = storage.positions
+        storage.positions = []
+        code.reserveCapacity(128)
+        labels.reserveCapacity(16)
+        fixups.reserveCapacity(16)
         positions.reserveCapacity(32)
     }
 
@@ -108,12 +117,12 @@ struct CodeBuffer {
     private mutating func emit(
         _ opcode: Opcode, _ count: Int, _ a: Int64, _ b: Int64, effect: (pops: Int, pushes: Int)?
     ) {
-        let info = opcode.info
+        let layout = layouts[Int(opcode.rawValue)]
         let counts: (pops: Int, pushes: Int)
         if let effect {
             counts = effect
-        } else if case .fixed(let pops, let pushes) = info.effect {
-            counts = (pops.count, pushes.count)
+        } else if let fixed = layout.fixedEffect {
+            counts = fixed
         } else {
             counts = CodeBuffer.specialCounts(opcode)
         }
@@ -127,10 +136,10 @@ struct CodeBuffer {
             return
         }
         let offset = code.count
-        Instruction.encode(opcode, count, a, b, into: &code)
+        Instruction.encode(opcode, layout, count, a, b, into: &code)
         lastInstruction = (offset, opcode, count > 0 ? a : 0)
         adjust(pops: counts.pops, pushes: counts.pushes)
-        if info.flags.contains(.terminator) { reachable = false }
+        if layout.isTerminator { reachable = false }
     }
 
     /// Emits a jump (`jump`, `jump_if` or `jump_unless`) to `label`.

@@ -43,16 +43,25 @@ final class FunctionCompiler {
         var usedLocals: [Bool] = []
     }
 
-    init(module: ModuleCompiler, symbol: FunctionSymbol, reusing tables: Tables = Tables()) {
+    init(module: ModuleCompiler, symbol: FunctionSymbol, reusing tables: consuming Tables = Tables()) {
         self.module = module
         self.symbol = symbol
         self.unit = symbol.unit
-        code = CodeBuffer(file: symbol.unit.file, reusing: tables.code)
+        // Each table is moved out of `tables` (taken, and emptied there), so this compiler holds the only
+        // reference and `reserveCapacity` keeps the buffer: copied, the reservation would reallocate each one.
+        var storage = CodeBuffer.Storage()
+        swap(&storage, &tables.code)
+        code = CodeBuffer(file: symbol.unit.file, reusing: consume storage)
         localTypes = tables.localTypes
+        tables.localTypes = []
         visible = tables.visible
+        tables.visible = []
         scopeStarts = tables.scopeStarts
+        tables.scopeStarts = []
         loops = tables.loops
+        tables.loops = []
         usedLocals = tables.usedLocals
+        tables.usedLocals = []
         localTypes.reserveCapacity(16)
         usedLocals.reserveCapacity(16)
         visible.reserveCapacity(16)

@@ -18,7 +18,7 @@ extension Parser {
         var folded = 0
         while !panicking {
             let token = current
-            let rule = ParseRule.table[Int(token.kind.rawValue)]
+            let rule = rules[Int(token.kind.rawValue)]
             guard rule.infix != .none, rule.precedence >= minimum else { break }
             // A `(` or `[` on a new line starts a new statement, not a call or index.
             if token.isAtLineStart, token.kind == .leftParen || token.kind == .leftBracket { break }
@@ -86,7 +86,7 @@ extension Parser {
         let start = token.start
         // A declaration keyword starting a line is the next declaration, not an operand continued from here.
         let prefix = token.isAtLineStart && isDeclarationStart && position > 0
-            ? PrefixParselet.none : ParseRule.table[Int(token.kind.rawValue)].prefix
+            ? PrefixParselet.none : rules[Int(token.kind.rawValue)].prefix
         switch prefix {
         case .literal:
             advance()

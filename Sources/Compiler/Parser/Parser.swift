@@ -35,6 +35,8 @@ public struct Parser {
     /// The statements of the lists being parsed, innermost list last: a list collects here and is copied out
     /// once, at its exact size, instead of growing its own array from empty (several allocations per block).
     var statementStack: [Stmt] = []
+    /// `ParseRule.table`, held here: reading the global costs a `swift_once` call per token.
+    let rules = ParseRule.table
 
     init(lexed: LexedFile) {
         file = lexed.file
