@@ -18,24 +18,10 @@ enum SignatureBatch {
         check(transactions).map(\.valid)
     }
 
-    /// Each transaction's hash and whether its signature is valid, in order, computed on every core.
+    /// Each transaction's hash and whether its signature is valid, in order, computed on every core (the caller's
+    /// thread among them).
     static func check(_ transactions: [SignedTransaction]) -> [Checked] {
         guard transactions.count > 1 else { return transactions.map { $0.checked() } }
-        var checked = [Checked](repeating: Checked(hash: [], valid: false), count: transactions.count)
-        let chunks = (transactions.count + chunk - 1) / chunk
-        checked.withUnsafeMutableBufferPointer { results in
-            let output = Output(buffer: results)
-            DispatchQueue.concurrentPerform(iterations: chunks) { part in
-                let start = part * chunk
-                let end = min(start + chunk, transactions.count)
-                for index in start..<end { output.buffer[index] = transactions[index].checked() }
-            }
-        }
-        return checked
-    }
-
-    /// The result buffer, written by several threads at disjoint indices.
-    private struct Output: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<Checked>
+        return SignatureCheck(transactions).waitChecked()
     }
 }

@@ -154,6 +154,25 @@ import Testing
         #expect(c.rejected.first?.reason == .badSignature)
     }
 
+    /// The check's chunks are taken by background threads and by the thread that waits: every transaction gets
+    /// its own verdict and hash, whichever thread checked it, in order, and waiting twice gives the same answer.
+    @Test func aCheckSharedBetweenThreadsGivesEachTransactionItsOwnVerdict() throws {
+        let t = try TestChain()
+        var txs: [SignedTransaction] = []
+        for nonce in 0..<150 {  // five chunks, the last one partial
+            txs.append(try t.sign("bob", .transfer(to: try t.address("carol"), amount: 1), nonce: UInt64(nonce)))
+        }
+        let bad: Set<Int> = [0, 31, 32, 100, 149]
+        for index in bad { txs[index].signature[5] ^= 0x40 }
+        let check = SignatureCheck(txs)
+        let verdicts = check.wait()
+        #expect(verdicts == txs.indices.map { !bad.contains($0) })
+        #expect(verdicts == txs.map(\.hasValidSignature))
+        #expect(check.wait() == verdicts)
+        #expect(SignatureCheck([]).wait().isEmpty)
+        #expect(SignatureCheck(Array(txs.prefix(1))).wait() == [false])
+    }
+
     @Test func aBlockOutOfPlaceOrTimeIsRefused() throws {
         let producer = try TestChain()
         try buildHistory(producer)

@@ -115,12 +115,20 @@ enum ChainBenchCommand {
                 payload: .transfer(to: SHA256.hash([UInt8(i & 0xff)]), amount: 1)
             ).signed(with: key)
         }
-        let verifyCPU = threadCPUSeconds()
-        let verifyTime = seconds { for tx in sample { _ = tx.hasValidSignature } }
+        // The fastest of three passes (one pass is ~0.15 s, and a shared machine's speed moves by more than a
+        // third between such slices): the rates the transfers are judged against are the best the cores did.
+        var verifyTime = Double.infinity
+        var verifyCPU = Double.infinity
+        var batchTime = Double.infinity
+        for _ in 0..<3 {
+            let cpu = threadCPUSeconds()
+            verifyTime = min(verifyTime, seconds { for tx in sample { _ = tx.hasValidSignature } })
+            verifyCPU = min(verifyCPU, threadCPUSeconds() - cpu)
+            // The same signatures checked as a block's are, on every core.
+            batchTime = min(batchTime, seconds { _ = SignatureCheck(sample).wait() })
+        }
         figures.verifyPerSecond = Double(sample.count) / verifyTime
-        figures.verifyMicroseconds = (threadCPUSeconds() - verifyCPU) * 1e6 / Double(sample.count)
-        // The same signatures checked as a block's are, on every core.
-        let batchTime = seconds { _ = SignatureCheck(sample).wait() }
+        figures.verifyMicroseconds = verifyCPU * 1e6 / Double(sample.count)
         figures.batchVerifyPerSecond = Double(sample.count) / batchTime
 
         func signedBlocks(
@@ -332,8 +340,10 @@ enum ChainBenchCommand {
             console.out(String(format: "signature verification, one core   %10.0f /s", figures.verifyPerSecond))
             console.out(String(format: "signature verification, all cores  %10.0f /s  (a block's batch)",
                                figures.batchVerifyPerSecond))
-            console.out(String(format: "signed transfers end to end        %10.0f /s  (%.0f%% of 2 × one-core verify)",
-                               figures.transfersPerSecond, 100 * figures.transfersPerSecond / max(twoCore, 1)))
+            console.out(String(format: "signed transfers end to end        %10.0f /s  (%.0f%% of 2 × one-core verify,"
+                               + " %.0f%% of the all-core rate)",
+                               figures.transfersPerSecond, 100 * figures.transfersPerSecond / max(twoCore, 1),
+                               100 * figures.transfersPerSecond / max(figures.batchVerifyPerSecond, 1)))
             let cpuShare = figures.verifyMicroseconds / max(figures.verifyMicroseconds + figures.transferMicroseconds, 1e-9)
             console.out(String(format: "  CPU per transfer: verify %.1f µs, execute + commit %.1f µs"
                                + " (steady-state share V / (V + E) = %.0f%%)",
