@@ -42,14 +42,20 @@ final class SQLiteStatement {
             // Cleared while the buffers are alive, error or not: SQLite keeps no pointer to them.
             defer { reset() }
             try bindStatic(keyBuffer, at: 1)
-            if let value {
-                try value.withUnsafeBytes { valueBuffer in
-                    try bindStatic(valueBuffer, at: 2)
-                    while try step() {}
-                }
-            } else {
-                while try step() {}
-            }
+            try complete(value: value)
+        }
+    }
+
+    /// Binds `value`, when given, to parameter 2 without SQLite copying it (the caller resets the statement
+    /// before the array can change) and steps the statement to completion.
+    private func complete(value: [UInt8]?) throws {
+        guard let value else {
+            while try step() {}
+            return
+        }
+        try value.withUnsafeBytes { valueBuffer in
+            try bindStatic(valueBuffer, at: 2)
+            while try step() {}
         }
     }
 
@@ -66,14 +72,7 @@ final class SQLiteStatement {
     func run(id: Int64, value: [UInt8]? = nil) throws {
         defer { reset() }
         try bind(id, at: 1)
-        if let value {
-            try value.withUnsafeBytes { valueBuffer in
-                try bindStatic(valueBuffer, at: 2)
-                while try step() {}
-            }
-        } else {
-            while try step() {}
-        }
+        try complete(value: value)
     }
 
     /// Binds `id` to parameter 1, steps once and returns column 0 of the row as bytes, or `nil` when there is
