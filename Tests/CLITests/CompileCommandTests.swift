@@ -137,6 +137,28 @@ import Testing
         ], "\(reverted.stderr)")
     }
 
+    /// Accounts named on the command line print back as `@name` in events and results; --json keeps addresses.
+    @Test func runNamesTheAccountsItWasGiven() {
+        let file = temporary("tip.dn", """
+            contract Tip
+            event Tipped(from: Address, to: Address, amount: Int)
+            pub fn tip(to: Address, amount: Int) -> Address {
+                emit Tipped(caller, to, amount)
+                return to
+            }
+
+            """)
+        let people = Capture()
+        #expect(DatanetCLI.run(["run", file, "--call", "tip(@carol, 5)", "--from", "bob"], console: people.console) == 0)
+        #expect(people.stdout.contains("event Tipped(@bob, @carol, 5)"), "\(people.stdout)")
+        #expect(people.stdout.contains("@carol : Address"))
+        let machines = Capture()
+        #expect(DatanetCLI.run(["run", file, "--call", "tip(@carol, 5)", "--from", "bob", "--json"],
+            console: machines.console) == 0)
+        #expect(!machines.stdout.contains("@carol"), "\(machines.stdout)")
+        #expect(machines.stdout.contains("Tipped(@0x"))
+    }
+
     /// `@name` is the local account `name` of `datanet test`, and `--from` sends as one: the owner set by `init`
     /// may set shares, anyone else is refused by the contract.
     @Test func runWithNamedAccounts() {

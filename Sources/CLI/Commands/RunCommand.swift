@@ -49,10 +49,13 @@ enum RunCommand {
                 + suggestionOrList(call.function, among: names, listing: "public functions"))
             return ExitCode.failure
         }
+        // The local accounts named in the arguments and --from, to print their addresses back as `@name`.
+        let named = NamedAccounts()
+        let account = { (name: String) throws(ArgumentError) -> [UInt8] in try named.resolve(name) }
         let values: [Value]
         do throws(CLIFailure) {
             values = try CallArguments.values(
-                call.arguments, of: module.functions[index], in: module, account: localAccount)
+                call.arguments, of: module.functions[index], in: module, account: account)
         } catch {
             console.error(error.message)
             return ExitCode.failure
@@ -68,7 +71,7 @@ enum RunCommand {
                 let parsed = try CallSyntax.parse(written)
                 do throws(CLIFailure) {
                     initValues = try CallArguments.values(
-                        parsed.arguments, of: module.functions[setup], in: module, account: localAccount)
+                        parsed.arguments, of: module.functions[setup], in: module, account: account)
                 } catch {
                     console.error("in --init, " + error.message)
                     return ExitCode.failure
@@ -84,7 +87,7 @@ enum RunCommand {
             if let address = Hex.decode32(name) {
                 sender = address
             } else {
-                do throws(ArgumentError) { sender = try localAccount(name) } catch {
+                do throws(ArgumentError) { sender = try named.resolve(name) } catch {
                     console.error("in --from, " + error.message)
                     return ExitCode.failure
                 }
@@ -93,6 +96,7 @@ enum RunCommand {
         return execute(
             verified, function: index, values: values, gasLimit: gasLimit, trace: args.switches.contains("--trace"),
             console: console, initValues: initValues, sender: sender, json: args.switches.contains("--json"),
+            naming: named.name,
             source: { position in
                 LibraryResolver(stdlibDirectory: SourceCompilation.stdlibDirectory())
                     .file(ofSourceMapName: position.file, main: path)
@@ -113,10 +117,25 @@ enum RunCommand {
         }
     }
 
+    /// The local accounts a command line named, by address (looked up, never iterated).
+    final class NamedAccounts {
+        private var names: [[UInt8]: String] = [:]
+
+        /// The address of local account `name` (`localAccount`), remembered.
+        func resolve(_ name: String) throws(ArgumentError) -> [UInt8] {
+            let address = try RunCommand.localAccount(name)
+            names[address] = name
+            return address
+        }
+
+        /// `@name` of an address named on the command line, if it was.
+        func name(_ address: [UInt8]) -> String? { names[address].map { "@" + $0 } }
+    }
+
     static func execute(
         _ verified: VerifiedModule, function index: Int, values: [Value], gasLimit: Int64, trace: Bool,
         console: Console, initValues: [Value] = [], sender: [UInt8], json: Bool = false,
-        source: ((SourcePosition) -> SourceFile?)? = nil
+        naming: @escaping ([UInt8]) -> String? = { _ in nil }, source: ((SourcePosition) -> SourceFile?)? = nil
     ) -> Int32 {
         let module = verified.module
         var host = MemoryHost()
@@ -153,11 +172,15 @@ enum RunCommand {
                 Program(verified), function: index, args: values, host: &host, gasLimit: gasLimit, readOnly: false,
                 tracer: &tracer)
         }
-        let events = host.events.map { "\($0.name)(" + $0.values.map(TypeNames.literal).joined(separator: ", ") + ")" }
+        // Named accounts as `@name` for people; --json keeps the addresses.
+        let shown: ([UInt8]) -> String? = json ? { _ in nil } : naming
+        let events = host.events.map {
+            "\($0.name)(" + $0.values.map { TypeNames.literal($0, naming: shown) }.joined(separator: ", ") + ")"
+        }
         let types = module.functions[index].results.map { TypeNames.name(module.types[Int($0)], in: module) }
         return report(
             result.outcome, types: types, gasUsed: result.gasUsed, events: events, json: json, console: console,
-            source: source)
+            source: source, naming: shown)
     }
 
     /// `path:line:col: error: PREFIX: message` for a trap, with the source line and a caret under the place when
