@@ -22,7 +22,7 @@ extension FunctionCompiler {
         switch callee.kind {
         case .name(let name):
             if lookup(name) != nil {
-                valueCalled(name, "a local", arguments, e, callee)
+                valueCalled(name, .local, arguments, e, callee)
                 return discardArguments(arguments)
             }
             if let function = unit.functions[name] { return callFunction(function, arguments, e) }
@@ -42,8 +42,8 @@ extension FunctionCompiler {
                 )
                 return discardArguments(arguments)
             }
-            if let what = valueKind(name) {
-                valueCalled(name, what, arguments, e, callee)
+            if let kind = valueKind(name) {
+                valueCalled(name, kind, arguments, e, callee)
                 return discardArguments(arguments)
             }
             // A function of a used library, called without its qualifier.
@@ -61,10 +61,10 @@ extension FunctionCompiler {
             unknownName(name, at: callee.range, among: candidates)
             return discardArguments(arguments)
         case .member(let base, let name):
-            if case .name(let q) = base.kind, q == "block", valueKind(q) == "a value of the block",
+            if case .name(let q) = base.kind, q == "block", !isLocal(q), valueKind(q) == .blockValue,
                 ["height", "time"].contains(name.name)
             {
-                valueCalled("block.\(name.name)", "a value of the block", arguments, e, callee)
+                valueCalled("block.\(name.name)", .blockValue, arguments, e, callee)
                 return discardArguments(arguments)
             }
             if case .name(let q) = base.kind, !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {
@@ -122,33 +122,38 @@ extension FunctionCompiler {
         }
     }
 
-    /// Compiles arguments for their diagnostics only, leaving a placeholder `.error` value.
-    /// What a name that is not a function is, when it is a value that can be read (`caller`, a state variable,
-    /// a constant): the phrase for the error; nil otherwise. Locals are reported before this is asked.
-    private func valueKind(_ name: String) -> String? {
-        if module.state[name] != nil, !unit.isLibrary { return "a state variable" }
-        if unit.consts[name] != nil { return "a constant" }
-        if FunctionCompiler.worldValues[name] != nil { return "a value of the call" }
-        if name == "block" { return "a value of the block" }
+    /// What a name that is not a function is, when it is a value that can be read; the raw value is the phrase
+    /// of the error ("'caller' is a value of the call, not a function").
+    private enum ValueKind: String {
+        case local = "a local"
+        case state = "a state variable"
+        case constant = "a constant"
+        case callValue = "a value of the call"
+        case blockValue = "a value of the block"
+    }
+
+    /// What `name` is when it is a value that can be read (`caller`, a state variable, a constant), nil otherwise.
+    /// Locals are reported before this is asked.
+    private func valueKind(_ name: String) -> ValueKind? {
+        if module.state[name] != nil, !unit.isLibrary { return .state }
+        if unit.consts[name] != nil { return .constant }
+        if FunctionCompiler.worldValues[name] != nil { return .callValue }
+        if name == "block" { return .blockValue }
         return nil
     }
 
     /// `caller()`, `total()`, `block.height()`, `shares(k)`: the value is read without parentheses (a map or
     /// list is indexed), with a fix-it when the call had no arguments.
-    private func valueCalled(_ name: String, _ what: String, _ arguments: [Expr], _ e: Expr, _ callee: Expr) {
-        let hint: String
-        var fixIt: FixIt?
-        if arguments.isEmpty {
-            hint = "read it without '()': '\(name)'"
-            fixIt = FixIt(range: e.range, replacement: name)
-        } else if what == "a state variable" || what == "a local", arguments.count == 1 {
-            hint = "a map or list is indexed with '[ ]': '\(name)[\(arguments[0].range.text)]'"
-        } else {
-            hint = "read it without '()': '\(name)'"
-        }
-        error(Messages.valueNotCallable(name, what), at: callee.range, hint: hint, fixIt: fixIt)
+    private func valueCalled(_ name: String, _ kind: ValueKind, _ arguments: [Expr], _ e: Expr, _ callee: Expr) {
+        let indexed = (kind == .state || kind == .local) && arguments.count == 1
+        let hint = indexed
+            ? "a map or list is indexed with '[ ]': '\(name)[\(arguments[0].range.text)]'"
+            : "read it without '()': '\(name)'"
+        let fixIt = arguments.isEmpty ? FixIt(range: e.range, replacement: name) : nil
+        error(Messages.valueNotCallable(name, kind.rawValue), at: callee.range, hint: hint, fixIt: fixIt)
     }
 
+    /// Compiles arguments for their diagnostics only, leaving a placeholder `.error` value.
     private func discardArguments(_ arguments: [Expr]) -> SemaType {
         for argument in arguments where expr(argument) != .void { code.emit(.pop, effect: (1, 0)) }
         code.emit(.pushInt, 0)
