@@ -89,8 +89,13 @@ public final class TestRunner {
     /// Parses and checks the test file at `path` (contents `bytes`): its syntax tree, or the errors that keep
     /// it from running.
     func load(path: String, bytes: [UInt8]) -> Result<SourceFileAST, DiagnosticList> {
-        let file = SourceFile(path: path, bytes: bytes)
-        let (ast, parseDiagnostics) = Parser.parse(file)
+        load(Parser.parse(SourceFile(path: path, bytes: bytes)))
+    }
+
+    /// `load` of a parsed file.
+    private func load(_ parsed: (SourceFileAST, [Diagnostic])) -> Result<SourceFileAST, DiagnosticList> {
+        let (ast, parseDiagnostics) = parsed
+        let file = ast.file
         let errors = parseDiagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { return .failure(DiagnosticList(errors)) }
         if ast.kind != .tests {
@@ -102,33 +107,44 @@ public final class TestRunner {
             ]))
         }
         let checked = TestChecker.check(ast) { written in
-            try? self.module(at: Self.deployPath(written, testFile: path), range: SourceRange.point(file, 0)).get()
+            try? self.module(at: Self.deployPath(written, testFile: file.path), range: SourceRange.point(file, 0)).get()
         }
         return checked.isEmpty ? .success(ast) : .failure(DiagnosticList(checked))
+    }
+
+    /// A parsed test file loaded and its own declarations compiled (`TestSession.preludeErrors`): the syntax
+    /// tree and the accounts it names, or every error that keeps it from running.
+    private func runnable(
+        _ parsed: (SourceFileAST, [Diagnostic]), bytes: [UInt8]
+    ) -> Result<(SourceFileAST, [String]), DiagnosticList> {
+        switch load(parsed) {
+        case .failure(let errors): return .failure(errors)
+        case .success(let ast):
+            let accounts = Self.accountNames(in: bytes)
+            let errors = TestSession(runner: self, ast: ast, accounts: accounts).preludeErrors()
+            return errors.isEmpty ? .success((ast, accounts)) : .failure(DiagnosticList(errors))
+        }
     }
 
     /// What `datanet check` says of a test or scenario file, without running it: what would keep it from running
     /// (syntax errors, names the test code cannot know, its own declarations that do not compile). Nil when the
     /// file is not one (it has a `contract` or `library` header).
     public func check(path: String, bytes: [UInt8]) -> [Diagnostic]? {
-        guard Parser.parse(SourceFile(path: path, bytes: bytes)).0.kind == .tests else { return nil }
-        switch load(path: path, bytes: bytes) {
+        let parsed = Parser.parse(SourceFile(path: path, bytes: bytes))
+        guard parsed.0.kind == .tests else { return nil }
+        switch runnable(parsed, bytes: bytes) {
         case .failure(let errors): return errors.items
-        case .success(let ast):
-            return TestSession(runner: self, ast: ast, accounts: Self.accountNames(in: bytes)).preludeErrors()
+        case .success: return []
         }
     }
 
     /// Parses the file at `path` (contents `bytes`) and runs each of its tests on a fresh chain.
     public func run(path: String, bytes: [UInt8]) -> TestFileResult {
-        let ast: SourceFileAST
-        switch load(path: path, bytes: bytes) {
-        case .success(let loaded): ast = loaded
+        let ast: SourceFileAST, accounts: [String]
+        switch runnable(Parser.parse(SourceFile(path: path, bytes: bytes)), bytes: bytes) {
+        case .success(let loaded): (ast, accounts) = loaded
         case .failure(let errors): return TestFileResult(path: path, diagnostics: errors.items, outcomes: [])
         }
-        let accounts = Self.accountNames(in: bytes)
-        let declarations = TestSession(runner: self, ast: ast, accounts: accounts).preludeErrors()
-        if !declarations.isEmpty { return TestFileResult(path: path, diagnostics: declarations, outcomes: []) }
         var outcomes: [TestOutcome] = []
         for decl in ast.declarations {
             guard case .test(let name, _, let body) = decl.kind else { continue }
