@@ -33,30 +33,24 @@ public enum TypeNames {
     /// reader's tools resolve back to the address).
     public static func literal(_ v: Value, naming: ([UInt8]) -> String?) -> String {
         switch v {
-        case .address(let b): return naming(b) ?? literal(v)
+        case .int(let i): return String(i)
+        case .dec(let d): return dec(d)
+        case .bool(let b): return b ? "true" : "false"
+        case .address(let b): return naming(b) ?? "@0x" + Hex.encode(b)
+        case .hash(let b): return "#0x" + Hex.encode(b)
+        case .string(let s): return quoted(s)
+        case .bytes(let b): return "x\"" + Hex.encode(b) + "\""
         case .list(let items): return "[" + items.map { literal($0, naming: naming) }.joined(separator: ", ") + "]"
         case .map(let entries):
             return "{" + entries.map { literal($0.key, naming: naming) + ": " + literal($0.value, naming: naming) }
                 .joined(separator: ", ") + "}"
         case .structure(let fields): return "{" + fields.map { literal($0, naming: naming) }.joined(separator: ", ") + "}"
-        default: return literal(v)
         }
     }
 
     /// A value as the language writes it.
     public static func literal(_ v: Value) -> String {
-        switch v {
-        case .int(let i): return String(i)
-        case .dec(let d): return dec(d)
-        case .bool(let b): return b ? "true" : "false"
-        case .address(let b): return "@0x" + Hex.encode(b)
-        case .hash(let b): return "#0x" + Hex.encode(b)
-        case .string(let s): return quoted(s)
-        case .bytes(let b): return "x\"" + Hex.encode(b) + "\""
-        case .list(let items): return "[" + items.map(literal).joined(separator: ", ") + "]"
-        case .map(let entries): return "{" + entries.map { literal($0.key) + ": " + literal($0.value) }.joined(separator: ", ") + "}"
-        case .structure(let fields): return "{" + fields.map(literal).joined(separator: ", ") + "}"
-        }
+        literal(v) { _ in nil }
     }
 
     /// `s` in double quotes with `\\`, `\"`, `\n` and `\t` escaped.
