@@ -54,8 +54,7 @@ struct Keystore {
             throw CLIFailure("'\(text)' is not an address: an address is 0x and 64 hex digits (this has "
                 + "\(bare.count - 2) characters after 0x)")
         }
-        guard let first = bare.utf8.first, !(48...57).contains(first), bare.utf8.allSatisfy({ Self.isNameByte($0) })
-        else {
+        guard Self.isAccountName(bare) else {
             throw CLIFailure("'\(text)' is neither an address (0x and 64 hex digits) nor a key name (letters, digits "
                 + "and '_')")
         }
@@ -93,6 +92,13 @@ struct Keystore {
         guard FileManager.default.createFile(
             atPath: path, contents: data + Data("\n".utf8), attributes: [.posixPermissions: 0o600])
         else { throw CLIFailure("cannot write '\(path)'") }
+    }
+
+    /// Whether `text` can be an account name written `@name` in a call: letters, digits and '_', not starting
+    /// with a digit (so `@0x…` stays an address).
+    static func isAccountName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, !(48...57).contains(first) else { return false }
+        return text.utf8.allSatisfy(isNameByte)
     }
 
     static func isNameByte(_ c: UInt8) -> Bool {

@@ -233,11 +233,11 @@ enum ChainCommands {
             console.out(JSONValue.object(fields).text)
             return ExitCode.ok
         }
-        ChainPrinter(chain: chain, console: console, keystore: keystore)
-            .print(found.receipt, hash: hash, height: found.block.header.height, index: found.index)
+        let printer = ChainPrinter(chain: chain, console: console, keystore: keystore)
+        printer.print(found.receipt, hash: hash, height: found.block.header.height, index: found.index)
         console.out("  kind        \(tx.payload.kindName)")
-        let senderName = keystore.flatMap { store in store.keys.first { $0.address == tx.senderAddress } }
-        console.out("  sender      \(Hex.prefixed(tx.senderAddress))" + (senderName.map { " (\($0.name))" } ?? ""))
+        let senderName = printer.names[tx.senderAddress].map { " (\($0))" } ?? ""
+        console.out("  sender      \(Hex.prefixed(tx.senderAddress))" + senderName)
         console.out("  nonce       \(tx.nonce)")
         console.out("  gas limit   \(tx.gasLimit) at price \(tx.gasPrice)")
         switch tx.payload {

@@ -52,9 +52,7 @@ enum CompileCommands {
         var failed = false
         var paths: [String] = []
         for path in args.positional {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                let found = SourceTree.files(under: path, suffix: ".dn")
+            if let found = SourceTree.files(inDirectory: path, suffix: ".dn") {
                 if found.isEmpty {
                     console.error("no .dn files under '\(path)'")
                     failed = true

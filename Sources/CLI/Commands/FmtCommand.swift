@@ -19,11 +19,7 @@ enum FmtCommand {
         let check = args.switches.contains("--check")
         var files: [String] = []
         for path in args.positional {
-            var isDirectory: ObjCBool = false
-            if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-                isDirectory.boolValue
-            {
-                let found = SourceTree.files(under: path, suffix: ".dn")
+            if path != "-", let found = SourceTree.files(inDirectory: path, suffix: ".dn") {
                 if found.isEmpty { console.note("no .dn files under \(path)") }
                 files += found
             } else {

@@ -106,9 +106,7 @@ enum RunCommand {
     /// `@name` in `--call` and `--init`, and `--from name`: the address of the local account `name`, as in
     /// `datanet test`. Without `--from` the sender is 0x01…01.
     static func localAccount(_ name: String) throws(ArgumentError) -> [UInt8] {
-        guard let first = name.utf8.first, !(48...57).contains(first),
-            name.utf8.allSatisfy({ Keystore.isNameByte($0) })
-        else {
+        guard Keystore.isAccountName(name) else {
             throw ArgumentError(message: "'\(name)' is neither an account name (letters, digits and '_') nor an address "
                 + "(0x and 64 hex digits)")
         }
