@@ -13,11 +13,6 @@ enum SignatureBatch {
         var valid: Bool
     }
 
-    /// Whether each transaction's signature is valid, in order.
-    static func verify(_ transactions: [SignedTransaction]) -> [Bool] {
-        check(transactions).map(\.valid)
-    }
-
     /// Each transaction's hash and whether its signature is valid, in order, computed on every core (the caller's
     /// thread among them).
     static func check(_ transactions: [SignedTransaction]) -> [Checked] {
