@@ -10,12 +10,20 @@ public struct CompileOptions: Sendable {
     public var sourceMap: Bool
     /// Addresses of named accounts (`@alice`), which only the REPL compiles; elsewhere they are an error.
     public var namedAccounts: [String: [UInt8]]
+    /// Threads that compile function bodies: 1 compiles on the calling thread only; 0 (automatic) uses
+    /// `DATANET_COMPILE_THREADS` when set, else every active processor for files of at least 64 functions.
+    /// The module and diagnostics are the same whatever the count.
+    public var threads: Int
 
     /// Options with a library resolver.
-    public init(libraries: LibraryResolver = .none, sourceMap: Bool = true, namedAccounts: [String: [UInt8]] = [:]) {
+    public init(
+        libraries: LibraryResolver = .none, sourceMap: Bool = true, namedAccounts: [String: [UInt8]] = [:],
+        threads: Int = 0
+    ) {
         self.libraries = libraries
         self.sourceMap = sourceMap
         self.namedAccounts = namedAccounts
+        self.threads = threads
     }
 }
 
@@ -25,6 +33,9 @@ public struct CompileResult: Sendable {
     public var module: Module?
     /// Errors and warnings in source order, parse diagnostics included.
     public var diagnostics: [Diagnostic]
+    /// How many function bodies were compiled on worker threads (`CompileOptions.threads`) and taken into the
+    /// module as a serial compile would have made them; 0 when one thread compiled everything.
+    public var bodiesFromWorkers = 0
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -44,7 +55,9 @@ public enum Compiler {
         }
         let diagnostics = deduplicated(compiler.diagnostics.sorted)
         if diagnostics.contains(where: { $0.severity == .error }) { module = nil }
-        return CompileResult(module: module, diagnostics: diagnostics)
+        var result = CompileResult(module: module, diagnostics: diagnostics)
+        result.bodiesFromWorkers = compiler.bodiesFromWorkers
+        return result
     }
 
     /// Type-checks `file` without keeping the module; returns its diagnostics.

@@ -254,7 +254,7 @@ extension ModuleCompiler {
             shown = path.map(\.name).joined(separator: ".")
             qualifier = path.last?.name ?? ""
             if path.count == 2, path[0].name == "std" {
-                file = options.libraries.standard(path[1].name)
+                file = library(LoadedLibraries.standardKey(path[1].name)) { options.libraries.standard(path[1].name) }
             } else {
                 file = nil
             }
@@ -262,7 +262,9 @@ extension ModuleCompiler {
             shown = path
             let stem = path.split(separator: "/").last.map(String.init) ?? path
             qualifier = stem.hasSuffix(".dn") ? String(stem.dropLast(3)) : stem
-            file = options.libraries.relative(path, from: unit.file)
+            file = library(LoadedLibraries.relativeKey(path, from: unit.file.path)) {
+                options.libraries.relative(path, from: unit.file)
+            }
         }
         guard let file else {
             diagnostics.report(.error(Messages.unknownLibrary(shown), at: range))
@@ -274,8 +276,15 @@ extension ModuleCompiler {
             return
         }
         guard !loading.contains(file.path) else { return }
-        let (ast, parseDiagnostics) = Parser.parse(file)
-        diagnostics.append(contentsOf: parseDiagnostics)
+        let ast: SourceFileAST
+        if let parsed = preloaded?.syntax[file.path] {
+            ast = parsed
+        } else {
+            let (parsed, parseDiagnostics) = Parser.parse(file)
+            diagnostics.append(contentsOf: parseDiagnostics)
+            ast = parsed
+            libraryFiles.syntax[file.path] = parsed
+        }
         guard case .library(let name) = ast.kind else {
             var hint: String?
             if case .contract(let contract) = ast.kind {
@@ -292,5 +301,14 @@ extension ModuleCompiler {
         loading.remove(file.path)
         unit.libraries[qualifier] = library
         unit.libraries[name.name] = library
+    }
+
+    /// The library file a `use` names: a worker's from the main thread's (`preloaded`), otherwise `load()`'s,
+    /// remembered under `key` for the workers.
+    private func library(_ key: String, _ load: () -> SourceFile?) -> SourceFile? {
+        if let preloaded { return preloaded.files[key] }
+        let file = load()
+        if let file { libraryFiles.files[key] = file }
+        return file
     }
 }

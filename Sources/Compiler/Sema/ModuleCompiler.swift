@@ -20,6 +20,13 @@ final class ModuleCompiler {
     /// Units by resolved file path, so a library used twice is compiled once.
     var loadedUnits: [String: Unit] = [:]
     var loading: Set<String> = []
+    /// The library files and syntax trees this compilation found, by `LibraryRequest` key: what a parallel
+    /// worker's `use` reads instead of the file system, so every thread sees the same files (`ParallelBodies`).
+    var libraryFiles = LoadedLibraries()
+    /// A worker's libraries, read instead of the resolver; nil on the main thread.
+    var preloaded: LoadedLibraries?
+    /// Function bodies compiled on worker threads and taken into the module.
+    var bodiesFromWorkers = 0
 
     // Module tables, in the order entries are first needed.
     @exclusivity(unchecked) var types: [TypeDesc] = []
@@ -45,6 +52,41 @@ final class ModuleCompiler {
     // MARK: - Entry
 
     func compile(_ ast: SourceFileAST) -> Module? {
+        guard let unit = prepare(ast) else { return nil }
+        // The main unit's bodies past the first share go to other threads when the file is large enough
+        // (`ParallelBodies`); their results are merged below, in function order, as if compiled here.
+        let workers = ParallelBodies.start(self, ast: ast)
+        var next = 0
+        var functionTables = FunctionCompiler.Tables()
+        while next < scheduled.count, !diagnostics.isSaturated {
+            if let workers, workers.merge(next, into: self) {
+                next += 1
+                continue
+            }
+            let symbol = scheduled[next]
+            // `consume`: the compiler must hold the only reference to the tables, or its first append copies them.
+            let compiler = FunctionCompiler(module: self, symbol: symbol, reusing: consume functionTables)
+            let function = compiler.compile()
+            functionTables = compiler.recycled()
+            compiled[next] = function
+            next += 1
+        }
+        workers?.finish()
+        bodiesFromWorkers = workers?.merged ?? 0
+        checkViews()
+        guard !diagnostics.hasErrors else { return nil }
+        let module = buildModule(name: unit.name)
+        let tables = [module.types.count, module.constants.count, module.functions.count, module.externs.count]
+        guard tables.allSatisfy({ $0 <= Limits.maxTableEntries }) else {
+            diagnostics.report(.error(Messages.moduleTooLarge, at: ast.headerRange ?? .point(ast.file, 0)))
+            return nil
+        }
+        return module
+    }
+
+    /// Makes the main unit, collects the declarations of it and the libraries it uses, and schedules its
+    /// functions (in declaration order, then the generated `init`); nil when there is nothing to compile.
+    func prepare(_ ast: SourceFileAST) -> Unit? {
         let unit: Unit
         switch ast.kind {
         case .contract(let name): unit = Unit(file: ast.file, name: name.name, isLibrary: false)
@@ -63,26 +105,7 @@ final class ModuleCompiler {
         collect(ast, into: unit)
         guard !diagnostics.isSaturated else { return nil }
         scheduleMain(unit, ast: ast)
-        var next = 0
-        var functionTables = FunctionCompiler.Tables()
-        while next < scheduled.count, !diagnostics.isSaturated {
-            let symbol = scheduled[next]
-            // `consume`: the compiler must hold the only reference to the tables, or its first append copies them.
-            let compiler = FunctionCompiler(module: self, symbol: symbol, reusing: consume functionTables)
-            let function = compiler.compile()
-            functionTables = compiler.recycled()
-            compiled[next] = function
-            next += 1
-        }
-        checkViews()
-        guard !diagnostics.hasErrors else { return nil }
-        let module = buildModule(name: unit.name)
-        let tables = [module.types.count, module.constants.count, module.functions.count, module.externs.count]
-        guard tables.allSatisfy({ $0 <= Limits.maxTableEntries }) else {
-            diagnostics.report(.error(Messages.moduleTooLarge, at: ast.headerRange ?? .point(ast.file, 0)))
-            return nil
-        }
-        return module
+        return unit
     }
 
     private func scheduleMain(_ unit: Unit, ast: SourceFileAST) {
@@ -155,7 +178,7 @@ final class ModuleCompiler {
     }
 
     /// The index of `desc` in the type table, adding it if needed.
-    private func tableIndex(of desc: TypeDesc) -> UInt16 {
+    func tableIndex(of desc: TypeDesc) -> UInt16 {
         if let index = typeIndices[desc] { return UInt16(truncatingIfNeeded: index) }
         types.append(desc)
         typeIndices[desc] = types.count - 1
@@ -172,9 +195,14 @@ final class ModuleCompiler {
 
     /// The extern index of an interface function.
     func externIndex(_ function: InterfaceFunction) -> Int {
-        let decl = ExternDecl(
-            name: function.name, params: function.params.map { typeIndex($0.type) },
-            results: function.result == .void ? [] : [typeIndex(function.result)], isView: function.isView)
+        externTableIndex(
+            of: ExternDecl(
+                name: function.name, params: function.params.map { typeIndex($0.type) },
+                results: function.result == .void ? [] : [typeIndex(function.result)], isView: function.isView))
+    }
+
+    /// The index of `decl` in the extern table, adding it if needed.
+    func externTableIndex(of decl: ExternDecl) -> Int {
         if let index = externIndices[decl] { return index }
         externs.append(decl)
         externIndices[decl] = externs.count - 1
@@ -190,7 +218,11 @@ final class ModuleCompiler {
     }
 
     private func sourceMapIndex(of file: SourceFile) -> Int {
-        let name = LibraryResolver.sourceMapName(of: file.path, main: main?.file.path ?? file.path)
+        sourceFileIndex(named: LibraryResolver.sourceMapName(of: file.path, main: main?.file.path ?? file.path))
+    }
+
+    /// The index of the source-map file `name`, adding it if needed.
+    func sourceFileIndex(named name: String) -> Int {
         if let index = sourceFiles.firstIndex(of: name) { return index }
         sourceFiles.append(name)
         return sourceFiles.count - 1

@@ -1,0 +1,385 @@
+// Function bodies on several threads. Once the declarations are collected, the main unit's functions are cut
+// into contiguous runs; the main thread compiles the first run itself while each other run goes to a worker
+// thread with a compiler of its own (its own unit, symbols, tables and diagnostics, built from the same
+// syntax tree and library files: nothing mutable is shared). The main thread then takes the workers' bodies in
+// function order, as if it had compiled them: it replays each body's additions to the type, constant, extern,
+// function and source-file tables in the order the worker made them (so every entry gets the index a serial
+// compile gives it), rewrites the table indices in the body's code, and reports its diagnostics. A body with
+// an error, or any body after an error, is compiled again on the main thread instead, so diagnostics (which
+// depend on errors before them: "never used" warnings stop after the first error, and so does the engine's
+// count) are exactly a serial compile's. The module's bytes are the same whatever the thread count or timing.
+import Bytecode
+import Diagnostics
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The library files and syntax trees a compilation read, keyed by how a `use` asked for them: a worker's
+/// `use` reads these instead of the file system, so all threads compile the same files.
+struct LoadedLibraries: Sendable {
+    /// Files by request (`standardKey`, `relativeKey`).
+    var files: [String: SourceFile] = [:]
+    /// Parsed libraries by file path.
+    var syntax: [String: SourceFileAST] = [:]
+
+    static func standardKey(_ name: String) -> String { "std\u{0}" + name }
+    static func relativeKey(_ path: String, from file: String) -> String { "file\u{0}" + file + "\u{0}" + path }
+}
+
+/// How many threads compile function bodies.
+enum CompileThreads {
+    /// Below this many functions an automatic compile stays on one thread (starting threads costs more).
+    static let automaticMinimumFunctions = 64
+
+    /// The thread count for `requested` (`CompileOptions.threads`: 0 is automatic) and `functions` bodies.
+    /// Automatic: `DATANET_COMPILE_THREADS` when set to a positive number (whatever the file's size: 1 forces
+    /// one thread, more force that many), else the active processor count for files of at least
+    /// `automaticMinimumFunctions` functions.
+    static func count(requested: Int, functions: Int) -> Int {
+        var threads = requested
+        if threads <= 0 {
+            if let text = ProcessInfo.processInfo.environment["DATANET_COMPILE_THREADS"], let n = Int(text), n > 0 {
+                threads = n
+            } else {
+                guard functions >= automaticMinimumFunctions else { return 1 }
+                threads = ProcessInfo.processInfo.activeProcessorCount
+            }
+        }
+        return max(1, min(threads, functions, 64))
+    }
+}
+
+/// What a worker compiled for one function, in the worker's table indices.
+struct CompiledBody: Sendable {
+    var function: Function?
+    var sourceEntries: [SourceMapEntry]
+    /// Everything the body reported, in report order.
+    var diagnostics: [Diagnostic]
+    var hasErrors: Bool
+    var firstWrite: SourceRange?
+    /// The functions it calls (worker function indices) and where.
+    var callees: [(index: Int, range: SourceRange)]
+    /// The sizes of the worker's tables once this body was compiled: its additions are below them.
+    var tableSizes: TableSizes
+}
+
+/// The sizes of a compiler's module tables.
+struct TableSizes: Sendable {
+    var types = 0
+    var constants = 0
+    var externs = 0
+    var functions = 0
+    var sourceFiles = 0
+
+    init() {}
+
+    init(_ module: ModuleCompiler) {
+        types = module.types.count
+        constants = module.constants.count
+        externs = module.externs.count
+        functions = module.scheduled.count
+        sourceFiles = module.sourceFiles.count
+    }
+}
+
+/// A worker's results: its bodies and its tables.
+struct WorkerOutput: Sendable {
+    /// The bodies of the worker's run, in order; shorter than the run when one had errors (the rest would not
+    /// be used).
+    var bodies: [CompiledBody]
+    var types: [TypeDesc]
+    var constants: [Constant]
+    var externs: [ExternDecl]
+    /// The library functions the worker scheduled (its function indices from `mainFunctions` on): file path
+    /// and name.
+    var libraryFunctions: [(path: String, name: String)]
+    var mainFunctions: Int
+    var sourceFiles: [String]
+}
+
+/// The worker results, written by the workers and read by the main thread after they are done.
+private final class WorkerSlots: Sendable {
+    let outputs: Mutex<[WorkerOutput?]>
+
+    init(count: Int) { outputs = Mutex([WorkerOutput?](repeating: nil, count: count)) }
+}
+
+/// The workers of one compilation and the main thread's merge of their bodies.
+final class ParallelBodies {
+    /// The runs the workers compile (function indices), in order; the main thread's own run is before them.
+    private let runs: [Range<Int>]
+    private let slots: WorkerSlots
+    private let group: DispatchGroup
+    private var outputs: [WorkerOutput?] = []
+    private var joined = false
+    /// Set when a body was refused: from there on the main thread compiles every body itself.
+    private var refused = false
+    /// The worker whose bodies are being merged, and its indices mapped to the module's so far.
+    private var current = -1
+    private var maps = IndexMaps()
+    /// Bodies taken from the workers so far.
+    private(set) var merged = 0
+
+    private init(runs: [Range<Int>], slots: WorkerSlots, group: DispatchGroup) {
+        self.runs = runs
+        self.slots = slots
+        self.group = group
+    }
+
+    /// Starts the workers for `module`'s main-unit functions (scheduled by `prepare`), or returns nil when one
+    /// thread is to do it all: few functions, one thread asked for, or errors already.
+    static func start(_ module: ModuleCompiler, ast: SourceFileAST) -> ParallelBodies? {
+        let functions = module.scheduled.count
+        let threads = CompileThreads.count(requested: module.options.threads, functions: functions)
+        guard threads > 1, !module.diagnostics.hasErrors else { return nil }
+        var bounds: [Int] = []
+        for t in 0...threads { bounds.append(functions * t / threads) }
+        let runs = (1..<threads).map { bounds[$0]..<bounds[$0 + 1] }
+        let slots = WorkerSlots(count: runs.count)
+        let group = DispatchGroup()
+        let options = module.options
+        let libraries = module.libraryFiles
+        for (w, run) in runs.enumerated() {
+            group.enter()
+            let thread = Thread {
+                let output = ParallelBodies.compile(run, of: ast, options: options, libraries: libraries)
+                slots.outputs.withLock { $0[w] = output }
+                group.leave()
+            }
+            // The checker and code generator recurse over the syntax tree like the parser did on the main thread.
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        return ParallelBodies(runs: runs, slots: slots, group: group)
+    }
+
+    /// A worker: compiles the bodies of `run` with a compiler of its own.
+    private static func compile(
+        _ run: Range<Int>, of ast: SourceFileAST, options: CompileOptions, libraries: LoadedLibraries
+    ) -> WorkerOutput? {
+        let module = ModuleCompiler(options: options)
+        module.preloaded = libraries
+        guard module.prepare(ast) != nil, !module.diagnostics.hasErrors, run.upperBound <= module.scheduled.count
+        else { return nil }
+        let mainFunctions = module.scheduled.count
+        var bodies: [CompiledBody] = []
+        bodies.reserveCapacity(run.count)
+        var tables = FunctionCompiler.Tables()
+        for index in run {
+            let symbol = module.scheduled[index]
+            let reported = module.diagnostics.diagnostics.count
+            let errors = module.diagnostics.errorCount
+            let compiler = FunctionCompiler(module: module, symbol: symbol, reusing: consume tables)
+            let function = compiler.compile()
+            tables = compiler.recycled()
+            let hasErrors = module.diagnostics.errorCount > errors
+            bodies.append(
+                CompiledBody(
+                    function: function, sourceEntries: module.sourceEntries[index],
+                    diagnostics: Array(module.diagnostics.diagnostics[reported...]), hasErrors: hasErrors,
+                    firstWrite: symbol.firstWrite,
+                    callees: symbol.callees.map { ($0.symbol.index ?? -1, $0.range) }, tableSizes: TableSizes(module)))
+            if hasErrors { break }
+        }
+        return WorkerOutput(
+            bodies: bodies, types: module.types, constants: module.constants, externs: module.externs,
+            libraryFunctions: module.scheduled[mainFunctions...].map { ($0.unit.file.path, $0.name) },
+            mainFunctions: mainFunctions, sourceFiles: module.sourceFiles)
+    }
+
+    /// Waits for the workers (before returning from the compile, whether or not their bodies were used).
+    func finish() {
+        guard !joined else { return }
+        group.wait()
+        outputs = slots.outputs.withLock { $0 }
+        joined = true
+    }
+
+    /// Takes a worker's body of function `index` into `module` as if it were compiled there; false when the
+    /// main thread is to compile it (its own run, a refused body, or any body after one).
+    func merge(_ index: Int, into module: ModuleCompiler) -> Bool {
+        guard !refused, let first = runs.first, index >= first.lowerBound,
+            let last = runs.last, index < last.upperBound
+        else { return false }
+        finish()
+        guard let worker = runs.firstIndex(where: { $0.contains(index) }), take(index, worker, into: module) else {
+            refused = true
+            return false
+        }
+        return true
+    }
+
+    private func take(_ index: Int, _ worker: Int, into module: ModuleCompiler) -> Bool {
+        guard let output = outputs[worker] else { return false }
+        let position = index - runs[worker].lowerBound
+        guard position < output.bodies.count, module.diagnostics.errorCount == 0 else { return false }
+        let body = output.bodies[position]
+        guard !body.hasErrors, var function = body.function else { return false }
+        if worker != current {
+            current = worker
+            maps = IndexMaps()
+        }
+        guard maps.extend(to: body.tableSizes, from: output, into: module),
+            maps.remap(&function), let symbol = module.scheduled[safe: index]
+        else { return false }
+        var entries = body.sourceEntries
+        for i in entries.indices {
+            guard let file = maps.sourceFiles[safe: Int(entries[i].file)] else { return false }
+            entries[i].file = UInt16(truncatingIfNeeded: file)
+        }
+        var callees: [FunctionSymbol.Callee] = []
+        for (callee, range) in body.callees {
+            guard let mapped = maps.functions[safe: callee], let target = module.scheduled[safe: mapped] else {
+                return false
+            }
+            callees.append(FunctionSymbol.Callee(symbol: target, range: range))
+        }
+        symbol.firstWrite = body.firstWrite
+        symbol.callees = callees
+        module.compiled[index] = function
+        module.sourceEntries[index] = entries
+        for diagnostic in body.diagnostics { module.diagnostics.report(diagnostic) }
+        merged += 1
+        return true
+    }
+}
+
+/// A worker's table indices mapped to the module's, extended body by body.
+private struct IndexMaps {
+    var types: [UInt16] = []
+    var constants: [Int] = []
+    var externs: [Int] = []
+    var functions: [Int] = []
+    var sourceFiles: [Int] = []
+    /// False once any index maps to another number: only then is code rewritten.
+    var identity = true
+
+    /// Replays the worker's table additions below `sizes` into `module`, in the worker's order, which is the
+    /// order a serial compile of the same bodies adds them in.
+    mutating func extend(to sizes: TableSizes, from output: WorkerOutput, into module: ModuleCompiler) -> Bool {
+        guard sizes.types <= output.types.count, sizes.constants <= output.constants.count,
+            sizes.externs <= output.externs.count, sizes.sourceFiles <= output.sourceFiles.count,
+            sizes.functions <= output.mainFunctions + output.libraryFunctions.count
+        else { return false }
+        while types.count < sizes.types {
+            guard let desc = mapped(output.types[types.count]) else { return false }
+            let index = module.tableIndex(of: desc)
+            note(types.count, Int(index))
+            types.append(index)
+        }
+        while constants.count < sizes.constants {
+            let index = module.constantIndex(output.constants[constants.count])
+            note(constants.count, index)
+            constants.append(index)
+        }
+        while externs.count < sizes.externs {
+            var decl = output.externs[externs.count]
+            guard let params = mapped(decl.params), let results = mapped(decl.results) else { return false }
+            (decl.params, decl.results) = (params, results)
+            let index = module.externTableIndex(of: decl)
+            note(externs.count, index)
+            externs.append(index)
+        }
+        while functions.count < sizes.functions {
+            let index: Int
+            if functions.count < output.mainFunctions {
+                index = functions.count
+            } else {
+                let (path, name) = output.libraryFunctions[functions.count - output.mainFunctions]
+                guard let symbol = module.loadedUnits[path]?.functions[name] else { return false }
+                index = module.schedule(symbol)
+            }
+            note(functions.count, index)
+            functions.append(index)
+        }
+        while sourceFiles.count < sizes.sourceFiles {
+            let index = module.sourceFileIndex(named: output.sourceFiles[sourceFiles.count])
+            note(sourceFiles.count, index)
+            sourceFiles.append(index)
+        }
+        return true
+    }
+
+    private mutating func note(_ from: Int, _ to: Int) { if from != to { identity = false } }
+
+    private func mapped(_ type: UInt16) -> UInt16? { types[safe: Int(type)] }
+
+    private func mapped(_ list: [UInt16]) -> [UInt16]? {
+        var out: [UInt16] = []
+        out.reserveCapacity(list.count)
+        for type in list {
+            guard let m = mapped(type) else { return nil }
+            out.append(m)
+        }
+        return out
+    }
+
+    private func mapped(_ desc: TypeDesc) -> TypeDesc? {
+        switch desc {
+        case .list(let elem): return mapped(elem).map { .list(elem: $0) }
+        case .map(let key, let value):
+            guard let k = mapped(key), let v = mapped(value) else { return nil }
+            return .map(key: k, value: v)
+        default: return desc
+        }
+    }
+
+    /// Rewrites the worker's indices in `function` (its code's immediates by their roles, and its types).
+    func remap(_ function: inout Function) -> Bool {
+        guard !identity else { return true }
+        guard let params = mapped(function.params), let results = mapped(function.results),
+            let locals = mapped(function.locals)
+        else { return false }
+        (function.params, function.results, function.locals) = (params, results, locals)
+        return remap(&function.code)
+    }
+
+    private func remap(_ code: inout [UInt8]) -> Bool {
+        let layouts = Opcode.layouts
+        let roles = IndexMaps.roles
+        var p = 0
+        while p < code.count {
+            let op = Int(code[p])
+            let sizes = layouts[op].immediateSizes
+            let role = roles[op]
+            p += 1
+            guard p + sizes.first + sizes.second <= code.count else { return false }
+            guard rewrite(&code, at: p, width: sizes.first, role.first) else { return false }
+            p += sizes.first
+            guard rewrite(&code, at: p, width: sizes.second, role.second) else { return false }
+            p += sizes.second
+        }
+        return true
+    }
+
+    private func rewrite(_ code: inout [UInt8], at p: Int, width: Int, _ role: ImmediateRole?) -> Bool {
+        guard let role, width > 0 else { return true }
+        switch role {
+        case .constant, .type, .function, .extern: guard width <= 4 else { return false }
+        default: return true
+        }
+        var value = 0
+        for i in 0..<width { value |= Int(code[p + i]) << (8 * i) }
+        let mapped: Int?
+        switch role {
+        case .constant: mapped = constants[safe: value]
+        case .type: mapped = types[safe: value].map(Int.init)
+        case .function: mapped = functions[safe: value]
+        case .extern: mapped = externs[safe: value]
+        default: return true
+        }
+        guard let mapped, mapped >> (8 * width) == 0 else { return false }
+        for i in 0..<width { code[p + i] = UInt8(truncatingIfNeeded: mapped >> (8 * i)) }
+        return true
+    }
+
+    /// The roles of each opcode's first two immediates, by opcode byte.
+    static let roles: [(first: ImmediateRole?, second: ImmediateRole?)] = Opcode.table.map { info in
+        let roles = info?.roles ?? []
+        return (roles.first, roles.count > 1 ? roles[1] : nil)
+    }
+}
+
+extension Array {
+    fileprivate subscript(safe index: Int) -> Element? { index >= 0 && index < count ? self[index] : nil }
+}
