@@ -73,11 +73,14 @@ public struct CompileSpeed: Sendable {
     public var seconds: Double
     /// Error diagnostics of the compile (0 for the generated corpus).
     public var errors: Int
+    /// Threads the compile used (`CompileOptions.threads`; luac is single-threaded: 1).
+    public var threads: Int
 
-    public init(lines: Int, seconds: Double, errors: Int) {
+    public init(lines: Int, seconds: Double, errors: Int, threads: Int = 1) {
         self.lines = lines
         self.seconds = seconds
         self.errors = errors
+        self.threads = threads
     }
 
     public var linesPerSecond: Double { seconds > 0 ? Double(lines) / seconds : 0 }
@@ -86,17 +89,23 @@ public struct CompileSpeed: Sendable {
 /// Times the compiler, and `luac5.4 -p`, on `CompileCorpus`.
 public enum CompileBenchmark {
     /// The fastest over `runs` (as for luac) of `Compiler.compile` on the generated contract of `lines` lines (after one
-    /// untimed warm-up run).
-    public static func datanet(lines: Int = CompileCorpus.standardLines, runs: Int = 5) -> CompileSpeed {
+    /// untimed warm-up run), with function bodies on `threads` threads (1: the calling thread only).
+    public static func datanet(lines: Int = CompileCorpus.standardLines, runs: Int = 5, threads: Int = 1)
+        -> CompileSpeed
+    {
         let text = CompileCorpus.datanet(lines: lines)
         let count = lineCount(text)
         var errors = 0
+        let options = CompileOptions(threads: max(1, threads))
         let seconds = fastest(runs: runs) {
-            let result = Compiler.compile(SourceFile(path: "big.dn", text: text))
+            let result = Compiler.compile(SourceFile(path: "big.dn", text: text), options: options)
             errors = result.diagnostics.filter { $0.severity == .error }.count
         }
-        return CompileSpeed(lines: count, seconds: seconds, errors: errors)
+        return CompileSpeed(lines: count, seconds: seconds, errors: errors, threads: max(1, threads))
     }
+
+    /// The threads an all-core compile uses here: the active processor count.
+    public static var allCoreThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// `luac5.4` on PATH, or nil.
     public static func luacPath() -> String? {

@@ -33,16 +33,30 @@ import Tooling
         #expect(CompileBenchmark.lineCount(CompileCorpus.lua(lines: 500)) == speed.lines)
     }
 
+    @Test func parallelRunsCompileTheSameCorpus() {
+        let speed = CompileBenchmark.datanet(lines: 2_000, runs: 1, threads: 2)
+        #expect(speed.errors == 0 && speed.threads == 2)
+    }
+
     @Test func theReportPrintsBothRatesAndTheRatio() {
         let ours = CompileSpeed(lines: 49_997, seconds: 0.1, errors: 0)
+        let cores = CompileSpeed(lines: 49_997, seconds: 0.05, errors: 0, threads: 2)
         let luac = CompileSpeed(lines: 49_997, seconds: 0.2, errors: 0)
         #expect(BenchCommand.compileLine(ours, luac: luac)
-            == "compile    49,997 lines in 0.100 s: 499,970 lines/s   luac5.4 -p: 249,985 lines/s   2.00x luac's rate")
+            == "compile    49,997 lines, 1 thread:  0.100 s, 499,970 lines/s   luac5.4 -p (1 thread): 249,985 lines/s   "
+            + "2.00x luac's rate")
+        #expect(BenchCommand.compileLine(cores, luac: luac)
+            == "compile    49,997 lines, 2 threads: 0.050 s, 999,940 lines/s   luac5.4 -p (1 thread): 249,985 lines/s   "
+            + "4.00x luac's rate")
         #expect(BenchCommand.compileLine(ours, luac: nil).hasSuffix("499,970 lines/s   (luac5.4 not on PATH)"))
-        let json = BenchCommand.json([], compile: (ours, luac))
+        let json = BenchCommand.json([], compile: .init(oneThread: ours, allCores: cores, luac: luac))
         #expect(json == "{\"compile\": {\"datanet\": {\"lines\": 49997, \"lines_per_second\": 499970, "
-            + "\"seconds\": 0.100000}, \"errors\": 0, \"luac\": {\"lines\": 49997, \"lines_per_second\": 249985, "
-            + "\"seconds\": 0.200000}, \"ratio\": 2.000}, \"workloads\": []}")
+            + "\"seconds\": 0.100000, \"threads\": 1}, \"datanet_all_cores\": {\"lines\": 49997, "
+            + "\"lines_per_second\": 999940, \"seconds\": 0.050000, \"threads\": 2}, \"errors\": 0, "
+            + "\"luac\": {\"lines\": 49997, \"lines_per_second\": 249985, \"seconds\": 0.200000, \"threads\": 1}, "
+            + "\"ratio\": 2.000, \"ratio_all_cores\": 4.000}, \"workloads\": []}")
+        let oneCore = BenchCommand.json([], compile: .init(oneThread: ours, allCores: nil, luac: nil))
+        #expect(oneCore.contains("\"datanet_all_cores\": null") && oneCore.contains("\"ratio_all_cores\": null"))
         #expect(BenchCommand.json([]) == "{\"workloads\": []}")
         #expect(TextTable.grouped(1_234_567) == "1,234,567" && TextTable.grouped(12) == "12")
     }

@@ -59,12 +59,17 @@ enum BenchCommand {
                 return ExitCode.failure
             }
         }
-        // The compiler on a generated contract, and luac5.4 -p on the same shape in Lua when it is on PATH.
-        var compile: (datanet: CompileSpeed, luac: CompileSpeed?)?
+        // The compiler on a generated contract on one thread and on every core, and luac5.4 -p (single-threaded)
+        // on the same shape in Lua when it is on PATH.
+        var compile: CompileFigures?
         if timeCompiler {
             console.progress?("bench: compiling a generated 50,000-line contract, \(max(1, runs)) timed runs")
             let n = Int(max(1, runs))
-            compile = (CompileBenchmark.datanet(runs: n), CompileBenchmark.luac(runs: n))
+            let threads = CompileBenchmark.allCoreThreads
+            compile = CompileFigures(
+                oneThread: CompileBenchmark.datanet(runs: n, threads: 1),
+                allCores: threads > 1 ? CompileBenchmark.datanet(runs: n, threads: threads) : nil,
+                luac: CompileBenchmark.luac(runs: n))
         }
         if args.switches.contains("--json") {
             console.out(json(results, compile: compile))
@@ -79,9 +84,12 @@ enum BenchCommand {
                         + pad(String(r.gas), 11, right: true) + pad(String(format: "%.0f", gps), 12, right: true)
                         + "   " + check)
             }
-            if let compile { console.out(compileLine(compile.datanet, luac: compile.luac)) }
+            if let compile {
+                console.out(compileLine(compile.oneThread, luac: compile.luac))
+                if let allCores = compile.allCores { console.out(compileLine(allCores, luac: compile.luac)) }
+            }
         }
-        let compiled = compile.map { $0.datanet.errors == 0 } ?? true
+        let compiled = compile.map { $0.oneThread.errors == 0 && ($0.allCores?.errors ?? 0) == 0 } ?? true
         return results.allSatisfy({ $0.checksumOK && $0.error == nil }) && compiled ? ExitCode.ok : ExitCode.failure
     }
 
@@ -116,13 +124,22 @@ enum BenchCommand {
         return right ? fill + s : s + fill
     }
 
-    /// "compile    49,997 lines in 0.150 s: 333,313 lines/s   luac5.4 -p: 300,000 lines/s   1.11x luac's rate"
+    /// The compile-speed figures: Datanet on one thread and on every core (nil on a one-core machine), luac's.
+    struct CompileFigures {
+        var oneThread: CompileSpeed
+        var allCores: CompileSpeed?
+        var luac: CompileSpeed?
+    }
+
+    /// "compile    49,997 lines, 1 thread:   0.150 s, 333,313 lines/s   luac5.4 -p (1 thread): 300,000 lines/s
+    /// 1.11x luac's rate"
     static func compileLine(_ ours: CompileSpeed, luac: CompileSpeed?) -> String {
-        var line = "compile  " + pad(TextTable.grouped(ours.lines), 8, right: true) + " lines in "
-            + String(format: "%.3f s", ours.seconds) + ": " + TextTable.grouped(Int(ours.linesPerSecond)) + " lines/s"
+        let threads = ours.threads == 1 ? "1 thread: " : "\(ours.threads) threads:"
+        var line = "compile  " + pad(TextTable.grouped(ours.lines), 8, right: true) + " lines, " + threads + " "
+            + String(format: "%.3f s", ours.seconds) + ", " + TextTable.grouped(Int(ours.linesPerSecond)) + " lines/s"
         if ours.errors > 0 { line += " (\(ours.errors) errors: WRONG)" }
         if let luac {
-            line += "   luac5.4 -p: " + TextTable.grouped(Int(luac.linesPerSecond)) + " lines/s   "
+            line += "   luac5.4 -p (1 thread): " + TextTable.grouped(Int(luac.linesPerSecond)) + " lines/s   "
                 + String(format: "%.2fx", ours.linesPerSecond / max(luac.linesPerSecond, 1e-9)) + " luac's rate"
         } else {
             line += "   (luac5.4 not on PATH)"
@@ -131,19 +148,24 @@ enum BenchCommand {
     }
 
     /// `{"compile": {...}, "workloads": [...]}` with keys in sorted order; "compile" only when the compiler
-    /// was timed, its "luac" null when luac5.4 is not on PATH.
-    static func json(_ results: [BenchmarkResult], compile: (datanet: CompileSpeed, luac: CompileSpeed?)? = nil)
-        -> String
-    {
+    /// was timed: "datanet" and "ratio" on one thread, "datanet_all_cores" and "ratio_all_cores" on every core
+    /// (null on one core); "luac" (single-threaded) and the ratios null when luac5.4 is not on PATH.
+    static func json(_ results: [BenchmarkResult], compile: CompileFigures? = nil) -> String {
         var head = ""
-        if let (ours, luac) = compile {
+        if let compile {
             func speed(_ s: CompileSpeed) -> String {
                 "{\"lines\": \(s.lines), \"lines_per_second\": \(String(format: "%.0f", s.linesPerSecond)), "
-                    + "\"seconds\": \(String(format: "%.6f", s.seconds))}"
+                    + "\"seconds\": \(String(format: "%.6f", s.seconds)), \"threads\": \(s.threads)}"
             }
-            let ratio = luac.map { String(format: "%.3f", ours.linesPerSecond / max($0.linesPerSecond, 1e-9)) } ?? "null"
-            head = "\"compile\": {\"datanet\": \(speed(ours)), \"errors\": \(ours.errors), "
-                + "\"luac\": \(luac.map(speed) ?? "null"), \"ratio\": \(ratio)}, "
+            func ratio(_ ours: CompileSpeed?) -> String {
+                guard let ours, let luac = compile.luac else { return "null" }
+                return String(format: "%.3f", ours.linesPerSecond / max(luac.linesPerSecond, 1e-9))
+            }
+            let errors = compile.oneThread.errors + (compile.allCores?.errors ?? 0)
+            head = "\"compile\": {\"datanet\": \(speed(compile.oneThread)), "
+                + "\"datanet_all_cores\": \(compile.allCores.map(speed) ?? "null"), \"errors\": \(errors), "
+                + "\"luac\": \(compile.luac.map(speed) ?? "null"), \"ratio\": \(ratio(compile.oneThread)), "
+                + "\"ratio_all_cores\": \(ratio(compile.allCores))}, "
         }
         let items = results.map { r -> String in
             let checksum = r.checksum.map { String($0) } ?? "null"
