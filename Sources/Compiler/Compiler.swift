@@ -36,6 +36,9 @@ public struct CompileResult: Sendable {
     /// How many function bodies were compiled on worker threads (`CompileOptions.threads`) and taken into the
     /// module as a serial compile would have made them; 0 when one thread compiled everything.
     public var bodiesFromWorkers = 0
+    /// How many runs of declarations were parsed at once, on as many threads (1: the file was parsed on one
+    /// thread).
+    public var parsedRuns = 1
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -46,7 +49,7 @@ public enum Compiler {
     /// Parses, checks and compiles `file`. A library compiles to a module whose functions are public.
     public static func compile(_ file: SourceFile, options: CompileOptions = CompileOptions()) -> CompileResult {
         if let binary = Parser.binaryContent(file) { return CompileResult(module: nil, diagnostics: [binary]) }
-        let (ast, parseDiagnostics) = Parser.parseText(file)
+        let (ast, parseDiagnostics, runs) = Parser.parseText(file, threads: options.threads)
         let compiler = ModuleCompiler(options: options)
         compiler.diagnostics.append(contentsOf: parseDiagnostics)
         var module: Module?
@@ -57,6 +60,7 @@ public enum Compiler {
         if diagnostics.contains(where: { $0.severity == .error }) { module = nil }
         var result = CompileResult(module: module, diagnostics: diagnostics)
         result.bodiesFromWorkers = compiler.bodiesFromWorkers
+        result.parsedRuns = runs
         return result
     }
 

@@ -45,7 +45,9 @@ import Testing
     /// on the function: constants (wide integers, decimals, strings), list, map and struct types, interface
     /// externs and standard-library functions scheduled on first call, so a worker's table indices differ
     /// from the module's and every kind of index is rewritten.
-    static func mixedContract(functions: Int, errorsAt: Set<Int> = [], unusedAt: Set<Int> = []) -> String {
+    static func mixedContract(
+        functions: Int, errorsAt: Set<Int> = [], unusedAt: Set<Int> = [], syntaxErrorsAt: Set<Int> = []
+    ) -> String {
         var lines = [
             "contract Mixed", "use std.math", "const WIDE: Int = 100_000_000_000_000_000_000_000",
             "interface Oracle {", "    view fn price(asset: Int) -> Int", "    fn poke(asset: Int)", "}",
@@ -80,6 +82,7 @@ import Testing
             }
             if unusedAt.contains(i) { lines.append("    let unused\(i) = a + \(i)") }
             if errorsAt.contains(i) { lines.append("    let wrong: Bool = a + \"text\"") }
+            if syntaxErrorsAt.contains(i) { lines.append("    let = (a + ") }
             lines.append("    return a + b + \(i)")
             lines.append("}")
         }
@@ -92,6 +95,7 @@ import Testing
         for result in results {
             #expect(result.module != nil)
             #expect(result.bodiesFromWorkers > 0, "the workers' bodies were used")
+            #expect(result.parsedRuns > 1, "the declarations were parsed in runs")
         }
         // Two threads: the second half of the 90 functions comes from the worker.
         #expect(results.first?.bodiesFromWorkers == 45)
@@ -120,6 +124,24 @@ import Testing
         }
     }
 
+    @Test func syntaxErrorsAreTheSameOnEveryThreadCount() {
+        // Errors in several runs: the file is parsed again on one thread, and reports what it reports there.
+        let text = ParallelCompileTests.mixedContract(functions: 70, unusedAt: [1], syntaxErrorsAt: [4, 40, 41, 66])
+        for result in expectSameAsSerial(text, counts: [2, 3, 8]) {
+            #expect(result.module == nil)
+            #expect(result.parsedRuns == 1)
+            #expect(result.diagnostics.filter { $0.severity == .error }.count >= 4)
+        }
+        // A second header in a later run is the one-thread parse's error too.
+        let twoHeaders = ParallelCompileTests.mixedContract(functions: 40) + "contract Other\n"
+            + ParallelCompileTests.mixedContract(functions: 40).split(separator: "\n").dropFirst(15)
+            .joined(separator: "\n").replacingOccurrences(of: "pub fn f", with: "pub fn g") + "\n"
+        for result in expectSameAsSerial(twoHeaders, counts: [2, 3]) {
+            #expect(result.module == nil)
+            #expect(result.diagnostics.contains { $0.message.contains("contract") || $0.message.contains("header") })
+        }
+    }
+
     @Test func repositoryFilesAreTheSameOnEveryThreadCount() throws {
         var checked = 0
         for directory in ["Contracts", "Stdlib", "Examples"] {
@@ -142,6 +164,7 @@ import Testing
         for result in expectSameAsSerial(text, path: "big.dn", counts: [2, 4]) {
             #expect(result.module != nil)
             #expect(result.bodiesFromWorkers > 0)
+            #expect(result.parsedRuns > 1)
         }
     }
 }

@@ -62,7 +62,11 @@ public struct Parser {
 
     /// `parse` for a file already known not to be binary (`Compiler.compile` checks first, to stop there).
     static func parseText(_ file: SourceFile) -> (SourceFileAST, [Diagnostic]) {
-        let lexed = Lexer.tokenize(file)
+        parse(Lexer.tokenize(file))
+    }
+
+    /// Parses a lexed file on this thread.
+    static func parse(_ lexed: LexedFile) -> (SourceFileAST, [Diagnostic]) {
         var parser = Parser(lexed: lexed)
         let ast = parser.parseFile(comments: lexed.comments)
         return (ast, parser.diagnostics.sorted)

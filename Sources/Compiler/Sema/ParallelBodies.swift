@@ -31,21 +31,20 @@ enum CompileThreads {
     /// Below this many functions an automatic compile stays on one thread (starting threads costs more).
     static let automaticMinimumFunctions = 64
 
-    /// The thread count for `requested` (`CompileOptions.threads`: 0 is automatic) and `functions` bodies.
-    /// Automatic: `DATANET_COMPILE_THREADS` when set to a positive number (whatever the file's size: 1 forces
-    /// one thread, more force that many), else the active processor count for files of at least
-    /// `automaticMinimumFunctions` functions.
-    static func count(requested: Int, functions: Int) -> Int {
+    /// The thread count for `requested` (`CompileOptions.threads`: 0 is automatic), for a job of `units` parts
+    /// (functions, tokens): at most one thread per part. Automatic: `DATANET_COMPILE_THREADS` when set to a
+    /// positive number (whatever the job's size: 1 forces one thread, more force that many), else the active
+    /// processor count when the job `isLarge`, one thread otherwise.
+    static func count(requested: Int, isLarge: Bool, units: Int) -> Int {
         var threads = requested
         if threads <= 0 {
             if let text = ProcessInfo.processInfo.environment["DATANET_COMPILE_THREADS"], let n = Int(text), n > 0 {
                 threads = n
             } else {
-                guard functions >= automaticMinimumFunctions else { return 1 }
-                threads = ProcessInfo.processInfo.activeProcessorCount
+                threads = isLarge ? ProcessInfo.processInfo.activeProcessorCount : 1
             }
         }
-        return max(1, min(threads, functions, 64))
+        return max(1, min(threads, units, 64))
     }
 }
 
@@ -97,19 +96,11 @@ struct WorkerOutput: Sendable {
     var sourceFiles: [String]
 }
 
-/// The worker results, written by the workers and read by the main thread after they are done.
-private final class WorkerSlots: Sendable {
-    let outputs: Mutex<[WorkerOutput?]>
-
-    init(count: Int) { outputs = Mutex([WorkerOutput?](repeating: nil, count: count)) }
-}
-
 /// The workers of one compilation and the main thread's merge of their bodies.
 final class ParallelBodies {
     /// The runs the workers compile (function indices), in order; the main thread's own run is before them.
     private let runs: [Range<Int>]
-    private let slots: WorkerSlots
-    private let group: DispatchGroup
+    private let workers: WorkerThreads<WorkerOutput?>
     private var outputs: [WorkerOutput?] = []
     private var joined = false
     /// Set when a body was refused: from there on the main thread compiles every body itself.
@@ -120,37 +111,28 @@ final class ParallelBodies {
     /// Bodies taken from the workers so far.
     private(set) var merged = 0
 
-    private init(runs: [Range<Int>], slots: WorkerSlots, group: DispatchGroup) {
+    private init(runs: [Range<Int>], workers: WorkerThreads<WorkerOutput?>) {
         self.runs = runs
-        self.slots = slots
-        self.group = group
+        self.workers = workers
     }
 
     /// Starts the workers for `module`'s main-unit functions (scheduled by `prepare`), or returns nil when one
     /// thread is to do it all: few functions, one thread asked for, or errors already.
     static func start(_ module: ModuleCompiler, ast: SourceFileAST) -> ParallelBodies? {
         let functions = module.scheduled.count
-        let threads = CompileThreads.count(requested: module.options.threads, functions: functions)
+        let threads = CompileThreads.count(
+            requested: module.options.threads, isLarge: functions >= CompileThreads.automaticMinimumFunctions,
+            units: functions)
         guard threads > 1, !module.diagnostics.hasErrors else { return nil }
         var bounds: [Int] = []
         for t in 0...threads { bounds.append(functions * t / threads) }
         let runs = (1..<threads).map { bounds[$0]..<bounds[$0 + 1] }
-        let slots = WorkerSlots(count: runs.count)
-        let group = DispatchGroup()
         let options = module.options
         let libraries = module.libraryFiles
-        for (w, run) in runs.enumerated() {
-            group.enter()
-            let thread = Thread {
-                let output = ParallelBodies.compile(run, of: ast, options: options, libraries: libraries)
-                slots.outputs.withLock { $0[w] = output }
-                group.leave()
-            }
-            // The checker and code generator recurse over the syntax tree like the parser did on the main thread.
-            thread.stackSize = 16 << 20
-            thread.start()
+        let workers = WorkerThreads.start(0..<runs.count) { w in
+            ParallelBodies.compile(runs[w], of: ast, options: options, libraries: libraries)
         }
-        return ParallelBodies(runs: runs, slots: slots, group: group)
+        return ParallelBodies(runs: runs, workers: workers)
     }
 
     /// A worker: compiles the bodies of `run` with a compiler of its own.
@@ -190,8 +172,7 @@ final class ParallelBodies {
     /// Waits for the workers (before returning from the compile, whether or not their bodies were used).
     func finish() {
         guard !joined else { return }
-        group.wait()
-        outputs = slots.outputs.withLock { $0 }
+        outputs = workers.wait().map { $0 ?? nil }
         joined = true
     }
 
@@ -382,4 +363,36 @@ private struct IndexMaps {
 
 extension Array {
     fileprivate subscript(safe index: Int) -> Element? { index >= 0 && index < count ? self[index] : nil }
+}
+
+/// Work on threads of their own: `start` runs `work(i)` for each index on a new thread; `wait` returns the
+/// results by index (nil below the first index). Plain threads rather than a shared pool: a compile may be
+/// called from a pool thread, and waiting there for pool work could starve it.
+final class WorkerThreads<Result: Sendable>: Sendable {
+    private let results: Mutex<[Result?]>
+    private let group = DispatchGroup()
+
+    private init(count: Int) { results = Mutex([Result?](repeating: nil, count: count)) }
+
+    static func start(_ indices: Range<Int>, _ work: @escaping @Sendable (Int) -> Result) -> WorkerThreads {
+        let workers = WorkerThreads(count: indices.upperBound)
+        for i in indices {
+            workers.group.enter()
+            let thread = Thread {
+                let result = work(i)
+                workers.results.withLock { $0[i] = result }
+                workers.group.leave()
+            }
+            // The parser, checker and code generator recurse (to `Parser.maxDepth`) as on the calling thread.
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        return workers
+    }
+
+    /// Waits for every worker and returns the results by index.
+    func wait() -> [Result?] {
+        group.wait()
+        return results.withLock { $0 }
+    }
 }
