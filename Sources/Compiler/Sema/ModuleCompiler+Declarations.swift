@@ -246,27 +246,8 @@ extension ModuleCompiler {
     // MARK: - Libraries
 
     private func use(_ target: UseTarget, range: SourceRange, into unit: Unit) {
-        let file: SourceFile?
-        let qualifier: String
-        let shown: String
-        switch target {
-        case .library(let path):
-            shown = path.map(\.name).joined(separator: ".")
-            qualifier = path.last?.name ?? ""
-            if path.count == 2, path[0].name == "std" {
-                file = library(LoadedLibraries.standardKey(path[1].name)) { options.libraries.standard(path[1].name) }
-            } else {
-                file = nil
-            }
-        case .file(let path, _):
-            shown = path
-            let stem = path.split(separator: "/").last.map(String.init) ?? path
-            qualifier = stem.hasSuffix(".dn") ? String(stem.dropLast(3)) : stem
-            file = library(LoadedLibraries.relativeKey(path, from: unit.file.path)) {
-                options.libraries.relative(path, from: unit.file)
-            }
-        }
-        guard let file else {
+        let (shown, qualifier, found) = locate(target, from: unit.file)
+        guard let file = found else {
             diagnostics.report(.error(Messages.unknownLibrary(shown), at: range))
             return
         }
@@ -276,15 +257,9 @@ extension ModuleCompiler {
             return
         }
         guard !loading.contains(file.path) else { return }
-        let ast: SourceFileAST
-        if let parsed = preloaded?.syntax[file.path] {
-            ast = parsed
-        } else {
-            let (parsed, parseDiagnostics) = Parser.parse(file)
-            diagnostics.append(contentsOf: parseDiagnostics)
-            ast = parsed
-            libraryFiles.syntax[file.path] = parsed
-        }
+        let parsed = parsedLibrary(file)
+        diagnostics.append(contentsOf: parsed.diagnostics)
+        let ast = parsed.ast
         guard case .library(let name) = ast.kind else {
             var hint: String?
             if case .contract(let contract) = ast.kind {
@@ -303,12 +278,58 @@ extension ModuleCompiler {
         unit.libraries[name.name] = library
     }
 
-    /// The library file a `use` names: a worker's from the main thread's (`preloaded`), otherwise `load()`'s,
-    /// remembered under `key` for the workers.
+    /// What a `use` in `file` names: how messages show it, the qualifier its functions are called with, and its
+    /// file (nil when there is none).
+    private func locate(_ target: UseTarget, from file: SourceFile) -> (shown: String, qualifier: String, file: SourceFile?) {
+        switch target {
+        case .library(let path):
+            let shown = path.map(\.name).joined(separator: ".")
+            guard path.count == 2, path[0].name == "std" else { return (shown, path.last?.name ?? "", nil) }
+            let found = library(LoadedLibraries.standardKey(path[1].name)) { options.libraries.standard(path[1].name) }
+            return (shown, path.last?.name ?? "", found)
+        case .file(let path, _):
+            let stem = path.split(separator: "/").last.map(String.init) ?? path
+            let qualifier = stem.hasSuffix(".dn") ? String(stem.dropLast(3)) : stem
+            let found = library(LoadedLibraries.relativeKey(path, from: file.path)) {
+                options.libraries.relative(path, from: file)
+            }
+            return (path, qualifier, found)
+        }
+    }
+
+    /// The library file a `use` names: on a worker only the main thread's (`preloaded`); otherwise the one found
+    /// before under `key`, or `load()`'s, remembered for the workers.
     private func library(_ key: String, _ load: () -> SourceFile?) -> SourceFile? {
         if let preloaded { return preloaded.files[key] }
+        if let known = libraryFiles.files[key] { return known }
         let file = load()
         if let file { libraryFiles.files[key] = file }
         return file
+    }
+
+    /// `file` parsed, once per compilation (and once for all of its threads).
+    private func parsedLibrary(_ file: SourceFile) -> LoadedLibraries.Parsed {
+        if let known = (preloaded ?? libraryFiles).syntax[file.path] { return known }
+        let (ast, diagnostics) = Parser.parse(file)
+        let parsed = LoadedLibraries.Parsed(ast: ast, diagnostics: diagnostics)
+        libraryFiles.syntax[file.path] = parsed
+        return parsed
+    }
+
+    /// Finds and parses every library `ast` uses, and the libraries they use, before the declarations are
+    /// collected: the body workers then start at once, reading these files (`preloaded`) instead of waiting for
+    /// the main thread's `collect` to find them.
+    func loadLibraries(of ast: SourceFileAST) {
+        var pending = [(ast.file, ast.declarations)]
+        var seen: Set<String> = [ast.file.path]
+        while let (file, declarations) = pending.popLast() {
+            for declaration in declarations {
+                guard case .use(let target) = declaration.kind, let found = locate(target, from: file).file,
+                    seen.insert(found.path).inserted
+                else { continue }
+                let parsed = parsedLibrary(found)
+                if case .library = parsed.ast.kind { pending.append((found, parsed.ast.declarations)) }
+            }
+        }
     }
 }

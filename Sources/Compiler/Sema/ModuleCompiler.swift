@@ -52,10 +52,12 @@ final class ModuleCompiler {
     // MARK: - Entry
 
     func compile(_ ast: SourceFileAST) -> Module? {
-        guard let unit = prepare(ast) else { return nil }
         // The main unit's bodies past the first share go to other threads when the file is large enough
         // (`ParallelBodies`); their results are merged below, in function order, as if compiled here.
         let workers = ParallelBodies.start(self, ast: ast)
+        defer { workers?.finish() }
+        guard let unit = prepare(ast) else { return nil }
+        workers?.plan(functions: scheduled.count)
         var next = 0
         var functionTables = FunctionCompiler.Tables()
         while next < scheduled.count, !diagnostics.isSaturated {

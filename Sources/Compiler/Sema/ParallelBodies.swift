@@ -20,7 +20,13 @@ struct LoadedLibraries: Sendable {
     /// Files by request (`standardKey`, `relativeKey`).
     var files: [String: SourceFile] = [:]
     /// Parsed libraries by file path.
-    var syntax: [String: SourceFileAST] = [:]
+    var syntax: [String: Parsed] = [:]
+
+    /// A parsed library and what its parse reported.
+    struct Parsed: Sendable {
+        var ast: SourceFileAST
+        var diagnostics: [Diagnostic]
+    }
 
     static func standardKey(_ name: String) -> String { "std\u{0}" + name }
     static func relativeKey(_ path: String, from file: String) -> String { "file\u{0}" + file + "\u{0}" + path }
@@ -98,8 +104,11 @@ struct WorkerOutput: Sendable {
 
 /// The workers of one compilation and the main thread's merge of their bodies.
 final class ParallelBodies {
-    /// The runs the workers compile (function indices), in order; the main thread's own run is before them.
-    private let runs: [Range<Int>]
+    /// The threads (the main thread's included) and the runs the workers compile (function indices), in order;
+    /// the main thread's own run is before them. Set by `plan` once the main thread collected the declarations.
+    private let threads: Int
+    private var runs: [Range<Int>] = []
+    private var mainFunctions = 0
     private let workers: WorkerThreads<WorkerOutput?>
     private var outputs: [WorkerOutput?] = []
     private var joined = false
@@ -111,39 +120,51 @@ final class ParallelBodies {
     /// Bodies taken from the workers so far.
     private(set) var merged = 0
 
-    private init(runs: [Range<Int>], workers: WorkerThreads<WorkerOutput?>) {
-        self.runs = runs
+    private init(threads: Int, workers: WorkerThreads<WorkerOutput?>) {
+        self.threads = threads
         self.workers = workers
     }
 
-    /// Starts the workers for `module`'s main-unit functions (scheduled by `prepare`), or returns nil when one
-    /// thread is to do it all: few functions, one thread asked for, or errors already.
+    /// Starts the workers for `ast`, before `module` collects its declarations (each worker collects its own),
+    /// or returns nil when one thread is to do it all: few functions or one thread asked for.
     static func start(_ module: ModuleCompiler, ast: SourceFileAST) -> ParallelBodies? {
-        let functions = module.scheduled.count
+        var functions = 0
+        for declaration in ast.declarations { if case .function = declaration.kind { functions += 1 } }
         let threads = CompileThreads.count(
             requested: module.options.threads, isLarge: functions >= CompileThreads.automaticMinimumFunctions,
             units: functions)
-        guard threads > 1, !module.diagnostics.hasErrors else { return nil }
-        var bounds: [Int] = []
-        for t in 0...threads { bounds.append(functions * t / threads) }
-        let runs = (1..<threads).map { bounds[$0]..<bounds[$0 + 1] }
+        guard threads > 1 else { return nil }
+        // The workers read the libraries the main thread found, so every thread compiles the same files.
+        module.loadLibraries(of: ast)
         let options = module.options
         let libraries = module.libraryFiles
-        let workers = WorkerThreads.start(0..<runs.count) { w in
-            ParallelBodies.compile(runs[w], of: ast, options: options, libraries: libraries)
+        let workers = WorkerThreads.start(1..<threads) { w in
+            ParallelBodies.compile(worker: w, of: threads, ast: ast, options: options, libraries: libraries)
         }
-        return ParallelBodies(runs: runs, workers: workers)
+        return ParallelBodies(threads: threads, workers: workers)
     }
 
-    /// A worker: compiles the bodies of `run` with a compiler of its own.
+    /// The runs of `functions` main-unit functions on `threads` threads: the first is the main thread's.
+    private static func runs(functions: Int, threads: Int) -> [Range<Int>] {
+        (0..<threads).map { functions * $0 / threads..<functions * ($0 + 1) / threads }
+    }
+
+    /// Called once the main thread scheduled its `functions` main-unit functions: the workers' runs.
+    func plan(functions: Int) {
+        mainFunctions = functions
+        runs = Array(ParallelBodies.runs(functions: functions, threads: threads).dropFirst())
+    }
+
+    /// Worker `w` of `threads`: collects the declarations and compiles the bodies of its run with a compiler of
+    /// its own.
     private static func compile(
-        _ run: Range<Int>, of ast: SourceFileAST, options: CompileOptions, libraries: LoadedLibraries
+        worker w: Int, of threads: Int, ast: SourceFileAST, options: CompileOptions, libraries: LoadedLibraries
     ) -> WorkerOutput? {
         let module = ModuleCompiler(options: options)
         module.preloaded = libraries
-        guard module.prepare(ast) != nil, !module.diagnostics.hasErrors, run.upperBound <= module.scheduled.count
-        else { return nil }
+        guard module.prepare(ast) != nil, !module.diagnostics.hasErrors else { return nil }
         let mainFunctions = module.scheduled.count
+        let run = runs(functions: mainFunctions, threads: threads)[w]
         var bodies: [CompiledBody] = []
         bodies.reserveCapacity(run.count)
         var tables = FunctionCompiler.Tables()
@@ -183,16 +204,17 @@ final class ParallelBodies {
             let last = runs.last, index < last.upperBound
         else { return false }
         finish()
-        guard let worker = runs.firstIndex(where: { $0.contains(index) }), take(index, worker, into: module) else {
+        guard let worker = runs.firstIndex(where: { $0.contains(index) }), take(index, worker + 1, into: module) else {
             refused = true
             return false
         }
         return true
     }
 
+    /// Takes worker `worker`'s body of function `index`.
     private func take(_ index: Int, _ worker: Int, into module: ModuleCompiler) -> Bool {
-        guard let output = outputs[worker] else { return false }
-        let position = index - runs[worker].lowerBound
+        guard let output = outputs[safe: worker] ?? nil, output.mainFunctions == mainFunctions else { return false }
+        let position = index - runs[worker - 1].lowerBound
         guard position < output.bodies.count, module.diagnostics.errorCount == 0 else { return false }
         let body = output.bodies[position]
         guard !body.hasErrors, var function = body.function else { return false }
