@@ -10,9 +10,6 @@
 // one more than the largest id. The compiler does not read node ids; tools that key side tables by them use
 // `Parser.parse`, which is always the one-thread parse.
 import Diagnostics
-import Dispatch
-import Foundation
-import Synchronization
 
 extension Parser {
     /// Below this many tokens an automatic compile parses on one thread.

@@ -10,9 +10,13 @@
 // count) are exactly a serial compile's. The module's bytes are the same whatever the thread count or timing.
 import Bytecode
 import Diagnostics
-import Dispatch
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The library files and syntax trees a compilation read, keyed by how a `use` asked for them: a worker's
 /// `use` reads these instead of the file system, so all threads compile the same files.
@@ -44,7 +48,8 @@ enum CompileThreads {
     static func count(requested: Int, isLarge: Bool, units: Int) -> Int {
         var threads = requested
         if threads <= 0 {
-            if let text = ProcessInfo.processInfo.environment["DATANET_COMPILE_THREADS"], let n = Int(text), n > 0 {
+            // `getenv`, not `ProcessInfo.environment`, which copies the whole environment into a dictionary.
+            if let text = getenv("DATANET_COMPILE_THREADS").map({ String(cString: $0) }), let n = Int(text), n > 0 {
                 threads = n
             } else {
                 threads = isLarge ? ProcessInfo.processInfo.activeProcessorCount : 1
@@ -387,34 +392,84 @@ extension Array {
     fileprivate subscript(safe index: Int) -> Element? { index >= 0 && index < count ? self[index] : nil }
 }
 
-/// Work on threads of their own: `start` runs `work(i)` for each index on a new thread; `wait` returns the
-/// results by index (nil below the first index). Plain threads rather than a shared pool: a compile may be
-/// called from a pool thread, and waiting there for pool work could starve it.
-final class WorkerThreads<Result: Sendable>: Sendable {
-    private let results: Mutex<[Result?]>
-    private let group = DispatchGroup()
+/// Work on threads of their own: `start` runs `work(i)` for each index on a new thread (or, when a thread
+/// cannot be made, on the calling thread); `wait` joins them and returns the results by index (nil below the
+/// first index). Plain threads, joined, rather than a shared pool: a compile may be called from a pool thread,
+/// and a joined thread has released everything its work held (its captures, its result) when `wait` returns,
+/// so a compile leaves nothing behind on other threads.
+struct WorkerThreads<Result: Sendable> {
+    private let slots: ResultSlots<Result>
+    private var threads: [pthread_t] = []
 
-    private init(count: Int) { results = Mutex([Result?](repeating: nil, count: count)) }
+    private init(count: Int) { slots = ResultSlots(count: count) }
 
     static func start(_ indices: Range<Int>, _ work: @escaping @Sendable (Int) -> Result) -> WorkerThreads {
-        let workers = WorkerThreads(count: indices.upperBound)
+        var workers = WorkerThreads(count: indices.upperBound)
+        let slots = workers.slots
         for i in indices {
-            workers.group.enter()
-            let thread = Thread {
+            let body = ThreadBody {
                 let result = work(i)
-                workers.results.withLock { $0[i] = result }
-                workers.group.leave()
+                slots.values.withLock { $0[i] = result }
             }
-            // The parser, checker and code generator recurse (to `Parser.maxDepth`) as on the calling thread.
-            thread.stackSize = 16 << 20
-            thread.start()
+            if let thread = spawn(body) { workers.threads.append(thread) } else { body.run() }
         }
         return workers
     }
 
-    /// Waits for every worker and returns the results by index.
+    /// Joins every worker and returns the results by index. Called once.
     func wait() -> [Result?] {
-        group.wait()
-        return results.withLock { $0 }
+        for thread in threads { pthread_join(thread, nil) }
+        return slots.values.withLock { values in
+            defer { values = [] }
+            return values
+        }
     }
+
+    /// Starts a thread running `body`, with room for the parser's, checker's and code generator's recursion (to
+    /// `Parser.maxDepth`) as on the calling thread; nil when the system refuses.
+    private static func spawn(_ body: ThreadBody) -> pthread_t? {
+        var attributes = pthread_attr_t()
+        guard pthread_attr_init(&attributes) == 0 else { return nil }
+        defer { pthread_attr_destroy(&attributes) }
+        _ = pthread_attr_setstacksize(&attributes, 16 << 20)
+        let context = Unmanaged.passRetained(body).toOpaque()
+        #if canImport(Glibc)
+            var thread = pthread_t()
+            let status = pthread_create(&thread, &attributes, { context in
+                guard let context else { return nil }
+                Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue().run()
+                return nil
+            }, context)
+            guard status == 0 else {
+                Unmanaged<ThreadBody>.fromOpaque(context).release()
+                return nil
+            }
+            return thread
+        #else
+            var thread: pthread_t?
+            let status = pthread_create(&thread, &attributes, { context in
+                Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue().run()
+                return nil
+            }, context)
+            guard status == 0, let thread else {
+                Unmanaged<ThreadBody>.fromOpaque(context).release()
+                return nil
+            }
+            return thread
+        #endif
+    }
+}
+
+/// The results of a set of workers, by index.
+private final class ResultSlots<Result: Sendable>: Sendable {
+    let values: Mutex<[Result?]>
+
+    init(count: Int) { values = Mutex([Result?](repeating: nil, count: count)) }
+}
+
+/// What a worker thread runs; released on that thread when the work is done.
+private final class ThreadBody: Sendable {
+    let run: @Sendable () -> Void
+
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }
