@@ -142,6 +142,22 @@ import Testing
         }
     }
 
+    @Test func aCutInsideADeclarationFallsBackToOneThread() {
+        // Unindented `fn` lines inside an interface in the middle of the file: the file is cut where a run
+        // would end inside the interface's braces, which that run's parser reports, so it is parsed again on one
+        // thread, with the same result.
+        let functions = ParallelCompileTests.mixedContract(functions: 80).split(separator: "\n", omittingEmptySubsequences: false)
+        let middle = functions.count / 2
+        let start = functions[..<middle].lastIndex { $0.hasPrefix("pub fn ") } ?? middle
+        var lines = functions.map(String.init)
+        let members = (0..<60).map { "fn member\($0)(x: Int) -> Int" }
+        lines.insert(contentsOf: ["interface Wide {"] + members + ["}"], at: start)
+        let text = lines.joined(separator: "\n")
+        for result in expectSameAsSerial(text, counts: [2, 3]) {
+            #expect(result.module != nil)
+        }
+    }
+
     @Test func repositoryFilesAreTheSameOnEveryThreadCount() throws {
         var checked = 0
         for directory in ["Contracts", "Stdlib", "Examples"] {

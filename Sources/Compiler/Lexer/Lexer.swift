@@ -19,15 +19,19 @@ public struct LexedFile: Sendable {
 public struct Lexer {
     private let file: SourceFile
     private let bytes: [UInt8]
+    /// Where lexing stops: no token starts at or after it (the file's end, or a run's, `tokenize(_:from:to:)`).
+    private let end: Int
     private var index = 0
     private var atLineStart = true
     private var tokens: [Token] = []
     private var comments: [SourceRange] = []
     private var diagnostics = DiagnosticEngine()
 
-    private init(file: SourceFile) {
+    private init(file: SourceFile, from start: Int = 0, to end: Int? = nil) {
         self.file = file
         self.bytes = file.bytes
+        self.end = min(end ?? file.bytes.count, file.bytes.count)
+        index = max(0, start)
     }
 
     /// Lexes a whole file.
@@ -38,20 +42,29 @@ public struct Lexer {
                          diagnostics: lexer.diagnostics.diagnostics)
     }
 
+    /// Lexes the tokens of `file` that start in `start..<end`, `start` being the start of a line; the end-of-file
+    /// token is at `end`. A token may run past `end` (the caller checks; no token spans a line break).
+    static func tokenize(_ file: SourceFile, from start: Int, to end: Int) -> LexedFile {
+        var lexer = Lexer(file: file, from: start, to: end)
+        lexer.run()
+        return LexedFile(file: file, tokens: lexer.tokens, comments: lexer.comments,
+                         diagnostics: lexer.diagnostics.diagnostics)
+    }
+
     // MARK: - Main loop
 
     private mutating func run() {
-        tokens.reserveCapacity(bytes.count / 4 + 1)
+        tokens.reserveCapacity((end - index) / 4 + 1)
         while true {
             skipWhitespaceAndComments()
-            guard index < bytes.count else { break }
+            guard index < end else { break }
             let start = index
             let kind = scanToken()
             if index <= start { index = start + 1 }  // never stall, whatever scanToken did
             tokens.append(Token(kind: kind, start: start, end: index, isAtLineStart: atLineStart))
             atLineStart = false
         }
-        tokens.append(Token(kind: .endOfFile, start: bytes.count, end: bytes.count, isAtLineStart: true))
+        tokens.append(Token(kind: .endOfFile, start: end, end: end, isAtLineStart: true))
     }
 
     private func peek(_ offset: Int = 0) -> UInt8 {
