@@ -137,6 +137,19 @@ import Testing
         ], "\(reverted.stderr)")
     }
 
+    /// An init that takes arguments is not run without --init: a warning says so before the call, with an example.
+    @Test func runWarnsWhenInitIsNotRun() {
+        let split = path("Examples/royalty/royalty_split.dn")
+        let skipped = Capture()
+        _ = DatanetCLI.run(["run", split, "--call", "share_of(@bob)"], console: skipped.console)
+        #expect(skipped.stderr.contains(
+            "warning: init(Address) was not run: it takes an argument; give it with --init, e.g. --init '@alice'"),
+            "\(skipped.stderr)")
+        let given = Capture()
+        #expect(DatanetCLI.run(["run", split, "--init", "@alice", "--call", "share_of(@bob)"], console: given.console) == 0)
+        #expect(!given.stderr.contains("warning"), "\(given.stderr)")
+    }
+
     /// Accounts named on the command line print back as `@name` in events and results; --json keeps addresses.
     @Test func runNamesTheAccountsItWasGiven() {
         let file = temporary("tip.dn", """
