@@ -62,6 +62,14 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(transcript.out.contains("Bumped(by: @0x"), "\(transcript.out)")
         #expect(run("query", contract, "get()") == 0)
         #expect(transcript.out.hasPrefix("8 : Int"))
+        // A public function that writes state reverts in a query, with a note to send it as a transaction.
+        #expect(run("query", contract, "bump(1)") == 1)
+        #expect(transcript.err.contains("reverted: state write in a view call"), "\(transcript.err)")
+        #expect(transcript.err.contains(
+            "note: 'bump' is not a view function and writes state: send it as a transaction, datanet call \(contract) 'bump(1)' --from KEY"),
+            "\(transcript.err)")
+        #expect(run("query", contract, "get()") == 0)
+        #expect(transcript.out.hasPrefix("8 : Int"), "the query wrote nothing")
         #expect(run("query", contract, "nope()") == 1)
         #expect(transcript.err.contains("no public function 'nope' in counter at 0x"), "\(transcript.err)")
         #expect(transcript.err.contains("; its public functions: "), "nothing is close, so all are listed")
