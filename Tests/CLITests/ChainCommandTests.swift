@@ -246,4 +246,21 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("chain", "status") == 1)
         #expect(transcript.err.contains("run 'datanet chain init"))
     }
+
+    /// A damaged keystore is refused with what is wrong in it, and the file is left as it was.
+    @Test func aDamagedKeystoreSaysWhatIsWrong() throws {
+        #expect(run("chain", "init") == 0)
+        let path = URL(fileURLWithPath: dir).appendingPathComponent("keys.json").path
+        for (text, message) in [
+            ("{", "is not valid JSON: "),
+            ("{\"keys\": 3}", "has no \"keys\" list"),
+            ("{\"keys\": [{\"name\": \"a\", \"seed\": \"00\"}]}", "key 1 of the keystore"),
+        ] {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(run("keys", "list") == 1)
+            #expect(transcript.err.contains(message), "\(transcript.err)")
+            #expect(run("keys", "new", "dave") == 1)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        }
+    }
 }
