@@ -247,6 +247,21 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(transcript.err.contains("run 'datanet chain init"))
     }
 
+    /// A damaged database is refused with the file's name, and is left byte for byte as it was.
+    @Test func aDamagedDatabaseIsRefusedAndLeftAsItWas() throws {
+        #expect(run("chain", "init") == 0)
+        let path = URL(fileURLWithPath: dir).appendingPathComponent("chain.sqlite").path
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        for i in 100..<200 { bytes[i] = 0x5a }  // the first page's B-tree header and cell pointers
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        for args in [["chain", "status"], ["chain", "replay"], ["transfer", "@bob", "1", "--from", "alice"]] {
+            #expect(DatanetCLI.run(args + ["--dir", dir], console: transcript.console) == 1)
+            #expect(transcript.err.contains("chain.sqlite is damaged or is not a chain database"), "\(transcript.err)")
+            #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
+            transcript.clear()
+        }
+    }
+
     /// A damaged keystore is refused with what is wrong in it, and the file is left as it was.
     @Test func aDamagedKeystoreSaysWhatIsWrong() throws {
         #expect(run("chain", "init") == 0)
