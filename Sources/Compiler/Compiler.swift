@@ -11,7 +11,8 @@ public struct CompileOptions: Sendable {
     /// Addresses of named accounts (`@alice`), which only the REPL compiles; elsewhere they are an error.
     public var namedAccounts: [String: [UInt8]]
     /// Threads that compile function bodies: 1 compiles on the calling thread only; 0 (automatic) uses
-    /// `DATANET_COMPILE_THREADS` when set, else every active processor for files of at least 64 functions.
+    /// `DATANET_COMPILE_THREADS` when set, else every active processor for files of at least 64 declarations
+    /// (function bodies) or 100,000 bytes (lexing and parsing).
     /// The module and diagnostics are the same whatever the count.
     public var threads: Int
 

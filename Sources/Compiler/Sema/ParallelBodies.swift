@@ -1,7 +1,8 @@
-// Function bodies on several threads. Once the declarations are collected, the main unit's functions are cut
-// into contiguous runs; the main thread compiles the first run itself while each other run goes to a worker
-// thread with a compiler of its own (its own unit, symbols, tables and diagnostics, built from the same
-// syntax tree and library files: nothing mutable is shared). The main thread then takes the workers' bodies in
+// Function bodies on several threads. Once the file is parsed (and the libraries it uses found and parsed), the
+// main unit's functions are cut into contiguous runs; each run but the first goes to a worker thread with a
+// compiler of its own (its own unit, symbols, tables and diagnostics, built from the same syntax tree and
+// library files: nothing mutable is shared), which collects the declarations and compiles its run, while the
+// main thread collects its own and compiles the first run. The main thread then takes the workers' bodies in
 // function order, as if it had compiled them: it replays each body's additions to the type, constant, extern,
 // function and source-file tables in the order the worker made them (so every entry gets the index a serial
 // compile gives it), rewrites the table indices in the body's code, and reports its diagnostics. A body with
@@ -38,7 +39,8 @@ struct LoadedLibraries: Sendable {
 
 /// How many threads compile function bodies.
 enum CompileThreads {
-    /// Below this many functions an automatic compile stays on one thread (starting threads costs more).
+    /// Below this many declarations an automatic compile keeps the bodies on one thread (starting threads costs
+    /// more).
     static let automaticMinimumFunctions = 64
 
     /// The thread count for `requested` (`CompileOptions.threads`: 0 is automatic), for a job of `units` parts
