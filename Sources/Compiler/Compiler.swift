@@ -55,7 +55,8 @@ public enum Compiler {
         compiler.diagnostics.append(contentsOf: parseDiagnostics)
         var module: Module?
         if !compiler.diagnostics.isSaturated {
-            module = compiler.compile(ast)
+            // Consumed: with body workers, the tree is freed by them (`ParallelBodies`).
+            module = compiler.compile(consume ast)
         }
         let diagnostics = deduplicated(compiler.diagnostics.sorted)
         if diagnostics.contains(where: { $0.severity == .error }) { module = nil }

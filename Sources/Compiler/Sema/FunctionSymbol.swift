@@ -12,7 +12,8 @@ final class FunctionSymbol {
     var result: SemaType = .void
     let parameterSyntax: [Parameter]
     let returnSyntax: TypeSyntax?
-    let body: Block?
+    /// Dropped once a worker thread compiled the body (`ParallelBodies`).
+    var body: Block?
     let range: SourceRange
     let nameRange: SourceRange
     unowned let unit: Unit
