@@ -154,14 +154,13 @@ final class ParallelBodies {
         return ParallelBodies(threads: threads, workers: workers)
     }
 
-    /// The runs of `functions` main-unit functions on `threads` threads: the first, the main thread's, is 0.9 times
-    /// as long as the others (besides its run the main thread merges the workers' bodies and frees its run's
-    /// syntax; a worker collects the declarations again and frees the rest of the tree: with two threads and runs
-    /// of 3 to 5, callgrind counted the main thread's share of the benchmark's compile at 255 M instructions and
-    /// the worker's at 300 M).
+    /// The runs of `functions` main-unit functions on `threads` threads: the first, the main thread's, is 0.6 times
+    /// as long as the others (the main thread also takes the workers' bodies and frees the syntax tree, while a
+    /// worker's extra work is its own declaration pass: with two threads, callgrind counted the main thread's
+    /// share of the benchmark's compile at 306 M instructions and the worker's at 248 M with equal runs).
     private static func runs(functions: Int, threads: Int) -> [Range<Int>] {
-        let total = 9 + 10 * (threads - 1)
-        let bounds = [0] + (1...threads).map { functions * (9 + 10 * ($0 - 1)) / total }
+        let total = 6 + 10 * (threads - 1)
+        let bounds = [0] + (1...threads).map { functions * (6 + 10 * ($0 - 1)) / total }
         return (0..<threads).map { bounds[$0]..<bounds[$0 + 1] }
     }
 
