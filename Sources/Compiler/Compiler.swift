@@ -55,8 +55,7 @@ public enum Compiler {
         compiler.diagnostics.append(contentsOf: parseDiagnostics)
         var module: Module?
         if !compiler.diagnostics.isSaturated {
-            // Consumed: with body workers, the tree is freed by them (`ParallelBodies`).
-            module = compiler.compile(consume ast)
+            module = compiler.compile(ast)
         }
         let diagnostics = deduplicated(compiler.diagnostics.sorted)
         if diagnostics.contains(where: { $0.severity == .error }) { module = nil }

@@ -12,8 +12,7 @@ final class FunctionSymbol {
     var result: SemaType = .void
     let parameterSyntax: [Parameter]
     let returnSyntax: TypeSyntax?
-    /// Dropped once a worker thread compiled the body (`ParallelBodies`).
-    var body: Block?
+    let body: Block?
     let range: SourceRange
     let nameRange: SourceRange
     unowned let unit: Unit

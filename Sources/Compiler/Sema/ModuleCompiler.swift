@@ -44,9 +44,6 @@ final class ModuleCompiler {
     /// The file `fileIndex` was last asked about and its answer: every function of a file asks in turn.
     private var lastFileIndex: (file: SourceFile, index: Int)?
     @exclusivity(unchecked) var sourceEntries: [[SourceMapEntry]] = []
-    /// The body workers of `compile`, joined when this compiler is freed, after its symbols (stored properties are
-    /// destroyed in declaration order: keep this last), so the workers free their share of the tree meanwhile.
-    var workers: ParallelBodies?
 
     init(options: CompileOptions) {
         self.options = options
@@ -54,15 +51,13 @@ final class ModuleCompiler {
 
     // MARK: - Entry
 
-    func compile(_ ast: consuming SourceFileAST) -> Module? {
+    func compile(_ ast: SourceFileAST) -> Module? {
         // The main unit's bodies past the first share go to other threads when the file is large enough
         // (`ParallelBodies`); their results are merged below, in function order, as if compiled here.
-        workers = ParallelBodies.start(self, ast: ast)
+        let workers = ParallelBodies.start(self, ast: ast)
+        defer { workers?.finish() }
         guard let unit = prepare(ast) else { return nil }
         workers?.plan(functions: scheduled.count)
-        let (file, headerRange) = (ast.file, ast.headerRange)
-        // From here the tree is reached through the symbols only (and the workers' copies).
-        _ = consume ast
         var next = 0
         var functionTables = FunctionCompiler.Tables()
         while next < scheduled.count, !diagnostics.isSaturated {
@@ -78,14 +73,14 @@ final class ModuleCompiler {
             compiled[next] = function
             next += 1
         }
-        workers?.release()
+        workers?.finish()
         bodiesFromWorkers = workers?.merged ?? 0
         checkViews()
         guard !diagnostics.hasErrors else { return nil }
         let module = buildModule(name: unit.name)
         let tables = [module.types.count, module.constants.count, module.functions.count, module.externs.count]
         guard tables.allSatisfy({ $0 <= Limits.maxTableEntries }) else {
-            diagnostics.report(.error(Messages.moduleTooLarge, at: headerRange ?? .point(file, 0)))
+            diagnostics.report(.error(Messages.moduleTooLarge, at: ast.headerRange ?? .point(ast.file, 0)))
             return nil
         }
         return module

@@ -11,7 +11,6 @@
 // count) are exactly a serial compile's. The module's bytes are the same whatever the thread count or timing.
 import Bytecode
 import Diagnostics
-import Dispatch
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -119,8 +118,7 @@ final class ParallelBodies {
     private var mainFunctions = 0
     private let workers: WorkerThreads<WorkerOutput?>
     private var outputs: [WorkerOutput?] = []
-    private var collected = false
-    private var released = false
+    private var joined = false
     /// Set when a body was refused: from there on the main thread compiles every body itself.
     private var refused = false
     /// The worker whose bodies are being merged, and its indices mapped to the module's so far.
@@ -205,26 +203,11 @@ final class ParallelBodies {
             mainFunctions: mainFunctions, sourceFiles: module.sourceFiles)
     }
 
-    /// Waits for the workers' results.
-    private func collectResults() {
-        guard !collected else { return }
-        outputs = workers.results().map { $0 ?? nil }
-        collected = true
-    }
-
-    /// Lets the workers end, once the main thread holds no reference to the syntax tree but its own run's bodies
-    /// (and those it compiled again): the workers then free the rest of the tree beside it.
-    func release() {
-        collectResults()
-        guard !released else { return }
-        workers.release()
-        released = true
-    }
-
-    /// Joins the workers: a compile leaves no thread behind (`ModuleCompiler` holds this object last).
-    deinit {
-        release()
-        workers.join()
+    /// Waits for the workers (before returning from the compile, whether or not their bodies were used).
+    func finish() {
+        guard !joined else { return }
+        outputs = workers.wait().map { $0 ?? nil }
+        joined = true
     }
 
     /// Takes a worker's body of function `index` into `module` as if it were compiled there; false when the
@@ -233,7 +216,7 @@ final class ParallelBodies {
         guard !refused, let first = runs.first, index >= first.lowerBound,
             let last = runs.last, index < last.upperBound
         else { return false }
-        collectResults()
+        finish()
         guard let worker = runs.firstIndex(where: { $0.contains(index) }), take(index, worker + 1, into: module) else {
             refused = true
             return false
@@ -269,8 +252,6 @@ final class ParallelBodies {
         }
         symbol.firstWrite = body.firstWrite
         symbol.callees = callees
-        // The worker compiled it: the main thread no longer needs its syntax, which the worker then frees.
-        symbol.body = nil
         module.compiled[index] = function
         module.sourceEntries[index] = entries
         for diagnostic in body.diagnostics { module.diagnostics.report(diagnostic) }
@@ -427,56 +408,29 @@ extension Array {
 struct WorkerThreads<Result: Sendable> {
     private let slots: ResultSlots<Result>
     private var threads: [pthread_t] = []
-    /// Signalled by each thread when its result is stored.
-    private let finished = DispatchSemaphore(value: 0)
-    /// Waited on by each thread after storing its result: until `release`, it keeps what its work captured.
-    private let released = DispatchSemaphore(value: 0)
 
     private init(count: Int) { slots = ResultSlots(count: count) }
 
     static func start(_ indices: Range<Int>, _ work: @escaping @Sendable (Int) -> Result) -> WorkerThreads {
         var workers = WorkerThreads(count: indices.upperBound)
-        let (slots, finished, released) = (workers.slots, workers.finished, workers.released)
+        let slots = workers.slots
         for i in indices {
-            let body = ThreadBody { onThread in
+            let body = ThreadBody {
                 let result = work(i)
                 slots.values.withLock { $0[i] = result }
-                guard onThread else { return }
-                finished.signal()
-                released.wait()
             }
-            if let thread = spawn(body) { workers.threads.append(thread) } else { body.run(false) }
+            if let thread = spawn(body) { workers.threads.append(thread) } else { body.run() }
         }
         return workers
     }
 
-    /// Waits until every worker stored its result, and returns the results by index. Called once.
-    func results() -> [Result?] {
-        for _ in threads { finished.wait() }
+    /// Joins every worker and returns the results by index. Called once.
+    func wait() -> [Result?] {
+        for thread in threads { pthread_join(thread, nil) }
         return slots.values.withLock { values in
             defer { values = [] }
             return values
         }
-    }
-
-    /// Lets the workers end: each releases what its work captured (for the body workers, the syntax tree: when
-    /// the calling thread dropped its own references first, the workers free it, beside the calling thread).
-    /// Called once, after `results`.
-    func release() {
-        for _ in threads { released.signal() }
-    }
-
-    /// Joins every worker (after `release`).
-    func join() {
-        for thread in threads { pthread_join(thread, nil) }
-    }
-
-    /// `results`, `release` and `join`.
-    func wait() -> [Result?] {
-        let values = results()
-        release()
-        join()
-        return values
     }
 
     /// Starts a thread running `body`, with room for the parser's, checker's and code generator's recursion (to
@@ -491,7 +445,7 @@ struct WorkerThreads<Result: Sendable> {
             var thread = pthread_t()
             let status = pthread_create(&thread, &attributes, { context in
                 guard let context else { return nil }
-                Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue().run(true)
+                Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue().run()
                 return nil
             }, context)
             guard status == 0 else {
@@ -502,7 +456,7 @@ struct WorkerThreads<Result: Sendable> {
         #else
             var thread: pthread_t?
             let status = pthread_create(&thread, &attributes, { context in
-                Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue().run(true)
+                Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue().run()
                 return nil
             }, context)
             guard status == 0, let thread else {
@@ -521,9 +475,9 @@ private final class ResultSlots<Result: Sendable>: Sendable {
     init(count: Int) { values = Mutex([Result?](repeating: nil, count: count)) }
 }
 
-/// What a worker thread runs (`true`: on a thread of its own); released on that thread when the work is done.
+/// What a worker thread runs; released on that thread when the work is done.
 private final class ThreadBody: Sendable {
-    let run: @Sendable (Bool) -> Void
+    let run: @Sendable () -> Void
 
-    init(_ run: @escaping @Sendable (Bool) -> Void) { self.run = run }
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }
