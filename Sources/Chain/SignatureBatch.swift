@@ -7,10 +7,12 @@ enum SignatureBatch {
     static let chunk = 32
 
     /// One transaction as checked: its hash (which the signature signs, computed once here and carried to the
-    /// block's transactions root and archive records) and whether the signature is valid.
+    /// block's transactions root and archive records), whether the signature is valid, and the sender's address
+    /// (SHA-256 of the public key; computed here, beside the check, rather than on the executing thread).
     struct Checked: Sendable {
         var hash: [UInt8]
         var valid: Bool
+        var senderAddress: [UInt8]
     }
 
     /// Each transaction's hash and whether its signature is valid, in order, computed on every core (the caller's
