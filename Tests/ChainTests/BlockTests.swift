@@ -194,7 +194,7 @@ import Testing
     @Test func aCheckSharedBetweenThreadsGivesEachTransactionItsOwnVerdict() throws {
         let t = try TestChain()
         var txs: [SignedTransaction] = []
-        for nonce in 0..<150 {  // five chunks, the last one partial
+        for nonce in 0..<150 {  // nineteen chunks of eight, the last one partial
             txs.append(try t.sign("bob", .transfer(to: try t.address("carol"), amount: 1), nonce: UInt64(nonce)))
         }
         let bad: Set<Int> = [0, 31, 32, 100, 149]
