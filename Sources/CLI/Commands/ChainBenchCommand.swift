@@ -39,6 +39,8 @@ enum ChainBenchCommand {
         var transfersPerSecond = 0.0
         var transfersMedianPerSecond = 0.0
         var transferPassesPerSecond: [Double] = []
+        /// The process's CPU time over the wall time of the fastest transfer pass: how many cores were busy.
+        var transferBusyCores = 0.0
         var callsPerSecond = 0.0
         var w2NanosecondsPerUpdate = 0.0
         var w2MemoryNanosecondsPerUpdate = 0.0
@@ -171,6 +173,7 @@ enum ChainBenchCommand {
         var batchTimes: [Double] = []
         var transferTimes: [Double] = []
         var executionCPUs: [Double] = []
+        var busyCores: [Double] = []
         var time: UInt64 = 2
         var chain = try freshChain("transfers-1.sqlite")
         for pass in 0..<transferPasses {
@@ -183,6 +186,7 @@ enum ChainBenchCommand {
             batchTimes.append(seconds { _ = SignatureCheck(sample).wait() })
             let blocks = transferBlocks
             var executionCPU = 0.0
+            let processCPU = processCPUSeconds()
             transferTimes.append(try seconds {
                 var next = SignatureCheck(blocks[0])
                 for (index, block) in blocks.enumerated() {
@@ -197,6 +201,7 @@ enum ChainBenchCommand {
                 }
             })
             executionCPUs.append(executionCPU)
+            busyCores.append((processCPUSeconds() - processCPU) / max(transferTimes[pass], 1e-9))
         }
         let transfersPerPass = Double(transferBlocks.count * 1_000)
         figures.verifyPerSecond = Double(sample.count) / (verifyTimes.min() ?? .infinity)
@@ -204,6 +209,9 @@ enum ChainBenchCommand {
         figures.batchVerifyPerSecond = Double(sample.count) / (batchTimes.min() ?? .infinity)
         figures.transferPassesPerSecond = transferTimes.map { transfersPerPass / $0 }
         figures.transfersPerSecond = transfersPerPass / (transferTimes.min() ?? .infinity)
+        if let fastest = transferTimes.indices.min(by: { transferTimes[$0] < transferTimes[$1] }) {
+            figures.transferBusyCores = busyCores[fastest]
+        }
         figures.transfersMedianPerSecond = transfersPerPass / median(transferTimes)
         figures.transferMicroseconds = (executionCPUs.min() ?? 0) * 1e6 / transfersPerPass
         figures.transferMedianMicroseconds = median(executionCPUs) * 1e6 / transfersPerPass
@@ -363,18 +371,20 @@ enum ChainBenchCommand {
             }
             console.out(
                 "{\"calls_per_s\": \(Int(figures.callsPerSecond)), \"root_update\": [" + roots.joined(separator: ", ")
-                + "], \"transfer_cpu_us_median\": \(String(format: "%.1f", figures.transferMedianMicroseconds)), "
+                + "], \"transfer_busy_cores\": \(String(format: "%.2f", figures.transferBusyCores)), "
+                + "\"transfer_cpu_us\": \(String(format: "%.1f", figures.transferMicroseconds)), "
+                + "\"transfer_cpu_us_median\": \(String(format: "%.1f", figures.transferMedianMicroseconds)), "
                 + "\"transfer_passes_per_s\": [" + figures.transferPassesPerSecond.map { String(Int($0)) }
                     .joined(separator: ", ") + "], "
                 + "\"transfers_per_s\": \(Int(figures.transfersPerSecond)), "
                 + "\"transfers_per_s_median\": \(Int(figures.transfersMedianPerSecond)), "
-                + "\"transfers_share_of_two_core_verify\": \(String(format: "%.3f", figures.transfersPerSecond / max(twoCore, 1))), "
+                + "\"transfers_share_of_two_core_verify\": "
+                + "\(String(format: "%.3f", figures.transfersPerSecond / max(twoCore, 1))), "
                 + "\"transfers_share_of_two_core_verify_median\": "
                 + "\(String(format: "%.3f", figures.transfersMedianPerSecond / max(twoCore, 1))), "
-                + "\"verify_per_s_one_core\": \(Int(figures.verifyPerSecond)), "
-                + "\"verify_per_s_all_cores\": \(Int(figures.batchVerifyPerSecond)), "
                 + "\"verify_cpu_us\": \(String(format: "%.1f", figures.verifyMicroseconds)), "
-                + "\"transfer_cpu_us\": \(String(format: "%.1f", figures.transferMicroseconds)), "
+                + "\"verify_per_s_all_cores\": \(Int(figures.batchVerifyPerSecond)), "
+                + "\"verify_per_s_one_core\": \(Int(figures.verifyPerSecond)), "
                 + "\"w2_memory_ns_per_update\": \(String(format: "%.1f", figures.w2MemoryNanosecondsPerUpdate)), "
                 + "\"w2_ns_per_update\": \(String(format: "%.1f", figures.w2NanosecondsPerUpdate))}")
             return
@@ -392,7 +402,7 @@ enum ChainBenchCommand {
             let each = figures.transferPassesPerSecond.map { String(format: "%.0f", $0) }.joined(separator: ", ")
             console.out(String(format: "  median pass %.0f /s (%.0f%% of 2 × one-core verify); passes in order: ",
                                figures.transfersMedianPerSecond, 100 * figures.transfersMedianPerSecond / max(twoCore, 1))
-                + each)
+                + each + String(format: "; cores busy in the fastest: %.2f", figures.transferBusyCores))
             let cpuShare = figures.verifyMicroseconds / max(figures.verifyMicroseconds + figures.transferMicroseconds, 1e-9)
             console.out(String(format: "  CPU per transfer: verify %.1f µs, execute + commit %.1f µs (median %.1f)"
                                + " (steady-state share V / (V + E) = %.0f%%)",
