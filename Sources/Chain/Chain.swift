@@ -176,7 +176,7 @@ public final class Chain {
                 rejected.append((tx, reason))
             }
         }
-        let encodedReceipts = receipts.map(\.encoded)
+        let encodedReceipts = Receipt.encodeEach(receipts)
         let header = BlockHeader(
             height: height, time: blockTime, parentHash: parent.hash,
             transactionsRoot: BlockHeader.transactionsRoot(hashes: hashes), stateRoot: [],
@@ -258,7 +258,7 @@ public final class Chain {
             throw ChainError.rootMismatch(
                 height: height, what: "transactions root", expected: header.transactionsRoot, actual: txRoot)
         }
-        let encodedReceipts = receipts.map(\.encoded)
+        let encodedReceipts = Receipt.encodeEach(receipts)
         let receiptsRoot = Receipt.root(encoded: encodedReceipts)
         guard receiptsRoot == header.receiptsRoot else {
             throw ChainError.rootMismatch(
