@@ -11,6 +11,20 @@ public enum Disassembler {
         var p = DisassemblyPrinter(m)
         return p.print()
     }
+
+    /// Function `index` of `m` for a listing beside its source (`datanet disasm FILE.dn`): its header
+    /// (`.fn kind name(types) -> types`) and each instruction with its offset, operands as in `text(of:)`
+    /// (state variables, functions, events and constants by name or literal) but jump targets as the offsets
+    /// they jump to. Nil when the code does not decode.
+    public static func listing(of m: Module, function index: Int) -> (header: String, instructions: [(offset: Int, text: String)])? {
+        guard index >= 0, index < m.functions.count, let insts = try? Instruction.decodeAll(m.functions[index].code)
+        else { return nil }
+        let p = DisassemblyPrinter(m)
+        let f = m.functions[index]
+        let header = ".fn \(f.kind.name) \(p.name(f.name))(\(f.params.map(p.typeRef).joined(separator: ", ")))"
+            + p.results(f.results)
+        return (header, insts.map { ($0.offset, p.instruction($0, f, nil)) })
+    }
 }
 
 /// The state of one disassembly.
@@ -85,13 +99,13 @@ private struct DisassemblyPrinter {
         }
     }
 
-    private func name(_ s: String) -> String { isPlainIdentifier(s) ? s : quoted(s) }
+    fileprivate func name(_ s: String) -> String { isPlainIdentifier(s) ? s : quoted(s) }
 
     private func fields(_ fs: [Field]) -> String {
         fs.map { "\(name($0.name)): \(typeRef($0.type))" }.joined(separator: ", ")
     }
 
-    private func results(_ rs: [UInt16]) -> String {
+    fileprivate func results(_ rs: [UInt16]) -> String {
         switch rs.count {
         case 0: ""
         case 1: " -> \(typeRef(rs[0]))"
@@ -103,7 +117,7 @@ private struct DisassemblyPrinter {
 
     /// How a use of type entry `j` prints: its spelled-out form when that resolves back to `j` and is short,
     /// else `%j`.
-    private func typeRef(_ j: UInt16) -> String {
+    fileprivate func typeRef(_ j: UInt16) -> String {
         Int(j) < typeText.count ? typeText[Int(j)] : "%\(j)"
     }
 
@@ -247,7 +261,8 @@ private struct DisassemblyPrinter {
         return quoted(files[Int(i)])
     }
 
-    private func instruction(_ inst: Instruction, _ f: Function, _ labels: Set<Int>) -> String {
+    /// `labels` nil: jump targets print as plain offsets (a listing without labels).
+    fileprivate func instruction(_ inst: Instruction, _ f: Function, _ labels: Set<Int>?) -> String {
         let info = inst.opcode.info
         var parts = [info.mnemonic]
         for (role, imm) in zip(info.roles, inst.immediates) {
@@ -256,7 +271,7 @@ private struct DisassemblyPrinter {
         return parts.joined(separator: " ")
     }
 
-    private func operand(_ role: ImmediateRole, _ imm: Int64, _ f: Function, _ labels: Set<Int>) -> String {
+    private func operand(_ role: ImmediateRole, _ imm: Int64, _ f: Function, _ labels: Set<Int>?) -> String {
         let i = Int(truncatingIfNeeded: imm)
         func ref(_ names: [String], _ first: [String: Int]) -> String {
             guard i >= 0, i < names.count, isPlainIdentifier(names[i]), first[names[i]] == i else { return "%\(imm)" }
@@ -273,6 +288,7 @@ private struct DisassemblyPrinter {
             guard i >= 0, i < f.localCount else { return String(imm) }
             return i < f.params.count ? "p\(i)" : "l\(i)"
         case .target:
+            guard let labels else { return String(imm) }
             return labels.contains(i) ? "L\(i)" : "%\(imm)"
         case .type:
             return typeRef(UInt16(truncatingIfNeeded: imm))

@@ -31,6 +31,11 @@ struct ChainDirectory {
         do {
             chain = Chain(store: try SQLiteStore(path: databasePath))
             guard try chain.isInitialized else { throw ChainError.notInitialized }
+        } catch let StateStoreError.sqlite(_, code, message) where [11, 26].contains(code & 0xff) {
+            // SQLITE_CORRUPT, SQLITE_NOTADB: say which file and that nothing was changed.
+            throw CLIFailure("cannot open the chain in '\(path)': \(databasePath) is damaged or is not a chain "
+                + "database (SQLite: \(message)); nothing was written to it. Restore it from a copy, or start "
+                + "a new chain in another directory ('datanet chain init --dir …')")
         } catch {
             throw CLIFailure("cannot open the chain in '\(path)': \(error)")
         }

@@ -51,6 +51,11 @@ public struct Console: Sendable {
         err((location.map { "\($0): " } ?? "") + "\(label) \(message)")
     }
 
+    /// `warning: message`, yellow when colour is on.
+    public func warning(_ message: String) {
+        err((color ? "\u{1B}[1;33mwarning:\u{1B}[0m " : "warning: ") + message)
+    }
+
     public func note(_ message: String) {
         err((color ? "\u{1B}[1;36mnote:\u{1B}[0m " : "note: ") + message)
     }

@@ -197,6 +197,12 @@ public struct CallSyntax: Hashable, Sendable {
                 }
                 guard sawDigit else { throw error("expected digits") }
                 return .number(String(decoding: bytes[start..<i].filter { $0 != 95 }, as: UTF8.self))
+            case UInt8(ascii: "'"):
+                throw error("strings are written in double quotes: \"…\"")
+            case UInt8(ascii: "+"):
+                throw error("a number is written without '+'")
+            case UInt8(ascii: "("):
+                throw error("arguments are literals, not expressions: write the value without parentheses")
             default:
                 let word = identifier()
                 if word == "true" { return .bool(true) }
@@ -222,7 +228,12 @@ extension CallSyntax.Literal {
     ) throws(ArgumentError) -> Value {
         switch (type, self) {
         case (.int, .number(let s)):
-            guard !s.contains("."), let v = Int128(s) else { throw ArgumentError(message: "'\(s)' is not an Int") }
+            guard !s.contains(".") else {
+                throw ArgumentError(message: "'\(s)' is not an Int (it has a fractional part; Dec values need a Dec parameter)")
+            }
+            guard let v = Int128(s) else {
+                throw ArgumentError(message: "'\(s)' is out of the range of Int (a signed 128-bit integer: -2^127 to 2^127 - 1)")
+            }
             return .int(v)
         case (.dec, .number(let s)):
             guard let v = CallSyntax.Literal.parseDec(s) else {

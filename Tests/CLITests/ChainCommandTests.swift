@@ -62,6 +62,14 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(transcript.out.contains("Bumped(by: @0x"), "\(transcript.out)")
         #expect(run("query", contract, "get()") == 0)
         #expect(transcript.out.hasPrefix("8 : Int"))
+        // A public function that writes state reverts in a query, with a note to send it as a transaction.
+        #expect(run("query", contract, "bump(1)") == 1)
+        #expect(transcript.err.contains("reverted: state write in a view call"), "\(transcript.err)")
+        #expect(transcript.err.contains(
+            "note: 'bump' is not a view function and writes state: send it as a transaction, datanet call \(contract) 'bump(1)' --from KEY"),
+            "\(transcript.err)")
+        #expect(run("query", contract, "get()") == 0)
+        #expect(transcript.out.hasPrefix("8 : Int"), "the query wrote nothing")
         #expect(run("query", contract, "nope()") == 1)
         #expect(transcript.err.contains("no public function 'nope' in counter at 0x"), "\(transcript.err)")
         #expect(transcript.err.contains("; its public functions: "), "nothing is close, so all are listed")
@@ -237,5 +245,37 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     @Test func commandsOnAMissingChainSayWhatToDo() {
         #expect(run("chain", "status") == 1)
         #expect(transcript.err.contains("run 'datanet chain init"))
+    }
+
+    /// A damaged database is refused with the file's name, and is left byte for byte as it was.
+    @Test func aDamagedDatabaseIsRefusedAndLeftAsItWas() throws {
+        #expect(run("chain", "init") == 0)
+        let path = URL(fileURLWithPath: dir).appendingPathComponent("chain.sqlite").path
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        for i in 100..<200 { bytes[i] = 0x5a }  // the first page's B-tree header and cell pointers
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        for args in [["chain", "status"], ["chain", "replay"], ["transfer", "@bob", "1", "--from", "alice"]] {
+            #expect(DatanetCLI.run(args + ["--dir", dir], console: transcript.console) == 1)
+            #expect(transcript.err.contains("chain.sqlite is damaged or is not a chain database"), "\(transcript.err)")
+            #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
+            transcript.clear()
+        }
+    }
+
+    /// A damaged keystore is refused with what is wrong in it, and the file is left as it was.
+    @Test func aDamagedKeystoreSaysWhatIsWrong() throws {
+        #expect(run("chain", "init") == 0)
+        let path = URL(fileURLWithPath: dir).appendingPathComponent("keys.json").path
+        for (text, message) in [
+            ("{", "is not valid JSON: "),
+            ("{\"keys\": 3}", "has no \"keys\" list"),
+            ("{\"keys\": [{\"name\": \"a\", \"seed\": \"00\"}]}", "key 1 of the keystore"),
+        ] {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(run("keys", "list") == 1)
+            #expect(transcript.err.contains(message), "\(transcript.err)")
+            #expect(run("keys", "new", "dave") == 1)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        }
     }
 }

@@ -137,6 +137,19 @@ import Testing
         ], "\(reverted.stderr)")
     }
 
+    /// An init that takes arguments is not run without --init: a warning says so before the call, with an example.
+    @Test func runWarnsWhenInitIsNotRun() {
+        let split = path("Examples/royalty/royalty_split.dn")
+        let skipped = Capture()
+        _ = DatanetCLI.run(["run", split, "--call", "share_of(@bob)"], console: skipped.console)
+        #expect(skipped.stderr.contains(
+            "warning: init(Address) was not run: it takes an argument; give it with --init, e.g. --init '@alice'"),
+            "\(skipped.stderr)")
+        let given = Capture()
+        #expect(DatanetCLI.run(["run", split, "--init", "@alice", "--call", "share_of(@bob)"], console: given.console) == 0)
+        #expect(!given.stderr.contains("warning"), "\(given.stderr)")
+    }
+
     /// Accounts named on the command line print back as `@name` in events and results; --json keeps addresses.
     @Test func runNamesTheAccountsItWasGiven() {
         let file = temporary("tip.dn", """
@@ -183,6 +196,13 @@ import Testing
         let capture = Capture()
         #expect(DatanetCLI.run(["disasm", path("Examples/bench/w3.dn")], console: capture.console) == 0)
         #expect(capture.stdout.contains("w3.dn:8  return fib(n - 1) + fib(n - 2)"))
-        #expect(capture.stdout.contains("call 0"))
+        // Operands by name, as `disasm` of a module prints them; jump targets as the offsets they reach.
+        #expect(capture.stdout.contains("   35  call fib\n"), "\(capture.stdout)")
+        #expect(capture.stdout.contains("   13  jump_unless 22\n"))
+        #expect(capture.stdout.contains(".fn public fib(int) -> int    ; locals 0, max stack 3"))
+        let state = Capture()
+        #expect(DatanetCLI.run(["disasm", path("Examples/royalty/royalty_split.dn")], console: state.console) == 0)
+        #expect(state.stdout.contains("sload total"), "\(state.stdout)")
+        #expect(state.stdout.contains("push_const \"no shares\""), "\(state.stdout)")
     }
 }

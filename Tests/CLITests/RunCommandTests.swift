@@ -81,7 +81,25 @@ import Testing
         #expect(r.err == "error: argument 2 of 'add': expected Int, found a String\n", "\(r.err)")
         let d = datanet("run", fixture("small.dna"), "--call", "add(1.5, 2)")
         #expect(d.status == 1)
-        #expect(d.err.contains("argument 1 of 'add': '1.5' is not an Int"), "\(d.err)")
+        #expect(d.err.contains("argument 1 of 'add': '1.5' is not an Int (it has a fractional part"), "\(d.err)")
+        let big = datanet("run", fixture("small.dna"), "--call", "add(170141183460469231731687303715884105728, 2)")
+        #expect(big.status == 1)
+        #expect(big.err.contains("'170141183460469231731687303715884105728' is out of the range of Int"), "\(big.err)")
+        #expect(datanet("run", fixture("small.dna"), "--call", "add(170141183460469231731687303715884105727, 0)")
+            .out.hasPrefix("170141183460469231731687303715884105727 : Int"))
+    }
+
+    /// Literals written as in other languages get told the Datanet spelling, at their column.
+    @Test func foreignLiteralSpellingsSayHowToWriteThem() {
+        for (call, message) in [
+            ("add('a', 1)", "column 5: strings are written in double quotes"),
+            ("add(+1, 1)", "column 5: a number is written without '+'"),
+            ("add((1), 1)", "column 5: arguments are literals, not expressions"),
+        ] {
+            let r = datanet("run", fixture("small.dna"), "--call", call)
+            #expect(r.status == 2)
+            #expect(r.err.contains("error: in --call, \(message)"), "\(r.err)")
+        }
     }
 
     @Test func anUnknownFunctionGetsASuggestion() {

@@ -265,6 +265,7 @@ import Testing
         let (code2, capture2) = run([bad])
         #expect(code2 == 1)
         #expect(capture2.stderr.contains("error:"))
+        #expect(capture2.stderr.contains("error: could not compile \(bad): its tests did not run (counted as one failure)"))
         #expect(capture2.stdout.hasSuffix("0 passed, 1 failed"))
     }
 

@@ -81,6 +81,15 @@ enum RunCommand {
                 return ExitCode.usage
             }
         }
+        if args.flags["--init"] == nil, let setup = module.functions.firstIndex(where: { $0.kind == .`init` }),
+            case let params = module.functions[setup].params, !params.isEmpty
+        {
+            // Running without it leaves the state as init would not: say so before a call trips over it.
+            let types = params.map { Int($0) < module.types.count ? TypeNames.name(module.types[Int($0)], in: module) : "?" }
+            console.warning("init(\(types.joined(separator: ", "))) was not run: it takes "
+                + "\(params.count == 1 ? "an argument" : "\(params.count) arguments"); give "
+                + "\(params.count == 1 ? "it" : "them") with --init, e.g. --init '\(types.map(Self.example).joined(separator: ", "))'")
+        }
         var sender = MemoryHost().context.caller
         if let from = args.flags["--from"] {
             let name = from.hasPrefix("@") ? String(from.dropFirst()) : from
@@ -128,6 +137,20 @@ enum RunCommand {
 
         /// `@name` of an address named on the command line, if it was.
         func name(_ address: [UInt8]) -> String? { names[address].map { "@" + $0 } }
+    }
+
+    /// A literal of a type, for the example in a hint.
+    static func example(_ type: String) -> String {
+        switch type {
+        case "Int": return "1"
+        case "Dec": return "1.0"
+        case "Bool": return "true"
+        case "Address": return "@alice"
+        case "Hash": return "#0x" + String(repeating: "0", count: 64)
+        case "String": return "\"text\""
+        case "Bytes": return "0x00"
+        default: return type.hasPrefix("List<") ? "[]" : "…"
+        }
     }
 
     static func execute(

@@ -36,6 +36,7 @@ enum TestCommand {
             let result = runner.run(path: path, bytes: [UInt8](data))
             if !result.diagnostics.isEmpty {
                 console.err(SourceCompilation.render(result.diagnostics, console: console))
+                console.error("could not compile \(path): its tests did not run (counted as one failure)")
                 failed += 1
                 continue
             }

@@ -155,9 +155,16 @@ enum TransactionCommands {
             }
             let types = target.results.map { TypeNames.name(module.types[Int($0)], in: module) }
             let printer = ChainPrinter(chain: chain, console: console, keystore: session.keystore)
-            return RunCommand.report(
+            let status = RunCommand.report(
                 result.outcome, types: types, gasUsed: result.gasUsed, json: args.switches.contains("--json"),
                 console: console, naming: printer.accountName)
+            if case .failure(let trap) = result.outcome, trap.reason == .writeInView, target.kind != .view,
+                !args.switches.contains("--json")
+            {
+                console.note("'\(function)' is not a view function and writes state: send it as a transaction, "
+                    + "datanet call \(args.positional[0]) '\(args.positional[1])' --from KEY")
+            }
+            return status
         } catch {
             console.error(error.message)
             return ExitCode.failure
