@@ -184,6 +184,7 @@ public final class SQLiteStore: KeyValueStore {
     }
 
     deinit {
+        try? endReads()
         checkpointer.close()
         sqlite3_close_v2(db)
     }
