@@ -342,7 +342,7 @@ struct TransactionExecutor {
         do {
             return .success(try ValueCodec.decodeSequence(args, as: types, in: module))
         } catch {
-            return .failure(.badArguments("'\(function)' takes \(params.count) argument(s): \(error)"))
+            return .failure(.arguments(of: function, count: params.count, "\(error)"))
         }
     }
 }
