@@ -92,16 +92,48 @@ public final class Chain {
     public func transaction(
         _ hash: [UInt8]
     ) throws -> (block: Block, index: Int, transaction: SignedTransaction, receipt: Receipt)? {
-        guard let location = try store.archived(ArchiveLayout.transactionKey(hash)), location.count == 12,
-            let height = BigEndian.read(location, at: 0, count: 8),
-            let index = BigEndian.read(location, at: 8, count: 4).map(Int.init),
-            let block = try block(at: height)
-        else { return nil }
+        guard let (height, index) = try location(of: hash), let block = try block(at: height) else { return nil }
         let receipts = try receipts(at: height)
         guard index < block.transactions.count, index < receipts.count else {
             throw ChainError.malformed("transaction index \(index) out of range in block \(height)")
         }
         return (block, index, block.transactions[index], receipts[index])
+    }
+
+    /// The height and index of the transaction with `hash`: its `"T"` record (blocks written before the `"H"`
+    /// records), else a search through the blocks' hash lists (`ArchiveLayout`), oldest first.
+    func location(of hash: [UInt8]) throws -> (height: UInt64, index: Int)? {
+        guard hash.count == 32 else { return nil }
+        if let location = try store.archived(ArchiveLayout.transactionKey(hash)) {
+            guard location.count == 12, let height = BigEndian.read(location, at: 0, count: 8),
+                let index = BigEndian.read(location, at: 8, count: 4).map(Int.init)
+            else { throw ChainError.malformed("transaction location of \(location.count) bytes") }
+            return (height, index)
+        }
+        var after: [UInt8]?
+        let page = 64
+        while true {
+            let entries = try store.archivedEntries(prefix: ArchiveLayout.hashesPrefix, after: after, limit: page)
+            for entry in entries {
+                guard entry.key.count == 9, let height = BigEndian.read(entry.key, at: 1, count: 8),
+                    entry.value.count % 32 == 0
+                else { throw ChainError.malformed("transaction hash list of \(entry.value.count) bytes") }
+                if let index = Self.index(of: hash, in: entry.value) { return (height, index) }
+            }
+            guard entries.count == page, let last = entries.last else { return nil }
+            after = last.key
+        }
+    }
+
+    /// The position of the 32-byte `hash` in `list` (32-byte hashes back to back), if it is there.
+    private static func index(of hash: [UInt8], in list: [UInt8]) -> Int? {
+        guard let first = hash.first else { return nil }
+        var start = 0
+        while start + 32 <= list.count {
+            if list[start] == first, list[start..<(start + 32)].elementsEqual(hash) { return start / 32 }
+            start += 32
+        }
+        return nil
     }
 
     /// A block produced by `produce`: what was included, and what was rejected (and left out).
@@ -135,7 +167,7 @@ public final class Chain {
             signatures = SignatureBatch.check(transactions)
         }
         for (tx, checked) in zip(transactions, signatures) {
-            switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: checked.valid) {
+            switch try executor.execute(tx, state: WorldState(overlay), checked: checked) {
             case .success(let receipt):
                 included.append(tx)
                 hashes.append(checked.hash)
@@ -144,7 +176,7 @@ public final class Chain {
                 rejected.append((tx, reason))
             }
         }
-        let encodedReceipts = receipts.map(\.encoded)
+        let encodedReceipts = Receipt.encodeEach(receipts)
         let header = BlockHeader(
             height: height, time: blockTime, parentHash: parent.hash,
             transactionsRoot: BlockHeader.transactionsRoot(hashes: hashes), stateRoot: [],
@@ -205,7 +237,7 @@ public final class Chain {
         let signatures = SignatureBatch.check(block.transactions)
         let hashes = signatures.map(\.hash)
         for (index, tx) in block.transactions.enumerated() {
-            switch try executor.execute(tx, state: WorldState(overlay), signatureChecked: signatures[index].valid) {
+            switch try executor.execute(tx, state: WorldState(overlay), checked: signatures[index]) {
             case .success(let receipt):
                 if let recorded, index >= recorded.count {
                     throw ChainError.receiptMismatch(
@@ -226,7 +258,7 @@ public final class Chain {
             throw ChainError.rootMismatch(
                 height: height, what: "transactions root", expected: header.transactionsRoot, actual: txRoot)
         }
-        let encodedReceipts = receipts.map(\.encoded)
+        let encodedReceipts = Receipt.encodeEach(receipts)
         let receiptsRoot = Receipt.root(encoded: encodedReceipts)
         guard receiptsRoot == header.receiptsRoot else {
             throw ChainError.rootMismatch(
@@ -254,10 +286,11 @@ public final class Chain {
                 Write(key: ArchiveLayout.blockKey(height), value: block.encoded),
                 Write(key: ArchiveLayout.receiptsKey(height), value: Receipt.encodeList(encoded: receipts)),
             ]
-            records.reserveCapacity(2 + hashes.count)
-            for (index, hash) in hashes.enumerated() {
-                let location = BigEndian.bytes(height) + BigEndian.bytes(UInt32(truncatingIfNeeded: index))
-                records.append(Write(key: ArchiveLayout.transactionKey(hash), value: location))
+            if !hashes.isEmpty {
+                var list: [UInt8] = []
+                list.reserveCapacity(32 * hashes.count)
+                for hash in hashes { list.append(contentsOf: hash) }
+                records.append(Write(key: ArchiveLayout.hashesKey(height), value: list))
             }
             return records
         }

@@ -84,7 +84,7 @@ public final class LocalChain {
         let params = module.functions.first { $0.kind == .`init` }?.params ?? []
         guard let encoded = try? ValueCodec.encodeSequence(
             args, as: params.map { Int($0) < module.types.count ? module.types[Int($0)] : .int }, in: module)
-        else { return .failure(.badArguments("'init' takes \(params.count) argument(s)")) }
+        else { return .failure(.arguments(of: "init", count: params.count)) }
         let authority = try authority ?? address(of: name)
         return try submit(
             .deploy(module: ModuleCodec.encode(module), args: encoded, authority: authority, policy: policy), from: name)
@@ -101,7 +101,7 @@ public final class LocalChain {
         let params = module.functions[index].params
         guard let encoded = try? ValueCodec.encodeSequence(
             args, as: params.map { Int($0) < module.types.count ? module.types[Int($0)] : .int }, in: module)
-        else { return .failure(.badArguments("'\(function)' takes \(params.count) argument(s)")) }
+        else { return .failure(.arguments(of: function, count: params.count)) }
         return try submit(.call(contract: contract, function: function, args: encoded, value: value), from: name)
     }
 

@@ -96,7 +96,22 @@ public struct Receipt: Hashable, Sendable {
 
     /// A block's receipts: count, then each receipt length-prefixed.
     public static func encodeList(_ receipts: [Receipt]) -> [UInt8] {
-        encodeList(encoded: receipts.map(\.encoded))
+        encodeList(encoded: encodeEach(receipts))
+    }
+
+    /// Each receipt's encoding, in order. A receipt equal to the one before it shares that one's encoding (a
+    /// block of plain transfers has a thousand equal receipts; comparing is cheaper than encoding).
+    static func encodeEach(_ receipts: [Receipt]) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        result.reserveCapacity(receipts.count)
+        for (index, receipt) in receipts.enumerated() {
+            if index > 0, receipt == receipts[index - 1], let previous = result.last {
+                result.append(previous)
+            } else {
+                result.append(receipt.encoded)
+            }
+        }
+        return result
     }
 
     /// `encodeList` of receipts already encoded (a block's receipts are encoded once, for this and `root`).
@@ -125,12 +140,21 @@ public struct Receipt: Hashable, Sendable {
 
     /// The receipts root of a block: SHA-256 of (count ‖ SHA-256 of each encoded receipt).
     public static func root(of receipts: [Receipt]) -> [UInt8] {
-        root(encoded: receipts.map(\.encoded))
+        root(encoded: encodeEach(receipts))
     }
 
-    /// `root(of:)` of receipts already encoded.
+    /// `root(of:)` of receipts already encoded. An encoding equal to the one before it reuses that one's hash.
     static func root(encoded receipts: [[UInt8]]) -> [UInt8] {
-        listRoot(receipts.map(SHA256.hash))
+        var hashes: [[UInt8]] = []
+        hashes.reserveCapacity(receipts.count)
+        for (index, encoded) in receipts.enumerated() {
+            if index > 0, encoded == receipts[index - 1], let previous = hashes.last {
+                hashes.append(previous)
+            } else {
+                hashes.append(SHA256.hash(encoded))
+            }
+        }
+        return listRoot(hashes)
     }
 
     /// SHA-256 of the LEB128 count followed by the given 32-byte hashes.

@@ -36,4 +36,10 @@ public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
         case let .incompatibleSchema(detail): "incompatible upgrade: \(detail)"
         }
     }
+
+    /// `badArguments` for arguments that do not encode as `function`'s `count` parameters: "'f' takes 2 arguments"
+    /// and, when there is one, the decoder's reason.
+    static func arguments(of function: String, count: Int, _ reason: String? = nil) -> Rejection {
+        .badArguments("'\(function)' takes \(count) argument\(count == 1 ? "" : "s")" + (reason.map { ": " + $0 } ?? ""))
+    }
 }

@@ -29,7 +29,7 @@ public final class SignatureCheck: @unchecked Sendable {
         self.transactions = transactions
         chunks = (transactions.count + SignatureBatch.chunk - 1) / SignatureBatch.chunk
         results = .allocate(capacity: transactions.count)
-        results.initialize(repeating: SignatureBatch.Checked(hash: [], valid: false))
+        results.initialize(repeating: SignatureBatch.Checked(hash: [], valid: false, senderAddress: []))
         let helpers = min(max(1, Self.cores - 1), chunks)
         for _ in 0..<helpers {
             group.enter()

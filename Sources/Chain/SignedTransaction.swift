@@ -21,11 +21,13 @@ public struct SignedTransaction: Hashable, Sendable {
     /// Whether the signature is the sender's over the hash.
     public var hasValidSignature: Bool { checked().valid }
 
-    /// The hash and whether the signature is the sender's over it: the hash is computed once for both.
+    /// The hash, whether the signature is the sender's over it (the hash is computed once for both), and the
+    /// sender's address.
     func checked() -> SignatureBatch.Checked {
         let hash = transaction.hash
         return .init(
-            hash: hash, valid: Ed25519.verify(signature: signature, message: hash, publicKey: transaction.sender))
+            hash: hash, valid: Ed25519.verify(signature: signature, message: hash, publicKey: transaction.sender),
+            senderAddress: transaction.senderAddress)
     }
 
     /// The transaction's encoding followed by the signature.

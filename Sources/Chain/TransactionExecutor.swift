@@ -26,13 +26,15 @@ struct TransactionExecutor {
     static let maxGasLimit = UInt64(Int64.max)
 
     /// Executes `signed`; a `Rejection` means nothing was written. Throws `ChainError` for store failures.
-    /// `signatureChecked` skips the signature check when the caller verified it already (in parallel).
+    /// `checked`, the transaction's check made by the caller already (in parallel: `SignatureBatch`), saves
+    /// verifying the signature and hashing the sender's key here.
     func execute(
-        _ signed: SignedTransaction, state: WorldState, signatureChecked: Bool = false
+        _ signed: SignedTransaction, state: WorldState, checked: SignatureBatch.Checked? = nil
     ) throws -> Result<Receipt, Rejection> {
         let tx = signed.transaction
-        guard signatureChecked || signed.hasValidSignature else { return .failure(.badSignature) }
-        let senderAddress = tx.senderAddress
+        let check = checked ?? signed.checked()
+        guard check.valid else { return .failure(.badSignature) }
+        let senderAddress = check.senderAddress
         var sender = try state.account(senderAddress)
         guard tx.nonce == sender.nonce, sender.nonce < UInt64.max else {
             return .failure(.wrongNonce(expected: sender.nonce, got: tx.nonce))
@@ -340,7 +342,7 @@ struct TransactionExecutor {
         do {
             return .success(try ValueCodec.decodeSequence(args, as: types, in: module))
         } catch {
-            return .failure(.badArguments("'\(function)' takes \(params.count) argument(s): \(error)"))
+            return .failure(.arguments(of: function, count: params.count, "\(error)"))
         }
     }
 }

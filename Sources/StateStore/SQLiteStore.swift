@@ -31,10 +31,12 @@ public final class SQLiteStore: KeyValueStore {
     }
     /// Test hook: when set, `apply` throws `injectedFailure` after this many row writes, mid-transaction.
     var failAfterWrites: Int?
+    /// Whether the reads since the last commit share an open read transaction (`beginReads`).
+    private var reading = false
 
     /// Every statement the store runs, prepared once at open.
     private struct Statements {
-        let begin, commit, rollback: SQLiteStatement
+        let begin, beginRead, commit, rollback: SQLiteStatement
         let getValue, getNode, getTreeRow, getArchive: SQLiteStatement
         let scanFrom, scanAfter, scanArchiveFrom, scanArchiveAfter: SQLiteStatement
         let putValue, deleteValue, putNode, deleteNode, putTreeRow, deleteTreeRow, putArchive, deleteArchive: SQLiteStatement
@@ -42,6 +44,7 @@ public final class SQLiteStore: KeyValueStore {
 
         init(_ db: OpaquePointer) throws {
             begin = try SQLiteStatement(db: db, sql: "BEGIN IMMEDIATE")
+            beginRead = try SQLiteStatement(db: db, sql: "BEGIN DEFERRED")
             commit = try SQLiteStatement(db: db, sql: "COMMIT")
             rollback = try SQLiteStatement(db: db, sql: "ROLLBACK")
             getValue = try SQLiteStatement(db: db, sql: "SELECT value FROM kv WHERE key = ?1")
@@ -143,6 +146,7 @@ public final class SQLiteStore: KeyValueStore {
         guard try tree.update(values) == stateRoot else {
             throw StateStoreError.corruptMetadata("format 1 file \(path): its values do not give its stored state root")
         }
+        try endReads()
         try statements.begin.run()
         do {
             try Self.execute(db, "DELETE FROM nodes; DELETE FROM tree")
@@ -180,6 +184,7 @@ public final class SQLiteStore: KeyValueStore {
     }
 
     deinit {
+        try? endReads()
         checkpointer.close()
         sqlite3_close_v2(db)
     }
@@ -188,6 +193,7 @@ public final class SQLiteStore: KeyValueStore {
     /// never need this (they ask for checkpoints themselves). For benchmarks that time a commit with its checkpoint.
     /// Throws the first checkpoint failure since the last one reported (`WALCheckpointer`).
     public func checkpoint() throws {
+        try endReads()
         try checkpointer.checkpointNow(db: db)
     }
 
@@ -204,12 +210,32 @@ public final class SQLiteStore: KeyValueStore {
 
     // MARK: - Reads
 
+    /// Opens the read transaction the reads until the next commit share, unless one is open. Outside a
+    /// transaction every statement is one of its own: SQLite then takes and drops the log's read lock (a few
+    /// `fcntl` calls and a look at the shared log index) around each read, which cost a block of transfers
+    /// about as much as the look-ups themselves (a new recipient's account, the tree rows on the changed paths).
+    /// So reads between two commits see one snapshot: this store's own writes (it is the only writer of its
+    /// file), not another connection's commits made since the first read.
+    private func beginReads() throws {
+        guard !reading else { return }
+        try statements.beginRead.run()
+        reading = true
+    }
+
+    /// Ends the read transaction, if one is open (before a write transaction or a checkpoint on `db`).
+    private func endReads() throws {
+        guard reading else { return }
+        reading = false
+        if sqlite3_get_autocommit(db) == 0 { try statements.commit.run() }
+    }
+
     public func get(_ key: [UInt8]) throws -> [UInt8]? {
         try single(statements.getValue, key)
     }
 
     public func node(at position: [UInt8]) throws -> [UInt8]? {
-        try position.withUnsafeBytes { key in
+        try beginReads()
+        return try position.withUnsafeBytes { key in
             if let id = TreeRowID(key) { return try statements.getTreeRow.firstColumn(id: id.value) }
             return try statements.getNode.firstColumn(key: key)
         }
@@ -231,6 +257,7 @@ public final class SQLiteStore: KeyValueStore {
         _ from: SQLiteStatement, _ after: SQLiteStatement, prefix: [UInt8], after start: [UInt8]?, limit: Int
     ) throws -> [Entry] {
         guard limit > 0 else { return [] }
+        try beginReads()
         let (bound, inclusive) = ByteOrder.scanStart(prefix: prefix, after: start)
         let statement = inclusive ? from : after
         defer { statement.reset() }
@@ -247,11 +274,13 @@ public final class SQLiteStore: KeyValueStore {
 
     /// A borrowed key is bound as it is (the overlay reads missing keys this way, without building an array).
     public func get(bytes key: UnsafeRawBufferPointer) throws -> [UInt8]? {
-        try statements.getValue.firstColumn(key: key)
+        try beginReads()
+        return try statements.getValue.firstColumn(key: key)
     }
 
     private func single(_ statement: SQLiteStatement, _ key: [UInt8]) throws -> [UInt8]? {
-        try key.withUnsafeBytes { try statement.firstColumn(key: $0) }
+        try beginReads()
+        return try key.withUnsafeBytes { try statement.firstColumn(key: $0) }
     }
 
     // MARK: - Writes
@@ -265,6 +294,7 @@ public final class SQLiteStore: KeyValueStore {
         // The previous commit's checkpoint has overlapped whatever the caller did since (executing the next
         // block); it finishes before this transaction writes, so the two never fsync at once and the log
         // starts over from its beginning. If it failed, this batch is refused with its error.
+        try endReads()
         try checkpointer.wait()
         try statements.begin.run()
         do {
@@ -358,6 +388,7 @@ public final class SQLiteStore: KeyValueStore {
 extension SQLiteStore {
     /// Runs raw SQL on the store's connection; for tests that corrupt a database on purpose.
     func executeForTesting(_ sql: String) throws {
+        try endReads()
         try Self.execute(db, sql)
     }
 }

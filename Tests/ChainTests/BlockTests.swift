@@ -39,6 +39,41 @@ import Testing
         #expect(try reopened.head().hash == memory.chain.head().hash)
     }
 
+    /// Every transaction of every block is found by its hash, at its block and index, through the blocks' hash
+    /// lists (one `"H"` record per block, no `"T"` record per transaction); on a node that applied the blocks too.
+    @Test func everyTransactionIsFoundByItsHashInItsBlocksHashList() throws {
+        let t = try TestChain()
+        try buildHistory(t)
+        // More than a page of the search's scan (64 blocks).
+        for round in 0..<70 {
+            try t.run("carol", .transfer(to: try t.address("bob"), amount: Int128(round + 1)))
+        }
+        let follower = try TestChain()
+        var found = 0
+        var height: UInt64 = 1
+        while height <= t.store.height {
+            let block = try #require(try t.chain.block(at: height))
+            try follower.chain.apply(block)
+            let list = try #require(try t.store.archived(ArchiveLayout.hashesKey(height)))
+            #expect(list == block.transactions.flatMap(\.hash))
+            for (index, tx) in block.transactions.enumerated() {
+                for chain in [t.chain, follower.chain] {
+                    let located = try #require(try chain.transaction(tx.hash))
+                    #expect(located.block.header.height == height)
+                    #expect(located.index == index)
+                    #expect(located.transaction == tx)
+                }
+                #expect(try t.store.archived(ArchiveLayout.transactionKey(tx.hash)) == nil)
+                found += 1
+            }
+            height += 1
+        }
+        #expect(found > 75)
+        #expect(try t.chain.transaction([UInt8](repeating: 7, count: 32)) == nil)
+        #expect(try t.chain.transaction([1, 2, 3]) == nil)
+        #expect(try t.store.archived(ArchiveLayout.hashesKey(0)) == nil)
+    }
+
     @Test func replayReproducesEveryRoot() throws {
         let t = try TestChain()
         try buildHistory(t)
@@ -159,7 +194,7 @@ import Testing
     @Test func aCheckSharedBetweenThreadsGivesEachTransactionItsOwnVerdict() throws {
         let t = try TestChain()
         var txs: [SignedTransaction] = []
-        for nonce in 0..<150 {  // five chunks, the last one partial
+        for nonce in 0..<150 {  // nineteen chunks of eight, the last one partial
             txs.append(try t.sign("bob", .transfer(to: try t.address("carol"), amount: 1), nonce: UInt64(nonce)))
         }
         let bad: Set<Int> = [0, 31, 32, 100, 149]

@@ -1,8 +1,28 @@
 import Bytecode
 import Chain
+import Crypto
 import Testing
 
 @Suite struct EncodingTests {
+    /// Runs of equal receipts share one encoding and one hash inside `Receipt.root` and `encodeList`: the
+    /// results are those of encoding and hashing every receipt on its own.
+    @Test func equalReceiptsInARowGiveTheSameListAndRootAsEachOnItsOwn() throws {
+        let plain = Receipt(status: .success, gasUsed: 21_000)
+        var other = plain
+        other.gasUsed = 21_001
+        var reverted = plain
+        reverted.status = .reverted
+        reverted.revertMessage = "no"
+        let receipts = [plain, plain, plain, other, other, plain, reverted, reverted, plain]
+        var preimage: [UInt8] = [UInt8(receipts.count)]
+        for receipt in receipts { preimage += SHA256.hash(receipt.encoded) }
+        #expect(Receipt.root(of: receipts) == SHA256.hash(preimage))
+        #expect(try Receipt.decodeList(Receipt.encodeList(receipts)) == receipts)
+        var listed: [UInt8] = [UInt8(receipts.count)]
+        for receipt in receipts { listed += [UInt8(receipt.encoded.count)] + receipt.encoded }
+        #expect(Receipt.encodeList(receipts) == listed)
+    }
+
     /// A small deterministic generator (xorshift), so failures reproduce.
     struct Bytes {
         var state: UInt64

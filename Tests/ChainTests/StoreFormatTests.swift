@@ -40,6 +40,21 @@ import Testing
         #expect(produced.rejected.isEmpty)
         let reopened = Chain(store: try SQLiteStore(path: path))
         #expect(reopened.store.height == 6)
+        // The fixture's transactions by their `"T"` records (written by main before the `"H"` records), the new
+        // block's through its hash list.
+        var height: UInt64 = 1
+        while height <= 6 {
+            let block = try #require(try reopened.block(at: height))
+            for (index, tx) in block.transactions.enumerated() {
+                let located = try #require(try reopened.transaction(tx.hash))
+                #expect(located.block.header.height == height)
+                #expect(located.index == index)
+                #expect(located.transaction == tx)
+                #expect(try reopened.store.archived(ArchiveLayout.transactionKey(tx.hash)) != nil || height == 6)
+            }
+            height += 1
+        }
+        #expect(try reopened.store.archived(ArchiveLayout.hashesKey(6)) == transfer.hash)
         #expect(reopened.store.stateRoot == produced.block.header.stateRoot)
         #expect(try reopened.replay(into: MemoryStore()) == 6)
         #expect(try reopened.account(SHA256.hash(key.publicKey)).nonce == 1)

@@ -85,7 +85,7 @@ import VM
                 if case .unknownFunction(let m) = $0 { return m.contains("is init") } else { return false }
             }),
             (try t.sign("alice", .call(contract: counter, function: "bump", args: [], value: 0)), {
-                if case .badArguments = $0 { return true } else { return false }
+                if case .badArguments(let m) = $0 { return m.hasPrefix("'bump' takes 1 argument: ") } else { return false }
             }),
             (try t.sign("alice", .call(contract: counter, function: "get", args: [], value: 5)), {
                 if case .badArguments(let m) = $0 { return m.contains("cannot receive value") } else { return false }

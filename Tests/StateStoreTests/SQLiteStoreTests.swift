@@ -283,3 +283,51 @@ import Testing
     let key = writes[2_345].key
     #expect(SparseMerkleTree.verify(proof: try alone.prove(key: key), root: root, key: key, value: writes[2_345].value))
 }
+
+/// Reads between two commits share one read transaction (`SQLiteStore.beginReads`): the next commit, an explicit
+/// checkpoint and raw SQL end it first, a second connection sees every commit, and the log still starts over
+/// after each background checkpoint (a read transaction left open would pin the log, which would then grow by a
+/// whole batch per commit).
+@Test func readsBetweenCommitsLeaveCommitsCheckpointsAndTheLogAsTheyWere() throws {
+    let path = temporaryPath("reads-between-commits.db")
+    let store = try SQLiteStore(path: path)
+    // About 1,300 pages of 4 KiB per batch: past the 1,000 frames from which a commit asks for a checkpoint.
+    func batch(_ round: Int) -> [Write] {
+        (0..<5_000).map {
+            Write(key: [UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: UInt8(($0 + round) % 251), count: 1_000))
+        }
+    }
+    var logSizes: [Int] = []
+    for round in 0..<5 {
+        let writes = batch(round)
+        let root = try store.commit(writes, height: UInt64(round + 1))
+        // Reads of every kind while the checkpoint runs in the background: values, tree rows, archive, scans.
+        #expect(try store.get(writes[17].key) == writes[17].value)
+        #expect(try store.get([0xee]) == nil)
+        #expect(try store.scan(prefix: [5]).count == 20)
+        #expect(try store.archived([1]) == nil)
+        let key = writes[4_000].key
+        #expect(SparseMerkleTree.verify(proof: try store.prove(key: key), root: root, key: key, value: writes[4_000].value))
+        // Another connection sees the commit.
+        let other = try SQLiteStore(path: path)
+        #expect(other.height == UInt64(round + 1))
+        #expect(try other.get(writes[17].key) == writes[17].value)
+        try store.waitForCheckpoint()
+        let attributes = try FileManager.default.attributesOfItem(atPath: path + "-wal")
+        logSizes.append((attributes[.size] as? Int) ?? 0)
+    }
+    // The log is rewritten from its start by each commit: it stays the size of one batch.
+    let first = try #require(logSizes.first)
+    #expect(first > 4_000_000)
+    #expect(logSizes.allSatisfy { $0 <= first + first / 4 }, "log sizes \(logSizes)")
+    // After reads: an explicit checkpoint, raw SQL and a commit all run.
+    _ = try store.get([1, 2])
+    try store.checkpoint()
+    _ = try store.get([1, 2])
+    try store.executeForTesting("SELECT count(*) FROM kv")
+    _ = try store.get([1, 2])
+    try store.commit([Write(key: [9], value: [9])], height: 6)
+    let reopened = try SQLiteStore(path: path)
+    #expect(reopened.height == 6)
+    #expect(try reopened.get([9]) == [9])
+}
