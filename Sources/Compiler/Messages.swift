@@ -3,7 +3,7 @@
 import Diagnostics
 
 /// The front end's diagnostic texts.
-enum Messages {
+public enum Messages {
     // MARK: - Lexer
 
     static let closure = "closures ('|x| ...') are not part of the language"
@@ -133,9 +133,13 @@ extension Messages {
         "missing return in function '\(function)' that returns '\(type)'"
     }
     static let unreachable = "code after this point will never be executed"
-    static func argumentCount(_ name: String, expected: Int, found: Int) -> String {
-        let arguments = expected == 1 ? "argument" : "arguments"
-        return "'\(name)' takes \(expected) \(arguments) but \(found) \(found == 1 ? "was" : "were") given"
+    /// "'f' takes 2 arguments but 1 was given": the compiler's wording, also used by the test runner and the REPL.
+    public static func argumentCount(_ name: String, expected: Int, found: Int) -> String {
+        "'\(name)' " + takesArguments(expected: expected, found: found)
+    }
+    /// "takes 2 arguments but 1 was given".
+    public static func takesArguments(expected: Int, found: Int) -> String {
+        "takes \(expected) argument\(expected == 1 ? "" : "s") but \(found) \(found == 1 ? "was" : "were") given"
     }
     static func argumentType(_ index: Int, _ name: String, expected: SemaType, found: SemaType) -> String {
         "argument \(index) of '\(name)' must be '\(expected)', found '\(found)'"

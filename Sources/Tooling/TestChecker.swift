@@ -136,7 +136,7 @@ struct TestChecker {
         }
         if function.params.count != count {
             diagnostics.append(.error(
-                "'\(name.name)' takes \(function.params.count) argument(s) but \(count) were given", at: range))
+                Messages.argumentCount(name.name, expected: function.params.count, found: count), at: range))
         }
     }
 
@@ -159,12 +159,12 @@ struct TestChecker {
                 if let count = functions[name] {
                     if count != arguments.count {
                         diagnostics.append(.error(
-                            "'\(name)' takes \(count) argument(s) but \(arguments.count) were given", at: e.range))
+                            Messages.argumentCount(name, expected: count, found: arguments.count), at: e.range))
                     }
                 } else if let entry = Self.prelude[name] {
                     if let count = entry, count != arguments.count {
                         diagnostics.append(.error(
-                            "'\(name)' takes \(count) argument(s) but \(arguments.count) were given", at: e.range))
+                            Messages.argumentCount(name, expected: count, found: arguments.count), at: e.range))
                     } else if entry == nil, arguments.isEmpty {
                         diagnostics.append(.error("'\(name)' needs at least one argument", at: e.range))
                     }

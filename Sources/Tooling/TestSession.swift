@@ -828,7 +828,7 @@ final class TestSession {
         func arity(_ n: Int) throws(TestError) {
             guard arguments.count == n else {
                 throw TestError(
-                    message: "'\(name)' takes \(n) argument(s) but \(arguments.count) were given", range: range)
+                    message: Messages.argumentCount(name, expected: n, found: arguments.count), range: range)
             }
         }
         guard let chain else { return nil }
@@ -929,8 +929,7 @@ final class TestSession {
             let initializer = module.functions.first { $0.kind == .`init` }
             let types = (initializer?.params ?? []).map { TypeNames.name(module.types[Int($0)], in: module) }
             guard types.count == arguments.count - 1 else {
-                throw TestError(message: "'\(module.name)' init takes \(types.count) argument(s) but "
-                    + "\(arguments.count - 1) were given", range: range)
+                throw TestError(message: "'\(module.name)' init " + Messages.takesArguments(expected: types.count, found: arguments.count - 1), range: range)
             }
             var values: [Value] = []
             for (argument, type) in zip(arguments.dropFirst(), types) {
@@ -992,9 +991,12 @@ final class TestSession {
     }
 
     func callHelper(_ f: FunctionDecl, _ arguments: [Expr], range: SourceRange) throws(TestError) -> Slot? {
-        guard arguments.count == f.parameters.count, let body = f.body else {
-            throw TestError(message: "'\(f.name.name)' takes \(f.parameters.count) argument(s)", range: range)
+        guard arguments.count == f.parameters.count else {
+            throw TestError(
+                message: Messages.argumentCount(f.name.name, expected: f.parameters.count, found: arguments.count),
+                range: range)
         }
+        guard let body = f.body else { throw TestError(message: "'\(f.name.name)' has no body", range: range) }
         guard depth < 200 else { throw TestError(message: "helper calls nested too deeply", range: range) }
         var frame: [String: Slot] = [:]
         for (p, argument) in zip(f.parameters, arguments) {
@@ -1029,8 +1031,7 @@ final class TestSession {
         }
         let declared = module.functions[index]
         guard declared.params.count == arguments.count else {
-            throw TestError(message: "'\(function)' takes \(declared.params.count) argument(s) but "
-                + "\(arguments.count) were given", range: range)
+            throw TestError(message: Messages.argumentCount(function, expected: declared.params.count, found: arguments.count), range: range)
         }
         var values: [Value] = []
         for (argument, type) in zip(arguments, declared.params) {

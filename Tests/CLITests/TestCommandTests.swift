@@ -339,7 +339,7 @@ import Testing
         #expect(err.contains("n_test.dn:5:5: error: cannot find function 'asert' in a test file"))
         #expect(!err.contains("n_test.dn:6:"))
         #expect(err.contains("n_test.dn:8:13: error: cannot find 'maths' in scope"))
-        #expect(err.contains("n_test.dn:7:5: error: 'assert_eq' takes 2 argument(s) but 1 were given"))
+        #expect(err.contains("n_test.dn:7:5: error: 'assert_eq' takes 2 arguments but 1 was given"))
         #expect(!capture.stdout.contains("✗"))
         #expect(capture.stdout.hasSuffix("0 passed, 1 failed"))
     }

@@ -270,7 +270,7 @@ extension ReplSession {
                 return
             }
             guard arguments.count == params.count else {
-                fail("'init' of \(module.name) takes \(params.count) argument(s) but \(arguments.count) were given")
+                fail("'init' of \(module.name) " + Messages.takesArguments(expected: params.count, found: arguments.count))
                 return
             }
             let types = params.map { TypeNames.name(module.types[Int($0)], in: module) }

@@ -680,7 +680,7 @@ public final class ReplSession {
         }
         let function = module.functions[index]
         guard function.params.count == call.arguments.count else {
-            report([.error("'\(call.function)' takes \(function.params.count) argument(s) but \(call.arguments.count) were given",
+            report([.error(Messages.argumentCount(call.function, expected: function.params.count, found: call.arguments.count),
                 at: statement.range)])
             return
         }
