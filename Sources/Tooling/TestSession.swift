@@ -97,6 +97,8 @@ final class TestSession {
     var attachedValue: Int128 = 0
     /// The events of the last successful transaction, for `events("Name")`.
     var lastEvents: [EventRecord] = []
+    /// What the last transaction was (`Token.transfer`, `send`), for a failed comparison of `events(…)`.
+    var lastTransaction: String?
     var depth = 0
     var steps = 0
     /// The file's helper `fn`s that act on the chain (directly or through another): run here, statement by
@@ -864,8 +866,17 @@ final class TestSession {
                 left = try need(evaluate(arguments[0], expecting: right.type), arguments[0])
             }
             if let left, left.value != right.value {
+                // `events` reads only the last transaction, which is easily a later call than the one meant.
+                let readsEvents = arguments.prefix(2).contains {
+                    if case .call(let callee, _) = $0.kind, case .name("events") = callee.kind { return true }
+                    return false
+                }
+                let hint = readsEvents
+                    ? "; events(…) lists the last transaction's events, and the last transaction was "
+                        + (lastTransaction.map { "'\($0)'" } ?? "none") + " (a view call is a transaction too)"
+                    : ""
                 throw TestError(
-                    message: "assert_eq failed: left \(describe(left.value)), right \(describe(right.value))",
+                    message: "assert_eq failed: left \(describe(left.value)), right \(describe(right.value))" + hint,
                     range: range)
             }
             return nil
@@ -1058,6 +1069,7 @@ final class TestSession {
         case .success(let receipt):
             gasUsed = gasUsed &+ receipt.gasUsed
             lastEvents = receipt.status == .success ? receipt.events : []
+            lastTransaction = contract.map { "\($0).\(function)" } ?? function
             if let contract { runner.record(contract: contract, function: function, gas: receipt.gasUsed) }
             guard receipt.status == .success else {
                 var where_ = ""
