@@ -79,6 +79,14 @@ import Testing
     #expect(!rendered("fn f() {\n    x = 1 y = 2\n}\n").contains("hint:"))
 }
 
+/// `t.fund{value: 10}()`, as in Solidity: the hint says how tokens go with a call here.
+@Test func aValueOptionOnACallGetsAHint() {
+    let text = rendered("fn f() {\n    t.fund{value: 10}()\n}\n")
+    #expect(text.hasPrefix("test.dn:2:11: error: consecutive statements on a line must be separated by a line break"), "\(text)")
+    #expect(text.contains("hint: a call takes no '{value: …}': in a test, 'with_value(10, h.f(…))' sends tokens"), "\(text)")
+    #expect(!rendered("fn f() {\n    if x {value: 1}\n}\n").contains("with_value"))
+}
+
 @Test func semicolonsGetAHint() {
     #expect(rendered("fn f() {\n    x = 1;\n}\n") == """
         test.dn:2:10: error: unexpected ';'

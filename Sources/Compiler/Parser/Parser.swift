@@ -274,6 +274,13 @@ public struct Parser {
     /// the file), the error points just after the previous token instead, where something is missing.
     /// For `name value` on one line (`deploy Payout()`): a hint that a call's arguments go in parentheses.
     var callWithoutParenthesesHint: String? {
+        // `h.f{value: 10}()`, as in Solidity: tokens go with a call another way.
+        if position > 0, previous.kind == .identifier, current.kind == .leftBrace, peek(1).kind == .identifier,
+            bytes[peek(1).start..<peek(1).end].elementsEqual("value".utf8), peek(2).kind == .colon
+        {
+            return "a call takes no '{value: …}': in a test, 'with_value(10, h.f(…))' sends tokens with a call; "
+                + "a contract sends them with 'transfer(to, amount)'"
+        }
         guard position > 0, previous.kind == .identifier,
             [.identifier, .integer, .string, .address].contains(current.kind)
         else { return nil }
