@@ -69,6 +69,16 @@ import Testing
         #expect(b.err.contains("did you mean '--json'?"))
     }
 
+    /// `--passes` belongs to `bench chain` and takes 1 to 50; both mistakes are usage errors before anything runs.
+    @Test func benchPassesIsCheckedBeforeAnythingRuns() {
+        let zero = datanet("bench", "chain", "--only", "transfers", "--passes", "0")
+        #expect(zero.status == 2)
+        #expect(zero.err.contains("--passes takes 1 to 50"), "\(zero.err)")
+        let misplaced = datanet("bench", "--only", "W4", "--passes", "3")
+        #expect(misplaced.status == 2)
+        #expect(misplaced.err.contains("--passes is for 'bench chain'"), "\(misplaced.err)")
+    }
+
     @Test func aFlagWithoutItsValueIsAUsageError() {
         let r = datanet("run", fixture("small.dna"), "--call")
         #expect(r.status == 2)

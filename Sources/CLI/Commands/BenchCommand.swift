@@ -10,16 +10,17 @@ enum BenchCommand {
         name: "bench",
         summary: "run the W1, W2, W3 and W4 workloads (time, ns per iteration, gas) and time the compiler",
         usage: "datanet bench [--json] [--runs N] [--only W1,W2,W3,W4,compile] [--workloads DIR] [--source]\n"
-            + "       datanet bench chain [--json] [--runs N] [--only large|roots|transfers]",
+            + "       datanet bench chain [--json] [--runs N] [--passes N] [--only large|roots|transfers]",
         examples: [
             "swift build -c release && .build/release/datanet bench",
             ".build/release/datanet bench --source    # the workloads compiled from Examples/bench/*.dn",
             ".build/release/datanet bench --only compile   # lines/s on a generated 50,000-line contract, beside luac5.4 -p",
             "python3 ../shared/anchors/compare_lua.py \"$(.build/release/datanet bench --json)\"",
         ],
-        spec: .init(valued: ["--runs", "--only", "--workloads"], switches: ["--json", "--source"])
+        spec: .init(valued: ["--runs", "--only", "--workloads", "--passes"], switches: ["--json", "--source"])
     ) { args, console in
         if args.positional.first == "chain" { return ChainBenchCommand.run(args, console) }
+        if args.flags["--passes"] != nil { return usage(console, "--passes is for 'bench chain'") }
         let runs: Int64
         do throws(Arguments.UsageError) { runs = try args.integer("--runs", default: 5) } catch { return usage(console, error.message) }
         guard let dir = args.flags["--workloads"] ?? findBenchDirectory() else {

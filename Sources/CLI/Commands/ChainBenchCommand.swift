@@ -23,11 +23,12 @@ enum ChainBenchCommand {
             ret
         """
 
-    /// Passes of the verification rates and the signed transfers (each rate is the fastest of its passes).
-    static let transferPasses = 3
+    /// Passes of the verification rates and the signed transfers (each rate is the fastest of its passes), unless
+    /// `--passes` says otherwise: more passes give each side more chances of a slice no neighbour disturbed.
+    static let defaultTransferPasses = 3
 
     struct Figures {
-        /// The fastest of `transferPasses` passes, one core and all cores.
+        /// The fastest of the passes, one core and all cores.
         var verifyPerSecond = 0.0
         var batchVerifyPerSecond = 0.0
         /// CPU time of one verification and of one transfer's execution and commit (the executing thread's), the
@@ -63,9 +64,14 @@ enum ChainBenchCommand {
 
     static func run(_ args: Arguments, _ console: Console) -> Int32 {
         let scale: Int64
-        do throws(Arguments.UsageError) { scale = try args.integer("--runs", default: 1) } catch {
+        let passes: Int64
+        do throws(Arguments.UsageError) {
+            scale = try args.integer("--runs", default: 1)
+            passes = try args.integer("--passes", default: Int64(defaultTransferPasses))
+        } catch {
             return usage(console, error.message)
         }
+        guard (1...50).contains(passes) else { return usage(console, "--passes takes 1 to 50") }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("datanet-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -78,7 +84,7 @@ enum ChainBenchCommand {
             }
             let figures = try measure(
                 in: directory.path, scale: Int(max(1, min(scale, 100))), large: only == "large" || only == "roots",
-                rootsOnly: only == "roots", transfersOnly: only == "transfers",
+                rootsOnly: only == "roots", transfersOnly: only == "transfers", passes: Int(passes),
                 step: { console.progress?("bench chain: \($0)") })
             report(figures, json: args.switches.contains("--json"), console: console)
             return ExitCode.ok
@@ -97,19 +103,20 @@ enum ChainBenchCommand {
     /// Runs the measurements; `step` names each stage as it starts (the progress display).
     static func measure(
         in directory: String, scale: Int, large: Bool, rootsOnly: Bool = false, transfersOnly: Bool = false,
-        step: (String) -> Void = { _ in }
+        passes: Int = defaultTransferPasses, step: (String) -> Void = { _ in }
     ) throws -> Figures {
         var figures = Figures()
         if !rootsOnly {
-            try measureChain(in: directory, scale: scale, transfersOnly: transfersOnly, into: &figures, step: step)
+            try measureChain(
+                in: directory, scale: scale, transfersOnly: transfersOnly, passes: passes, into: &figures, step: step)
         }
         if !transfersOnly { try measureRoots(in: directory, large: large, into: &figures, step: step) }
         return figures
     }
 
     static func measureChain(
-        in directory: String, scale: Int, transfersOnly: Bool = false, into figures: inout Figures,
-        step: (String) -> Void = { _ in }
+        in directory: String, scale: Int, transfersOnly: Bool = false, passes transferPasses: Int = defaultTransferPasses,
+        into figures: inout Figures, step: (String) -> Void = { _ in }
     ) throws {
         let keys = try (0..<32).map { try Ed25519PrivateKey(seed: SHA256.hash(Array("bench key \($0)".utf8))) }
         /// A new chain in its own file, the keys funded at genesis.
@@ -154,10 +161,10 @@ enum ChainBenchCommand {
             .transfer(to: SHA256.hash(BigEndianBytes.of($0)), amount: 1)
         }
 
-        // Three passes, each: the single-core verification rate (1,000 signatures on this thread), the same
+        // Passes (three unless --passes says otherwise), each: the single-core verification rate (1,000 signatures on this thread), the same
         // signatures checked as a block's batch on every core, then the same eight blocks of signed transfers end
         // to end on a fresh chain (its own file, the same genesis), so every pass does exactly the same work. Every
-        // rate is the fastest of its three passes, and the median is kept beside it: a shared machine's speed
+        // rate is the fastest of its passes, and the median is kept beside it: a shared machine's speed
         // moves by more than a third between slices of a fraction of a second, so the numerator and the
         // denominator of the transfers' share are measured the same way, in the same minutes (interleaved, so no
         // side gets only the quiet or only the disturbed slices).
