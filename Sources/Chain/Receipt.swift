@@ -102,13 +102,18 @@ public struct Receipt: Hashable, Sendable {
     /// Each receipt's encoding, in order. A receipt equal to the one before it shares that one's encoding (a
     /// block of plain transfers has a thousand equal receipts; comparing is cheaper than encoding).
     static func encodeEach(_ receipts: [Receipt]) -> [[UInt8]] {
-        var result: [[UInt8]] = []
-        result.reserveCapacity(receipts.count)
-        for (index, receipt) in receipts.enumerated() {
-            if index > 0, receipt == receipts[index - 1], let previous = result.last {
+        mapReusingRepeats(receipts) { $0.encoded }
+    }
+
+    /// `items.map(transform)`, except that an item equal to the one before it reuses that one's result.
+    private static func mapReusingRepeats<T: Equatable, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
+        var result: [U] = []
+        result.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            if index > 0, item == items[index - 1], let previous = result.last {
                 result.append(previous)
             } else {
-                result.append(receipt.encoded)
+                result.append(transform(item))
             }
         }
         return result
@@ -145,16 +150,7 @@ public struct Receipt: Hashable, Sendable {
 
     /// `root(of:)` of receipts already encoded. An encoding equal to the one before it reuses that one's hash.
     static func root(encoded receipts: [[UInt8]]) -> [UInt8] {
-        var hashes: [[UInt8]] = []
-        hashes.reserveCapacity(receipts.count)
-        for (index, encoded) in receipts.enumerated() {
-            if index > 0, encoded == receipts[index - 1], let previous = hashes.last {
-                hashes.append(previous)
-            } else {
-                hashes.append(SHA256.hash(encoded))
-            }
-        }
-        return listRoot(hashes)
+        listRoot(mapReusingRepeats(receipts) { SHA256.hash($0) })
     }
 
     /// SHA-256 of the LEB128 count followed by the given 32-byte hashes.
