@@ -64,7 +64,11 @@ public struct Arguments: Sendable {
     /// The value of an integer flag, or `default`.
     public func integer(_ name: String, default value: Int64) throws(UsageError) -> Int64 {
         guard let text = flags[name] else { return value }
-        guard let v = Int64(text.filter { $0 != "_" }), v >= 0 else {
+        let digits = text.filter { $0 != "_" }
+        if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), Int64(digits) == nil {
+            throw UsageError(message: "'\(name)' is at most \(Int64.max), not '\(text)'")
+        }
+        guard let v = Int64(digits), v >= 0 else {
             throw UsageError(message: "'\(name)' expects a non-negative integer, not '\(text)'")
         }
         return v

@@ -86,6 +86,9 @@ import Testing
         let g = datanet("run", fixture("small.dna"), "--call", "add(1, 2)", "--gas-limit", "lots")
         #expect(g.status == 2)
         #expect(g.err.contains("'--gas-limit' expects a non-negative integer, not 'lots'"))
+        let big = datanet("run", fixture("small.dna"), "--call", "add(1, 2)", "--gas-limit", "99999999999999999999")
+        #expect(big.status == 2)
+        #expect(big.err.contains("'--gas-limit' is at most 9223372036854775807, not '99999999999999999999'"), "\(big.err)")
     }
 
     @Test func versionPrintsTheVersion() {
