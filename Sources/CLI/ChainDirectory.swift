@@ -50,13 +50,12 @@ struct ChainDirectory {
 
     /// Reads `genesis.json`: `{"time": N, "accounts": [{"address": "0x…", "balance": "N"}, …]}`.
     func readGenesis() throws(CLIFailure) -> Genesis {
-        guard let data = FileManager.default.contents(atPath: genesisPath),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let accounts = object["accounts"] as? [[String: Any]]
-        else { throw CLIFailure("cannot read the genesis file '\(genesisPath)'") }
-        let time = (object["time"] as? NSNumber)?.uint64Value ?? 0
+        let file = try JSONListFile(
+            path: genesisPath, what: "the genesis file", key: "accounts",
+            shape: "{\"time\": N, \"accounts\": [{\"address\": \"0x…\", \"balance\": \"N\"}, …]}")
+        let time = (file.object["time"] as? NSNumber)?.uint64Value ?? 0
         var allocations: [Genesis.Allocation] = []
-        for account in accounts {
+        for account in file.entries {
             let balanceText = (account["balance"] as? String) ?? (account["balance"] as? NSNumber)?.stringValue
             guard let addressText = account["address"] as? String, let address = Hex.decode32(addressText),
                 let text = balanceText, let balance = Int128(text.filter { $0 != "_" }), balance >= 0

@@ -20,16 +20,9 @@ struct Keystore {
     init(path: String) throws(CLIFailure) {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { return }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure("cannot read the keystore '\(path)' (permissions?)")
-        }
-        let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
-            throw CLIFailure("the keystore '\(path)' is not valid JSON: \(Self.reason(error))")
-        }
-        guard let entries = (parsed as? [String: Any])?["keys"] as? [[String: Any]] else {
-            throw CLIFailure("the keystore '\(path)' has no \"keys\" list (expected {\"keys\": [{\"name\": …, \"seed\": …}, …]})")
-        }
+        let entries = try JSONListFile(
+            path: path, what: "the keystore", key: "keys", shape: "{\"keys\": [{\"name\": …, \"seed\": …}, …]}"
+        ).entries
         for (index, entry) in entries.enumerated() {
             guard let name = entry["name"] as? String, let seedText = entry["seed"] as? String,
                 let seed = Hex.decode(seedText), let key = try? Ed25519PrivateKey(seed: seed)
@@ -40,12 +33,6 @@ struct Keystore {
             keys.append(Key(name: name, key: key))
         }
         keys.sort { $0.name < $1.name }
-    }
-
-    /// Foundation's JSON error, without its domain and code: the description it keeps under "NSDebugDescription".
-    private static func reason(_ error: Error) -> String {
-        let info = (error as NSError).userInfo
-        return (info["NSDebugDescription"] as? String) ?? error.localizedDescription
     }
 
     /// The key called `name`.

@@ -262,6 +262,18 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         }
     }
 
+    /// A damaged genesis file says what is wrong, in the keystore's words (one reader of such files).
+    @Test func aDamagedGenesisFileSaysWhatIsWrong() throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = URL(fileURLWithPath: dir).appendingPathComponent("genesis.json").path
+        try "{\"time\": 1}".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(run("chain", "init") == 1)
+        #expect(transcript.err.contains("the genesis file '\(path)' has no \"accounts\" list"), "\(transcript.err)")
+        try "{\"time\": 1, \"accounts\": [".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(run("chain", "init") == 1)
+        #expect(transcript.err.contains("the genesis file '\(path)' is not valid JSON: "), "\(transcript.err)")
+    }
+
     /// A damaged keystore is refused with what is wrong in it, and the file is left as it was.
     @Test func aDamagedKeystoreSaysWhatIsWrong() throws {
         #expect(run("chain", "init") == 0)
