@@ -49,14 +49,10 @@ struct CodeBuffer {
         layouts = Opcode.layouts
         // Moved out of `storage` (emptied there) before reserving: a buffer still referenced from `storage`
         // is not unique, and reserving capacity in it would allocate a new one.
-        code = storage.code
-        storage.code = []
-        labels = storage.labels
-        storage.labels = []
-        fixups = storage.fixups
-        storage.fixups = []
-        positions = storage.positions
-        storage.positions = []
+        code = storage.code.takeAll()
+        labels = storage.labels.takeAll()
+        fixups = storage.fixups.takeAll()
+        positions = storage.positions.takeAll()
         code.reserveCapacity(128)
         labels.reserveCapacity(16)
         fixups.reserveCapacity(16)
@@ -210,5 +206,15 @@ struct CodeBuffer {
         case .smapNext: (1, 2)
         default: (1, 1)
         }
+    }
+}
+
+extension Array {
+    /// This array's elements, moved out, leaving it empty: the result holds the only reference to the buffer, so
+    /// reserving capacity in it keeps that buffer where a copy would reallocate it.
+    mutating func takeAll() -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &self)
+        return taken
     }
 }

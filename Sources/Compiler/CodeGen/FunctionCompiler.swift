@@ -52,16 +52,11 @@ final class FunctionCompiler {
         var storage = CodeBuffer.Storage()
         swap(&storage, &tables.code)
         code = CodeBuffer(file: symbol.unit.file, reusing: consume storage)
-        localTypes = tables.localTypes
-        tables.localTypes = []
-        visible = tables.visible
-        tables.visible = []
-        scopeStarts = tables.scopeStarts
-        tables.scopeStarts = []
-        loops = tables.loops
-        tables.loops = []
-        usedLocals = tables.usedLocals
-        tables.usedLocals = []
+        localTypes = tables.localTypes.takeAll()
+        visible = tables.visible.takeAll()
+        scopeStarts = tables.scopeStarts.takeAll()
+        loops = tables.loops.takeAll()
+        usedLocals = tables.usedLocals.takeAll()
         localTypes.reserveCapacity(16)
         usedLocals.reserveCapacity(16)
         visible.reserveCapacity(16)
