@@ -55,11 +55,14 @@ struct ChainDirectory {
             shape: "{\"time\": N, \"accounts\": [{\"address\": \"0x…\", \"balance\": \"N\"}, …]}")
         let time = (file.object["time"] as? NSNumber)?.uint64Value ?? 0
         var allocations: [Genesis.Allocation] = []
-        for account in file.entries {
+        for (index, account) in file.entries.enumerated() {
             let balanceText = (account["balance"] as? String) ?? (account["balance"] as? NSNumber)?.stringValue
             guard let addressText = account["address"] as? String, let address = Hex.decode32(addressText),
                 let text = balanceText, let balance = Int128(text.filter { $0 != "_" }), balance >= 0
-            else { throw CLIFailure("malformed account in '\(genesisPath)': \(account)") }
+            else {
+                throw CLIFailure("account \(index + 1) of the genesis file '\(genesisPath)' is malformed: it needs an "
+                    + "\"address\" (0x and 64 hex digits) and a \"balance\" (a non-negative integer)")
+            }
             allocations.append(Genesis.Allocation(address: address, balance: balance))
         }
         return Genesis(time: time, allocations: allocations)

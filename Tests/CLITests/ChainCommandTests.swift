@@ -272,6 +272,10 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         try "{\"time\": 1, \"accounts\": [".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(run("chain", "init") == 1)
         #expect(transcript.err.contains("the genesis file '\(path)' is not valid JSON: "), "\(transcript.err)")
+        try "{\"accounts\": [{\"address\": \"0x12\", \"balance\": \"5\"}]}".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(run("chain", "init") == 1)
+        #expect(transcript.err.contains("account 1 of the genesis file '\(path)' is malformed: it needs an \"address\""),
+            "\(transcript.err)")
     }
 
     /// A damaged keystore is refused with what is wrong in it, and the file is left as it was.
