@@ -145,10 +145,12 @@ public final class Chain {
 
     /// Executes `transactions` in order on top of the head, leaves out the rejected ones, and commits the result
     /// as the next block at `time` (raised to the parent's time if earlier), atomically. `signatures`, a check of
-    /// the same transactions started earlier, saves verifying them here.
+    /// the same transactions started earlier, saves verifying them here; `next`, the check of the block to come,
+    /// verifies on this thread's core while the commit waits for the disk (`CommitWaitWork`).
     @discardableResult
     public func produce(
-        _ transactions: [SignedTransaction], time: UInt64, signatures check: SignatureCheck? = nil
+        _ transactions: [SignedTransaction], time: UInt64, signatures check: SignatureCheck? = nil,
+        next: SignatureCheck? = nil
     ) throws -> Produced {
         let parent = try headHeader()
         guard parent.height < UInt64.max else { throw ChainError.invalidBlock(height: parent.height, "no height left") }
@@ -182,7 +184,8 @@ public final class Chain {
             transactionsRoot: BlockHeader.transactionsRoot(hashes: hashes), stateRoot: [],
             receiptsRoot: Receipt.root(encoded: encodedReceipts))
         let block = try commit(
-            Block(header: header, transactions: included), hashes: hashes, receipts: encodedReceipts, overlay: overlay)
+            Block(header: header, transactions: included), hashes: hashes, receipts: encodedReceipts, overlay: overlay,
+            whileWaiting: next)
         return Produced(block: block, receipts: receipts, rejected: rejected)
     }
 
@@ -271,13 +274,15 @@ public final class Chain {
 
     /// Commits `overlay` with the block's archive records in one batch; the header's state root is the new root
     /// (or, with `expectedRoot`, must equal it — otherwise nothing is written). `hashes` are the block's
-    /// transaction hashes and `receipts` its encoded receipts, in order (each computed once per block).
+    /// transaction hashes and `receipts` its encoded receipts, in order (each computed once per block); `work`
+    /// runs while the commit waits for the disk.
     private func commit(
-        _ block: Block, hashes: [[UInt8]], receipts: [[UInt8]], overlay: Overlay, expectedRoot: [UInt8]? = nil
+        _ block: Block, hashes: [[UInt8]], receipts: [[UInt8]], overlay: Overlay, expectedRoot: [UInt8]? = nil,
+        whileWaiting work: (any CommitWaitWork)? = nil
     ) throws -> Block {
         var block = block
         let height = block.header.height
-        try store.commit(overlay.changes, height: height) { root in
+        try store.commit(overlay.changes, height: height, whileWaiting: work) { root in
             if let expectedRoot, expectedRoot != root {
                 throw ChainError.rootMismatch(height: height, what: "state root", expected: expectedRoot, actual: root)
             }

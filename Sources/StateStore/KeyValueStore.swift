@@ -15,6 +15,10 @@ public protocol KeyValueStore: KeyValueReader {
     /// Applies every write of `batch` and records its height and root, all or nothing.
     func apply(_ batch: WriteBatch) throws
 
+    /// `apply(_:)`, letting `work` use this thread's core while the commit waits for the disk
+    /// (`CommitWaitWork`). Stores that never wait ignore it.
+    func apply(_ batch: WriteBatch, whileWaiting work: (any CommitWaitWork)?) throws
+
     /// The archive record under `key` (a record kept outside the state root), or `nil`.
     func archived(_ key: [UInt8]) throws -> [UInt8]?
 
@@ -23,6 +27,11 @@ public protocol KeyValueStore: KeyValueReader {
 }
 
 extension KeyValueStore {
+    /// Stores that never wait for a disk apply the batch as `apply(_:)` does.
+    public func apply(_ batch: WriteBatch, whileWaiting work: (any CommitWaitWork)?) throws {
+        try apply(batch)
+    }
+
     /// Stores without an archive hold no archive records.
     public func archived(_ key: [UInt8]) throws -> [UInt8]? { nil }
 
@@ -40,16 +49,20 @@ extension KeyValueStore {
     }
 
     /// `commit(_:height:)` that also writes the archive records `archive(root)` returns (given the new state
-    /// root, for records such as a block header that name it) in the same atomic batch.
+    /// root, for records such as a block header that name it) in the same atomic batch. `work`, when given, may
+    /// use this thread's core while the commit waits for the disk (`CommitWaitWork`).
     @discardableResult
     public func commit(
-        _ changes: [Write], height: UInt64, archive: ([UInt8]) throws -> [Write]
+        _ changes: [Write], height: UInt64, whileWaiting work: (any CommitWaitWork)? = nil,
+        archive: ([UInt8]) throws -> [Write]
     ) throws -> [UInt8] {
         let values = Write.normalized(changes)
         var tree = SparseMerkleTree(store: self)
         let root = try tree.update(values)
         let records = try archive(root)
-        try apply(WriteBatch(values: values, nodes: tree.nodeWrites, archive: records, height: height, stateRoot: root))
+        try apply(
+            WriteBatch(values: values, nodes: tree.nodeWrites, archive: records, height: height, stateRoot: root),
+            whileWaiting: work)
         return root
     }
 

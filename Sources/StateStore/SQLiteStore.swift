@@ -1,7 +1,7 @@
 import CSQLite
 
-/// A durable `KeyValueStore` in one SQLite file: WAL journal, `synchronous=FULL`, one SQLite transaction per
-/// batch. Values, tree rows, archive records and metadata are separate tables written in the same transaction,
+/// A durable `KeyValueStore` in one SQLite file: WAL journal, one SQLite transaction per batch, the log fsynced
+/// before `apply` returns (what `synchronous=FULL` does, done by the store itself: `syncLog`). Values, tree rows, archive records and metadata are separate tables written in the same transaction,
 /// so after a crash the file holds either the previous batch or the new one, never a mix.
 ///
 /// Not thread-safe: use one instance from one thread (or actor) at a time. (Its log is checkpointed on a
@@ -31,6 +31,10 @@ public final class SQLiteStore: KeyValueStore {
     }
     /// Test hook: when set, `apply` throws `injectedFailure` after this many row writes, mid-transaction.
     var failAfterWrites: Int?
+    /// Test hook: the next fsync of the log returns this code instead of running.
+    var failNextLogSync: Int32?
+    /// Why a committed batch could not be made durable: every later `apply` throws it (`syncLog`).
+    private var durabilityFailure: StateStoreError?
     /// Whether the reads since the last commit share an open read transaction (`beginReads`).
     private var reading = false
 
@@ -95,7 +99,8 @@ public final class SQLiteStore: KeyValueStore {
         }
         do {
             sqlite3_busy_timeout(db, 5_000)
-            // FULL: in WAL mode each COMMIT fsyncs the WAL, so a committed block survives power loss.
+            // FULL: in WAL mode each COMMIT fsyncs the WAL, so a committed block survives power loss. (Once open,
+            // `apply` fsyncs the log itself, after the COMMIT: see `syncLog`.)
             try Self.execute(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
             // The tree's nodes are read on every commit along the changed paths; SQLite's default 2 MiB page cache
             // holds the nodes of only ~10^4 keys, so larger states paid a read from the OS per node.
@@ -129,6 +134,9 @@ public final class SQLiteStore: KeyValueStore {
         }, Unmanaged.passUnretained(logFrames).toOpaque())
         if format == [1] { try upgradeFromFormat1() }
         if format == [2] { try upgradeFromFormat2() }
+        // From here on `apply` fsyncs the log after each COMMIT itself (`syncLog`): NORMAL is FULL without that
+        // fsync, and the same for checkpoints and the log's header.
+        try Self.execute(db, "PRAGMA synchronous=NORMAL;")
     }
 
     /// Rebuilds the tree rows of a format-1 file (one row per node) as format-2 rows (`NodeRows`) in one
@@ -285,17 +293,30 @@ public final class SQLiteStore: KeyValueStore {
 
     // MARK: - Writes
 
-    /// Applies `batch` in one `BEGIN IMMEDIATE … COMMIT` transaction; on any error rolls back, leaving the file
-    /// and this store's height and root as they were, and rethrows.
+    /// Applies `batch` in one `BEGIN IMMEDIATE … COMMIT` transaction and fsyncs the log; on any error before the
+    /// COMMIT rolls back, leaving the file and this store's height and root as they were, and rethrows.
     public func apply(_ batch: WriteBatch) throws {
+        try apply(batch, whileWaiting: nil)
+    }
+
+    /// `apply(_:)`, with `work` using this thread's core while the commit waits for the previous checkpoint or
+    /// for the log's fsync (`CommitWaitWork`).
+    public func apply(_ batch: WriteBatch, whileWaiting work: (any CommitWaitWork)?) throws {
         guard batch.stateRoot.count == 32 else {
             throw StateStoreError.corruptMetadata("state root of \(batch.stateRoot.count) bytes")
         }
+        if let durabilityFailure { throw durabilityFailure }
         // The previous commit's checkpoint has overlapped whatever the caller did since (executing the next
         // block); it finishes before this transaction writes, so the two never fsync at once and the log
         // starts over from its beginning. If it failed, this batch is refused with its error.
         try endReads()
-        try checkpointer.wait()
+        if let work, checkpointer.isRunning {
+            work.commitWaitBegins()
+            defer { work.commitWaitEnds() }
+            try checkpointer.wait()
+        } else {
+            try checkpointer.wait()
+        }
         try statements.begin.run()
         do {
             var written = 0
@@ -319,15 +340,54 @@ public final class SQLiteStore: KeyValueStore {
             try statements.putRoot.bind(batch.stateRoot, at: 1)
             try statements.putRoot.run()
             try statements.commit.run()
-            checkpointer.committed(frames: logFrames.count, db: db)
         } catch {
             if sqlite3_get_autocommit(db) == 0 {
                 try? statements.rollback.run()
             }
             throw error
         }
+        // Committed: the file holds the batch (readers see it), so this store's height and root are its.
         height = batch.height
         stateRoot = batch.stateRoot
+        if let work {
+            work.commitWaitBegins()
+            defer { work.commitWaitEnds() }
+            try syncLog()
+        } else {
+            try syncLog()
+        }
+        checkpointer.committed(frames: logFrames.count, db: db)
+    }
+
+    /// Fsyncs the log through SQLite's own handle of it, as `synchronous=FULL` does at the end of each COMMIT
+    /// (an `xSync` of the log with `SQLITE_SYNC_NORMAL`, before anything else writes the file); the connection
+    /// runs `synchronous=NORMAL`, which is FULL without that fsync, so that the caller's `CommitWaitWork` can
+    /// use this thread's core while the disk works. A batch is durable when `apply` returns, as before; another
+    /// process may read it a moment earlier. When the fsync fails the batch is committed but perhaps not
+    /// durable, and an operating system may have dropped the failed pages' dirty state, so a later fsync proves
+    /// nothing: the error is thrown now and by every later `apply`, before it writes (reopen the store, which
+    /// recovers the log as the disk holds it).
+    private func syncLog() throws {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        var code = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file)
+        if code == SQLITE_OK {
+            if let injected = failNextLogSync {
+                failNextLogSync = nil
+                code = injected
+            } else if let file, let sync = file.pointee.pMethods?.pointee.xSync {
+                code = sync(file, SQLITE_SYNC_NORMAL)
+            } else {
+                code = SQLITE_MISUSE
+            }
+        }
+        guard code == SQLITE_OK else {
+            let failure = StateStoreError.sqlite(
+                operation: "the fsync of the log of \(path) after committing height \(height) (the batch is committed "
+                    + "but may not be durable; reopen the store to go on)",
+                code: code, message: String(cString: sqlite3_errstr(code)))
+            durabilityFailure = failure
+            throw failure
+        }
     }
 
     private func put(_ write: Write, set: SQLiteStatement, delete: SQLiteStatement) throws {

@@ -9,7 +9,7 @@ import Synchronization
 /// page the log holds into the database file (random writes across a file of hundreds of MiB for a large state)
 /// and fsyncs it, on the committing thread. Here that commit only asks for a checkpoint; a serial queue runs it
 /// (`PASSIVE`: it never blocks the writer or readers) while the caller carries on. Durability does not depend on
-/// it: a commit is durable once the log is fsynced (`synchronous=FULL`), and a checkpoint interrupted by a crash
+/// it: a commit is durable once the log is fsynced (`SQLiteStore.syncLog`), and a checkpoint interrupted by a crash
 /// is redone from the log on the next open. Requests made while one is queued are merged. The next `apply` waits
 /// for the checkpoint before it writes: at most one is in flight, it overlaps what the caller does between
 /// commits (executing the next block) but never a commit's own writes and fsync (on ext4 one file's fsync can wait
@@ -34,6 +34,8 @@ final class WALCheckpointer: Sendable {
     private let queue = DispatchQueue(label: "datanet.sqlite.checkpoint")
     /// Whether a checkpoint is queued and not started yet.
     private let queued = Mutex(false)
+    /// Checkpoints queued and not finished.
+    private let outstanding = Atomic<Int>(0)
     /// The background connection, touched only on `queue`.
     private let connection = Connection()
     /// Whether the background connection could not be opened: commits then checkpoint themselves.
@@ -68,12 +70,17 @@ final class WALCheckpointer: Sendable {
             return !isQueued
         }
         guard first else { return }
+        outstanding.add(1, ordering: .relaxed)
         queue.async { [self] in
+            defer { outstanding.subtract(1, ordering: .releasing) }
             queued.withLock { $0 = false }
             guard let db = open() else { return }
             run(db)
         }
     }
+
+    /// Whether a checkpoint is queued or running: `wait()` would block.
+    var isRunning: Bool { outstanding.load(ordering: .acquiring) > 0 }
 
     /// Runs a `PASSIVE` checkpoint on `db` and keeps its error, if any, for the next `wait()`.
     private func run(_ db: OpaquePointer) {

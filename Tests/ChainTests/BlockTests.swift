@@ -189,12 +189,12 @@ import Testing
         #expect(c.rejected.first?.reason == .badSignature)
     }
 
-    /// The check's chunks are taken by background threads and by the thread that waits: every transaction gets
-    /// its own verdict and hash, whichever thread checked it, in order, and waiting twice gives the same answer.
+    /// The check's transactions are taken by background threads and by the thread that waits: every transaction
+    /// gets its own verdict and hash, whichever thread checked it, in order, and waiting twice gives the same answer.
     @Test func aCheckSharedBetweenThreadsGivesEachTransactionItsOwnVerdict() throws {
         let t = try TestChain()
         var txs: [SignedTransaction] = []
-        for nonce in 0..<150 {  // nineteen chunks of eight, the last one partial
+        for nonce in 0..<150 {
             txs.append(try t.sign("bob", .transfer(to: try t.address("carol"), amount: 1), nonce: UInt64(nonce)))
         }
         let bad: Set<Int> = [0, 31, 32, 100, 149]
@@ -206,6 +206,63 @@ import Testing
         #expect(check.wait() == verdicts)
         #expect(SignatureCheck([]).wait().isEmpty)
         #expect(SignatureCheck(Array(txs.prefix(1))).wait() == [false])
+    }
+
+    /// A check used as a commit's `CommitWaitWork` runs one more thread while the commit waits, started and
+    /// stopped any number of times (even after everything was taken): the verdicts are those of checking each
+    /// transaction alone.
+    @Test func aCheckThatAssistsCommitsGivesTheSameVerdicts() throws {
+        let t = try TestChain()
+        var txs: [SignedTransaction] = []
+        for nonce in 0..<120 {
+            txs.append(try t.sign("carol", .transfer(to: try t.address("alice"), amount: 1), nonce: UInt64(nonce)))
+        }
+        let bad: Set<Int> = [1, 60, 119]
+        for index in bad { txs[index].signature[9] ^= 0x02 }
+        let check = SignatureCheck(txs)
+        for _ in 0..<50 {
+            check.commitWaitBegins()
+            check.commitWaitBegins()  // a second begin while the assistant runs starts no other one
+            check.commitWaitEnds()
+        }
+        check.commitWaitBegins()
+        let verdicts = check.wait()
+        check.commitWaitEnds()
+        #expect(verdicts == txs.indices.map { !bad.contains($0) })
+        check.commitWaitBegins()
+        check.commitWaitEnds()
+        #expect(check.wait() == verdicts)
+    }
+
+    /// Blocks produced with the next block's check assisting their commits (over SQLite, which waits for its
+    /// fsync) are the blocks produced without, and the next check's verdicts are right.
+    @Test func producingWithTheNextCheckAssistingGivesTheSameBlocks() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("assist-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let assisted = try TestChain(store: try SQLiteStore(path: directory.appendingPathComponent("a.sqlite").path))
+        let plain = try TestChain(store: try SQLiteStore(path: directory.appendingPathComponent("b.sqlite").path))
+        var blocks: [[SignedTransaction]] = []
+        for block in 0..<4 {
+            blocks.append(try (0..<60).map { i in
+                try assisted.sign("alice", .transfer(to: try assisted.address("bob"), amount: 3),
+                                  nonce: UInt64(60 * block + i))
+            })
+        }
+        blocks[2][10].signature[0] ^= 0x80
+        var next = SignatureCheck(blocks[0])
+        for (index, block) in blocks.enumerated() {
+            let current = next
+            if index + 1 < blocks.count { next = SignatureCheck(blocks[index + 1]) }
+            let a = try assisted.chain.produce(
+                block, time: 5_000 + UInt64(index), signatures: current, next: index + 1 < blocks.count ? next : nil)
+            let b = try plain.chain.produce(block, time: 5_000 + UInt64(index))
+            #expect(a.block == b.block)
+            #expect(a.receipts == b.receipts)
+            #expect(a.rejected.count == b.rejected.count)
+        }
+        #expect(assisted.store.stateRoot == plain.store.stateRoot)
+        #expect(try assisted.balance("bob") == TestChain.startBalance + 3 * 130)
     }
 
     @Test func aBlockOutOfPlaceOrTimeIsRefused() throws {

@@ -331,3 +331,67 @@ import Testing
     #expect(reopened.height == 6)
     #expect(try reopened.get([9]) == [9])
 }
+
+/// Records the calls a commit makes to its `CommitWaitWork`, with the store's height at each.
+private final class WaitRecorder: CommitWaitWork {
+    weak var store: SQLiteStore?
+    var events: [(began: Bool, height: UInt64)] = []
+
+    func commitWaitBegins() { events.append((true, store?.height ?? 0)) }
+    func commitWaitEnds() { events.append((false, store?.height ?? 0)) }
+}
+
+/// The store fsyncs the log itself after each COMMIT (`syncLog`), and a commit's `CommitWaitWork` runs only while
+/// the commit waits: around that fsync (after the batch is committed) and, when one runs, around the wait for
+/// the previous checkpoint. Begins and ends alternate, and the memory store never calls it.
+@Test func aCommitLetsItsWaitWorkRunOnlyWhileItWaits() throws {
+    let path = temporaryPath("wait-work.db")
+    let store = try SQLiteStore(path: path)
+    let recorder = WaitRecorder()
+    recorder.store = store
+    // Large enough to queue background checkpoints, so some commits also wait for one.
+    for height in 1...6 {
+        let writes = (0..<1_500).map {
+            Write(key: [UInt8(height), UInt8($0 & 0xff), UInt8($0 >> 8)], value: [UInt8](repeating: 3, count: 600))
+        }
+        let before = recorder.events.count
+        try store.commit(writes, height: UInt64(height), whileWaiting: recorder) { _ in [] }
+        let events = recorder.events[before...]
+        #expect(events.count >= 2 && events.count % 2 == 0)
+        #expect(events.enumerated().allSatisfy { $0.element.began == ($0.offset % 2 == 0) })
+        // The last wait is the log's fsync, once the batch is committed.
+        #expect(events.last.map { !$0.began && $0.height == UInt64(height) } == true)
+        #expect(events.allSatisfy { $0.height == UInt64(height) || $0.height == UInt64(height - 1) })
+    }
+    let memory = MemoryStore()
+    try memory.commit([Write(key: [1], value: [1])], height: 1, whileWaiting: recorder) { _ in [] }
+    #expect(recorder.events.count % 2 == 0)
+    let reopened = try SQLiteStore(path: path)
+    #expect(reopened.height == 6)
+    #expect(reopened.root() == store.root())
+}
+
+/// A failed fsync of the log after a COMMIT: the batch is committed (this store and others see it) but may not be
+/// durable, and a later fsync would prove nothing, so the error is thrown, names the height, and every later
+/// commit throws it before writing; a store opened again goes on.
+@Test func aFailedFsyncOfTheLogStopsFurtherCommits() throws {
+    let path = temporaryPath("failed-fsync.db")
+    let store = try SQLiteStore(path: path)
+    try store.commit([Write(key: [1], value: [1])], height: 1)
+    store.failNextLogSync = SQLITE_IOERR
+    let isTheFsyncFailure: (any Error) -> Bool = { error in
+        guard case let .sqlite(operation, code, _) = error as? StateStoreError else { return false }
+        return code == SQLITE_IOERR && operation.contains("fsync of the log of \(path)")
+            && operation.contains("height 2")
+    }
+    #expect { try store.commit([Write(key: [2], value: [2])], height: 2) } throws: { isTheFsyncFailure($0) }
+    #expect(store.height == 2)
+    #expect(try store.get([2]) == [2])
+    #expect { try store.commit([Write(key: [3], value: [3])], height: 3) } throws: { isTheFsyncFailure($0) }
+    #expect(store.height == 2)
+    #expect(try store.get([3]) == nil)
+    let reopened = try SQLiteStore(path: path)
+    #expect(reopened.height == 2)
+    try reopened.commit([Write(key: [3], value: [3])], height: 3)
+    #expect(try reopened.get([3]) == [3])
+}

@@ -202,7 +202,8 @@ enum ChainBenchCommand {
                     _ = current.wait()
                     if index + 1 < blocks.count { next = SignatureCheck(blocks[index + 1]) }
                     let cpu = threadCPUSeconds()
-                    let produced = try chain.produce(block, time: time, signatures: current)
+                    let produced = try chain.produce(
+                        block, time: time, signatures: current, next: index + 1 < blocks.count ? next : nil)
                     executionCPU += threadCPUSeconds() - cpu
                     guard produced.rejected.isEmpty else { throw CLIFailure("a benchmark transfer was rejected") }
                 }
