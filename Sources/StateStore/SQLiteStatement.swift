@@ -83,9 +83,11 @@ final class SQLiteStatement {
         return try step() ? bytes(at: 0) : nil
     }
 
-    private func bindStatic(_ buffer: UnsafeRawBufferPointer, at index: Int32) throws {
+    /// Binds `buffer` as a BLOB to parameter `index` without SQLite copying it (`SQLITE_STATIC`): the caller keeps
+    /// the bytes alive and unchanged until the statement is reset. An empty buffer is a zero-length blob.
+    func bindStatic(_ buffer: UnsafeRawBufferPointer, at index: Int32) throws {
         let code: Int32
-        if let base = buffer.baseAddress {
+        if let base = buffer.baseAddress, buffer.count > 0 {
             code = sqlite3_bind_blob(handle, index, base, Int32(clamping: buffer.count), nil)
         } else {
             code = sqlite3_bind_zeroblob(handle, index, 0)

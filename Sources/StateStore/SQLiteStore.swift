@@ -45,6 +45,8 @@ public final class SQLiteStore: KeyValueStore {
         let scanFrom, scanAfter, scanArchiveFrom, scanArchiveAfter: SQLiteStatement
         let putValue, deleteValue, putNode, deleteNode, putTreeRow, deleteTreeRow, putArchive, deleteArchive: SQLiteStatement
         let putHeight, putRoot: SQLiteStatement
+        /// `putValue` and `putTreeRow` for `SQLiteRows.rowsPerStatement` rows at once.
+        let putValues, putTreeRows: SQLiteStatement
 
         init(_ db: OpaquePointer) throws {
             begin = try SQLiteStatement(db: db, sql: "BEGIN IMMEDIATE")
@@ -68,6 +70,9 @@ public final class SQLiteStore: KeyValueStore {
             putTreeRow = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO tree(id, node) VALUES (?1, ?2)")
             deleteTreeRow = try SQLiteStatement(db: db, sql: "DELETE FROM tree WHERE id = ?1")
             putArchive = try SQLiteStatement(db: db, sql: "INSERT OR REPLACE INTO archive(key, value) VALUES (?1, ?2)")
+            let rows = SQLiteRows.rowsPerStatement
+            putValues = try SQLiteStatement(db: db, sql: SQLiteRows.insert(into: "kv", "key", "value", rows: rows))
+            putTreeRows = try SQLiteStatement(db: db, sql: SQLiteRows.insert(into: "tree", "id", "node", rows: rows))
             deleteArchive = try SQLiteStatement(db: db, sql: "DELETE FROM archive WHERE key = ?1")
             let meta = "INSERT OR REPLACE INTO meta(name, value) VALUES"
             putHeight = try SQLiteStatement(db: db, sql: "\(meta) ('height', ?1)")
@@ -320,16 +325,32 @@ public final class SQLiteStore: KeyValueStore {
         try statements.begin.run()
         do {
             var written = 0
+            var values = SQLiteRows(many: statements.putValues, one: statements.putValue)
             for write in batch.values {
-                try checkInjectedFailure(written)
-                try put(write, set: statements.putValue, delete: statements.deleteValue)
+                try checkInjectedFailure(written, flushing: &values)
+                if let value = write.value {
+                    try values.put(key: write.key, value: value)
+                } else {
+                    try statements.deleteValue.run(key: write.key)
+                }
                 written += 1
             }
+            try values.flush()
+            var treeRows = SQLiteRows(many: statements.putTreeRows, one: statements.putTreeRow)
             for write in batch.nodes {
-                try checkInjectedFailure(written)
-                try putNode(write)
+                try checkInjectedFailure(written, flushing: &treeRows)
+                if let id = write.key.withUnsafeBytes(TreeRowID.init) {
+                    if let value = write.value {
+                        try treeRows.put(id: id.value, value: value)
+                    } else {
+                        try statements.deleteTreeRow.run(id: id.value)
+                    }
+                } else {
+                    try put(write, set: statements.putNode, delete: statements.deleteNode)
+                }
                 written += 1
             }
+            try treeRows.flush()
             for write in batch.archive {
                 try checkInjectedFailure(written)
                 try put(write, set: statements.putArchive, delete: statements.deleteArchive)
@@ -412,6 +433,14 @@ public final class SQLiteStore: KeyValueStore {
 
     private func checkInjectedFailure(_ written: Int) throws {
         if let limit = failAfterWrites, written >= limit { throw StateStoreError.injectedFailure }
+    }
+
+    /// `checkInjectedFailure`, writing the rows `pending` gathered first (so they are in the transaction).
+    private func checkInjectedFailure(_ written: Int, flushing pending: inout SQLiteRows) throws {
+        if let limit = failAfterWrites, written >= limit {
+            try pending.flush()
+            throw StateStoreError.injectedFailure
+        }
     }
 
     // MARK: - Helpers

@@ -395,3 +395,38 @@ private final class WaitRecorder: CommitWaitWork {
     try reopened.commit([Write(key: [3], value: [3])], height: 3)
     #expect(try reopened.get([3]) == [3])
 }
+
+/// Batches written 32 rows to a statement (`SQLiteRows`) and the rest one at a time: large batches of values
+/// (empty ones among them) and deletes, and the tree rows they change, read back as a memory store holds them,
+/// before and after reopening; a failure after 50 writes (a full statement and some) leaves the previous state.
+@Test func largeBatchesWrittenManyRowsToAStatementReadBackWhole() throws {
+    let path = temporaryPath("multi-row.db")
+    let store = try SQLiteStore(path: path)
+    let memory = MemoryStore()
+    var generator = SeededGenerator(seed: 77)
+    for height in 1...4 {
+        let writes = (0..<(700 + 31 * height)).map { i -> Write in
+            let key = [UInt8(i % 7)] + withUnsafeBytes(of: UInt32(i * 2_654_435_761 % 5_000).bigEndian, Array.init)
+            switch Int.random(in: 0..<10, using: &generator) {
+            case 0: return Write(key: key, value: nil)
+            case 1: return Write(key: key, value: [])
+            default: return Write(key: key, value: (0..<Int.random(in: 1...40, using: &generator)).map { UInt8($0 ^ height) })
+            }
+        }
+        #expect(try store.commit(writes, height: UInt64(height)) == (try memory.commit(writes, height: UInt64(height))))
+    }
+    let entries = try memory.scan(prefix: [])
+    #expect(try store.scan(prefix: []) == entries)
+    #expect(entries.contains { $0.value.isEmpty })
+    let root = store.root()
+    store.failAfterWrites = 50
+    let failing = (0..<200).map { Write(key: [9, UInt8($0)], value: [1]) }
+    #expect(throws: StateStoreError.injectedFailure) { try store.commit(failing, height: 5) }
+    store.failAfterWrites = nil
+    #expect(store.height == 4)
+    let reopened = try SQLiteStore(path: path)
+    #expect(reopened.root() == root)
+    #expect(try reopened.scan(prefix: []) == entries)
+    let key = entries[entries.count / 2].key
+    #expect(SparseMerkleTree.verify(proof: try reopened.prove(key: key), root: root, key: key, value: entries[entries.count / 2].value))
+}
