@@ -7,6 +7,11 @@ public struct ByteWriter: Sendable {
     /// An empty writer.
     public init() {}
 
+    /// An empty writer with room for `capacity` bytes (one allocation when the size is known roughly).
+    public init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
     /// Appends one byte.
     public mutating func writeU8(_ v: UInt8) { bytes.append(v) }
 

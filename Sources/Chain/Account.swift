@@ -19,7 +19,7 @@ public struct Account: Hashable, Sendable {
 
     /// `balance` (16 bytes, little-endian two's complement) ‖ `nonce` (minimal LEB128).
     public var encoded: [UInt8] {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: 26)  // 16 bytes of balance, at most 10 of nonce
         w.writeI128(balance)
         w.writeULEB(nonce)
         return w.bytes

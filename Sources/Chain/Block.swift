@@ -18,7 +18,8 @@ public struct Block: Hashable, Sendable {
 
     /// The canonical encoding.
     public var encoded: [UInt8] {
-        var w = ByteWriter()
+        // Room for a block of transfers at once (a signed transfer is about 150 bytes), not a dozen regrowths.
+        var w = ByteWriter(capacity: 256 + 160 * transactions.count)
         header.write(to: &w)
         w.writeCount(transactions.count)
         for tx in transactions { w.writeBlob(tx.encoded) }

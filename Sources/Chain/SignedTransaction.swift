@@ -32,7 +32,8 @@ public struct SignedTransaction: Hashable, Sendable {
 
     /// The transaction's encoding followed by the signature.
     public var encoded: [UInt8] {
-        var w = ByteWriter()
+        // One allocation for a transfer or a small call (the writer would otherwise regrow five times).
+        var w = ByteWriter(capacity: 192)
         transaction.write(to: &w)
         w.writeRaw(signature)
         return w.bytes

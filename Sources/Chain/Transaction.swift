@@ -66,7 +66,7 @@ public struct Transaction: Hashable, Sendable {
 
     /// The canonical encoding.
     public var encoded: [UInt8] {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: 128)  // a transfer or a small call in one allocation
         write(to: &w)
         return w.bytes
     }

@@ -38,6 +38,8 @@ struct NodeRows {
     private final class Row {
         /// The row's key: one nibble of the path per byte.
         let key: [UInt8]
+        /// The key packed as an integer that sorts like it (`TreeRowID`), when it has one.
+        let id: Int64?
         /// The path prefix the row covers (`4 × key.count` bits; later bits are those of the path it was found by).
         let prefix: Digest
         var present: UInt16 = 0
@@ -48,6 +50,7 @@ struct NodeRows {
 
         init(key: [UInt8], prefix: Digest, existed: Bool) {
             self.key = key
+            self.id = key.withUnsafeBytes(TreeRowID.init)?.value
             self.prefix = prefix
             self.existed = existed
         }
@@ -89,11 +92,16 @@ struct NodeRows {
         }
     }
 
-    /// The row writes for every changed row: its new encoding, or a delete when it became empty.
+    /// The row writes for every changed row: its new encoding, or a delete when it became empty; sorted by row
+    /// key (what a `WriteBatch` holds: it then only checks the order), comparing the packed integer keys.
     var writes: [Write] {
         var result: [Write] = []
         result.reserveCapacity(changed.count)
-        for row in changed {
+        let sorted = changed.sorted { a, b in
+            if let x = a.id, let y = b.id { return x < y }
+            return ByteOrder.less(a.key, b.key)
+        }
+        for row in sorted {
             if row.present != 0 {
                 result.append(Write(key: row.key, value: Self.encode(row)))
             } else if row.existed {

@@ -41,3 +41,21 @@ private final class CountingStore: KeyValueStore {
     try store.commit([Write(key: [0xee, 0xee], value: nil)], height: 9)    // deleting an absent key
     #expect(store.nodeReads <= 5)
 }
+
+/// The tree hands its row writes over sorted by row key (it compares the packed integer keys, `TreeRowID`), as a
+/// `WriteBatch` holds them, so the batch does not sort them again: rows of every depth, keys added and removed.
+@Test func rowWritesComeSortedByRowKey() throws {
+    func key(_ n: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(n).bigEndian) { Array($0) } }
+    let store = MemoryStore()
+    try store.commit((0..<3_000).map { Write(key: key($0), value: [1]) }, height: 1)
+    var tree = SparseMerkleTree(store: store)
+    var changes: [Write] = []
+    for n in stride(from: 0, to: 3_000, by: 3) { changes.append(Write(key: key(n), value: n % 2 == 0 ? nil : [2])) }
+    for n in 0..<500 { changes.append(Write(key: [9] + key(n), value: [3])) }
+    _ = try tree.update(Write.normalized(changes))
+    let writes = tree.nodeWrites
+    #expect(writes.count > 1_000)
+    #expect(writes.contains { $0.value == nil })
+    #expect(zip(writes, writes.dropFirst()).allSatisfy { ByteOrder.less($0.key, $1.key) })
+    #expect(Set(writes.map(\.key)).count == writes.count)
+}
