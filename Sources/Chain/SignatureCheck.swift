@@ -30,6 +30,10 @@ public final class SignatureCheck: @unchecked Sendable {
     private let group = DispatchGroup()
     /// The extra thread run while a commit waits: whether it is wanted, and whether it is running.
     private let assistant = Mutex((wanted: false, running: false))
+    private let assistedCount = Atomic<Int>(0)
+
+    /// How many transactions the assistant checked while commits waited (what `datanet bench chain` reports).
+    public var assisted: Int { assistedCount.load(ordering: .relaxed) }
 
     /// Starts verifying the signatures of `transactions` on the cores but one, and returns at once.
     public init(_ transactions: [SignedTransaction]) {
@@ -81,6 +85,7 @@ public final class SignatureCheck: @unchecked Sendable {
                 return
             }
             results[index] = transactions[index].checked()
+            if assisting { assistedCount.add(1, ordering: .relaxed) }
         }
     }
 
