@@ -42,7 +42,7 @@ struct PermissionPass {
                 func fail(_ message: String) -> VerificationError {
                     VerificationError(message, function: f, functionName: functions[f].name, offset: inst.offset)
                 }
-                let mnemonic = inst.opcode.info.mnemonic
+                var mnemonic: String { inst.opcode.info.mnemonic }
                 switch inst.opcode {
                 case .callExt, .tryCallExt:
                     if let x = externIndex(of: inst), !module.externs[x].isView {
@@ -53,30 +53,30 @@ struct PermissionPass {
                         throw fail(Message.viewCallsWriter(functions[callee].name))
                     }
                 default:
-                    if inst.opcode.info.flags.contains(.writes) { throw fail(Message.viewWrites(mnemonic)) }
+                    if OpcodeFacts.of(inst.opcode).flags.contains(.writes) { throw fail(Message.viewWrites(mnemonic)) }
                 }
             }
         }
     }
 
     /// Whether `inst` changes state by itself (calls of this module's functions are followed separately).
-    private func writes(_ inst: Instruction) -> Bool {
+    private func writes(_ inst: PackedInstruction) -> Bool {
         switch inst.opcode {
         case .callExt, .tryCallExt:
             guard let x = externIndex(of: inst) else { return true }
             return !module.externs[x].isView
         default:
-            return inst.opcode.info.flags.contains(.writes)
+            return OpcodeFacts.of(inst.opcode).flags.contains(.writes)
         }
     }
 
-    private func callee(of inst: Instruction) -> Int? {
-        guard let raw = inst.immediates.first, raw >= 0, raw < Int64(module.functions.count) else { return nil }
-        return Int(raw)
+    private func callee(of inst: PackedInstruction) -> Int? {
+        guard inst.immediateCount > 0, inst.first >= 0, inst.first < Int64(module.functions.count) else { return nil }
+        return Int(inst.first)
     }
 
-    private func externIndex(of inst: Instruction) -> Int? {
-        guard let raw = inst.immediates.first, raw >= 0, raw < Int64(module.externs.count) else { return nil }
-        return Int(raw)
+    private func externIndex(of inst: PackedInstruction) -> Int? {
+        guard inst.immediateCount > 0, inst.first >= 0, inst.first < Int64(module.externs.count) else { return nil }
+        return Int(inst.first)
     }
 }

@@ -10,11 +10,19 @@ import Bytecode
 /// Work is bounded: a block's entry stack is fixed by its first visit (later visits must match it), and
 /// its initialised-locals set can only shrink, so each block is re-queued at most once per local. Blocks
 /// run in code order (`BlockQueue`), so straight-line and forward-branching code is visited once.
+///
+/// Memory is bounded too: one flat stack for the block being checked, and entry stacks saved at block
+/// entries, sharing their common slots (`TypeStack`), at most `maxSavedSlots` of them per function.
 struct TypeSafetyPass {
     let module: Module
     let types: TypeTable
     let index: Int
     let code: FunctionCode
+
+    /// The most stack slots saved at block entries per function: 32 MiB (see `TypeStack`). Compiled code
+    /// saves a few slots per branch target; only code that keeps pushing fresh deep stacks at thousands of
+    /// targets comes near it.
+    static let maxSavedSlots = 1 << 22
 
     private var function: Function { module.functions[index] }
 
@@ -41,95 +49,121 @@ struct TypeSafetyPass {
         let rules = OperandRules(module: module, types: types, function: function, localTypes: localTypes,
                                  resultTypes: resultTypes)
 
-        var entryLocals = LocalSet(count: localTypes.count)
+        var locals = LocalSets(count: localTypes.count)
         for (local, type) in localTypes.enumerated() where local < function.params.count || types.isScalar(type) {
-            entryLocals.insert(local)
+            locals.insert(local)
         }
         guard !code.blocks.isEmpty else { return }
-        var entries = [AbstractState?](repeating: nil, count: code.blocks.count)
-        entries[0] = AbstractState(stack: TypeStack(), locals: entryLocals)
+        var stack = TypeStack(capacity: Int(function.maxStack))
+        var entries = [Entry](repeating: Entry(top: -1, height: -1, locals: 0), count: code.blocks.count)
+        entries[0] = Entry(top: -1, height: 0, locals: locals.save())
         var work = BlockQueue(count: code.blocks.count)
         work.insert(0)
+        var effect = OperandRules.Effect()
+        let context = StepContext(rules: rules, function: function, maxStack: Int(function.maxStack))
 
         while let b = work.popMin() {
-            guard var state = entries[b] else { continue }
+            let entry = entries[b]
+            guard entry.height >= 0 else { continue }
+            stack.load(top: entry.top, height: Int(entry.height))
+            locals.load(entry.locals)
             for i in code.blocks[b] {
-                try step(code.instructions[i], &state, rules: rules, localTypes: localTypes)
+                try step(code.instructions[i], &stack, &locals, &effect, context)
             }
-            for s in code.successors[b] {
+            for k in 0..<2 {  // the branch target first, then the fall-through
+                let s = k == 0 ? code.branchSuccessor[b] : code.fallSuccessor[b]
+                guard s >= 0 else { continue }
                 let offset = code.instructions[code.blocks[s].lowerBound].offset
-                if try merge(state, into: &entries[s], at: offset) { work.insert(s) }
+                if try merge(&stack, &locals, into: &entries[s], at: offset) { work.insert(s) }
             }
         }
     }
 
-    /// Joins `incoming` into a block's entry state; returns whether the entry changed.
-    private func merge(_ incoming: AbstractState, into entry: inout AbstractState?, at offset: Int)
+    /// A block's entry state, once a path has reached it: its saved stack (`TypeStack.save`) and height
+    /// (-1 while unreached), and its saved initialised-locals set (`LocalSets.save`).
+    private struct Entry {
+        var top: Int32
+        var height: Int32
+        var locals: Int
+    }
+
+    /// What `step` reads for every instruction, fixed for the function.
+    private struct StepContext {
+        let rules: OperandRules
+        let function: Function
+        let maxStack: Int
+    }
+
+    /// Joins the state at the end of a block into a successor's entry; returns whether the entry changed.
+    private func merge(_ stack: inout TypeStack, _ locals: inout LocalSets, into entry: inout Entry, at offset: Int)
         throws(VerificationError) -> Bool
     {
-        guard var existing = entry else {
-            entry = incoming
+        guard entry.height >= 0 else {
+            guard let top = stack.save(limit: Self.maxSavedSlots) else {
+                throw fail(Message.savedStacksTooLarge(limit: Self.maxSavedSlots), at: offset)
+            }
+            entry = Entry(top: top, height: Int32(stack.height), locals: locals.save())
             return true
         }
-        guard incoming.stack.height == existing.stack.height else {
-            throw fail(Message.heightMismatch(here: incoming.stack.height, other: existing.stack.height), at: offset)
+        guard stack.height == Int(entry.height) else {
+            throw fail(Message.heightMismatch(here: stack.height, other: Int(entry.height)), at: offset)
         }
-        if let diff = incoming.stack.firstDifference(from: existing.stack) {
+        if let diff = stack.firstDifference(fromSaved: entry.top) {
             let message = Message.slotMismatch(
                 slot: diff.slot, here: types.name(diff.mine), other: types.name(diff.theirs))
             throw fail(message, at: offset)
         }
-        guard existing.locals.formIntersection(incoming.locals) else { return false }
-        entry = existing
-        return true
+        return locals.intersect(saved: entry.locals)
     }
 
-    /// Applies one instruction to `state`.
-    private func step(_ inst: Instruction, _ state: inout AbstractState, rules: OperandRules, localTypes: [TypeID])
-        throws(VerificationError)
-    {
+    /// Applies one instruction to the stack and locals.
+    private func step(
+        _ inst: PackedInstruction, _ stack: inout TypeStack, _ locals: inout LocalSets,
+        _ effect: inout OperandRules.Effect, _ context: StepContext
+    ) throws(VerificationError) {
         var mnemonic: String { inst.opcode.info.mnemonic }
-        guard let counts = inst.stackCounts(in: module, function: function) else {
+        guard let counts = inst.stackCounts(in: module, function: context.function) else {
             throw fail(Message.internalError("no stack counts for '\(mnemonic)'"), at: inst.offset)
         }
-        let height = state.stack.height
+        let height = stack.height
         guard height >= counts.pops else {
             throw fail(Message.underflow(mnemonic, pops: counts.pops, height: height), at: inst.offset)
         }
         if inst.opcode == .ret, height != counts.pops {
             throw fail(Message.retHeight(results: counts.pops, height: height), at: inst.offset)
         }
-        let effect: OperandRules.Effect
+        stack.expose(counts.pops)
         do {
-            effect = try rules.effect(of: inst, on: state.stack)
+            try context.rules.effect(of: inst, on: stack, into: &effect)
         } catch {
             throw fail(error.message, at: inst.offset)
         }
         guard effect.pops.count == counts.pops, effect.pushes.count == counts.pushes else {
             throw fail(Message.internalError("rule for '\(mnemonic)' disagrees with its stack counts"), at: inst.offset)
         }
-        let found = state.stack.peek(counts.pops)
-        if found != effect.pops {
+        for (i, expected) in effect.pops.enumerated() where stack.type(atDepth: counts.pops - 1 - i) != expected {
+            let found = stack.peek(counts.pops)
             throw fail(Message.operandMismatch(mnemonic, expected: types.names(effect.pops), found: types.names(found)),
                        at: inst.offset)
         }
         switch inst.opcode {
         case .localGet:
-            let local = Int(inst.immediates.first ?? -1)
-            guard state.locals.contains(local) else {
+            let local = inst.immediateCount > 0 ? Int(inst.first) : -1
+            guard locals.contains(local) else {
+                let localTypes = context.rules.localTypes
                 let type = local >= 0 && local < localTypes.count ? types.name(localTypes[local]) : "?"
                 throw fail(Message.localUnset(local, type: type), at: inst.offset)
             }
         case .localSet, .localTee:
-            state.locals.insert(Int(inst.immediates.first ?? -1))
+            locals.insert(inst.immediateCount > 0 ? Int(inst.first) : -1)
         default:
             break
         }
         let newHeight = height - counts.pops + counts.pushes
-        guard newHeight <= Int(function.maxStack) else {
-            throw fail(Message.overflow(newHeight, maxStack: Int(function.maxStack)), at: inst.offset)
+        guard newHeight <= context.maxStack else {
+            throw fail(Message.overflow(newHeight, maxStack: context.maxStack), at: inst.offset)
         }
-        state.stack.drop(counts.pops)
-        for type in effect.pushes { state.stack.push(type) }
+        stack.drop(counts.pops)
+        for type in effect.pushes { stack.push(type) }
     }
 }
