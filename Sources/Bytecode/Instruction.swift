@@ -91,9 +91,15 @@ public struct PackedInstruction: Hashable, Sendable {
         guard code.count - offset >= size else { throw .truncatedImmediate(offset: offset, opcode: opcode) }
         /// The little-endian immediate of `width` bytes at `p`: an i64 keeps its sign, u16/u32 are zero-extended.
         func immediate(at p: Int, width: Int) -> Int64 {
-            var v: UInt64 = 0
-            for i in 0..<width { v |= UInt64(code[p + i]) << (8 * UInt64(i)) }
-            return Int64(bitPattern: v)
+            switch width {
+            case 0: return 0
+            case 2: return Int64(code[p]) | Int64(code[p + 1]) << 8
+            case 4: return Int64(code[p]) | Int64(code[p + 1]) << 8 | Int64(code[p + 2]) << 16 | Int64(code[p + 3]) << 24
+            default:
+                var v: UInt64 = 0
+                for i in 0..<width { v |= UInt64(code[p + i]) << (8 * UInt64(i)) }
+                return Int64(bitPattern: v)
+            }
         }
         return PackedInstruction(
             offset: offset, opcode: opcode, immediateCount: sizes.first == 0 ? 0 : sizes.second == 0 ? 1 : 2,
@@ -101,15 +107,22 @@ public struct PackedInstruction: Hashable, Sendable {
             second: immediate(at: offset + 1 + sizes.first, width: sizes.second), size: size)
     }
 
-    /// Decodes all of `code` into instructions, in order.
-    public static func decodeAll(_ code: [UInt8]) throws(InstructionDecodingError) -> [PackedInstruction] {
-        var out: [PackedInstruction] = []
+    /// Decodes all of `code` and appends its instructions to `out`, in order.
+    public static func decodeAll(_ code: [UInt8], into out: inout [PackedInstruction])
+        throws(InstructionDecodingError)
+    {
         var offset = 0
         while offset < code.count {
             let inst = try decode(code, at: offset)
             out.append(inst)
             offset += inst.size
         }
+    }
+
+    /// Decodes all of `code` into instructions, in order.
+    public static func decodeAll(_ code: [UInt8]) throws(InstructionDecodingError) -> [PackedInstruction] {
+        var out: [PackedInstruction] = []
+        try decodeAll(code, into: &out)
         return out
     }
 }

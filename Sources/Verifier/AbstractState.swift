@@ -38,6 +38,18 @@ struct TypeStack {
     /// How many slots are saved.
     var savedCount: Int { saved.count }
 
+    /// Empties the stack and forgets every saved slot, for a function whose stack never exceeds `capacity`.
+    mutating func reset(capacity: Int) {
+        height = 0
+        floor = 0
+        base = -1
+        if !saved.isEmpty { saved.removeAll(keepingCapacity: true) }
+        if slots.count < capacity {
+            slots.append(contentsOf: repeatElement(0, count: capacity - slots.count))
+            nodes.append(contentsOf: repeatElement(-1, count: capacity - nodes.count))
+        }
+    }
+
     /// Makes the stack the saved stack `top` of `height` values. Costs nothing until slots are read.
     mutating func load(top: Int32, height: Int) {
         self.height = height
@@ -59,6 +71,7 @@ struct TypeStack {
     /// Copies the top `count` slots (at most the height) from the saved stack when they are not in `slots`.
     mutating func expose(_ count: Int) {
         let lowest = max(0, height - max(0, count))
+        guard floor > lowest else { return }
         while floor > lowest, base >= 0 {
             floor -= 1
             let slot = saved[Int(base)]
@@ -142,7 +155,7 @@ struct TypeStack {
 /// entries side by side in one array (a saved set is its index).
 struct LocalSets {
     /// 64-bit words per set.
-    private let words: Int
+    private var words: Int
     private var current: [UInt64]
     private var saved: [UInt64] = []
 
@@ -150,6 +163,15 @@ struct LocalSets {
     init(count: Int) {
         words = (max(0, count) + 63) / 64
         current = [UInt64](repeating: 0, count: words)
+    }
+
+    /// Empty sets of `count` locals, forgetting the saved ones.
+    mutating func reset(count: Int) {
+        words = (max(0, count) + 63) / 64
+        if !saved.isEmpty { saved.removeAll(keepingCapacity: true) }
+        if current.count > words { current.removeLast(current.count - words) }
+        for i in current.indices { current[i] = 0 }
+        if current.count < words { current.append(contentsOf: repeatElement(0, count: words - current.count)) }
     }
 
     func contains(_ local: Int) -> Bool {

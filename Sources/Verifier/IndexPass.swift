@@ -5,10 +5,12 @@ import Bytecode
 /// depend on the struct on the stack and are checked by `TypeSafetyPass`.
 struct IndexPass {
     let module: Module
-    let index: Int
-    let code: FunctionCode
+    private let facts = OpcodeFacts.table
 
-    func run() throws(VerificationError) {
+    init(module: Module) { self.module = module }
+
+    /// Checks function `index` of `code`.
+    func run(function index: Int, code: ModuleCode) throws(VerificationError) {
         let localCount = module.functions[index].localCount
         /// What an immediate of `role` names, how many there are, and who has them; nil for plain values.
         func limit(_ role: ImmediateRole) -> (what: String, count: Int, owner: String)? {
@@ -30,10 +32,12 @@ struct IndexPass {
                 Message.indexOutOfRange(limit.what, Int(raw), count: limit.count, in: limit.owner),
                 function: index, functionName: module.functions[index].name, offset: inst.offset)
         }
-        for inst in code.instructions where inst.immediateCount > 0 {
-            let facts = OpcodeFacts.of(inst.opcode)
-            try check(facts.firstRole, inst.first, of: inst)
-            if inst.immediateCount > 1 { try check(facts.secondRole, inst.second, of: inst) }
+        for i in code.ranges[index].instructions {
+            let inst = code.instructions[i]
+            guard inst.immediateCount > 0 else { continue }
+            let row = facts[Int(inst.opcode.rawValue)]
+            try check(row.firstRole, inst.first, of: inst)
+            if inst.immediateCount > 1 { try check(row.secondRole, inst.second, of: inst) }
         }
     }
 }

@@ -4,11 +4,66 @@ import Bytecode
 /// come from the opcode table; every other opcode has its own rule here, in one exhaustive `switch`, so an
 /// opcode added to the table cannot be forgotten.
 struct OperandRules {
-    /// Operands expected (deepest first) and results pushed. One is reused for every instruction of a
-    /// function, so its arrays keep their storage.
+    /// Operands expected (deepest first) and results pushed. The first few of each are held inline, so
+    /// filling one allocates nothing for all but the widest instructions; one is reused for every
+    /// instruction.
     struct Effect {
-        var pops: [TypeID] = []
-        var pushes: [TypeID] = []
+        private(set) var popCount = 0
+        private(set) var pushCount = 0
+        private var inlinePops: (TypeID, TypeID, TypeID) = (0, 0, 0)
+        private var inlinePushes: (TypeID, TypeID) = (0, 0)
+        private var morePops: [TypeID] = []
+        private var morePushes: [TypeID] = []
+
+        mutating func reset() {
+            popCount = 0
+            pushCount = 0
+            if !morePops.isEmpty { morePops.removeAll(keepingCapacity: true) }
+            if !morePushes.isEmpty { morePushes.removeAll(keepingCapacity: true) }
+        }
+
+        /// Adds an expected operand, above those added before.
+        mutating func pop(_ type: TypeID) {
+            switch popCount {
+            case 0: inlinePops.0 = type
+            case 1: inlinePops.1 = type
+            case 2: inlinePops.2 = type
+            default: morePops.append(type)
+            }
+            popCount += 1
+        }
+
+        /// Adds a result, above those added before.
+        mutating func push(_ type: TypeID) {
+            switch pushCount {
+            case 0: inlinePushes.0 = type
+            case 1: inlinePushes.1 = type
+            default: morePushes.append(type)
+            }
+            pushCount += 1
+        }
+
+        /// Expected operand `index` (0 is the deepest).
+        func pop(at index: Int) -> TypeID {
+            switch index {
+            case 0: inlinePops.0
+            case 1: inlinePops.1
+            case 2: inlinePops.2
+            default: morePops[index - 3]
+            }
+        }
+
+        /// Result `index` (0 is pushed first).
+        func push(at index: Int) -> TypeID {
+            switch index {
+            case 0: inlinePushes.0
+            case 1: inlinePushes.1
+            default: morePushes[index - 2]
+            }
+        }
+
+        /// The expected operands, deepest first (for messages).
+        var pops: [TypeID] { (0..<popCount).map(pop(at:)) }
     }
 
     /// A rule's complaint; the pass adds the function and offset.
@@ -18,23 +73,46 @@ struct OperandRules {
 
     let module: Module
     let types: TypeTable
-    let function: Function
-    let localTypes: [TypeID]
-    let resultTypes: [TypeID]
+    private let fixedTypes = OpcodeFacts.fixedTypes
+    /// The effect of the last instruction given to `fixedEffect` or `effect(of:top:)`.
+    private(set) var effect = Effect()
+    /// The canonical types of the function's parameters and locals, and of its results.
+    var localTypes: [TypeID] = []
+    var resultTypes: [TypeID] = []
 
-    /// Fills `effect` with what `inst` pops and pushes given `stack`; the pass has checked that the stack
-    /// holds at least the values `inst` pops.
+    /// The types of the top three slots (nil where the stack is lower): all a rule looks at.
+    struct Top {
+        var types: (TypeID?, TypeID?, TypeID?)
+    }
+
+    /// Sets `effect` to the fixed effect of an opcode whose row is `facts`, from the opcode table; returns
+    /// false (leaving `effect` as it was) when its effect is not fixed.
+    mutating func fixedEffect(_ facts: OpcodeFacts) -> Bool {
+        guard let pops = facts.fixedPops, let pushes = facts.fixedPushes else { return false }
+        effect.reset()
+        for i in pops { effect.pop(fixedTypes[i]) }
+        for i in pushes { effect.push(fixedTypes[i]) }
+        return true
+    }
+
+    /// Sets `effect` to what `inst` pops and pushes given the `top` of the stack; the pass has checked
+    /// that the stack holds at least the values `inst` pops.
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    func effect(of inst: PackedInstruction, on stack: TypeStack, into effect: inout Effect) throws(RuleError) {
+    mutating func effect(of inst: PackedInstruction, top: Top) throws(RuleError) {
         let op = inst.opcode
         var mnemonic: String { op.info.mnemonic }
         let imm = inst.immediateCount > 0 ? Int(inst.first) : -1
-        effect.pops.removeAll(keepingCapacity: true)
-        effect.pushes.removeAll(keepingCapacity: true)
+        effect.reset()
 
         /// The type `depth` below the top; the pass has already checked the stack is high enough.
         func operand(_ depth: Int) throws(RuleError) -> TypeID {
-            guard let type = stack.type(atDepth: depth) else { throw RuleError(message: Message.internalError("peek")) }
+            let type = switch depth {
+            case 0: top.types.0
+            case 1: top.types.1
+            case 2: top.types.2
+            default: TypeID?.none
+            }
+            guard let type else { throw RuleError(message: Message.internalError("peek")) }
             return type
         }
         func internalError(_ what: String) -> RuleError { RuleError(message: Message.internalError(what)) }
@@ -54,12 +132,6 @@ struct OperandRules {
         func entry(_ index: UInt16) throws(RuleError) -> TypeID {
             guard let id = types.entry(index) else { throw RuleError(message: Message.internalError("type index")) }
             return id
-        }
-        func append(_ indices: [UInt16], to out: inout [TypeID]) throws(RuleError) {
-            for index in indices { out.append(try entry(index)) }
-        }
-        func append(_ fields: [Field], to out: inout [TypeID]) throws(RuleError) {
-            for field in fields { out.append(try entry(field.type)) }
         }
         func element<T>(_ table: [T]) throws(RuleError) -> T {
             guard imm >= 0, imm < table.count else { throw RuleError(message: Message.internalError("index")) }
@@ -105,8 +177,8 @@ struct OperandRules {
             return try entry(decl.fields[imm].type)
         }
 
-        func pop(_ type: TypeID) { effect.pops.append(type) }
-        func push(_ type: TypeID) { effect.pushes.append(type) }
+        func pop(_ type: TypeID) { effect.pop(type) }
+        func push(_ type: TypeID) { effect.push(type) }
 
         let int = TypeTable.int, bool = TypeTable.bool
         switch op {
@@ -116,15 +188,12 @@ struct OperandRules {
             .intToDec, .decToInt, .not, .and, .or, .eqBool, .neBool, .intToString, .byteAt,
             .jump, .jumpIf, .jumpUnless, .revert, .assertFail,
             .caller, .origin, .selfAddress, .callValue, .blockHeight, .blockTime, .gasLeft, .balance, .transfer:
-            let facts = OpcodeFacts.of(op)
-            guard let pops = facts.fixedPops, let pushes = facts.fixedPushes else {
+            guard fixedEffect(OpcodeFacts.table[Int(op.rawValue)]) else {
                 guard case .fixed = op.info.effect else {
                     throw RuleError(message: Message.internalError("'\(mnemonic)' has no fixed effect"))
                 }
                 throw internalError("operand")
             }
-            for i in pops { pop(OpcodeFacts.fixedType(i)) }
-            for i in pushes { push(OpcodeFacts.fixedType(i)) }
 
         // MARK: constants, stack and locals
         case .pushConst:
@@ -186,17 +255,17 @@ struct OperandRules {
         // MARK: calls
         case .call:
             let callee = try element(module.functions)
-            try append(callee.params, to: &effect.pops)
-            try append(callee.results, to: &effect.pushes)
+            for index in callee.params { pop(try entry(index)) }
+            for index in callee.results { push(try entry(index)) }
         case .ret:
-            effect.pops += resultTypes
+            for type in resultTypes { pop(type) }
         case .callExt, .tryCallExt:
             let decl = try element(module.externs)
-            try append(decl.results, to: &effect.pushes)
+            for index in decl.results { push(try entry(index)) }
             if op == .tryCallExt { push(bool) }
             pop(TypeTable.address)
             pop(int)
-            try append(decl.params, to: &effect.pops)
+            for index in decl.params { pop(try entry(index)) }
 
         // MARK: lists
         case .listNew:
@@ -280,7 +349,7 @@ struct OperandRules {
         case .structNew:
             let decl = try element(module.structs)
             guard imm < types.structures.count else { throw RuleError(message: Message.internalError("struct")) }
-            try append(decl.fields, to: &effect.pops)
+            for field in decl.fields { pop(try entry(field.type)) }
             push(types.structures[imm])
         case .structGet:
             let s = try operand(0)
@@ -344,7 +413,7 @@ struct OperandRules {
         // MARK: events
         case .emit:
             let decl = try element(module.events)
-            try append(decl.fields, to: &effect.pops)
+            for field in decl.fields { pop(try entry(field.type)) }
         }
     }
 }

@@ -5,14 +5,21 @@ import Bytecode
 /// marked as a view) and no `call` of a function that may write, directly or through its own calls.
 struct PermissionPass {
     let module: Module
-    let codes: [FunctionCode]
+    let code: ModuleCode
+    private let facts = OpcodeFacts.table
+
+    init(module: Module, code: ModuleCode) {
+        self.module = module
+        self.code = code
+    }
 
     func run() throws(VerificationError) {
         let functions = module.functions
         var writesAt = [Int?](repeating: nil, count: functions.count)
         var callers = [[Int]](repeating: [], count: functions.count)
-        for (f, code) in codes.enumerated() {
-            for inst in code.instructions {
+        for f in functions.indices {
+            for i in code.ranges[f].instructions {
+                let inst = code.instructions[i]
                 if inst.opcode == .call, let callee = callee(of: inst) {
                     switch functions[callee].kind {
                     case .`init`, .migrate:
@@ -37,8 +44,9 @@ struct PermissionPass {
             }
         }
 
-        for (f, code) in codes.enumerated() where functions[f].kind == .view {
-            for inst in code.instructions {
+        for f in functions.indices where functions[f].kind == .view {
+            for i in code.ranges[f].instructions {
+                let inst = code.instructions[i]
                 func fail(_ message: String) -> VerificationError {
                     VerificationError(message, function: f, functionName: functions[f].name, offset: inst.offset)
                 }
@@ -53,7 +61,7 @@ struct PermissionPass {
                         throw fail(Message.viewCallsWriter(functions[callee].name))
                     }
                 default:
-                    if OpcodeFacts.of(inst.opcode).flags.contains(.writes) { throw fail(Message.viewWrites(mnemonic)) }
+                    if facts[Int(inst.opcode.rawValue)].flags.contains(.writes) { throw fail(Message.viewWrites(mnemonic)) }
                 }
             }
         }
@@ -66,7 +74,7 @@ struct PermissionPass {
             guard let x = externIndex(of: inst) else { return true }
             return !module.externs[x].isView
         default:
-            return OpcodeFacts.of(inst.opcode).flags.contains(.writes)
+            return facts[Int(inst.opcode.rawValue)].flags.contains(.writes)
         }
     }
 
