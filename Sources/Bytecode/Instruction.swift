@@ -83,40 +83,51 @@ public struct PackedInstruction: Hashable, Sendable {
 
     /// Decodes the instruction starting at `offset` of `code` (`offset` must be within `code`).
     public static func decode(_ code: [UInt8], at offset: Int) throws(InstructionDecodingError) -> PackedInstruction {
+        let result = code.withUnsafeBufferPointer { decode($0, at: offset, layouts: Opcode.layouts) }
+        return try result.get()
+    }
+
+    /// `decode(_:at:)` on the bytes of `code`, with the opcode table's layouts at hand.
+    private static func decode(_ code: UnsafeBufferPointer<UInt8>, at offset: Int, layouts: [OpcodeLayout])
+        -> Result<PackedInstruction, InstructionDecodingError>
+    {
         guard let opcode = Opcode(rawValue: code[offset]) else {
-            throw .unknownOpcode(offset: offset, byte: code[offset])
+            return .failure(.unknownOpcode(offset: offset, byte: code[offset]))
         }
-        let sizes = opcode.layout.immediateSizes
+        let sizes = layouts[Int(opcode.rawValue)].immediateSizes
         let size = 1 + sizes.first + sizes.second
-        guard code.count - offset >= size else { throw .truncatedImmediate(offset: offset, opcode: opcode) }
+        guard code.count - offset >= size else { return .failure(.truncatedImmediate(offset: offset, opcode: opcode)) }
         /// The little-endian immediate of `width` bytes at `p`: an i64 keeps its sign, u16/u32 are zero-extended.
         func immediate(at p: Int, width: Int) -> Int64 {
-            switch width {
-            case 0: return 0
-            case 2: return Int64(code[p]) | Int64(code[p + 1]) << 8
-            case 4: return Int64(code[p]) | Int64(code[p + 1]) << 8 | Int64(code[p + 2]) << 16 | Int64(code[p + 3]) << 24
-            default:
-                var v: UInt64 = 0
-                for i in 0..<width { v |= UInt64(code[p + i]) << (8 * UInt64(i)) }
-                return Int64(bitPattern: v)
-            }
+            var v: UInt64 = 0
+            for i in 0..<width { v |= UInt64(code[p + i]) << (8 * UInt64(i)) }
+            return Int64(bitPattern: v)
         }
-        return PackedInstruction(
+        return .success(PackedInstruction(
             offset: offset, opcode: opcode, immediateCount: sizes.first == 0 ? 0 : sizes.second == 0 ? 1 : 2,
             first: immediate(at: offset + 1, width: sizes.first),
-            second: immediate(at: offset + 1 + sizes.first, width: sizes.second), size: size)
+            second: immediate(at: offset + 1 + sizes.first, width: sizes.second), size: size))
     }
 
     /// Decodes all of `code` and appends its instructions to `out`, in order.
     public static func decodeAll(_ code: [UInt8], into out: inout [PackedInstruction])
         throws(InstructionDecodingError)
     {
-        var offset = 0
-        while offset < code.count {
-            let inst = try decode(code, at: offset)
-            out.append(inst)
-            offset += inst.size
+        let layouts = Opcode.layouts
+        let failure: InstructionDecodingError? = code.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                switch decode(bytes, at: offset, layouts: layouts) {
+                case .success(let inst):
+                    out.append(inst)
+                    offset += inst.size
+                case .failure(let error):
+                    return error
+                }
+            }
+            return nil
         }
+        if let failure { throw failure }
     }
 
     /// Decodes all of `code` into instructions, in order.
