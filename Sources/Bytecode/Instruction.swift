@@ -83,11 +83,13 @@ public struct PackedInstruction: Hashable, Sendable {
 
     /// Decodes the instruction starting at `offset` of `code` (`offset` must be within `code`).
     public static func decode(_ code: [UInt8], at offset: Int) throws(InstructionDecodingError) -> PackedInstruction {
+        _ = code[offset]  // the checked read: the buffer below reads unchecked
         let result = code.withUnsafeBufferPointer { decode($0, at: offset, layouts: Opcode.layouts) }
         return try result.get()
     }
 
-    /// `decode(_:at:)` on the bytes of `code`, with the opcode table's layouts at hand.
+    /// `decode(_:at:)` on the bytes of `code`, with the opcode table's layouts at hand. `offset` must be within
+    /// `code`; every other byte it reads is checked against the instruction's size first.
     private static func decode(_ code: UnsafeBufferPointer<UInt8>, at offset: Int, layouts: [OpcodeLayout])
         -> Result<PackedInstruction, InstructionDecodingError>
     {
