@@ -395,12 +395,13 @@ enum ChainBenchCommand {
                     + "\"tenth_changed_cpu_us_per_key\": \(String(format: "%.3f", $0.tenthCPUMicroseconds))}"
             }
             console.out(
-                "{\"calls_per_s\": \(Int(figures.callsPerSecond)), \"root_update\": [" + roots.joined(separator: ", ")
+                "{\"assisted_per_block\": \(String(format: "%.1f", figures.assistedPerBlock)), "
+                + "\"calls_per_s\": \(Int(figures.callsPerSecond)), "
+                + "\"commit_wait_ms_per_block\": \(String(format: "%.2f", figures.commitWaitMilliseconds)), "
+                + "\"root_update\": [" + roots.joined(separator: ", ")
                 + "], \"transfer_busy_cores\": \(String(format: "%.2f", figures.transferBusyCores)), "
                 + "\"transfer_cpu_us\": \(String(format: "%.1f", figures.transferMicroseconds)), "
                 + "\"transfer_cpu_us_median\": \(String(format: "%.1f", figures.transferMedianMicroseconds)), "
-                + "\"commit_wait_ms_per_block\": \(String(format: "%.2f", figures.commitWaitMilliseconds)), "
-                + "\"assisted_per_block\": \(String(format: "%.1f", figures.assistedPerBlock)), "
                 + "\"transfer_passes_per_s\": [" + figures.transferPassesPerSecond.map { String(Int($0)) }
                     .joined(separator: ", ") + "], "
                 + "\"transfers_per_s\": \(Int(figures.transfersPerSecond)), "
