@@ -118,7 +118,7 @@ extension FunctionCompiler {
         case .integer, .decimal, .bool, .name, .unary, .binary: break
         default: return nil
         }
-        switch module.fold(initializer, in: unit, isLocal: isLocal) {
+        switch foldedValue(initializer) {
         case .int(0)?: return .int
         case .dec(0)?: return .dec
         case .bool(false)?: return .bool
@@ -145,7 +145,7 @@ extension FunctionCompiler {
     private func whileLoop(_ test: Expr, _ body: Block, header: SourceRange) {
         let bodyLabel = code.newLabel(), testLabel = code.newLabel(), exit = code.newLabel()
         let live = code.reachable
-        let constant = module.fold(test, in: unit, isLocal: isLocal)
+        let constant = foldedValue(test)
         code.jump(.jump, to: testLabel)
         code.place(bodyLabel, live: live && constant != .bool(false))
         loops.append((exit, testLabel))
@@ -233,7 +233,7 @@ extension FunctionCompiler {
         if !startsAtZero { code.emit(.localSet, Int64(counter)) }
         // The bound is evaluated once: a constant or an immutable local is read in place.
         var bound: (() -> Void)?
-        if let value = module.fold(upper, in: unit, isLocal: isLocal) {
+        if let value = foldedValue(upper) {
             expect(.int, found: value.type, at: upper.range)
             bound = { [self] in pushConstant(value) }
         } else if case .name(let n) = upper.kind, let local = lookup(n), local.kind != .variable {
@@ -438,7 +438,7 @@ extension FunctionCompiler {
 
     /// Emits a test of `e` that jumps to `label` when `e` equals `jumpIf` and falls through otherwise.
     func condition(_ e: Expr, jumpIf: Bool, to label: Label) {
-        if let value = module.fold(e, in: unit, isLocal: isLocal), case .bool(let b) = value {
+        if let value = foldedValue(e), case .bool(let b) = value {
             if b == jumpIf { code.jump(.jump, to: label) }
             return
         }

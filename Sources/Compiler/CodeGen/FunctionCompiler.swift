@@ -261,6 +261,28 @@ final class FunctionCompiler {
 
     // MARK: - Constants
 
+    /// True when `e` is a name that folds to nothing here (the unit has no constants, or the name is a local):
+    /// the fold of an operator whose first operand is such a name stops at it, reporting nothing, so the code
+    /// generator need not ask the folder, which copies the operands out of the tree on its way down (and is
+    /// asked again for each operator of a chain as its operands are compiled).
+    @inline(__always)
+    func isNonConstantName(_ e: Expr) -> Bool {
+        guard case .name(let name) = e.kind else { return false }
+        return unit.consts.isEmpty || isLocal(name)
+    }
+
+    /// `module.fold(e)` in this function's scopes; nil at once when `e`, or its first operand, is a name that
+    /// folds to nothing (`isNonConstantName`), which is the folder's own answer then.
+    func foldedValue(_ e: Expr) -> ConstValue? {
+        switch e.kind {
+        case .name: if isNonConstantName(e) { return nil }
+        case .unary(_, let operand): if isNonConstantName(operand) { return nil }
+        case .binary(_, let lhs, _, _): if isNonConstantName(lhs) { return nil }
+        default: break
+        }
+        return module.fold(e, in: unit, isLocal: isLocal)
+    }
+
     func pushConstant(_ value: ConstValue) {
         switch value {
         case .int(let v): code.pushInt(v, constant: module.constantIndex)
