@@ -369,15 +369,26 @@ extension FunctionCompiler {
         }
     }
 
+    /// The root variable of a place, its range, and the steps from it to the place, outermost first.
     private func decompose(_ e: Expr) -> (String, SourceRange, [PathStep])? {
+        var steps: [PathStep] = []
+        guard let (root, range) = decompose(e, into: &steps) else { return nil }
+        return (root, range, steps)
+    }
+
+    /// `decompose(_:)` appending the steps to `steps` (one array for the whole path; concatenating a new one at
+    /// each step made two allocations per step).
+    private func decompose(_ e: Expr, into steps: inout [PathStep]) -> (String, SourceRange)? {
         switch e.kind {
-        case .name(let name): return (name, e.range, [])
+        case .name(let name): return (name, e.range)
         case .index(let base, let index):
-            guard let (root, range, steps) = decompose(base) else { return nil }
-            return (root, range, steps + [.index(index)])
+            guard let root = decompose(base, into: &steps) else { return nil }
+            steps.append(.index(index))
+            return root
         case .member(let base, let name):
-            guard let (root, range, steps) = decompose(base) else { return nil }
-            return (root, range, steps + [.field(name)])
+            guard let root = decompose(base, into: &steps) else { return nil }
+            steps.append(.field(name))
+            return root
         default: return nil
         }
     }
