@@ -190,7 +190,8 @@ public final class TestRunner {
     }
 
     func module(at path: String, range: SourceRange) -> Result<Module, TestError> {
-        if let cached = modules[path] { return cached }
+        // A cached failure is reported at this call's place, not where the file was first compiled.
+        if let cached = modules[path] { return cached.mapError { TestError(message: $0.message, range: range) } }
         let result: Result<Module, TestError>
         if let data = FileManager.default.contents(atPath: path) {
             let compiled = Compiler.compile(SourceFile(path: path, bytes: [UInt8](data)),
@@ -198,8 +199,12 @@ public final class TestRunner {
             if let module = compiled.module {
                 result = .success(module)
             } else {
-                let first = compiled.diagnostics.first { $0.severity == .error }
-                let detail = first.map { "\($0.range): \($0.message)" } ?? "it does not compile"
+                let errors = compiled.diagnostics.filter { $0.severity == .error }
+                var detail = errors.first.map { "\($0.range): \($0.message)" } ?? "it does not compile"
+                if errors.count > 1 {
+                    detail += " (and \(errors.count - 1) more \(errors.count == 2 ? "error" : "errors"): "
+                        + "'datanet check \(path)' lists them)"
+                }
                 result = .failure(TestError(message: "deploy: '\(path)' does not compile: \(detail)", range: range))
             }
         } else {

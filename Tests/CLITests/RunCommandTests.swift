@@ -125,6 +125,28 @@ import Testing
         #expect(r.out.hasSuffix("1 : Int\ngas used: \(gasUsed(r.out))\n"))
     }
 
+    @Test func valueIsSentWithTheCallAndHeldByTheContract() throws {
+        let src = temporaryDirectory().appendingPathComponent("tip.dn").path
+        try """
+            contract Tip
+            state total: Int
+            pub fn tip() -> Int {
+                require(value >= 10, "tip at least 10")
+                total += value
+                return balance(self)
+            }
+            """.write(toFile: src, atomically: true, encoding: .utf8)
+        let paid = datanet("run", src, "--call", "tip()", "--value", "25")
+        #expect(paid.status == 0, "\(paid.err)")
+        #expect(paid.out.hasPrefix("25 : Int\n"), "\(paid.out)")
+        let none = datanet("run", src, "--call", "tip()")
+        #expect(none.status == 1)
+        #expect(none.err.contains("reverted: tip at least 10"), "\(none.err)")
+        let negative = datanet("run", src, "--call", "tip()", "--value", "-5")
+        #expect(negative.status == 2)
+        #expect(negative.err.contains("'--value' expects a non-negative integer, not '-5'"), "\(negative.err)")
+    }
+
     private func gasUsed(_ out: String) -> String {
         out.split(separator: "\n").last.map { String($0.dropFirst("gas used: ".count)) } ?? ""
     }

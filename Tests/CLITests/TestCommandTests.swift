@@ -47,6 +47,30 @@ import Testing
         #expect(capture.stdout.hasSuffix("\n2 passed, 0 failed"))
     }
 
+    @Test func aContractThatDoesNotCompileIsReportedAtEachDeploy() {
+        let file = testFile("broken_test.dn", """
+            test "first" {
+                let r = deploy("broken.dn")
+            }
+
+            test "second" {
+                let r = deploy("broken.dn")
+            }
+            """)
+        let broken = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("broken.dn").path
+        _ = FileManager.default.createFile(atPath: broken, contents: Data("""
+            contract Broken
+            pub fn f() -> Int { return missing + also_missing }
+            """.utf8))
+        let (code, capture) = run([file])
+        #expect(code == 1)
+        #expect(capture.stdout.contains("broken_test.dn:2:13: deploy: '\(broken)' does not compile: \(broken):2:28: "
+            + "cannot find 'missing' in scope (and 1 more error: 'datanet check \(broken)' lists them)"),
+            "\(capture.stdout)")
+        #expect(capture.stdout.contains("broken_test.dn:6:13: deploy: '\(broken)' does not compile"), "\(capture.stdout)")
+        #expect(capture.stdout.hasSuffix("\n0 passed, 2 failed"))
+    }
+
     @Test func examplesDirectoryPasses() {
         let (code, capture) = run([path("Examples")])
         #expect(code == 0, "\(capture.stdout)")

@@ -11,7 +11,7 @@ enum RunCommand {
     static let command = Command(
         name: "run",
         summary: "call a function of a module on a fresh in-memory host; print the result, events and gas",
-        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--from NAME]"
+        usage: "datanet run FILE.dn|FILE.dna|FILE.dnb --call 'fn(args)' [--init 'init(args)'] [--from NAME] [--value N]"
             + " [--gas-limit N] [--trace] [--json]",
         examples: [
             "datanet run Examples/bench/w4.dna --call 'w4(1000)'",
@@ -19,13 +19,17 @@ enum RunCommand {
             "datanet run Examples/royalty/royalty_split.dn --init 'init(@alice)' --call 'set_share(@bob, 5)' --from alice",
             "datanet run Examples/bench/w4.dn --call 'w4(10)' --json",
         ],
-        spec: .init(valued: ["--call", "--gas-limit", "--init", "--from"], switches: ["--trace", "--json"])
+        spec: .init(valued: ["--call", "--gas-limit", "--init", "--from", "--value"], switches: ["--trace", "--json"])
     ) { args, console in
         guard args.positional.count == 1 else { return usage(console, "run needs one module file") }
         guard let callText = args.flags["--call"] else { return usage(console, "run needs --call 'fn(args)'") }
         let path = args.positional[0]
         let gasLimit: Int64
-        do throws(Arguments.UsageError) { gasLimit = try args.integer("--gas-limit", default: 10_000_000) } catch {
+        let value: Int64
+        do throws(Arguments.UsageError) {
+            gasLimit = try args.integer("--gas-limit", default: 10_000_000)
+            value = try args.integer("--value", default: 0)
+        } catch {
             return usage(console, error.message)
         }
         let verified: VerifiedModule
@@ -104,7 +108,8 @@ enum RunCommand {
         }
         return execute(
             verified, function: index, values: values, gasLimit: gasLimit, trace: args.switches.contains("--trace"),
-            console: console, initValues: initValues, sender: sender, json: args.switches.contains("--json"),
+            console: console, initValues: initValues, sender: sender, value: Int128(value),
+            json: args.switches.contains("--json"),
             naming: named.name,
             source: { position in
                 LibraryResolver(stdlibDirectory: SourceCompilation.stdlibDirectory())
@@ -155,7 +160,7 @@ enum RunCommand {
 
     static func execute(
         _ verified: VerifiedModule, function index: Int, values: [Value], gasLimit: Int64, trace: Bool,
-        console: Console, initValues: [Value] = [], sender: [UInt8], json: Bool = false,
+        console: Console, initValues: [Value] = [], sender: [UInt8], value: Int128 = 0, json: Bool = false,
         naming: @escaping ([UInt8]) -> String? = { _ in nil }, source: ((SourcePosition) -> SourceFile?)? = nil
     ) -> Int32 {
         let module = verified.module
@@ -174,6 +179,12 @@ enum RunCommand {
                 revert(trap, prefix: "init reverted", console: console, source: source)
                 return ExitCode.failure
             }
+        }
+        // The call's `value` arrives with it: the contract, fresh and so holding nothing before, holds it while
+        // the call runs, as on a chain.
+        if value > 0 {
+            host.context.value = value
+            host.balances[host.context.selfAddress] = value
         }
         let result: ExecutionResult
         if trace {
