@@ -55,7 +55,8 @@ final class CodeBytes {
             return
         }
         for i in 0..<4 where offset + i < count {
-            base.storeBytes(of: UInt8(truncatingIfNeeded: value >> (8 * UInt32(i))), toByteOffset: offset + i, as: UInt8.self)
+            let byte = UInt8(truncatingIfNeeded: value >> (8 * UInt32(i)))
+            base.storeBytes(of: byte, toByteOffset: offset + i, as: UInt8.self)
         }
     }
 

@@ -140,7 +140,9 @@ extension FunctionCompiler {
         if left.isError || right.isError {
             return op.precedence == .comparison ? .bool : (left.isError ? right : left)
         }
-        guard left.isSame(as: right) || FunctionCompiler.isAddressLike(left) && FunctionCompiler.isAddressLike(right) else {
+        guard left.isSame(as: right)
+            || FunctionCompiler.isAddressLike(left) && FunctionCompiler.isAddressLike(right)
+        else {
             error(Messages.binaryOperands(op.rawValue, left, right), at: opRange, hint: mixHint(left, right))
             return op.precedence == .comparison ? .bool : .error
         }
