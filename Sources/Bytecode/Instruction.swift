@@ -93,24 +93,93 @@ public enum InstructionDecodingError: Error, Hashable, Sendable, CustomStringCon
     }
 }
 
+/// One decoded instruction as plain values: what a pass that reads every instruction of a function needs
+/// (the verifier), decoded without allocating an `immediates` array. `Instruction.decode` is built on it.
+public struct PackedInstruction: Hashable, Sendable {
+    /// Where it starts in its function's code.
+    public var offset: Int
+    public var opcode: Opcode
+    /// How many immediates it has (0, 1 or 2: no opcode has more).
+    public var immediateCount: Int
+    /// The first and second immediates, widened as in `Instruction.immediates`; 0 where absent.
+    public var first: Int64
+    public var second: Int64
+    /// Encoded size in bytes.
+    public var size: Int
+
+    /// Decodes the instruction starting at `offset` of `code` (`offset` must be within `code`).
+    public static func decode(_ code: [UInt8], at offset: Int) throws(InstructionDecodingError) -> PackedInstruction {
+        _ = code[offset]  // the checked read: the buffer below reads unchecked
+        let result = code.withUnsafeBufferPointer { decode($0, at: offset, layouts: Opcode.layouts) }
+        return try result.get()
+    }
+
+    /// `decode(_:at:)` on the bytes of `code`, with the opcode table's layouts at hand. `offset` must be within
+    /// `code`; every other byte it reads is checked against the instruction's size first.
+    private static func decode(_ code: UnsafeBufferPointer<UInt8>, at offset: Int, layouts: [OpcodeLayout])
+        -> Result<PackedInstruction, InstructionDecodingError>
+    {
+        guard let opcode = Opcode(rawValue: code[offset]) else {
+            return .failure(.unknownOpcode(offset: offset, byte: code[offset]))
+        }
+        let sizes = layouts[Int(opcode.rawValue)].immediateSizes
+        let size = 1 + sizes.first + sizes.second
+        guard code.count - offset >= size else { return .failure(.truncatedImmediate(offset: offset, opcode: opcode)) }
+        /// The little-endian immediate of `width` bytes at `p`: an i64 keeps its sign, u16/u32 are zero-extended.
+        func immediate(at p: Int, width: Int) -> Int64 {
+            var v: UInt64 = 0
+            for i in 0..<width { v |= UInt64(code[p + i]) << (8 * UInt64(i)) }
+            return Int64(bitPattern: v)
+        }
+        return .success(PackedInstruction(
+            offset: offset, opcode: opcode, immediateCount: sizes.first == 0 ? 0 : sizes.second == 0 ? 1 : 2,
+            first: immediate(at: offset + 1, width: sizes.first),
+            second: immediate(at: offset + 1 + sizes.first, width: sizes.second), size: size))
+    }
+
+    /// Decodes all of `code` and appends its instructions to `out`, in order.
+    public static func decodeAll(_ code: [UInt8], into out: inout [PackedInstruction])
+        throws(InstructionDecodingError)
+    {
+        let layouts = Opcode.layouts
+        let failure: InstructionDecodingError? = code.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                switch decode(bytes, at: offset, layouts: layouts) {
+                case .success(let inst):
+                    out.append(inst)
+                    offset += inst.size
+                case .failure(let error):
+                    return error
+                }
+            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Decodes all of `code` into instructions, in order.
+    public static func decodeAll(_ code: [UInt8]) throws(InstructionDecodingError) -> [PackedInstruction] {
+        var out: [PackedInstruction] = []
+        try decodeAll(code, into: &out)
+        return out
+    }
+}
+
 extension Instruction {
+    /// The same instruction with its immediates in an array.
+    public init(_ packed: PackedInstruction) {
+        let immediates: [Int64] = switch packed.immediateCount {
+        case 0: []
+        case 1: [packed.first]
+        default: [packed.first, packed.second]
+        }
+        self.init(offset: packed.offset, opcode: packed.opcode, immediates: immediates)
+    }
+
     /// Decodes the instruction starting at `offset` of `code`.
     public static func decode(_ code: [UInt8], at offset: Int) throws(InstructionDecodingError) -> Instruction {
-        guard let opcode = Opcode(rawValue: code[offset]) else {
-            throw .unknownOpcode(offset: offset, byte: code[offset])
-        }
-        let info = opcode.info
-        guard code.count - offset >= info.size else { throw .truncatedImmediate(offset: offset, opcode: opcode) }
-        var p = offset + 1
-        var imms: [Int64] = []
-        imms.reserveCapacity(info.immediates.count)
-        for kind in info.immediates {
-            var v: UInt64 = 0
-            for i in 0..<kind.size { v |= UInt64(code[p + i]) << (8 * UInt64(i)) }
-            p += kind.size
-            imms.append(Int64(bitPattern: v))  // i64 keeps its sign; u16/u32 are zero-extended
-        }
-        return Instruction(offset: offset, opcode: opcode, immediates: imms)
+        Instruction(try PackedInstruction.decode(code, at: offset))
     }
 
     /// Decodes all of `code` into instructions, in order.
@@ -118,9 +187,9 @@ extension Instruction {
         var out: [Instruction] = []
         var offset = 0
         while offset < code.count {
-            let inst = try decode(code, at: offset)
-            out.append(inst)
-            offset += inst.size
+            let packed = try PackedInstruction.decode(code, at: offset)
+            out.append(Instruction(packed))
+            offset += packed.size
         }
         return out
     }

@@ -5,14 +5,27 @@
 /// The verifier checks types on top of this; the assembler uses it to compute `max_stack`.
 extension Instruction {
     public func stackCounts(in module: Module, function: Function) -> (pops: Int, pushes: Int)? {
-        func imm(_ i: Int) -> Int { Int(immediates[i]) }
-        func entry<T>(_ table: [T], _ i: Int) -> T? { imm(i) < table.count ? table[imm(i)] : nil }
-        switch opcode.info.effect {
-        case .fixed(let pops, let pushes):
-            return (pops.count, pushes.count)
-        case .special:
-            break
-        }
+        opcode.stackCounts(
+            first: immediates.first ?? 0, second: immediates.count > 1 ? immediates[1] : 0, in: module,
+            function: function)
+    }
+}
+
+extension PackedInstruction {
+    public func stackCounts(in module: Module, function: Function) -> (pops: Int, pushes: Int)? {
+        opcode.stackCounts(first: first, second: second, in: module, function: function)
+    }
+}
+
+extension Opcode {
+    /// `Instruction.stackCounts` from the immediates as plain values (0 where the opcode has none).
+    public func stackCounts(first: Int64, second: Int64, in module: Module, function: Function)
+        -> (pops: Int, pushes: Int)?
+    {
+        let opcode = self
+        func imm(_ i: Int) -> Int { Int(i == 0 ? first : second) }
+        func entry<T>(_ table: [T], _ i: Int) -> T? { imm(i) >= 0 && imm(i) < table.count ? table[imm(i)] : nil }
+        if let fixed = opcode.layout.fixedEffect { return fixed }
         switch opcode {
         case .pushConst, .localGet, .listNew, .mapNew, .sload, .slistLen, .slistPop: return (0, 1)
         case .pop, .localSet, .sstore, .smapRemove, .slistPush: return (1, 0)

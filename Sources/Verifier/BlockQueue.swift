@@ -8,6 +8,14 @@ struct BlockQueue {
 
     init(count: Int) { queued = [Bool](repeating: false, count: max(0, count)) }
 
+    /// Empties the queue, for blocks `0..<count`.
+    mutating func reset(count: Int) {
+        heap.removeAll(keepingCapacity: true)
+        if queued.count > count { queued.removeLast(queued.count - max(0, count)) }
+        for i in queued.indices { queued[i] = false }
+        if queued.count < count { queued.append(contentsOf: repeatElement(false, count: count - queued.count)) }
+    }
+
     /// Adds `block` unless it is already waiting.
     mutating func insert(_ block: Int) {
         guard block >= 0, block < queued.count, !queued[block] else { return }

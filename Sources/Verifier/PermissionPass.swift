@@ -5,14 +5,21 @@ import Bytecode
 /// marked as a view) and no `call` of a function that may write, directly or through its own calls.
 struct PermissionPass {
     let module: Module
-    let codes: [FunctionCode]
+    let code: ModuleCode
+    private let facts = OpcodeFacts.table
+
+    init(module: Module, code: ModuleCode) {
+        self.module = module
+        self.code = code
+    }
 
     func run() throws(VerificationError) {
         let functions = module.functions
         var writesAt = [Int?](repeating: nil, count: functions.count)
         var callers = [[Int]](repeating: [], count: functions.count)
-        for (f, code) in codes.enumerated() {
-            for inst in code.instructions {
+        for f in functions.indices {
+            for i in code.ranges[f].instructions {
+                let inst = code.instructions[i]
                 if inst.opcode == .call, let callee = callee(of: inst) {
                     switch functions[callee].kind {
                     case .`init`, .migrate:
@@ -37,12 +44,13 @@ struct PermissionPass {
             }
         }
 
-        for (f, code) in codes.enumerated() where functions[f].kind == .view {
-            for inst in code.instructions {
+        for f in functions.indices where functions[f].kind == .view {
+            for i in code.ranges[f].instructions {
+                let inst = code.instructions[i]
                 func fail(_ message: String) -> VerificationError {
                     VerificationError(message, function: f, functionName: functions[f].name, offset: inst.offset)
                 }
-                let mnemonic = inst.opcode.info.mnemonic
+                var mnemonic: String { inst.opcode.info.mnemonic }
                 switch inst.opcode {
                 case .callExt, .tryCallExt:
                     if let x = externIndex(of: inst), !module.externs[x].isView {
@@ -53,30 +61,30 @@ struct PermissionPass {
                         throw fail(Message.viewCallsWriter(functions[callee].name))
                     }
                 default:
-                    if inst.opcode.info.flags.contains(.writes) { throw fail(Message.viewWrites(mnemonic)) }
+                    if facts[Int(inst.opcode.rawValue)].flags.contains(.writes) { throw fail(Message.viewWrites(mnemonic)) }
                 }
             }
         }
     }
 
     /// Whether `inst` changes state by itself (calls of this module's functions are followed separately).
-    private func writes(_ inst: Instruction) -> Bool {
+    private func writes(_ inst: PackedInstruction) -> Bool {
         switch inst.opcode {
         case .callExt, .tryCallExt:
             guard let x = externIndex(of: inst) else { return true }
             return !module.externs[x].isView
         default:
-            return inst.opcode.info.flags.contains(.writes)
+            return facts[Int(inst.opcode.rawValue)].flags.contains(.writes)
         }
     }
 
-    private func callee(of inst: Instruction) -> Int? {
-        guard let raw = inst.immediates.first, raw >= 0, raw < Int64(module.functions.count) else { return nil }
-        return Int(raw)
+    private func callee(of inst: PackedInstruction) -> Int? {
+        guard inst.immediateCount > 0, inst.first >= 0, inst.first < Int64(module.functions.count) else { return nil }
+        return Int(inst.first)
     }
 
-    private func externIndex(of inst: Instruction) -> Int? {
-        guard let raw = inst.immediates.first, raw >= 0, raw < Int64(module.externs.count) else { return nil }
-        return Int(raw)
+    private func externIndex(of inst: PackedInstruction) -> Int? {
+        guard inst.immediateCount > 0, inst.first >= 0, inst.first < Int64(module.externs.count) else { return nil }
+        return Int(inst.first)
     }
 }

@@ -10,126 +10,176 @@ import Bytecode
 /// Work is bounded: a block's entry stack is fixed by its first visit (later visits must match it), and
 /// its initialised-locals set can only shrink, so each block is re-queued at most once per local. Blocks
 /// run in code order (`BlockQueue`), so straight-line and forward-branching code is visited once.
+///
+/// Memory is bounded too: one flat stack for the block being checked, and entry stacks saved at block
+/// entries, sharing their common slots (`TypeStack`), at most `maxSavedSlots` of them per function. One
+/// pass value checks every function in turn, reusing its arrays.
 struct TypeSafetyPass {
     let module: Module
     let types: TypeTable
-    let index: Int
-    let code: FunctionCode
+    let code: ModuleCode
 
-    private var function: Function { module.functions[index] }
+    /// The most stack slots saved at block entries per function: 32 MiB (see `TypeStack`). Compiled code
+    /// saves a few slots per branch target; only code that keeps pushing fresh deep stacks at thousands of
+    /// targets comes near it.
+    static let maxSavedSlots = 1 << 22
 
-    func fail(_ message: String, at offset: Int?) -> VerificationError {
-        VerificationError(message, function: index, functionName: function.name, offset: offset)
+    // The function being checked, and state reused from function to function.
+    private var index = 0
+    private var maxStack = 0
+    private var rules: OperandRules
+    private var stack = TypeStack(capacity: 0)
+    private var locals = LocalSets(count: 0)
+    private var entries: [Entry] = []
+    private var work = BlockQueue(count: 0)
+    private let facts = OpcodeFacts.table
+
+    init(module: Module, types: TypeTable, code: ModuleCode) {
+        self.module = module
+        self.types = types
+        self.code = code
+        rules = OperandRules(module: module, types: types)
     }
 
-    func run() throws(VerificationError) {
-        let function = self.function
-        var localTypes: [TypeID] = []
+    /// A block's entry state, once a path has reached it: its saved stack (`TypeStack.save`) and height
+    /// (-1 while unreached), and its saved initialised-locals set (`LocalSets.save`).
+    private struct Entry {
+        var top: Int32
+        var height: Int32
+        var locals: Int
+    }
+
+    func fail(_ message: String, at offset: Int?) -> VerificationError {
+        VerificationError(message, function: index, functionName: module.functions[index].name, offset: offset)
+    }
+
+    /// Checks function `index`.
+    mutating func run(function index: Int) throws(VerificationError) {
+        self.index = index
+        let function = module.functions[index]
+        rules.localTypes.removeAll(keepingCapacity: true)
         for type in function.params + function.locals {
             guard let id = types.entry(type) else {
                 throw fail(Message.internalError("unchecked local type"), at: nil)
             }
-            localTypes.append(id)
+            rules.localTypes.append(id)
         }
-        var resultTypes: [TypeID] = []
+        rules.resultTypes.removeAll(keepingCapacity: true)
         for type in function.results {
             guard let id = types.entry(type) else {
                 throw fail(Message.internalError("unchecked result type"), at: nil)
             }
-            resultTypes.append(id)
+            rules.resultTypes.append(id)
         }
-        let rules = OperandRules(module: module, types: types, function: function, localTypes: localTypes,
-                                 resultTypes: resultTypes)
-
-        var entryLocals = LocalSet(count: localTypes.count)
-        for (local, type) in localTypes.enumerated() where local < function.params.count || types.isScalar(type) {
-            entryLocals.insert(local)
+        locals.reset(count: rules.localTypes.count)
+        for (local, type) in rules.localTypes.enumerated()
+        where local < function.params.count || types.isScalar(type) {
+            locals.insert(local)
         }
-        guard !code.blocks.isEmpty else { return }
-        var entries = [AbstractState?](repeating: nil, count: code.blocks.count)
-        entries[0] = AbstractState(stack: TypeStack(), locals: entryLocals)
-        var work = BlockQueue(count: code.blocks.count)
+        let blocks = code.ranges[index].blocks
+        guard !blocks.isEmpty else { return }
+        maxStack = Int(function.maxStack)
+        stack.reset(capacity: maxStack)
+        entries.removeAll(keepingCapacity: true)
+        entries.append(contentsOf: repeatElement(Entry(top: -1, height: -1, locals: 0), count: blocks.count))
+        entries[0] = Entry(top: -1, height: 0, locals: locals.save())
+        work.reset(count: blocks.count)
         work.insert(0)
 
         while let b = work.popMin() {
-            guard var state = entries[b] else { continue }
-            for i in code.blocks[b] {
-                try step(code.instructions[i], &state, rules: rules, localTypes: localTypes)
+            let entry = entries[b]
+            guard entry.height >= 0 else { continue }
+            stack.load(top: entry.top, height: Int(entry.height))
+            locals.load(entry.locals)
+            for i in code.blocks[blocks.lowerBound + b] {
+                try step(code.instructions[i], function)
             }
-            for s in code.successors[b] {
-                let offset = code.instructions[code.blocks[s].lowerBound].offset
-                if try merge(state, into: &entries[s], at: offset) { work.insert(s) }
+            for k in 0..<2 {  // the branch target first, then the fall-through
+                let s = k == 0 ? code.branchSuccessor[blocks.lowerBound + b] : code.fallSuccessor[blocks.lowerBound + b]
+                guard s >= 0 else { continue }
+                let offset = code.instructions[code.blocks[blocks.lowerBound + s].lowerBound].offset
+                if try merge(into: s, at: offset) { work.insert(s) }
             }
         }
     }
 
-    /// Joins `incoming` into a block's entry state; returns whether the entry changed.
-    private func merge(_ incoming: AbstractState, into entry: inout AbstractState?, at offset: Int)
-        throws(VerificationError) -> Bool
-    {
-        guard var existing = entry else {
-            entry = incoming
+    /// Joins the state at the end of a block into block `s`'s entry; returns whether the entry changed.
+    private mutating func merge(into s: Int, at offset: Int) throws(VerificationError) -> Bool {
+        let entry = entries[s]
+        guard entry.height >= 0 else {
+            guard let top = stack.save(limit: Self.maxSavedSlots) else {
+                throw fail(Message.savedStacksTooLarge(limit: Self.maxSavedSlots), at: offset)
+            }
+            entries[s] = Entry(top: top, height: Int32(stack.height), locals: locals.save())
             return true
         }
-        guard incoming.stack.height == existing.stack.height else {
-            throw fail(Message.heightMismatch(here: incoming.stack.height, other: existing.stack.height), at: offset)
+        guard stack.height == Int(entry.height) else {
+            throw fail(Message.heightMismatch(here: stack.height, other: Int(entry.height)), at: offset)
         }
-        if let diff = incoming.stack.firstDifference(from: existing.stack) {
+        if let diff = stack.firstDifference(fromSaved: entry.top) {
             let message = Message.slotMismatch(
                 slot: diff.slot, here: types.name(diff.mine), other: types.name(diff.theirs))
             throw fail(message, at: offset)
         }
-        guard existing.locals.formIntersection(incoming.locals) else { return false }
-        entry = existing
-        return true
+        return locals.intersect(saved: entry.locals)
     }
 
-    /// Applies one instruction to `state`.
-    private func step(_ inst: Instruction, _ state: inout AbstractState, rules: OperandRules, localTypes: [TypeID])
-        throws(VerificationError)
-    {
+    /// Applies one instruction of `function` to the stack and locals.
+    private mutating func step(_ inst: PackedInstruction, _ function: Function) throws(VerificationError) {
         var mnemonic: String { inst.opcode.info.mnemonic }
-        guard let counts = inst.stackCounts(in: module, function: function) else {
+        // A fixed effect (most instructions) is the table's, whatever the stack holds.
+        let fixed = rules.fixedEffect(facts[Int(inst.opcode.rawValue)])
+        let counts: (pops: Int, pushes: Int)
+        if fixed {
+            counts = (rules.effect.popCount, rules.effect.pushCount)
+        } else if let special = inst.stackCounts(in: module, function: function) {
+            counts = special
+        } else {
             throw fail(Message.internalError("no stack counts for '\(mnemonic)'"), at: inst.offset)
         }
-        let height = state.stack.height
+        let height = stack.height
         guard height >= counts.pops else {
             throw fail(Message.underflow(mnemonic, pops: counts.pops, height: height), at: inst.offset)
         }
         if inst.opcode == .ret, height != counts.pops {
             throw fail(Message.retHeight(results: counts.pops, height: height), at: inst.offset)
         }
-        let effect: OperandRules.Effect
-        do {
-            effect = try rules.effect(of: inst, on: state.stack)
-        } catch {
-            throw fail(error.message, at: inst.offset)
+        stack.expose(counts.pops)
+        if !fixed {
+            let top = OperandRules.Top(
+                types: (stack.type(atDepth: 0), stack.type(atDepth: 1), stack.type(atDepth: 2)))
+            do {
+                try rules.effect(of: inst, top: top)
+            } catch {
+                throw fail(error.message, at: inst.offset)
+            }
         }
-        guard effect.pops.count == counts.pops, effect.pushes.count == counts.pushes else {
+        guard rules.effect.popCount == counts.pops, rules.effect.pushCount == counts.pushes else {
             throw fail(Message.internalError("rule for '\(mnemonic)' disagrees with its stack counts"), at: inst.offset)
         }
-        let found = state.stack.peek(counts.pops)
-        if found != effect.pops {
-            throw fail(Message.operandMismatch(mnemonic, expected: types.names(effect.pops), found: types.names(found)),
+        for i in 0..<counts.pops where stack.type(atDepth: counts.pops - 1 - i) != rules.effect.pop(at: i) {
+            let found = stack.peek(counts.pops)
+            throw fail(Message.operandMismatch(mnemonic, expected: types.names(rules.effect.pops), found: types.names(found)),
                        at: inst.offset)
         }
         switch inst.opcode {
         case .localGet:
-            let local = Int(inst.immediates.first ?? -1)
-            guard state.locals.contains(local) else {
+            let local = inst.immediateCount > 0 ? Int(inst.first) : -1
+            guard locals.contains(local) else {
+                let localTypes = rules.localTypes
                 let type = local >= 0 && local < localTypes.count ? types.name(localTypes[local]) : "?"
                 throw fail(Message.localUnset(local, type: type), at: inst.offset)
             }
         case .localSet, .localTee:
-            state.locals.insert(Int(inst.immediates.first ?? -1))
+            locals.insert(inst.immediateCount > 0 ? Int(inst.first) : -1)
         default:
             break
         }
         let newHeight = height - counts.pops + counts.pushes
-        guard newHeight <= Int(function.maxStack) else {
-            throw fail(Message.overflow(newHeight, maxStack: Int(function.maxStack)), at: inst.offset)
+        guard newHeight <= maxStack else {
+            throw fail(Message.overflow(newHeight, maxStack: maxStack), at: inst.offset)
         }
-        state.stack.drop(counts.pops)
-        for type in effect.pushes { state.stack.push(type) }
+        stack.drop(counts.pops)
+        for i in 0..<counts.pushes { stack.push(rules.effect.push(at: i)) }
     }
 }

@@ -130,6 +130,9 @@ enum Message {
     static func slotMismatch(slot: Int, here: String, other: String) -> String {
         "stack slot \(slot) is \(here) here but \(other) on another path"
     }
+    static func savedStacksTooLarge(limit: Int) -> String {
+        "the stack types saved at branch targets exceed \(limit) slots"
+    }
     static func localUnset(_ local: Int, type: String) -> String {
         "local \(local) (\(type)) may be read before it is set"
     }

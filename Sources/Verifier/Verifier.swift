@@ -45,7 +45,8 @@ public struct VerificationError: Error, Hashable, Sendable, CustomStringConverti
 /// Checks modules before they run. The passes run in order, each assuming what the earlier ones proved:
 ///
 /// 1. `StructurePass` — tables, types, names, signatures, limits;
-/// 2. `ControlFlowPass` — decoding, branch targets, falling off the end (per function);
+/// 2. `ControlFlowPass` — decoding (once: the later passes read its `ModuleCode`), branch targets, falling
+///    off the end (per function);
 /// 3. `IndexPass` — every index immediate in range (per function);
 /// 4. `PermissionPass` — no calls of `init`/`migrate`, `view` functions never write;
 /// 5. `TypeSafetyPass` — typed abstract interpretation of the stack and locals (per function).
@@ -55,15 +56,16 @@ public enum Verifier {
     /// Checks `module` and returns it as a `VerifiedModule`, or the first problem found.
     public static func verify(_ module: Module) throws(VerificationError) -> VerifiedModule {
         let types = try StructurePass(module: module).run()
-        var codes: [FunctionCode] = []
+        var flow = ControlFlowPass(module: module)
+        let indices = IndexPass(module: module)
         for index in module.functions.indices {
-            let code = try ControlFlowPass(module: module, index: index).run()
-            try IndexPass(module: module, index: index, code: code).run()
-            codes.append(code)
+            try flow.run(function: index)
+            try indices.run(function: index, code: flow.code)
         }
-        try PermissionPass(module: module, codes: codes).run()
-        for (index, code) in codes.enumerated() {
-            try TypeSafetyPass(module: module, types: types, index: index, code: code).run()
+        try PermissionPass(module: module, code: flow.code).run()
+        var typeSafety = TypeSafetyPass(module: module, types: types, code: flow.code)
+        for index in module.functions.indices {
+            try typeSafety.run(function: index)
         }
         return VerifiedModule(module: module)
     }
