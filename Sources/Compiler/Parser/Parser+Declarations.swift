@@ -52,7 +52,7 @@ extension Parser {
 
     private mutating func parseHeader() -> (kind: FileKind, range: SourceRange, keyword: String) {
         let keyword = advance()
-        let name = Identifier(name: text(current), range: range(current))
+        let name = Identifier(name: self.name(current), range: range(current))
         advance()
         let kind: FileKind = keyword.kind == .kwContract ? .contract(name) : .library(name)
         return (kind, range(from: keyword.start), keyword.kind.spelling)

@@ -126,8 +126,8 @@ extension Parser {
 
     private func literal(_ token: Token) -> ExprKind {
         switch token.kind {
-        case .integer: .integer(LiteralDecoder.digits(bytes, token))
-        case .decimal: .decimal(LiteralDecoder.digits(bytes, token))
+        case .integer: .integer(digits(token))
+        case .decimal: .decimal(digits(token))
         case .string: .string(LiteralDecoder.string(bytes, token))
         case .kwTrue: .bool(true)
         case .kwFalse: .bool(false)
@@ -144,7 +144,7 @@ extension Parser {
 
     /// A name, or `Name { field: value, ... }` where struct literals are allowed.
     private mutating func parseNameOrStructLiteral(_ token: Token) -> Expr {
-        let name = Identifier(name: text(token), range: range(token))
+        let name = Identifier(name: self.name(token), range: range(token))
         let looksLikeStruct = current.kind == .leftBrace && !current.isAtLineStart
             && (peek(1).kind == .rightBrace || (peek(1).kind.isName && peek(2).kind == .colon))
         guard looksLikeStruct else { return Expr(id: makeID(), range: name.range, kind: .name(name.name)) }

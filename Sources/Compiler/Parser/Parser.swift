@@ -24,6 +24,8 @@ public struct Parser {
     let fileID: SourceFileID
     let bytes: [UInt8]
     let tokens: [Token]
+    /// `LexedFile.names`: the text of each distinct name and number literal, decoded once by the lexer.
+    let names: [String]
     var position = 0
     var diagnostics = DiagnosticEngine()
     /// Set by the first error of a construct; cleared when the parser resynchronises.
@@ -45,6 +47,7 @@ public struct Parser {
         tokens = lexed.tokens.isEmpty
             ? [Token(kind: .endOfFile, start: 0, end: 0, isAtLineStart: true)]
             : lexed.tokens
+        names = lexed.names
         diagnostics.append(contentsOf: lexed.diagnostics)
     }
 
@@ -207,6 +210,18 @@ public struct Parser {
         String(decoding: bytes[min(token.start, bytes.count)..<min(token.end, bytes.count)], as: UTF8.self)
     }
 
+    /// The text of a name token (an identifier or keyword), as the lexer decoded it.
+    func name(_ token: Token) -> String {
+        let index = Int(token.name)
+        return index < names.count ? names[index] : text(token)
+    }
+
+    /// The digits of a number token without `_` (`LiteralDecoder.digits`), as the lexer decoded them.
+    func digits(_ token: Token) -> String {
+        let index = Int(token.name)
+        return index < names.count ? names[index] : LiteralDecoder.digits(bytes, token)
+    }
+
     /// Whether `token`'s text is `word`, compared byte by byte (no `String` made for the test).
     func token(_ token: Token, is word: StaticString) -> Bool {
         guard token.start >= 0, token.end <= bytes.count, token.end - token.start == word.utf8CodeUnitCount else {
@@ -323,7 +338,7 @@ public struct Parser {
             return nil
         }
         let token = advance()
-        return Identifier(name: text(token), range: range(token))
+        return Identifier(name: name(token), range: range(token))
     }
 
     // MARK: - Nesting
