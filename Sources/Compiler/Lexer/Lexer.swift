@@ -72,12 +72,18 @@ public struct Lexer {
             let start = index
             let (kind, name) = scanToken()
             if index <= start { index = start + 1 }  // never stall, whatever scanToken did
-            tokens.append(Token(kind: kind, lower: UInt32(clamping: start), upper: UInt32(clamping: index),
+            tokens.append(Token(kind: kind, lower: Lexer.offset(start), upper: Lexer.offset(index),
                                 isAtLineStart: atLineStart, name: name))
             atLineStart = false
         }
-        let last = UInt32(clamping: end)
+        let last = Lexer.offset(end)
         tokens.append(Token(kind: .endOfFile, lower: last, upper: last, isAtLineStart: true, name: Token.noName))
+    }
+
+    /// A byte offset (never negative here) as a token stores it, clamped to `UInt32.max` as in `SourceRange`.
+    @inline(__always)
+    private static func offset(_ offset: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: Swift.min(Swift.max(offset, 0), Int(UInt32.max)))
     }
 
     private func peek(_ offset: Int = 0) -> UInt8 {
@@ -110,8 +116,16 @@ public struct Lexer {
         var i = index
         let count = bytes.count
         while i < count {
+            // Most whitespace is spaces (indentation, single spaces): skipped by a loop of their own.
+            while bytes[i] == UInt8(ascii: " ") {
+                i += 1
+                guard i < count else {
+                    index = i
+                    return
+                }
+            }
             switch bytes[i] {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+            case UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 i += 1
             case UInt8(ascii: "\n"):
                 i += 1
@@ -200,17 +214,11 @@ public struct Lexer {
     /// and gives a name its index.
     private mutating func scanIdentifier() -> (TokenKind, UInt32) {
         let start = index
-        var i = index
-        var hash = NameTable.hashSeed
+        var i = index + 1  // the first byte starts a name
         let count = bytes.count
-        while i < count {
-            let byte = bytes[i]
-            guard classes[Int(byte)] & ByteClass.identifierContinue != 0 else { break }
-            hash = NameTable.hash(hash, byte)
-            i += 1
-        }
+        while i < count, classes[Int(bytes[i])] & ByteClass.identifierContinue != 0 { i += 1 }
         index = i
-        return names.intern(bytes, start: start, end: i, hash: hash, kind: .identifier)
+        return names.intern(bytes, start: start, end: i, kind: .identifier)
     }
 
     /// A run of bytes that start no token: one error token and one diagnostic for the whole run.
@@ -238,20 +246,14 @@ public struct Lexer {
         let start = index
         let count = bytes.count
         var i = index
-        var hash = NameTable.hashSeed
-        while i < count, classes[Int(bytes[i])] & ByteClass.digitOrUnderscore != 0 {
-            hash = NameTable.hash(hash, bytes[i])
-            i += 1
-        }
+        while i < count, classes[Int(bytes[i])] & ByteClass.digitOrUnderscore != 0 { i += 1 }
         var kind = TokenKind.integer
         var fractionDigits = 0
         if i + 1 < count, bytes[i] == UInt8(ascii: "."), Lexer.isDigit(bytes[i + 1]) {
             kind = .decimal
-            hash = NameTable.hash(hash, bytes[i])
             i += 1
             while i < count, classes[Int(bytes[i])] & ByteClass.digitOrUnderscore != 0 {
                 if bytes[i] != UInt8(ascii: "_") { fractionDigits += 1 }
-                hash = NameTable.hash(hash, bytes[i])
                 i += 1
             }
         }
@@ -266,7 +268,7 @@ public struct Lexer {
             diagnostics.error(Messages.tooManyFractionDigits, at: range(start, index))
             return (.error, Token.noName)
         }
-        return names.intern(bytes, start: start, end: index, hash: hash, kind: kind)
+        return names.intern(bytes, start: start, end: index, kind: kind)
     }
 
     // MARK: - Strings

@@ -32,11 +32,14 @@ enum ByteClass {
 /// The distinct names (and number literals) of one lexed file: an open-addressing hash table over their bytes,
 /// filled with the keywords first. Looking a name up tells a keyword from a name and gives the name's index in
 /// `names`, whose `String` is made on the name's first occurrence only (the parser reads it from there instead
-/// of decoding every occurrence). Deterministic: the indices follow the order of first occurrence.
+/// of decoding every occurrence). A name is keyed by its length and its first eight bytes, read in one load, so
+/// most names (at most eight bytes) are compared in one step. Deterministic: indices follow first occurrence.
 struct NameTable {
     /// One entry: `spellings[offset..<offset + length]` spells `names[name]`, of kind `kind`. Length 0: empty.
     struct Slot {
-        var hash: UInt32 = 0
+        var hash: UInt64 = 0
+        /// The first (at most) eight bytes, the first in the lowest byte.
+        var prefix: UInt64 = 0
         var offset: UInt32 = 0
         var length: UInt32 = 0
         var name: UInt32 = 0
@@ -49,14 +52,8 @@ struct NameTable {
     /// `slots.count - 1`; the count is a power of two.
     private var mask: Int
     /// Bits of the slot index (`slots.count == 1 << bits`).
-    private var bits: UInt32
+    private var bits: Int
     private var spellings: [UInt8] = []
-
-    static let hashSeed: UInt32 = 2_166_136_261
-
-    /// One step of FNV-1a over a name's bytes (computed by the lexer while it scans them).
-    @inline(__always)
-    static func hash(_ hash: UInt32, _ byte: UInt8) -> UInt32 { (hash ^ UInt32(byte)) &* 16_777_619 }
 
     init() {
         bits = 8
@@ -65,40 +62,70 @@ struct NameTable {
         names.reserveCapacity(64)
         spellings.reserveCapacity(512)
         for kind in TokenKind.keywords {
-            let spelling = Array(kind.spelling.utf8)
-            let hash = spelling.reduce(NameTable.hashSeed, NameTable.hash)
-            spelling.withUnsafeBufferPointer { bytes in
-                _ = intern(bytes, start: 0, end: bytes.count, hash: hash, kind: kind)
+            Array(kind.spelling.utf8).withUnsafeBufferPointer { bytes in
+                _ = intern(bytes, start: 0, end: bytes.count, kind: kind)
             }
         }
     }
 
-    /// The kind and name index of `bytes[start..<end]` (whose FNV-1a hash is `hash`), added with `kind` if new.
-    /// `end - start` is at least 1 and below 2^32 (a name or number is one line of a file).
+    /// The kind and name index of `bytes[start..<end]` (at least one byte), added with `kind` if new.
     @inline(__always)
-    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, hash: UInt32, kind: TokenKind)
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, kind: TokenKind)
         -> (TokenKind, UInt32)
     {
         let length = end - start
+        let prefix = NameTable.prefix(bytes, start: start, length: length)
+        var hash = (prefix ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
+        if length > 8 { hash ^= NameTable.restHash(bytes, from: start + 8, to: end) }
         var i = slotIndex(hash)
         while true {
             let slot = slots[i]
             if slot.length == 0 { break }
-            if slot.hash == hash, Int(slot.length) == length, spelled(slot, bytes, start) {
+            if slot.prefix == prefix, Int(slot.length) == length, slot.hash == hash,
+                length <= 8 || restEqual(slot, bytes, start)
+            {
                 return (slot.kind, slot.name)
             }
             i = (i + 1) & mask
         }
-        return insert(bytes, start: start, end: end, hash: hash, kind: kind, at: i)
+        return insert(bytes, start: start, end: end, hash: hash, prefix: prefix, kind: kind, at: i)
+    }
+
+    /// The first `min(length, 8)` bytes from `start` as an integer, the first byte lowest: one load when eight
+    /// bytes are readable there, else byte by byte.
+    @inline(__always)
+    private static func prefix(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, length: Int) -> UInt64 {
+        if start + 8 <= bytes.count, let base = bytes.baseAddress {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+            return length >= 8 ? word : word & ((1 &<< UInt64(length &* 8)) &- 1)
+        }
+        var prefix: UInt64 = 0
+        var k = 0
+        while k < min(length, 8) {
+            prefix |= UInt64(bytes[start + k]) &<< UInt64(k &* 8)
+            k += 1
+        }
+        return prefix
+    }
+
+    /// FNV-1a over the bytes after the first eight of a longer name.
+    private static func restHash(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var k = start
+        while k < end {
+            hash = (hash ^ UInt64(bytes[k])) &* 0x100_0000_01B3
+            k += 1
+        }
+        return hash
     }
 
     @inline(__always)
-    private func slotIndex(_ hash: UInt32) -> Int { Int((hash &* 2_654_435_769) >> (32 - bits)) }
+    private func slotIndex(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - bits)) }
 
-    @inline(__always)
-    private func spelled(_ slot: Slot, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+    /// Whether the bytes after the first eight match the entry's (lengths and prefixes are equal).
+    private func restEqual(_ slot: Slot, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
         spellings.withUnsafeBufferPointer { spellings in
-            var k = 0
+            var k = 8
             let offset = Int(slot.offset), length = Int(slot.length)
             while k < length {
                 if spellings[offset + k] != bytes[start + k] { return false }
@@ -109,7 +136,8 @@ struct NameTable {
     }
 
     private mutating func insert(
-        _ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, hash: UInt32, kind: TokenKind, at i: Int
+        _ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, hash: UInt64, prefix: UInt64, kind: TokenKind,
+        at i: Int
     ) -> (TokenKind, UInt32) {
         let text = bytes[start..<end]
         let name = UInt32(truncatingIfNeeded: names.count)
@@ -117,7 +145,7 @@ struct NameTable {
         case .integer, .decimal: names.append(LiteralDecoder.digits(text))
         default: names.append(String(decoding: text, as: UTF8.self))
         }
-        slots[i] = Slot(hash: hash, offset: UInt32(truncatingIfNeeded: spellings.count),
+        slots[i] = Slot(hash: hash, prefix: prefix, offset: UInt32(truncatingIfNeeded: spellings.count),
                         length: UInt32(truncatingIfNeeded: end - start), name: name, kind: kind)
         spellings.append(contentsOf: text)
         if names.count * 2 > slots.count { grow() }

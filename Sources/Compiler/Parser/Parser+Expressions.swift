@@ -93,7 +93,9 @@ extension Parser {
             return Expr(id: makeID(), range: range(token), kind: literal(token))
         case .name:
             advance()
-            return parseNameOrStructLiteral(token)
+            // Only `Name {` on the same line may be a struct literal: every other name is a leaf, made here.
+            if current.kind == .leftBrace, !current.isAtLineStart { return parseNameOrStructLiteral(token) }
+            return Expr(id: makeID(), range: range(token), kind: .name(name(token)))
         case .group:
             advance()
             let inner = parseNested()
