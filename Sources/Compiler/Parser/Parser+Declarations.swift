@@ -255,8 +255,10 @@ extension Parser {
     /// `( name: Type, ... )` with an optional trailing comma; line breaks are free inside.
     mutating func parseParameters(after owner: @autoclosure () -> String) -> [Parameter]? {
         let open = current
+        let count = itemCount(ofListAt: position)
         guard expect(.leftParen, Messages.expected("'('", after: owner())) else { return nil }
         var parameters: [Parameter] = []
+        parameters.reserveCapacity(count)
         while current.kind != .rightParen, current.kind != .endOfFile {
             guard let parameter = parseParameter(in: "the parameters of \(owner())") else { return nil }
             parameters.append(parameter)

@@ -35,7 +35,7 @@ extension Parser {
                 }
                 previousWasComparison = op.precedence == .comparison
                 advance()
-                let right = parseExpression(op.precedence.tighter)
+                let right = leafOperand(op.precedence.tighter) ?? parseExpression(op.precedence.tighter)
                 left = Expr(id: makeID(), range: range(from: start),
                             kind: .binary(op, left, right, operatorRange: range(token)))
             case .call:
@@ -59,6 +59,28 @@ extension Parser {
         return left
     }
 
+    /// The operand at the current token when it is a single name or literal that the token after it does not
+    /// continue (`b` in `a + b * 2` is not one, `2` is): built as `parseExpression(minimum)` would build it (the
+    /// same node id and range, after the same nesting check), without the recursive call. Nil when the operand
+    /// needs the full parse: anything else, a token starting a line, `Name {`, or the deepest nesting reached.
+    @inline(__always)
+    private mutating func leafOperand(_ minimum: Precedence) -> Expr? {
+        let token = current
+        guard !token.isAtLineStart, depth < Parser.maxDepth, position + 1 < tokens.count else { return nil }
+        let isLiteral: Bool
+        switch rules[Int(token.kind.rawValue)].prefix {
+        case .literal: isLiteral = true
+        case .name: isLiteral = false
+        default: return nil
+        }
+        let next = tokens[position + 1]
+        let rule = rules[Int(next.kind.rawValue)]
+        if rule.infix != .none, rule.precedence >= minimum { return nil }
+        if !isLiteral, next.kind == .leftBrace, !next.isAtLineStart { return nil }
+        advance()
+        return Expr(id: makeID(), range: range(token), kind: isLiteral ? literal(token) : .name(name(token)))
+    }
+
     /// An expression inside brackets, where struct literals are always allowed.
     mutating func parseNested() -> Expr {
         let saved = allowStructLiteral
@@ -69,8 +91,9 @@ extension Parser {
 
     /// `( e, e, ... )` with an optional trailing comma; the current token is `(`.
     mutating func parseArguments() -> [Expr] {
-        let open = advance()
         var arguments: [Expr] = []
+        arguments.reserveCapacity(itemCount(ofListAt: position))
+        let open = advance()
         while current.kind != .rightParen, current.kind != .endOfFile, !panicking {
             arguments.append(parseNested())
             if !match(.comma) { break }
@@ -102,8 +125,9 @@ extension Parser {
             expectClosing(.rightParen, opening: token)
             return Expr(id: inner.id, range: range(from: start), kind: inner.kind)
         case .list:
-            advance()
             var elements: [Expr] = []
+            elements.reserveCapacity(itemCount(ofListAt: position))
+            advance()
             while current.kind != .rightBracket, current.kind != .endOfFile, !panicking {
                 elements.append(parseNested())
                 if !match(.comma) { break }

@@ -222,6 +222,31 @@ public struct Parser {
         return index < names.count ? names[index] : LiteralDecoder.digits(bytes, token)
     }
 
+    /// How many items the bracketed list whose opening token is at `open` holds, at most (its top-level commas
+    /// plus one; 0 when it is empty), looking no further than 64 tokens ahead; 0 when its close is not within
+    /// them. The parser reserves that many, so a list's array is allocated once instead of grown from empty.
+    func itemCount(ofListAt open: Int) -> Int {
+        var depth = 0, commas = 0, i = open + 1
+        let limit = min(tokens.count, open + 65)
+        while i < limit {
+            switch tokens[i].kind {
+            case .leftParen, .leftBracket, .leftBrace:
+                depth += 1
+            case .rightParen, .rightBracket, .rightBrace:
+                if depth == 0 { return i == open + 1 ? 0 : commas + 1 }
+                depth -= 1
+            case .comma where depth == 0:
+                commas += 1
+            case .endOfFile:
+                return 0
+            default:
+                break
+            }
+            i += 1
+        }
+        return 0
+    }
+
     /// Whether `token`'s text is `word`, compared byte by byte (no `String` made for the test).
     func token(_ token: Token, is word: StaticString) -> Bool {
         guard token.start >= 0, token.end <= bytes.count, token.end - token.start == word.utf8CodeUnitCount else {
