@@ -80,10 +80,11 @@ public struct Lexer {
         tokens.append(Token(kind: .endOfFile, lower: last, upper: last, isAtLineStart: true, name: Token.noName))
     }
 
-    /// A byte offset (never negative here) as a token stores it, clamped to `UInt32.max` as in `SourceRange`.
+    /// A byte offset as a token stores it, clamped to `UInt32.max` as in `SourceRange`. Offsets here are never
+    /// negative: the lexer's index starts at 0 or above and only grows.
     @inline(__always)
     private static func offset(_ offset: Int) -> UInt32 {
-        UInt32(truncatingIfNeeded: Swift.min(Swift.max(offset, 0), Int(UInt32.max)))
+        UInt32(truncatingIfNeeded: Swift.min(offset, Int(UInt32.max)))
     }
 
     private func peek(_ offset: Int = 0) -> UInt8 {
@@ -155,6 +156,7 @@ public struct Lexer {
         return (scanPunctuation(byte), Token.noName)
     }
 
+    @inline(__always)
     private mutating func scanPunctuation(_ byte: UInt8) -> TokenKind {
         index += 1
         switch byte {
