@@ -27,28 +27,54 @@ public struct Instruction: Hashable, Sendable {
         encode(opcode, opcode.layout, count, a, b, into: &out)
     }
 
-    /// `encode(_:_:_:_:into:)` for a caller that already holds the opcode's `layout` (the compiler reads it
-    /// for every instruction it emits): no second table lookup, and the immediates' widths as plain values
-    /// rather than a walk over the `immediates` array of its class row.
+    /// `encode(_:_:_:_:into:)` for a caller that already holds the opcode's `layout`: no second table lookup, and
+    /// the immediates' widths as plain values rather than a walk over the `immediates` array of its class row.
     public static func encode(
         _ opcode: Opcode, _ layout: OpcodeLayout, _ count: Int, _ a: Int64, _ b: Int64, into out: inout [UInt8]
     ) {
-        out.append(opcode.rawValue)
-        let sizes = layout.immediateSizes
-        var v = UInt64(bitPattern: a)
-        var n = count > 0 ? sizes.first : 0
-        while n > 0 {
-            out.append(UInt8(truncatingIfNeeded: v))
-            v >>= 8
-            n -= 1
+        // Encoded in a scratch buffer by the one encoder below, then appended.
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { raw in
+            guard let base = raw.baseAddress else { return }
+            let size = encode(opcode, layout, count, a, b, to: base)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<size]))
         }
-        v = UInt64(bitPattern: b)
-        n = count > 1 ? sizes.second : 0
-        while n > 0 {
-            out.append(UInt8(truncatingIfNeeded: v))
-            v >>= 8
-            n -= 1
+    }
+
+    /// The most bytes one instruction takes: the opcode and two 8-byte immediates (no opcode has more than two).
+    @inlinable public static var maxEncodedSize: Int { 17 }
+
+    /// Writes `opcode` and the first `count` of its immediates `a`, `b`, truncated to their widths in `layout`
+    /// (little-endian), at `out`, which has room for `maxEncodedSize` bytes; returns the bytes written. The
+    /// encoder of every instruction: the compiler's code buffer writes through it straight into its storage, one
+    /// store per immediate instead of an `Array.append` per byte.
+    @inlinable
+    public static func encode(
+        _ opcode: Opcode, _ layout: OpcodeLayout, _ count: Int, _ a: Int64, _ b: Int64, to out: UnsafeMutableRawPointer
+    ) -> Int {
+        out.storeBytes(of: opcode.rawValue, as: UInt8.self)
+        var size = 1
+        if count > 0 { size += store(a, width: layout.immediateSizes.first, at: out + size) }
+        if count > 1 { size += store(b, width: layout.immediateSizes.second, at: out + size) }
+        return size
+    }
+
+    /// Stores the low `width` bytes of `value` at `p` (unaligned, little-endian); returns `width`.
+    @inlinable
+    static func store(_ value: Int64, width: Int, at p: UnsafeMutableRawPointer) -> Int {
+        switch width {
+        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, as: UInt16.self)
+        case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, as: UInt32.self)
+        case 8: p.storeBytes(of: UInt64(bitPattern: value).littleEndian, as: UInt64.self)
+        default:
+            var v = UInt64(bitPattern: value)
+            for i in 0..<max(0, min(width, 8)) {
+                p.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: i, as: UInt8.self)
+                v >>= 8
+            }
+            return max(0, min(width, 8))
         }
+        return width
     }
 }
 

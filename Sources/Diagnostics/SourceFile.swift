@@ -176,6 +176,16 @@ public final class SourceFile: Sendable, Hashable {
     /// `lineColumn(of:lineHint:)` for a `LineCursor`: also returns the 0-based line's byte bounds.
     @usableFromInline
     func lineColumnAndBounds(of offset: Int, lineHint hint: inout Int) -> (LineColumn, start: Int, end: Int) {
+        // The line after the hint's in an ASCII file, where the cursor goes next (the compiler's statements are
+        // on successive lines): answered here from the line table, the answer `lineColumn(of:lineHint:)` gives.
+        let next = hint + 1
+        if isASCII, hint >= 0, next < lineStarts.count, offset >= lineStarts[next], offset <= bytes.count {
+            let end = next + 1 < lineStarts.count ? lineStarts[next + 1] : bytes.count + 1
+            if offset < end {
+                hint = next
+                return (LineColumn(line: next + 1, column: offset - lineStarts[next] + 1), lineStarts[next], end)
+            }
+        }
         let position = lineColumn(of: offset, lineHint: &hint)
         let end = hint + 1 < lineStarts.count ? lineStarts[hint + 1] : bytes.count + 1
         return (position, lineStarts[hint], end)
@@ -210,7 +220,7 @@ public struct LineCursor: Sendable {
     public init() {}
 
     /// `file.lineColumn(of: offset)`; `file` must be the same file on every call.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func lineColumn(of offset: Int, in file: SourceFile) -> LineColumn {
         if ascii, offset >= start, offset < end {
             return LineColumn(line: line + 1, column: offset - start + 1)

@@ -62,3 +62,23 @@ import Testing
     }
     #expect(Opcode.layouts.count == 256)
 }
+
+/// The pointer encoder (the compiler's code buffer writes through it) writes what the array encoder appends, at
+/// any alignment, and returns the encoded size.
+@Test func pointerEncoderWritesTheSameBytesAtAnyAlignment() {
+    let storage = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 16)
+    defer { storage.deallocate() }
+    for op in Opcode.allCases {
+        let count = op.info.immediates.count
+        var expected: [UInt8] = []
+        Instruction.encode(op, count, -3, 0x0A0B_0C0D_0E0F_1011, into: &expected)
+        for shift in 0..<8 {
+            storage.initializeMemory(as: UInt8.self, repeating: 0xEE, count: 64)
+            let size = Instruction.encode(op, op.layout, count, -3, 0x0A0B_0C0D_0E0F_1011, to: storage + shift)
+            #expect(size == op.info.size && size <= Instruction.maxEncodedSize, "\(op.info.mnemonic)")
+            let written = (0..<size).map { storage.load(fromByteOffset: shift + $0, as: UInt8.self) }
+            #expect(written == expected, "\(op.info.mnemonic) at +\(shift)")
+            #expect(storage.load(fromByteOffset: shift + size, as: UInt8.self) == 0xEE, "\(op.info.mnemonic)")
+        }
+    }
+}

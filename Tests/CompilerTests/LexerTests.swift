@@ -94,3 +94,25 @@ private func lexErrors(_ text: String) -> [String] {
     #expect(summaries(lexed.diagnostics) == ["1:3: invalid UTF-8 byte 0xFF"])
     #expect(lexErrors("$$$ ~") == ["1:1: unexpected character '$'", "1:5: unexpected character '~'"])
 }
+
+@Test func namesAndNumbersReadBackAsWritten() {
+    // The lexer decodes each distinct name and number once, in a table that starts with the keywords and grows
+    // as names are added: thousands of distinct names, names one byte away from a keyword, contextual keywords
+    // used as names, and numbers with and without `_` must all come back as written (numbers without `_`).
+    var source: [String] = []
+    var expected: [String] = []
+    for i in 0..<3_000 {
+        let name = "n\(i)_\(i % 7)"
+        source.append("fn \(name)(fnx: Int, state\(i): Int) -> Int {\n    let lets = fnx + \(i)_000 + 0.0\(i % 10)\n"
+            + "    return lets * state\(i) - view + \(i)\n}")
+        expected.append("(fn \(name) (fnx: Int, state\(i): Int) -> Int { (let lets (+ (+ fnx \(i)000) 0.0\(i % 10))) "
+            + "(return (+ (- (* lets state\(i)) view) \(i))) })")
+    }
+    let (ast, diagnostics) = parse(source.joined(separator: "\n") + "\n")
+    #expect(diagnostics.isEmpty)
+    #expect(ASTDump.dump(ast) == expected.joined(separator: "\n"))
+    #expect(kinds("fnx lets state states stat returns iff _ fn") == [
+        .identifier, .identifier, .kwState, .identifier, .identifier, .identifier, .identifier, .identifier, .kwFn,
+        .endOfFile,
+    ])
+}

@@ -90,6 +90,52 @@ private func inFunction(_ body: String) -> SourceFile {
     #expect(parseAndRender(inFunction(String(repeating: "-", count: 200) + "1")).isEmpty)
 }
 
+@Test func nestingLimitsHoldForOperandsBuiltWithoutRecursion() {
+    // A name or literal right operand is built without a recursive parseExpression call; the limits must count
+    // it as that call did. The messages at each depth are the recursive parser's (checked against it).
+    let tooLong = ["expression too long; the limit is 256 operators in a chain"]
+    let tooDeep = ["nesting too deep; the limit is 256 levels"]
+    let cases: [(operands: String, depth: Int, messages: [String])] = [
+        ("a + b", 253, []), ("a + b", 254, tooLong), ("a + b", 255, tooDeep),
+        ("x < y", 253, []), ("x < y", 254, tooLong), ("x < y", 255, tooDeep),
+        ("a + b * 2 - c", 253, tooLong), ("a + b * 2 - c", 255, tooDeep),
+    ]
+    for (operands, depth, expected) in cases {
+        let text = String(repeating: "(", count: depth) + operands + String(repeating: ")", count: depth)
+        let messages = parseAndRender(inFunction(text)).map(\.message)
+        #expect(messages == expected, "\(operands) in \(depth) parentheses")
+    }
+}
+
+@Test func expressionNodesAreNumberedInPostOrder() {
+    // Node ids are given as nodes are completed (operands before their operator), whichever way an operand
+    // was parsed; ranges cover exactly their source text.
+    let source = "fn f() {\n    let v = a + b * 2 - c / (d + 1) < e % f(g, 3)\n}\n"
+    let (ast, diagnostics) = parse(source)
+    #expect(diagnostics.isEmpty)
+    guard case .function(let function)? = ast.declarations.first?.kind,
+        case .binding(let binding)? = function.body?.statements.first?.kind, let value = binding.initializer
+    else {
+        Issue.record("no binding parsed")
+        return
+    }
+    var ids: [Int] = []
+    var leaves: [String] = []
+    let bytes = Array(source.utf8)
+    func walk(_ expr: Expr) {
+        switch expr.kind {
+        case .binary(_, let lhs, let rhs, _): walk(lhs); walk(rhs)
+        case .call(let callee, let arguments): walk(callee); arguments.forEach(walk)
+        case .name, .integer: leaves.append(String(decoding: bytes[expr.range.start..<expr.range.end], as: UTF8.self))
+        default: break
+        }
+        ids.append(expr.id.rawValue)
+    }
+    walk(value)
+    #expect(ids == ids.sorted() && Set(ids).count == ids.count)
+    #expect(leaves == ["a", "b", "2", "c", "d", "1", "e", "f", "g", "3"])
+}
+
 private func deepExpression(_ shape: String) -> String {
     let n = 10_000
     return switch shape {

@@ -94,7 +94,7 @@ extension FunctionCompiler {
             }
             let type = expr(base)
             guard case .interface(let interfaceName) = type, let interface = module.interfaces[interfaceName] else {
-                if type != .error {
+                if !type.isError {
                     error(Messages.noMethod(type, name.name), at: name.range,
                           hint: builtinAsFunctionHint(name.name, base, arguments))
                 }
@@ -111,13 +111,13 @@ extension FunctionCompiler {
             checkArguments(name.name, function.params.map(\.type), arguments, at: e.range, copy: false)
             if !function.isView { noteWrite(e.range) }
             code.mark(e.range)
-            let results = function.result == .void ? 0 : 1
+            let results = function.result.isVoid ? 0 : 1
             code.emit(.callExt, Int64(module.externIndex(function)), effect: (2 + function.params.count, results))
             return function.result
         default:
             let type = expr(callee)
             code.emit(.pop, effect: (1, 0))
-            if type != .error { error("value of type '\(type)' is not a function", at: callee.range) }
+            if !type.isError { error("value of type '\(type)' is not a function", at: callee.range) }
             return discardArguments(arguments)
         }
     }
@@ -155,7 +155,7 @@ extension FunctionCompiler {
 
     /// Compiles arguments for their diagnostics only, leaving a placeholder `.error` value.
     private func discardArguments(_ arguments: [Expr]) -> SemaType {
-        for argument in arguments where expr(argument) != .void { code.emit(.pop, effect: (1, 0)) }
+        for argument in arguments where !expr(argument).isVoid { code.emit(.pop, effect: (1, 0)) }
         code.emit(.pushInt, 0)
         return .error
     }
@@ -178,7 +178,7 @@ extension FunctionCompiler {
             if let expected, !expected.accepts(type) {
                 error(Messages.argumentType(i + 1, name, expected: expected, found: type), at: argument.range)
             }
-            if type == .void { code.emit(.pushInt, 0) }
+            if type.isVoid { code.emit(.pushInt, 0) }
             if copy { copyIfPlace(argument, type) }
             if i >= types.count { code.emit(.pop, effect: (1, 0)) }
         }
@@ -196,7 +196,7 @@ extension FunctionCompiler {
         let index = module.schedule(function)
         symbol.callees.append(FunctionSymbol.Callee(symbol: function, range: e.range))
         code.mark(e.range)
-        code.emit(.call, Int64(index), effect: (function.params.count, function.result == .void ? 0 : 1))
+        code.emit(.call, Int64(index), effect: (function.params.count, function.result.isVoid ? 0 : 1))
         return function.result
     }
 
@@ -245,7 +245,7 @@ extension FunctionCompiler {
             let left = expr(arguments[0])
             let right = expr(arguments[1], expected: left)
             let ok = code.newLabel()
-            guard left != .error, right != .error else { return .void }
+            guard !left.isError, !right.isError else { return .void }
             guard left.accepts(right), let (opcode, _) = FunctionCompiler.binaryOpcode(.equal, left) else {
                 error(Messages.binaryOperands("==", left, right), at: e.range)
                 return .void
@@ -284,7 +284,7 @@ extension FunctionCompiler {
             }
             let type = expr(arguments[0])
             guard case .map(let key, _) = type else {
-                if type != .error { error("'has' needs a Map, found '\(type)'", at: arguments[0].range) }
+                if !type.isError { error("'has' needs a Map, found '\(type)'", at: arguments[0].range) }
                 code.emit(.pop, effect: (1, 0))
                 return discardArguments([arguments[1]])
             }
@@ -298,7 +298,7 @@ extension FunctionCompiler {
         case "sha256":
             guard arity(1) else { return discardArguments(arguments) }
             let type = expr(arguments[0])
-            guard type == .string || type == .bytes || type == .error else {
+            guard type == .string || type == .bytes || type.isError else {
                 error("'sha256' needs a String or Bytes, found '\(type)'", at: arguments[0].range)
                 return .hash
             }

@@ -25,7 +25,7 @@ extension FunctionCompiler {
             return .error
         case .name(let name): return nameExpr(name, e)
         case .unary(let op, let operand):
-            if let value = module.fold(e, in: unit, isLocal: isLocal) {
+            if !isNonConstantName(operand), let value = module.fold(e, in: unit, isLocal: isLocal) {
                 pushConstant(value)
                 return value.type
             }
@@ -45,7 +45,7 @@ extension FunctionCompiler {
             }
             return type
         case .binary(let op, let lhs, let rhs, let opRange):
-            if let value = module.fold(e, in: unit, isLocal: isLocal) {
+            if !isNonConstantName(lhs), let value = module.fold(e, in: unit, isLocal: isLocal) {
                 pushConstant(value)
                 return value.type
             }
@@ -106,7 +106,7 @@ extension FunctionCompiler {
             error(Messages.typeAsValue(name), at: e.range, hint: "make a handle with '\(name)(address)'")
             return .error
         }
-        if module.structs[name] != nil || ModuleCompiler.simpleTypes[name] != nil {
+        if module.structs[name] != nil || ModuleCompiler.simpleType(named: name) != nil {
             error(Messages.typeAsValue(name), at: e.range)
             return .error
         }
@@ -124,7 +124,7 @@ extension FunctionCompiler {
             let isAnd = op == .and
             condition(lhs, jumpIf: !isAnd, to: falseOrTrue)
             let right = expr(rhs, expected: .bool)
-            if right != .bool && right != .error { error(Messages.conditionNotBool(right), at: rhs.range) }
+            if !right.isBool && !right.isError { error(Messages.conditionNotBool(right), at: rhs.range) }
             code.jump(.jump, to: end)
             code.place(falseOrTrue)
             code.emit(isAnd ? .pushFalse : .pushTrue)
@@ -140,7 +140,9 @@ extension FunctionCompiler {
         if left.isError || right.isError {
             return op.precedence == .comparison ? .bool : (left.isError ? right : left)
         }
-        guard left == right || FunctionCompiler.isAddressLike(left) && FunctionCompiler.isAddressLike(right) else {
+        guard left.isSame(as: right)
+            || FunctionCompiler.isAddressLike(left) && FunctionCompiler.isAddressLike(right)
+        else {
             error(Messages.binaryOperands(op.rawValue, left, right), at: opRange, hint: mixHint(left, right))
             return op.precedence == .comparison ? .bool : .error
         }
@@ -337,7 +339,7 @@ extension FunctionCompiler {
         guard let s = module.structs[typeName.name] else {
             let hint = EditDistance.suggestion(for: typeName.name, among: module.structOrder).map(Messages.didYouMean)
             error(Messages.unknownType(typeName.name), at: typeName.range, hint: hint)
-            for field in fields { if expr(field.value) != .void { code.emit(.pop, effect: (1, 0)) } }
+            for field in fields { if !expr(field.value).isVoid { code.emit(.pop, effect: (1, 0)) } }
             code.emit(.pushInt, 0)
             return .error
         }

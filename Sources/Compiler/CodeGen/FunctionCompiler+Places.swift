@@ -199,7 +199,7 @@ extension FunctionCompiler {
                 continue
             }
             type = read(step, from: type)
-            if type == .error { return abandon(mutation) }
+            if type.isError { return abandon(mutation) }
         }
         let result = applyLast(type, last, mutation, range: range)
         for writeBack in writeBacks.reversed() {
@@ -220,7 +220,7 @@ extension FunctionCompiler {
                 guard case .structure(let structName) = type, let s = module.structs[structName],
                     let index = s.fieldIndex(name.name)
                 else {
-                    if type != .error { error(Messages.noField(type, name.name), at: name.range) }
+                    if !type.isError { error(Messages.noField(type, name.name), at: name.range) }
                     return abandon(mutation)
                 }
                 let fieldType = s.fields[index].type
@@ -236,7 +236,7 @@ extension FunctionCompiler {
                 case .list(let element): (keyType, elementType, getOp, setOp) = (.int, element, .listGet, .listSet)
                 case .map(let key, let value): (keyType, elementType, getOp, setOp) = (key, value, .mapGet, .mapSet)
                 default:
-                    if type != .error { error(Messages.notIndexable(type), at: indexExpr.range) }
+                    if !type.isError { error(Messages.notIndexable(type), at: indexExpr.range) }
                     return abandon(mutation)
                 }
                 if op == .assign {
@@ -270,7 +270,7 @@ extension FunctionCompiler {
             return .void
         case .push(let value):
             guard case .list(let element) = type else {
-                if type != .error { error(Messages.noMethod(type, "push"), at: range) }
+                if !type.isError { error(Messages.noMethod(type, "push"), at: range) }
                 code.emit(.pop, effect: (1, 0))
                 return abandon(mutation)
             }
@@ -282,7 +282,7 @@ extension FunctionCompiler {
             return .void
         case .pop:
             guard case .list(let element) = type else {
-                if type != .error { error(Messages.noMethod(type, "pop"), at: range) }
+                if !type.isError { error(Messages.noMethod(type, "pop"), at: range) }
                 code.emit(.pop, effect: (1, 0))
                 return abandon(mutation)
             }
@@ -291,7 +291,7 @@ extension FunctionCompiler {
             return element
         case .remove(let key):
             guard case .map(let keyType, _) = type else {
-                if type != .error { error("'remove' needs a Map, found '\(type)'", at: range) }
+                if !type.isError { error("'remove' needs a Map, found '\(type)'", at: range) }
                 code.emit(.pop, effect: (1, 0))
                 return abandon(mutation)
             }
@@ -345,7 +345,7 @@ extension FunctionCompiler {
         }
         loadOld()
         let type = expr(value, expected: target)
-        guard target != .error, type != .error else { return target }
+        guard !target.isError, !type.isError else { return target }
         guard let (opcode, result) = FunctionCompiler.binaryOpcode(binary, target), result == target,
             target.accepts(type), type.accepts(target)
         else {
@@ -361,7 +361,7 @@ extension FunctionCompiler {
     private func abandon(_ mutation: Mutation) -> SemaType {
         switch mutation {
         case .assign(_, let value, _), .push(let value), .remove(let value):
-            if expr(value) != .void { code.emit(.pop, effect: (1, 0)) }
+            if !expr(value).isVoid { code.emit(.pop, effect: (1, 0)) }
             return .void
         case .pop:
             code.emit(.pushInt, 0)
@@ -369,15 +369,26 @@ extension FunctionCompiler {
         }
     }
 
+    /// The root variable of a place, its range, and the steps from it to the place, outermost first.
     private func decompose(_ e: Expr) -> (String, SourceRange, [PathStep])? {
+        var steps: [PathStep] = []
+        guard let (root, range) = decompose(e, into: &steps) else { return nil }
+        return (root, range, steps)
+    }
+
+    /// `decompose(_:)` appending the steps to `steps` (one array for the whole path; concatenating a new one at
+    /// each step made two allocations per step).
+    private func decompose(_ e: Expr, into steps: inout [PathStep]) -> (String, SourceRange)? {
         switch e.kind {
-        case .name(let name): return (name, e.range, [])
+        case .name(let name): return (name, e.range)
         case .index(let base, let index):
-            guard let (root, range, steps) = decompose(base) else { return nil }
-            return (root, range, steps + [.index(index)])
+            guard let root = decompose(base, into: &steps) else { return nil }
+            steps.append(.index(index))
+            return root
         case .member(let base, let name):
-            guard let (root, range, steps) = decompose(base) else { return nil }
-            return (root, range, steps + [.field(name)])
+            guard let root = decompose(base, into: &steps) else { return nil }
+            steps.append(.field(name))
+            return root
         default: return nil
         }
     }

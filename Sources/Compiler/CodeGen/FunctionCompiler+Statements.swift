@@ -27,7 +27,7 @@ extension FunctionCompiler {
             mutate(target, .assign(op, value, opRange), range: stmt.range)
         case .expression(let e):
             let type = expr(e, discard: true)
-            if type != .void { code.emit(.pop, effect: (1, 0)) }
+            if !type.isVoid { code.emit(.pop, effect: (1, 0)) }
         case .conditional(let conditional): ifStatement(conditional)
         case .whileLoop(let condition, let body): whileLoop(condition, body, header: stmt.range)
         case .forLoop(let loop):
@@ -72,7 +72,7 @@ extension FunctionCompiler {
             } else {
                 type = found
             }
-            if type == .void {
+            if type.isVoid {
                 error(
                     "'\(binding.name.name)' cannot hold the result of a call that returns nothing",
                     at: initializer.range)
@@ -118,7 +118,7 @@ extension FunctionCompiler {
         case .integer, .decimal, .bool, .name, .unary, .binary: break
         default: return nil
         }
-        switch module.fold(initializer, in: unit, isLocal: isLocal) {
+        switch foldedValue(initializer) {
         case .int(0)?: return .int
         case .dec(0)?: return .dec
         case .bool(false)?: return .bool
@@ -145,7 +145,7 @@ extension FunctionCompiler {
     private func whileLoop(_ test: Expr, _ body: Block, header: SourceRange) {
         let bodyLabel = code.newLabel(), testLabel = code.newLabel(), exit = code.newLabel()
         let live = code.reachable
-        let constant = module.fold(test, in: unit, isLocal: isLocal)
+        let constant = foldedValue(test)
         code.jump(.jump, to: testLabel)
         code.place(bodyLabel, live: live && constant != .bool(false))
         loops.append((exit, testLabel))
@@ -179,7 +179,7 @@ extension FunctionCompiler {
             case .list(let element): memoryListLoop(loop, element)
             case .map(let key, let value): memoryMapLoop(loop, key, value)
             default:
-                if type != .error { error("cannot iterate over a value of type '\(type)'", at: sequence.range) }
+                if !type.isError { error("cannot iterate over a value of type '\(type)'", at: sequence.range) }
                 code.emit(.pop, effect: (1, 0))
             }
         }
@@ -233,7 +233,7 @@ extension FunctionCompiler {
         if !startsAtZero { code.emit(.localSet, Int64(counter)) }
         // The bound is evaluated once: a constant or an immutable local is read in place.
         var bound: (() -> Void)?
-        if let value = module.fold(upper, in: unit, isLocal: isLocal) {
+        if let value = foldedValue(upper) {
             expect(.int, found: value.type, at: upper.range)
             bound = { [self] in pushConstant(value) }
         } else if case .name(let n) = upper.kind, let local = lookup(n), local.kind != .variable {
@@ -379,24 +379,24 @@ extension FunctionCompiler {
 
     private func returnStatement(_ value: Expr?, range: SourceRange) {
         if let value {
-            let type = expr(value, expected: symbol.result == .void ? nil : symbol.result)
-            if symbol.result == .void {
+            let type = expr(value, expected: symbol.result.isVoid ? nil : symbol.result)
+            if symbol.result.isVoid {
                 error(Messages.returnValueInVoid(symbol.name), at: value.range)
-                if type != .void { code.emit(.pop, effect: (1, 0)) }
+                if !type.isVoid { code.emit(.pop, effect: (1, 0)) }
             } else {
                 expect(symbol.result, found: type, at: value.range)
             }
-        } else if symbol.result != .void {
+        } else if !symbol.result.isVoid {
             error(Messages.returnWithoutValue(symbol.result), at: range)
         }
-        code.emit(.ret, effect: (symbol.result == .void ? 0 : 1, 0))
+        code.emit(.ret, effect: (symbol.result.isVoid ? 0 : 1, 0))
     }
 
     private func emitStatement(_ name: Identifier, _ arguments: [Expr], range: SourceRange) {
         guard let event = module.events[name.name] else {
             let hint = EditDistance.suggestion(for: name.name, among: module.eventOrder).map(Messages.didYouMean)
             error(Messages.unknownEvent(name.name), at: name.range, hint: hint)
-            for argument in arguments { if expr(argument) != .void { code.emit(.pop, effect: (1, 0)) } }
+            for argument in arguments { if !expr(argument).isVoid { code.emit(.pop, effect: (1, 0)) } }
             return
         }
         checkArguments(name.name, event.fields.map(\.type), arguments, at: range, copy: false)
@@ -414,14 +414,14 @@ extension FunctionCompiler {
         guard case .interface(let interfaceName) = baseType,
             let function = module.interfaces[interfaceName]?.functions[name.name]
         else {
-            if baseType != .error { error(Messages.tryNeedsExternal, at: call.range) }
+            if !baseType.isError { error(Messages.tryNeedsExternal, at: call.range) }
             code.emit(.pop, effect: (1, 0))
             return
         }
         code.emit(.pushInt, 0)
         checkArguments(name.name, function.params.map(\.type), arguments, at: call.range, copy: false)
         if !function.isView { noteWrite(call.range) }
-        let results = function.result == .void ? 0 : 1
+        let results = function.result.isVoid ? 0 : 1
         code.mark(call.range)
         code.emit(.tryCallExt, Int64(module.externIndex(function)), effect: (2 + function.params.count, results + 1))
         let ok = newLocal(.bool)
@@ -438,7 +438,7 @@ extension FunctionCompiler {
 
     /// Emits a test of `e` that jumps to `label` when `e` equals `jumpIf` and falls through otherwise.
     func condition(_ e: Expr, jumpIf: Bool, to label: Label) {
-        if let value = module.fold(e, in: unit, isLocal: isLocal), case .bool(let b) = value {
+        if let value = foldedValue(e), case .bool(let b) = value {
             if b == jumpIf { code.jump(.jump, to: label) }
             return
         }
@@ -467,7 +467,7 @@ extension FunctionCompiler {
             }
         default:
             let type = expr(e, expected: .bool)
-            if type != .bool && type != .error { error(Messages.conditionNotBool(type), at: e.range) }
+            if !type.isBool && !type.isError { error(Messages.conditionNotBool(type), at: e.range) }
             code.jump(jumpIf ? .jumpIf : .jumpUnless, to: label)
         }
     }

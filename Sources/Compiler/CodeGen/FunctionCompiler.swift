@@ -10,74 +10,67 @@ final class FunctionCompiler {
     /// `ModuleCompiler.compile`, which holds the module, and the checked form retained and released the module on
     /// every access.
     unowned(unsafe) let module: ModuleCompiler
-    let symbol: FunctionSymbol
-    /// The symbol's unit, held for the body's compile (`symbol.unit` is unowned: a checked retain per access).
-    let unit: Unit
+    /// The function being compiled, and its unit, held for the body's compile (`symbol.unit` is unowned: a
+    /// checked retain per access). Set again by `reset(for:)`; read throughout the walk, never overlappingly.
+    @exclusivity(unchecked) private(set) var symbol: FunctionSymbol
+    @exclusivity(unchecked) private(set) var unit: Unit
     // The hot state of the walk is never accessed overlappingly (no inout access to it is held across a call
     // that touches it again), so its dynamic exclusivity checks — 7 % of a compile — are off.
     @exclusivity(unchecked) var code: CodeBuffer
-    @exclusivity(unchecked) var localTypes: [SemaType]
+    @exclusivity(unchecked) var localTypes: [SemaType] = []
     /// The names in scope, outermost first: a scope is the run from its start in `scopeStarts` to the end of
     /// `visible` (or the next scope's start). Searched from the innermost end, as shadowing requires; function
     /// bodies have few names, and comparing small strings is cheaper than hashing them into a dictionary per scope.
-    @exclusivity(unchecked) var visible: [(name: String, local: LocalVariable)]
+    @exclusivity(unchecked) var visible: [(name: String, local: LocalVariable)] = []
     /// Where each open scope starts in `visible`; the first is the function's (parameters).
-    @exclusivity(unchecked) var scopeStarts: [Int]
-    @exclusivity(unchecked) var loops: [(breakLabel: Label, continueLabel: Label)]
+    @exclusivity(unchecked) var scopeStarts: [Int] = [0]
+    @exclusivity(unchecked) var loops: [(breakLabel: Label, continueLabel: Label)] = []
     /// Locals read somewhere (for "never used" warnings), by local index.
-    @exclusivity(unchecked) var usedLocals: [Bool]
+    @exclusivity(unchecked) var usedLocals: [Bool] = []
     /// The `for` statement whose loop is being emitted (its step and test map to its line).
     var loopHeader: SourceRange?
     /// Set once the function has errors: "never used" warnings would only add noise.
     var suppressUnused = false
 
-    /// The tables a function's compile fills, emptied with their capacity kept: `ModuleCompiler` passes the
-    /// previous function's (`recycled()`) to the next, so a module's functions share one set of allocations
-    /// instead of making and freeing a dozen arrays each.
-    struct Tables {
-        var code = CodeBuffer.Storage()
-        var localTypes: [SemaType] = []
-        var visible: [(name: String, local: LocalVariable)] = []
-        var scopeStarts: [Int] = []
-        var loops: [(breakLabel: Label, continueLabel: Label)] = []
-        var usedLocals: [Bool] = []
-    }
-
-    init(module: ModuleCompiler, symbol: FunctionSymbol, reusing tables: consuming Tables = Tables()) {
+    init(module: ModuleCompiler, symbol: FunctionSymbol) {
         self.module = module
         self.symbol = symbol
         self.unit = symbol.unit
-        // Each table is moved out of `tables` (taken, and emptied there), so this compiler holds the only
-        // reference and `reserveCapacity` keeps the buffer: copied, the reservation would reallocate each one.
-        var storage = CodeBuffer.Storage()
-        swap(&storage, &tables.code)
-        code = CodeBuffer(file: symbol.unit.file, reusing: consume storage)
-        localTypes = tables.localTypes.takeAll()
-        visible = tables.visible.takeAll()
-        scopeStarts = tables.scopeStarts.takeAll()
-        loops = tables.loops.takeAll()
-        usedLocals = tables.usedLocals.takeAll()
+        code = CodeBuffer(file: symbol.unit.file)
         localTypes.reserveCapacity(16)
         usedLocals.reserveCapacity(16)
         visible.reserveCapacity(16)
-        scopeStarts.append(0)
     }
 
-    /// Empties the compiler's tables and hands them over, capacity kept, for the next function's compiler.
-    func recycled() -> Tables {
-        var tables = Tables()
-        tables.code = code.recycled()
-        swap(&tables.localTypes, &localTypes)
-        swap(&tables.visible, &visible)
-        swap(&tables.scopeStarts, &scopeStarts)
-        swap(&tables.loops, &loops)
-        swap(&tables.usedLocals, &usedLocals)
-        tables.localTypes.removeAll(keepingCapacity: true)
-        tables.visible.removeAll(keepingCapacity: true)
-        tables.scopeStarts.removeAll(keepingCapacity: true)
-        tables.loops.removeAll(keepingCapacity: true)
-        tables.usedLocals.removeAll(keepingCapacity: true)
-        return tables
+    /// The compiler for `symbol`: `previous`, made ready for it, or a new one, kept in `previous` for the next
+    /// function. A module's functions share one compiler and so one set of tables, emptied between functions with
+    /// their storage kept, instead of making and freeing a compiler and a dozen arrays each.
+    static func reusing(_ previous: inout FunctionCompiler?, module: ModuleCompiler, symbol: FunctionSymbol)
+        -> FunctionCompiler
+    {
+        if let compiler = previous {
+            compiler.reset(for: symbol)
+            return compiler
+        }
+        let compiler = FunctionCompiler(module: module, symbol: symbol)
+        previous = compiler
+        return compiler
+    }
+
+    /// Readies the compiler for `symbol`'s body: every table and flag as `init` leaves them, the tables' storage
+    /// kept.
+    func reset(for symbol: FunctionSymbol) {
+        self.symbol = symbol
+        unit = symbol.unit
+        code.reset(file: symbol.unit.file)
+        localTypes.removeAll(keepingCapacity: true)
+        visible.removeAll(keepingCapacity: true)
+        scopeStarts.removeAll(keepingCapacity: true)
+        scopeStarts.append(0)
+        loops.removeAll(keepingCapacity: true)
+        usedLocals.removeAll(keepingCapacity: true)
+        loopHeader = nil
+        suppressUnused = false
     }
 
     // MARK: - Entry
@@ -105,7 +98,7 @@ final class FunctionCompiler {
         }
         if let body = symbol.body { block(body, newScope: false) }
         if code.reachable {
-            if symbol.result == .void {
+            if symbol.result.isVoid {
                 if let body = symbol.body {
                     code.mark(SourceRange.point(body.range.fileID, max(body.range.start, body.range.end - 1)))
                 }
@@ -123,7 +116,7 @@ final class FunctionCompiler {
             error(Messages.tooManyLocals(Limits.maxLocals), at: symbol.nameRange)
             return nil
         }
-        guard code.code.count <= Limits.maxCodeBytes, code.maxHeight <= Limits.maxFunctionStack else {
+        guard code.size <= Limits.maxCodeBytes, code.maxHeight <= Limits.maxFunctionStack else {
             error(Messages.functionTooLarge, at: symbol.nameRange, hint: Messages.functionTooLargeHint)
             return nil
         }
@@ -138,7 +131,7 @@ final class FunctionCompiler {
         }
         return Function(
             name: symbol.moduleName, kind: symbol.kind, params: symbol.params.map { module.typeIndex($0.type) },
-            results: symbol.result == .void ? [] : [module.typeIndex(symbol.result)],
+            results: symbol.result.isVoid ? [] : [module.typeIndex(symbol.result)],
             locals: localTypes.dropFirst(paramCount).map { module.typeIndex($0) },
             maxStack: UInt16(truncatingIfNeeded: min(code.maxHeight, Int(UInt16.max))), code: code.finished())
     }
@@ -210,9 +203,12 @@ final class FunctionCompiler {
     /// Warns about the `let` and `var` bindings in `visible[start...]` that were never read, in declaration order.
     func reportUnused(from start: Int) {
         guard !suppressUnused, module.diagnostics.errorCount == 0 else { return }
-        let unused = visible[start...].filter { name, local in
-            (local.kind == .constant || local.kind == .variable) && !name.hasPrefix("_") && !usedLocals[local.index]
+        func isUnused(_ name: String, _ local: LocalVariable) -> Bool {
+            !usedLocals[local.index] && (local.kind == .constant || local.kind == .variable) && !name.hasPrefix("_")
         }
+        // Most scopes have none: asked first, without building the list.
+        guard visible[start...].contains(where: { isUnused($0.name, $0.local) }) else { return }
+        let unused = visible[start...].filter { isUnused($0.name, $0.local) }
         for (name, local) in unused.sorted(by: { $0.local.index < $1.local.index }) {
             module.diagnostics.report(
                 .warning(
@@ -264,6 +260,28 @@ final class FunctionCompiler {
     }
 
     // MARK: - Constants
+
+    /// True when `e` is a name that folds to nothing here (the unit has no constants, or the name is a local):
+    /// the fold of an operator whose first operand is such a name stops at it, reporting nothing, so the code
+    /// generator need not ask the folder, which copies the operands out of the tree on its way down (and is
+    /// asked again for each operator of a chain as its operands are compiled).
+    @inline(__always)
+    func isNonConstantName(_ e: Expr) -> Bool {
+        guard case .name(let name) = e.kind else { return false }
+        return unit.consts.isEmpty || isLocal(name)
+    }
+
+    /// `module.fold(e)` in this function's scopes; nil at once when `e`, or its first operand, is a name that
+    /// folds to nothing (`isNonConstantName`), which is the folder's own answer then.
+    func foldedValue(_ e: Expr) -> ConstValue? {
+        switch e.kind {
+        case .name: if isNonConstantName(e) { return nil }
+        case .unary(_, let operand): if isNonConstantName(operand) { return nil }
+        case .binary(_, let lhs, _, _): if isNonConstantName(lhs) { return nil }
+        default: break
+        }
+        return module.fold(e, in: unit, isLocal: isLocal)
+    }
 
     func pushConstant(_ value: ConstValue) {
         switch value {

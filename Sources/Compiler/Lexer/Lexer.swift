@@ -13,58 +13,78 @@ public struct LexedFile: Sendable {
     public let comments: [SourceRange]
     /// Lexical errors: invalid bytes, unterminated strings, bad escapes, malformed numbers.
     public let diagnostics: [Diagnostic]
+    /// The distinct names and number literals of the file, decoded once each (a number's text without `_`),
+    /// indexed by `Token.name`.
+    let names: [String]
 }
 
 /// The lexer.
 public struct Lexer {
     private let file: SourceFile
-    private let bytes: [UInt8]
+    /// The file's bytes, for the helpers that take an array (cold paths: messages, invalid bytes).
+    private let source: [UInt8]
+    /// The same bytes, read by the hot loops. Valid while `tokenize` runs; every read is below `bytes.count`.
+    private let bytes: UnsafeBufferPointer<UInt8>
+    /// `ByteClass.table`.
+    private let classes: UnsafePointer<UInt8>
     /// Where lexing stops: no token starts at or after it (the file's end, or a run's, `tokenize(_:from:to:)`).
     private let end: Int
     private var index = 0
     private var atLineStart = true
-    private var tokens: [Token] = []
+    private var tokens: TokenBuffer
     private var comments: [SourceRange] = []
     private var diagnostics = DiagnosticEngine()
+    private var names = NameTable()
 
-    private init(file: SourceFile, from start: Int = 0, to end: Int? = nil) {
+    private init(file: SourceFile, bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, to end: Int? = nil) {
         self.file = file
-        self.bytes = file.bytes
-        self.end = min(end ?? file.bytes.count, file.bytes.count)
-        index = max(0, start)
+        self.source = file.bytes
+        self.bytes = bytes
+        self.classes = ByteClass.table
+        self.end = min(end ?? bytes.count, bytes.count)
+        index = min(max(0, start), self.end)
+        // About one token per three bytes of code; the buffer grows if there are more.
+        tokens = TokenBuffer(capacity: (self.end - index) / 3 + 16)
     }
 
     /// Lexes a whole file.
     public static func tokenize(_ file: SourceFile) -> LexedFile {
-        var lexer = Lexer(file: file)
-        lexer.run()
-        return LexedFile(file: file, tokens: lexer.tokens, comments: lexer.comments,
-                         diagnostics: lexer.diagnostics.diagnostics)
+        tokenize(file, from: 0, to: nil)
     }
 
     /// Lexes the tokens of `file` that start in `start..<end`, `start` being the start of a line; the end-of-file
     /// token is at `end`. A token may run past `end` (the caller checks; no token spans a line break).
-    static func tokenize(_ file: SourceFile, from start: Int, to end: Int) -> LexedFile {
-        var lexer = Lexer(file: file, from: start, to: end)
-        lexer.run()
-        return LexedFile(file: file, tokens: lexer.tokens, comments: lexer.comments,
-                         diagnostics: lexer.diagnostics.diagnostics)
+    static func tokenize(_ file: SourceFile, from start: Int, to end: Int?) -> LexedFile {
+        file.bytes.withUnsafeBufferPointer { bytes in
+            var lexer = Lexer(file: file, bytes: bytes, from: start, to: end)
+            lexer.run()
+            return LexedFile(file: file, tokens: lexer.tokens.finish(), comments: lexer.comments,
+                             diagnostics: lexer.diagnostics.diagnostics, names: lexer.names.names)
+        }
     }
 
     // MARK: - Main loop
 
     private mutating func run() {
-        tokens.reserveCapacity((end - index) / 4 + 1)
         while true {
             skipWhitespaceAndComments()
             guard index < end else { break }
             let start = index
-            let kind = scanToken()
+            let (kind, name) = scanToken()
             if index <= start { index = start + 1 }  // never stall, whatever scanToken did
-            tokens.append(Token(kind: kind, start: start, end: index, isAtLineStart: atLineStart))
+            tokens.append(Token(kind: kind, lower: Lexer.offset(start), upper: Lexer.offset(index),
+                                isAtLineStart: atLineStart, name: name))
             atLineStart = false
         }
-        tokens.append(Token(kind: .endOfFile, start: end, end: end, isAtLineStart: true))
+        let last = Lexer.offset(end)
+        tokens.append(Token(kind: .endOfFile, lower: last, upper: last, isAtLineStart: true, name: Token.noName))
+    }
+
+    /// A byte offset as a token stores it, clamped to `UInt32.max` as in `SourceRange`. Offsets here are never
+    /// negative: the lexer's index starts at 0 or above and only grows.
+    @inline(__always)
+    private static func offset(_ offset: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: Swift.min(offset, Int(UInt32.max)))
     }
 
     private func peek(_ offset: Int = 0) -> UInt8 {
@@ -94,31 +114,50 @@ public struct Lexer {
     private func range(_ start: Int, _ end: Int) -> SourceRange { SourceRange(file: file, start: start, end: end) }
 
     private mutating func skipWhitespaceAndComments() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
-                index += 1
+        var i = index
+        let count = bytes.count
+        while i < count {
+            // Most whitespace is spaces (indentation, single spaces): skipped by a loop of their own.
+            while bytes[i] == UInt8(ascii: " ") {
+                i += 1
+                guard i < count else {
+                    index = i
+                    return
+                }
+            }
+            switch bytes[i] {
+            case UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                i += 1
             case UInt8(ascii: "\n"):
-                index += 1
+                i += 1
                 atLineStart = true
-            case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
-                let start = index
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-                var end = index
+            case UInt8(ascii: "/") where i + 1 < count && bytes[i + 1] == UInt8(ascii: "/"):
+                let start = i
+                while i < count, bytes[i] != UInt8(ascii: "\n") { i += 1 }
+                var end = i
                 if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 comments.append(range(start, end))
             default:
+                index = i
                 return
             }
         }
+        index = i
     }
 
     // MARK: - Tokens
 
-    private mutating func scanToken() -> TokenKind {
+    /// Scans the token at `index` (not whitespace): its kind, and for names and numbers their `Token.name`.
+    private mutating func scanToken() -> (TokenKind, UInt32) {
         let byte = bytes[index]
-        if Lexer.isIdentifierStart(byte) { return scanIdentifier() }
-        if Lexer.isDigit(byte) { return scanNumber() }
+        let byteClass = classes[Int(byte)]
+        if byteClass & ByteClass.identifierStart != 0 { return scanIdentifier() }
+        if byteClass & ByteClass.digit != 0 { return scanNumber() }
+        return (scanPunctuation(byte), Token.noName)
+    }
+
+    @inline(__always)
+    private mutating func scanPunctuation(_ byte: UInt8) -> TokenKind {
         index += 1
         switch byte {
         case UInt8(ascii: "\""): return scanString(start: index - 1)
@@ -150,7 +189,7 @@ public struct Lexer {
             return .error
         case UInt8(ascii: "|"):
             if peek() == UInt8(ascii: "|") { index += 1; return .pipePipe }
-            if let last = tokens.last?.kind, last == .leftParen || last == .comma || last == .equal,
+            if let last = tokens.lastKind, last == .leftParen || last == .comma || last == .equal,
                 let end = closureParametersEnd(from: index)
             {
                 diagnostics.error(Messages.closure, at: range(index - 1, end), hint: Messages.closureHint)
@@ -173,20 +212,23 @@ public struct Lexer {
         return other
     }
 
-    private mutating func scanIdentifier() -> TokenKind {
+    /// A name or keyword: the keywords are in the table of names from the start, so one lookup tells them apart
+    /// and gives a name its index.
+    private mutating func scanIdentifier() -> (TokenKind, UInt32) {
         let start = index
-        while index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) { index += 1 }
-        let length = index - start
-        guard length >= 2, length <= 9 else { return .identifier }
-        return bytes.withUnsafeBufferPointer { TokenKind.keyword(in: $0, start: start, length: length) }
+        var i = index + 1  // the first byte starts a name
+        let count = bytes.count
+        while i < count, classes[Int(bytes[i])] & ByteClass.identifierContinue != 0 { i += 1 }
+        index = i
+        return names.intern(bytes, start: start, end: i, kind: .identifier)
     }
 
     /// A run of bytes that start no token: one error token and one diagnostic for the whole run.
     private mutating func scanInvalid() -> TokenKind {
         let start = index
-        let message = Messages.invalidCharacter(bytes, at: start)
+        let message = Messages.invalidCharacter(source, at: start)
         while index < bytes.count {
-            let length = UTF8Scan.scalarLength(bytes, at: index)
+            let length = UTF8Scan.scalarLength(source, at: index)
             index += length
             guard index < bytes.count, !Lexer.startsToken(bytes[index]) else { break }
             if bytes[start] == UInt8(ascii: ";") { break }
@@ -201,30 +243,34 @@ public struct Lexer {
 
     // MARK: - Numbers
 
-    private mutating func scanNumber() -> TokenKind {
+    /// An integer or decimal literal; a valid one gets the index of its digits (without `_`) among the names.
+    private mutating func scanNumber() -> (TokenKind, UInt32) {
         let start = index
-        while index < bytes.count, Lexer.isDigit(bytes[index]) || bytes[index] == UInt8(ascii: "_") { index += 1 }
+        let count = bytes.count
+        var i = index
+        while i < count, classes[Int(bytes[i])] & ByteClass.digitOrUnderscore != 0 { i += 1 }
         var kind = TokenKind.integer
         var fractionDigits = 0
-        if peek() == UInt8(ascii: "."), Lexer.isDigit(peek(1)) {
+        if i + 1 < count, bytes[i] == UInt8(ascii: "."), Lexer.isDigit(bytes[i + 1]) {
             kind = .decimal
-            index += 1
-            while index < bytes.count, Lexer.isDigit(bytes[index]) || bytes[index] == UInt8(ascii: "_") {
-                if bytes[index] != UInt8(ascii: "_") { fractionDigits += 1 }
-                index += 1
+            i += 1
+            while i < count, classes[Int(bytes[i])] & ByteClass.digitOrUnderscore != 0 {
+                if bytes[i] != UInt8(ascii: "_") { fractionDigits += 1 }
+                i += 1
             }
         }
-        if index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) {
-            while index < bytes.count, Lexer.isIdentifierContinue(bytes[index]) { index += 1 }
+        index = i
+        if index < count, Lexer.isIdentifierContinue(bytes[index]) {
+            while index < count, Lexer.isIdentifierContinue(bytes[index]) { index += 1 }
             diagnostics.error(Messages.malformedNumber(file.text(start..<index)), at: range(start, index),
                               hint: Messages.malformedNumberHint)
-            return .error
+            return (.error, Token.noName)
         }
         if fractionDigits > 18 {
             diagnostics.error(Messages.tooManyFractionDigits, at: range(start, index))
-            return .error
+            return (.error, Token.noName)
         }
-        return kind
+        return names.intern(bytes, start: start, end: index, kind: kind)
     }
 
     // MARK: - Strings
@@ -246,7 +292,7 @@ public struct Lexer {
                 valid = false
                 index += 1
             case 0x80...:
-                let length = UTF8Scan.scalarLength(bytes, at: index)
+                let length = UTF8Scan.scalarLength(source, at: index)
                 if length == 1 {
                     diagnostics.error(Messages.invalidUTF8InString(byte), at: range(index, index + 1))
                     valid = false
@@ -305,7 +351,7 @@ public struct Lexer {
             }
             return true
         default:
-            let length = UTF8Scan.scalarLength(bytes, at: index)
+            let length = UTF8Scan.scalarLength(source, at: index)
             index += length
             diagnostics.error(Messages.invalidEscape(file.text(start..<index)), at: range(start, index),
                               hint: Messages.validEscapesHint)

@@ -9,7 +9,11 @@ public enum LiteralDecoder {
     /// literals of up to 15 digits).
     public static func digits(_ bytes: [UInt8], _ token: Token) -> String {
         let end = min(max(token.end, 0), bytes.count)
-        let slice = bytes[min(max(token.start, 0), end)..<end]
+        return digits(bytes[min(max(token.start, 0), end)..<end])
+    }
+
+    /// `digits` of a number literal's bytes.
+    static func digits<Bytes: Collection<UInt8>>(_ slice: Bytes) -> String {
         guard slice.contains(UInt8(ascii: "_")) else { return String(decoding: slice, as: UTF8.self) }
         return String(decoding: slice.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
     }

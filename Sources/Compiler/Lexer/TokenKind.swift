@@ -133,66 +133,6 @@ public enum TokenKind: UInt8, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The keyword spelled by `bytes[start..<start + length]`, or `.identifier`: compares bytes against the
-    /// keywords of that length and first letter (`KeywordTable`), without building a String or hashing.
-    static func keyword(in bytes: UnsafeBufferPointer<UInt8>, start: Int, length: Int) -> TokenKind {
-        let table = KeywordTable.shared
-        let first = Int(bytes[start])
-        guard first < 128 else { return .identifier }
-        return table.spellings.withUnsafeBufferPointer { spellings in
-            table.entries.withUnsafeBufferPointer { entries in
-                var i = table.firstEntry[first]
-                let end = table.firstEntry[first + 1]
-                candidates: while i < end {
-                    let entry = entries[i]
-                    i += 1
-                    guard entry.length == length else { continue }
-                    var k = 1
-                    while k < length {
-                        if spellings[entry.offset + k] != bytes[start + k] { continue candidates }
-                        k += 1
-                    }
-                    return entry.kind
-                }
-                return .identifier
-            }
-        }
-    }
-}
-
-/// The keyword spellings grouped by first byte, for `TokenKind.keyword(in:start:length:)`.
-final class KeywordTable: Sendable {
-    struct Entry: Sendable {
-        let offset: Int
-        let length: Int
-        let kind: TokenKind
-    }
-
-    static let shared = KeywordTable()
-
-    /// Every keyword's bytes, one after another.
-    let spellings: [UInt8]
-    /// Keywords sorted by first byte: `spellings[offset..<offset + length]` spells `kind`.
-    let entries: [Entry]
-    /// `entries[firstEntry[b]..<firstEntry[b + 1]]` are the keywords starting with byte `b` (129 bounds).
-    let firstEntry: [Int]
-
-    private init() {
-        let kinds = TokenKind.allCases.filter {
-            $0.rawValue >= TokenKind.kwFn.rawValue && $0.rawValue <= TokenKind.kwTest.rawValue
-        }.sorted { ($0.spelling.utf8.first ?? 0, $0.rawValue) < ($1.spelling.utf8.first ?? 0, $1.rawValue) }
-        var spellings: [UInt8] = []
-        var entries: [Entry] = []
-        var firstEntry = [Int](repeating: 0, count: 129)
-        for kind in kinds {
-            let bytes = Array(kind.spelling.utf8)
-            entries.append(Entry(offset: spellings.count, length: bytes.count, kind: kind))
-            spellings += bytes
-            firstEntry[Int(bytes[0]) + 1] += 1
-        }
-        for b in 1...128 { firstEntry[b] += firstEntry[b - 1] }
-        self.spellings = spellings
-        self.entries = entries
-        self.firstEntry = firstEntry
-    }
+    /// Every keyword, reserved and contextual: `Lexer` recognises them in its table of names.
+    static let keywords: [TokenKind] = allCases.filter { $0.rawValue >= kwFn.rawValue && $0.rawValue <= kwTest.rawValue }
 }

@@ -35,7 +35,7 @@ extension Parser {
                 }
                 previousWasComparison = op.precedence == .comparison
                 advance()
-                let right = parseExpression(op.precedence.tighter)
+                let right = leafOperand(op.precedence.tighter) ?? parseExpression(op.precedence.tighter)
                 left = Expr(id: makeID(), range: range(from: start),
                             kind: .binary(op, left, right, operatorRange: range(token)))
             case .call:
@@ -59,6 +59,28 @@ extension Parser {
         return left
     }
 
+    /// The operand at the current token when it is a single name or literal that the token after it does not
+    /// continue (`b` in `a + b * 2` is not one, `2` is): built as `parseExpression(minimum)` would build it (the
+    /// same node id and range, after the same nesting check), without the recursive call. Nil when the operand
+    /// needs the full parse: anything else, a token starting a line, `Name {`, or the deepest nesting reached.
+    @inline(__always)
+    private mutating func leafOperand(_ minimum: Precedence) -> Expr? {
+        let token = current
+        guard !token.isAtLineStart, depth < Parser.maxDepth, position + 1 < tokens.count else { return nil }
+        let isLiteral: Bool
+        switch rules[Int(token.kind.rawValue)].prefix {
+        case .literal: isLiteral = true
+        case .name: isLiteral = false
+        default: return nil
+        }
+        let next = tokens[position + 1]
+        let rule = rules[Int(next.kind.rawValue)]
+        if rule.infix != .none, rule.precedence >= minimum { return nil }
+        if !isLiteral, next.kind == .leftBrace, !next.isAtLineStart { return nil }
+        advance()
+        return Expr(id: makeID(), range: range(token), kind: isLiteral ? literal(token) : .name(name(token)))
+    }
+
     /// An expression inside brackets, where struct literals are always allowed.
     mutating func parseNested() -> Expr {
         let saved = allowStructLiteral
@@ -69,8 +91,9 @@ extension Parser {
 
     /// `( e, e, ... )` with an optional trailing comma; the current token is `(`.
     mutating func parseArguments() -> [Expr] {
-        let open = advance()
         var arguments: [Expr] = []
+        arguments.reserveCapacity(itemCount(ofListAt: position))
+        let open = advance()
         while current.kind != .rightParen, current.kind != .endOfFile, !panicking {
             arguments.append(parseNested())
             if !match(.comma) { break }
@@ -93,15 +116,18 @@ extension Parser {
             return Expr(id: makeID(), range: range(token), kind: literal(token))
         case .name:
             advance()
-            return parseNameOrStructLiteral(token)
+            // Only `Name {` on the same line may be a struct literal: every other name is a leaf, made here.
+            if current.kind == .leftBrace, !current.isAtLineStart { return parseNameOrStructLiteral(token) }
+            return Expr(id: makeID(), range: range(token), kind: .name(name(token)))
         case .group:
             advance()
             let inner = parseNested()
             expectClosing(.rightParen, opening: token)
             return Expr(id: inner.id, range: range(from: start), kind: inner.kind)
         case .list:
-            advance()
             var elements: [Expr] = []
+            elements.reserveCapacity(itemCount(ofListAt: position))
+            advance()
             while current.kind != .rightBracket, current.kind != .endOfFile, !panicking {
                 elements.append(parseNested())
                 if !match(.comma) { break }
@@ -126,8 +152,8 @@ extension Parser {
 
     private func literal(_ token: Token) -> ExprKind {
         switch token.kind {
-        case .integer: .integer(LiteralDecoder.digits(bytes, token))
-        case .decimal: .decimal(LiteralDecoder.digits(bytes, token))
+        case .integer: .integer(digits(token))
+        case .decimal: .decimal(digits(token))
         case .string: .string(LiteralDecoder.string(bytes, token))
         case .kwTrue: .bool(true)
         case .kwFalse: .bool(false)
@@ -144,7 +170,7 @@ extension Parser {
 
     /// A name, or `Name { field: value, ... }` where struct literals are allowed.
     private mutating func parseNameOrStructLiteral(_ token: Token) -> Expr {
-        let name = Identifier(name: text(token), range: range(token))
+        let name = Identifier(name: self.name(token), range: range(token))
         let looksLikeStruct = current.kind == .leftBrace && !current.isAtLineStart
             && (peek(1).kind == .rightBrace || (peek(1).kind.isName && peek(2).kind == .colon))
         guard looksLikeStruct else { return Expr(id: makeID(), range: name.range, kind: .name(name.name)) }

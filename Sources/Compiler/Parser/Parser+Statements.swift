@@ -40,12 +40,10 @@ extension Parser {
                 errorAtCurrent(Messages.consecutiveStatements, hint: callWithoutParenthesesHint)
                 synchronizeStatement()
             }
-            if let statement { statementStack.append(statement) }
+            if let statement { statementStack.push(statement) }
             skipLineIfStuck(since: start)
         }
-        let statements = Array(statementStack[base...])
-        statementStack.removeSubrange(base...)
-        return statements
+        return statementStack.pop(from: base)
     }
 
     /// Skips a `{` and everything up to its matching `}`, iteratively.

@@ -24,6 +24,8 @@ public struct Parser {
     let fileID: SourceFileID
     let bytes: [UInt8]
     let tokens: [Token]
+    /// `LexedFile.names`: the text of each distinct name and number literal, decoded once by the lexer.
+    let names: [String]
     var position = 0
     var diagnostics = DiagnosticEngine()
     /// Set by the first error of a construct; cleared when the parser resynchronises.
@@ -32,9 +34,9 @@ public struct Parser {
     var nextID = 0
     /// False while parsing `if`/`while`/`for` heads, where `Name {` starts the body, not a struct literal.
     var allowStructLiteral = true
-    /// The statements of the lists being parsed, innermost list last: a list collects here and is copied out
+    /// The statements of the lists being parsed, innermost list last: a list collects here and is moved out
     /// once, at its exact size, instead of growing its own array from empty (several allocations per block).
-    var statementStack: [Stmt] = []
+    let statementStack = StatementStack()
     /// `ParseRule.table`, held here: reading the global costs a `swift_once` call per token.
     let rules = ParseRule.table
 
@@ -45,6 +47,7 @@ public struct Parser {
         tokens = lexed.tokens.isEmpty
             ? [Token(kind: .endOfFile, start: 0, end: 0, isAtLineStart: true)]
             : lexed.tokens
+        names = lexed.names
         diagnostics.append(contentsOf: lexed.diagnostics)
     }
 
@@ -182,22 +185,22 @@ public struct Parser {
 
     // MARK: - Tokens
 
-    var current: Token { tokens[position] }
+    @inline(__always) var current: Token { tokens[position] }
 
-    var previous: Token { tokens[max(position - 1, 0)] }
+    @inline(__always) var previous: Token { tokens[max(position - 1, 0)] }
 
-    func peek(_ offset: Int) -> Token { tokens[min(position + offset, tokens.count - 1)] }
+    @inline(__always) func peek(_ offset: Int) -> Token { tokens[min(position + offset, tokens.count - 1)] }
 
-    @discardableResult
+    @discardableResult @inline(__always)
     mutating func advance() -> Token {
         let token = tokens[position]
         if token.kind != .endOfFile { position += 1 }
         return token
     }
 
-    func check(_ kind: TokenKind) -> Bool { current.kind == kind }
+    @inline(__always) func check(_ kind: TokenKind) -> Bool { current.kind == kind }
 
-    mutating func match(_ kind: TokenKind) -> Bool {
+    @inline(__always) mutating func match(_ kind: TokenKind) -> Bool {
         guard current.kind == kind else { return false }
         advance()
         return true
@@ -205,6 +208,43 @@ public struct Parser {
 
     func text(_ token: Token) -> String {
         String(decoding: bytes[min(token.start, bytes.count)..<min(token.end, bytes.count)], as: UTF8.self)
+    }
+
+    /// The text of a name token (an identifier or keyword), as the lexer decoded it.
+    @inline(__always) func name(_ token: Token) -> String {
+        let index = Int(token.name)
+        return index < names.count ? names[index] : text(token)
+    }
+
+    /// The digits of a number token without `_` (`LiteralDecoder.digits`), as the lexer decoded them.
+    @inline(__always) func digits(_ token: Token) -> String {
+        let index = Int(token.name)
+        return index < names.count ? names[index] : LiteralDecoder.digits(bytes, token)
+    }
+
+    /// How many items the bracketed list whose opening token is at `open` holds, at most (its top-level commas
+    /// plus one; 0 when it is empty), looking no further than 64 tokens ahead; 0 when its close is not within
+    /// them. The parser reserves that many, so a list's array is allocated once instead of grown from empty.
+    func itemCount(ofListAt open: Int) -> Int {
+        var depth = 0, commas = 0, i = open + 1
+        let limit = min(tokens.count, open + 65)
+        while i < limit {
+            switch tokens[i].kind {
+            case .leftParen, .leftBracket, .leftBrace:
+                depth += 1
+            case .rightParen, .rightBracket, .rightBrace:
+                if depth == 0 { return i == open + 1 ? 0 : commas + 1 }
+                depth -= 1
+            case .comma where depth == 0:
+                commas += 1
+            case .endOfFile:
+                return 0
+            default:
+                break
+            }
+            i += 1
+        }
+        return 0
     }
 
     /// Whether `token`'s text is `word`, compared byte by byte (no `String` made for the test).
@@ -222,14 +262,14 @@ public struct Parser {
         }
     }
 
-    func range(_ token: Token) -> SourceRange { SourceRange(fileID: fileID, start: token.start, end: token.end) }
+    @inline(__always) func range(_ token: Token) -> SourceRange { SourceRange(fileID: fileID, start: token.start, end: token.end) }
 
     /// From `start` to the end of the last consumed token.
-    func range(from start: Int) -> SourceRange {
+    @inline(__always) func range(from start: Int) -> SourceRange {
         SourceRange(fileID: fileID, start: start, end: max(start, position > 0 ? previous.end : start))
     }
 
-    mutating func makeID() -> NodeID {
+    @inline(__always) mutating func makeID() -> NodeID {
         nextID += 1
         return NodeID(nextID)
     }
@@ -323,12 +363,13 @@ public struct Parser {
             return nil
         }
         let token = advance()
-        return Identifier(name: text(token), range: range(token))
+        return Identifier(name: name(token), range: range(token))
     }
 
     // MARK: - Nesting
 
     /// Enters one nesting level; false (after reporting) when the limit is reached.
+    @inline(__always)
     mutating func enterNesting() -> Bool {
         depth += 1
         if depth > Parser.maxDepth {
@@ -338,7 +379,7 @@ public struct Parser {
         return true
     }
 
-    mutating func leaveNesting() { depth -= 1 }
+    @inline(__always) mutating func leaveNesting() { depth -= 1 }
 
     // MARK: - Recovery
 
@@ -397,5 +438,52 @@ public struct Parser {
     /// `scenario "…"`: the contextual keyword that starts a scenario block in a test file.
     var isScenarioStart: Bool {
         current.kind == .identifier && peek(1).kind == .string && token(current, is: "scenario")
+    }
+}
+
+/// A stack of statements that hands out a run of them as an array by moving them (a copy of their bytes), not
+/// by copying each (a retain) and destroying the originals (a release), as `Array(stack[base...])` followed by
+/// `removeSubrange` did.
+final class StatementStack {
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<Stmt>
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var capacity: Int
+
+    init() {
+        capacity = 64
+        base = UnsafeMutablePointer<Stmt>.allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func push(_ statement: consuming Stmt) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<Stmt>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+        (base + count).initialize(to: statement)
+        count += 1
+    }
+
+    /// The statements from index `start` (at most `count`) to the top, in order, removed from the stack.
+    func pop(from start: Int) -> [Stmt] {
+        let n = count - start
+        guard n > 0 else { return [] }
+        let from = base + start
+        let statements = [Stmt](unsafeUninitializedCapacity: n) { buffer, initialized in
+            guard let target = buffer.baseAddress else { return }
+            target.moveInitialize(from: from, count: n)
+            initialized = n
+        }
+        // Moved out only if the array got them (it always has room for n > 0); else they stay and are
+        // destroyed with the stack.
+        if statements.count == n { count = start }
+        return statements
     }
 }

@@ -169,17 +169,24 @@ extension ModuleCompiler {
 
     /// Decimal digits to an Int, nil when out of range.
     static func parseInteger(_ digits: String) -> Int128? {
-        var value: Int128 = 0
-        guard !digits.isEmpty else { return nil }
-        if digits.utf8.count <= 18 {  // below 10^18: no overflow in 64 bits, and 128-bit steps cost more
+        // Over the contiguous bytes (`withUTF8`: in place for a small string): iterating `utf8` went through the
+        // string's representation for every byte.
+        var digits = digits
+        return digits.withUTF8 { parseInteger(bytes: $0) }
+    }
+
+    private static func parseInteger(bytes: UnsafeBufferPointer<UInt8>) -> Int128? {
+        guard !bytes.isEmpty else { return nil }
+        if bytes.count <= 18 {  // below 10^18: no overflow in 64 bits, and 128-bit steps cost more
             var small: Int64 = 0
-            for byte in digits.utf8 {
+            for byte in bytes {
                 guard byte >= 48 && byte <= 57 else { return nil }
                 small = small &* 10 &+ Int64(byte &- 48)
             }
             return Int128(small)
         }
-        for byte in digits.utf8 {
+        var value: Int128 = 0
+        for byte in bytes {
             guard byte >= 48 && byte <= 57 else { return nil }
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(Int128(byte - 48))

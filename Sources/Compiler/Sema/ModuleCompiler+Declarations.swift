@@ -24,6 +24,8 @@ extension ModuleCompiler {
         for decl in decls {
             if case .use(let target) = decl.kind { use(target, range: decl.range, into: unit) }
         }
+        // Room for a function per declaration at once: growing the table rehashed every name so far at each step.
+        unit.functions.reserveCapacity(decls.count)
         for decl in decls {
             switch decl.kind {
             case .use: break
@@ -142,7 +144,13 @@ extension ModuleCompiler {
         name: Identifier, kind: FunctionKind, parameters: [Parameter], returnType: TypeSyntax?, body: Block?,
         range: SourceRange, unit: Unit
     ) {
-        if let previous = unit.functions[name.name] {
+        let moduleName = unit === main ? name.name : unit.name.lowercased() + "." + name.name
+        let symbol = FunctionSymbol(
+            name: name.name, moduleName: moduleName, kind: kind, parameterSyntax: parameters, returnSyntax: returnType,
+            body: body, range: range, nameRange: name.range, unit: unit)
+        // Entered at once, the name hashed once; a name already taken gets its first function back.
+        if let previous = unit.functions.updateValue(symbol, forKey: name.name) {
+            unit.functions[name.name] = previous
             if kind == .`init` || kind == .migrate {
                 diagnostics.report(.error(Messages.initOrMigrateTwice(name.name), at: name.range))
             } else {
@@ -150,24 +158,23 @@ extension ModuleCompiler {
             }
             return
         }
-        let moduleName = unit === main ? name.name : unit.name.lowercased() + "." + name.name
-        let symbol = FunctionSymbol(
-            name: name.name, moduleName: moduleName, kind: kind, parameterSyntax: parameters, returnSyntax: returnType,
-            body: body, range: range, nameRange: name.range, unit: unit)
         // Duplicates by a scan of the earlier parameters while there are few (a set per function cost more than
         // its whole signature), by a set beyond that.
+        // The list is built here and stored once (appending to the symbol's own property checked exclusive
+        // access to it on every append).
         var seen: Set<String> = []
-        symbol.params.reserveCapacity(parameters.count)
+        var params: [(name: String, type: SemaType, range: SourceRange)] = []
+        params.reserveCapacity(parameters.count)
         for (i, p) in parameters.enumerated() {
             let repeated = parameters.count <= 16
                 ? parameters[..<i].contains { $0.name.name == p.name.name } : !seen.insert(p.name.name).inserted
             if repeated {
                 diagnostics.report(.error(Messages.duplicate("parameter", p.name.name), at: p.name.range))
             }
-            symbol.params.append((p.name.name, resolve(p.type), p.name.range))
+            params.append((p.name.name, resolve(p.type), p.name.range))
         }
+        symbol.params = params
         symbol.result = returnType.map(resolve) ?? .void
-        unit.functions[name.name] = symbol
         unit.functionOrder.append(symbol)
     }
 
@@ -204,14 +211,27 @@ extension ModuleCompiler {
 
     // MARK: - Types
 
-    static let simpleTypes: [String: SemaType] = [
-        "Int": .int, "Dec": .dec, "Bool": .bool, "Address": .address, "Hash": .hash, "String": .string, "Bytes": .bytes,
-    ]
+    /// The names of the scalar types.
+    static let simpleTypeNames = ["Int", "Dec", "Bool", "Address", "Hash", "String", "Bytes"]
+
+    /// The scalar type `name` names, if it is one: a switch (asked for every parameter and binding's type,
+    /// where hashing the name into a dictionary cost ten times as much), the most written names first.
+    static func simpleType(named name: String) -> SemaType? {
+        switch name {
+        case "Int": .int
+        case "Address": .address
+        case "Bool": .bool
+        case "String": .string
+        case "Dec": .dec
+        case "Hash": .hash
+        case "Bytes": .bytes
+        default: nil
+        }
+    }
 
     /// The type a written type names; unknown names are reported and give `.error`.
     func resolve(_ syntax: TypeSyntax) -> SemaType {
         guard case .named(let name, let arguments) = syntax.kind else { return .error }
-        let simple = ModuleCompiler.simpleTypes
         func arity(_ n: Int) -> Bool {
             guard arguments.count == n else {
                 diagnostics.report(
@@ -222,7 +242,7 @@ extension ModuleCompiler {
             }
             return true
         }
-        if let type = simple[name.name] { return arity(0) ? type : .error }
+        if let type = ModuleCompiler.simpleType(named: name.name) { return arity(0) ? type : .error }
         switch name.name {
         case "List":
             guard arity(1) else { return .error }
@@ -236,7 +256,7 @@ extension ModuleCompiler {
             guard arity(0) else { return .error }
             if structs[name.name] != nil { return .structure(name.name) }
             if interfaces[name.name] != nil { return .interface(name.name) }
-            let candidates = Array(simple.keys) + ["List", "Map"] + structOrder + interfaces.keys.sorted()
+            let candidates = ModuleCompiler.simpleTypeNames + ["List", "Map"] + structOrder + interfaces.keys.sorted()
             let hint = EditDistance.suggestion(for: name.name, among: candidates).map(Messages.didYouMean)
             diagnostics.report(.error(Messages.unknownType(name.name), at: name.range, hint: hint))
             return .error

@@ -59,17 +59,13 @@ final class ModuleCompiler {
         guard let unit = prepare(ast) else { return nil }
         workers?.plan(functions: scheduled.count)
         var next = 0
-        var functionTables = FunctionCompiler.Tables()
+        var compiler: FunctionCompiler?
         while next < scheduled.count, !diagnostics.isSaturated {
             if let workers, workers.merge(next, into: self) {
                 next += 1
                 continue
             }
-            let symbol = scheduled[next]
-            // `consume`: the compiler must hold the only reference to the tables, or its first append copies them.
-            let compiler = FunctionCompiler(module: self, symbol: symbol, reusing: consume functionTables)
-            let function = compiler.compile()
-            functionTables = compiler.recycled()
+            let function = FunctionCompiler.reusing(&compiler, module: self, symbol: scheduled[next]).compile()
             compiled[next] = function
             next += 1
         }
@@ -200,7 +196,7 @@ final class ModuleCompiler {
         externTableIndex(
             of: ExternDecl(
                 name: function.name, params: function.params.map { typeIndex($0.type) },
-                results: function.result == .void ? [] : [typeIndex(function.result)], isView: function.isView))
+                results: function.result.isVoid ? [] : [typeIndex(function.result)], isView: function.isView))
     }
 
     /// The index of `decl` in the extern table, adding it if needed.

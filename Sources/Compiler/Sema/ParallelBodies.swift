@@ -180,14 +180,12 @@ final class ParallelBodies {
         let run = runs(functions: mainFunctions, threads: threads)[w]
         var bodies: [CompiledBody] = []
         bodies.reserveCapacity(run.count)
-        var tables = FunctionCompiler.Tables()
+        var compiler: FunctionCompiler?
         for index in run {
             let symbol = module.scheduled[index]
             let reported = module.diagnostics.diagnostics.count
             let errors = module.diagnostics.errorCount
-            let compiler = FunctionCompiler(module: module, symbol: symbol, reusing: consume tables)
-            let function = compiler.compile()
-            tables = compiler.recycled()
+            let function = FunctionCompiler.reusing(&compiler, module: module, symbol: symbol).compile()
             let hasErrors = module.diagnostics.errorCount > errors
             bodies.append(
                 CompiledBody(

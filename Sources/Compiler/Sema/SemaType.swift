@@ -64,9 +64,33 @@ public indirect enum SemaType: Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// True for `.void` (a pattern test, like `isError`).
+    var isVoid: Bool {
+        if case .void = self { return true }
+        return false
+    }
+
+    /// True for `.bool`.
+    var isBool: Bool {
+        if case .bool = self { return true }
+        return false
+    }
+
+    /// `self == other`, with the scalar types (most of the checker's comparisons) told apart by pattern tests
+    /// instead of a call to the derived `==`, which copies both values.
+    func isSame(as other: SemaType) -> Bool {
+        switch (self, other) {
+        case (.int, .int), (.dec, .dec), (.bool, .bool), (.address, .address), (.hash, .hash), (.string, .string),
+            (.bytes, .bytes), (.void, .void), (.error, .error):
+            return true
+        case (.list, _), (.map, _), (.structure, _), (.interface, _): return self == other
+        default: return false
+        }
+    }
+
     /// True when a value of type `other` may be used where `self` is expected.
     func accepts(_ other: SemaType) -> Bool {
-        if isError || other.isError || self == other { return true }
+        if isError || other.isError || isSame(as: other) { return true }
         if case .interface = other, self == .address { return true }
         switch (self, other) {
         case (.list(let a), .list(let b)): return a.accepts(b) && b.accepts(a)

@@ -19,13 +19,22 @@ struct EventSymbol {
     var fields: [(name: String, type: SemaType)]
 }
 
-/// A state variable.
-struct StateSymbol {
+/// A state variable. A class: the checker looks one up for every use of a state variable, and a reference
+/// is cheaper to hand out than a copy of five fields (the name, type and initializer each retained).
+final class StateSymbol {
     let name: String
     let index: Int
     let type: SemaType
     let initializer: Expr?
     let range: SourceRange
+
+    init(name: String, index: Int, type: SemaType, initializer: Expr?, range: SourceRange) {
+        self.name = name
+        self.index = index
+        self.type = type
+        self.initializer = initializer
+        self.range = range
+    }
 }
 
 /// One function of an interface.
