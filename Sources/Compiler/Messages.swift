@@ -198,6 +198,16 @@ extension Messages {
     static func valueNotCallable(_ name: String, _ what: String) -> String { "'\(name)' is \(what), not a function" }
     static func notAValue(_ name: String) -> String { "'\(name)' is not a value" }
     static func unknownLibrary(_ name: String) -> String { "cannot find library '\(name)'" }
+    static let libraryForms = "a library is named 'use std.NAME' (the standard library) or 'use \"path/file.dn\"'"
+    static let noStandardLibrary = "no standard library was found: the datanet command looks for a 'Stdlib' "
+        + "directory above the working directory and above its executable; set DATANET_STDLIB to the directory "
+        + "that holds math.dn"
+    static func standardLibraryHas(_ names: [String], suggestion: String?) -> String {
+        (suggestion.map { didYouMean($0) + " " } ?? "") + "the standard library has " + names.joined(separator: ", ")
+    }
+    static func noLibraryFile(_ path: String) -> String {
+        "no file at '\(path)' (a path in 'use' is relative to the directory of the file that names it)"
+    }
     static func notALibrary(_ path: String) -> String {
         "'\(path)' is not a library; it must start with 'library Name'"
     }

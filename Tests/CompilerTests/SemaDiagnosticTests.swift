@@ -236,6 +236,27 @@ import Testing
             ])
     }
 
+    @Test func aLibraryThatIsNotFoundSaysWhereItWasLookedFor() {
+        func hints(_ text: String, _ libraries: LibraryResolver) -> [String] {
+            Compiler.compile(SourceFile(path: "dir/test.dn", text: text), options: CompileOptions(libraries: libraries))
+                .diagnostics.compactMap(\.hint)
+        }
+        let standard = resolver()
+        #expect(hints("contract C\nuse std.mth\n", standard) == [
+            "did you mean 'std.math'? the standard library has std.math, std.royalty, std.stake, std.vote"
+        ])
+        #expect(hints("contract C\nuse std.math\n", .none) == [
+            "no standard library was found: the datanet command looks for a 'Stdlib' directory above the working "
+                + "directory and above its executable; set DATANET_STDLIB to the directory that holds math.dn"
+        ])
+        #expect(hints("contract C\nuse \"lib/m.dn\"\n", standard) == [
+            "no file at 'dir/lib/m.dn' (a path in 'use' is relative to the directory of the file that names it)"
+        ])
+        #expect(hints("contract C\nuse other.math\n", standard) == [
+            "a library is named 'use std.NAME' (the standard library) or 'use \"path/file.dn\"'"
+        ])
+    }
+
     @Test func librariesAndFiles() {
         #expect(diagnosticLines("contract C\nuse std.nothing\n") == ["2:1: error: cannot find library 'std.nothing'"])
         #expect(

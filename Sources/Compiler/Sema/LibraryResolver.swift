@@ -31,9 +31,27 @@ public struct LibraryResolver: Sendable {
         return load(directory + "/" + name + ".dn").map { SourceFile(path: logical, bytes: $0.bytes) }
     }
 
+    /// The names `std.NAME` can take, sorted: the in-memory `std/NAME.dn` sources and the directory's `NAME.dn`
+    /// files. Empty when there is neither.
+    public func standardNames() -> [String] {
+        var names = Set(sources.keys.compactMap { key -> String? in
+            guard key.hasPrefix("std/"), key.hasSuffix(".dn") else { return nil }
+            return String(key.dropFirst(4).dropLast(3))
+        })
+        if let directory = stdlibDirectory, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) {
+            for file in files where file.hasSuffix(".dn") { names.insert(String(file.dropLast(3))) }
+        }
+        return names.sorted()
+    }
+
+    /// Where `use "path"` in `file` looks for it.
+    public func relativePath(_ path: String, from file: SourceFile) -> String {
+        LibraryResolver.join(LibraryResolver.directory(of: file.path), path)
+    }
+
     /// The file `path` names, relative to the directory of `file`.
     public func relative(_ path: String, from file: SourceFile) -> SourceFile? {
-        let resolved = LibraryResolver.join(LibraryResolver.directory(of: file.path), path)
+        let resolved = relativePath(path, from: file)
         if let text = sources[resolved] { return SourceFile(path: resolved, text: text) }
         if let text = sources[path] { return SourceFile(path: path, text: text) }
         return load(resolved)

@@ -268,7 +268,7 @@ extension ModuleCompiler {
     private func use(_ target: UseTarget, range: SourceRange, into unit: Unit) {
         let (shown, qualifier, found) = locate(target, from: unit.file)
         guard let file = found else {
-            diagnostics.report(.error(Messages.unknownLibrary(shown), at: range))
+            diagnostics.report(.error(Messages.unknownLibrary(shown), at: range, hint: missingLibraryHint(target, from: unit.file)))
             return
         }
         if let loaded = loadedUnits[file.path] {
@@ -300,6 +300,20 @@ extension ModuleCompiler {
 
     /// What a `use` in `file` names: how messages show it, the qualifier its functions are called with, and its
     /// file (nil when there is none).
+    /// Why a `use` found nothing, and what to write instead.
+    private func missingLibraryHint(_ target: UseTarget, from file: SourceFile) -> String {
+        switch target {
+        case .library(let path):
+            guard path.count == 2, path[0].name == "std" else { return Messages.libraryForms }
+            let names = options.libraries.standardNames()
+            if names.isEmpty { return Messages.noStandardLibrary }
+            let suggestion = EditDistance.suggestion(for: path[1].name, among: names)
+            return Messages.standardLibraryHas(names.map { "std." + $0 }, suggestion: suggestion.map { "std." + $0 })
+        case .file(let path, _):
+            return Messages.noLibraryFile(options.libraries.relativePath(path, from: file))
+        }
+    }
+
     private func locate(_ target: UseTarget, from file: SourceFile) -> (shown: String, qualifier: String, file: SourceFile?) {
         switch target {
         case .library(let path):
