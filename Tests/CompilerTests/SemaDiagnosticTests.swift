@@ -252,6 +252,11 @@ import Testing
         #expect(hints("contract C\nuse \"lib/m.dn\"\n", standard) == [
             "no file at 'dir/lib/m.dn' (a path in 'use' is relative to the directory of the file that names it)"
         ])
+        // The qualifier of a `use` that failed is not reported again in every body that uses it.
+        #expect(diagnosticLines("contract C\nuse std.mth\nfn f() -> Int { return mth.max(1, 2) + mth }\n"
+            + "fn g() -> Int { return mth2 }") == [
+            "2:1: error: cannot find library 'std.mth'", "4:24: error: cannot find 'mth2' in scope",
+        ])
         #expect(hints("contract C\nuse other.math\n", standard) == [
             "a library is named 'use std.NAME' (the standard library) or 'use \"path/file.dn\"'"
         ])

@@ -237,6 +237,7 @@ final class FunctionCompiler {
 
     /// "cannot find 'name'" with the closest visible name as a hint and a fix-it.
     func unknownName(_ name: String, at range: SourceRange, among candidates: [String]) {
+        if unit.missingLibraries.contains(name) { return }  // its `use` line has the error
         let suggestion = EditDistance.suggestion(for: name, among: candidates)
         error(
             Messages.unknownName(name), at: range, hint: suggestion.map(Messages.didYouMean),

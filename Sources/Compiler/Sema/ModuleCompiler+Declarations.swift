@@ -268,6 +268,7 @@ extension ModuleCompiler {
     private func use(_ target: UseTarget, range: SourceRange, into unit: Unit) {
         let (shown, qualifier, found) = locate(target, from: unit.file)
         guard let file = found else {
+            unit.missingLibraries.insert(qualifier)
             diagnostics.report(.error(Messages.unknownLibrary(shown), at: range, hint: missingLibraryHint(target, from: unit.file)))
             return
         }

@@ -12,6 +12,9 @@ final class Unit {
     var functionOrder: [FunctionSymbol] = []
     /// Libraries by the qualifier used to call them (`math` for `use std.math`).
     var libraries: [String: Unit] = [:]
+    /// Qualifiers of `use` lines that found nothing (already an error there): their names are not reported again
+    /// as unknown in every body that uses them. Only looked up, never iterated.
+    var missingLibraries: Set<String> = []
 
     init(file: SourceFile, name: String, isLibrary: Bool) {
         self.file = file
