@@ -88,6 +88,7 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(run("upgrade", contract, v2, "--from", "alice") == 0)
         #expect(run("chain", "history", contract) == 0)
         #expect(transcript.out.contains("version 2, policy compatible"))
+        #expect(transcript.out.contains(" (alice)\n"), "the upgrader's and authority's key name: \(transcript.out)")
 
         #expect(run("chain", "tx", hash) == 0)
         #expect(transcript.out.contains("kind        call"))

@@ -59,7 +59,8 @@ enum ChainCommands {
                 guard rest.count == 1, let address = Hex.decode32(rest[0]) else {
                     return usage(console, "chain history needs a contract address (0x and 64 hex digits)")
                 }
-                return try history(chain, address, json: args.switches.contains("--json"), console)
+                let keystore = try? ChainDirectory(args).keystore()
+                return try history(chain, address, json: args.switches.contains("--json"), keystore: keystore, console)
             case "replay": return try replay(chain, console)
             default:
                 let json = args.switches.contains("--json")
@@ -283,7 +284,7 @@ enum ChainCommands {
     }
 
     static func history(
-        _ chain: Chain, _ address: [UInt8], json: Bool = false, _ console: Console
+        _ chain: Chain, _ address: [UInt8], json: Bool = false, keystore: Keystore? = nil, _ console: Console
     ) throws(CLIFailure) -> Int32 {
         guard let record = try attempt({ try chain.contract(address) }) else {
             throw CLIFailure("no contract at \(Hex.prefixed(address))")
@@ -302,13 +303,14 @@ enum ChainCommands {
             ]).text)
             return ExitCode.ok
         }
+        // Accounts of this directory's keystore are named beside their addresses, as `chain tx` names the sender.
+        let names = ChainPrinter(chain: chain, console: console, keystore: keystore).names
+        let shown = { (account: [UInt8]) in Hex.prefixed(account) + (names[account].map { " (\($0))" } ?? "") }
         console.out("contract \(Hex.prefixed(address)): version \(record.version), policy \(record.policy), "
-            + "authority \(Hex.prefixed(record.authority))")
+            + "authority \(shown(record.authority))")
         var rows = [["version", "block", "module id", "by"]]
         for version in versions {
-            rows.append([
-                String(version.version), String(version.height), Hex.prefixed(version.codeID), Hex.prefixed(version.by),
-            ])
+            rows.append([String(version.version), String(version.height), Hex.prefixed(version.codeID), shown(version.by)])
         }
         TextTable.lines(rows, rightAligned: [0, 1]).forEach(console.out)
         return ExitCode.ok
