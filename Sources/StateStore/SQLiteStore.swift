@@ -163,7 +163,9 @@ public final class SQLiteStore: KeyValueStore {
         try statements.begin.run()
         do {
             try Self.execute(db, "DELETE FROM nodes; DELETE FROM tree")
-            for write in tree.nodeWrites { try putNode(write) }
+            var rows = SQLiteRows(many: statements.putTreeRows, one: statements.putTreeRow)
+            for write in tree.nodeWrites { try putNode(write, into: &rows) }
+            try rows.flush()
             try Self.execute(db, "UPDATE meta SET value = x'03' WHERE name = 'format'")
             try statements.commit.run()
         } catch {
@@ -315,13 +317,7 @@ public final class SQLiteStore: KeyValueStore {
         // block); it finishes before this transaction writes, so the two never fsync at once and the log
         // starts over from its beginning. If it failed, this batch is refused with its error.
         try endReads()
-        if let work, checkpointer.isRunning {
-            work.commitWaitBegins()
-            defer { work.commitWaitEnds() }
-            try checkpointer.wait()
-        } else {
-            try checkpointer.wait()
-        }
+        try waiting(checkpointer.isRunning ? work : nil) { try checkpointer.wait() }
         try statements.begin.run()
         do {
             var written = 0
@@ -339,15 +335,7 @@ public final class SQLiteStore: KeyValueStore {
             var treeRows = SQLiteRows(many: statements.putTreeRows, one: statements.putTreeRow)
             for write in batch.nodes {
                 try checkInjectedFailure(written, flushing: &treeRows)
-                if let id = write.key.withUnsafeBytes(TreeRowID.init) {
-                    if let value = write.value {
-                        try treeRows.put(id: id.value, value: value)
-                    } else {
-                        try statements.deleteTreeRow.run(id: id.value)
-                    }
-                } else {
-                    try put(write, set: statements.putNode, delete: statements.deleteNode)
-                }
+                try putNode(write, into: &treeRows)
                 written += 1
             }
             try treeRows.flush()
@@ -370,13 +358,7 @@ public final class SQLiteStore: KeyValueStore {
         // Committed: the file holds the batch (readers see it), so this store's height and root are its.
         height = batch.height
         stateRoot = batch.stateRoot
-        if let work {
-            work.commitWaitBegins()
-            defer { work.commitWaitEnds() }
-            try syncLog()
-        } else {
-            try syncLog()
-        }
+        try waiting(work) { try syncLog() }
         checkpointer.committed(frames: logFrames.count, db: db)
     }
 
@@ -419,16 +401,24 @@ public final class SQLiteStore: KeyValueStore {
         }
     }
 
-    /// Writes a tree row: to `tree` under its integer id when it has one, otherwise to `nodes` under its key.
-    private func putNode(_ write: Write) throws {
+    /// Writes a tree row: to `tree` under its integer id when it has one (a put gathered in `rows`, which the
+    /// caller flushes), otherwise to `nodes` under its key.
+    private func putNode(_ write: Write, into rows: inout SQLiteRows) throws {
         guard let id = write.key.withUnsafeBytes(TreeRowID.init) else {
             return try put(write, set: statements.putNode, delete: statements.deleteNode)
         }
         if let value = write.value {
-            try statements.putTreeRow.run(id: id.value, value: value)
+            try rows.put(id: id.value, value: value)
         } else {
             try statements.deleteTreeRow.run(id: id.value)
         }
+    }
+
+    /// Runs `wait` (a call that blocks this thread), letting `work`, when given, use this thread's core meanwhile.
+    private func waiting(_ work: (any CommitWaitWork)?, _ wait: () throws -> Void) throws {
+        work?.commitWaitBegins()
+        defer { work?.commitWaitEnds() }
+        try wait()
     }
 
     private func checkInjectedFailure(_ written: Int) throws {
