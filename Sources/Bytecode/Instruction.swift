@@ -182,15 +182,8 @@ extension Instruction {
         Instruction(try PackedInstruction.decode(code, at: offset))
     }
 
-    /// Decodes all of `code` into instructions, in order.
+    /// Decodes all of `code` into instructions, in order (`PackedInstruction.decodeAll`, immediates in arrays).
     public static func decodeAll(_ code: [UInt8]) throws(InstructionDecodingError) -> [Instruction] {
-        var out: [Instruction] = []
-        var offset = 0
-        while offset < code.count {
-            let packed = try PackedInstruction.decode(code, at: offset)
-            out.append(Instruction(packed))
-            offset += packed.size
-        }
-        return out
+        try PackedInstruction.decodeAll(code).map(Instruction.init)
     }
 }
