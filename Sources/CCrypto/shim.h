@@ -1,4 +1,5 @@
 #include <openssl/evp.h>
+#include <openssl/provider.h>
 #include <openssl/sha.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>

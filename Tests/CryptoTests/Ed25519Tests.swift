@@ -77,48 +77,157 @@ func rfc8032VectorGivesThePublicKeyAndSignature(index: Int) throws {
     #expect(Ed25519.verify(signature: try first.sign(message), message: message, publicKey: first.publicKey))
 }
 
-@Test func aSmallKeyCacheEvictsInOrderAndNeverChangesAResult() throws {
-    let cache = PublicKeyCache(capacity: 2)
+@Test func aSmallVerifierDropsKeysInOrderAndNeverChangesAResult() throws {
+    let verifier = try #require(Ed25519Verifier(capacity: 2))
     let keys = try (0..<5).map { try Ed25519PrivateKey(seed: [UInt8](repeating: UInt8($0 + 1), count: 32)) }
     let message: [UInt8] = [9, 8, 7]
     let signatures = try keys.map { try $0.sign(message) }
-    // Interleaved, so keys are evicted while others are still in use; every answer is the uncached one.
+    // Interleaved, so keys are dropped while others are still held; every answer is the uncached one.
     for round in 0..<3 {
         for (index, key) in keys.enumerated() {
-            #expect(Ed25519.verify(signature: signatures[index], message: message, publicKey: key.publicKey, keys: cache))
+            #expect(verifier.verify(signature: signatures[index], message: message, publicKey: key.publicKey))
             let other = signatures[(index + 1) % keys.count]
-            #expect(!Ed25519.verify(signature: other, message: message, publicKey: key.publicKey, keys: cache))
-            #expect(!Ed25519.verify(signature: signatures[index], message: [UInt8(round)], publicKey: key.publicKey, keys: cache))
-            #expect(cache.count <= 2)
+            #expect(!verifier.verify(signature: other, message: message, publicKey: key.publicKey))
+            #expect(!verifier.verify(signature: signatures[index], message: [UInt8(round)], publicKey: key.publicKey))
+            #expect(verifier.count <= 2)
         }
     }
     let notAPoint = [UInt8](repeating: 0xff, count: 32)
     for _ in 0..<2 {
-        #expect(!Ed25519.verify(signature: signatures[0], message: message, publicKey: notAPoint, keys: cache))
+        #expect(!verifier.verify(signature: signatures[0], message: message, publicKey: notAPoint))
     }
-    #expect(cache.count == 2)
+    #expect(verifier.count == 2)
 }
 
-@Test func theKeyCacheGivesTheSameAnswersFromManyThreads() throws {
-    let cache = PublicKeyCache(capacity: 3)
+/// A held key's context answers each verification on its own: a failure (wrong message, tampered signature,
+/// another key's signature, an empty message) leaves nothing behind that changes the next answer.
+@Test func aHeldKeyAnswersEveryVerificationAfreshWhateverCameBefore() throws {
+    let verifier = try #require(Ed25519Verifier(capacity: 8))
+    let key = try Ed25519PrivateKey(seed: bytes(vectors[1].seed))
+    let other = try Ed25519PrivateKey(seed: bytes(vectors[0].seed))
+    let message: [UInt8] = Array("pay 5 to the pool".utf8)
+    let signature = try key.sign(message)
+    let emptySignature = try key.sign([])
+    var tampered = signature
+    tampered[40] ^= 0x80
+    let checks: [(signature: [UInt8], message: [UInt8], publicKey: [UInt8], valid: Bool)] = [
+        (signature, message, key.publicKey, true),
+        (tampered, message, key.publicKey, false),
+        (signature, message, key.publicKey, true),
+        (signature, Array(message.dropLast()), key.publicKey, false),
+        (signature, message, other.publicKey, false),
+        (signature, message, key.publicKey, true),
+        (emptySignature, [], key.publicKey, true),
+        (emptySignature, [0], key.publicKey, false),
+        (signature, [], key.publicKey, false),
+        (try other.sign(message), message, key.publicKey, false),
+        (try other.sign(message), message, other.publicKey, true),
+        (Array(signature.prefix(32)) + [UInt8](repeating: 0, count: 32), message, key.publicKey, false),
+        (signature, message, key.publicKey, true),
+    ]
+    for round in 0..<2 {
+        for (index, check) in checks.enumerated() {
+            #expect(verifier.verify(signature: check.signature, message: check.message, publicKey: check.publicKey)
+                    == check.valid, "round \(round), check \(index)")
+            #expect(Ed25519.verify(signature: check.signature, message: check.message, publicKey: check.publicKey)
+                    == check.valid, "round \(round), check \(index), this thread's verifier")
+        }
+    }
+    #expect(verifier.count == 2)
+}
+
+/// Public keys that are not curve points, of every length around 32, and signatures of every wrong length: no
+/// trap, always false, and a malformed key held does not disturb the valid one beside it.
+@Test func malformedKeysAreRefusedEveryTimeAndDoNotDisturbOthers() throws {
+    let verifier = try #require(Ed25519Verifier(capacity: 4))
+    let key = try Ed25519PrivateKey(seed: bytes(vectors[0].seed))
+    let message: [UInt8] = [1, 2, 3]
+    let signature = try key.sign(message)
+    var notPoints: [[UInt8]] = [[UInt8](repeating: 0xff, count: 32)]
+    // Flipping a bit of a real key mostly gives another point, sometimes none: either way the signature fails.
+    for bit in [0, 7, 100, 254, 255] {
+        var flipped = key.publicKey
+        flipped[bit / 8] ^= UInt8(1 << (bit % 8))
+        notPoints.append(flipped)
+    }
+    for round in 0..<3 {
+        for raw in notPoints {
+            #expect(!verifier.verify(signature: signature, message: message, publicKey: raw), "round \(round)")
+            #expect(verifier.verify(signature: signature, message: message, publicKey: key.publicKey))
+        }
+        for length in [0, 1, 31, 33, 64] {
+            let raw = Array((key.publicKey + key.publicKey).prefix(length))
+            #expect(!verifier.verify(signature: signature, message: message, publicKey: raw), "key of \(length) bytes")
+        }
+        for length in [0, 1, 63, 65, 128] {
+            let bad = Array((signature + signature).prefix(length))
+            #expect(!verifier.verify(signature: bad, message: message, publicKey: key.publicKey),
+                    "signature of \(length) bytes")
+        }
+    }
+    #expect(verifier.count <= 4)
+}
+
+@Test func theSameKeysGiveTheSameAnswersFromManyThreadsAtOnce() throws {
     let keys = try (0..<8).map { try Ed25519PrivateKey(seed: [UInt8](repeating: UInt8($0 + 40), count: 32)) }
-    let checks = try (0..<64).map { index -> (signature: [UInt8], message: [UInt8], publicKey: [UInt8], valid: Bool) in
+    let checks = try (0..<256).map { index -> (signature: [UInt8], message: [UInt8], publicKey: [UInt8], valid: Bool) in
         let key = keys[index % keys.count]
-        let message = [UInt8(index)]
+        let message = [UInt8(index & 0xff), UInt8(index >> 8)]
         var signature = try key.sign(message)
         if index % 5 == 0 { signature[7] ^= 0x40 }
         return (signature, message, key.publicKey, index % 5 != 0)
     }
-    let results = Results(count: checks.count)
-    DispatchQueue.concurrentPerform(iterations: 8) { worker in
-        for index in stride(from: worker, to: checks.count, by: 8) {
+    // Every worker checks every signature, each starting at another place, so the same keys are in use on several
+    // threads at the same moment.
+    let workers = 4
+    let results = Results(count: checks.count * workers)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        for step in 0..<checks.count {
+            let index = (step + worker * 67) % checks.count
             let check = checks[index]
-            results.set(index, Ed25519.verify(signature: check.signature, message: check.message,
-                                              publicKey: check.publicKey, keys: cache))
+            results.set(worker * checks.count + index, Ed25519.verify(
+                signature: check.signature, message: check.message, publicKey: check.publicKey))
         }
     }
-    #expect(results.values == checks.map(\.valid))
-    #expect(cache.count <= 3)
+    let expected = checks.map(\.valid)
+    for worker in 0..<workers {
+        #expect(Array(results.values[(worker * checks.count)..<((worker + 1) * checks.count)]) == expected)
+    }
+}
+
+/// A thread's verifier is its own: made at the thread's first verification, kept for the next, and another
+/// thread gets another.
+@Test func eachThreadVerifiesWithItsOwnVerifier() throws {
+    let key = try Ed25519PrivateKey(seed: bytes(vectors[1].seed))
+    let signature = try key.sign([5])
+    #expect(Ed25519.verify(signature: signature, message: [5], publicKey: key.publicKey))
+    let here = try #require(Ed25519Verifier.current)
+    #expect(Ed25519Verifier.current === here)
+    #expect(here.count >= 1)
+    let elsewhere = Identity()
+    let thread = Thread {
+        elsewhere.set(Ed25519Verifier.current.map { ObjectIdentifier($0) },
+                      Ed25519.verify(signature: signature, message: [5], publicKey: key.publicKey))
+    }
+    thread.start()
+    #expect(elsewhere.wait() == true)
+    #expect(elsewhere.identity != nil && elsewhere.identity != ObjectIdentifier(here))
+}
+
+/// What another thread saw: its verifier's identity and its answer.
+private final class Identity: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var identity: ObjectIdentifier?
+    private var answer: Bool?
+    func set(_ identity: ObjectIdentifier?, _ answer: Bool) {
+        self.identity = identity
+        self.answer = answer
+        done.signal()
+    }
+    func wait() -> Bool? {
+        done.wait()
+        return answer
+    }
 }
 
 /// Results written by several threads at distinct indices.
