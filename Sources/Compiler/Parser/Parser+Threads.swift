@@ -17,16 +17,23 @@ extension Parser {
     /// Below this many bytes an automatic compile parses on one thread.
     static let automaticMinimumBytes = 100_000
 
+    /// How a file was parsed: in how many runs, and how many declarations the first run (the calling thread's)
+    /// made.
+    struct Runs {
+        var count = 1
+        var firstDeclarations = 0
+    }
+
     /// `parseText` with the file lexed and parsed in runs on up to `threads` threads (0: automatic, as for
-    /// function bodies, `CompileThreads`); also returns the number of runs (1 when on one thread).
-    static func parseText(_ file: SourceFile, threads requested: Int) -> (SourceFileAST, [Diagnostic], runs: Int) {
+    /// function bodies, `CompileThreads`); also returns the runs (one when on one thread).
+    static func parseText(_ file: SourceFile, threads requested: Int) -> (SourceFileAST, [Diagnostic], Runs) {
         let threads = CompileThreads.count(
             requested: requested, isLarge: file.bytes.count >= automaticMinimumBytes, units: file.bytes.count)
         if threads > 1, let (ast, runs) = parseRuns(file, threads: threads) {
             return (ast, [], runs)
         }
         let (ast, diagnostics) = parseText(file)
-        return (ast, diagnostics, 1)
+        return (ast, diagnostics, Runs(count: 1, firstDeclarations: ast.declarations.count))
     }
 
     /// Node ids a run may make per byte of the run.
@@ -41,7 +48,7 @@ extension Parser {
     }
 
     /// `file` lexed and parsed in up to `threads` runs, or nil when it cannot be cut or any run was refused.
-    private static func parseRuns(_ file: SourceFile, threads: Int) -> (SourceFileAST, Int)? {
+    private static func parseRuns(_ file: SourceFile, threads: Int) -> (SourceFileAST, Runs)? {
         let cuts = functionLineCuts(file.bytes, parts: threads)
         guard !cuts.isEmpty else { return nil }
         let bounds = [0] + cuts + [file.bytes.count]
@@ -77,7 +84,7 @@ extension Parser {
         let ast = SourceFileAST(
             file: file, kind: head.ast.kind, headerRange: head.ast.headerRange, declarations: declarations,
             comments: comments, nodeCount: last.lastID + 1)
-        return (ast, ranges.count)
+        return (ast, Runs(count: ranges.count, firstDeclarations: head.ast.declarations.count))
     }
 
     /// Byte offsets to cut `bytes` at into about `parts` runs of similar length: each the start of a line that

@@ -152,13 +152,13 @@ final class ParallelBodies {
         return ParallelBodies(threads: threads, workers: workers)
     }
 
-    /// The runs of `functions` main-unit functions on `threads` threads: the first, the main thread's, is 0.6 times
-    /// as long as the others (the main thread also takes the workers' bodies and frees the syntax tree, while a
-    /// worker's extra work is its own declaration pass: with two threads, callgrind counted the main thread's
-    /// share of the benchmark's compile at 306 M instructions and the worker's at 248 M with equal runs).
+    /// The runs of `functions` main-unit functions on `threads` threads, of equal length: the first is the main
+    /// thread's. Each thread collects the declarations at the same time, then compiles its run; the main thread
+    /// then takes the workers' bodies, which is quick (about 1.5 ms of a 50 ms compile of the benchmark's
+    /// contract), so equal runs finish together. (Runs weighted 6 to 10 for the main thread, from callgrind's
+    /// instruction counts, left it waiting for the worker for a third of its own run in wall time.)
     private static func runs(functions: Int, threads: Int) -> [Range<Int>] {
-        let total = 6 + 10 * (threads - 1)
-        let bounds = [0] + (1...threads).map { functions * (6 + 10 * ($0 - 1)) / total }
+        let bounds = (0...threads).map { functions * $0 / threads }
         return (0..<threads).map { bounds[$0]..<bounds[$0 + 1] }
     }
 
