@@ -69,7 +69,7 @@ public enum CompileCorpus {
 public struct CompileSpeed: Sendable {
     /// Lines compiled.
     public var lines: Int
-    /// Median seconds per compile.
+    /// Seconds per compile: the fastest timed run.
     public var seconds: Double
     /// Error diagnostics of the compile (0 for the generated corpus).
     public var errors: Int
@@ -88,20 +88,55 @@ public struct CompileSpeed: Sendable {
 
 /// Times the compiler, and `luac5.4 -p`, on `CompileCorpus`.
 public enum CompileBenchmark {
-    /// The fastest over `runs` (as for luac) of `Compiler.compile` on the generated contract of `lines` lines (after one
-    /// untimed warm-up run), with function bodies on `threads` threads (1: the calling thread only).
+    /// The compiler at each of `threadCounts` (1: the calling thread only), and `luac5.4 -p` when it is on PATH and
+    /// `luacScale` is above 0, timed in alternation: after one untimed warm-up round, each of `runs` rounds compiles
+    /// the contract of `lines` lines once per thread count, then runs luac once on an empty Lua file and once on
+    /// the Lua file of the same shape, `luacScale` times as long. Each figure is the fastest of its rounds; luac's
+    /// is its time on the long file less its time on the empty one (process start-up, which the in-process
+    /// compile does not pay). Alternating matters on a shared machine: a burst of load lasts seconds, and when each
+    /// side's runs came one after the other a burst landed on one side only (luac alone ranged from 0.86 to 1.66 M
+    /// lines/s between consecutive runs); alternating gives both sides the same slices of it.
+    public static func race(
+        lines: Int = CompileCorpus.standardLines, runs: Int = 5, threadCounts: [Int], luacScale: Int = 10
+    ) -> (datanet: [CompileSpeed], luac: CompileSpeed?) {
+        let text = CompileCorpus.datanet(lines: lines)
+        let count = lineCount(text)
+        let options = threadCounts.map { CompileOptions(threads: max(1, $0)) }
+        var best = [UInt64](repeating: .max, count: options.count)
+        var errors = [Int](repeating: 0, count: options.count)
+        let luac = luacScale > 0 ? LuacFiles(lines: lines * luacScale) : nil
+        defer { luac?.remove() }
+        var luacBest: (empty: UInt64, long: UInt64) = (.max, .max)
+        var luacFailed = false
+        for round in 0...max(1, runs) {
+            for (k, option) in options.enumerated() {
+                let elapsed = time {
+                    let result = Compiler.compile(SourceFile(path: "big.dn", text: text), options: option)
+                    errors[k] = result.diagnostics.filter { $0.severity == .error }.count
+                }
+                if round > 0 { best[k] = min(best[k], elapsed) }
+            }
+            if let luac, !luacFailed {
+                var ok = true
+                let empty = time { ok = luac.check(luac.empty) && ok }
+                let long = time { ok = luac.check(luac.long) && ok }
+                luacFailed = !ok
+                if round > 0 { luacBest = (min(luacBest.empty, empty), min(luacBest.long, long)) }
+            }
+        }
+        let datanet = options.indices.map {
+            CompileSpeed(lines: count, seconds: Double(best[$0]) / 1e9, errors: errors[$0], threads: options[$0].threads)
+        }
+        guard let luac, !luacFailed, luacBest.long > luacBest.empty else { return (datanet, nil) }
+        let seconds = Double(luacBest.long - luacBest.empty) / 1e9
+        return (datanet, CompileSpeed(lines: luac.lines, seconds: seconds, errors: 0))
+    }
+
+    /// The compiler alone on `threads` threads (`race` without luac).
     public static func datanet(lines: Int = CompileCorpus.standardLines, runs: Int = 5, threads: Int = 1)
         -> CompileSpeed
     {
-        let text = CompileCorpus.datanet(lines: lines)
-        let count = lineCount(text)
-        var errors = 0
-        let options = CompileOptions(threads: max(1, threads))
-        let seconds = fastest(runs: runs) {
-            let result = Compiler.compile(SourceFile(path: "big.dn", text: text), options: options)
-            errors = result.diagnostics.filter { $0.severity == .error }.count
-        }
-        return CompileSpeed(lines: count, seconds: seconds, errors: errors, threads: max(1, threads))
+        race(lines: lines, runs: runs, threadCounts: [threads], luacScale: 0).datanet[0]
     }
 
     /// The threads an all-core compile uses here: the active processor count.
@@ -117,55 +152,59 @@ public enum CompileBenchmark {
         return nil
     }
 
-    /// The fastest time of `luac5.4 -p` on the Lua file of the same shape, less the fastest time of `luac5.4 -p`
-    /// on an empty file (process start-up, which the in-process compile does not pay); nil when `luac5.4` is
-    /// not on PATH or fails. The file is `scale` times the contract's size so that start-up (a few ms, and noisy
-    /// on a shared machine) is a small part of the total: with the same size, subtracting one noisy median from
-    /// another gave rates from 1 to 50,000 million lines per second.
-    public static func luac(lines: Int = CompileCorpus.standardLines, runs: Int = 5, scale: Int = 10)
-        -> CompileSpeed?
-    {
-        let lines = lines * max(1, scale)
-        guard let luac = luacPath() else { return nil }
-        let text = CompileCorpus.lua(lines: lines)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-bench-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let big = dir.appendingPathComponent("big.lua").path, empty = dir.appendingPathComponent("empty.lua").path
-        guard FileManager.default.createFile(atPath: big, contents: Data(text.utf8)),
-            FileManager.default.createFile(atPath: empty, contents: Data())
-        else { return nil }
-        var failed = false
-        func check(_ file: String) {
+    /// The number of line breaks in `text` (its lines, when it ends with one).
+    public static func lineCount(_ text: String) -> Int { text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+
+    /// Nanoseconds `body` took.
+    private static func time(_ body: () -> Void) -> UInt64 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return DispatchTime.now().uptimeNanoseconds &- start
+    }
+
+    /// luac and its two input files in a temporary directory: empty, and the Lua corpus of `lines` lines. The long
+    /// file is `luacScale` times the contract so that start-up (a few ms, and noisy) is a small part of its time:
+    /// with the same size, subtracting one noisy time from another gave rates from 1 to 50,000 million lines per
+    /// second.
+    private struct LuacFiles {
+        let luac: String
+        let directory: URL
+        let empty: String
+        let long: String
+        let lines: Int
+
+        /// Nil when luac is not on PATH or the files cannot be written.
+        init?(lines: Int) {
+            guard let luac = CompileBenchmark.luacPath() else { return nil }
+            let text = CompileCorpus.lua(lines: lines)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("datanet-bench-\(getpid())")
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let long = directory.appendingPathComponent("big.lua").path
+            let empty = directory.appendingPathComponent("empty.lua").path
+            guard FileManager.default.createFile(atPath: long, contents: Data(text.utf8)),
+                FileManager.default.createFile(atPath: empty, contents: Data())
+            else {
+                try? FileManager.default.removeItem(at: directory)
+                return nil
+            }
+            (self.luac, self.directory, self.empty, self.long) = (luac, directory, empty, long)
+            self.lines = CompileBenchmark.lineCount(text)
+        }
+
+        /// `luac5.4 -p FILE`; false when it cannot start or fails.
+        func check(_ file: String) -> Bool {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: luac)
             process.arguments = ["-p", file]
             do {
                 try process.run()
                 process.waitUntilExit()
-                if process.terminationStatus != 0 { failed = true }
+                return process.terminationStatus == 0
             } catch {
-                failed = true
+                return false
             }
         }
-        let startup = fastest(runs: runs) { check(empty) }
-        let total = fastest(runs: runs) { check(big) }
-        guard !failed, total > startup else { return nil }
-        return CompileSpeed(lines: lineCount(text), seconds: total - startup, errors: 0)
-    }
 
-    /// The number of line breaks in `text` (its lines, when it ends with one).
-    public static func lineCount(_ text: String) -> Int { text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
-
-    /// Fewest seconds of `runs` timed calls of `body`, after one untimed warm-up call: the least disturbed run.
-    static func fastest(runs: Int, _ body: () -> Void) -> Double {
-        var best = UInt64.max
-        for i in 0...max(1, runs) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            let elapsed = DispatchTime.now().uptimeNanoseconds &- start
-            if i > 0 { best = min(best, elapsed) }
-        }
-        return Double(best) / 1e9
+        func remove() { try? FileManager.default.removeItem(at: directory) }
     }
 }

@@ -33,6 +33,14 @@ import Tooling
         #expect(CompileBenchmark.lineCount(CompileCorpus.lua(lines: 500)) == speed.lines)
     }
 
+    @Test func aRaceTimesEveryThreadCountOnTheSameCorpus() {
+        let race = CompileBenchmark.race(lines: 1_000, runs: 2, threadCounts: [1, 2], luacScale: 0)
+        #expect(race.datanet.map(\.threads) == [1, 2])
+        #expect(race.datanet.allSatisfy { $0.errors == 0 && $0.seconds > 0 })
+        #expect(race.datanet.allSatisfy { $0.lines == CompileBenchmark.lineCount(CompileCorpus.datanet(lines: 1_000)) })
+        #expect(race.luac == nil, "luacScale 0 leaves luac out")
+    }
+
     @Test func parallelRunsCompileTheSameCorpus() {
         let speed = CompileBenchmark.datanet(lines: 2_000, runs: 1, threads: 2)
         #expect(speed.errors == 0 && speed.threads == 2)

@@ -68,12 +68,9 @@ enum BenchCommand {
         var compile: CompileFigures?
         if timeCompiler {
             console.progress?("bench: compiling a generated 50,000-line contract, \(max(1, runs)) timed runs")
-            let n = Int(max(1, runs))
             let threads = CompileBenchmark.allCoreThreads
-            compile = CompileFigures(
-                oneThread: CompileBenchmark.datanet(runs: n, threads: 1),
-                allCores: threads > 1 ? CompileBenchmark.datanet(runs: n, threads: threads) : nil,
-                luac: CompileBenchmark.luac(runs: n))
+            let race = CompileBenchmark.race(runs: Int(max(1, runs)), threadCounts: threads > 1 ? [1, threads] : [1])
+            compile = CompileFigures(oneThread: race.datanet[0], allCores: race.datanet.dropFirst().first, luac: race.luac)
         }
         if args.switches.contains("--json") {
             console.out(json(results, compile: compile))
