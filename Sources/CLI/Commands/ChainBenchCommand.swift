@@ -36,7 +36,8 @@ enum ChainBenchCommand {
         var verifyMicroseconds = 0.0
         /// The process's CPU time per verification in the all-core batch, the lowest of the passes: above
         /// `verifyMicroseconds` by what verifying on several cores at once costs each verification (memory both
-        /// threads write moving between the cores, the batch's set-up and its last wait).
+        /// threads write moving between the cores, the batch's set-up and its last wait, and on a virtual machine
+        /// the host slowing cores that run together: ~15 % here, Docs/performance.md).
         var batchVerifyMicroseconds = 0.0
         var transferMicroseconds = 0.0
         var transferMedianMicroseconds = 0.0
