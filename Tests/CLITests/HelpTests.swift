@@ -79,6 +79,14 @@ import Testing
         #expect(misplaced.err.contains("--passes is for 'bench chain'"), "\(misplaced.err)")
     }
 
+    /// Every name `bench --only` takes must be known: a typo beside a good name is not dropped quietly.
+    @Test func benchOnlyRejectsAnUnknownName() {
+        let typo = datanet("bench", "--only", "compile,W9")
+        #expect(typo.status == 2)
+        #expect(typo.out.isEmpty)
+        #expect(typo.err.contains("--only: unknown 'w9'; the names are W1, W2, W3, W4, compile"), "\(typo.err)")
+    }
+
     @Test func aFlagWithoutItsValueIsAUsageError() {
         let r = datanet("run", fixture("small.dna"), "--call")
         #expect(r.status == 2)

@@ -28,6 +28,11 @@ enum BenchCommand {
         var timeCompiler = true
         if let only = args.flags["--only"] {
             let names = only.uppercased().split(separator: ",").map(String.init)
+            // Every name must be one of them: a typo ('W5', 'compil') would otherwise quietly leave its part out.
+            let known = workloads.map(\.name) + ["COMPILE"]
+            if let unknown = names.first(where: { !known.contains($0) }) {
+                return usage(console, "--only: unknown '\(unknown.lowercased())'; the names are W1, W2, W3, W4, compile")
+            }
             workloads = workloads.filter { names.contains($0.name) }
             timeCompiler = names.contains("COMPILE")
             guard !workloads.isEmpty || timeCompiler else {
