@@ -53,7 +53,8 @@ public enum Compiler {
         let (ast, parseDiagnostics, runs) = Parser.parseText(file, threads: options.threads)
         var result = compile(ast, parseDiagnostics: parseDiagnostics, options: options)
         result.parsedRuns = runs.count
-        // Everything else that held the tree (the checker's symbols, the workers) is gone: releasing it frees it.
+        // Everything else that held the tree (the checker's symbols, the workers) is gone, and `consume` ends this
+        // binding here rather than at the function's end: the release below is the tree's last and frees it.
         SyntaxRelease.release(consume ast, split: runs.firstDeclarations, onTwoThreads: runs.count > 1)
         return result
     }
