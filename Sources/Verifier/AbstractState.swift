@@ -169,9 +169,7 @@ struct LocalSets {
     mutating func reset(count: Int) {
         words = (max(0, count) + 63) / 64
         if !saved.isEmpty { saved.removeAll(keepingCapacity: true) }
-        if current.count > words { current.removeLast(current.count - words) }
-        for i in current.indices { current[i] = 0 }
-        if current.count < words { current.append(contentsOf: repeatElement(0, count: words - current.count)) }
+        current.refill(words, with: 0)
     }
 
     func contains(_ local: Int) -> Bool {

@@ -11,9 +11,7 @@ struct BlockQueue {
     /// Empties the queue, for blocks `0..<count`.
     mutating func reset(count: Int) {
         heap.removeAll(keepingCapacity: true)
-        if queued.count > count { queued.removeLast(queued.count - max(0, count)) }
-        for i in queued.indices { queued[i] = false }
-        if queued.count < count { queued.append(contentsOf: repeatElement(false, count: count - queued.count)) }
+        queued.refill(count, with: false)
     }
 
     /// Adds `block` unless it is already waiting.

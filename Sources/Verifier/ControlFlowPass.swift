@@ -37,13 +37,6 @@ struct ControlFlowPass {
 
     init(module: Module) { self.module = module }
 
-    /// Makes `array` hold `count` copies of `value`, reusing its storage.
-    private static func reset<T>(_ array: inout [T], _ count: Int, to value: T) {
-        if array.count > count { array.removeLast(array.count - count) }
-        for i in array.indices { array[i] = value }
-        if array.count < count { array.append(contentsOf: repeatElement(value, count: count - array.count)) }
-    }
-
     /// Decodes function `index` and appends it to `code`.
     mutating func run(function index: Int) throws(VerificationError) {
         func fail(_ message: String, offset: Int?) -> VerificationError {
@@ -62,13 +55,13 @@ struct ControlFlowPass {
         let count = code.instructions.count - first
 
         // Instruction index (within the function) at each byte offset that starts one, -1 elsewhere.
-        Self.reset(&indexAt, bytes.count, to: -1)
+        indexAt.refill(bytes.count, with: -1)
         for i in 0..<count { indexAt[code.instructions[first + i].offset] = Int32(truncatingIfNeeded: i) }
 
         // Leaders: the entry, every branch target, every instruction after a branch or terminator.
-        Self.reset(&leader, count, to: false)
+        leader.refill(count, with: false)
         if count > 0 { leader[0] = true }
-        Self.reset(&targetIndex, count, to: -1)
+        targetIndex.refill(count, with: -1)
         for i in 0..<count {
             let inst = code.instructions[first + i]
             let flags = facts[Int(inst.opcode.rawValue)].flags
@@ -92,7 +85,7 @@ struct ControlFlowPass {
 
         // Blocks, numbered within the function.
         let firstBlock = code.blocks.count
-        Self.reset(&blockOf, count, to: -1)
+        blockOf.refill(count, with: -1)
         var start = 0
         for i in 0..<count where i > 0 && leader[i] {
             blockOf[start] = code.blocks.count - firstBlock
@@ -106,7 +99,7 @@ struct ControlFlowPass {
         let blockCount = code.blocks.count - firstBlock
 
         // Successors, and whether control can run past the end of each block's last instruction.
-        Self.reset(&fallsOff, blockCount, to: false)
+        fallsOff.refill(blockCount, with: false)
         for b in 0..<blockCount {
             let block = code.blocks[firstBlock + b]
             let last = block.upperBound - 1 - first
@@ -124,7 +117,7 @@ struct ControlFlowPass {
         code.ranges.append((first..<(first + count), firstBlock..<(firstBlock + blockCount)))
 
         // Reachability from the entry; a reachable block that falls off the end is an error.
-        Self.reset(&reachable, blockCount, to: false)
+        reachable.refill(blockCount, with: false)
         work.removeAll(keepingCapacity: true)
         if blockCount > 0 {
             reachable[0] = true

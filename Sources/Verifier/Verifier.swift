@@ -70,3 +70,14 @@ public enum Verifier {
         return VerifiedModule(module: module)
     }
 }
+
+extension Array {
+    /// Makes the array hold `count` (at least 0) copies of `value`, reusing its storage: the passes' work arrays,
+    /// sized anew for each function.
+    mutating func refill(_ count: Int, with value: Element) {
+        let count = Swift.max(0, count)
+        if self.count > count { removeLast(self.count - count) }
+        for i in indices { self[i] = value }
+        if self.count < count { append(contentsOf: repeatElement(value, count: count - self.count)) }
+    }
+}
