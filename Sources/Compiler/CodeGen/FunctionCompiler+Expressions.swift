@@ -25,7 +25,7 @@ extension FunctionCompiler {
             return .error
         case .name(let name): return nameExpr(name, e)
         case .unary(let op, let operand):
-            if !isNonConstantName(operand), let value = module.fold(e, in: unit, isLocal: isLocal) {
+            if let value = folded(e, first: operand) {
                 pushConstant(value)
                 return value.type
             }
@@ -45,7 +45,7 @@ extension FunctionCompiler {
             }
             return type
         case .binary(let op, let lhs, let rhs, let opRange):
-            if !isNonConstantName(lhs), let value = module.fold(e, in: unit, isLocal: isLocal) {
+            if let value = folded(e, first: lhs) {
                 pushConstant(value)
                 return value.type
             }

@@ -276,12 +276,18 @@ final class FunctionCompiler {
     /// folds to nothing (`isNonConstantName`), which is the folder's own answer then.
     func foldedValue(_ e: Expr) -> ConstValue? {
         switch e.kind {
-        case .name: if isNonConstantName(e) { return nil }
-        case .unary(_, let operand): if isNonConstantName(operand) { return nil }
-        case .binary(_, let lhs, _, _): if isNonConstantName(lhs) { return nil }
-        default: break
+        case .name: folded(e, first: e)
+        case .unary(_, let operand): folded(e, first: operand)
+        case .binary(_, let lhs, _, _): folded(e, first: lhs)
+        default: module.fold(e, in: unit, isLocal: isLocal)
         }
-        return module.fold(e, in: unit, isLocal: isLocal)
+    }
+
+    /// `foldedValue(e)` for a caller that already holds `first`, the operand the fold of `e` starts with (`e`
+    /// itself for a name): no second look at `e`'s kind.
+    @inline(__always)
+    func folded(_ e: Expr, first: Expr) -> ConstValue? {
+        isNonConstantName(first) ? nil : module.fold(e, in: unit, isLocal: isLocal)
     }
 
     func pushConstant(_ value: ConstValue) {

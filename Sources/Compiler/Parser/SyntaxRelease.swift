@@ -17,10 +17,7 @@ enum SyntaxRelease {
         guard onTwoThreads, split > 0, split < head.count else { return }
         let tail = Detached(Array(head[split...]))
         head.removeSubrange(split...)
-        let other = WorkerThreads<Bool>.start(1..<2) { _ in
-            tail.drop()
-            return true
-        }
+        let other = WorkerThreads<Void>.start(1..<2) { _ in tail.drop() }
         head = []
         _ = other.wait()
     }

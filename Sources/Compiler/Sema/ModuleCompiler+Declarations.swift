@@ -299,8 +299,6 @@ extension ModuleCompiler {
         unit.libraries[name.name] = library
     }
 
-    /// What a `use` in `file` names: how messages show it, the qualifier its functions are called with, and its
-    /// file (nil when there is none).
     /// Why a `use` found nothing, and what to write instead.
     private func missingLibraryHint(_ target: UseTarget, from file: SourceFile) -> String {
         switch target {
@@ -315,6 +313,8 @@ extension ModuleCompiler {
         }
     }
 
+    /// What a `use` in `file` names: how messages show it, the qualifier its functions are called with, and its
+    /// file (nil when there is none).
     private func locate(_ target: UseTarget, from file: SourceFile) -> (shown: String, qualifier: String, file: SourceFile?) {
         switch target {
         case .library(let path):
