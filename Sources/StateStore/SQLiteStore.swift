@@ -1,8 +1,9 @@
 import CSQLite
 
 /// A durable `KeyValueStore` in one SQLite file: WAL journal, one SQLite transaction per batch, the log fsynced
-/// before `apply` returns (what `synchronous=FULL` does, done by the store itself: `syncLog`). Values, tree rows, archive records and metadata are separate tables written in the same transaction,
-/// so after a crash the file holds either the previous batch or the new one, never a mix.
+/// before `apply` returns (what `synchronous=FULL` does, done by the store itself: `syncLog`). Values, tree rows,
+/// archive records and metadata are separate tables written in the same transaction, so after a crash the file
+/// holds either the previous batch or the new one, never a mix.
 ///
 /// Not thread-safe: use one instance from one thread (or actor) at a time. (Its log is checkpointed on a
 /// background queue with a connection of its own: `WALCheckpointer`.)
