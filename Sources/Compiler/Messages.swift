@@ -94,6 +94,8 @@ public enum Messages {
     static let rangeOnlyInFor = "ranges 'a..b' are only allowed in 'for' loops"
     static let nestingTooDeep = "nesting too deep; the limit is 256 levels"
     static let expressionTooLong = "expression too long; the limit is 256 operators in a chain"
+    static let fileTooLarge = "file is too large to parse: it holds more than 67,108,864 expressions or statements"
+    static let fileTooLargeHint = "split it into libraries ('use \"file.dn\"')"
     static let nestingTooDeepHint = "split the expression or block into smaller functions or variables"
     static let structLiteralInCondition = "struct literals are not allowed here without parentheses"
     static let structLiteralInConditionHint = "wrap the struct literal in parentheses: '(Name { ... })'"

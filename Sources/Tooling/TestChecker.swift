@@ -8,6 +8,8 @@ import Bytecode
 import Diagnostics
 
 struct TestChecker {
+    /// The file's expressions and statements.
+    private let tree: SyntaxTree
     /// Prelude forms and how many arguments each takes (nil: any number, at least one).
     static let prelude: [String: Int?] = [
         "assert": 1, "assert_eq": 2, "balance": 1, "advance": 1, "send": 3, "deploy": nil, "with_value": 2,
@@ -28,7 +30,7 @@ struct TestChecker {
     /// Errors in `ast`, in source order.
     /// `contract` gives the module `deploy(path)` deploys, to check calls through its handle.
     static func check(_ ast: SourceFileAST, contract: @escaping (String) -> Module?) -> [Diagnostic] {
-        var checker = TestChecker()
+        var checker = TestChecker(tree: ast.tree)
         checker.contracts = contract
         var globals: Set<String> = Self.worldNames.union(["START_BALANCE"])
         for decl in ast.declarations {
@@ -58,7 +60,7 @@ struct TestChecker {
 
     private mutating func block(_ block: Block) {
         scopes.append([:])
-        for stmt in block.statements { statement(stmt) }
+        for stmt in tree[block.statements] { statement(stmt) }
         scopes.removeLast()
     }
 
@@ -77,22 +79,22 @@ struct TestChecker {
     }
 
     private mutating func statement(_ stmt: Stmt) {
-        switch stmt.kind {
+        switch tree[stmt].kind {
         case .binding(let binding):
-            if let e = binding.initializer { expression(e) }
+            if let e = tree[binding].initializer { expression(e) }
             var contract = ""
-            if !binding.isMutable, let e = binding.initializer, case .call(let callee, let arguments) = e.kind,
-                case .name("deploy") = callee.kind, let first = arguments.first, case .string(let path) = first.kind
+            if !tree[binding].isMutable, let e = tree[binding].initializer, case .call(let callee, let arguments) = tree[e].kind,
+                case .name("deploy") = tree[callee].kind, let first = tree[arguments].first, case .string(let path) = tree[first].kind
             {
                 contract = path
             }
-            declare(binding.name.name, contract: contract)
+            declare(tree[binding].name.name, contract: contract)
         case .assignment(let target, _, let value, _):
             expression(target)
             expression(value)
         case .expression(let e): expression(e)
         case .conditional(let c):
-            for clause in c.clauses {
+            for clause in tree[c.clauses] {
                 expression(clause.condition)
                 block(clause.body)
             }
@@ -101,14 +103,14 @@ struct TestChecker {
             expression(condition)
             block(body)
         case .forLoop(let loop):
-            switch loop.sequence {
+            switch tree[loop].sequence {
             case .value(let e): expression(e)
             case .range(let lower, let upper):
                 expression(lower)
                 expression(upper)
             }
-            scopes.append(Dictionary(loop.names.map { ($0.name, "") }) { a, _ in a })
-            block(loop.body)
+            scopes.append(Dictionary(tree[loop].names.map { ($0.name, "") }) { a, _ in a })
+            block(tree[loop].body)
             scopes.removeLast()
         case .returnValue(let e): if let e { expression(e) }
         case .asAccount(let account, let body):
@@ -119,7 +121,7 @@ struct TestChecker {
             block(body)
         case .block(let b): block(b)
         case .emit, .tryCall:
-            diagnostics.append(.error("this statement belongs in contracts, not tests", at: stmt.range))
+            diagnostics.append(.error("this statement belongs in contracts, not tests", at: tree[stmt].range))
         case .breakLoop, .continueLoop, .error: break
         }
     }
@@ -141,10 +143,10 @@ struct TestChecker {
     }
 
     private mutating func expression(_ e: Expr) {
-        switch e.kind {
+        switch tree[e].kind {
         case .name(let name):
             if !isDeclared(name) {
-                diagnostics.append(.error("cannot find '\(name)' in scope", at: e.range,
+                diagnostics.append(.error("cannot find '\(name)' in scope", at: tree[e].range,
                     hint: functions[name] != nil || Self.prelude[name] != nil
                         ? "'\(name)' is a function; call it" : "declare it with 'let' or 'const' first"))
             }
@@ -153,50 +155,50 @@ struct TestChecker {
             expression(l)
             expression(r)
         case .call(let callee, let arguments):
-            for argument in arguments { expression(argument) }
-            switch callee.kind {
+            for argument in tree[arguments] { expression(argument) }
+            switch tree[callee].kind {
             case .name(let name):
                 if let count = functions[name] {
                     if count != arguments.count {
                         diagnostics.append(.error(
-                            Messages.argumentCount(name, expected: count, found: arguments.count), at: e.range))
+                            Messages.argumentCount(name, expected: count, found: Int(arguments.count)), at: tree[e].range))
                     }
                 } else if let entry = Self.prelude[name] {
                     if let count = entry, count != arguments.count {
                         diagnostics.append(.error(
-                            Messages.argumentCount(name, expected: count, found: arguments.count), at: e.range))
+                            Messages.argumentCount(name, expected: count, found: Int(arguments.count)), at: tree[e].range))
                     } else if entry == nil, arguments.isEmpty {
-                        diagnostics.append(.error("'\(name)' needs at least one argument", at: e.range))
+                        diagnostics.append(.error("'\(name)' needs at least one argument", at: tree[e].range))
                     }
                 } else if !Compiler.builtinFunctionNames.contains(name), !types.contains(name), !isDeclared(name) {
                     let known = Array(functions.keys) + Array(Self.prelude.keys) + Compiler.builtinFunctionNames
                     let hint = EditDistance.suggestion(for: name, among: known.sorted()).map { "did you mean '\($0)'?" }
-                    diagnostics.append(.error("cannot find function '\(name)' in a test file", at: callee.range,
+                    diagnostics.append(.error("cannot find function '\(name)' in a test file", at: tree[callee].range,
                         hint: hint ?? "tests call the prelude (deploy, send, advance, balance, with_value, events, "
                             + "note, assert, assert_eq), the language's builtins, library functions and the file's "
                             + "'fn's, and contract functions through a handle"))
                 }
             case .member(let base, let name):
-                if case .name(let library) = base.kind, !isDeclared(library), libraries.contains(library) {
+                if case .name(let library) = tree[base].kind, !isDeclared(library), libraries.contains(library) {
                     _ = name
                 } else {
                     expression(base)
-                    if case .name(let handle) = base.kind, let path = contractPath(handle),
+                    if case .name(let handle) = tree[base].kind, let path = contractPath(handle),
                         let module = contracts(path)
                     {
-                        checkCall(name, arguments.count, on: module, range: e.range)
+                        checkCall(name, Int(arguments.count), on: module, range: tree[e].range)
                     }
                 }
             default:
                 expression(callee)
             }
         case .member(let base, _):
-            if case .name(let library) = base.kind, !isDeclared(library), libraries.contains(library) { break }
+            if case .name(let library) = tree[base].kind, !isDeclared(library), libraries.contains(library) { break }
             expression(base)
         case .index(let base, let index):
             expression(base)
             expression(index)
-        case .list(let elements): for element in elements { expression(element) }
+        case .list(let elements): for element in tree[elements] { expression(element) }
         case .structLiteral(_, let fields): for field in fields { expression(field.value) }
         case .integer, .decimal, .string, .bool, .address, .hash, .error: break
         }

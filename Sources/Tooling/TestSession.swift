@@ -87,6 +87,8 @@ struct Temp {
 final class TestSession {
     let runner: TestRunner
     let ast: SourceFileAST
+    /// The file's expressions and statements (`ast.tree`).
+    let tree: SyntaxTree
     var chain: LocalChain?
     var setupError: String?
     var callers: [String] = ["alice"]
@@ -123,6 +125,7 @@ final class TestSession {
     init(runner: TestRunner, ast: SourceFileAST, accounts: [String], chain given: LocalChain? = nil) {
         self.runner = runner
         self.ast = ast
+        tree = ast.tree
         prelude = SyntheticSource(path: ast.file.path + "#test-code")
         do {
             let chain = try given ?? LocalChain(accounts: accounts, startBalance: testStartBalance)
@@ -211,11 +214,11 @@ final class TestSession {
 
     /// Whether evaluating `e` acts on the chain or reads events rows: then the session runs it, not the VM alone.
     func actsOnChain(_ e: Expr) -> Bool {
-        switch e.kind {
+        switch tree[e].kind {
         case .name(let name): return (lookup(name)?.type.depth ?? 0) > 0
         case .call(let callee, let arguments):
-            if arguments.contains(where: actsOnChain) { return true }
-            switch callee.kind {
+            if tree[arguments].contains(where: actsOnChain) { return true }
+            switch tree[callee].kind {
             case .name(let name): return Self.chainForms.contains(name) || chainFunctions[name] != nil
             case .member(let base, let name): return isContractCall(base, name) || actsOnChain(base)
             default: return actsOnChain(callee)
@@ -225,23 +228,23 @@ final class TestSession {
         case .member(let base, _): return actsOnChain(base)
         case .index(let base, let index): return actsOnChain(base) || actsOnChain(index)
         case .structLiteral(_, let fields): return fields.contains { actsOnChain($0.value) }
-        case .list(let elements): return elements.contains(where: actsOnChain)
+        case .list(let elements): return tree[elements].contains(where: actsOnChain)
         case .integer, .decimal, .string, .bool, .address, .hash, .error: return false
         }
     }
 
-    func actsOnChain(_ block: Block) -> Bool { block.statements.contains(where: actsOnChain) }
+    func actsOnChain(_ block: Block) -> Bool { tree[block.statements].contains(where: actsOnChain) }
 
     func actsOnChain(_ stmt: Stmt) -> Bool {
-        switch stmt.kind {
-        case .binding(let binding): return binding.initializer.map(actsOnChain) ?? false
+        switch tree[stmt].kind {
+        case .binding(let binding): return tree[binding].initializer.map(actsOnChain) ?? false
         case .assignment(let target, _, let value, _): return actsOnChain(target) || actsOnChain(value)
         case .expression(let e): return actsOnChain(e)
         case .conditional(let c):
-            return c.clauses.contains { actsOnChain($0.condition) || actsOnChain($0.body) }
+            return tree[c.clauses].contains { actsOnChain($0.condition) || actsOnChain($0.body) }
                 || (c.elseBody.map(actsOnChain) ?? false)
         case .whileLoop(let condition, let body): return actsOnChain(condition) || actsOnChain(body)
-        case .forLoop(let loop): return actsOnChain(loop.sequence) || actsOnChain(loop.body)
+        case .forLoop(let loop): return actsOnChain(tree[loop].sequence) || actsOnChain(tree[loop].body)
         case .returnValue(let e): return e.map(actsOnChain) ?? false
         case .block(let b): return actsOnChain(b)
         case .asAccount, .expectRevert, .emit, .tryCall: return true
@@ -258,33 +261,33 @@ final class TestSession {
 
     /// `base.name(…)` calls a contract unless `base` is a library or it is a list's `push`/`pop`.
     func isContractCall(_ base: Expr, _ name: Identifier) -> Bool {
-        if case .name(let library) = base.kind, libraryNames.contains(library), lookup(library) == nil { return false }
+        if case .name(let library) = tree[base].kind, libraryNames.contains(library), lookup(library) == nil { return false }
         return name.name != "push" && name.name != "pop"
     }
 
     /// Whether `stmt` runs on the VM as a whole: it does not act on the chain, return, or leave a loop it is not in.
     func isPure(_ stmt: Stmt, loops: Int = 0) -> Bool {
-        switch stmt.kind {
+        switch tree[stmt].kind {
         case .binding, .assignment, .expression: return !actsOnChain(stmt)
         case .conditional(let c):
-            return c.clauses.allSatisfy { !actsOnChain($0.condition) && isPure($0.body, loops: loops) }
+            return tree[c.clauses].allSatisfy { !actsOnChain($0.condition) && isPure($0.body, loops: loops) }
                 && (c.elseBody.map { isPure($0, loops: loops) } ?? true)
         case .whileLoop(let condition, let body): return !actsOnChain(condition) && isPure(body, loops: loops + 1)
-        case .forLoop(let loop): return !actsOnChain(loop.sequence) && isPure(loop.body, loops: loops + 1)
+        case .forLoop(let loop): return !actsOnChain(tree[loop].sequence) && isPure(tree[loop].body, loops: loops + 1)
         case .breakLoop, .continueLoop: return loops > 0
         case .block(let b): return isPure(b, loops: loops)
         case .returnValue, .asAccount, .expectRevert, .emit, .tryCall, .error: return false
         }
     }
 
-    func isPure(_ block: Block, loops: Int) -> Bool { block.statements.allSatisfy { isPure($0, loops: loops) } }
+    func isPure(_ block: Block, loops: Int) -> Bool { tree[block.statements].allSatisfy { isPure($0, loops: loops) } }
 
     /// How many times `e` is indexed before it gives a value of a language type (0 for every language value).
     func rowDepth(_ e: Expr) -> Int {
-        switch e.kind {
+        switch tree[e].kind {
         case .name(let name): return lookup(name)?.type.depth ?? 0
         case .call(let callee, _):
-            if case .name("events") = callee.kind { return 2 }
+            if case .name("events") = tree[callee].kind { return 2 }
             return 0
         case .index(let base, _): return max(0, rowDepth(base) - 1)
         default: return 0
@@ -293,12 +296,12 @@ final class TestSession {
 
     /// Whether the session itself evaluates `e` (its operands may still run on the VM).
     func isSessionForm(_ e: Expr) -> Bool {
-        switch e.kind {
+        switch tree[e].kind {
         case .call(let callee, let arguments):
-            switch callee.kind {
+            switch tree[callee].kind {
             case .name(let name):
                 if Self.chainForms.contains(name) || chainFunctions[name] != nil { return true }
-                return name == "len" && arguments.count == 1 && rowDepth(arguments[0]) > 0
+                return name == "len" && arguments.count == 1 && rowDepth(tree[arguments][0]) > 0
             case .member(let base, let name): return isContractCall(base, name)
             default: return false
             }
@@ -323,16 +326,16 @@ final class TestSession {
         let statements = block.statements
         var i = 0
         while i < statements.count {
-            if isPure(statements[i]) {
+            if isPure(tree[statements][i]) {
                 var j = i + 1
-                while j < statements.count, isPure(statements[j]) { j += 1 }
-                let run = Array(statements[i..<j])
-                try countStep(run[0].range)
-                _ = try runOnVM(run[0].range.start..<run[run.count - 1].range.end, declaring: declarations(run))
+                while j < statements.count, isPure(tree[statements][j]) { j += 1 }
+                let run = Array(tree[statements][i..<j])
+                try countStep(tree[run[0]].range)
+                _ = try runOnVM(tree[run[0]].range.start..<tree[run[run.count - 1]].range.end, declaring: declarations(run))
                 i = j
                 continue
             }
-            let flow = try execute(statements[i])
+            let flow = try execute(tree[statements][i])
             if case .normal = flow {
                 i += 1
                 continue
@@ -347,37 +350,37 @@ final class TestSession {
     func declarations(_ statements: [Stmt]) -> [Declared] {
         var declared: [Declared] = []
         for stmt in statements {
-            guard case .binding(let b) = stmt.kind else { continue }
-            declared.removeAll { $0.name == b.name.name }
-            var type = b.type?.range.text
-            if type == nil, let e = b.initializer {
+            guard case .binding(let b) = tree[stmt].kind else { continue }
+            declared.removeAll { $0.name == tree[b].name.name }
+            var type = tree[b].type?.range.text
+            if type == nil, let e = tree[b].initializer {
                 var literal = e
-                if case .unary(.negate, let operand) = e.kind { literal = operand }
-                if case .decimal = literal.kind { type = "Dec" } else { type = Self.literal(literal)?.type.name }
+                if case .unary(.negate, let operand) = tree[e].kind { literal = operand }
+                if case .decimal = tree[literal].kind { type = "Dec" } else { type = Self.literal(tree[literal].kind)?.type.name }
             }
-            declared.append(Declared(name: b.name.name, isMutable: b.isMutable, type: type))
+            declared.append(Declared(name: tree[b].name.name, isMutable: tree[b].isMutable, type: type))
         }
         return declared
     }
 
     func execute(_ stmt: Stmt) throws(TestError) -> Flow {
-        try countStep(stmt.range)
-        let whole = stmt.range.start..<stmt.range.end
-        switch stmt.kind {
+        try countStep(tree[stmt].range)
+        let whole = tree[stmt].range.start..<tree[stmt].range.end
+        switch tree[stmt].kind {
         case .binding(let binding):
-            guard let initializer = binding.initializer, isSessionForm(initializer) else {
-                _ = try runOnVM(whole, declaring: declarations([stmt]), temps: try hoist(binding.initializer))
+            guard let initializer = tree[binding].initializer, isSessionForm(initializer) else {
+                _ = try runOnVM(whole, declaring: declarations([stmt]), temps: try hoist(tree[binding].initializer))
                 return .normal
             }
-            let written = binding.type.map { $0.range.text }
+            let written = tree[binding].type.map { $0.range.text }
             var slot = try need(evaluate(initializer, expecting: written.map(SlotType.language)), initializer)
             if let written, slot.type.name != nil { slot.type = .language(written) }
-            slot.isMutable = binding.isMutable
-            scopes[scopes.count - 1][binding.name.name] = slot
+            slot.isMutable = tree[binding].isMutable
+            scopes[scopes.count - 1][tree[binding].name.name] = slot
         case .assignment(let target, _, let value, _):
             if actsOnChain(target) {
                 throw TestError(message: "tests assign to their own locals; this target calls the chain",
-                    range: target.range)
+                    range: tree[target].range)
             }
             _ = try runOnVM(whole, declaring: [], temps: try hoist(value))
         case .expression(let e):
@@ -387,13 +390,13 @@ final class TestSession {
                 _ = try runOnVM(whole, declaring: [], temps: try hoist(e))
             }
         case .conditional(let conditional):
-            for clause in conditional.clauses where try truth(clause.condition) {
+            for clause in tree[conditional.clauses] where try truth(clause.condition) {
                 return try execute(clause.body)
             }
             if let elseBody = conditional.elseBody { return try execute(elseBody) }
         case .whileLoop(let condition, let body):
             while try truth(condition) {
-                try countStep(stmt.range)
+                try countStep(tree[stmt].range)
                 switch try execute(body) {
                 case .breakLoop: return .normal
                 case .returned(let v): return .returned(v)
@@ -401,7 +404,7 @@ final class TestSession {
                 }
             }
         case .forLoop(let loop):
-            return try execute(loop, range: stmt.range)
+            return try execute(tree[loop], range: tree[stmt].range)
         case .breakLoop:
             return .breakLoop
         case .continueLoop:
@@ -412,19 +415,19 @@ final class TestSession {
         case .asAccount(let account, let body):
             let address = try need(evaluate(account, expecting: .language("Address")), account)
             guard case .address(let bytes) = address.value, let name = names[bytes] else {
-                throw TestError(message: "as(...) needs a named test account such as @bob", range: account.range)
+                throw TestError(message: "as(...) needs a named test account such as @bob", range: tree[account].range)
             }
             callers.append(name)
             defer { callers.removeLast() }
             return try execute(body)
         case .expectRevert(let message, let body):
-            return try expectRevert(message, body, range: stmt.range)
+            return try expectRevert(message, body, range: tree[stmt].range)
         case .block(let block):
             return try execute(block)
         case .emit, .tryCall:
-            throw TestError(message: "this statement belongs in contracts, not tests", range: stmt.range)
+            throw TestError(message: "this statement belongs in contracts, not tests", range: tree[stmt].range)
         case .error:
-            throw TestError(message: "statement did not parse", range: stmt.range)
+            throw TestError(message: "statement did not parse", range: tree[stmt].range)
         }
         return .normal
     }
@@ -463,7 +466,7 @@ final class TestSession {
                 items = rows.map { [names[0]: Slot(value: $0, type: .event(fields))] }
             default:
                 throw TestError(message: "tests loop over a list with one name or a map with two ('for k, v in m')",
-                    range: e.range)
+                    range: tree[e].range)
             }
         }
         for item in items {
@@ -481,7 +484,7 @@ final class TestSession {
         if let message {
             guard case .string(let text) = try need(evaluate(message, expecting: .language("String")), message).value
             else {
-                throw TestError(message: "expect_revert's message must be a String", range: message.range)
+                throw TestError(message: "expect_revert's message must be a String", range: tree[message].range)
             }
             expected = text
         }
@@ -519,34 +522,34 @@ final class TestSession {
 
     /// `slot`, or a failure saying that `e` gives no value.
     func need(_ slot: Slot?, _ e: Expr) throws(TestError) -> Slot {
-        guard let slot else { throw TestError(message: "this returns no value", range: e.range) }
+        guard let slot else { throw TestError(message: "this returns no value", range: tree[e].range) }
         return slot
     }
 
     func truth(_ e: Expr) throws(TestError) -> Bool {
         guard case .bool(let b) = try need(evaluate(e, expecting: .language("Bool")), e).value else {
-            throw TestError(message: "condition must be a Bool", range: e.range)
+            throw TestError(message: "condition must be a Bool", range: tree[e].range)
         }
         return b
     }
 
     func integer(_ e: Expr) throws(TestError) -> Int128 {
         guard case .int(let i) = try need(evaluate(e, expecting: .language("Int")), e).value else {
-            throw TestError(message: "expected an Int", range: e.range)
+            throw TestError(message: "expected an Int", range: tree[e].range)
         }
         return i
     }
 
     func string(_ e: Expr) throws(TestError) -> String {
         guard case .string(let s) = try need(evaluate(e, expecting: .language("String")), e).value else {
-            throw TestError(message: "expected a String", range: e.range)
+            throw TestError(message: "expected a String", range: tree[e].range)
         }
         return s
     }
 
     func address(_ e: Expr) throws(TestError) -> [UInt8] {
         guard case .address(let a) = try need(evaluate(e, expecting: .language("Address")), e).value else {
-            throw TestError(message: "expected an Address", range: e.range)
+            throw TestError(message: "expected an Address", range: tree[e].range)
         }
         return a
     }
@@ -554,7 +557,7 @@ final class TestSession {
     /// The value of `e` (nil for a call that gives none). `expecting` types what the code alone cannot (`[]`)
     /// and lets rows be compared with a list literal.
     func evaluate(_ e: Expr, expecting: SlotType? = nil) throws(TestError) -> Slot? {
-        switch e.kind {
+        switch tree[e].kind {
         case .name(let name):
             if let slot = lookup(name) { return slot }
         case .address(.named(let name)):
@@ -562,22 +565,22 @@ final class TestSession {
                 return Slot(value: .address(address), type: .language("Address"))
             }
         case .list(let elements):
-            if let expecting, expecting.name == nil { return try assemble(elements, as: expecting) }
+            if let expecting, expecting.name == nil { return try assemble(Array(tree[elements]), as: expecting) }
         default:
             // A literal the parser has decoded is its value; one the type expected may convert, or that does not
             // fit, is the compiler's to judge.
-            if let literal = Self.literal(e), expecting?.name == nil || expecting?.name == literal.type.name {
+            if let literal = Self.literal(tree[e].kind), expecting?.name == nil || expecting?.name == literal.type.name {
                 return literal
             }
         }
         if isSessionForm(e) { return try evaluateHere(e) }
-        return try runOnVM(e.range.start..<e.range.end, declaring: [], value: true, expecting: expecting?.name,
+        return try runOnVM(tree[e].range.start..<tree[e].range.end, declaring: [], value: true, expecting: expecting?.name,
             temps: try hoist(e))
     }
 
     /// The value of an Int (that fits), String, Bool, Hash or Address literal, as the parser decoded it.
-    static func literal(_ e: Expr) -> Slot? {
-        switch e.kind {
+    static func literal(_ kind: ExprKind) -> Slot? {
+        switch kind {
         case .integer(let digits): return Int128(digits).map { Slot(value: .int($0), type: .language("Int")) }
         case .string(let s): return Slot(value: .string(s), type: .language("String"))
         case .bool(let b): return Slot(value: .bool(b), type: .language("Bool"))
@@ -600,31 +603,31 @@ final class TestSession {
         if isSessionForm(e) {
             let slot = try need(evaluateHere(e), e)
             guard slot.type.name != nil else { throw rowsMisused(e) }
-            temps.append(Temp(range: e.range.start..<e.range.end, slot: slot))
+            temps.append(Temp(range: tree[e].range.start..<tree[e].range.end, slot: slot))
             return
         }
-        switch e.kind {
+        switch tree[e].kind {
         case .name: throw rowsMisused(e)
         case .unary(_, let operand): try hoist(operand, into: &temps)
         case .binary(_, let left, let right, _):
             try hoist(left, into: &temps)
             try hoist(right, into: &temps)
         case .call(let callee, let arguments):
-            if case .member(let base, _) = callee.kind { try hoist(base, into: &temps) }
-            for argument in arguments { try hoist(argument, into: &temps) }
+            if case .member(let base, _) = tree[callee].kind { try hoist(base, into: &temps) }
+            for argument in tree[arguments] { try hoist(argument, into: &temps) }
         case .member(let base, _): try hoist(base, into: &temps)
         case .index(let base, let index):
             try hoist(base, into: &temps)
             try hoist(index, into: &temps)
         case .structLiteral(_, let fields): for field in fields { try hoist(field.value, into: &temps) }
-        case .list(let elements): for element in elements { try hoist(element, into: &temps) }
+        case .list(let elements): for element in tree[elements] { try hoist(element, into: &temps) }
         case .integer, .decimal, .string, .bool, .address, .hash, .error: break
         }
     }
 
     func rowsMisused(_ e: Expr) -> TestError {
         TestError(message: "events rows can be compared with assert_eq, indexed, looped over and measured with "
-            + "len, but not used as a value here", range: e.range)
+            + "len, but not used as a value here", range: tree[e].range)
     }
 
     /// A list literal built element by element, to compare with events rows.
@@ -644,26 +647,26 @@ final class TestSession {
 
     /// The forms the session evaluates itself (`isSessionForm`).
     func evaluateHere(_ e: Expr) throws(TestError) -> Slot? {
-        switch e.kind {
+        switch tree[e].kind {
         case .call(let callee, let arguments):
-            switch callee.kind {
+            switch tree[callee].kind {
             case .name(let name):
-                if let f = chainFunctions[name] { return try callHelper(f, arguments, range: e.range) }
+                if let f = chainFunctions[name] { return try callHelper(f, Array(tree[arguments]), range: tree[e].range) }
                 if name == "len" {
-                    guard case .list(let items) = try need(evaluate(arguments[0]), arguments[0]).value else {
-                        throw TestError(message: "len needs a list", range: e.range)
+                    guard case .list(let items) = try need(evaluate(tree[arguments][0]), tree[arguments][0]).value else {
+                        throw TestError(message: "len needs a list", range: tree[e].range)
                     }
                     return Slot(value: .int(Int128(items.count)), type: .language("Int"))
                 }
-                return try prelude(name, arguments, callee: callee, range: e.range)
+                return try prelude(name, Array(tree[arguments]), callee: callee, range: tree[e].range)
             case .member(let base, let name):
                 // The value belongs to this call alone, not to calls made while evaluating its arguments.
                 let attached = attachedValue
                 attachedValue = 0
                 guard case .address(let contract) = try need(evaluate(base), base).value else {
-                    throw TestError(message: "only contract handles have functions to call", range: base.range)
+                    throw TestError(message: "only contract handles have functions to call", range: tree[base].range)
                 }
-                return try callContract(contract, name.name, arguments, value: attached, range: e.range)
+                return try callContract(contract, name.name, Array(tree[arguments]), value: attached, range: tree[e].range)
             default:
                 break
             }
@@ -675,10 +678,10 @@ final class TestSession {
             let rows = try need(evaluate(base), base)
             let i = try integer(index)
             guard case .list(let items) = rows.value else {
-                throw TestError(message: "events rows are lists", range: base.range)
+                throw TestError(message: "events rows are lists", range: tree[base].range)
             }
             guard i >= 0, i < Int128(items.count) else {
-                throw TestError(message: "index \(i) out of range (length \(items.count))", range: e.range)
+                throw TestError(message: "index \(i) out of range (length \(items.count))", range: tree[e].range)
             }
             let type: SlotType
             switch rows.type {
@@ -690,7 +693,7 @@ final class TestSession {
         default:
             break
         }
-        throw TestError(message: "cannot evaluate this in a test", range: e.range)
+        throw TestError(message: "cannot evaluate this in a test", range: tree[e].range)
     }
 
     // MARK: Test code on the VM
@@ -842,14 +845,14 @@ final class TestSession {
         case "assert":
             try arity(1)
             if !(try truth(arguments[0])) {
-                throw TestError(message: "assertion failed: \(arguments[0].range.text)", range: range)
+                throw TestError(message: "assertion failed: \(tree[arguments[0]].range.text)", range: range)
             }
             return nil
         case "assert_eq":
             try arity(2)
             if try equalOnVM(arguments[0], arguments[1], chain: chain) { return nil }
             var left: Slot?
-            if let literal = Self.literal(arguments[1]) {
+            if let literal = Self.literal(tree[arguments[1]].kind) {
                 // `assert_eq(f(x), 3)`: the literal types the other side (a literal has no effects to order).
                 left = try need(evaluate(arguments[0], expecting: literal.type), arguments[0])
             } else {
@@ -868,7 +871,7 @@ final class TestSession {
             if let left, left.value != right.value {
                 // `events` reads only the last transaction, which is easily a later call than the one meant.
                 let readsEvents = arguments.prefix(2).contains {
-                    if case .call(let callee, _) = $0.kind, case .name("events") = callee.kind { return true }
+                    if case .call(let callee, _) = tree[$0].kind, case .name("events") = tree[callee].kind { return true }
                     return false
                 }
                 let hint = readsEvents
@@ -956,19 +959,19 @@ final class TestSession {
             try arity(2)
             let amount = try integer(arguments[0])
             guard amount >= 0 else {
-                throw TestError(message: "with_value needs an amount >= 0", range: arguments[0].range)
+                throw TestError(message: "with_value needs an amount >= 0", range: tree[arguments[0]].range)
             }
-            guard case .call(let inner, _) = arguments[1].kind, case .member(let base, let function) = inner.kind,
+            guard case .call(let inner, _) = tree[arguments[1]].kind, case .member(let base, let function) = tree[inner].kind,
                 isContractCall(base, function)
             else {
                 throw TestError(message: "with_value's second argument must be a contract call such as r.f(args)",
-                    range: arguments[1].range)
+                    range: tree[arguments[1]].range)
             }
             attachedValue = amount
             defer { attachedValue = 0 }
             return try evaluateHere(arguments[1])
         default:
-            throw TestError(message: "cannot find function '\(name)' in a test", range: callee.range)
+            throw TestError(message: "cannot find function '\(name)' in a test", range: tree[callee].range)
         }
     }
 
@@ -976,11 +979,11 @@ final class TestSession {
     /// language's own `==`. False when it does not hold, or cannot be decided so (the sides act on the chain,
     /// change a local, do not compile together or trap): `assert_eq` then evaluates each side to show them.
     func equalOnVM(_ a: Expr, _ b: Expr, chain: LocalChain) throws(TestError) -> Bool {
-        guard !actsOnChain(a), !actsOnChain(b), Self.literal(a) == nil || Self.literal(b) == nil else { return false }
+        guard !actsOnChain(a), !actsOnChain(b), Self.literal(tree[a].kind) == nil || Self.literal(tree[b].kind) == nil else { return false }
         var parameters: [(name: String, slot: Slot)] = []
         var mentioned: Set<String> = []
         for e in [a, b] {
-            let fragment = SourceFile(path: ast.file.path, bytes: Array(ast.file.bytes[e.range.start..<e.range.end]))
+            let fragment = SourceFile(path: ast.file.path, bytes: Array(ast.file.bytes[tree[e].range.start..<tree[e].range.end]))
             if !SyntheticCode.mutatedNames(fragment).isEmpty { return false }
             mentioned.formUnion(SyntheticCode.mentionedNames(fragment))
         }
@@ -991,12 +994,12 @@ final class TestSession {
         var source = prelude
         source.glue("pub fn __test(" + parameters.map { "\($0.name): \($0.slot.type.name ?? "Int")" }
             .joined(separator: ", ") + ") -> Bool {\nreturn (")
-        source.copy(ast.file, a.range.start..<a.range.end)
+        source.copy(ast.file, tree[a].range.start..<tree[a].range.end)
         source.glue(") == (")
-        source.copy(ast.file, b.range.start..<b.range.end)
+        source.copy(ast.file, tree[b].range.start..<tree[b].range.end)
         source.glue(")\n}\n")
         guard case .success(let program) = runner.program(source, chain: chain) else { return false }
-        guard let values = try? execute(program, source, args: parameters.map(\.slot.value), chain: chain, at: a.range)
+        guard let values = try? execute(program, source, args: parameters.map(\.slot.value), chain: chain, at: tree[a].range)
         else { return false }
         return values.first == .bool(true)
     }

@@ -15,7 +15,7 @@ func fixtureParsesWithoutDiagnostics(name: String) {
 
 @Test func interfaceExampleParsesAsInteractiveInput() {
     let file = SourceFile(path: "i.dn", bytes: fixtureBytes("interface_call.dn"))
-    let (items, diagnostics) = Parser.parseInteractive(file)
+    let (items, _, diagnostics) = Parser.parseInteractive(file)
     #expect(summaries(diagnostics) == [])
     #expect(items.count == 3)
 }

@@ -39,7 +39,7 @@ func precedence(source: String, expected: String) {
 }
 
 @Test func comparisonsDoNotChain() {
-    let (_, diagnostics) = Parser.parseExpression(SourceFile(path: "c.dn", text: "a < b < c"))
+    let (_, _, diagnostics) = Parser.parseExpression(SourceFile(path: "c.dn", text: "a < b < c"))
     #expect(summaries(diagnostics) == ["1:7: comparison operators cannot be chained"])
     #expect(diagnostics.first?.hint == "combine comparisons with '&&', e.g. 'a < b && b < c'")
 }

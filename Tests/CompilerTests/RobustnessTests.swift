@@ -107,14 +107,16 @@ private func inFunction(_ body: String) -> SourceFile {
     }
 }
 
-@Test func expressionNodesAreNumberedInPostOrder() {
-    // Node ids are given as nodes are completed (operands before their operator), whichever way an operand
+@Test func expressionNodesAreStoredInPostOrder() {
+    // Nodes are stored as they are completed (operands before their operator), whichever way an operand
     // was parsed; ranges cover exactly their source text.
     let source = "fn f() {\n    let v = a + b * 2 - c / (d + 1) < e % f(g, 3)\n}\n"
     let (ast, diagnostics) = parse(source)
     #expect(diagnostics.isEmpty)
-    guard case .function(let function)? = ast.declarations.first?.kind,
-        case .binding(let binding)? = function.body?.statements.first?.kind, let value = binding.initializer
+    let tree = ast.tree
+    guard case .function(let function)? = ast.declarations.first?.kind, let body = function.body,
+        let first = tree[body.statements].first, case .binding(let binding) = tree[first].kind,
+        let value = tree[binding].initializer
     else {
         Issue.record("no binding parsed")
         return
@@ -123,13 +125,14 @@ private func inFunction(_ body: String) -> SourceFile {
     var leaves: [String] = []
     let bytes = Array(source.utf8)
     func walk(_ expr: Expr) {
-        switch expr.kind {
+        let node = tree[expr]
+        switch node.kind {
         case .binary(_, let lhs, let rhs, _): walk(lhs); walk(rhs)
-        case .call(let callee, let arguments): walk(callee); arguments.forEach(walk)
-        case .name, .integer: leaves.append(String(decoding: bytes[expr.range.start..<expr.range.end], as: UTF8.self))
+        case .call(let callee, let arguments): walk(callee); tree[arguments].forEach(walk)
+        case .name, .integer: leaves.append(String(decoding: bytes[node.range.start..<node.range.end], as: UTF8.self))
         default: break
         }
-        ids.append(expr.id.rawValue)
+        ids.append(expr.order)
     }
     walk(value)
     #expect(ids == ids.sorted() && Set(ids).count == ids.count)

@@ -27,9 +27,9 @@ func fixtureBytes(_ name: String) -> [UInt8] {
 
 /// The S-expression of a single expression statement's expression inside a function body.
 func dumpExpression(_ source: String) -> String {
-    let (expr, diagnostics) = Parser.parseExpression(SourceFile(path: "e.dn", text: source))
+    let (expr, tree, diagnostics) = Parser.parseExpression(SourceFile(path: "e.dn", text: source))
     guard diagnostics.isEmpty else { return "diagnostics: " + diagnostics.map(\.message).joined(separator: "; ") }
-    return ASTDump.dump(expr)
+    return ASTDump.dump(expr, in: tree)
 }
 
 /// `line:col: message` for each diagnostic.

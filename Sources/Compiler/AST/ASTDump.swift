@@ -6,7 +6,23 @@ import Bytecode
 /// Renders AST nodes as S-expressions: `(+ a (* b c))`.
 public enum ASTDump {
     /// One line per declaration.
-    public static func dump(_ file: SourceFileAST) -> String {
+    public static func dump(_ file: SourceFileAST) -> String { Dumper(tree: file.tree).dump(file) }
+
+    /// A declaration whose expressions and statements are in `tree`.
+    public static func dump(_ decl: Decl, in tree: SyntaxTree) -> String { Dumper(tree: tree).dump(decl) }
+
+    /// A statement of `tree`.
+    public static func dump(_ stmt: Stmt, in tree: SyntaxTree) -> String { Dumper(tree: tree).dump(stmt) }
+
+    /// An expression of `tree`.
+    public static func dump(_ expr: Expr, in tree: SyntaxTree) -> String { Dumper(tree: tree).dump(expr) }
+}
+
+/// The renderer, over one tree.
+private struct Dumper {
+    let tree: SyntaxTree
+
+    func dump(_ file: SourceFileAST) -> String {
         var lines: [String] = []
         switch file.kind {
         case .contract(let name): lines.append("(contract \(name.name))")
@@ -18,7 +34,7 @@ public enum ASTDump {
     }
 
     /// A declaration.
-    public static func dump(_ decl: Decl) -> String {
+    func dump(_ decl: Decl) -> String {
         switch decl.kind {
         case .use(.library(let path)): return "(use \(path.map(\.name).joined(separator: ".")))"
         case .use(.file(let path, _)): return "(use \(quote(path)))"
@@ -39,7 +55,7 @@ public enum ASTDump {
     }
 
     /// A function declaration.
-    public static func dump(_ function: FunctionDecl) -> String {
+    func dump(_ function: FunctionDecl) -> String {
         var head = "(fn"
         if function.isPublic { head += " pub" }
         if function.isView { head += " view" }
@@ -49,12 +65,12 @@ public enum ASTDump {
         return head + ")"
     }
 
-    private static func dump(_ parameters: [Parameter]) -> String {
+    func dump(_ parameters: [Parameter]) -> String {
         "(" + parameters.map { "\($0.name.name): \(dump($0.type))" }.joined(separator: ", ") + ")"
     }
 
     /// A type.
-    public static func dump(_ type: TypeSyntax) -> String {
+    func dump(_ type: TypeSyntax) -> String {
         switch type.kind {
         case .named(let name, let arguments) where arguments.isEmpty: name.name
         case .named(let name, let arguments): name.name + "<" + arguments.map(dump).joined(separator: ", ") + ">"
@@ -63,14 +79,15 @@ public enum ASTDump {
     }
 
     /// A block.
-    public static func dump(_ block: Block) -> String {
-        "{" + block.statements.map { " " + dump($0) }.joined() + " }"
+    func dump(_ block: Block) -> String {
+        "{" + tree[block.statements].map { " " + dump($0) }.joined() + " }"
     }
 
     /// A statement.
-    public static func dump(_ stmt: Stmt) -> String {
-        switch stmt.kind {
-        case .binding(let binding):
+    func dump(_ stmt: Stmt) -> String {
+        switch tree[stmt].kind {
+        case .binding(let ref):
+            let binding = tree[ref]
             var out = "(\(binding.isMutable ? "var" : "let") \(binding.name.name)"
             if let type = binding.type { out += ": \(dump(type))" }
             if let value = binding.initializer { out += " \(dump(value))" }
@@ -79,11 +96,12 @@ public enum ASTDump {
         case .expression(let expr): return dump(expr)
         case .conditional(let conditional):
             var out = "(if"
-            for clause in conditional.clauses { out += " \(dump(clause.condition)) \(dump(clause.body))" }
+            for clause in tree[conditional.clauses] { out += " \(dump(clause.condition)) \(dump(clause.body))" }
             if let elseBody = conditional.elseBody { out += " else \(dump(elseBody))" }
             return out + ")"
         case .whileLoop(let condition, let body): return "(while \(dump(condition)) \(dump(body)))"
-        case .forLoop(let loop):
+        case .forLoop(let ref):
+            let loop = tree[ref]
             let names = loop.names.map(\.name).joined(separator: ", ")
             let sequence = switch loop.sequence {
             case .value(let expr): dump(expr)
@@ -94,7 +112,7 @@ public enum ASTDump {
         case .continueLoop: return "(continue)"
         case .returnValue(let value): return "(return\(value.map { " " + dump($0) } ?? ""))"
         case .emit(let event, let arguments):
-            return "(emit \(event.name)" + arguments.map { " " + dump($0) }.joined() + ")"
+            return "(emit \(event.name)" + tree[arguments].map { " " + dump($0) }.joined() + ")"
         case .tryCall(let call, let elseBody): return "(try \(dump(call)) else \(dump(elseBody)))"
         case .asAccount(let account, let body): return "(as \(dump(account)) \(dump(body)))"
         case .expectRevert(let message, let body):
@@ -105,8 +123,8 @@ public enum ASTDump {
     }
 
     /// An expression.
-    public static func dump(_ expr: Expr) -> String {
-        switch expr.kind {
+    func dump(_ expr: Expr) -> String {
+        switch tree[expr].kind {
         case .integer(let digits): digits
         case .decimal(let text): text
         case .string(let value): quote(value)
@@ -117,17 +135,17 @@ public enum ASTDump {
         case .name(let name): name
         case .unary(let op, let operand): "(\(op.rawValue) \(dump(operand)))"
         case .binary(let op, let lhs, let rhs, _): "(\(op.rawValue) \(dump(lhs)) \(dump(rhs)))"
-        case .call(let callee, let arguments): "(call \(dump(callee))" + arguments.map { " " + dump($0) }.joined() + ")"
+        case .call(let callee, let arguments): "(call \(dump(callee))" + tree[arguments].map { " " + dump($0) }.joined() + ")"
         case .member(let base, let name): "(. \(dump(base)) \(name.name))"
         case .index(let base, let index): "([] \(dump(base)) \(dump(index)))"
         case .structLiteral(let type, let fields):
             "(new \(type.name)" + fields.map { " \($0.name.name): \(dump($0.value))" }.joined() + ")"
-        case .list(let elements): "[" + elements.map(dump).joined(separator: " ") + "]"
+        case .list(let elements): "[" + tree[elements].map(dump).joined(separator: " ") + "]"
         case .error: "(error)"
         }
     }
 
-    private static func quote(_ text: String) -> String {
+    func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -2,25 +2,7 @@
 // call whose callee is the member `xs.push`) and interface casts (`Token(addr)`); Sema tells them apart.
 import Diagnostics
 
-/// An expression node.
-public struct Expr: Hashable, Sendable {
-    /// The node's identity.
-    public let id: NodeID
-    /// The whole expression.
-    public let range: SourceRange
-    /// What it is.
-    public let kind: ExprKind
-
-    /// Creates an expression node.
-    public init(id: NodeID, range: SourceRange, kind: ExprKind) {
-        self.id = id
-        self.range = range
-        self.kind = kind
-    }
-}
-
-/// The forms of expression. Only the forms that hold other expressions are boxed (`indirect`): names and
-/// literals, most of a program's nodes, are stored inline, without a heap allocation each.
+/// The forms of expression. Children are indices into the same `SyntaxTree`.
 public enum ExprKind: Hashable, Sendable {
     /// An integer literal's decimal digits, `_` removed (`10_000` is `"10000"`); range checks are Sema's.
     case integer(String)
@@ -37,19 +19,19 @@ public enum ExprKind: Hashable, Sendable {
     /// A name: a local, state variable, constant, function, builtin (`caller`, `block`) or type.
     case name(String)
     /// `-e` or `!e`.
-    indirect case unary(UnaryOperator, Expr)
+    case unary(UnaryOperator, Expr)
     /// `l op r`; `operatorRange` is the operator token.
-    indirect case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
+    case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
     /// `callee(arguments)`.
-    indirect case call(callee: Expr, arguments: [Expr])
+    case call(callee: Expr, arguments: ExprList)
     /// `base.name`.
-    indirect case member(base: Expr, name: Identifier)
+    case member(base: Expr, name: Identifier)
     /// `base[index]`.
-    indirect case index(base: Expr, index: Expr)
+    case index(base: Expr, index: Expr)
     /// `Name { field: value, ... }`.
-    indirect case structLiteral(type: Identifier, fields: [FieldInitializer])
+    case structLiteral(type: Identifier, fields: [FieldInitializer])
     /// `[a, b, c]`.
-    case list([Expr])
+    case list(ExprList)
     /// An expression that failed to parse; an error was reported.
     case error
 }

@@ -12,7 +12,7 @@ public enum FileKind: Hashable, Sendable {
 }
 
 /// A parsed file.
-public struct SourceFileAST: Hashable, Sendable {
+public struct SourceFileAST: Sendable {
     /// The file parsed.
     public let file: SourceFile
     /// Contract, library or test file.
@@ -21,6 +21,8 @@ public struct SourceFileAST: Hashable, Sendable {
     public let headerRange: SourceRange?
     /// Every declaration after the header, in source order.
     public let declarations: [Decl]
+    /// The expressions and statements of the declarations.
+    public let tree: SyntaxTree
     /// Every `//` comment, for a formatter.
     public let comments: [SourceRange]
     /// One more than the largest `NodeID` in the tree, to size side tables.
@@ -28,13 +30,14 @@ public struct SourceFileAST: Hashable, Sendable {
 
     /// Creates a file node.
     public init(
-        file: SourceFile, kind: FileKind, headerRange: SourceRange?, declarations: [Decl],
+        file: SourceFile, kind: FileKind, headerRange: SourceRange?, declarations: [Decl], tree: SyntaxTree,
         comments: [SourceRange], nodeCount: Int
     ) {
         self.file = file
         self.kind = kind
         self.headerRange = headerRange
         self.declarations = declarations
+        self.tree = tree
         self.comments = comments
         self.nodeCount = nodeCount
     }

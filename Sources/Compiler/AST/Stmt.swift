@@ -2,27 +2,10 @@
 // builtins, resolved by Sema like `len` or `transfer`.
 import Diagnostics
 
-/// A statement node.
-public struct Stmt: Hashable, Sendable {
-    /// The node's identity.
-    public let id: NodeID
-    /// The whole statement.
-    public let range: SourceRange
-    /// What it is.
-    public let kind: StmtKind
-
-    /// Creates a statement node.
-    public init(id: NodeID, range: SourceRange, kind: StmtKind) {
-        self.id = id
-        self.range = range
-        self.kind = kind
-    }
-}
-
 /// The forms of statement.
-public indirect enum StmtKind: Hashable, Sendable {
+public enum StmtKind: Hashable, Sendable {
     /// `let x: T = e` or `var x: T = e` (type and value each optional in the syntax).
-    case binding(Binding)
+    case binding(BindingRef)
     /// `target op value`; the parser only accepts names, index and member expressions as targets.
     case assignment(target: Expr, op: AssignmentOperator, value: Expr, operatorRange: SourceRange)
     /// An expression evaluated for its effect, usually a call.
@@ -32,7 +15,7 @@ public indirect enum StmtKind: Hashable, Sendable {
     /// `while c { }`.
     case whileLoop(condition: Expr, body: Block)
     /// `for x in e { }`, `for i in a..b { }`, `for k, v in m { }`.
-    case forLoop(ForLoop)
+    case forLoop(ForLoopRef)
     /// `break`.
     case breakLoop
     /// `continue`.
@@ -40,7 +23,7 @@ public indirect enum StmtKind: Hashable, Sendable {
     /// `return` or `return e`.
     case returnValue(Expr?)
     /// `emit Event(arguments)`.
-    case emit(event: Identifier, arguments: [Expr])
+    case emit(event: Identifier, arguments: ExprList)
     /// `try call else { }`: runs `elseBody` if the cross-contract call reverts.
     case tryCall(call: Expr, elseBody: Block)
     /// `as(account) { }` in tests: calls inside come from `account`.
@@ -55,16 +38,13 @@ public indirect enum StmtKind: Hashable, Sendable {
 
 /// `{ statements }`.
 public struct Block: Hashable, Sendable {
-    /// The block's identity (a scope, for name resolution).
-    public let id: NodeID
     /// From `{` to `}` inclusive.
     public let range: SourceRange
-    /// The statements, in order.
-    public let statements: [Stmt]
+    /// The statements, in order (`tree[block.statements]`).
+    public let statements: StmtList
 
     /// Creates a block.
-    public init(id: NodeID, range: SourceRange, statements: [Stmt]) {
-        self.id = id
+    public init(range: SourceRange, statements: StmtList) {
         self.range = range
         self.statements = statements
     }
@@ -106,13 +86,13 @@ public struct Conditional: Hashable, Sendable {
         }
     }
 
-    /// The `if` clause followed by each `else if`, in order.
-    public let clauses: [Clause]
+    /// The `if` clause followed by each `else if`, in order (`tree[conditional.clauses]`).
+    public let clauses: ClauseList
     /// The final `else` block.
     public let elseBody: Block?
 
     /// Creates a conditional.
-    public init(clauses: [Clause], elseBody: Block?) {
+    public init(clauses: ClauseList, elseBody: Block?) {
         self.clauses = clauses
         self.elseBody = elseBody
     }
@@ -128,17 +108,23 @@ public struct ForLoop: Hashable, Sendable {
         case range(lower: Expr, upper: Expr)
     }
 
-    /// One name (`for x in`) or two (`for k, v in`).
-    public let names: [Identifier]
+    /// The first name (`x` in `for x in`, `k` in `for k, v in`).
+    public let first: Identifier
+    /// The second name, if any (`v` in `for k, v in`).
+    public let second: Identifier?
     /// The sequence.
     public let sequence: Sequence
     /// The loop body.
     public let body: Block
 
     /// Creates a loop.
-    public init(names: [Identifier], sequence: Sequence, body: Block) {
-        self.names = names
+    public init(first: Identifier, second: Identifier?, sequence: Sequence, body: Block) {
+        self.first = first
+        self.second = second
         self.sequence = sequence
         self.body = body
     }
+
+    /// One name or two, in order.
+    public var names: [Identifier] { second.map { [first, $0] } ?? [first] }
 }

@@ -11,15 +11,15 @@ extension FunctionCompiler {
 
     /// For `xs.len()` or `m.has(k)`, where a builtin function of that name exists: "write 'len(xs)'" (the
     /// call as a function, from the source text of the value and the arguments; described instead when long).
-    private func builtinAsFunctionHint(_ name: String, _ base: Expr, _ arguments: [Expr]) -> String? {
+    private func builtinAsFunctionHint(_ name: String, _ base: Expr, _ arguments: NodeList<Expr>) -> String? {
         guard FunctionCompiler.builtinFunctions.contains(name) else { return nil }
-        let call = "\(name)(\(([base] + arguments).map(\.range.text).joined(separator: ", ")))"
+        let call = "\(name)(\(([base] + arguments).map { tree[$0].range.text }.joined(separator: ", ")))"
         let shown = call.utf8.count <= 60 && !call.utf8.contains(UInt8(ascii: "\n")) ? call : nil
         return Messages.builtinAsFunction(name, call: shown)
     }
 
-    func call(_ e: Expr, callee: Expr, arguments: [Expr], expected: SemaType?) -> SemaType {
-        switch callee.kind {
+    func call(_ e: Expr, callee: Expr, arguments: NodeList<Expr>, expected: SemaType?) -> SemaType {
+        switch tree[callee].kind {
         case .name(let name):
             if lookup(name) != nil {
                 valueCalled(name, .local, arguments, e, callee)
@@ -29,16 +29,16 @@ extension FunctionCompiler {
             if FunctionCompiler.builtinFunctions.contains(name) { return builtin(name, arguments, e) }
             if let interface = module.interfaces[name] {
                 guard arguments.count == 1 else {
-                    error(Messages.interfaceNotCallable(name), at: e.range)
+                    error(Messages.interfaceNotCallable(name), at: tree[e].range)
                     return discardArguments(arguments)
                 }
                 let type = expr(arguments[0], expected: .address)
-                expect(.address, found: type, at: arguments[0].range)
+                expect(.address, found: type, at: tree[arguments[0]].range)
                 return .interface(interface.name)
             }
             if module.structs[name] != nil {
                 error(
-                    Messages.notCallable(name), at: callee.range, hint: "build a struct with '\(name) { field: value }'"
+                    Messages.notCallable(name), at: tree[callee].range, hint: "build a struct with '\(name) { field: value }'"
                 )
                 return discardArguments(arguments)
             }
@@ -52,26 +52,26 @@ extension FunctionCompiler {
             }
             if let qualifier = qualifiers.first(where: { unit.libraries[$0]?.functions[name] != nil }) {
                 error(
-                    Messages.unknownName(name), at: callee.range, hint: "did you mean '\(qualifier).\(name)'?",
-                    fixIt: FixIt(range: callee.range, replacement: "\(qualifier).\(name)"))
+                    Messages.unknownName(name), at: tree[callee].range, hint: "did you mean '\(qualifier).\(name)'?",
+                    fixIt: FixIt(range: tree[callee].range, replacement: "\(qualifier).\(name)"))
                 return discardArguments(arguments)
             }
             let candidates =
                 Array(unit.functions.keys) + FunctionCompiler.builtinFunctions + module.interfaces.keys.sorted()
-            unknownName(name, at: callee.range, among: candidates)
+            unknownName(name, at: tree[callee].range, among: candidates)
             return discardArguments(arguments)
         case .member(let base, let name):
-            if case .name(let q) = base.kind, q == "block", !isLocal(q), valueKind(q) == .blockValue,
+            if case .name(let q) = tree[base].kind, q == "block", !isLocal(q), valueKind(q) == .blockValue,
                 ["height", "time"].contains(name.name)
             {
                 valueCalled("block.\(name.name)", .blockValue, arguments, e, callee)
                 return discardArguments(arguments)
             }
-            if case .name(let q) = base.kind, !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {
+            if case .name(let q) = tree[base].kind, !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {
                 guard let function = library.functions[name.name] else {
                     let hint = EditDistance.suggestion(for: name.name, among: Array(library.functions.keys))
                     error(
-                        Messages.unknownName("\(q).\(name.name)"), at: callee.range, hint: hint.map(Messages.didYouMean)
+                        Messages.unknownName("\(q).\(name.name)"), at: tree[callee].range, hint: hint.map(Messages.didYouMean)
                     )
                     return discardArguments(arguments)
                 }
@@ -80,17 +80,17 @@ extension FunctionCompiler {
             if name.name == "push" || name.name == "pop" {
                 if name.name == "push" {
                     guard arguments.count == 1 else {
-                        error(Messages.argumentCount("push", expected: 1, found: arguments.count), at: e.range)
+                        error(Messages.argumentCount("push", expected: 1, found: arguments.count), at: tree[e].range)
                         return discardArguments(arguments)
                     }
-                    mutate(base, .push(arguments[0]), range: e.range)
+                    mutate(base, .push(arguments[0]), range: tree[e].range)
                     return .void
                 }
                 guard arguments.isEmpty else {
-                    error(Messages.argumentCount("pop", expected: 0, found: arguments.count), at: e.range)
+                    error(Messages.argumentCount("pop", expected: 0, found: arguments.count), at: tree[e].range)
                     return discardArguments(arguments)
                 }
-                return mutate(base, .pop, range: e.range)
+                return mutate(base, .pop, range: tree[e].range)
             }
             let type = expr(base)
             guard case .interface(let interfaceName) = type, let interface = module.interfaces[interfaceName] else {
@@ -108,16 +108,16 @@ extension FunctionCompiler {
                 return discardArguments(arguments)
             }
             code.emit(.pushInt, 0)
-            checkArguments(name.name, function.params.map(\.type), arguments, at: e.range, copy: false)
-            if !function.isView { noteWrite(e.range) }
-            code.mark(e.range)
+            checkArguments(name.name, function.params.map(\.type), arguments, at: tree[e].range, copy: false)
+            if !function.isView { noteWrite(tree[e].range) }
+            code.mark(tree[e].range)
             let results = function.result.isVoid ? 0 : 1
             code.emit(.callExt, Int64(module.externIndex(function)), effect: (2 + function.params.count, results))
             return function.result
         default:
             let type = expr(callee)
             code.emit(.pop, effect: (1, 0))
-            if !type.isError { error("value of type '\(type)' is not a function", at: callee.range) }
+            if !type.isError { error("value of type '\(type)' is not a function", at: tree[callee].range) }
             return discardArguments(arguments)
         }
     }
@@ -144,17 +144,17 @@ extension FunctionCompiler {
 
     /// `caller()`, `total()`, `block.height()`, `shares(k)`: the value is read without parentheses (a map or
     /// list is indexed), with a fix-it when the call had no arguments.
-    private func valueCalled(_ name: String, _ kind: ValueKind, _ arguments: [Expr], _ e: Expr, _ callee: Expr) {
+    private func valueCalled(_ name: String, _ kind: ValueKind, _ arguments: NodeList<Expr>, _ e: Expr, _ callee: Expr) {
         let indexed = (kind == .state || kind == .local) && arguments.count == 1
         let hint = indexed
-            ? "a map or list is indexed with '[ ]': '\(name)[\(arguments[0].range.text)]'"
+            ? "a map or list is indexed with '[ ]': '\(name)[\(tree[arguments[0]].range.text)]'"
             : "read it without '()': '\(name)'"
-        let fixIt = arguments.isEmpty ? FixIt(range: e.range, replacement: name) : nil
-        error(Messages.valueNotCallable(name, kind.rawValue), at: callee.range, hint: hint, fixIt: fixIt)
+        let fixIt = arguments.isEmpty ? FixIt(range: tree[e].range, replacement: name) : nil
+        error(Messages.valueNotCallable(name, kind.rawValue), at: tree[callee].range, hint: hint, fixIt: fixIt)
     }
 
     /// Compiles arguments for their diagnostics only, leaving a placeholder `.error` value.
-    private func discardArguments(_ arguments: [Expr]) -> SemaType {
+    private func discardArguments(_ arguments: some Sequence<Expr>) -> SemaType {
         for argument in arguments where !expr(argument).isVoid { code.emit(.pop, effect: (1, 0)) }
         code.emit(.pushInt, 0)
         return .error
@@ -162,7 +162,7 @@ extension FunctionCompiler {
 
     /// Emits `arguments` checked against `types` (count and each type).
     func checkArguments(
-        _ name: String, _ types: [SemaType], _ arguments: [Expr], at range: SourceRange, copy: Bool,
+        _ name: String, _ types: [SemaType], _ arguments: NodeList<Expr>, at range: SourceRange, copy: Bool,
         declaration: SourceRange? = nil
     ) {
         if types.count != arguments.count {
@@ -176,7 +176,7 @@ extension FunctionCompiler {
             let expected = i < types.count ? types[i] : nil
             let type = expr(argument, expected: expected)
             if let expected, !expected.accepts(type) {
-                error(Messages.argumentType(i + 1, name, expected: expected, found: type), at: argument.range)
+                error(Messages.argumentType(i + 1, name, expected: expected, found: type), at: tree[argument].range)
             }
             if type.isVoid { code.emit(.pushInt, 0) }
             if copy { copyIfPlace(argument, type) }
@@ -185,27 +185,27 @@ extension FunctionCompiler {
         for i in arguments.count..<max(arguments.count, types.count) { pushZero(types[i]) }
     }
 
-    private func callFunction(_ function: FunctionSymbol, _ arguments: [Expr], _ e: Expr) -> SemaType {
+    private func callFunction(_ function: FunctionSymbol, _ arguments: NodeList<Expr>, _ e: Expr) -> SemaType {
         if function.kind == .`init` || function.kind == .migrate {
-            error("'\(function.name)' cannot be called", at: e.range)
+            error("'\(function.name)' cannot be called", at: tree[e].range)
             return discardArguments(arguments)
         }
         checkArguments(
-            function.name, function.params.map(\.type), arguments, at: e.range, copy: true,
+            function.name, function.params.map(\.type), arguments, at: tree[e].range, copy: true,
             declaration: function.nameRange)
         let index = module.schedule(function)
-        symbol.callees.append(FunctionSymbol.Callee(symbol: function, range: e.range))
-        code.mark(e.range)
+        symbol.callees.append(FunctionSymbol.Callee(symbol: function, range: tree[e].range))
+        code.mark(tree[e].range)
         code.emit(.call, Int64(index), effect: (function.params.count, function.result.isVoid ? 0 : 1))
         return function.result
     }
 
     // MARK: - Builtins
 
-    private func builtin(_ name: String, _ arguments: [Expr], _ e: Expr) -> SemaType {
+    private func builtin(_ name: String, _ arguments: NodeList<Expr>, _ e: Expr) -> SemaType {
         func arity(_ n: Int) -> Bool {
             guard arguments.count == n else {
-                error(Messages.argumentCount(name, expected: n, found: arguments.count), at: e.range)
+                error(Messages.argumentCount(name, expected: n, found: arguments.count), at: tree[e].range)
                 return false
             }
             return true
@@ -213,7 +213,7 @@ extension FunctionCompiler {
         func operand(_ i: Int, _ type: SemaType) {
             let found = expr(arguments[i], expected: type)
             if !type.accepts(found) {
-                error(Messages.argumentType(i + 1, name, expected: type, found: found), at: arguments[i].range)
+                error(Messages.argumentType(i + 1, name, expected: type, found: found), at: tree[arguments[i]].range)
             }
         }
         switch name {
@@ -222,21 +222,21 @@ extension FunctionCompiler {
             let ok = code.newLabel()
             condition(arguments[0], jumpIf: true, to: ok)
             operand(1, .string)
-            code.mark(e.range)
+            code.mark(tree[e].range)
             code.emit(.revert)
             code.place(ok)
             return .void
         case "revert":
             guard arity(1) else { return discardArguments(arguments) }
             operand(0, .string)
-            code.mark(e.range)
+            code.mark(tree[e].range)
             code.emit(.revert)
             return .void
         case "assert":
             guard arity(1) else { return discardArguments(arguments) }
             let ok = code.newLabel()
             condition(arguments[0], jumpIf: true, to: ok)
-            code.mark(e.range)
+            code.mark(tree[e].range)
             code.emit(.assertFail)
             code.place(ok)
             return .void
@@ -247,12 +247,12 @@ extension FunctionCompiler {
             let ok = code.newLabel()
             guard !left.isError, !right.isError else { return .void }
             guard left.accepts(right), let (opcode, _) = FunctionCompiler.binaryOpcode(.equal, left) else {
-                error(Messages.binaryOperands("==", left, right), at: e.range)
+                error(Messages.binaryOperands("==", left, right), at: tree[e].range)
                 return .void
             }
             code.emit(opcode, effect: (2, 1))
             code.jump(.jumpIf, to: ok)
-            code.mark(e.range)
+            code.mark(tree[e].range)
             code.emit(.assertFail)
             code.place(ok)
             return .void
@@ -260,7 +260,7 @@ extension FunctionCompiler {
             guard arity(1) else { return discardArguments(arguments) }
             if let variable = stateCollection(arguments[0]) {
                 guard case .list = variable.type else {
-                    error(Messages.stateLength(variable.name), at: arguments[0].range)
+                    error(Messages.stateLength(variable.name), at: tree[arguments[0]].range)
                     return discardArguments([])
                 }
                 code.emit(.slistLen, Int64(variable.index), effect: (0, 1))
@@ -272,7 +272,7 @@ extension FunctionCompiler {
             case .list: code.emit(.listLen, effect: (1, 1))
             case .map: code.emit(.mapLen, effect: (1, 1))
             case .error: return .int
-            default: error("'len' needs a String, Bytes, List or Map, found '\(type)'", at: arguments[0].range)
+            default: error("'len' needs a String, Bytes, List or Map, found '\(type)'", at: tree[arguments[0]].range)
             }
             return .int
         case "has":
@@ -284,7 +284,7 @@ extension FunctionCompiler {
             }
             let type = expr(arguments[0])
             guard case .map(let key, _) = type else {
-                if !type.isError { error("'has' needs a Map, found '\(type)'", at: arguments[0].range) }
+                if !type.isError { error("'has' needs a Map, found '\(type)'", at: tree[arguments[0]].range) }
                 code.emit(.pop, effect: (1, 0))
                 return discardArguments([arguments[1]])
             }
@@ -293,13 +293,13 @@ extension FunctionCompiler {
             return .bool
         case "remove":
             guard arity(2) else { return discardArguments(arguments) }
-            mutate(arguments[0], .remove(arguments[1]), range: e.range)
+            mutate(arguments[0], .remove(arguments[1]), range: tree[e].range)
             return .void
         case "sha256":
             guard arity(1) else { return discardArguments(arguments) }
             let type = expr(arguments[0])
             guard type == .string || type == .bytes || type.isError else {
-                error("'sha256' needs a String or Bytes, found '\(type)'", at: arguments[0].range)
+                error("'sha256' needs a String or Bytes, found '\(type)'", at: tree[arguments[0]].range)
                 return .hash
             }
             code.emit(.sha256, effect: (1, 1))
@@ -308,8 +308,8 @@ extension FunctionCompiler {
             guard arity(2) else { return discardArguments(arguments) }
             operand(0, .address)
             operand(1, .int)
-            noteWrite(e.range)
-            code.mark(e.range)
+            noteWrite(tree[e].range)
+            code.mark(tree[e].range)
             code.emit(.transfer)
             return .void
         case "balance":
@@ -328,7 +328,7 @@ extension FunctionCompiler {
                 return .dec
             }
             operand(0, .int)
-            code.mark(e.range)
+            code.mark(tree[e].range)
             code.emit(.intToDec)
             return .dec
         case "int":
@@ -341,7 +341,7 @@ extension FunctionCompiler {
             guard arity(2) else { return discardArguments(arguments) }
             operand(0, .int)
             operand(1, .list(.int))
-            code.mark(e.range)
+            code.mark(tree[e].range)
             code.emit(.split, effect: (2, 1))
             return .list(.int)
         case "string":
@@ -356,7 +356,7 @@ extension FunctionCompiler {
                 [.string, .address, .hash, .error].contains(type)
                     || { if case .interface = type { true } else { false } }()
             else {
-                error("'bytes' needs a String, Address or Hash, found '\(type)'", at: arguments[0].range)
+                error("'bytes' needs a String, Address or Hash, found '\(type)'", at: tree[arguments[0]].range)
                 return .bytes
             }
             code.emit(.toBytes, effect: (1, 1))
@@ -366,7 +366,7 @@ extension FunctionCompiler {
 
     /// The state list or map that `e` names directly, if any.
     func stateCollection(_ e: Expr) -> StateSymbol? {
-        guard case .name(let name) = e.kind, !isLocal(name), let variable = module.state[name], !unit.isLibrary else {
+        guard case .name(let name) = tree[e].kind, !isLocal(name), let variable = module.state[name], !unit.isLibrary else {
             return nil
         }
         switch variable.type {

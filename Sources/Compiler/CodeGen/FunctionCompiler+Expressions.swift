@@ -7,7 +7,7 @@ extension FunctionCompiler {
     /// `expected` guides empty list literals; `discard` marks expression statements.
     @discardableResult
     func expr(_ e: Expr, expected: SemaType? = nil, discard: Bool = false) -> SemaType {
-        switch e.kind {
+        switch tree[e].kind {
         case .integer, .decimal, .bool, .string, .hash, .address(.bytes):
             guard let value = module.fold(e, in: unit, isLocal: isLocal) else {
                 code.emit(.pushInt, 0)
@@ -20,7 +20,7 @@ extension FunctionCompiler {
                 pushPool(.address(raw))
                 return .address
             }
-            error(Messages.namedAccountOutsideTests, at: e.range)
+            error(Messages.namedAccountOutsideTests, at: tree[e].range)
             code.emit(.pushInt, 0)
             return .error
         case .name(let name): return nameExpr(name, e)
@@ -32,15 +32,15 @@ extension FunctionCompiler {
             let type = expr(operand, expected: expected)
             switch (op, type) {
             case (.negate, .int):
-                code.mark(e.range)
+                code.mark(tree[e].range)
                 code.emit(.negInt)
             case (.negate, .dec):
-                code.mark(e.range)
+                code.mark(tree[e].range)
                 code.emit(.negDec)
             case (.not, .bool): code.emit(.not)
             case (_, .error): return .error
             default:
-                error(Messages.unaryOperand(op.rawValue, type), at: e.range)
+                error(Messages.unaryOperand(op.rawValue, type), at: tree[e].range)
                 return .error
             }
             return type
@@ -49,14 +49,14 @@ extension FunctionCompiler {
                 pushConstant(value)
                 return value.type
             }
-            if discard && !op.isShortCircuit { module.diagnostics.report(.warning(Messages.unusedResult, at: e.range)) }
-            return binary(op, lhs, rhs, opRange: opRange, range: e.range)
+            if discard && !op.isShortCircuit { module.diagnostics.report(.warning(Messages.unusedResult, at: tree[e].range)) }
+            return binary(op, lhs, rhs, opRange: opRange, range: tree[e].range)
         case .call(let callee, let arguments):
-            return call(e, callee: callee, arguments: arguments, expected: expected)
+            return call(e, callee: callee, arguments: tree[arguments], expected: expected)
         case .member(let base, let name): return member(e, base, name)
         case .index(let base, let index): return indexExpr(e, base, index)
         case .structLiteral(let typeName, let fields): return structLiteral(e, typeName, fields)
-        case .list(let elements): return listLiteral(e, elements, expected: expected)
+        case .list(let elements): return listLiteral(e, tree[elements], expected: expected)
         case .error:
             code.emit(.pushInt, 0)
             return .error
@@ -75,12 +75,12 @@ extension FunctionCompiler {
             switch variable.type {
             case .map, .list:
                 error(
-                    Messages.stateCollectionAsValue(name, variable.type), at: e.range,
+                    Messages.stateCollectionAsValue(name, variable.type), at: tree[e].range,
                     hint: Messages.stateCollectionHint)
                 code.emit(.pushInt, 0)
                 return .error
             default:
-                code.mark(e.range)
+                code.mark(tree[e].range)
                 code.emit(.sload, Int64(variable.index), effect: (0, 1))
                 return variable.type
             }
@@ -99,18 +99,18 @@ extension FunctionCompiler {
         }
         code.emit(.pushInt, 0)
         if unit.functions[name] != nil || FunctionCompiler.builtinFunctions.contains(name) {
-            error(Messages.notAValue(name), at: e.range, hint: "call it: '\(name)(...)'")
+            error(Messages.notAValue(name), at: tree[e].range, hint: "call it: '\(name)(...)'")
             return .error
         }
         if module.interfaces[name] != nil {
-            error(Messages.typeAsValue(name), at: e.range, hint: "make a handle with '\(name)(address)'")
+            error(Messages.typeAsValue(name), at: tree[e].range, hint: "make a handle with '\(name)(address)'")
             return .error
         }
         if module.structs[name] != nil || ModuleCompiler.simpleType(named: name) != nil {
-            error(Messages.typeAsValue(name), at: e.range)
+            error(Messages.typeAsValue(name), at: tree[e].range)
             return .error
         }
-        unknownName(name, at: e.range, among: visibleNames())
+        unknownName(name, at: tree[e].range, among: visibleNames())
         return .error
     }
 
@@ -124,7 +124,7 @@ extension FunctionCompiler {
             let isAnd = op == .and
             condition(lhs, jumpIf: !isAnd, to: falseOrTrue)
             let right = expr(rhs, expected: .bool)
-            if !right.isBool && !right.isError { error(Messages.conditionNotBool(right), at: rhs.range) }
+            if !right.isBool && !right.isError { error(Messages.conditionNotBool(right), at: tree[rhs].range) }
             code.jump(.jump, to: end)
             code.place(falseOrTrue)
             code.emit(isAnd ? .pushFalse : .pushTrue)
@@ -241,7 +241,7 @@ extension FunctionCompiler {
     // MARK: - Members and indexing
 
     private func member(_ e: Expr, _ base: Expr, _ name: Identifier) -> SemaType {
-        if case .name(let q) = base.kind, !isLocal(q) {
+        if case .name(let q) = tree[base].kind, !isLocal(q) {
             if q == "block", module.state[q] == nil, unit.consts[q] == nil {
                 switch name.name {
                 case "height": code.emit(.blockHeight); return .int
@@ -261,7 +261,7 @@ extension FunctionCompiler {
                 }
                 let hint = EditDistance.suggestion(for: name.name, among: Array(library.consts.keys)).map(
                     Messages.didYouMean)
-                error(Messages.unknownName("\(q).\(name.name)"), at: e.range, hint: hint)
+                error(Messages.unknownName("\(q).\(name.name)"), at: tree[e].range, hint: hint)
                 code.emit(.pushInt, 0)
                 return .error
             }
@@ -285,18 +285,18 @@ extension FunctionCompiler {
     }
 
     private func indexExpr(_ e: Expr, _ base: Expr, _ index: Expr) -> SemaType {
-        if case .name(let name) = base.kind, !isLocal(name), let variable = module.state[name] {
+        if case .name(let name) = tree[base].kind, !isLocal(name), let variable = module.state[name] {
             switch variable.type {
             case .map(let key, let value):
                 let k = expr(index, expected: key)
-                expect(key, found: k, at: index.range)
-                code.mark(e.range)
+                expect(key, found: k, at: tree[index].range)
+                code.mark(tree[e].range)
                 code.emit(.smapGet, Int64(variable.index), effect: (1, 1))
                 return value
             case .list(let element):
                 let i = expr(index, expected: .int)
-                expect(.int, found: i, at: index.range)
-                code.mark(e.range)
+                expect(.int, found: i, at: tree[index].range)
+                code.mark(tree[e].range)
                 code.emit(.slistGet, Int64(variable.index), effect: (1, 1))
                 return element
             default: break
@@ -306,19 +306,19 @@ extension FunctionCompiler {
         switch type {
         case .list(let element):
             let i = expr(index, expected: .int)
-            expect(.int, found: i, at: index.range)
-            code.mark(e.range)
+            expect(.int, found: i, at: tree[index].range)
+            code.mark(tree[e].range)
             code.emit(.listGet, effect: (2, 1))
             return element
         case .map(let key, let value):
             let k = expr(index, expected: key)
-            expect(key, found: k, at: index.range)
+            expect(key, found: k, at: tree[index].range)
             code.emit(.mapGet, effect: (2, 1))
             return value
         case .bytes:
             let i = expr(index, expected: .int)
-            expect(.int, found: i, at: index.range)
-            code.mark(e.range)
+            expect(.int, found: i, at: tree[index].range)
+            code.mark(tree[e].range)
             code.emit(.byteAt)
             return .int
         case .error:
@@ -326,7 +326,7 @@ extension FunctionCompiler {
             code.emit(.pop, effect: (1, 0))
             return .error
         default:
-            error(Messages.notIndexable(type), at: base.range)
+            error(Messages.notIndexable(type), at: tree[base].range)
             expr(index)
             code.emit(.pop, effect: (1, 0))
             return .error
@@ -360,22 +360,22 @@ extension FunctionCompiler {
         for field in s.fields {
             if let initializer = given[field.name] {
                 let type = expr(initializer.value, expected: field.type)
-                expect(field.type, found: type, at: initializer.value.range)
+                expect(field.type, found: type, at: tree[initializer.value].range)
                 copyIfPlace(initializer.value, type)
             } else {
                 pushZero(field.type)
             }
         }
-        code.mark(e.range)
+        code.mark(tree[e].range)
         code.emit(.structNew, Int64(s.index), effect: (s.fields.count, 1))
         return .structure(s.name)
     }
 
-    private func listLiteral(_ e: Expr, _ elements: [Expr], expected: SemaType?) -> SemaType {
+    private func listLiteral(_ e: Expr, _ elements: NodeList<Expr>, expected: SemaType?) -> SemaType {
         var element: SemaType?
         if case .list(let t)? = expected { element = t }
         if element == nil, elements.isEmpty {
-            error(Messages.emptyListType, at: e.range, hint: Messages.emptyListTypeHint)
+            error(Messages.emptyListType, at: tree[e].range, hint: Messages.emptyListTypeHint)
             code.emit(.pushInt, 0)
             return .error
         }
@@ -390,7 +390,7 @@ extension FunctionCompiler {
             if !small { code.emit(.localGet, Int64(temp), effect: (0, 1)) }
             let type = expr(item, expected: element)
             if let known = element {
-                expect(known, found: type, at: item.range)
+                expect(known, found: type, at: tree[item].range)
             } else {
                 element = type
             }
@@ -398,7 +398,7 @@ extension FunctionCompiler {
             if !small { code.emit(.listPush, effect: (2, 0)) }
         }
         let listType = SemaType.list(element ?? .error)
-        code.mark(e.range)
+        code.mark(tree[e].range)
         if small {
             code.emit(.listLit, Int64(module.typeIndex(listType)), Int64(elements.count), effect: (elements.count, 1))
         } else {
@@ -412,7 +412,7 @@ extension FunctionCompiler {
     /// True when `e` reads a list, map or struct that lives in a local variable (so the value on the
     /// stack is shared with it); values loaded from state, calls and literals are fresh.
     func isPlace(_ e: Expr) -> Bool {
-        switch e.kind {
+        switch tree[e].kind {
         case .name(let name): return isLocal(name)
         case .index(let base, _), .member(let base, _): return isPlace(base)
         default: return false
@@ -422,7 +422,7 @@ extension FunctionCompiler {
     /// Emits `copy` when `e` is a compound value shared with a variable.
     func copyIfPlace(_ e: Expr, _ type: SemaType) {
         if type.isCompound && isPlace(e) {
-            code.mark(e.range)
+            code.mark(tree[e].range)
             code.emit(.copy, effect: (1, 1))
         }
     }

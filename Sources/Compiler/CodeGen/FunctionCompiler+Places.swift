@@ -11,11 +11,11 @@ extension FunctionCompiler {
         guard let (root, rootRange, steps) = decompose(target) else {
             switch mutation {
             case .assign:
-                error(Messages.invalidAssignmentTarget, at: target.range, hint: Messages.invalidAssignmentTargetHint)
+                error(Messages.invalidAssignmentTarget, at: tree[target].range, hint: Messages.invalidAssignmentTargetHint)
             case .push, .pop:
-                error(Messages.needsVariable("a list"), at: target.range)
+                error(Messages.needsVariable("a list"), at: tree[target].range)
             case .remove:
-                error(Messages.needsVariable("a map"), at: target.range)
+                error(Messages.needsVariable("a map"), at: tree[target].range)
             }
             return abandon(mutation)
         }
@@ -65,13 +65,13 @@ extension FunctionCompiler {
         case .map(let key, let value):
             if steps.isEmpty, case .remove(let k) = mutation {
                 let found = expr(k, expected: key)
-                expect(key, found: found, at: k.range)
+                expect(key, found: found, at: tree[k].range)
                 code.emit(.smapRemove, slot, effect: (1, 0))
                 return .void
             }
             guard case .index(let k)? = steps.first else {
                 error(
-                    Messages.stateCollectionAsValue(root, variable.type), at: target.range,
+                    Messages.stateCollectionAsValue(root, variable.type), at: tree[target].range,
                     hint: Messages.stateCollectionHint)
                 return abandon(mutation)
             }
@@ -84,7 +84,7 @@ extension FunctionCompiler {
                 switch mutation {
                 case .push(let v):
                     let found = expr(v, expected: element)
-                    expect(element, found: found, at: v.range)
+                    expect(element, found: found, at: tree[v].range)
                     code.mark(range)
                     code.emit(.slistPush, slot, effect: (1, 0))
                     return .void
@@ -97,7 +97,7 @@ extension FunctionCompiler {
             }
             guard case .index(let i)? = steps.first else {
                 error(
-                    Messages.stateCollectionAsValue(root, variable.type), at: target.range,
+                    Messages.stateCollectionAsValue(root, variable.type), at: tree[target].range,
                     hint: Messages.stateCollectionHint)
                 return abandon(mutation)
             }
@@ -136,10 +136,10 @@ extension FunctionCompiler {
         range: SourceRange, get: () -> Void, set: () -> Void
     ) -> SemaType {
         let found = expr(key, expected: keyType)
-        expect(keyType, found: found, at: key.range)
+        expect(keyType, found: found, at: tree[key].range)
         if steps.isEmpty, case .assign(.assign, let value, _) = mutation {
             let type = expr(value, expected: valueType)
-            expect(valueType, found: type, at: value.range)
+            expect(valueType, found: type, at: tree[value].range)
             set()
             return .void
         }
@@ -187,7 +187,7 @@ extension FunctionCompiler {
                 let map = newLocal(type), key = newLocal(keyType), value = newLocal(valueType)
                 code.emit(.localSet, Int64(map))
                 let found = expr(keyExpr, expected: keyType)
-                expect(keyType, found: found, at: keyExpr.range)
+                expect(keyType, found: found, at: tree[keyExpr].range)
                 code.emit(.localSet, Int64(key))
                 code.emit(.localGet, Int64(map), effect: (0, 1))
                 code.emit(.localGet, Int64(key), effect: (0, 1))
@@ -236,14 +236,14 @@ extension FunctionCompiler {
                 case .list(let element): (keyType, elementType, getOp, setOp) = (.int, element, .listGet, .listSet)
                 case .map(let key, let value): (keyType, elementType, getOp, setOp) = (key, value, .mapGet, .mapSet)
                 default:
-                    if !type.isError { error(Messages.notIndexable(type), at: indexExpr.range) }
+                    if !type.isError { error(Messages.notIndexable(type), at: tree[indexExpr].range) }
                     return abandon(mutation)
                 }
                 if op == .assign {
                     let k = expr(indexExpr, expected: keyType)
-                    expect(keyType, found: k, at: indexExpr.range)
+                    expect(keyType, found: k, at: tree[indexExpr].range)
                     let v = expr(value, expected: elementType)
-                    expect(elementType, found: v, at: value.range)
+                    expect(elementType, found: v, at: tree[value].range)
                     copyIfPlace(value, v)
                     code.mark(range)
                     code.emit(setOp, effect: (3, 0))
@@ -251,7 +251,7 @@ extension FunctionCompiler {
                     let container = newLocal(type), key = newLocal(keyType)
                     code.emit(.localSet, Int64(container))
                     let k = expr(indexExpr, expected: keyType)
-                    expect(keyType, found: k, at: indexExpr.range)
+                    expect(keyType, found: k, at: tree[indexExpr].range)
                     code.emit(.localSet, Int64(key))
                     code.emit(.localGet, Int64(container), effect: (0, 1))
                     code.emit(.localGet, Int64(key), effect: (0, 1))
@@ -275,7 +275,7 @@ extension FunctionCompiler {
                 return abandon(mutation)
             }
             let v = expr(value, expected: element)
-            expect(element, found: v, at: value.range)
+            expect(element, found: v, at: tree[value].range)
             copyIfPlace(value, v)
             code.mark(range)
             code.emit(.listPush, effect: (2, 0))
@@ -296,7 +296,7 @@ extension FunctionCompiler {
                 return abandon(mutation)
             }
             let k = expr(key, expected: keyType)
-            expect(keyType, found: k, at: key.range)
+            expect(keyType, found: k, at: tree[key].range)
             code.emit(.mapRemove, effect: (2, 0))
             return .void
         }
@@ -314,13 +314,13 @@ extension FunctionCompiler {
             return s.fields[index].type
         case (.index(let i), .list(let element)):
             let found = expr(i, expected: .int)
-            expect(.int, found: found, at: i.range)
-            code.mark(i.range)
+            expect(.int, found: found, at: tree[i].range)
+            code.mark(tree[i].range)
             code.emit(.listGet, effect: (2, 1))
             return element
         case (.index(let k), .map(let key, let value)):
             let found = expr(k, expected: key)
-            expect(key, found: found, at: k.range)
+            expect(key, found: found, at: tree[k].range)
             code.emit(.mapGet, effect: (2, 1))
             return value
         case (_, .error):
@@ -329,7 +329,7 @@ extension FunctionCompiler {
             error(Messages.noField(type, name.name), at: name.range)
             return .error
         case (.index(let i), _):
-            error(Messages.notIndexable(type), at: i.range)
+            error(Messages.notIndexable(type), at: tree[i].range)
             return .error
         }
     }
@@ -340,7 +340,7 @@ extension FunctionCompiler {
     ) -> SemaType {
         guard let binary = op.binaryOperator else {
             let type = expr(value, expected: target)
-            expect(target, found: type, at: value.range)
+            expect(target, found: type, at: tree[value].range)
             return type
         }
         loadOld()
@@ -379,8 +379,8 @@ extension FunctionCompiler {
     /// `decompose(_:)` appending the steps to `steps` (one array for the whole path; concatenating a new one at
     /// each step made two allocations per step).
     private func decompose(_ e: Expr, into steps: inout [PathStep]) -> (String, SourceRange)? {
-        switch e.kind {
-        case .name(let name): return (name, e.range)
+        switch tree[e].kind {
+        case .name(let name): return (name, tree[e].range)
         case .index(let base, let index):
             guard let root = decompose(base, into: &steps) else { return nil }
             steps.append(.index(index))

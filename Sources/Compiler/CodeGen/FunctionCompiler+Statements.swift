@@ -6,11 +6,11 @@ extension FunctionCompiler {
     func block(_ block: Block, newScope: Bool = true) {
         if newScope { pushScope() }
         var warned = false
-        for stmt in block.statements {
+        for stmt in tree[block.statements] {
             if !code.reachable && !warned {
-                if case .error = stmt.kind {
+                if case .error = tree[stmt].kind {
                 } else {
-                    module.diagnostics.report(.warning(Messages.unreachable, at: stmt.range))
+                    module.diagnostics.report(.warning(Messages.unreachable, at: tree[stmt].range))
                     warned = true
                 }
             }
@@ -20,29 +20,30 @@ extension FunctionCompiler {
     }
 
     func statement(_ stmt: Stmt) {
-        code.mark(stmt.range)
-        switch stmt.kind {
-        case .binding(let binding): bind(binding, range: stmt.range)
+        let node = tree[stmt]
+        code.mark(node.range)
+        switch node.kind {
+        case .binding(let binding): bind(tree[binding], range: node.range)
         case .assignment(let target, let op, let value, let opRange):
-            mutate(target, .assign(op, value, opRange), range: stmt.range)
+            mutate(target, .assign(op, value, opRange), range: node.range)
         case .expression(let e):
             let type = expr(e, discard: true)
             if !type.isVoid { code.emit(.pop, effect: (1, 0)) }
         case .conditional(let conditional): ifStatement(conditional)
-        case .whileLoop(let condition, let body): whileLoop(condition, body, header: stmt.range)
+        case .whileLoop(let condition, let body): whileLoop(condition, body, header: node.range)
         case .forLoop(let loop):
-            loopHeader = stmt.range
-            forLoop(loop)
+            loopHeader = node.range
+            forLoop(tree[loop])
         case .breakLoop:
-            guard let loop = loops.last else { return error(Messages.breakOutsideLoop, at: stmt.range) }
+            guard let loop = loops.last else { return error(Messages.breakOutsideLoop, at: node.range) }
             code.jump(.jump, to: loop.breakLabel)
         case .continueLoop:
-            guard let loop = loops.last else { return error(Messages.continueOutsideLoop, at: stmt.range) }
+            guard let loop = loops.last else { return error(Messages.continueOutsideLoop, at: node.range) }
             code.jump(.jump, to: loop.continueLabel)
-        case .returnValue(let value): returnStatement(value, range: stmt.range)
-        case .emit(let event, let arguments): emitStatement(event, arguments, range: stmt.range)
-        case .tryCall(let call, let elseBody): tryStatement(call, elseBody, range: stmt.range)
-        case .asAccount, .expectRevert: error(Messages.onlyInTests, at: stmt.range)
+        case .returnValue(let value): returnStatement(value, range: node.range)
+        case .emit(let event, let arguments): emitStatement(event, tree[arguments], range: node.range)
+        case .tryCall(let call, let elseBody): tryStatement(call, elseBody, range: node.range)
+        case .asAccount, .expectRevert: error(Messages.onlyInTests, at: node.range)
         case .block(let inner): block(inner)
         case .error: break
         }
@@ -55,7 +56,7 @@ extension FunctionCompiler {
         // Locals start at zero: a scalar bound to zero before any loop can have begun needs no code.
         if !code.anyLabelPlaced, let zeroType = zeroScalar(binding.initializer, declared: declared) {
             if let declared, let initializer = binding.initializer {
-                expect(declared, found: zeroType, at: initializer.range)
+                expect(declared, found: zeroType, at: tree[initializer].range)
             }
             declare(
                 binding.name.name, type: declared ?? zeroType, kind: binding.isMutable ? .variable : .constant,
@@ -67,7 +68,7 @@ extension FunctionCompiler {
         if let initializer = binding.initializer {
             let found = expr(initializer, expected: declared)
             if let declared {
-                expect(declared, found: found, at: initializer.range)
+                expect(declared, found: found, at: tree[initializer].range)
                 type = declared
             } else {
                 type = found
@@ -75,7 +76,7 @@ extension FunctionCompiler {
             if type.isVoid {
                 error(
                     "'\(binding.name.name)' cannot hold the result of a call that returns nothing",
-                    at: initializer.range)
+                    at: tree[initializer].range)
                 type = .error
             }
             copyIfPlace(initializer, type)
@@ -114,7 +115,7 @@ extension FunctionCompiler {
         guard let initializer else {
             return declared.flatMap { [.int, .dec, .bool].contains($0) ? $0 : nil }
         }
-        switch initializer.kind {
+        switch tree[initializer].kind {
         case .integer, .decimal, .bool, .name, .unary, .binary: break
         default: return nil
         }
@@ -130,11 +131,12 @@ extension FunctionCompiler {
 
     private func ifStatement(_ conditional: Conditional) {
         let end = code.newLabel()
-        for (i, clause) in conditional.clauses.enumerated() {
+        let clauses = tree[conditional.clauses]
+        for (i, clause) in clauses.enumerated() {
             let next = code.newLabel()
             condition(clause.condition, jumpIf: false, to: next)
             block(clause.body)
-            let isLast = i == conditional.clauses.count - 1 && conditional.elseBody == nil
+            let isLast = i == clauses.count - 1 && conditional.elseBody == nil
             if !isLast && code.reachable { code.jump(.jump, to: end) }
             code.place(next)
         }
@@ -167,7 +169,7 @@ extension FunctionCompiler {
         switch loop.sequence {
         case .range(let lower, let upper): rangeLoop(loop, lower, upper)
         case .value(let sequence):
-            if case .name(let name) = sequence.kind, !isLocal(name), let variable = module.state[name] {
+            if case .name(let name) = tree[sequence].kind, !isLocal(name), let variable = module.state[name] {
                 switch variable.type {
                 case .list(let element): return stateListLoop(loop, variable, element)
                 case .map(let key, let value): return stateMapLoop(loop, variable, key, value)
@@ -179,27 +181,26 @@ extension FunctionCompiler {
             case .list(let element): memoryListLoop(loop, element)
             case .map(let key, let value): memoryMapLoop(loop, key, value)
             default:
-                if !type.isError { error("cannot iterate over a value of type '\(type)'", at: sequence.range) }
+                if !type.isError { error("cannot iterate over a value of type '\(type)'", at: tree[sequence].range) }
                 code.emit(.pop, effect: (1, 0))
             }
         }
     }
 
-    /// The names of a loop: one, or two for maps.
-    private func loopNames(_ loop: ForLoop, count: Int) -> [Identifier]? {
-        guard loop.names.count == count else {
+    /// The loop when it has as many names as it takes: one, or two for maps (`first`, `second`); nil after
+    /// reporting otherwise.
+    private func loopNames(_ loop: ForLoop, count: Int) -> ForLoop? {
+        guard (loop.second == nil ? 1 : 2) == count else {
             let what = count == 1 ? "one name" : "two names ('for k, v in m')"
-            if let first = loop.names.first {
-                error("this loop takes \(what)", at: first.range)
-            }
+            error("this loop takes \(what)", at: loop.first.range)
             // The names written still name something in the body: error values, which every later check
             // accepts, so the one mistake is reported once rather than again as "cannot find" at each use.
-            for name in loop.names {
+            for name in [loop.first] + (loop.second.map { [$0] } ?? []) {
                 markUsed(declare(name.name, type: .error, kind: .loop, range: name.range))
             }
             return nil
         }
-        return loop.names
+        return loop
     }
 
     /// Emits `jump test; body: <body>; continue: <step>; test: <test>; exit:`.
@@ -226,24 +227,25 @@ extension FunctionCompiler {
         let startsAtZero = !code.anyLabelPlaced && zeroScalar(lower, declared: nil) == .int
         if !startsAtZero {
             let low = expr(lower, expected: .int)
-            expect(.int, found: low, at: lower.range)
+            expect(.int, found: low, at: tree[lower].range)
         }
         let names = loopNames(loop, count: 1)
-        let counter = declare(names?[0].name ?? "_", type: .int, kind: .loop, range: names?[0].range ?? lower.range)
+        let counter = declare(
+            names?.first.name ?? "_", type: .int, kind: .loop, range: names?.first.range ?? tree[lower].range)
         if !startsAtZero { code.emit(.localSet, Int64(counter)) }
         // The bound is evaluated once: a constant or an immutable local is read in place.
         var bound: (() -> Void)?
         if let value = foldedValue(upper) {
-            expect(.int, found: value.type, at: upper.range)
+            expect(.int, found: value.type, at: tree[upper].range)
             bound = { [self] in pushConstant(value) }
-        } else if case .name(let n) = upper.kind, let local = lookup(n), local.kind != .variable {
+        } else if case .name(let n) = tree[upper].kind, let local = lookup(n), local.kind != .variable {
             markUsed(local.index)
-            expect(.int, found: local.type, at: upper.range)
+            expect(.int, found: local.type, at: tree[upper].range)
             bound = { [self] in code.emit(.localGet, Int64(local.index), effect: (0, 1)) }
         }
         if bound == nil {
             let high = expr(upper, expected: .int)
-            expect(.int, found: high, at: upper.range)
+            expect(.int, found: high, at: tree[upper].range)
             let limit = newLocal(.int)
             code.emit(.localSet, Int64(limit))
             bound = { [self] in code.emit(.localGet, Int64(limit), effect: (0, 1)) }
@@ -264,7 +266,8 @@ extension FunctionCompiler {
         code.emit(.localSet, Int64(list))
         let index = newLocal(.int)
         let names = loopNames(loop, count: 1)
-        let item = declare(names?[0].name ?? "_", type: element, kind: .loop, range: names?[0].range ?? loop.body.range)
+        let item = declare(
+            names?.first.name ?? "_", type: element, kind: .loop, range: names?.first.range ?? loop.body.range)
         code.emit(.pushInt, 0)
         code.emit(.localSet, Int64(index))
         rotated(
@@ -289,9 +292,10 @@ extension FunctionCompiler {
         code.emit(.localSet, Int64(map))
         let index = newLocal(.int)
         let names = loopNames(loop, count: 2)
-        let key = declare(names?[0].name ?? "_", type: keyType, kind: .loop, range: names?[0].range ?? loop.body.range)
+        let key = declare(
+            names?.first.name ?? "_", type: keyType, kind: .loop, range: names?.first.range ?? loop.body.range)
         let value = declare(
-            names?[1].name ?? "_", type: valueType, kind: .loop, range: names?[1].range ?? loop.body.range)
+            names?.second?.name ?? "_", type: valueType, kind: .loop, range: names?.second?.range ?? loop.body.range)
         code.emit(.pushInt, 0)
         code.emit(.localSet, Int64(index))
         rotated(
@@ -319,7 +323,8 @@ extension FunctionCompiler {
         let slot = Int64(variable.index)
         let length = newLocal(.int), index = newLocal(.int)
         let names = loopNames(loop, count: 1)
-        let item = declare(names?[0].name ?? "_", type: element, kind: .loop, range: names?[0].range ?? loop.body.range)
+        let item = declare(
+            names?.first.name ?? "_", type: element, kind: .loop, range: names?.first.range ?? loop.body.range)
         code.emit(.slistLen, slot)
         code.emit(.localSet, Int64(length))
         code.emit(.pushInt, 0)
@@ -343,9 +348,10 @@ extension FunctionCompiler {
         let slot = Int64(variable.index)
         let more = newLocal(.bool)
         let names = loopNames(loop, count: 2)
-        let key = declare(names?[0].name ?? "_", type: keyType, kind: .loop, range: names?[0].range ?? loop.body.range)
+        let key = declare(
+            names?.first.name ?? "_", type: keyType, kind: .loop, range: names?.first.range ?? loop.body.range)
         let value = declare(
-            names?[1].name ?? "_", type: valueType, kind: .loop, range: names?[1].range ?? loop.body.range)
+            names?.second?.name ?? "_", type: valueType, kind: .loop, range: names?.second?.range ?? loop.body.range)
         code.emit(.smapFirst, slot)
         code.emit(.localSet, Int64(more))
         code.emit(.localSet, Int64(key))
@@ -381,10 +387,10 @@ extension FunctionCompiler {
         if let value {
             let type = expr(value, expected: symbol.result.isVoid ? nil : symbol.result)
             if symbol.result.isVoid {
-                error(Messages.returnValueInVoid(symbol.name), at: value.range)
+                error(Messages.returnValueInVoid(symbol.name), at: tree[value].range)
                 if !type.isVoid { code.emit(.pop, effect: (1, 0)) }
             } else {
-                expect(symbol.result, found: type, at: value.range)
+                expect(symbol.result, found: type, at: tree[value].range)
             }
         } else if !symbol.result.isVoid {
             error(Messages.returnWithoutValue(symbol.result), at: range)
@@ -392,7 +398,7 @@ extension FunctionCompiler {
         code.emit(.ret, effect: (symbol.result.isVoid ? 0 : 1, 0))
     }
 
-    private func emitStatement(_ name: Identifier, _ arguments: [Expr], range: SourceRange) {
+    private func emitStatement(_ name: Identifier, _ arguments: NodeList<Expr>, range: SourceRange) {
         guard let event = module.events[name.name] else {
             let hint = EditDistance.suggestion(for: name.name, among: module.eventOrder).map(Messages.didYouMean)
             error(Messages.unknownEvent(name.name), at: name.range, hint: hint)
@@ -406,23 +412,24 @@ extension FunctionCompiler {
     }
 
     private func tryStatement(_ call: Expr, _ elseBody: Block, range: SourceRange) {
-        guard case .call(let callee, let arguments) = call.kind, case .member(let base, let name) = callee.kind else {
-            error(Messages.tryNeedsExternal, at: call.range)
+        guard case .call(let callee, let arguments) = tree[call].kind, case .member(let base, let name) = tree[callee].kind
+        else {
+            error(Messages.tryNeedsExternal, at: tree[call].range)
             return
         }
         let baseType = expr(base)
         guard case .interface(let interfaceName) = baseType,
             let function = module.interfaces[interfaceName]?.functions[name.name]
         else {
-            if !baseType.isError { error(Messages.tryNeedsExternal, at: call.range) }
+            if !baseType.isError { error(Messages.tryNeedsExternal, at: tree[call].range) }
             code.emit(.pop, effect: (1, 0))
             return
         }
         code.emit(.pushInt, 0)
-        checkArguments(name.name, function.params.map(\.type), arguments, at: call.range, copy: false)
-        if !function.isView { noteWrite(call.range) }
+        checkArguments(name.name, function.params.map(\.type), tree[arguments], at: tree[call].range, copy: false)
+        if !function.isView { noteWrite(tree[call].range) }
         let results = function.result.isVoid ? 0 : 1
-        code.mark(call.range)
+        code.mark(tree[call].range)
         code.emit(.tryCallExt, Int64(module.externIndex(function)), effect: (2 + function.params.count, results + 1))
         let ok = newLocal(.bool)
         code.emit(.localSet, Int64(ok))
@@ -442,7 +449,7 @@ extension FunctionCompiler {
             if b == jumpIf { code.jump(.jump, to: label) }
             return
         }
-        switch e.kind {
+        switch tree[e].kind {
         case .unary(.not, let operand):
             condition(operand, jumpIf: !jumpIf, to: label)
         case .binary(.and, let lhs, let rhs, _):
@@ -467,7 +474,7 @@ extension FunctionCompiler {
             }
         default:
             let type = expr(e, expected: .bool)
-            if !type.isBool && !type.isError { error(Messages.conditionNotBool(type), at: e.range) }
+            if !type.isBool && !type.isError { error(Messages.conditionNotBool(type), at: tree[e].range) }
             code.jump(jumpIf ? .jumpIf : .jumpUnless, to: label)
         }
     }

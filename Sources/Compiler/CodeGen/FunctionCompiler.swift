@@ -14,6 +14,8 @@ final class FunctionCompiler {
     /// checked retain per access). Set again by `reset(for:)`; read throughout the walk, never overlappingly.
     @exclusivity(unchecked) private(set) var symbol: FunctionSymbol
     @exclusivity(unchecked) private(set) var unit: Unit
+    /// The unit's expressions and statements (`unit.tree`, held here: the walk reads a node at every step).
+    @exclusivity(unchecked) private(set) var tree: SyntaxTree
     // The hot state of the walk is never accessed overlappingly (no inout access to it is held across a call
     // that touches it again), so its dynamic exclusivity checks — 7 % of a compile — are off.
     @exclusivity(unchecked) var code: CodeBuffer
@@ -36,6 +38,7 @@ final class FunctionCompiler {
         self.module = module
         self.symbol = symbol
         self.unit = symbol.unit
+        tree = symbol.unit.tree
         code = CodeBuffer(file: symbol.unit.file)
         localTypes.reserveCapacity(16)
         usedLocals.reserveCapacity(16)
@@ -62,6 +65,7 @@ final class FunctionCompiler {
     func reset(for symbol: FunctionSymbol) {
         self.symbol = symbol
         unit = symbol.unit
+        tree = symbol.unit.tree
         code.reset(file: symbol.unit.file)
         localTypes.removeAll(keepingCapacity: true)
         visible.removeAll(keepingCapacity: true)
@@ -83,17 +87,17 @@ final class FunctionCompiler {
         }
         for variable in symbol.stateInitializers {
             guard let initializer = variable.initializer else { continue }
-            code.mark(initializer.range)
+            code.mark(tree[initializer].range)
             if case .map = variable.type {
-                error("state maps start empty and take no initial value", at: initializer.range)
+                error("state maps start empty and take no initial value", at: tree[initializer].range)
                 continue
             }
             if case .list = variable.type {
-                error("state lists start empty and take no initial value", at: initializer.range)
+                error("state lists start empty and take no initial value", at: tree[initializer].range)
                 continue
             }
             let type = expr(initializer, expected: variable.type)
-            expect(variable.type, found: type, at: initializer.range)
+            expect(variable.type, found: type, at: tree[initializer].range)
             code.emit(.sstore, Int64(variable.index))
         }
         if let body = symbol.body { block(body, newScope: false) }
@@ -268,14 +272,14 @@ final class FunctionCompiler {
     /// asked again for each operator of a chain as its operands are compiled).
     @inline(__always)
     func isNonConstantName(_ e: Expr) -> Bool {
-        guard case .name(let name) = e.kind else { return false }
+        guard case .name(let name) = tree[e].kind else { return false }
         return unit.consts.isEmpty || isLocal(name)
     }
 
     /// `module.fold(e)` in this function's scopes; nil at once when `e`, or its first operand, is a name that
     /// folds to nothing (`isNonConstantName`), which is the folder's own answer then.
     func foldedValue(_ e: Expr) -> ConstValue? {
-        switch e.kind {
+        switch tree[e].kind {
         case .name: folded(e, first: e)
         case .unary(_, let operand): folded(e, first: operand)
         case .binary(_, let lhs, _, _): folded(e, first: lhs)

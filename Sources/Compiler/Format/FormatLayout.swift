@@ -9,7 +9,11 @@ struct FormatLayout {
     /// The byte ranges of every written type, in no particular order.
     private(set) var typeRanges: [Range<Int>] = []
 
+    /// The tree's statements.
+    private let tree: SyntaxTree
+
     init(_ ast: SourceFileAST) {
+        tree = ast.tree
         for decl in ast.declarations { collect(decl) }
     }
 
@@ -45,17 +49,17 @@ struct FormatLayout {
 
     private mutating func collect(_ block: Block) {
         blockStarts.insert(block.range.start)
-        for statement in block.statements { collect(statement) }
+        for statement in tree[block.statements] { collect(statement) }
     }
 
     private mutating func collect(_ statement: Stmt) {
-        switch statement.kind {
-        case .binding(let binding): collect(binding.type)
+        switch tree[statement].kind {
+        case .binding(let binding): collect(tree[binding].type)
         case .conditional(let conditional):
-            for clause in conditional.clauses { collect(clause.body) }
+            for clause in tree[conditional.clauses] { collect(clause.body) }
             if let body = conditional.elseBody { collect(body) }
         case .whileLoop(_, let body): collect(body)
-        case .forLoop(let loop): collect(loop.body)
+        case .forLoop(let loop): collect(tree[loop].body)
         case .tryCall(_, let body), .asAccount(_, let body), .expectRevert(_, let body), .block(let body):
             collect(body)
         case .assignment, .expression, .breakLoop, .continueLoop, .returnValue, .emit, .error:

@@ -49,8 +49,10 @@ extension Parser {
             }
             if position == start { advance() }
         }
-        return SourceFileAST(file: file, kind: kind, headerRange: headerRange, declarations: declarations,
-                             comments: comments, nodeCount: nextID + 1)
+        if checkSize() { declarations = [] }
+        return SourceFileAST(
+            file: file, kind: kind, headerRange: headerRange, declarations: declarations,
+            tree: declarations.isEmpty ? SyntaxTree() : tree, comments: comments, nodeCount: nextID + 1)
     }
 
     private mutating func parseHeader() -> (kind: FileKind, range: SourceRange, keyword: String) {

@@ -9,7 +9,7 @@ extension Parser {
     mutating func parseExpression(_ minimum: Precedence = .or) -> Expr {
         guard enterNesting() else {
             leaveNesting()
-            return Expr(id: makeID(), range: range(current), kind: .error)
+            return node(range(current), .error)
         }
         defer { leaveNesting() }
         let start = current.start
@@ -36,22 +36,21 @@ extension Parser {
                 previousWasComparison = op.precedence == .comparison
                 advance()
                 let right = leafOperand(op.precedence.tighter) ?? parseExpression(op.precedence.tighter)
-                left = Expr(id: makeID(), range: range(from: start),
-                            kind: .binary(op, left, right, operatorRange: range(token)))
+                left = node(range(from: start), .binary(op, left, right, operatorRange: range(token)))
             case .call:
                 let arguments = parseArguments()
-                left = Expr(id: makeID(), range: range(from: start), kind: .call(callee: left, arguments: arguments))
+                left = node(range(from: start), .call(callee: left, arguments: arguments))
             case .index:
                 let open = advance()
                 let index = parseNested()
                 expectClosing(.rightBracket, opening: open)
-                left = Expr(id: makeID(), range: range(from: start), kind: .index(base: left, index: index))
+                left = node(range(from: start), .index(base: left, index: index))
             case .member:
                 advance()
                 guard let name = expectName(Messages.expected("a member name", after: "'.'"), sameLine: true) else {
                     break
                 }
-                left = Expr(id: makeID(), range: range(from: start), kind: .member(base: left, name: name))
+                left = node(range(from: start), .member(base: left, name: name))
             case .none:
                 break
             }
@@ -78,7 +77,7 @@ extension Parser {
         if rule.infix != .none, rule.precedence >= minimum { return nil }
         if !isLiteral, next.kind == .leftBrace, !next.isAtLineStart { return nil }
         advance()
-        return Expr(id: makeID(), range: range(token), kind: isLiteral ? literal(token) : .name(name(token)))
+        return node(range(token), isLiteral ? literal(token) : .name(name(token)))
     }
 
     /// An expression inside brackets, where struct literals are always allowed.
@@ -90,16 +89,16 @@ extension Parser {
     }
 
     /// `( e, e, ... )` with an optional trailing comma; the current token is `(`.
-    mutating func parseArguments() -> [Expr] {
-        var arguments: [Expr] = []
-        arguments.reserveCapacity(itemCount(ofListAt: position))
+    mutating func parseArguments() -> ExprList {
+        let mark = syntax.exprMark
         let open = advance()
         while current.kind != .rightParen, current.kind != .endOfFile, !panicking {
-            arguments.append(parseNested())
+            let argument = parseNested()
+            syntax.push(argument)
             if !match(.comma) { break }
         }
         expectClosing(.rightParen, opening: open)
-        return arguments
+        return syntax.finishExprs(from: mark)
     }
 
     // MARK: - Prefix forms
@@ -113,40 +112,41 @@ extension Parser {
         switch prefix {
         case .literal:
             advance()
-            return Expr(id: makeID(), range: range(token), kind: literal(token))
+            return node(range(token), literal(token))
         case .name:
             advance()
             // Only `Name {` on the same line may be a struct literal: every other name is a leaf, made here.
             if current.kind == .leftBrace, !current.isAtLineStart { return parseNameOrStructLiteral(token) }
-            return Expr(id: makeID(), range: range(token), kind: .name(name(token)))
+            return node(range(token), .name(name(token)))
         case .group:
             advance()
             let inner = parseNested()
             expectClosing(.rightParen, opening: token)
-            return Expr(id: inner.id, range: range(from: start), kind: inner.kind)
+            syntax.widen(inner, to: range(from: start))
+            return inner
         case .list:
-            var elements: [Expr] = []
-            elements.reserveCapacity(itemCount(ofListAt: position))
+            let mark = syntax.exprMark
             advance()
             while current.kind != .rightBracket, current.kind != .endOfFile, !panicking {
-                elements.append(parseNested())
+                let element = parseNested()
+                syntax.push(element)
                 if !match(.comma) { break }
             }
             expectClosing(.rightBracket, opening: token)
-            return Expr(id: makeID(), range: range(from: start), kind: .list(elements))
+            return node(range(from: start), .list(syntax.finishExprs(from: mark)))
         case .unary(let op):
             advance()
             let operand = parseExpression(.unary)
-            return Expr(id: makeID(), range: range(from: start), kind: .unary(op, operand))
+            return node(range(from: start), .unary(op, operand))
         case .errorToken:
             advance()
             panicking = true  // the lexer reported it; skip the rest of the statement quietly
-            return Expr(id: makeID(), range: range(token), kind: .error)
+            return node(range(token), .error)
         case .none:
             let message = position == 0 ? Messages.expectedExpression
                 : Messages.expected("expression", after: previousDescription)
             errorAtCurrent(message)
-            return Expr(id: makeID(), range: missingTokenRange, kind: .error)
+            return node(missingTokenRange, .error)
         }
     }
 
@@ -173,14 +173,14 @@ extension Parser {
         let name = Identifier(name: self.name(token), range: range(token))
         let looksLikeStruct = current.kind == .leftBrace && !current.isAtLineStart
             && (peek(1).kind == .rightBrace || (peek(1).kind.isName && peek(2).kind == .colon))
-        guard looksLikeStruct else { return Expr(id: makeID(), range: name.range, kind: .name(name.name)) }
+        guard looksLikeStruct else { return node(name.range, .name(name.name)) }
         guard allowStructLiteral else {
             // `if x == Point { x: 1 } { ... }`: say why instead of failing inside the "body".
             if peek(1).kind != .rightBrace {
                 error(Messages.structLiteralInCondition, at: range(current),
                       hint: Messages.structLiteralInConditionHint)
             }
-            return Expr(id: makeID(), range: name.range, kind: .name(name.name))
+            return node(name.range, .name(name.name))
         }
         let open = advance()
         let saved = allowStructLiteral
@@ -199,7 +199,7 @@ extension Parser {
             }
         }
         expectClosing(.rightBrace, opening: open)
-        return Expr(id: makeID(), range: range(from: token.start), kind: .structLiteral(type: name, fields: fields))
+        return node(range(from: token.start), .structLiteral(type: name, fields: fields))
     }
 }
 

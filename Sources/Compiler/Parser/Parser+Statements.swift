@@ -10,18 +10,18 @@ extension Parser {
         guard enterNesting() else {
             leaveNesting()
             skipBalancedBraces()
-            return Block(id: makeID(), range: range(from: open.start), statements: [])
+            return Block(range: range(from: open.start), statements: .empty)
         }
         defer { leaveNesting() }
         advance()
         let statements = parseStatementList(until: .rightBrace)
         expectClosing(.rightBrace, opening: open)
-        return Block(id: makeID(), range: range(from: open.start), statements: statements)
+        return Block(range: range(from: open.start), statements: statements)
     }
 
     /// Statements up to (not including) `terminator` or the end of the file, recovering after errors.
-    mutating func parseStatementList(until terminator: TokenKind) -> [Stmt] {
-        let base = statementStack.count
+    mutating func parseStatementList(until terminator: TokenKind) -> StmtList {
+        let mark = syntax.stmtMark
         while current.kind != terminator, current.kind != .endOfFile, !diagnostics.isSaturated {
             let start = position
             if current.kind == .rightBrace {  // only when the terminator is the end of the file
@@ -40,10 +40,10 @@ extension Parser {
                 errorAtCurrent(Messages.consecutiveStatements, hint: callWithoutParenthesesHint)
                 synchronizeStatement()
             }
-            if let statement { statementStack.push(statement) }
+            if let statement { syntax.push(statement) }
             skipLineIfStuck(since: start)
         }
-        return statementStack.pop(from: base)
+        return syntax.finishStmts(from: mark)
     }
 
     /// Skips a `{` and everything up to its matching `}`, iteratively.
@@ -99,7 +99,7 @@ extension Parser {
             kind = parseExpectRevert()
         default: kind = parseExpressionStatement()
         }
-        return Stmt(id: makeID(), range: range(from: start), kind: kind ?? .error)
+        return node(range(from: start), kind ?? .error)
     }
 
     private mutating func parseBinding() -> StmtKind? {
@@ -110,25 +110,28 @@ extension Parser {
         if match(.colon) { type = parseType() }
         var initializer: Expr?
         if match(.equal) { initializer = parseExpression() }
-        return .binding(Binding(isMutable: keyword.kind == .kwVar, name: name, type: type, initializer: initializer))
+        return .binding(
+            syntax.add(Binding(isMutable: keyword.kind == .kwVar, name: name, type: type, initializer: initializer)))
     }
 
     private mutating func parseConditional() -> StmtKind? {
-        var clauses: [Conditional.Clause] = []
+        let mark = syntax.clauseMark
+        // On an error the clauses so far are dropped (their statements stay in the tree, unreferenced).
+        defer { syntax.discardClauses(from: mark) }
         var elseBody: Block?
         advance()
         while true {
             let condition = parseCondition()
             if panicking { return nil }
             guard let body = parseRequiredBlock(after: "the 'if' condition") else { return nil }
-            clauses.append(Conditional.Clause(condition: condition, body: body))
+            syntax.push(Conditional.Clause(condition: condition, body: body))
             guard match(.kwElse) else { break }
             if match(.kwIf) { continue }
             guard let body = parseRequiredBlock(after: "'else'") else { return nil }
             elseBody = body
             break
         }
-        return .conditional(Conditional(clauses: clauses, elseBody: elseBody))
+        return .conditional(Conditional(clauses: syntax.finishClauses(from: mark), elseBody: elseBody))
     }
 
     /// An expression in a statement head, where `Name {` opens the body rather than a struct literal.
@@ -151,10 +154,10 @@ extension Parser {
         advance()
         let message = Messages.expected("a loop variable", after: "'for'")
         guard let first = expectName(message, sameLine: true) else { return nil }
-        var names = [first]
+        var second: Identifier?
         if match(.comma) {
-            guard let second = expectName(Messages.expected("a second loop variable", after: "','")) else { return nil }
-            names.append(second)
+            guard let name = expectName(Messages.expected("a second loop variable", after: "','")) else { return nil }
+            second = name
         }
         guard expect(.kwIn, Messages.expected("'in'", after: "the loop variables")) else { return nil }
         let lower = parseCondition()
@@ -164,7 +167,7 @@ extension Parser {
         }
         if panicking { return nil }
         guard let body = parseRequiredBlock(after: "the 'for' sequence") else { return nil }
-        return .forLoop(ForLoop(names: names, sequence: sequence, body: body))
+        return .forLoop(syntax.add(ForLoop(first: first, second: second, sequence: sequence, body: body)))
     }
 
     private mutating func parseEmit() -> StmtKind? {
@@ -182,8 +185,8 @@ extension Parser {
         let keyword = advance()
         let call = parseExpression()
         if panicking { return nil }
-        guard case .call = call.kind else {
-            error(Messages.tryNeedsCall, at: call.range.union(range(keyword)))
+        guard let node = syntax.node(call), case .call = node.kind else {
+            error(Messages.tryNeedsCall, at: (syntax.node(call)?.range ?? range(keyword)).union(range(keyword)))
             return nil
         }
         guard expect(.kwElse, Messages.tryNeedsElse) else { return nil }
@@ -235,10 +238,11 @@ extension Parser {
         }
         guard let op else { return .expression(target) }
         let operatorToken = advance()
-        switch target.kind {
+        switch syntax.node(target)?.kind {
         case .name, .index, .member: break
         default:
-            error(Messages.invalidAssignmentTarget, at: target.range, hint: Messages.invalidAssignmentTargetHint)
+            error(Messages.invalidAssignmentTarget, at: syntax.node(target)?.range ?? range(operatorToken),
+                  hint: Messages.invalidAssignmentTargetHint)
             return nil
         }
         let value = parseExpression()

@@ -56,7 +56,7 @@ extension Parser {
         let parse: @Sendable (Int) -> Run = { i in
             let range = ranges[i]
             let lexed = Lexer.tokenize(file, from: range.lowerBound, to: range.upperBound)
-            var parser = Parser(lexed: lexed)
+            var parser = Parser(lexed: lexed, segment: i)
             parser.nextID = range.lowerBound * idsPerByte
             let ast = parser.parseFile(comments: [])
             let last = lexed.tokens.count > 1 ? lexed.tokens[lexed.tokens.count - 2].end : range.lowerBound
@@ -70,6 +70,7 @@ extension Parser {
         var runs = workers.wait()
         runs[0] = first
         var declarations: [Decl] = []
+        var segments: [SyntaxSegment] = []
         var comments: [SourceRange] = []
         for (i, run) in runs.enumerated() {
             let limit = i + 1 < ranges.count ? ranges[i + 1].lowerBound * idsPerByte : Int.max
@@ -78,12 +79,13 @@ extension Parser {
                 guard case .tests = run.ast.kind, run.ast.headerRange == nil else { return nil }
             }
             declarations += run.ast.declarations
+            segments.append(run.ast.tree.segments[0])
             comments += run.comments
         }
         guard let head = runs.first ?? nil, let last = runs.last ?? nil else { return nil }
         let ast = SourceFileAST(
             file: file, kind: head.ast.kind, headerRange: head.ast.headerRange, declarations: declarations,
-            comments: comments, nodeCount: last.lastID + 1)
+            tree: SyntaxTree(segments: segments), comments: comments, nodeCount: last.lastID + 1)
         return (ast, Runs(count: ranges.count, firstDeclarations: head.ast.declarations.count))
     }
 

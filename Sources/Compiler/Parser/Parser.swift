@@ -31,16 +31,17 @@ public struct Parser {
     /// Set by the first error of a construct; cleared when the parser resynchronises.
     var panicking = false
     var depth = 0
+    /// Ids of declarations, parameters and types (expressions and statements are their index in `syntax`).
     var nextID = 0
     /// False while parsing `if`/`while`/`for` heads, where `Name {` starts the body, not a struct literal.
     var allowStructLiteral = true
-    /// The statements of the lists being parsed, innermost list last: a list collects here and is moved out
-    /// once, at its exact size, instead of growing its own array from empty (several allocations per block).
-    let statementStack = StatementStack()
+    /// The expressions and statements made so far.
+    var syntax: SyntaxBuilder
     /// `ParseRule.table`, held here: reading the global costs a `swift_once` call per token.
     let rules = ParseRule.table
 
-    init(lexed: LexedFile) {
+    /// A parser of `lexed` whose nodes go into segment `segment` of the tree.
+    init(lexed: LexedFile, segment: Int = 0) {
         file = lexed.file
         fileID = lexed.file.id
         bytes = lexed.file.bytes
@@ -48,8 +49,13 @@ public struct Parser {
             ? [Token(kind: .endOfFile, start: 0, end: 0, isAtLineStart: true)]
             : lexed.tokens
         names = lexed.names
+        syntax = SyntaxBuilder(segment: segment)
+        syntax.reserve(tokens: tokens.count)
         diagnostics.append(contentsOf: lexed.diagnostics)
     }
+
+    /// The tree of the nodes made so far: one segment.
+    var tree: SyntaxTree { SyntaxTree(segments: [syntax.segment]) }
 
     // MARK: - Entry points
 
@@ -57,7 +63,8 @@ public struct Parser {
     public static func parse(_ file: SourceFile) -> (SourceFileAST, [Diagnostic]) {
         if let binary = binaryContent(file) {
             let empty = SourceFileAST(
-                file: file, kind: .tests, headerRange: nil, declarations: [], comments: [], nodeCount: 1)
+                file: file, kind: .tests, headerRange: nil, declarations: [], tree: SyntaxTree(), comments: [],
+                nodeCount: 1)
             return (empty, [binary])
         }
         return parseText(file)
@@ -113,29 +120,36 @@ public struct Parser {
         #endif
     }
 
-    /// Parses one expression filling the whole file (the REPL, tests, tools).
-    public static func parseExpression(_ file: SourceFile) -> (Expr, [Diagnostic]) {
+    /// Parses one expression filling the whole file (the REPL, tests, tools); its nodes are in the tree.
+    public static func parseExpression(_ file: SourceFile) -> (Expr, SyntaxTree, [Diagnostic]) {
         var parser = Parser(lexed: Lexer.tokenize(file))
         let expr = parser.parseExpression()
         if !parser.panicking, parser.current.kind != .endOfFile {
             parser.errorAtCurrent(Messages.expected("end of input", after: parser.previousDescription))
         }
-        return (expr, parser.diagnostics.diagnostics)
+        if parser.checkSize() {
+            var empty = SyntaxBuilder(segment: 0)
+            let failed = empty.add(.point(file, 0), ExprKind.error)
+            return (failed, SyntaxTree(segments: [empty.segment]), parser.diagnostics.diagnostics)
+        }
+        return (expr, parser.tree, parser.diagnostics.diagnostics)
     }
 
     /// Parses a sequence of statements filling the whole file, as in a block without braces (the REPL).
-    public static func parseStatements(_ file: SourceFile) -> ([Stmt], [Diagnostic]) {
+    public static func parseStatements(_ file: SourceFile) -> (NodeList<Stmt>, SyntaxTree, [Diagnostic]) {
         var parser = Parser(lexed: Lexer.tokenize(file))
         let statements = parser.parseStatementList(until: .endOfFile)
         if parser.current.kind != .endOfFile {
             parser.errorAtCurrent(Messages.unexpectedCloseBrace)
         }
-        return (statements, parser.diagnostics.diagnostics)
+        if parser.checkSize() { return (SyntaxTree()[StmtList.empty], SyntaxTree(), parser.diagnostics.diagnostics) }
+        let tree = parser.tree
+        return (tree[statements], tree, parser.diagnostics.diagnostics)
     }
 
     /// Parses REPL-style input: declarations and statements mixed, in order (`interface T { ... }` then
     /// `let t = T(a)`). A line that starts a declaration is parsed as one; anything else as a statement.
-    public static func parseInteractive(_ file: SourceFile) -> ([InteractiveItem], [Diagnostic]) {
+    public static func parseInteractive(_ file: SourceFile) -> ([InteractiveItem], SyntaxTree, [Diagnostic]) {
         var parser = Parser(lexed: Lexer.tokenize(file))
         var items: [InteractiveItem] = []
         while parser.current.kind != .endOfFile, !parser.diagnostics.isSaturated {
@@ -156,7 +170,8 @@ public struct Parser {
             }
             parser.skipLineIfStuck(since: start)
         }
-        return (items, parser.diagnostics.diagnostics)
+        if parser.checkSize() { return ([], SyntaxTree(), parser.diagnostics.diagnostics) }
+        return (items, parser.tree, parser.diagnostics.diagnostics)
     }
 
     /// Whether REPL input is unfinished and the next line should be appended before parsing: a `(`, `[`
@@ -272,6 +287,20 @@ public struct Parser {
     @inline(__always) mutating func makeID() -> NodeID {
         nextID += 1
         return NodeID(nextID)
+    }
+
+    /// A new expression node.
+    @inline(__always) mutating func node(_ range: SourceRange, _ kind: ExprKind) -> Expr { syntax.add(range, kind) }
+
+    /// A new statement node.
+    @inline(__always) mutating func node(_ range: SourceRange, _ kind: StmtKind) -> Stmt { syntax.add(range, kind) }
+
+    /// Reports a file with more nodes than a tree holds (2^26 expressions, say: hundreds of megabytes of source);
+    /// true then, and the caller returns no nodes.
+    mutating func checkSize() -> Bool {
+        guard syntax.overflowed else { return false }
+        diagnostics.error(Messages.fileTooLarge, at: .point(file, 0), hint: Messages.fileTooLargeHint)
+        return true
     }
 
     /// `'text'` of a token for messages, shortened; "end of file" at the end.
@@ -438,52 +467,5 @@ public struct Parser {
     /// `scenario "…"`: the contextual keyword that starts a scenario block in a test file.
     var isScenarioStart: Bool {
         current.kind == .identifier && peek(1).kind == .string && token(current, is: "scenario")
-    }
-}
-
-/// A stack of statements that hands out a run of them as an array by moving them (a copy of their bytes), not
-/// by copying each (a retain) and destroying the originals (a release), as `Array(stack[base...])` followed by
-/// `removeSubrange` did.
-final class StatementStack {
-    @exclusivity(unchecked) private var base: UnsafeMutablePointer<Stmt>
-    @exclusivity(unchecked) private(set) var count = 0
-    @exclusivity(unchecked) private var capacity: Int
-
-    init() {
-        capacity = 64
-        base = UnsafeMutablePointer<Stmt>.allocate(capacity: capacity)
-    }
-
-    deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-
-    func push(_ statement: consuming Stmt) {
-        if count == capacity {
-            let bigger = UnsafeMutablePointer<Stmt>.allocate(capacity: capacity * 2)
-            bigger.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = bigger
-            capacity *= 2
-        }
-        (base + count).initialize(to: statement)
-        count += 1
-    }
-
-    /// The statements from index `start` (at most `count`) to the top, in order, removed from the stack.
-    func pop(from start: Int) -> [Stmt] {
-        let n = count - start
-        guard n > 0 else { return [] }
-        let from = base + start
-        let statements = [Stmt](unsafeUninitializedCapacity: n) { buffer, initialized in
-            guard let target = buffer.baseAddress else { return }
-            target.moveInitialize(from: from, count: n)
-            initialized = n
-        }
-        // Moved out only if the array got them (it always has room for n > 0); else they stay and are
-        // destroyed with the stack.
-        if statements.count == n { count = start }
-        return statements
     }
 }

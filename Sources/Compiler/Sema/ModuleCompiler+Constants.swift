@@ -14,8 +14,9 @@ extension ModuleCompiler {
         }
         symbol.evaluating = true
         defer { symbol.evaluating = false }
+        let range = unit.tree[symbol.expr].range
         guard let value = fold(symbol.expr, in: unit, isLocal: { _ in false }) else {
-            if !symbol.failed { diagnostics.report(.error(Messages.notConstant(symbol.name), at: symbol.expr.range)) }
+            if !symbol.failed { diagnostics.report(.error(Messages.notConstant(symbol.name), at: range)) }
             symbol.failed = true
             return nil
         }
@@ -23,7 +24,7 @@ extension ModuleCompiler {
             let type = resolve(declared)
             if !type.accepts(value.type) {
                 diagnostics.report(
-                    .error(Messages.typeMismatch(expected: type, found: value.type), at: symbol.expr.range))
+                    .error(Messages.typeMismatch(expected: type, found: value.type), at: range))
                 symbol.failed = true
                 return nil
             }
@@ -35,16 +36,18 @@ extension ModuleCompiler {
     /// The value of `expr` when it is made of literals, consts and operators on them; nil otherwise.
     /// Overflow and division by zero in such an expression are reported (the code would always trap).
     func fold(_ expr: Expr, in unit: Unit, isLocal: (String) -> Bool) -> ConstValue? {
-        switch expr.kind {
+        let tree = unit.tree
+        let node = tree[expr]
+        switch node.kind {
         case .integer(let digits):
             guard let v = ModuleCompiler.parseInteger(digits) else {
-                diagnostics.report(.error(Messages.integerTooLarge(digits), at: expr.range))
+                diagnostics.report(.error(Messages.integerTooLarge(digits), at: node.range))
                 return nil
             }
             return .int(v)
         case .decimal(let text):
             guard let v = ModuleCompiler.parseDecimal(text) else {
-                diagnostics.report(.error(Messages.decimalTooLarge(text), at: expr.range))
+                diagnostics.report(.error(Messages.decimalTooLarge(text), at: node.range))
                 return nil
             }
             return .dec(v)
@@ -58,18 +61,18 @@ extension ModuleCompiler {
             guard !unit.consts.isEmpty, !isLocal(name), let symbol = unit.consts[name] else { return nil }
             return value(of: symbol, in: unit)
         case .member(let base, let name):
-            guard case .name(let q) = base.kind, !unit.libraries.isEmpty, !isLocal(q), let library = unit.libraries[q],
+            guard case .name(let q) = tree[base].kind, !unit.libraries.isEmpty, !isLocal(q), let library = unit.libraries[q],
                 let symbol = library.consts[name.name]
             else { return nil }
             return value(of: symbol, in: library)
-        case .unary(.negate, let operand) where ModuleCompiler.isMinimumMagnitude(operand):
+        case .unary(.negate, let operand) where ModuleCompiler.isMinimumMagnitude(tree[operand].kind):
             return .int(Int128.min)  // `-170141183460469231731687303715884105728`: its magnitude alone does not fit
         case .unary(let op, let operand):
             guard let v = fold(operand, in: unit, isLocal: isLocal) else { return nil }
             switch (op, v) {
             case (.negate, .int(let x)), (.negate, .dec(let x)):
                 let (r, o) = Int128(0).subtractingReportingOverflow(x)
-                if o { diagnostics.report(.error(Messages.constantOverflow("-"), at: expr.range)); return nil }
+                if o { diagnostics.report(.error(Messages.constantOverflow("-"), at: node.range)); return nil }
                 if case .int = v { return .int(r) }
                 return .dec(r)
             case (.not, .bool(let b)): return .bool(!b)
@@ -81,13 +84,13 @@ extension ModuleCompiler {
             }
             return foldBinary(op, l, r, at: opRange)
         case .call(let callee, let arguments):
-            guard case .name(let name) = callee.kind, !isLocal(name), unit.functions[name] == nil, arguments.count == 1,
-                let v = fold(arguments[0], in: unit, isLocal: isLocal)
+            guard case .name(let name) = tree[callee].kind, !isLocal(name), unit.functions[name] == nil,
+                arguments.count == 1, let v = fold(tree[arguments][0], in: unit, isLocal: isLocal)
             else { return nil }
             switch (name, v) {
             case ("dec", .int(let x)):
                 let (r, o) = x.multipliedReportingOverflow(by: decScale)
-                if o { diagnostics.report(.error(Messages.constantOverflow("dec"), at: expr.range)); return nil }
+                if o { diagnostics.report(.error(Messages.constantOverflow("dec"), at: node.range)); return nil }
                 return .dec(r)
             case ("int", .dec(let x)): return .int(x / decScale)
             default: return nil
@@ -161,9 +164,9 @@ extension ModuleCompiler {
 
     // MARK: - Literals
 
-    /// Whether `expr` is the integer literal 2^127: the magnitude of `Int128.min`, valid only when negated.
-    static func isMinimumMagnitude(_ expr: Expr) -> Bool {
-        guard case .integer(let digits) = expr.kind else { return false }
+    /// Whether `kind` is the integer literal 2^127: the magnitude of `Int128.min`, valid only when negated.
+    static func isMinimumMagnitude(_ kind: ExprKind) -> Bool {
+        guard case .integer(let digits) = kind else { return false }
         return digits.drop { $0 == "0" } == "170141183460469231731687303715884105728"
     }
 

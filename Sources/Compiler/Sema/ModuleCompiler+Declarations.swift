@@ -290,7 +290,7 @@ extension ModuleCompiler {
             diagnostics.report(.error(Messages.notALibrary(shown), at: range, hint: hint))
             return
         }
-        let library = Unit(file: file, name: name.name, isLibrary: true)
+        let library = Unit(file: file, tree: ast.tree, name: name.name, isLibrary: true)
         loadedUnits[file.path] = library
         loading.insert(file.path)
         collect(ast, into: library)

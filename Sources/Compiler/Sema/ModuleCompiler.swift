@@ -87,8 +87,8 @@ final class ModuleCompiler {
     func prepare(_ ast: SourceFileAST) -> Unit? {
         let unit: Unit
         switch ast.kind {
-        case .contract(let name): unit = Unit(file: ast.file, name: name.name, isLibrary: false)
-        case .library(let name): unit = Unit(file: ast.file, name: name.name, isLibrary: true)
+        case .contract(let name): unit = Unit(file: ast.file, tree: ast.tree, name: name.name, isLibrary: false)
+        case .library(let name): unit = Unit(file: ast.file, tree: ast.tree, name: name.name, isLibrary: true)
         case .tests:
             if let first = ast.declarations.first {
                 diagnostics.report(.error(Messages.testFile, at: first.range))

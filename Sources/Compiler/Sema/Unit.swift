@@ -4,6 +4,8 @@ import Diagnostics
 /// A contract or library file: its own consts, functions and the libraries it uses.
 final class Unit {
     let file: SourceFile
+    /// The file's expressions and statements: every body, const and initializer of this unit is in it.
+    let tree: SyntaxTree
     let name: String
     let isLibrary: Bool
     // Read for most names a function body uses; never accessed overlappingly, so unchecked.
@@ -16,8 +18,9 @@ final class Unit {
     /// as unknown in every body that uses them. Only looked up, never iterated.
     var missingLibraries: Set<String> = []
 
-    init(file: SourceFile, name: String, isLibrary: Bool) {
+    init(file: SourceFile, tree: SyntaxTree, name: String, isLibrary: Bool) {
         self.file = file
+        self.tree = tree
         self.name = name
         self.isLibrary = isLibrary
     }

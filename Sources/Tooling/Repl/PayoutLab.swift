@@ -44,7 +44,7 @@ extension ReplSession {
             return nil
         }
         let text = SourceFile(path: decl.file.path, bytes: Array(decl.file.bytes[decl.range]))
-        let (items, _) = Parser.parseInteractive(text)
+        let (items, _, _) = Parser.parseInteractive(text)
         guard case .declaration(let d)? = items.first, case .function(let f) = d.kind else { return nil }
         func typeText(_ t: TypeSyntax) -> String { t.range.text.replacingOccurrences(of: " ", with: "") }
         guard let first = f.parameters.first, typeText(first.type) == "Int",

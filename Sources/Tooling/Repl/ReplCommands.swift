@@ -260,15 +260,17 @@ extension ReplSession {
         if !argumentText.isEmpty || !params.isEmpty {
             inputCount += 1
             let file = SourceFile(path: "[\(inputCount)]", text: "__init" + (argumentText.isEmpty ? "()" : argumentText))
-            let (expr, diagnostics) = Parser.parseExpression(file)
+            let (expr, exprTree, diagnostics) = Parser.parseExpression(file)
             if !diagnostics.isEmpty {
                 report(diagnostics)
                 return
             }
-            guard case .call(_, let arguments) = expr.kind else {
+            guard case .call(_, let list) = exprTree[expr].kind else {
                 fail("write init arguments in parentheses, e.g. ':load \(path) (@alice)'")
                 return
             }
+            self.tree = exprTree
+            let arguments = Array(exprTree[list])
             guard arguments.count == params.count else {
                 fail("'init' of \(module.name) " + Messages.takesArguments(expected: params.count, found: arguments.count))
                 return

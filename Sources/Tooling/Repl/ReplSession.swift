@@ -27,6 +27,8 @@ public struct ReplLine: Hashable, Sendable {
 
 /// A REPL session: declarations, bindings, loaded contracts and the chain they run on.
 public final class ReplSession {
+    /// The syntax tree of the input being run: every `Expr` and `Stmt` the session handles is one of its nodes.
+    var tree = SyntaxTree()
     /// The accounts funded at the start of a session.
     public static let accounts = ["alice", "bob", "carol", "dave", "erin"]
     /// Gas limit of every input.
@@ -174,7 +176,8 @@ public final class ReplSession {
     // MARK: - Inputs
 
     func run(_ file: SourceFile) {
-        let (items, parseDiagnostics) = Parser.parseInteractive(file)
+        let (items, tree, parseDiagnostics) = Parser.parseInteractive(file)
+        self.tree = tree
         if parseDiagnostics.contains(where: { $0.severity == .error }) {
             report(parseDiagnostics)
             return
@@ -247,8 +250,8 @@ public final class ReplSession {
         var bytes = file.bytes
         var keep = [Bool](repeating: false, count: bytes.count)
         for s in statements {
-            let lower = max(0, min(s.range.start, bytes.count))
-            for i in lower..<max(lower, min(s.range.end, bytes.count)) { keep[i] = true }
+            let lower = max(0, min(tree[s].range.start, bytes.count))
+            for i in lower..<max(lower, min(tree[s].range.end, bytes.count)) { keep[i] = true }
         }
         for i in bytes.indices where !keep[i] && bytes[i] != UInt8(ascii: "\n") && bytes[i] != UInt8(ascii: " ") {
             // Comments between statements are kept out too; they cannot change the meaning.
@@ -291,7 +294,7 @@ public final class ReplSession {
     ) -> Compiled? {
         var source = prelude()
         let declaredNames = Set(input.statements.compactMap { stmt -> String? in
-            if case .binding(let b) = stmt.kind { return b.name.name }
+            if case .binding(let b) = tree[stmt].kind { return tree[b].name.name }
             return nil
         })
         let mentioned = SyntheticCode.mentionedNames(input.file)
@@ -322,7 +325,7 @@ public final class ReplSession {
         case .none:
             if !bytes.isEmpty { source.copy(bytes, standingFor: input.file, at: 0) }
         case .bind(_, let e), .returned(let e):
-            let split = min(e.range.start, bytes.count)
+            let split = min(tree[e].range.start, bytes.count)
             source.copy(Array(bytes[0..<split]), standingFor: input.file, at: 0)
             if case .bind(let name, _) = final { source.glue("let \(name) = ") } else { source.glue("return ") }
             source.copy(Array(bytes[split...]), standingFor: input.file, at: split)
@@ -409,12 +412,12 @@ public final class ReplSession {
 
     func runStatements(_ input: SyntheticInput) {
         var finalExpr: Expr?
-        if let last = input.statements.last, case .expression(let e) = last.kind { finalExpr = e }
+        if let last = input.statements.last, case .expression(let e) = tree[last].kind { finalExpr = e }
         var newBindings: [(name: String, isMutable: Bool, initializer: Expr?)] = []
         for stmt in input.statements {
-            if case .binding(let b) = stmt.kind {
-                newBindings.removeAll { $0.name == b.name.name }
-                newBindings.append((b.name.name, b.isMutable, b.initializer))
+            if case .binding(let b) = tree[stmt].kind {
+                newBindings.removeAll { $0.name == tree[b].name.name }
+                newBindings.append((tree[b].name.name, tree[b].isMutable, tree[b].initializer))
             }
         }
         let mutated = SyntheticCode.mutatedNames(input.file)
@@ -490,9 +493,9 @@ public final class ReplSession {
     /// The interface type of `e` when it is `Iface(address)` for a known interface, or a binding of interface type.
     func interfaceType(of e: Expr?) -> String? {
         guard let e else { return nil }
-        switch e.kind {
+        switch tree[e].kind {
         case .call(let callee, let arguments) where arguments.count == 1:
-            guard case .name(let name) = callee.kind else { return nil }
+            guard case .name(let name) = tree[callee].kind else { return nil }
             if declarations.contains(where: { $0.key == "interface \(name)" }) { return name }
             if contracts.contains(where: { $0.module.name == name }) { return name }
             return nil
@@ -643,18 +646,19 @@ public final class ReplSession {
     /// `handle.f(args)` or `let x = handle.f(args)` on a loaded contract: a transaction from the current account.
     func directCall(_ stmt: Stmt) -> DirectCall? {
         var e: Expr
-        switch stmt.kind {
+        switch tree[stmt].kind {
         case .expression(let x): e = x
         case .binding(let b):
-            guard let x = b.initializer else { return nil }
+            guard let x = tree[b].initializer else { return nil }
             e = x
         default: return nil
         }
-        guard case .call(let callee, let arguments) = e.kind, case .member(let base, let name) = callee.kind,
-            case .name(let handle) = base.kind,
+        guard case .call(let callee, let arguments) = tree[e].kind, case .member(let base, let name) = tree[callee].kind,
+            case .name(let handle) = tree[base].kind,
             let contract = contract(named: handle)
         else { return nil }
-        return DirectCall(contract: contract, function: name.name, arguments: arguments, binding: stmt.kind)
+        return DirectCall(
+            contract: contract, function: name.name, arguments: Array(tree[arguments]), binding: tree[stmt].kind)
     }
 
     /// The loaded contract bound to `handle` (a `:load` name or a binding holding its handle).
@@ -675,13 +679,13 @@ public final class ReplSession {
             var hint: String?
             if let s = EditDistance.suggestion(for: call.function, among: names) { hint = "did you mean '\(s)'?" }
             report([.error("contract '\(module.name)' has no public function '\(call.function)'",
-                at: statement.range, hint: hint)])
+                at: tree[statement].range, hint: hint)])
             return
         }
         let function = module.functions[index]
         guard function.params.count == call.arguments.count else {
             report([.error(Messages.argumentCount(call.function, expected: function.params.count, found: call.arguments.count),
-                at: statement.range)])
+                at: tree[statement].range)])
             return
         }
         let types = function.params.map { TypeNames.name(module.types[Int($0)], in: module) }
@@ -719,9 +723,9 @@ public final class ReplSession {
             let results = (try? chain.results(of: receipt)) ?? []
             let resultType = function.results.first.map { TypeNames.name(module.types[Int($0)], in: module) }
             if case .binding(let b) = call.binding, let value = results.first, let resultType {
-                bindings.removeAll { $0.name == b.name.name }
-                bindings.append(Binding(name: b.name.name, isMutable: b.isMutable, type: resultType, value: value))
-                say("\(b.name.name) = \(describe(value, typeName: resultType, module: module)) : \(resultType)  (\(gas))")
+                bindings.removeAll { $0.name == tree[b].name.name }
+                bindings.append(Binding(name: tree[b].name.name, isMutable: tree[b].isMutable, type: resultType, value: value))
+                say("\(tree[b].name.name) = \(describe(value, typeName: resultType, module: module)) : \(resultType)  (\(gas))")
             } else if let value = results.first, let resultType {
                 say("\(describe(value, typeName: resultType, module: module)) : \(resultType)  (\(gas))")
             } else {
@@ -754,9 +758,9 @@ public final class ReplSession {
             guard let value = results.first, let resultType else { return say("(gas \(run.gasUsed), a view call)") }
             let shown = describe(value, typeName: resultType, module: module)
             if case .binding(let b) = call.binding {
-                bindings.removeAll { $0.name == b.name.name }
-                bindings.append(Binding(name: b.name.name, isMutable: b.isMutable, type: resultType, value: value))
-                say("\(b.name.name) = \(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
+                bindings.removeAll { $0.name == tree[b].name.name }
+                bindings.append(Binding(name: tree[b].name.name, isMutable: tree[b].isMutable, type: resultType, value: value))
+                say("\(tree[b].name.name) = \(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
             } else {
                 say("\(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
             }
@@ -784,7 +788,7 @@ public final class ReplSession {
             + ") -> __Args {\nreturn __Args {")
         for (i, e) in expressions.enumerated() {
             source.glue((i == 0 ? " " : ", ") + "a\(i): ")
-            source.copy(file, e.range.start..<e.range.end)
+            source.copy(file, tree[e].range.start..<tree[e].range.end)
         }
         source.glue(" }\n}\n")
         guard let module = compileSource(source) else { return nil }

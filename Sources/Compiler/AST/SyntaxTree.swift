@@ -1,0 +1,296 @@
+// The storage of a parsed file's expressions and statements: flat arrays of plain nodes, addressed by index.
+//
+// An `Expr` or `Stmt` is an index, not a node: its node is `tree[e]`. Children are indices too, so building a
+// node is an append to an array (no heap box per node), reading one copies a few words (no reference count:
+// a box per node cost an atomic increment and decrement at each copy, and the tree's boxes were freed one by one
+// at the end of every compile), and a tree is freed with a handful of arrays. Declarations, types and
+// identifiers, a few per function, stay ordinary values.
+//
+// A tree is made of segments, one per run of declarations parsed on its own thread (`Parser+Threads.swift`):
+// the top bits of an index name its segment, so runs parsed at once need no renumbering when they are joined.
+import Diagnostics
+
+/// An expression: the index of its node in its file's `SyntaxTree` (`tree[e]`).
+public struct Expr: Hashable, Sendable {
+    /// The segment (top bits) and the position in it.
+    @usableFromInline let raw: UInt32
+    @inlinable init(raw: UInt32) { self.raw = raw }
+
+    /// Where the node is stored: a parser stores each node as it completes it, so an expression's operands come
+    /// before it (post order); a file parsed in runs numbers each run's nodes above the previous run's.
+    public var order: Int { Int(raw) }
+}
+
+/// A statement: the index of its node in its file's `SyntaxTree` (`tree[s]`).
+public struct Stmt: Hashable, Sendable {
+    @usableFromInline let raw: UInt32
+    @inlinable init(raw: UInt32) { self.raw = raw }
+}
+
+/// A `let` or `var` statement's parts, kept beside the statements (`tree[b]`): most statements are smaller.
+public struct BindingRef: Hashable, Sendable {
+    @usableFromInline let raw: UInt32
+    @inlinable init(raw: UInt32) { self.raw = raw }
+}
+
+/// A `for` statement's parts, kept beside the statements (`tree[l]`).
+public struct ForLoopRef: Hashable, Sendable {
+    @usableFromInline let raw: UInt32
+    @inlinable init(raw: UInt32) { self.raw = raw }
+}
+
+/// A run of expressions in order (call arguments, list elements): `tree[list]`.
+public struct ExprList: Hashable, Sendable {
+    @usableFromInline let start: UInt32
+    /// How many.
+    public let count: Int32
+    @inlinable init(start: UInt32, count: Int32) {
+        self.start = start
+        self.count = count
+    }
+
+    /// No expressions.
+    public static let empty = ExprList(start: 0, count: 0)
+    /// True when there are none.
+    @inlinable public var isEmpty: Bool { count == 0 }
+}
+
+/// A run of statements in order (a block's): `tree[list]`.
+public struct StmtList: Hashable, Sendable {
+    @usableFromInline let start: UInt32
+    /// How many.
+    public let count: Int32
+    @inlinable init(start: UInt32, count: Int32) {
+        self.start = start
+        self.count = count
+    }
+
+    /// No statements.
+    public static let empty = StmtList(start: 0, count: 0)
+    /// True when there are none.
+    @inlinable public var isEmpty: Bool { count == 0 }
+}
+
+/// The `if` and `else if` clauses of a conditional, in order: `tree[list]`.
+public struct ClauseList: Hashable, Sendable {
+    @usableFromInline let start: UInt32
+    /// How many.
+    public let count: Int32
+    @inlinable init(start: UInt32, count: Int32) {
+        self.start = start
+        self.count = count
+    }
+}
+
+/// An expression's node.
+public struct ExprNode: Sendable {
+    /// The whole expression (a parenthesised one's includes the parentheses).
+    public internal(set) var range: SourceRange
+    /// What it is.
+    public let kind: ExprKind
+}
+
+/// A statement's node.
+public struct StmtNode: Sendable {
+    /// The whole statement.
+    public let range: SourceRange
+    /// What it is.
+    public let kind: StmtKind
+}
+
+/// Nodes read in order from one of a tree's arrays: a list of children. Indices count from 0.
+public struct NodeList<Element>: RandomAccessCollection {
+    @usableFromInline let slice: ArraySlice<Element>
+    @inlinable init(_ slice: ArraySlice<Element>) { self.slice = slice }
+
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { slice.count }
+    @inlinable public subscript(position: Int) -> Element { slice[slice.startIndex + position] }
+}
+
+/// One segment's arrays: the nodes one parser made.
+@usableFromInline
+struct SyntaxSegment: Sendable {
+    @usableFromInline var exprs: [ExprNode] = []
+    @usableFromInline var stmts: [StmtNode] = []
+    @usableFromInline var bindings: [Binding] = []
+    @usableFromInline var loops: [ForLoop] = []
+    @usableFromInline var exprLists: [Expr] = []
+    @usableFromInline var stmtLists: [Stmt] = []
+    @usableFromInline var clauses: [Conditional.Clause] = []
+}
+
+/// A parsed file's expressions and statements. Immutable once parsed; shared freely between threads.
+public final class SyntaxTree: Sendable {
+    /// Bits of an index that number a node within its segment; the bits above name the segment.
+    @usableFromInline static let segmentShift: UInt32 = 26
+    /// The most nodes of one kind a segment holds (2^26): a parser reports a file that needs more.
+    static let segmentCapacity = 1 << 26
+    /// The most segments (runs parsed at once).
+    static let maxSegments = 1 << (32 - 26)
+    @usableFromInline static let offsetMask: UInt32 = (1 << 26) - 1
+
+    @usableFromInline let segments: [SyntaxSegment]
+
+    init(segments: [SyntaxSegment]) { self.segments = segments.isEmpty ? [SyntaxSegment()] : segments }
+
+    /// An empty tree (of a file with no bodies).
+    public convenience init() { self.init(segments: []) }
+
+    @inlinable static func segment(_ raw: UInt32) -> Int { Int(raw >> segmentShift) }
+    @inlinable static func offset(_ raw: UInt32) -> Int { Int(raw & offsetMask) }
+
+    /// An expression's node.
+    @inlinable public subscript(e: Expr) -> ExprNode {
+        segments[SyntaxTree.segment(e.raw)].exprs[SyntaxTree.offset(e.raw)]
+    }
+
+    /// A statement's node.
+    @inlinable public subscript(s: Stmt) -> StmtNode {
+        segments[SyntaxTree.segment(s.raw)].stmts[SyntaxTree.offset(s.raw)]
+    }
+
+    /// A `let` or `var` statement's parts.
+    @inlinable public subscript(b: BindingRef) -> Binding {
+        segments[SyntaxTree.segment(b.raw)].bindings[SyntaxTree.offset(b.raw)]
+    }
+
+    /// A `for` statement's parts.
+    @inlinable public subscript(l: ForLoopRef) -> ForLoop {
+        segments[SyntaxTree.segment(l.raw)].loops[SyntaxTree.offset(l.raw)]
+    }
+
+    /// The expressions of a list.
+    @inlinable public subscript(list: ExprList) -> NodeList<Expr> {
+        let offset = SyntaxTree.offset(list.start)
+        return NodeList(segments[SyntaxTree.segment(list.start)].exprLists[offset..<offset + Int(list.count)])
+    }
+
+    /// The statements of a list.
+    @inlinable public subscript(list: StmtList) -> NodeList<Stmt> {
+        let offset = SyntaxTree.offset(list.start)
+        return NodeList(segments[SyntaxTree.segment(list.start)].stmtLists[offset..<offset + Int(list.count)])
+    }
+
+    /// The clauses of a conditional.
+    @inlinable public subscript(list: ClauseList) -> NodeList<Conditional.Clause> {
+        let offset = SyntaxTree.offset(list.start)
+        return NodeList(segments[SyntaxTree.segment(list.start)].clauses[offset..<offset + Int(list.count)])
+    }
+
+    /// A block's statements.
+    @inlinable public func statements(_ block: Block) -> NodeList<Stmt> { self[block.statements] }
+}
+
+/// Builds one segment: the parser's side of a `SyntaxTree`.
+struct SyntaxBuilder {
+    private(set) var segment = SyntaxSegment()
+    /// This segment's number, in the top bits of every index it hands out.
+    private let tag: UInt32
+    /// Set once an array reached `SyntaxTree.segmentCapacity`; the parser reports it, and nodes made after it
+    /// alias the last one (the file is refused anyway).
+    private(set) var overflowed = false
+    /// Lists being built, innermost last: a list's items collect here and move to their array once, in order.
+    private var pendingExprs: [Expr] = []
+    private var pendingStmts: [Stmt] = []
+    private var pendingClauses: [Conditional.Clause] = []
+
+    init(segment number: Int) {
+        tag = UInt32(truncatingIfNeeded: number) << SyntaxTree.segmentShift
+        pendingExprs.reserveCapacity(64)
+        pendingStmts.reserveCapacity(64)
+    }
+
+    /// Room for about `count` expressions and statements (from the token count), made once.
+    mutating func reserve(tokens count: Int) {
+        segment.exprs.reserveCapacity(count / 2 + 16)
+        segment.stmts.reserveCapacity(count / 6 + 16)
+        segment.stmtLists.reserveCapacity(count / 6 + 16)
+        segment.exprLists.reserveCapacity(count / 16 + 16)
+    }
+
+    private mutating func index(_ count: Int) -> UInt32 {
+        if count >= SyntaxTree.segmentCapacity {
+            overflowed = true
+            return tag | UInt32(SyntaxTree.segmentCapacity - 1)
+        }
+        return tag | UInt32(count)
+    }
+
+    mutating func add(_ range: SourceRange, _ kind: ExprKind) -> Expr {
+        let raw = index(segment.exprs.count)
+        if !overflowed { segment.exprs.append(ExprNode(range: range, kind: kind)) }
+        return Expr(raw: raw)
+    }
+
+    mutating func add(_ range: SourceRange, _ kind: StmtKind) -> Stmt {
+        let raw = index(segment.stmts.count)
+        if !overflowed { segment.stmts.append(StmtNode(range: range, kind: kind)) }
+        return Stmt(raw: raw)
+    }
+
+    mutating func add(_ binding: Binding) -> BindingRef {
+        let raw = index(segment.bindings.count)
+        if !overflowed { segment.bindings.append(binding) }
+        return BindingRef(raw: raw)
+    }
+
+    mutating func add(_ loop: ForLoop) -> ForLoopRef {
+        let raw = index(segment.loops.count)
+        if !overflowed { segment.loops.append(loop) }
+        return ForLoopRef(raw: raw)
+    }
+
+    /// `e`'s node, widened to `range` (a parenthesised expression: the parentheses belong to it).
+    mutating func widen(_ e: Expr, to range: SourceRange) {
+        guard !overflowed, e.raw & ~SyntaxTree.offsetMask == tag else { return }
+        segment.exprs[SyntaxTree.offset(e.raw)].range = range
+    }
+
+    /// The node of `e`, made by this builder; nil after an overflow.
+    func node(_ e: Expr) -> ExprNode? {
+        let offset = SyntaxTree.offset(e.raw)
+        guard e.raw & ~SyntaxTree.offsetMask == tag, offset < segment.exprs.count else { return nil }
+        return segment.exprs[offset]
+    }
+
+    // MARK: Lists
+
+    /// Where a new list of expressions starts; its items are `push`ed, then `finishExprs(from:)` closes it.
+    var exprMark: Int { pendingExprs.count }
+    mutating func push(_ e: Expr) { pendingExprs.append(e) }
+    mutating func finishExprs(from mark: Int) -> ExprList {
+        let count = pendingExprs.count - mark
+        guard count > 0 else { return .empty }
+        let start = index(segment.exprLists.count)
+        if !overflowed { segment.exprLists.append(contentsOf: pendingExprs[mark...]) }
+        pendingExprs.removeSubrange(mark...)
+        return ExprList(start: start, count: Int32(count))
+    }
+
+    var stmtMark: Int { pendingStmts.count }
+    mutating func push(_ s: Stmt) { pendingStmts.append(s) }
+    mutating func finishStmts(from mark: Int) -> StmtList {
+        let count = pendingStmts.count - mark
+        guard count > 0 else { return .empty }
+        let start = index(segment.stmtLists.count)
+        if !overflowed { segment.stmtLists.append(contentsOf: pendingStmts[mark...]) }
+        pendingStmts.removeSubrange(mark...)
+        return StmtList(start: start, count: Int32(count))
+    }
+
+    var clauseMark: Int { pendingClauses.count }
+    mutating func push(_ clause: Conditional.Clause) { pendingClauses.append(clause) }
+    mutating func finishClauses(from mark: Int) -> ClauseList {
+        let count = pendingClauses.count - mark
+        let start = index(segment.clauses.count)
+        if !overflowed { segment.clauses.append(contentsOf: pendingClauses[mark...]) }
+        pendingClauses.removeSubrange(mark...)
+        return ClauseList(start: start, count: Int32(count))
+    }
+
+    /// Drops the clauses pushed since `mark` (a conditional that failed to parse).
+    mutating func discardClauses(from mark: Int) {
+        if mark < pendingClauses.count { pendingClauses.removeSubrange(mark...) }
+    }
+}
