@@ -142,22 +142,24 @@ public final class SyntaxTree: Sendable {
 
     /// An expression's node.
     @inlinable public subscript(e: Expr) -> ExprNode {
-        segments[SyntaxTree.segment(e.raw)].exprs[SyntaxTree.offset(e.raw)]
+        // Yielded in place, not returned: reading `tree[e].range` or matching `tree[e].kind` copies only what it
+        // reads, not the whole node with its strings.
+        _read { yield segments[SyntaxTree.segment(e.raw)].exprs[SyntaxTree.offset(e.raw)] }
     }
 
     /// A statement's node.
     @inlinable public subscript(s: Stmt) -> StmtNode {
-        segments[SyntaxTree.segment(s.raw)].stmts[SyntaxTree.offset(s.raw)]
+        _read { yield segments[SyntaxTree.segment(s.raw)].stmts[SyntaxTree.offset(s.raw)] }
     }
 
     /// A `let` or `var` statement's parts.
     @inlinable public subscript(b: BindingRef) -> Binding {
-        segments[SyntaxTree.segment(b.raw)].bindings[SyntaxTree.offset(b.raw)]
+        _read { yield segments[SyntaxTree.segment(b.raw)].bindings[SyntaxTree.offset(b.raw)] }
     }
 
     /// A `for` statement's parts.
     @inlinable public subscript(l: ForLoopRef) -> ForLoop {
-        segments[SyntaxTree.segment(l.raw)].loops[SyntaxTree.offset(l.raw)]
+        _read { yield segments[SyntaxTree.segment(l.raw)].loops[SyntaxTree.offset(l.raw)] }
     }
 
     /// The expressions of a list.
