@@ -84,9 +84,10 @@ struct TestChecker {
             if let e = tree[binding].initializer { expression(e) }
             var contract = ""
             if !tree[binding].isMutable, let e = tree[binding].initializer, case .call(let callee, let arguments) = tree[e].kind,
-                case .name("deploy") = tree[callee].kind, let first = tree[arguments].first, case .string(let path) = tree[first].kind
+                case .name(let name) = tree[callee].kind, tree.text(name) == "deploy", let first = tree[arguments].first,
+                case .string(let path) = tree[first].kind
             {
-                contract = path
+                contract = tree.text(path)
             }
             declare(tree[binding].name.name, contract: contract)
         case .assignment(let target, _, let value, _):
@@ -144,7 +145,8 @@ struct TestChecker {
 
     private mutating func expression(_ e: Expr) {
         switch tree[e].kind {
-        case .name(let name):
+        case .name(let ref):
+            let name = tree.text(ref)
             if !isDeclared(name) {
                 diagnostics.append(.error("cannot find '\(name)' in scope", at: tree[e].range,
                     hint: functions[name] != nil || Self.prelude[name] != nil
@@ -157,7 +159,8 @@ struct TestChecker {
         case .call(let callee, let arguments):
             for argument in tree[arguments] { expression(argument) }
             switch tree[callee].kind {
-            case .name(let name):
+            case .name(let ref):
+                let name = tree.text(ref)
                 if let count = functions[name] {
                     if count != arguments.count {
                         diagnostics.append(.error(
@@ -178,12 +181,13 @@ struct TestChecker {
                             + "note, assert, assert_eq), the language's builtins, library functions and the file's "
                             + "'fn's, and contract functions through a handle"))
                 }
-            case .member(let base, let name):
-                if case .name(let library) = tree[base].kind, !isDeclared(library), libraries.contains(library) {
+            case .member(let base, let ref):
+                let name = tree.identifier(ref)
+                if let library = tree.name(base), !isDeclared(library), libraries.contains(library) {
                     _ = name
                 } else {
                     expression(base)
-                    if case .name(let handle) = tree[base].kind, let path = contractPath(handle),
+                    if let handle = tree.name(base), let path = contractPath(handle),
                         let module = contracts(path)
                     {
                         checkCall(name, Int(arguments.count), on: module, range: tree[e].range)
@@ -193,13 +197,13 @@ struct TestChecker {
                 expression(callee)
             }
         case .member(let base, _):
-            if case .name(let library) = tree[base].kind, !isDeclared(library), libraries.contains(library) { break }
+            if let library = tree.name(base), !isDeclared(library), libraries.contains(library) { break }
             expression(base)
         case .index(let base, let index):
             expression(base)
             expression(index)
         case .list(let elements): for element in tree[elements] { expression(element) }
-        case .structLiteral(_, let fields): for field in fields { expression(field.value) }
+        case .structLiteral(let literal): for field in tree[literal].fields { expression(field.value) }
         case .integer, .decimal, .string, .bool, .address, .hash, .error: break
         }
     }

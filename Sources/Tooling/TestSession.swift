@@ -215,19 +215,25 @@ final class TestSession {
     /// Whether evaluating `e` acts on the chain or reads events rows: then the session runs it, not the VM alone.
     func actsOnChain(_ e: Expr) -> Bool {
         switch tree[e].kind {
-        case .name(let name): return (lookup(name)?.type.depth ?? 0) > 0
+        case .name(let ref):
+            let name = tree.text(ref)
+            return (lookup(name)?.type.depth ?? 0) > 0
         case .call(let callee, let arguments):
             if tree[arguments].contains(where: actsOnChain) { return true }
             switch tree[callee].kind {
-            case .name(let name): return Self.chainForms.contains(name) || chainFunctions[name] != nil
-            case .member(let base, let name): return isContractCall(base, name) || actsOnChain(base)
+            case .name(let ref):
+                let name = tree.text(ref)
+                return Self.chainForms.contains(name) || chainFunctions[name] != nil
+            case .member(let base, let ref):
+                let name = tree.identifier(ref)
+                return isContractCall(base, name) || actsOnChain(base)
             default: return actsOnChain(callee)
             }
         case .unary(_, let operand): return actsOnChain(operand)
         case .binary(_, let left, let right, _): return actsOnChain(left) || actsOnChain(right)
         case .member(let base, _): return actsOnChain(base)
         case .index(let base, let index): return actsOnChain(base) || actsOnChain(index)
-        case .structLiteral(_, let fields): return fields.contains { actsOnChain($0.value) }
+        case .structLiteral(let literal): return tree[literal].fields.contains { actsOnChain($0.value) }
         case .list(let elements): return tree[elements].contains(where: actsOnChain)
         case .integer, .decimal, .string, .bool, .address, .hash, .error: return false
         }
@@ -261,7 +267,7 @@ final class TestSession {
 
     /// `base.name(…)` calls a contract unless `base` is a library or it is a list's `push`/`pop`.
     func isContractCall(_ base: Expr, _ name: Identifier) -> Bool {
-        if case .name(let library) = tree[base].kind, libraryNames.contains(library), lookup(library) == nil { return false }
+        if let library = tree.name(base), libraryNames.contains(library), lookup(library) == nil { return false }
         return name.name != "push" && name.name != "pop"
     }
 
@@ -285,9 +291,11 @@ final class TestSession {
     /// How many times `e` is indexed before it gives a value of a language type (0 for every language value).
     func rowDepth(_ e: Expr) -> Int {
         switch tree[e].kind {
-        case .name(let name): return lookup(name)?.type.depth ?? 0
+        case .name(let ref):
+            let name = tree.text(ref)
+            return lookup(name)?.type.depth ?? 0
         case .call(let callee, _):
-            if case .name("events") = tree[callee].kind { return 2 }
+            if case .name(let name) = tree[callee].kind, tree.text(name) == "events" { return 2 }
             return 0
         case .index(let base, _): return max(0, rowDepth(base) - 1)
         default: return 0
@@ -299,10 +307,13 @@ final class TestSession {
         switch tree[e].kind {
         case .call(let callee, let arguments):
             switch tree[callee].kind {
-            case .name(let name):
+            case .name(let ref):
+                let name = tree.text(ref)
                 if Self.chainForms.contains(name) || chainFunctions[name] != nil { return true }
                 return name == "len" && arguments.count == 1 && rowDepth(tree[arguments][0]) > 0
-            case .member(let base, let name): return isContractCall(base, name)
+            case .member(let base, let ref):
+                let name = tree.identifier(ref)
+                return isContractCall(base, name)
             default: return false
             }
         case .binary(let op, _, _, _): return (op == .and || op == .or) && actsOnChain(e)
@@ -354,9 +365,9 @@ final class TestSession {
             declared.removeAll { $0.name == tree[b].name.name }
             var type = tree[b].type?.range.text
             if type == nil, let e = tree[b].initializer {
-                var literal = e
-                if case .unary(.negate, let operand) = tree[e].kind { literal = operand }
-                if case .decimal = tree[literal].kind { type = "Dec" } else { type = Self.literal(tree[literal].kind)?.type.name }
+                var value = e
+                if case .unary(.negate, let operand) = tree[e].kind { value = operand }
+                if case .decimal = tree[value].kind { type = "Dec" } else { type = literal(value)?.type.name }
             }
             declared.append(Declared(name: tree[b].name.name, isMutable: tree[b].isMutable, type: type))
         }
@@ -558,9 +569,11 @@ final class TestSession {
     /// and lets rows be compared with a list literal.
     func evaluate(_ e: Expr, expecting: SlotType? = nil) throws(TestError) -> Slot? {
         switch tree[e].kind {
-        case .name(let name):
+        case .name(let ref):
+            let name = tree.text(ref)
             if let slot = lookup(name) { return slot }
-        case .address(.named(let name)):
+        case .address(.named(let ref)):
+            let name = tree.text(ref)
             if let chain, let address = try? chain.address(of: name) {
                 return Slot(value: .address(address), type: .language("Address"))
             }
@@ -569,7 +582,7 @@ final class TestSession {
         default:
             // A literal the parser has decoded is its value; one the type expected may convert, or that does not
             // fit, is the compiler's to judge.
-            if let literal = Self.literal(tree[e].kind), expecting?.name == nil || expecting?.name == literal.type.name {
+            if let literal = literal(e), expecting?.name == nil || expecting?.name == literal.type.name {
                 return literal
             }
         }
@@ -579,14 +592,16 @@ final class TestSession {
     }
 
     /// The value of an Int (that fits), String, Bool, Hash or Address literal, as the parser decoded it.
-    static func literal(_ kind: ExprKind) -> Slot? {
-        switch kind {
-        case .integer(let digits): return Int128(digits).map { Slot(value: .int($0), type: .language("Int")) }
-        case .string(let s): return Slot(value: .string(s), type: .language("String"))
+    func literal(_ e: Expr) -> Slot? {
+        switch tree[e].kind {
+        case .integer(let digits):
+            return Int128(tree.text(digits)).map { Slot(value: .int($0), type: .language("Int")) }
+        case .string(let s): return Slot(value: .string(tree.text(s)), type: .language("String"))
         case .bool(let b): return Slot(value: .bool(b), type: .language("Bool"))
-        case .hash(let bytes) where bytes.count == 32: return Slot(value: .hash(bytes), type: .language("Hash"))
-        case .address(.bytes(let bytes)) where bytes.count == 32:
-            return Slot(value: .address(bytes), type: .language("Address"))
+        case .hash(let ref) where tree.bytes(ref).count == 32:
+            return Slot(value: .hash(tree.bytes(ref)), type: .language("Hash"))
+        case .address(.bytes(let ref)) where tree.bytes(ref).count == 32:
+            return Slot(value: .address(tree.bytes(ref)), type: .language("Address"))
         default: return nil
         }
     }
@@ -619,7 +634,7 @@ final class TestSession {
         case .index(let base, let index):
             try hoist(base, into: &temps)
             try hoist(index, into: &temps)
-        case .structLiteral(_, let fields): for field in fields { try hoist(field.value, into: &temps) }
+        case .structLiteral(let literal): for field in tree[literal].fields { try hoist(field.value, into: &temps) }
         case .list(let elements): for element in tree[elements] { try hoist(element, into: &temps) }
         case .integer, .decimal, .string, .bool, .address, .hash, .error: break
         }
@@ -650,7 +665,8 @@ final class TestSession {
         switch tree[e].kind {
         case .call(let callee, let arguments):
             switch tree[callee].kind {
-            case .name(let name):
+            case .name(let ref):
+                let name = tree.text(ref)
                 if let f = chainFunctions[name] { return try callHelper(f, Array(tree[arguments]), range: tree[e].range) }
                 if name == "len" {
                     guard case .list(let items) = try need(evaluate(tree[arguments][0]), tree[arguments][0]).value else {
@@ -659,7 +675,8 @@ final class TestSession {
                     return Slot(value: .int(Int128(items.count)), type: .language("Int"))
                 }
                 return try prelude(name, Array(tree[arguments]), callee: callee, range: tree[e].range)
-            case .member(let base, let name):
+            case .member(let base, let ref):
+                let name = tree.identifier(ref)
                 // The value belongs to this call alone, not to calls made while evaluating its arguments.
                 let attached = attachedValue
                 attachedValue = 0
@@ -852,7 +869,7 @@ final class TestSession {
             try arity(2)
             if try equalOnVM(arguments[0], arguments[1], chain: chain) { return nil }
             var left: Slot?
-            if let literal = Self.literal(tree[arguments[1]].kind) {
+            if let literal = literal(arguments[1]) {
                 // `assert_eq(f(x), 3)`: the literal types the other side (a literal has no effects to order).
                 left = try need(evaluate(arguments[0], expecting: literal.type), arguments[0])
             } else {
@@ -871,7 +888,11 @@ final class TestSession {
             if let left, left.value != right.value {
                 // `events` reads only the last transaction, which is easily a later call than the one meant.
                 let readsEvents = arguments.prefix(2).contains {
-                    if case .call(let callee, _) = tree[$0].kind, case .name("events") = tree[callee].kind { return true }
+                    if case .call(let callee, _) = tree[$0].kind, case .name(let name) = tree[callee].kind,
+                        tree.text(name) == "events"
+                    {
+                        return true
+                    }
                     return false
                 }
                 let hint = readsEvents
@@ -961,7 +982,8 @@ final class TestSession {
             guard amount >= 0 else {
                 throw TestError(message: "with_value needs an amount >= 0", range: tree[arguments[0]].range)
             }
-            guard case .call(let inner, _) = tree[arguments[1]].kind, case .member(let base, let function) = tree[inner].kind,
+            guard case .call(let inner, _) = tree[arguments[1]].kind, case .member(let base, let ref) = tree[inner].kind,
+                case let function = tree.identifier(ref),
                 isContractCall(base, function)
             else {
                 throw TestError(message: "with_value's second argument must be a contract call such as r.f(args)",
@@ -979,7 +1001,7 @@ final class TestSession {
     /// language's own `==`. False when it does not hold, or cannot be decided so (the sides act on the chain,
     /// change a local, do not compile together or trap): `assert_eq` then evaluates each side to show them.
     func equalOnVM(_ a: Expr, _ b: Expr, chain: LocalChain) throws(TestError) -> Bool {
-        guard !actsOnChain(a), !actsOnChain(b), Self.literal(tree[a].kind) == nil || Self.literal(tree[b].kind) == nil else { return false }
+        guard !actsOnChain(a), !actsOnChain(b), literal(a) == nil || literal(b) == nil else { return false }
         var parameters: [(name: String, slot: Slot)] = []
         var mentioned: Set<String> = []
         for e in [a, b] {

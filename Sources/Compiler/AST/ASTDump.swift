@@ -111,7 +111,8 @@ private struct Dumper {
         case .breakLoop: return "(break)"
         case .continueLoop: return "(continue)"
         case .returnValue(let value): return "(return\(value.map { " " + dump($0) } ?? ""))"
-        case .emit(let event, let arguments):
+        case .emit(let ref, let arguments):
+            let event = tree.identifier(ref)
             return "(emit \(event.name)" + tree[arguments].map { " " + dump($0) }.joined() + ")"
         case .tryCall(let call, let elseBody): return "(try \(dump(call)) else \(dump(elseBody)))"
         case .asAccount(let account, let body): return "(as \(dump(account)) \(dump(body)))"
@@ -125,21 +126,21 @@ private struct Dumper {
     /// An expression.
     func dump(_ expr: Expr) -> String {
         switch tree[expr].kind {
-        case .integer(let digits): digits
-        case .decimal(let text): text
-        case .string(let value): quote(value)
+        case .integer(let digits), .decimal(let digits): tree.text(digits)
+        case .string(let value): quote(tree.text(value))
         case .bool(let value): value ? "true" : "false"
-        case .address(.bytes(let raw)): "@0x" + Hex.encode(raw)
-        case .address(.named(let name)): "@" + name
-        case .hash(let raw): "#0x" + Hex.encode(raw)
-        case .name(let name): name
+        case .address(.bytes(let raw)): "@0x" + Hex.encode(tree.bytes(raw))
+        case .address(.named(let name)): "@" + tree.text(name)
+        case .hash(let raw): "#0x" + Hex.encode(tree.bytes(raw))
+        case .name(let name): tree.text(name)
         case .unary(let op, let operand): "(\(op.rawValue) \(dump(operand)))"
         case .binary(let op, let lhs, let rhs, _): "(\(op.rawValue) \(dump(lhs)) \(dump(rhs)))"
         case .call(let callee, let arguments): "(call \(dump(callee))" + tree[arguments].map { " " + dump($0) }.joined() + ")"
-        case .member(let base, let name): "(. \(dump(base)) \(name.name))"
+        case .member(let base, let name): "(. \(dump(base)) \(tree.text(name.text)))"
         case .index(let base, let index): "([] \(dump(base)) \(dump(index)))"
-        case .structLiteral(let type, let fields):
-            "(new \(type.name)" + fields.map { " \($0.name.name): \(dump($0.value))" }.joined() + ")"
+        case .structLiteral(let literal):
+            "(new \(tree[literal].type.name)"
+                + tree[literal].fields.map { " \($0.name.name): \(dump($0.value))" }.joined() + ")"
         case .list(let elements): "[" + tree[elements].map(dump).joined(separator: " ") + "]"
         case .error: "(error)"
         }

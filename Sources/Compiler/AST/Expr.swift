@@ -5,19 +5,19 @@ import Diagnostics
 /// The forms of expression. Children are indices into the same `SyntaxTree`.
 public enum ExprKind: Hashable, Sendable {
     /// An integer literal's decimal digits, `_` removed (`10_000` is `"10000"`); range checks are Sema's.
-    case integer(String)
+    case integer(TextRef)
     /// A decimal literal's text, `_` removed (`0.05`); at most 18 fractional digits.
-    case decimal(String)
+    case decimal(TextRef)
     /// A string literal's value, escapes resolved.
-    case string(String)
+    case string(TextRef)
     /// `true` or `false`.
     case bool(Bool)
     /// `@0x…` or `@name`.
     case address(AddressLiteral)
     /// `#0x…`: 32 bytes.
-    case hash([UInt8])
+    case hash(BytesRef)
     /// A name: a local, state variable, constant, function, builtin (`caller`, `block`) or type.
-    case name(String)
+    case name(TextRef)
     /// `-e` or `!e`.
     case unary(UnaryOperator, Expr)
     /// `l op r`; `operatorRange` is the operator token.
@@ -25,11 +25,11 @@ public enum ExprKind: Hashable, Sendable {
     /// `callee(arguments)`.
     case call(callee: Expr, arguments: ExprList)
     /// `base.name`.
-    case member(base: Expr, name: Identifier)
+    case member(base: Expr, name: Name)
     /// `base[index]`.
     case index(base: Expr, index: Expr)
     /// `Name { field: value, ... }`.
-    case structLiteral(type: Identifier, fields: [FieldInitializer])
+    case structLiteral(StructLiteralRef)
     /// `[a, b, c]`.
     case list(ExprList)
     /// An expression that failed to parse; an error was reported.
@@ -39,9 +39,9 @@ public enum ExprKind: Hashable, Sendable {
 /// An address literal: 32 bytes in hex or a named test account.
 public enum AddressLiteral: Hashable, Sendable {
     /// `@0x` and 64 hex digits.
-    case bytes([UInt8])
+    case bytes(BytesRef)
     /// `@alice`: a named account (tests and the REPL).
-    case named(String)
+    case named(TextRef)
 }
 
 /// `field: value` inside a struct literal.

@@ -23,7 +23,7 @@ public enum StmtKind: Hashable, Sendable {
     /// `return` or `return e`.
     case returnValue(Expr?)
     /// `emit Event(arguments)`.
-    case emit(event: Identifier, arguments: ExprList)
+    case emit(event: Name, arguments: ExprList)
     /// `try call else { }`: runs `elseBody` if the cross-contract call reverts.
     case tryCall(call: Expr, elseBody: Block)
     /// `as(account) { }` in tests: calls inside come from `account`.

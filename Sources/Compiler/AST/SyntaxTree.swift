@@ -39,6 +39,41 @@ public struct ForLoopRef: Hashable, Sendable {
     @inlinable init(raw: UInt32) { self.raw = raw }
 }
 
+/// Text kept by the tree: a name as written, a number literal's digits, a string literal's value (`tree.text`).
+/// The names and digits are the lexer's table of them, each decoded once per file.
+public struct TextRef: Hashable, Sendable {
+    @usableFromInline let raw: UInt32
+    @inlinable init(raw: UInt32) { self.raw = raw }
+}
+
+/// A name in an expression or statement (a member's, an event's) with where it was written: `tree.identifier`.
+public struct Name: Hashable, Sendable {
+    /// The name's text.
+    public let text: TextRef
+    /// Where it was written.
+    public let range: SourceRange
+}
+
+/// Bytes kept by the tree: an address or hash literal's value (`tree.bytes`).
+public struct BytesRef: Hashable, Sendable {
+    @usableFromInline let raw: UInt32
+    @inlinable init(raw: UInt32) { self.raw = raw }
+}
+
+/// A struct literal's parts, kept beside the expressions (`tree[ref]`).
+public struct StructLiteralRef: Hashable, Sendable {
+    @usableFromInline let raw: UInt32
+    @inlinable init(raw: UInt32) { self.raw = raw }
+}
+
+/// `Name { field: value, ... }`.
+public struct StructLiteral: Hashable, Sendable {
+    /// The struct's name.
+    public let type: Identifier
+    /// The fields, as written.
+    public let fields: [FieldInitializer]
+}
+
 /// A run of expressions in order (call arguments, list elements): `tree[list]`.
 public struct ExprList: Hashable, Sendable {
     @usableFromInline let start: UInt32
@@ -82,7 +117,7 @@ public struct ClauseList: Hashable, Sendable {
     }
 }
 
-/// An expression's node.
+/// An expression's node: plain data (no reference to count), so reading and storing one is a copy of its bytes.
 public struct ExprNode: Sendable {
     /// The whole expression (a parenthesised one's includes the parentheses).
     public internal(set) var range: SourceRange
@@ -90,7 +125,7 @@ public struct ExprNode: Sendable {
     public let kind: ExprKind
 }
 
-/// A statement's node.
+/// A statement's node: plain data, like `ExprNode`.
 public struct StmtNode: Sendable {
     /// The whole statement.
     public let range: SourceRange
@@ -118,6 +153,9 @@ struct SyntaxSegment: Sendable {
     @usableFromInline var exprLists: [Expr] = []
     @usableFromInline var stmtLists: [Stmt] = []
     @usableFromInline var clauses: [Conditional.Clause] = []
+    @usableFromInline var texts: [String] = []
+    @usableFromInline var bytes: [[UInt8]] = []
+    @usableFromInline var structLiterals: [StructLiteral] = []
 }
 
 /// A parsed file's expressions and statements. Immutable once parsed; shared freely between threads.
@@ -180,6 +218,32 @@ public final class SyntaxTree: Sendable {
         return NodeList(segments[SyntaxTree.segment(list.start)].clauses[offset..<offset + Int(list.count)])
     }
 
+    /// A name's, number's or string literal's text.
+    @inlinable public func text(_ ref: TextRef) -> String {
+        segments[SyntaxTree.segment(ref.raw)].texts[SyntaxTree.offset(ref.raw)]
+    }
+
+    /// The text of `e` when it is a name (`x`, `block`), nil otherwise.
+    @inlinable public func name(_ e: Expr) -> String? {
+        guard case .name(let ref) = self[e].kind else { return nil }
+        return text(ref)
+    }
+
+    /// A name with its text.
+    @inlinable public func identifier(_ name: Name) -> Identifier {
+        Identifier(name: text(name.text), range: name.range)
+    }
+
+    /// An address or hash literal's bytes.
+    @inlinable public func bytes(_ ref: BytesRef) -> [UInt8] {
+        segments[SyntaxTree.segment(ref.raw)].bytes[SyntaxTree.offset(ref.raw)]
+    }
+
+    /// A struct literal's parts.
+    @inlinable public subscript(ref: StructLiteralRef) -> StructLiteral {
+        _read { yield segments[SyntaxTree.segment(ref.raw)].structLiterals[SyntaxTree.offset(ref.raw)] }
+    }
+
     /// A block's statements.
     @inlinable public func statements(_ block: Block) -> NodeList<Stmt> { self[block.statements] }
 }
@@ -235,6 +299,32 @@ struct SyntaxBuilder {
         let raw = index(segment.bindings.count)
         if !overflowed { segment.bindings.append(binding) }
         return BindingRef(raw: raw)
+    }
+
+    /// The lexer's names and digits, whose `Token.name` indices become `TextRef`s as they are (`text(name:)`).
+    mutating func useNames(_ names: [String]) { segment.texts = names }
+
+    /// The text of the lexer's name or number `index`.
+    @inline(__always) func text(name index: UInt32) -> TextRef { TextRef(raw: tag | index) }
+
+    /// `string`, kept in the tree.
+    mutating func text(_ string: String) -> TextRef {
+        let raw = index(segment.texts.count)
+        if !overflowed { segment.texts.append(string) }
+        return TextRef(raw: raw)
+    }
+
+    /// `bytes`, kept in the tree.
+    mutating func bytes(_ bytes: [UInt8]) -> BytesRef {
+        let raw = index(segment.bytes.count)
+        if !overflowed { segment.bytes.append(bytes) }
+        return BytesRef(raw: raw)
+    }
+
+    mutating func add(_ literal: StructLiteral) -> StructLiteralRef {
+        let raw = index(segment.structLiterals.count)
+        if !overflowed { segment.structLiterals.append(literal) }
+        return StructLiteralRef(raw: raw)
     }
 
     mutating func add(_ loop: ForLoop) -> ForLoopRef {
@@ -295,4 +385,14 @@ struct SyntaxBuilder {
     mutating func discardClauses(from mark: Int) {
         if mark < pendingClauses.count { pendingClauses.removeSubrange(mark...) }
     }
+}
+
+// A reference in a message would print its index: these make writing one a compile-time error.
+extension DefaultStringInterpolation {
+    @available(*, unavailable, message: "interpolate the text: tree.text(ref)")
+    public mutating func appendInterpolation(_ value: TextRef) {}
+    @available(*, unavailable, message: "interpolate the text: tree.text(name.text)")
+    public mutating func appendInterpolation(_ value: Name) {}
+    @available(*, unavailable, message: "interpolate the bytes: tree.bytes(ref)")
+    public mutating func appendInterpolation(_ value: BytesRef) {}
 }

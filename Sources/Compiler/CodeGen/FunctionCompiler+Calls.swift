@@ -20,7 +20,8 @@ extension FunctionCompiler {
 
     func call(_ e: Expr, callee: Expr, arguments: NodeList<Expr>, expected: SemaType?) -> SemaType {
         switch tree[callee].kind {
-        case .name(let name):
+        case .name(let ref):
+            let name = tree.text(ref)
             if lookup(name) != nil {
                 valueCalled(name, .local, arguments, e, callee)
                 return discardArguments(arguments)
@@ -60,14 +61,15 @@ extension FunctionCompiler {
                 Array(unit.functions.keys) + FunctionCompiler.builtinFunctions + module.interfaces.keys.sorted()
             unknownName(name, at: tree[callee].range, among: candidates)
             return discardArguments(arguments)
-        case .member(let base, let name):
-            if case .name(let q) = tree[base].kind, q == "block", !isLocal(q), valueKind(q) == .blockValue,
+        case .member(let base, let ref):
+            let name = tree.identifier(ref)
+            if let q = tree.name(base), q == "block", !isLocal(q), valueKind(q) == .blockValue,
                 ["height", "time"].contains(name.name)
             {
                 valueCalled("block.\(name.name)", .blockValue, arguments, e, callee)
                 return discardArguments(arguments)
             }
-            if case .name(let q) = tree[base].kind, !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {
+            if let q = tree.name(base), !isLocal(q), module.state[q] == nil, let library = unit.libraries[q] {
                 guard let function = library.functions[name.name] else {
                     let hint = EditDistance.suggestion(for: name.name, among: Array(library.functions.keys))
                     error(
@@ -366,7 +368,7 @@ extension FunctionCompiler {
 
     /// The state list or map that `e` names directly, if any.
     func stateCollection(_ e: Expr) -> StateSymbol? {
-        guard case .name(let name) = tree[e].kind, !isLocal(name), let variable = module.state[name], !unit.isLibrary else {
+        guard let name = tree.name(e), !isLocal(name), let variable = module.state[name], !unit.isLibrary else {
             return nil
         }
         switch variable.type {

@@ -15,7 +15,8 @@ extension FunctionCompiler {
             }
             pushConstant(value)
             return value.type
-        case .address(.named(let name)):
+        case .address(.named(let ref)):
+            let name = tree.text(ref)
             if let raw = module.options.namedAccounts[name] {
                 pushPool(.address(raw))
                 return .address
@@ -23,7 +24,9 @@ extension FunctionCompiler {
             error(Messages.namedAccountOutsideTests, at: tree[e].range)
             code.emit(.pushInt, 0)
             return .error
-        case .name(let name): return nameExpr(name, e)
+        case .name(let ref):
+            let name = tree.text(ref)
+            return nameExpr(name, e)
         case .unary(let op, let operand):
             if let value = folded(e, first: operand) {
                 pushConstant(value)
@@ -53,9 +56,11 @@ extension FunctionCompiler {
             return binary(op, lhs, rhs, opRange: opRange, range: tree[e].range)
         case .call(let callee, let arguments):
             return call(e, callee: callee, arguments: tree[arguments], expected: expected)
-        case .member(let base, let name): return member(e, base, name)
+        case .member(let base, let ref):
+            let name = tree.identifier(ref)
+            return member(e, base, name)
         case .index(let base, let index): return indexExpr(e, base, index)
-        case .structLiteral(let typeName, let fields): return structLiteral(e, typeName, fields)
+        case .structLiteral(let literal): return structLiteral(e, tree[literal].type, tree[literal].fields)
         case .list(let elements): return listLiteral(e, tree[elements], expected: expected)
         case .error:
             code.emit(.pushInt, 0)
@@ -241,7 +246,7 @@ extension FunctionCompiler {
     // MARK: - Members and indexing
 
     private func member(_ e: Expr, _ base: Expr, _ name: Identifier) -> SemaType {
-        if case .name(let q) = tree[base].kind, !isLocal(q) {
+        if let q = tree.name(base), !isLocal(q) {
             if q == "block", module.state[q] == nil, unit.consts[q] == nil {
                 switch name.name {
                 case "height": code.emit(.blockHeight); return .int
@@ -285,7 +290,7 @@ extension FunctionCompiler {
     }
 
     private func indexExpr(_ e: Expr, _ base: Expr, _ index: Expr) -> SemaType {
-        if case .name(let name) = tree[base].kind, !isLocal(name), let variable = module.state[name] {
+        if let name = tree.name(base), !isLocal(name), let variable = module.state[name] {
             switch variable.type {
             case .map(let key, let value):
                 let k = expr(index, expected: key)
@@ -413,7 +418,9 @@ extension FunctionCompiler {
     /// stack is shared with it); values loaded from state, calls and literals are fresh.
     func isPlace(_ e: Expr) -> Bool {
         switch tree[e].kind {
-        case .name(let name): return isLocal(name)
+        case .name(let ref):
+            let name = tree.text(ref)
+            return isLocal(name)
         case .index(let base, _), .member(let base, _): return isPlace(base)
         default: return false
         }

@@ -380,12 +380,15 @@ extension FunctionCompiler {
     /// each step made two allocations per step).
     private func decompose(_ e: Expr, into steps: inout [PathStep]) -> (String, SourceRange)? {
         switch tree[e].kind {
-        case .name(let name): return (name, tree[e].range)
+        case .name(let ref):
+            let name = tree.text(ref)
+            return (name, tree[e].range)
         case .index(let base, let index):
             guard let root = decompose(base, into: &steps) else { return nil }
             steps.append(.index(index))
             return root
-        case .member(let base, let name):
+        case .member(let base, let ref):
+            let name = tree.identifier(ref)
             guard let root = decompose(base, into: &steps) else { return nil }
             steps.append(.field(name))
             return root

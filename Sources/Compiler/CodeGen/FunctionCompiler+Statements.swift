@@ -41,7 +41,9 @@ extension FunctionCompiler {
             guard let loop = loops.last else { return error(Messages.continueOutsideLoop, at: node.range) }
             code.jump(.jump, to: loop.continueLabel)
         case .returnValue(let value): returnStatement(value, range: node.range)
-        case .emit(let event, let arguments): emitStatement(event, tree[arguments], range: node.range)
+        case .emit(let ref, let arguments):
+            let event = tree.identifier(ref)
+            emitStatement(event, tree[arguments], range: node.range)
         case .tryCall(let call, let elseBody): tryStatement(call, elseBody, range: node.range)
         case .asAccount, .expectRevert: error(Messages.onlyInTests, at: node.range)
         case .block(let inner): block(inner)
@@ -169,7 +171,7 @@ extension FunctionCompiler {
         switch loop.sequence {
         case .range(let lower, let upper): rangeLoop(loop, lower, upper)
         case .value(let sequence):
-            if case .name(let name) = tree[sequence].kind, !isLocal(name), let variable = module.state[name] {
+            if let name = tree.name(sequence), !isLocal(name), let variable = module.state[name] {
                 switch variable.type {
                 case .list(let element): return stateListLoop(loop, variable, element)
                 case .map(let key, let value): return stateMapLoop(loop, variable, key, value)
@@ -238,7 +240,7 @@ extension FunctionCompiler {
         if let value = foldedValue(upper) {
             expect(.int, found: value.type, at: tree[upper].range)
             bound = { [self] in pushConstant(value) }
-        } else if case .name(let n) = tree[upper].kind, let local = lookup(n), local.kind != .variable {
+        } else if let n = tree.name(upper), let local = lookup(n), local.kind != .variable {
             markUsed(local.index)
             expect(.int, found: local.type, at: tree[upper].range)
             bound = { [self] in code.emit(.localGet, Int64(local.index), effect: (0, 1)) }
@@ -412,11 +414,12 @@ extension FunctionCompiler {
     }
 
     private func tryStatement(_ call: Expr, _ elseBody: Block, range: SourceRange) {
-        guard case .call(let callee, let arguments) = tree[call].kind, case .member(let base, let name) = tree[callee].kind
+        guard case .call(let callee, let arguments) = tree[call].kind, case .member(let base, let ref) = tree[callee].kind
         else {
             error(Messages.tryNeedsExternal, at: tree[call].range)
             return
         }
+        let name = tree.identifier(ref)
         let baseType = expr(base)
         guard case .interface(let interfaceName) = baseType,
             let function = module.interfaces[interfaceName]?.functions[name.name]

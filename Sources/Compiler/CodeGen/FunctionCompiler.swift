@@ -272,7 +272,7 @@ final class FunctionCompiler {
     /// asked again for each operator of a chain as its operands are compiled).
     @inline(__always)
     func isNonConstantName(_ e: Expr) -> Bool {
-        guard case .name(let name) = tree[e].kind else { return false }
+        guard let name = tree.name(e) else { return false }
         return unit.consts.isEmpty || isLocal(name)
     }
 

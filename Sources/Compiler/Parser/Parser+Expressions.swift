@@ -50,7 +50,8 @@ extension Parser {
                 guard let name = expectName(Messages.expected("a member name", after: "'.'"), sameLine: true) else {
                     break
                 }
-                left = node(range(from: start), .member(base: left, name: name))
+                let member = Name(text: nameText(previous), range: name.range)
+                left = node(range(from: start), .member(base: left, name: member))
             case .none:
                 break
             }
@@ -77,7 +78,7 @@ extension Parser {
         if rule.infix != .none, rule.precedence >= minimum { return nil }
         if !isLiteral, next.kind == .leftBrace, !next.isAtLineStart { return nil }
         advance()
-        return node(range(token), isLiteral ? literal(token) : .name(name(token)))
+        return node(range(token), isLiteral ? literal(token) : .name(nameText(token)))
     }
 
     /// An expression inside brackets, where struct literals are always allowed.
@@ -117,7 +118,7 @@ extension Parser {
             advance()
             // Only `Name {` on the same line may be a struct literal: every other name is a leaf, made here.
             if current.kind == .leftBrace, !current.isAtLineStart { return parseNameOrStructLiteral(token) }
-            return node(range(token), .name(name(token)))
+            return node(range(token), .name(nameText(token)))
         case .group:
             advance()
             let inner = parseNested()
@@ -150,20 +151,20 @@ extension Parser {
         }
     }
 
-    private func literal(_ token: Token) -> ExprKind {
+    private mutating func literal(_ token: Token) -> ExprKind {
         switch token.kind {
-        case .integer: .integer(digits(token))
-        case .decimal: .decimal(digits(token))
-        case .string: .string(LiteralDecoder.string(bytes, token))
+        case .integer: .integer(digitsText(token))
+        case .decimal: .decimal(digitsText(token))
+        case .string: .string(syntax.text(LiteralDecoder.string(bytes, token)))
         case .kwTrue: .bool(true)
         case .kwFalse: .bool(false)
         case .address:
             if let raw = LiteralDecoder.hexBytes(bytes, token), token.end - token.start == 67 {
-                .address(.bytes(raw))
+                .address(.bytes(syntax.bytes(raw)))
             } else {
-                .address(.named(LiteralDecoder.accountName(bytes, token)))
+                .address(.named(syntax.text(LiteralDecoder.accountName(bytes, token))))
             }
-        case .hash: .hash(LiteralDecoder.hexBytes(bytes, token) ?? [])
+        case .hash: .hash(syntax.bytes(LiteralDecoder.hexBytes(bytes, token) ?? []))
         default: .error
         }
     }
@@ -173,14 +174,14 @@ extension Parser {
         let name = Identifier(name: self.name(token), range: range(token))
         let looksLikeStruct = current.kind == .leftBrace && !current.isAtLineStart
             && (peek(1).kind == .rightBrace || (peek(1).kind.isName && peek(2).kind == .colon))
-        guard looksLikeStruct else { return node(name.range, .name(name.name)) }
+        guard looksLikeStruct else { return node(name.range, .name(nameText(token))) }
         guard allowStructLiteral else {
             // `if x == Point { x: 1 } { ... }`: say why instead of failing inside the "body".
             if peek(1).kind != .rightBrace {
                 error(Messages.structLiteralInCondition, at: range(current),
                       hint: Messages.structLiteralInConditionHint)
             }
-            return node(name.range, .name(name.name))
+            return node(name.range, .name(nameText(token)))
         }
         let open = advance()
         let saved = allowStructLiteral
@@ -199,7 +200,7 @@ extension Parser {
             }
         }
         expectClosing(.rightBrace, opening: open)
-        return node(range(from: token.start), .structLiteral(type: name, fields: fields))
+        return node(range(from: token.start), .structLiteral(syntax.add(StructLiteral(type: name, fields: fields))))
     }
 }
 

@@ -178,7 +178,8 @@ extension Parser {
             errorAtCurrent(Messages.expected("'(' and the event's fields", after: "'\(event.name)'"))
             return nil
         }
-        return .emit(event: event, arguments: parseArguments())
+        let name = Name(text: nameText(previous), range: event.range)
+        return .emit(event: name, arguments: parseArguments())
     }
 
     private mutating func parseTry() -> StmtKind? {

@@ -50,6 +50,7 @@ public struct Parser {
             : lexed.tokens
         names = lexed.names
         syntax = SyntaxBuilder(segment: segment)
+        syntax.useNames(lexed.names)
         syntax.reserve(tokens: tokens.count)
         diagnostics.append(contentsOf: lexed.diagnostics)
     }
@@ -229,6 +230,16 @@ public struct Parser {
     @inline(__always) func name(_ token: Token) -> String {
         let index = Int(token.name)
         return index < names.count ? names[index] : text(token)
+    }
+
+    /// The text of a name token in the tree: the lexer's decoded name, kept once per file.
+    @inline(__always) mutating func nameText(_ token: Token) -> TextRef {
+        Int(token.name) < names.count ? syntax.text(name: token.name) : syntax.text(text(token))
+    }
+
+    /// The digits of a number token in the tree, as `digits` gives them.
+    @inline(__always) mutating func digitsText(_ token: Token) -> TextRef {
+        Int(token.name) < names.count ? syntax.text(name: token.name) : syntax.text(digits(token))
     }
 
     /// The digits of a number token without `_` (`LiteralDecoder.digits`), as the lexer decoded them.

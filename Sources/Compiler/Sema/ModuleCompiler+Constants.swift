@@ -39,33 +39,43 @@ extension ModuleCompiler {
         let tree = unit.tree
         let node = tree[expr]
         switch node.kind {
-        case .integer(let digits):
+        case .integer(let ref):
+            let digits = tree.text(ref)
             guard let v = ModuleCompiler.parseInteger(digits) else {
                 diagnostics.report(.error(Messages.integerTooLarge(digits), at: node.range))
                 return nil
             }
             return .int(v)
-        case .decimal(let text):
+        case .decimal(let ref):
+            let text = tree.text(ref)
             guard let v = ModuleCompiler.parseDecimal(text) else {
                 diagnostics.report(.error(Messages.decimalTooLarge(text), at: node.range))
                 return nil
             }
             return .dec(v)
         case .bool(let b): return .bool(b)
-        case .string(let s): return .string(s)
-        case .address(.bytes(let raw)): return .address(raw)
-        case .hash(let raw): return .hash(raw)
-        case .name(let name):
+        case .string(let ref):
+            let s = tree.text(ref)
+            return .string(s)
+        case .address(.bytes(let ref)):
+            let raw = tree.bytes(ref)
+            return .address(raw)
+        case .hash(let ref):
+            let raw = tree.bytes(ref)
+            return .hash(raw)
+        case .name(let ref):
+            let name = tree.text(ref)
             // Most names are no const: most units have none, and most names in a body are locals, found by a
             // short scan, so both are asked before hashing the name into the table.
             guard !unit.consts.isEmpty, !isLocal(name), let symbol = unit.consts[name] else { return nil }
             return value(of: symbol, in: unit)
-        case .member(let base, let name):
-            guard case .name(let q) = tree[base].kind, !unit.libraries.isEmpty, !isLocal(q), let library = unit.libraries[q],
+        case .member(let base, let ref):
+            let name = tree.identifier(ref)
+            guard let q = tree.name(base), !unit.libraries.isEmpty, !isLocal(q), let library = unit.libraries[q],
                 let symbol = library.consts[name.name]
             else { return nil }
             return value(of: symbol, in: library)
-        case .unary(.negate, let operand) where ModuleCompiler.isMinimumMagnitude(tree[operand].kind):
+        case .unary(.negate, let operand) where ModuleCompiler.isMinimumMagnitude(operand, in: tree):
             return .int(Int128.min)  // `-170141183460469231731687303715884105728`: its magnitude alone does not fit
         case .unary(let op, let operand):
             guard let v = fold(operand, in: unit, isLocal: isLocal) else { return nil }
@@ -84,7 +94,7 @@ extension ModuleCompiler {
             }
             return foldBinary(op, l, r, at: opRange)
         case .call(let callee, let arguments):
-            guard case .name(let name) = tree[callee].kind, !isLocal(name), unit.functions[name] == nil,
+            guard let name = tree.name(callee), !isLocal(name), unit.functions[name] == nil,
                 arguments.count == 1, let v = fold(tree[arguments][0], in: unit, isLocal: isLocal)
             else { return nil }
             switch (name, v) {
@@ -164,10 +174,10 @@ extension ModuleCompiler {
 
     // MARK: - Literals
 
-    /// Whether `kind` is the integer literal 2^127: the magnitude of `Int128.min`, valid only when negated.
-    static func isMinimumMagnitude(_ kind: ExprKind) -> Bool {
-        guard case .integer(let digits) = kind else { return false }
-        return digits.drop { $0 == "0" } == "170141183460469231731687303715884105728"
+    /// Whether `e` is the integer literal 2^127: the magnitude of `Int128.min`, valid only when negated.
+    static func isMinimumMagnitude(_ e: Expr, in tree: SyntaxTree) -> Bool {
+        guard case .integer(let ref) = tree[e].kind else { return false }
+        return tree.text(ref).drop { $0 == "0" } == "170141183460469231731687303715884105728"
     }
 
     /// Decimal digits to an Int, nil when out of range.

@@ -495,11 +495,12 @@ public final class ReplSession {
         guard let e else { return nil }
         switch tree[e].kind {
         case .call(let callee, let arguments) where arguments.count == 1:
-            guard case .name(let name) = tree[callee].kind else { return nil }
+            guard let name = tree.name(callee) else { return nil }
             if declarations.contains(where: { $0.key == "interface \(name)" }) { return name }
             if contracts.contains(where: { $0.module.name == name }) { return name }
             return nil
-        case .name(let name):
+        case .name(let ref):
+            let name = tree.text(ref)
             guard let b = bindings.first(where: { $0.name == name }), isInterface(b.type) else { return nil }
             return b.type
         default:
@@ -654,11 +655,11 @@ public final class ReplSession {
         default: return nil
         }
         guard case .call(let callee, let arguments) = tree[e].kind, case .member(let base, let name) = tree[callee].kind,
-            case .name(let handle) = tree[base].kind,
-            let contract = contract(named: handle)
+            case .name(let handle) = tree[base].kind, let contract = contract(named: tree.text(handle))
         else { return nil }
         return DirectCall(
-            contract: contract, function: name.name, arguments: Array(tree[arguments]), binding: tree[stmt].kind)
+            contract: contract, function: tree.text(name.text), arguments: Array(tree[arguments]),
+            binding: tree[stmt].kind)
     }
 
     /// The loaded contract bound to `handle` (a `:load` name or a binding holding its handle).
