@@ -51,19 +51,6 @@ public enum Compiler {
     public static func compile(_ file: SourceFile, options: CompileOptions = CompileOptions()) -> CompileResult {
         if let binary = Parser.binaryContent(file) { return CompileResult(module: nil, diagnostics: [binary]) }
         let (ast, parseDiagnostics, runs) = Parser.parseText(file, threads: options.threads)
-        var result = compile(ast, parseDiagnostics: parseDiagnostics, options: options)
-        result.parsedRuns = runs.count
-        // Everything else that held the tree (the checker's symbols, the workers) is gone, and `consume` ends this
-        // binding here rather than at the function's end: the release below is the tree's last and frees it.
-        SyntaxRelease.release(consume ast, split: runs.firstDeclarations, onTwoThreads: runs.count > 1)
-        return result
-    }
-
-    /// Checks and compiles a parsed file; returns once the compiler's symbols (which hold function bodies) are
-    /// released.
-    private static func compile(
-        _ ast: SourceFileAST, parseDiagnostics: [Diagnostic], options: CompileOptions
-    ) -> CompileResult {
         let compiler = ModuleCompiler(options: options)
         compiler.diagnostics.append(contentsOf: parseDiagnostics)
         var module: Module?
@@ -74,6 +61,7 @@ public enum Compiler {
         if diagnostics.contains(where: { $0.severity == .error }) { module = nil }
         var result = CompileResult(module: module, diagnostics: diagnostics)
         result.bodiesFromWorkers = compiler.bodiesFromWorkers
+        result.parsedRuns = runs
         return result
     }
 

@@ -6,34 +6,29 @@
 // diagnostics are always a one-thread parse's. (A cut inside a declaration leaves a bracket open at the end of
 // its run, which the parser reports; no token spans a line break.)
 //
-// The syntax tree differs from a one-thread parse's in one respect only: node ids are unique and increase in
-// source order, but are not dense (a run's ids start at four times the byte offset of its start; a run that made
-// more ids than that leaves room for is refused, and the file parsed on one thread). `nodeCount` is then one
-// more than the largest id. The compiler does not read node ids; tools that key side tables by them use
-// `Parser.parse`, which is always the one-thread parse.
+// Each run's parser stores its expressions and statements in a segment of its own, numbered by the run, so the
+// runs' segments together are the file's `SyntaxTree` as they are, with no renumbering. The tree differs from a
+// one-thread parse's in two respects only: the nodes are stored in several segments, and the ids of declarations,
+// parameters and types are unique and increase in source order, but are not dense (a run's ids start at four times
+// the byte offset of its start; a run that made more ids than that leaves room for is refused, and the file parsed
+// on one thread). `nodeCount` is then one more than the largest id. The compiler does not read node ids; tools
+// that key side tables by them use `Parser.parse`, which is always the one-thread parse.
 import Diagnostics
 
 extension Parser {
     /// Below this many bytes an automatic compile parses on one thread.
     static let automaticMinimumBytes = 100_000
 
-    /// How a file was parsed: in how many runs, and how many declarations the first run (the calling thread's)
-    /// made.
-    struct Runs {
-        var count = 1
-        var firstDeclarations = 0
-    }
-
     /// `parseText` with the file lexed and parsed in runs on up to `threads` threads (0: automatic, as for
-    /// function bodies, `CompileThreads`); also returns the runs (one when on one thread).
-    static func parseText(_ file: SourceFile, threads requested: Int) -> (SourceFileAST, [Diagnostic], Runs) {
+    /// function bodies, `CompileThreads`); also returns how many runs (one when on one thread).
+    static func parseText(_ file: SourceFile, threads requested: Int) -> (SourceFileAST, [Diagnostic], runs: Int) {
         let threads = CompileThreads.count(
             requested: requested, isLarge: file.bytes.count >= automaticMinimumBytes, units: file.bytes.count)
         if threads > 1, let (ast, runs) = parseRuns(file, threads: threads) {
             return (ast, [], runs)
         }
         let (ast, diagnostics) = parseText(file)
-        return (ast, diagnostics, Runs(count: 1, firstDeclarations: ast.declarations.count))
+        return (ast, diagnostics, 1)
     }
 
     /// Node ids a run may make per byte of the run.
@@ -48,7 +43,7 @@ extension Parser {
     }
 
     /// `file` lexed and parsed in up to `threads` runs, or nil when it cannot be cut or any run was refused.
-    private static func parseRuns(_ file: SourceFile, threads: Int) -> (SourceFileAST, Runs)? {
+    private static func parseRuns(_ file: SourceFile, threads: Int) -> (SourceFileAST, runs: Int)? {
         let cuts = functionLineCuts(file.bytes, parts: threads)
         guard !cuts.isEmpty else { return nil }
         let bounds = [0] + cuts + [file.bytes.count]
@@ -86,7 +81,7 @@ extension Parser {
         let ast = SourceFileAST(
             file: file, kind: head.ast.kind, headerRange: head.ast.headerRange, declarations: declarations,
             tree: SyntaxTree(segments: segments), comments: comments, nodeCount: last.lastID + 1)
-        return (ast, Runs(count: ranges.count, firstDeclarations: head.ast.declarations.count))
+        return (ast, ranges.count)
     }
 
     /// Byte offsets to cut `bytes` at into about `parts` runs of similar length: each the start of a line that
