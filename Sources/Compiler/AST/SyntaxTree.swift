@@ -273,6 +273,9 @@ struct SyntaxBuilder {
         segment.stmts.reserveCapacity(count / 6 + 16)
         segment.stmtLists.reserveCapacity(count / 6 + 16)
         segment.exprLists.reserveCapacity(count / 16 + 16)
+        segment.bindings.reserveCapacity(count / 32 + 4)
+        segment.loops.reserveCapacity(count / 64 + 4)
+        segment.clauses.reserveCapacity(count / 64 + 4)
     }
 
     private mutating func index(_ count: Int) -> UInt32 {
@@ -356,7 +359,7 @@ struct SyntaxBuilder {
         guard count > 0 else { return .empty }
         let start = index(segment.exprLists.count)
         if !overflowed { segment.exprLists.append(contentsOf: pendingExprs[mark...]) }
-        pendingExprs.removeSubrange(mark...)
+        pendingExprs.removeLast(count)
         return ExprList(start: start, count: Int32(count))
     }
 
@@ -367,7 +370,7 @@ struct SyntaxBuilder {
         guard count > 0 else { return .empty }
         let start = index(segment.stmtLists.count)
         if !overflowed { segment.stmtLists.append(contentsOf: pendingStmts[mark...]) }
-        pendingStmts.removeSubrange(mark...)
+        pendingStmts.removeLast(count)
         return StmtList(start: start, count: Int32(count))
     }
 
@@ -377,13 +380,13 @@ struct SyntaxBuilder {
         let count = pendingClauses.count - mark
         let start = index(segment.clauses.count)
         if !overflowed { segment.clauses.append(contentsOf: pendingClauses[mark...]) }
-        pendingClauses.removeSubrange(mark...)
+        pendingClauses.removeLast(count)
         return ClauseList(start: start, count: Int32(count))
     }
 
     /// Drops the clauses pushed since `mark` (a conditional that failed to parse).
     mutating func discardClauses(from mark: Int) {
-        if mark < pendingClauses.count { pendingClauses.removeSubrange(mark...) }
+        if mark < pendingClauses.count { pendingClauses.removeLast(pendingClauses.count - mark) }
     }
 }
 

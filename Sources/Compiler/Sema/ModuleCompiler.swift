@@ -268,7 +268,10 @@ final class ModuleCompiler {
         let eventDecls = eventOrder.compactMap { events[$0] }.map { e in
             EventDecl(name: e.name, fields: e.fields.map { Field(name: $0.name, type: typeIndex($0.type)) })
         }
-        let functions = compiled.compactMap { $0 }
+        // Moved out of `compiled` (`take`), not copied: a copy retained and later released each function's arrays.
+        var functions: [Function] = []
+        functions.reserveCapacity(compiled.count)
+        for index in compiled.indices { if let function = compiled[index].take() { functions.append(function) } }
         var entries: [SourceMapEntry] = []
         for list in sourceEntries { entries += list }
         return Module(
