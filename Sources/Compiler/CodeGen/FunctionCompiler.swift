@@ -288,10 +288,24 @@ final class FunctionCompiler {
     }
 
     /// `foldedValue(e)` for a caller that already holds `first`, the operand the fold of `e` starts with (`e`
-    /// itself for a name): no second look at `e`'s kind.
+    /// itself for a name): no second look at `e`'s kind. The folder goes down first operands before anything
+    /// else (it reports nothing on the way), so when the leftmost operand under `first` is a name that folds to
+    /// nothing, so does `e`: `a * 2 + b` is not folded at all when `a` is a local.
     @inline(__always)
     func folded(_ e: Expr, first: Expr) -> ConstValue? {
-        isNonConstantName(first) ? nil : module.fold(e, in: unit, isLocal: isLocal)
+        isNonConstantName(leftmost(first)) ? nil : module.fold(e, in: unit, isLocal: isLocal)
+    }
+
+    /// The first operand of `e`'s first operand, and so on, down to one that is not an operator.
+    private func leftmost(_ e: Expr) -> Expr {
+        var e = e
+        while true {
+            switch tree[e].kind {
+            case .binary(_, let lhs, _, _): e = lhs
+            case .unary(_, let operand): e = operand
+            default: return e
+            }
+        }
     }
 
     func pushConstant(_ value: ConstValue) {
