@@ -136,18 +136,6 @@ public struct Parser {
         return (expr, parser.tree, parser.diagnostics.diagnostics)
     }
 
-    /// Parses a sequence of statements filling the whole file, as in a block without braces (the REPL).
-    public static func parseStatements(_ file: SourceFile) -> (NodeList<Stmt>, SyntaxTree, [Diagnostic]) {
-        var parser = Parser(lexed: Lexer.tokenize(file))
-        let statements = parser.parseStatementList(until: .endOfFile)
-        if parser.current.kind != .endOfFile {
-            parser.errorAtCurrent(Messages.unexpectedCloseBrace)
-        }
-        if parser.checkSize() { return (SyntaxTree()[StmtList.empty], SyntaxTree(), parser.diagnostics.diagnostics) }
-        let tree = parser.tree
-        return (tree[statements], tree, parser.diagnostics.diagnostics)
-    }
-
     /// Parses REPL-style input: declarations and statements mixed, in order (`interface T { ... }` then
     /// `let t = T(a)`). A line that starts a declaration is parsed as one; anything else as a statement.
     public static func parseInteractive(_ file: SourceFile) -> ([InteractiveItem], SyntaxTree, [Diagnostic]) {
