@@ -27,24 +27,24 @@ public struct Stmt: Hashable, Sendable {
     @inlinable init(raw: UInt32) { self.raw = raw }
 }
 
-/// A `let` or `var` statement's parts, kept beside the statements (`tree[b]`): most statements are smaller.
-public struct BindingRef: Hashable, Sendable {
+/// Something else the tree keeps beside its nodes, by index: `tree[ref]` (or `tree.text`, `tree.bytes`). The
+/// type parameter only says what: `Ref<Binding>` and `Ref<ForLoop>` cannot be mixed up.
+public struct Ref<Target>: Hashable, Sendable {
     @usableFromInline let raw: UInt32
     @inlinable init(raw: UInt32) { self.raw = raw }
 }
 
-/// A `for` statement's parts, kept beside the statements (`tree[l]`).
-public struct ForLoopRef: Hashable, Sendable {
-    @usableFromInline let raw: UInt32
-    @inlinable init(raw: UInt32) { self.raw = raw }
-}
-
+/// A `let` or `var` statement's parts, kept beside the statements: most statements are smaller.
+public typealias BindingRef = Ref<Binding>
+/// A `for` statement's parts, kept beside the statements.
+public typealias ForLoopRef = Ref<ForLoop>
+/// A struct literal's parts, kept beside the expressions.
+public typealias StructLiteralRef = Ref<StructLiteral>
 /// Text kept by the tree: a name as written, a number literal's digits, a string literal's value (`tree.text`).
 /// The names and digits are the lexer's table of them, each decoded once per file.
-public struct TextRef: Hashable, Sendable {
-    @usableFromInline let raw: UInt32
-    @inlinable init(raw: UInt32) { self.raw = raw }
-}
+public typealias TextRef = Ref<String>
+/// Bytes kept by the tree: an address or hash literal's value (`tree.bytes`).
+public typealias BytesRef = Ref<[UInt8]>
 
 /// A name in an expression or statement (a member's, an event's) with where it was written: `tree.identifier`.
 public struct Name: Hashable, Sendable {
@@ -52,18 +52,6 @@ public struct Name: Hashable, Sendable {
     public let text: TextRef
     /// Where it was written.
     public let range: SourceRange
-}
-
-/// Bytes kept by the tree: an address or hash literal's value (`tree.bytes`).
-public struct BytesRef: Hashable, Sendable {
-    @usableFromInline let raw: UInt32
-    @inlinable init(raw: UInt32) { self.raw = raw }
-}
-
-/// A struct literal's parts, kept beside the expressions (`tree[ref]`).
-public struct StructLiteralRef: Hashable, Sendable {
-    @usableFromInline let raw: UInt32
-    @inlinable init(raw: UInt32) { self.raw = raw }
 }
 
 /// `Name { field: value, ... }`.
@@ -74,8 +62,8 @@ public struct StructLiteral: Hashable, Sendable {
     public let fields: [FieldInitializer]
 }
 
-/// A run of expressions in order (call arguments, list elements): `tree[list]`.
-public struct ExprList: Hashable, Sendable {
+/// A run of items in order, kept in one of the tree's arrays: `tree[run]`.
+public struct Run<Element>: Hashable, Sendable {
     @usableFromInline let start: UInt32
     /// How many.
     public let count: Int32
@@ -84,38 +72,18 @@ public struct ExprList: Hashable, Sendable {
         self.count = count
     }
 
-    /// No expressions.
-    public static let empty = ExprList(start: 0, count: 0)
+    /// No items.
+    public static var empty: Run { Run(start: 0, count: 0) }
     /// True when there are none.
     @inlinable public var isEmpty: Bool { count == 0 }
 }
 
-/// A run of statements in order (a block's): `tree[list]`.
-public struct StmtList: Hashable, Sendable {
-    @usableFromInline let start: UInt32
-    /// How many.
-    public let count: Int32
-    @inlinable init(start: UInt32, count: Int32) {
-        self.start = start
-        self.count = count
-    }
-
-    /// No statements.
-    public static let empty = StmtList(start: 0, count: 0)
-    /// True when there are none.
-    @inlinable public var isEmpty: Bool { count == 0 }
-}
-
-/// The `if` and `else if` clauses of a conditional, in order: `tree[list]`.
-public struct ClauseList: Hashable, Sendable {
-    @usableFromInline let start: UInt32
-    /// How many.
-    public let count: Int32
-    @inlinable init(start: UInt32, count: Int32) {
-        self.start = start
-        self.count = count
-    }
-}
+/// Expressions in order (call arguments, list elements).
+public typealias ExprList = Run<Expr>
+/// Statements in order (a block's).
+public typealias StmtList = Run<Stmt>
+/// The `if` and `else if` clauses of a conditional, in order.
+public typealias ClauseList = Run<Conditional.Clause>
 
 /// An expression's node: plain data (no reference to count), so reading and storing one is a copy of its bytes.
 public struct ExprNode: Sendable {
@@ -355,33 +323,36 @@ struct SyntaxBuilder {
     var exprMark: Int { pendingExprs.count }
     mutating func push(_ e: Expr) { pendingExprs.append(e) }
     mutating func finishExprs(from mark: Int) -> ExprList {
-        let count = pendingExprs.count - mark
-        guard count > 0 else { return .empty }
+        guard pendingExprs.count > mark else { return .empty }
         let start = index(segment.exprLists.count)
-        if !overflowed { segment.exprLists.append(contentsOf: pendingExprs[mark...]) }
-        pendingExprs.removeLast(count)
-        return ExprList(start: start, count: Int32(count))
+        return SyntaxBuilder.move(&pendingExprs, from: mark, to: &segment.exprLists, start: start, keep: !overflowed)
     }
 
     var stmtMark: Int { pendingStmts.count }
     mutating func push(_ s: Stmt) { pendingStmts.append(s) }
     mutating func finishStmts(from mark: Int) -> StmtList {
-        let count = pendingStmts.count - mark
-        guard count > 0 else { return .empty }
+        guard pendingStmts.count > mark else { return .empty }
         let start = index(segment.stmtLists.count)
-        if !overflowed { segment.stmtLists.append(contentsOf: pendingStmts[mark...]) }
-        pendingStmts.removeLast(count)
-        return StmtList(start: start, count: Int32(count))
+        return SyntaxBuilder.move(&pendingStmts, from: mark, to: &segment.stmtLists, start: start, keep: !overflowed)
     }
 
     var clauseMark: Int { pendingClauses.count }
     mutating func push(_ clause: Conditional.Clause) { pendingClauses.append(clause) }
     mutating func finishClauses(from mark: Int) -> ClauseList {
-        let count = pendingClauses.count - mark
+        guard pendingClauses.count > mark else { return .empty }
         let start = index(segment.clauses.count)
-        if !overflowed { segment.clauses.append(contentsOf: pendingClauses[mark...]) }
-        pendingClauses.removeLast(count)
-        return ClauseList(start: start, count: Int32(count))
+        return SyntaxBuilder.move(&pendingClauses, from: mark, to: &segment.clauses, start: start, keep: !overflowed)
+    }
+
+    /// Moves the items pushed since `mark` to the end of `store` (unless `keep` is false: after an overflow) as a
+    /// run starting at index `start`.
+    private static func move<Element>(
+        _ pending: inout [Element], from mark: Int, to store: inout [Element], start: UInt32, keep: Bool
+    ) -> Run<Element> {
+        let count = pending.count - mark
+        if keep { store.append(contentsOf: pending[mark...]) }
+        pending.removeLast(count)
+        return Run(start: start, count: Int32(count))
     }
 
     /// Drops the clauses pushed since `mark` (a conditional that failed to parse).
@@ -392,10 +363,8 @@ struct SyntaxBuilder {
 
 // A reference in a message would print its index: these make writing one a compile-time error.
 extension DefaultStringInterpolation {
-    @available(*, unavailable, message: "interpolate the text: tree.text(ref)")
-    public mutating func appendInterpolation(_ value: TextRef) {}
+    @available(*, unavailable, message: "interpolate what it refers to: tree.text(ref), tree.bytes(ref), tree[ref]")
+    public mutating func appendInterpolation<Target>(_ value: Ref<Target>) {}
     @available(*, unavailable, message: "interpolate the text: tree.text(name.text)")
     public mutating func appendInterpolation(_ value: Name) {}
-    @available(*, unavailable, message: "interpolate the bytes: tree.bytes(ref)")
-    public mutating func appendInterpolation(_ value: BytesRef) {}
 }
