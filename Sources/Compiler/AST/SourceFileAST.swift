@@ -25,7 +25,8 @@ public struct SourceFileAST: Sendable {
     public let tree: SyntaxTree
     /// Every `//` comment, for a formatter.
     public let comments: [SourceRange]
-    /// One more than the largest `NodeID` in the tree, to size side tables.
+    /// One more than the largest `NodeID` (of declarations, parameters and types; expressions and statements are
+    /// numbered by their index in `tree`), to size side tables.
     public let nodeCount: Int
 
     /// Creates a file node.
