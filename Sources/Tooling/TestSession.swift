@@ -334,19 +334,19 @@ final class TestSession {
     func execute(_ block: Block, scope: [String: Slot] = [:]) throws(TestError) -> Flow {
         scopes.append(scope)
         defer { scopes.removeLast() }
-        let statements = block.statements
+        let statements = tree[block.statements]
         var i = 0
         while i < statements.count {
-            if isPure(tree[statements][i]) {
+            if isPure(statements[i]) {
                 var j = i + 1
-                while j < statements.count, isPure(tree[statements][j]) { j += 1 }
-                let run = Array(tree[statements][i..<j])
+                while j < statements.count, isPure(statements[j]) { j += 1 }
+                let run = Array(statements[i..<j])
                 try countStep(tree[run[0]].range)
                 _ = try runOnVM(tree[run[0]].range.start..<tree[run[run.count - 1]].range.end, declaring: declarations(run))
                 i = j
                 continue
             }
-            let flow = try execute(tree[statements][i])
+            let flow = try execute(statements[i])
             if case .normal = flow {
                 i += 1
                 continue
@@ -669,7 +669,8 @@ final class TestSession {
                 let name = tree.text(ref)
                 if let f = chainFunctions[name] { return try callHelper(f, Array(tree[arguments]), range: tree[e].range) }
                 if name == "len" {
-                    guard case .list(let items) = try need(evaluate(tree[arguments][0]), tree[arguments][0]).value else {
+                    let list = tree[arguments][0]
+                    guard case .list(let items) = try need(evaluate(list), list).value else {
                         throw TestError(message: "len needs a list", range: tree[e].range)
                     }
                     return Slot(value: .int(Int128(items.count)), type: .language("Int"))

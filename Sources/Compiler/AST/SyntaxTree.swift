@@ -149,7 +149,7 @@ public final class SyntaxTree: Sendable {
     /// An expression's node.
     @inlinable public subscript(e: Expr) -> ExprNode {
         // Yielded in place, not returned: reading `tree[e].range` or matching `tree[e].kind` copies only what it
-        // reads, not the whole node with its strings.
+        // reads, not the whole node.
         _read { yield segments[SyntaxTree.segment(e.raw)].exprs[SyntaxTree.offset(e.raw)] }
     }
 
@@ -211,9 +211,6 @@ public final class SyntaxTree: Sendable {
     @inlinable public subscript(ref: StructLiteralRef) -> StructLiteral {
         _read { yield segments[SyntaxTree.segment(ref.raw)].structLiterals[SyntaxTree.offset(ref.raw)] }
     }
-
-    /// A block's statements.
-    @inlinable public func statements(_ block: Block) -> NodeList<Stmt> { self[block.statements] }
 }
 
 /// Builds one segment: the parser's side of a `SyntaxTree`.
@@ -246,7 +243,8 @@ struct SyntaxBuilder {
         segment.clauses.reserveCapacity(count / 64 + 4)
     }
 
-    private mutating func index(_ count: Int) -> UInt32 {
+    /// The index the next item of an array holding `count` items gets; past the capacity, sets `overflowed`.
+    private static func index(_ count: Int, tag: UInt32, overflowed: inout Bool) -> UInt32 {
         if count >= SyntaxTree.segmentCapacity {
             overflowed = true
             return tag | UInt32(SyntaxTree.segmentCapacity - 1)
@@ -254,22 +252,27 @@ struct SyntaxBuilder {
         return tag | UInt32(count)
     }
 
+    /// Appends `item` to `array` (one of the segment's) and returns its index; after an overflow appends nothing.
+    private static func append<Element>(
+        _ item: Element, to array: inout [Element], tag: UInt32, overflowed: inout Bool
+    ) -> UInt32 {
+        let raw = index(array.count, tag: tag, overflowed: &overflowed)
+        if !overflowed { array.append(item) }
+        return raw
+    }
+
     mutating func add(_ range: SourceRange, _ kind: ExprKind) -> Expr {
-        let raw = index(segment.exprs.count)
-        if !overflowed { segment.exprs.append(ExprNode(range: range, kind: kind)) }
-        return Expr(raw: raw)
+        Expr(raw: SyntaxBuilder.append(
+            ExprNode(range: range, kind: kind), to: &segment.exprs, tag: tag, overflowed: &overflowed))
     }
 
     mutating func add(_ range: SourceRange, _ kind: StmtKind) -> Stmt {
-        let raw = index(segment.stmts.count)
-        if !overflowed { segment.stmts.append(StmtNode(range: range, kind: kind)) }
-        return Stmt(raw: raw)
+        Stmt(raw: SyntaxBuilder.append(
+            StmtNode(range: range, kind: kind), to: &segment.stmts, tag: tag, overflowed: &overflowed))
     }
 
     mutating func add(_ binding: Binding) -> BindingRef {
-        let raw = index(segment.bindings.count)
-        if !overflowed { segment.bindings.append(binding) }
-        return BindingRef(raw: raw)
+        BindingRef(raw: SyntaxBuilder.append(binding, to: &segment.bindings, tag: tag, overflowed: &overflowed))
     }
 
     /// The lexer's names and digits, whose `Token.name` indices become `TextRef`s as they are (`text(name:)`).
@@ -280,28 +283,21 @@ struct SyntaxBuilder {
 
     /// `string`, kept in the tree.
     mutating func text(_ string: String) -> TextRef {
-        let raw = index(segment.texts.count)
-        if !overflowed { segment.texts.append(string) }
-        return TextRef(raw: raw)
+        TextRef(raw: SyntaxBuilder.append(string, to: &segment.texts, tag: tag, overflowed: &overflowed))
     }
 
     /// `bytes`, kept in the tree.
     mutating func bytes(_ bytes: [UInt8]) -> BytesRef {
-        let raw = index(segment.bytes.count)
-        if !overflowed { segment.bytes.append(bytes) }
-        return BytesRef(raw: raw)
+        BytesRef(raw: SyntaxBuilder.append(bytes, to: &segment.bytes, tag: tag, overflowed: &overflowed))
     }
 
     mutating func add(_ literal: StructLiteral) -> StructLiteralRef {
-        let raw = index(segment.structLiterals.count)
-        if !overflowed { segment.structLiterals.append(literal) }
-        return StructLiteralRef(raw: raw)
+        StructLiteralRef(
+            raw: SyntaxBuilder.append(literal, to: &segment.structLiterals, tag: tag, overflowed: &overflowed))
     }
 
     mutating func add(_ loop: ForLoop) -> ForLoopRef {
-        let raw = index(segment.loops.count)
-        if !overflowed { segment.loops.append(loop) }
-        return ForLoopRef(raw: raw)
+        ForLoopRef(raw: SyntaxBuilder.append(loop, to: &segment.loops, tag: tag, overflowed: &overflowed))
     }
 
     /// `e`'s node, widened to `range` (a parenthesised expression: the parentheses belong to it).
@@ -323,34 +319,30 @@ struct SyntaxBuilder {
     var exprMark: Int { pendingExprs.count }
     mutating func push(_ e: Expr) { pendingExprs.append(e) }
     mutating func finishExprs(from mark: Int) -> ExprList {
-        guard pendingExprs.count > mark else { return .empty }
-        let start = index(segment.exprLists.count)
-        return SyntaxBuilder.move(&pendingExprs, from: mark, to: &segment.exprLists, start: start, keep: !overflowed)
+        SyntaxBuilder.finish(&pendingExprs, from: mark, to: &segment.exprLists, tag: tag, overflowed: &overflowed)
     }
 
     var stmtMark: Int { pendingStmts.count }
     mutating func push(_ s: Stmt) { pendingStmts.append(s) }
     mutating func finishStmts(from mark: Int) -> StmtList {
-        guard pendingStmts.count > mark else { return .empty }
-        let start = index(segment.stmtLists.count)
-        return SyntaxBuilder.move(&pendingStmts, from: mark, to: &segment.stmtLists, start: start, keep: !overflowed)
+        SyntaxBuilder.finish(&pendingStmts, from: mark, to: &segment.stmtLists, tag: tag, overflowed: &overflowed)
     }
 
     var clauseMark: Int { pendingClauses.count }
     mutating func push(_ clause: Conditional.Clause) { pendingClauses.append(clause) }
     mutating func finishClauses(from mark: Int) -> ClauseList {
-        guard pendingClauses.count > mark else { return .empty }
-        let start = index(segment.clauses.count)
-        return SyntaxBuilder.move(&pendingClauses, from: mark, to: &segment.clauses, start: start, keep: !overflowed)
+        SyntaxBuilder.finish(&pendingClauses, from: mark, to: &segment.clauses, tag: tag, overflowed: &overflowed)
     }
 
-    /// Moves the items pushed since `mark` to the end of `store` (unless `keep` is false: after an overflow) as a
-    /// run starting at index `start`.
-    private static func move<Element>(
-        _ pending: inout [Element], from mark: Int, to store: inout [Element], start: UInt32, keep: Bool
+    /// Moves the items pushed since `mark` to the end of `store` (one of the segment's arrays; nothing is stored
+    /// after an overflow) and returns them as a run.
+    private static func finish<Element>(
+        _ pending: inout [Element], from mark: Int, to store: inout [Element], tag: UInt32, overflowed: inout Bool
     ) -> Run<Element> {
         let count = pending.count - mark
-        if keep { store.append(contentsOf: pending[mark...]) }
+        guard count > 0 else { return .empty }
+        let start = index(store.count, tag: tag, overflowed: &overflowed)
+        if !overflowed { store.append(contentsOf: pending[mark...]) }
         pending.removeLast(count)
         return Run(start: start, count: Int32(count))
     }

@@ -186,8 +186,9 @@ extension Parser {
         let keyword = advance()
         let call = parseExpression()
         if panicking { return nil }
-        guard let node = syntax.node(call), case .call = node.kind else {
-            error(Messages.tryNeedsCall, at: (syntax.node(call)?.range ?? range(keyword)).union(range(keyword)))
+        let node = syntax.node(call)
+        guard case .call = node?.kind else {
+            error(Messages.tryNeedsCall, at: (node?.range ?? range(keyword)).union(range(keyword)))
             return nil
         }
         guard expect(.kwElse, Messages.tryNeedsElse) else { return nil }
@@ -239,10 +240,11 @@ extension Parser {
         }
         guard let op else { return .expression(target) }
         let operatorToken = advance()
-        switch syntax.node(target)?.kind {
+        let node = syntax.node(target)
+        switch node?.kind {
         case .name, .index, .member: break
         default:
-            error(Messages.invalidAssignmentTarget, at: syntax.node(target)?.range ?? range(operatorToken),
+            error(Messages.invalidAssignmentTarget, at: node?.range ?? range(operatorToken),
                   hint: Messages.invalidAssignmentTargetHint)
             return nil
         }

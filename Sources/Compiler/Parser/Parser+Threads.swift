@@ -45,7 +45,8 @@ extension Parser {
     /// `file` lexed and parsed in up to `threads` runs, or nil when it cannot be cut or any run was refused.
     private static func parseRuns(_ file: SourceFile, threads: Int) -> (SourceFileAST, runs: Int)? {
         let cuts = functionLineCuts(file.bytes, parts: threads)
-        guard !cuts.isEmpty else { return nil }
+        // Each run fills a segment of the tree, numbered in the top bits of its nodes' indices.
+        guard !cuts.isEmpty, cuts.count < SyntaxTree.maxSegments else { return nil }
         let bounds = [0] + cuts + [file.bytes.count]
         let ranges = (0..<bounds.count - 1).map { bounds[$0]..<bounds[$0 + 1] }
         let parse: @Sendable (Int) -> Run = { i in
