@@ -215,9 +215,7 @@ final class TestSession {
     /// Whether evaluating `e` acts on the chain or reads events rows: then the session runs it, not the VM alone.
     func actsOnChain(_ e: Expr) -> Bool {
         switch tree[e].kind {
-        case .name(let ref):
-            let name = tree.text(ref)
-            return (lookup(name)?.type.depth ?? 0) > 0
+        case .name(let ref): return (lookup(tree.text(ref))?.type.depth ?? 0) > 0
         case .call(let callee, let arguments):
             if tree[arguments].contains(where: actsOnChain) { return true }
             switch tree[callee].kind {
@@ -291,9 +289,7 @@ final class TestSession {
     /// How many times `e` is indexed before it gives a value of a language type (0 for every language value).
     func rowDepth(_ e: Expr) -> Int {
         switch tree[e].kind {
-        case .name(let ref):
-            let name = tree.text(ref)
-            return lookup(name)?.type.depth ?? 0
+        case .name(let ref): return lookup(tree.text(ref))?.type.depth ?? 0
         case .call(let callee, _):
             if case .name(let name) = tree[callee].kind, tree.text(name) == "events" { return 2 }
             return 0

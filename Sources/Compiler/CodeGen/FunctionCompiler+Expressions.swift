@@ -24,9 +24,7 @@ extension FunctionCompiler {
             error(Messages.namedAccountOutsideTests, at: tree[e].range)
             code.emit(.pushInt, 0)
             return .error
-        case .name(let ref):
-            let name = tree.text(ref)
-            return nameExpr(name, e)
+        case .name(let ref): return nameExpr(tree.text(ref), e)
         case .unary(let op, let operand):
             if let value = folded(e, first: operand) {
                 pushConstant(value)
@@ -418,9 +416,7 @@ extension FunctionCompiler {
     /// stack is shared with it); values loaded from state, calls and literals are fresh.
     func isPlace(_ e: Expr) -> Bool {
         switch tree[e].kind {
-        case .name(let ref):
-            let name = tree.text(ref)
-            return isLocal(name)
+        case .name(let ref): return isLocal(tree.text(ref))
         case .index(let base, _), .member(let base, _): return isPlace(base)
         default: return false
         }

@@ -380,9 +380,7 @@ extension FunctionCompiler {
     /// each step made two allocations per step).
     private func decompose(_ e: Expr, into steps: inout [PathStep]) -> (String, SourceRange)? {
         switch tree[e].kind {
-        case .name(let ref):
-            let name = tree.text(ref)
-            return (name, tree[e].range)
+        case .name(let ref): return (tree.text(ref), tree[e].range)
         case .index(let base, let index):
             guard let root = decompose(base, into: &steps) else { return nil }
             steps.append(.index(index))

@@ -54,15 +54,9 @@ extension ModuleCompiler {
             }
             return .dec(v)
         case .bool(let b): return .bool(b)
-        case .string(let ref):
-            let s = tree.text(ref)
-            return .string(s)
-        case .address(.bytes(let ref)):
-            let raw = tree.bytes(ref)
-            return .address(raw)
-        case .hash(let ref):
-            let raw = tree.bytes(ref)
-            return .hash(raw)
+        case .string(let ref): return .string(tree.text(ref))
+        case .address(.bytes(let ref)): return .address(tree.bytes(ref))
+        case .hash(let ref): return .hash(tree.bytes(ref))
         case .name(let ref):
             let name = tree.text(ref)
             // Most names are no const: most units have none, and most names in a body are locals, found by a
