@@ -80,16 +80,17 @@ struct TestChecker {
 
     private mutating func statement(_ stmt: Stmt) {
         switch tree[stmt].kind {
-        case .binding(let binding):
-            if let e = tree[binding].initializer { expression(e) }
+        case .binding(let ref):
+            let binding = tree[ref]
+            if let e = binding.initializer { expression(e) }
             var contract = ""
-            if !tree[binding].isMutable, let e = tree[binding].initializer, case .call(let callee, let arguments) = tree[e].kind,
+            if !binding.isMutable, let e = binding.initializer, case .call(let callee, let arguments) = tree[e].kind,
                 case .name(let name) = tree[callee].kind, tree.text(name) == "deploy", let first = tree[arguments].first,
                 case .string(let path) = tree[first].kind
             {
                 contract = tree.text(path)
             }
-            declare(tree[binding].name.name, contract: contract)
+            declare(binding.name.name, contract: contract)
         case .assignment(let target, _, let value, _):
             expression(target)
             expression(value)

@@ -357,15 +357,16 @@ final class TestSession {
     func declarations(_ statements: [Stmt]) -> [Declared] {
         var declared: [Declared] = []
         for stmt in statements {
-            guard case .binding(let b) = tree[stmt].kind else { continue }
-            declared.removeAll { $0.name == tree[b].name.name }
-            var type = tree[b].type?.range.text
-            if type == nil, let e = tree[b].initializer {
+            guard case .binding(let ref) = tree[stmt].kind else { continue }
+            let b = tree[ref]
+            declared.removeAll { $0.name == b.name.name }
+            var type = b.type?.range.text
+            if type == nil, let e = b.initializer {
                 var value = e
                 if case .unary(.negate, let operand) = tree[e].kind { value = operand }
                 if case .decimal = tree[value].kind { type = "Dec" } else { type = literal(value)?.type.name }
             }
-            declared.append(Declared(name: tree[b].name.name, isMutable: tree[b].isMutable, type: type))
+            declared.append(Declared(name: b.name.name, isMutable: b.isMutable, type: type))
         }
         return declared
     }
@@ -374,16 +375,17 @@ final class TestSession {
         try countStep(tree[stmt].range)
         let whole = tree[stmt].range.start..<tree[stmt].range.end
         switch tree[stmt].kind {
-        case .binding(let binding):
-            guard let initializer = tree[binding].initializer, isSessionForm(initializer) else {
-                _ = try runOnVM(whole, declaring: declarations([stmt]), temps: try hoist(tree[binding].initializer))
+        case .binding(let ref):
+            let binding = tree[ref]
+            guard let initializer = binding.initializer, isSessionForm(initializer) else {
+                _ = try runOnVM(whole, declaring: declarations([stmt]), temps: try hoist(binding.initializer))
                 return .normal
             }
-            let written = tree[binding].type.map { $0.range.text }
+            let written = binding.type.map { $0.range.text }
             var slot = try need(evaluate(initializer, expecting: written.map(SlotType.language)), initializer)
             if let written, slot.type.name != nil { slot.type = .language(written) }
-            slot.isMutable = tree[binding].isMutable
-            scopes[scopes.count - 1][tree[binding].name.name] = slot
+            slot.isMutable = binding.isMutable
+            scopes[scopes.count - 1][binding.name.name] = slot
         case .assignment(let target, _, let value, _):
             if actsOnChain(target) {
                 throw TestError(message: "tests assign to their own locals; this target calls the chain",

@@ -415,9 +415,10 @@ public final class ReplSession {
         if let last = input.statements.last, case .expression(let e) = tree[last].kind { finalExpr = e }
         var newBindings: [(name: String, isMutable: Bool, initializer: Expr?)] = []
         for stmt in input.statements {
-            if case .binding(let b) = tree[stmt].kind {
-                newBindings.removeAll { $0.name == tree[b].name.name }
-                newBindings.append((tree[b].name.name, tree[b].isMutable, tree[b].initializer))
+            if case .binding(let ref) = tree[stmt].kind {
+                let b = tree[ref]
+                newBindings.removeAll { $0.name == b.name.name }
+                newBindings.append((b.name.name, b.isMutable, b.initializer))
             }
         }
         let mutated = SyntheticCode.mutatedNames(input.file)
@@ -723,16 +724,24 @@ public final class ReplSession {
             printEvents(receipt)
             let results = (try? chain.results(of: receipt)) ?? []
             let resultType = function.results.first.map { TypeNames.name(module.types[Int($0)], in: module) }
-            if case .binding(let b) = call.binding, let value = results.first, let resultType {
-                bindings.removeAll { $0.name == tree[b].name.name }
-                bindings.append(Binding(name: tree[b].name.name, isMutable: tree[b].isMutable, type: resultType, value: value))
-                say("\(tree[b].name.name) = \(describe(value, typeName: resultType, module: module)) : \(resultType)  (\(gas))")
+            if case .binding(let ref) = call.binding, let value = results.first, let resultType {
+                let name = rebind(ref, to: value, type: resultType)
+                say("\(name) = \(describe(value, typeName: resultType, module: module)) : \(resultType)  (\(gas))")
             } else if let value = results.first, let resultType {
                 say("\(describe(value, typeName: resultType, module: module)) : \(resultType)  (\(gas))")
             } else {
                 say("(\(gas))")
             }
         }
+    }
+
+    /// Binds the `let` or `var` of a direct call to its result, in place of any binding of that name; returns the
+    /// name.
+    func rebind(_ ref: BindingRef, to value: Value, type: String) -> String {
+        let binding = tree[ref]
+        bindings.removeAll { $0.name == binding.name.name }
+        bindings.append(Binding(name: binding.name.name, isMutable: binding.isMutable, type: type, value: value))
+        return binding.name.name
     }
 
     /// A `view` function reads and never writes: it runs as a query on the latest state, with no transaction.
@@ -758,10 +767,9 @@ public final class ReplSession {
             let resultType = function.results.first.map { TypeNames.name(module.types[Int($0)], in: module) }
             guard let value = results.first, let resultType else { return say("(gas \(run.gasUsed), a view call)") }
             let shown = describe(value, typeName: resultType, module: module)
-            if case .binding(let b) = call.binding {
-                bindings.removeAll { $0.name == tree[b].name.name }
-                bindings.append(Binding(name: tree[b].name.name, isMutable: tree[b].isMutable, type: resultType, value: value))
-                say("\(tree[b].name.name) = \(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
+            if case .binding(let ref) = call.binding {
+                let name = rebind(ref, to: value, type: resultType)
+                say("\(name) = \(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
             } else {
                 say("\(shown) : \(resultType)  (gas \(run.gasUsed), a view call)")
             }
