@@ -1,4 +1,5 @@
 import CLI
 import Foundation
 
+ProcessMemory.configure()
 exit(CommandLine.runDatanet())
