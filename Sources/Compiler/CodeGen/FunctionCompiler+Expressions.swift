@@ -7,9 +7,10 @@ extension FunctionCompiler {
     /// `expected` guides empty list literals; `discard` marks expression statements.
     @discardableResult
     func expr(_ e: Expr, expected: SemaType? = nil, discard: Bool = false) -> SemaType {
-        switch tree[e].kind {
+        let kind = tree[e].kind
+        switch kind {
         case .integer, .decimal, .bool, .string, .hash, .address(.bytes):
-            guard let value = module.fold(e, in: unit, isLocal: isLocal) else {
+            guard let value = literalValue(kind) ?? module.fold(e, in: unit, isLocal: isLocal) else {
                 code.emit(.pushInt, 0)
                 return .error
             }
@@ -72,7 +73,7 @@ extension FunctionCompiler {
         if let local = lookup(name) {
             markUsed(local.index)
             code.emit(.localGet, Int64(local.index), effect: (0, 1))
-            return local.type
+            return localTypes[local.index]
         }
         if let variable = module.state[name], !unit.isLibrary {
             switch variable.type {

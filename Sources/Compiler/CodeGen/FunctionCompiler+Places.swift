@@ -36,14 +36,14 @@ extension FunctionCompiler {
                 return abandon(mutation)
             }
             if steps.isEmpty, case .assign(let op, let value, let opRange) = mutation {
-                let type = assignedValue(op, value, opRange, target: local.type) {
+                let type = assignedValue(op, value, opRange, target: localTypes[local.index]) {
                     code.emit(.localGet, Int64(local.index), effect: (0, 1))
                 }
                 copyIfPlace(value, type)
                 code.emit(.localSet, Int64(local.index))
                 return .void
             }
-            return applyMemory(local.type, steps[...], mutation, range: range) {
+            return applyMemory(localTypes[local.index], steps[...], mutation, range: range) {
                 code.emit(.localGet, Int64(local.index), effect: (0, 1))
             }
         }

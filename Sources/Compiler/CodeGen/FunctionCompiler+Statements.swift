@@ -242,7 +242,7 @@ extension FunctionCompiler {
             bound = { [self] in pushConstant(value) }
         } else if let n = tree.name(upper), let local = lookup(n), local.kind != .variable {
             markUsed(local.index)
-            expect(.int, found: local.type, at: tree[upper].range)
+            expect(.int, found: localTypes[local.index], at: tree[upper].range)
             bound = { [self] in code.emit(.localGet, Int64(local.index), effect: (0, 1)) }
         }
         if bound == nil {
