@@ -41,6 +41,16 @@ import Tooling
         #expect(race.luac == nil, "luacScale 0 leaves luac out")
     }
 
+    @Test func luacIsRunToItsEndAndItsStatusRead() {
+        // The runner luac goes through: a program's exit status, its arguments passed, a failure to start.
+        #expect(CompileBenchmark.run("/bin/sh", arguments: ["-c", "exit 0"]))
+        #expect(!CompileBenchmark.run("/bin/sh", arguments: ["-c", "exit 3"]))
+        #expect(!CompileBenchmark.run("/bin/sh", arguments: ["-c", "kill -9 $$"]))
+        #expect(CompileBenchmark.run("/bin/sh", arguments: ["-c", "test \"$0\" = ok", "ok"]))
+        #expect(!CompileBenchmark.run("/bin/sh", arguments: ["-c", "test \"$0\" = ok", "no"]))
+        #expect(!CompileBenchmark.run("/nonexistent/luac5.4", arguments: ["-p", "x.lua"]))
+    }
+
     @Test func parallelRunsCompileTheSameCorpus() {
         let speed = CompileBenchmark.datanet(lines: 2_000, runs: 1, threads: 2)
         #expect(speed.errors == 0 && speed.threads == 2)
