@@ -8,10 +8,8 @@ final class FunctionSymbol {
     /// The name in the module: `name` for contract functions, `lib.name` for library functions.
     let moduleName: String
     let kind: FunctionKind
-    var params: [(name: String, type: SemaType, range: SourceRange)] = []
+    var params: [Param] = []
     var result: SemaType = .void
-    let parameterSyntax: [Parameter]
-    let returnSyntax: TypeSyntax?
     let body: Block?
     let range: SourceRange
     let nameRange: SourceRange
@@ -25,6 +23,14 @@ final class FunctionSymbol {
     /// compile many modules in one process (fuzz-compile's leak check found it).
     var callees: [Callee] = []
 
+    /// A parameter, resolved. A struct rather than a tuple: an array of tuples is copied and freed through the
+    /// runtime's generic tuple witnesses, element by element.
+    struct Param {
+        let name: String
+        let type: SemaType
+        let range: SourceRange
+    }
+
     /// A call from this function: whom, and where.
     struct Callee {
         unowned let symbol: FunctionSymbol
@@ -34,14 +40,12 @@ final class FunctionSymbol {
     var stateInitializers: [StateSymbol] = []
 
     init(
-        name: String, moduleName: String, kind: FunctionKind, parameterSyntax: [Parameter], returnSyntax: TypeSyntax?,
-        body: Block?, range: SourceRange, nameRange: SourceRange, unit: Unit
+        name: String, moduleName: String, kind: FunctionKind, body: Block?, range: SourceRange, nameRange: SourceRange,
+        unit: Unit
     ) {
         self.name = name
         self.moduleName = moduleName
         self.kind = kind
-        self.parameterSyntax = parameterSyntax
-        self.returnSyntax = returnSyntax
         self.body = body
         self.range = range
         self.nameRange = nameRange

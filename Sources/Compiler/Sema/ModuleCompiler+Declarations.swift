@@ -146,8 +146,8 @@ extension ModuleCompiler {
     ) {
         let moduleName = unit === main ? name.name : unit.name.lowercased() + "." + name.name
         let symbol = FunctionSymbol(
-            name: name.name, moduleName: moduleName, kind: kind, parameterSyntax: parameters, returnSyntax: returnType,
-            body: body, range: range, nameRange: name.range, unit: unit)
+            name: name.name, moduleName: moduleName, kind: kind, body: body, range: range, nameRange: name.range,
+            unit: unit)
         // Entered at once, the name hashed once; a name already taken gets its first function back.
         if let previous = unit.functions.updateValue(symbol, forKey: name.name) {
             unit.functions[name.name] = previous
@@ -163,7 +163,7 @@ extension ModuleCompiler {
         // The list is built here and stored once (appending to the symbol's own property checked exclusive
         // access to it on every append).
         var seen: Set<String> = []
-        var params: [(name: String, type: SemaType, range: SourceRange)] = []
+        var params: [FunctionSymbol.Param] = []
         params.reserveCapacity(parameters.count)
         for (i, p) in parameters.enumerated() {
             let repeated = parameters.count <= 16
@@ -171,7 +171,7 @@ extension ModuleCompiler {
             if repeated {
                 diagnostics.report(.error(Messages.duplicate("parameter", p.name.name), at: p.name.range))
             }
-            params.append((p.name.name, resolve(p.type), p.name.range))
+            params.append(FunctionSymbol.Param(name: p.name.name, type: resolve(p.type), range: p.name.range))
         }
         symbol.params = params
         symbol.result = returnType.map(resolve) ?? .void

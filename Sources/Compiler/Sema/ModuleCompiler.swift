@@ -118,8 +118,8 @@ final class ModuleCompiler {
         }
         if writesState && !hasInit, let header = ast.headerRange {
             let symbol = FunctionSymbol(
-                name: "init", moduleName: "init", kind: .`init`, parameterSyntax: [], returnSyntax: nil, body: nil,
-                range: header, nameRange: header, unit: unit)
+                name: "init", moduleName: "init", kind: .`init`, body: nil, range: header, nameRange: header,
+                unit: unit)
             symbol.stateInitializers = stateOrder.compactMap { state[$0] }.filter { $0.initializer != nil }
             schedule(symbol)
         }
