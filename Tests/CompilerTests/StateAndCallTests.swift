@@ -74,6 +74,34 @@ import VM
         #expect(run(program, "has_key", [.int(3)], host: &host).values == [.bool(false)])
     }
 
+    /// More state variables than the compiler's name map scans (16): past that it finds them through a
+    /// dictionary, and every one must still be found, in declaration order, and a duplicate still reported.
+    @Test func fortyStateVariablesAreEachFoundInOrder() throws {
+        let names = (0..<40).map { "v\($0)" }
+        let declarations = names.enumerated().map { "state \($1): Int = \($0)" }.joined(separator: "\n")
+        let text = """
+            contract Many
+            \(declarations)
+            pub fn f() -> Int {
+                v39 += 1
+                v0 = v39 * 2
+                v17 = v16 + v18
+                return \(names.joined(separator: " + "))
+            }
+            """
+        let module = try #require(compileModule(text))
+        #expect(module.state.map(\.name) == names)
+        let program = try #require(compileProgram(text))
+        var host = MemoryHost()
+        #expect(run(program, "init", host: &host).trap == nil)
+        // 0 + 1 + ... + 39 = 780; v39 39 -> 40, v0 0 -> 80, v17 17 -> 34.
+        #expect(run(program, "f", host: &host).values == [.int(780 + 1 + 80 + 17)])
+        let again = Compiler.compile(SourceFile(path: "many.dn", text: text + "\nstate v20: Int\n"))
+        #expect(
+            summaries(again.diagnostics.filter { $0.severity == .error })
+                == ["48:7: state variable 'v20' is already defined"])
+    }
+
     @Test func emptyStateListPopTraps() throws {
         let program = try #require(
             compileProgram(

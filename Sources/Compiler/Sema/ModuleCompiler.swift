@@ -14,7 +14,7 @@ final class ModuleCompiler {
     var structOrder: [String] = []
     @exclusivity(unchecked) var events: [String: EventSymbol] = [:]
     var eventOrder: [String] = []
-    @exclusivity(unchecked) var state: [String: StateSymbol] = [:]
+    @exclusivity(unchecked) var state = SmallNameMap<StateSymbol>()
     var stateOrder: [String] = []
     @exclusivity(unchecked) var interfaces: [String: InterfaceSymbol] = [:]
     /// Units by resolved file path, so a library used twice is compiled once.
