@@ -118,8 +118,7 @@ extension ModuleCompiler {
             }
             let resolved = resolve(type)
             state[name.name] = StateSymbol(
-                name: name.name, index: stateOrder.count, type: resolved, initializer: initializer, range: name.range)
-            stateOrder.append(name.name)
+                name: name.name, index: state.count, type: resolved, initializer: initializer, range: name.range)
         case .initializer(let parameters, let body):
             addFunction(
                 name: Identifier(

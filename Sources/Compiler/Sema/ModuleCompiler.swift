@@ -14,8 +14,8 @@ final class ModuleCompiler {
     var structOrder: [String] = []
     @exclusivity(unchecked) var events: [String: EventSymbol] = [:]
     var eventOrder: [String] = []
+    /// State variables by name, in declaration order (their slot indices).
     @exclusivity(unchecked) var state = SmallNameMap<StateSymbol>()
-    var stateOrder: [String] = []
     @exclusivity(unchecked) var interfaces: [String: InterfaceSymbol] = [:]
     /// Units by resolved file path, so a library used twice is compiled once.
     var loadedUnits: [String: Unit] = [:]
@@ -107,20 +107,20 @@ final class ModuleCompiler {
     }
 
     private func scheduleMain(_ unit: Unit, ast: SourceFileAST) {
-        let writesState = stateOrder.contains { state[$0]?.initializer != nil }
+        let initializers = state.values.filter { $0.initializer != nil }
         var hasInit = false
         for symbol in unit.functionOrder {
             if symbol.kind == .`init` {
                 hasInit = true
-                symbol.stateInitializers = stateOrder.compactMap { state[$0] }.filter { $0.initializer != nil }
+                symbol.stateInitializers = initializers
             }
             schedule(symbol)
         }
-        if writesState && !hasInit, let header = ast.headerRange {
+        if !initializers.isEmpty && !hasInit, let header = ast.headerRange {
             let symbol = FunctionSymbol(
                 name: "init", moduleName: "init", kind: .`init`, body: nil, range: header, nameRange: header,
                 unit: unit)
-            symbol.stateInitializers = stateOrder.compactMap { state[$0] }.filter { $0.initializer != nil }
+            symbol.stateInitializers = initializers
             schedule(symbol)
         }
     }
@@ -264,7 +264,7 @@ final class ModuleCompiler {
         let structDecls = structOrder.compactMap { structs[$0] }.sorted { $0.index < $1.index }.map { s in
             StructDecl(name: s.name, fields: s.fields.map { Field(name: $0.name, type: typeIndex($0.type)) })
         }
-        let stateFields = stateOrder.compactMap { state[$0] }.map { Field(name: $0.name, type: typeIndex($0.type)) }
+        let stateFields = state.values.map { Field(name: $0.name, type: typeIndex($0.type)) }
         let eventDecls = eventOrder.compactMap { events[$0] }.map { e in
             EventDecl(name: e.name, fields: e.fields.map { Field(name: $0.name, type: typeIndex($0.type)) })
         }

@@ -14,7 +14,12 @@ struct SmallNameMap<Value> {
 
     init() {}
 
-    var isEmpty: Bool { entries.isEmpty }
+    /// How many values there are.
+    var count: Int { entries.count }
+    /// The names, in the order they were first added.
+    var names: [String] { entries.map(\.name) }
+    /// The values, in the order their names were first added.
+    var values: [Value] { entries.map(\.value) }
 
     /// The value named `name`; setting one replaces it in place or adds it at the end. Setting nil is not
     /// supported (nothing removes a state variable) and is ignored.
