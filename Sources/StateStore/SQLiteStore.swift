@@ -109,8 +109,12 @@ public final class SQLiteStore: KeyValueStore {
             // `apply` fsyncs the log itself, after the COMMIT: see `syncLog`.)
             try Self.execute(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
             // The tree's nodes are read on every commit along the changed paths; SQLite's default 2 MiB page cache
-            // holds the nodes of only ~10^4 keys, so larger states paid a read from the OS per node.
-            try Self.execute(db, "PRAGMA cache_size=-131072;")
+            // holds the nodes of only ~10^4 keys, so larger states paid a read from the OS per node. 1 GiB is a
+            // ceiling, not an allocation: pages are cached as they are read, so a store that reads little stays
+            // small, and a node's whole state stays in memory up to ~4.5 × 10^6 keys (~220 bytes of file per
+            // key). 128 MiB held only 60 % of a 10^6-key file: every commit touching the rest copied its pages in
+            // from the OS again (Docs/performance.md, "Eleventh round").
+            try Self.execute(db, "PRAGMA cache_size=-1048576;")
             try Self.execute(db, "BEGIN IMMEDIATE; \(Self.schema) COMMIT;")
             format = try Self.readMeta(db, "format")
             guard format == [Self.formatVersion] || format == [1] || format == [2] else {
