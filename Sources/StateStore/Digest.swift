@@ -48,6 +48,10 @@ struct Digest: Equatable {
         withUnsafeBytes(of: self) { Array($0) }
     }
 
+    /// The first 8 bytes as a big-endian number: the path's first 64 bits, bit 0 of the path the top bit.
+    @inline(__always)
+    var leadingBits: UInt64 { UInt64(bigEndian: w0) }
+
     /// Bit `index` (0...255) of the path: 0 = left, 1 = right; bit 0 is the top bit of the first byte.
     @inline(__always)
     func bit(_ index: Int) -> Int {

@@ -26,7 +26,11 @@ struct NodeRows {
     static let rowLevels = 256 / levels + 1
 
     private let read: ([UInt8]) throws -> [UInt8]?
-    /// Rows read or created during this update, by key. Looked up only, never iterated.
+    /// Rows read or created during this update: by `TreeRowID` (every row of at most 14 nibbles), the deeper
+    /// ones by key. Looked up only, never iterated. By id because a large update makes ~2 rows per changed key:
+    /// hashing a key array for each of 10^5 look-ups and growing a table of arrays cost more than the rest of
+    /// `find` (Docs/performance.md, "Eleventh round").
+    private var rowsByID: [Int64: Row] = [:]
     private var rows: [[UInt8]: Row] = [:]
     /// Changed rows, in first-change order (deterministic: the tree walk's order).
     private var changed: [Row] = []
@@ -48,9 +52,9 @@ struct NodeRows {
         var isChanged = false
         let slots = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * NodeRows.nodeSize, alignment: 8)
 
-        init(key: [UInt8], prefix: Digest, existed: Bool) {
+        init(key: [UInt8], id: Int64?, prefix: Digest, existed: Bool) {
             self.key = key
-            self.id = key.withUnsafeBytes(TreeRowID.init)?.value
+            self.id = id
             self.prefix = prefix
             self.existed = existed
         }
@@ -61,6 +65,12 @@ struct NodeRows {
     /// Rows read with `read` (a store's `node(at:)`).
     init(read: @escaping ([UInt8]) throws -> [UInt8]?) {
         self.read = read
+    }
+
+    /// Makes room for the rows of an update of `changes` keys (about two rows each when many keys change
+    /// together, up to one per row level when few do), so the table does not grow step by step.
+    mutating func reserve(changes: Int) {
+        rowsByID.reserveCapacity(min(changes, 1 << 20) * 2)
     }
 
     /// The node at `depth` on the way to `path`, or `nil` for an empty subtree.
@@ -137,6 +147,8 @@ struct NodeRows {
     }
 
     private mutating func find(level: Int, path: Digest, fresh: Bool) throws -> Row {
+        let id = level <= TreeRowID.maxNibbles ? TreeRowID(leadingBits: path.leadingBits, nibbles: level).value : nil
+        if let id, let row = rowsByID[id] { return row }
         var key = [UInt8](repeating: 0, count: level)
         withUnsafeBytes(of: path) { bytes in
             for index in 0..<level {
@@ -144,14 +156,14 @@ struct NodeRows {
                 key[index] = index & 1 == 0 ? byte >> 4 : byte & 0x0f
             }
         }
-        if let row = rows[key] { return row }
+        if id == nil, let row = rows[key] { return row }
         let row: Row
         if !fresh, let stored = try read(key) {
-            row = try Self.decode(stored, key: key, prefix: path)
+            row = try Self.decode(stored, key: key, id: id, prefix: path)
         } else {
-            row = Row(key: key, prefix: path, existed: false)
+            row = Row(key: key, id: id, prefix: path, existed: false)
         }
-        rows[key] = row
+        if let id { rowsByID[id] = row } else { rows[key] = row }
         return row
     }
 
@@ -179,7 +191,7 @@ struct NodeRows {
     }
 
     /// Decodes a stored row strictly; a malformed one throws `corruptNode` naming the row.
-    private static func decode(_ stored: [UInt8], key: [UInt8], prefix: Digest) throws -> Row {
+    private static func decode(_ stored: [UInt8], key: [UInt8], id: Int64?, prefix: Digest) throws -> Row {
         guard stored.count >= 2 else {
             throw StateStoreError.corruptNode("\(name(key)) of \(stored.count) bytes")
         }
@@ -188,7 +200,7 @@ struct NodeRows {
             throw StateStoreError.corruptNode(
                 "\(name(key)): \(stored.count) bytes do not match its slot bitmap \(present)")
         }
-        let row = Row(key: key, prefix: prefix, existed: true)
+        let row = Row(key: key, id: id, prefix: prefix, existed: true)
         row.present = present
         try stored.withUnsafeBytes { raw in
             var offset = 2

@@ -54,6 +54,7 @@ public struct SparseMerkleTree {
             index += 1
         }
         guard let first = changes.first else { return root }
+        rows.reserve(changes: changes.count)
         let current = try rows.node(depth: 0, path: first.path)
         let updated = try update(depth: 0, current: current, changes: changes[...])
         try rows.set(updated, depth: 0, path: first.path)

@@ -29,4 +29,13 @@ struct TreeRowID: Equatable {
         }
         value = Int64(truncatingIfNeeded: packed << 4 | UInt64(key.count))
     }
+
+    /// The id of the row of `nibbles` (0...`maxNibbles`) nibbles on the way to a path whose first 64 bits are
+    /// `leadingBits` (`Digest.leadingBits`): the same as the key of those nibbles, without making it.
+    @inline(__always)
+    init(leadingBits: UInt64, nibbles: Int) {
+        let top = leadingBits >> 8
+        let kept = top & ~((UInt64(1) << UInt64(truncatingIfNeeded: 56 - 4 * nibbles)) &- 1)
+        value = Int64(truncatingIfNeeded: kept << 4 | UInt64(truncatingIfNeeded: nibbles))
+    }
 }

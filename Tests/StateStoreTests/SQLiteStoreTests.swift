@@ -167,6 +167,20 @@ import Testing
     #expect([UInt8]([1, 16]).withUnsafeBytes(TreeRowID.init) == nil)
 }
 
+@Test func treeRowIDsMadeFromAPathAreThoseOfItsNibbleKeys() throws {
+    var generator = SeededGenerator(seed: 12)
+    var paths: [[UInt8]] = [[UInt8](repeating: 0, count: 32), [UInt8](repeating: 0xff, count: 32)]
+    for _ in 0..<200 { paths.append((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+    for bytes in paths {
+        let path = try #require(Digest(bytes))
+        for nibbles in 0...TreeRowID.maxNibbles {
+            let key = (0..<nibbles).map { $0 & 1 == 0 ? bytes[$0 >> 1] >> 4 : bytes[$0 >> 1] & 0x0f }
+            let expected = try #require(key.withUnsafeBytes(TreeRowID.init))
+            #expect(TreeRowID(leadingBits: path.leadingBits, nibbles: nibbles) == expected)
+        }
+    }
+}
+
 @Test func rowsWithoutAnIntegerIdAreStoredUnderTheirKey() throws {
     let path = temporaryPath("deep.db")
     let deep = [UInt8](repeating: 7, count: TreeRowID.maxNibbles + 3)
