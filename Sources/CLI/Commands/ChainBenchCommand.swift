@@ -501,6 +501,15 @@ enum ChainBenchCommand {
             console.out(String(format: "    (median of %d such commits; the first alone: CPU %.2f µs)",
                                Self.tenthCommits, cost.firstTenthCPUMicroseconds))
         }
+        if let small = figures.rootCosts.first, let large = figures.rootCosts.last, large.keys > small.keys,
+           small.tenthCPUMicroseconds > 0 {
+            // The target of Docs/performance.md: the cost per changed key grows no faster than log n.
+            let logGrowth = log(Double(large.keys)) / log(Double(small.keys))
+            console.out(String(format: "  growth from %d to %d keys, a tenth changed, CPU per changed key: ×%.2f "
+                               + "(the first commit: ×%.2f; log n grows ×%.2f)",
+                               small.keys, large.keys, large.tenthCPUMicroseconds / small.tenthCPUMicroseconds,
+                               large.firstTenthCPUMicroseconds / max(small.firstTenthCPUMicroseconds, 1e-9), logGrowth))
+        }
     }
 }
 
