@@ -383,12 +383,11 @@ enum ChainBenchCommand {
                 tenthRounds.append((wall, processCPUSeconds() - cpu))
             }
             let per = 1e6 / Double(tenthCount)
-            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
             figures.rootCosts.append(RootCost(
                 keys: size, treeMicroseconds: treeTime * 1e6 / 1_000, treeCPUMicroseconds: treeCPUTime * 1e6 / 1_000,
                 sqliteMicroseconds: sqliteTime * 1e6 / 1_000, checkpointMicroseconds: checkpointTime * 1e6 / 1_000,
-                tenthMicroseconds: median(tenthRounds.map(\.wall)) * per,
-                tenthCPUMicroseconds: median(tenthRounds.map(\.cpu)) * per,
+                tenthMicroseconds: Self.median(tenthRounds.map(\.wall)) * per,
+                tenthCPUMicroseconds: Self.median(tenthRounds.map(\.cpu)) * per,
                 firstTenthCPUMicroseconds: tenthRounds[0].cpu * per))
         }
     }
