@@ -343,13 +343,13 @@ struct SyntaxBuilder {
         guard count > 0 else { return .empty }
         let start = index(store.count, tag: tag, overflowed: &overflowed)
         if !overflowed { store.append(contentsOf: pending[mark...]) }
-        pending.removeLast(count)
+        pending.truncate(to: mark)
         return Run(start: start, count: Int32(count))
     }
 
     /// Drops the clauses pushed since `mark` (a conditional that failed to parse).
     mutating func discardClauses(from mark: Int) {
-        if mark < pendingClauses.count { pendingClauses.removeLast(pendingClauses.count - mark) }
+        pendingClauses.truncate(to: mark)
     }
 }
 

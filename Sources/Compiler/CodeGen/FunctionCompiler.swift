@@ -357,14 +357,3 @@ final class FunctionCompiler {
         }
     }
 }
-
-extension Array {
-    /// Drops the elements from `count` on, keeping the storage: one `removeLast` per element, which for the few
-    /// elements of a scope or a function's tables is several times cheaper than `removeAll(keepingCapacity:)` or
-    /// `removeSubrange`, which go through the general `replaceSubrange` (about 400 instructions for a call that
-    /// drops three names).
-    @inline(__always)
-    mutating func truncate(to count: Int) {
-        while self.count > Swift.max(count, 0) { removeLast() }
-    }
-}
